@@ -1,0 +1,14 @@
+namespace TinyDsc.Runtime.Format
+{
+    /// <summary>An int8 model in memory: what ModelReader loads from a .tdsc file and what the converter's writer stores.</summary>
+    public sealed class Model
+    {
+        public TensorInfo[] Tensors;
+        /// <summary>Operators in execution order.</summary>
+        public OperatorInfo[] Operators;
+        public int InputTensor;
+        public int OutputTensor;
+        /// <summary>Bytes of activation memory the converter's plan needs (every TensorInfo fits in [0, ArenaSize)).</summary>
+        public int ArenaSize;
+    }
+}

@@ -1,0 +1,30 @@
+namespace TinyDsc.Runtime.Format
+{
+    /// <summary>Operator codes of format v1 (runtime/FORMAT.md). Values are part of the file format: never renumber.</summary>
+    public static class OpCodes
+    {
+        /// <summary>2-D convolution: groups = 1, grouped, or depthwise (groups = Cin, depth multiplier Cout / Cin).</summary>
+        public const int Conv2D = 1;
+
+        /// <summary>Fully connected: out[o] = sum_i in[i] * w[o, i] + bias[o].</summary>
+        public const int FullyConnected = 2;
+
+        /// <summary>Element-wise add of two tensors of the same shape, each rescaled to the output scale.</summary>
+        public const int Add = 3;
+
+        /// <summary>Average pool (output keeps the input's scale and zero point).</summary>
+        public const int AveragePool = 4;
+
+        /// <summary>Max pool (output keeps the input's scale and zero point).</summary>
+        public const int MaxPool = 5;
+
+        /// <summary>Mean over H and W per channel (output keeps the input's scale and zero point).</summary>
+        public const int GlobalAveragePool = 6;
+
+        /// <summary>Byte copy into a tensor of the same element count (flatten / reshape).</summary>
+        public const int Reshape = 7;
+
+        /// <summary>Highest op code this runtime knows.</summary>
+        public const int Max = 7;
+    }
+}
