@@ -68,7 +68,8 @@ public class LoaderFuzzTests
 
         output.WriteLine($"seed {seed}: {r.Cases} cases in {r.Elapsed.TotalSeconds:F1} s, slowest case {r.SlowestCase.TotalMilliseconds:F2} ms, "
             + $"largest allocation {r.MaxAllocated} bytes for a {r.MaxAllocatedLength}-byte file (bound {AllocationBound(r.MaxAllocatedLength)})");
-        output.WriteLine($"loaded {r.Loaded}, rejected {r.Rejected}, failures {r.Failures.Count}");
+        output.WriteLine($"loaded {r.Loaded}, rejected {r.Rejected}, failures {r.Failures.Count}; "
+            + (InterpreterBridge.Available ? $"{r.InterpreterRuns} loaded models run through Interpreter.Invoke (arena <= {InterpreterBridge.MaxArenaToRun} bytes)" : "no Interpreter in the runtime yet: loaded models not run"));
         foreach (var kind in r.ByKind.OrderBy(k => Array.IndexOf(TdscMutator.Kinds, k.Key)))
         {
             output.WriteLine($"  {kind.Key,-28} loaded {kind.Value.Loaded,6}  rejected {kind.Value.Rejected,6}");
@@ -101,7 +102,12 @@ public class LoaderFuzzTests
         foreach (string path in files)
         {
             byte[] file = File.ReadAllBytes(path);
-            string? failure = Check(file, new[] { file }, out string? rejection, out _);
+            string? failure = Check(file, new[] { file }, out string? rejection, out _, out Model? model);
+            if (failure == null && model != null)
+            {
+                failure = InterpreterBridge.Run(model, new Random(1), out _);
+            }
+
             Assert.True(failure == null, $"{Path.GetFileName(path)}: {failure}");
             output.WriteLine($"{Path.GetFileName(path)}: {rejection ?? "loaded"}");
         }
@@ -136,8 +142,14 @@ public class LoaderFuzzTests
             byte[][] chunks = random.Next(4) == 0 ? Split(mutant, random) : new[] { mutant };
 
             one.Restart();
-            string? failure = Check(mutant, chunks, out string? rejection, out long allocated);
+            string? failure = Check(mutant, chunks, out string? rejection, out long allocated, out Model? model);
             one.Stop();
+            if (failure == null && model != null)
+            {
+                failure = InterpreterBridge.Run(model, random, out bool ran);
+                report.InterpreterRuns += ran ? 1 : 0;
+            }
+
             report.Cases++;
             if (one.Elapsed > report.SlowestCase)
             {
@@ -177,10 +189,10 @@ public class LoaderFuzzTests
     }
 
     /// <summary>Null when the mutant behaves; else what went wrong. rejection: the ModelFormatException message, if any.</summary>
-    private static string? Check(byte[] file, byte[][] chunks, out string? rejection, out long allocated)
+    private static string? Check(byte[] file, byte[][] chunks, out string? rejection, out long allocated, out Model? model)
     {
         rejection = null;
-        Model? model = null;
+        model = null;
         long before = GC.GetAllocatedBytesForCurrentThread();
         try
         {
@@ -204,15 +216,15 @@ public class LoaderFuzzTests
 
         if (rejection == null)
         {
-            if (string.IsNullOrWhiteSpace(rejection) && model == null)
+            if (model == null)
             {
                 return "Load returned null";
             }
 
             try
             {
-                ModelValidator.Validate(model!);
-                ModelAssert.Equal(model!, ModelReader.Load(ModelWriter.Write(model!)));
+                ModelValidator.Validate(model);
+                ModelAssert.Equal(model, ModelReader.Load(ModelWriter.Write(model)));
             }
             catch (Exception e)
             {
@@ -250,6 +262,7 @@ public class LoaderFuzzTests
         public int Cases;
         public int Loaded;
         public int Rejected;
+        public int InterpreterRuns;
         public TimeSpan Elapsed;
         public TimeSpan SlowestCase;
         public long MaxAllocated;
