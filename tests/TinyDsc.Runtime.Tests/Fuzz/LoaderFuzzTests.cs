@@ -60,7 +60,10 @@ public class LoaderFuzzTests
             {
                 crash = e;
             }
-        });
+        })
+        {
+            IsBackground = true,   // a hung load must not keep the test host alive after the timeout fails the test
+        };
         thread.Start();
         Assert.True(thread.Join(Timeout), $"fuzz run of {cases} cases (seed {seed}) did not finish within {Timeout}: a load hangs");
         Assert.Null(crash);

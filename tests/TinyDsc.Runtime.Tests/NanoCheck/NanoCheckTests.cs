@@ -34,6 +34,18 @@ public class NanoCheckTests
     }
 
     [Fact]
+    public void CommandLineExitCodes()
+    {
+        // nanocheck: 0 when clean, 1 with violations, 2 for a file it cannot read.
+        var main = typeof(NanoChecker).Assembly.EntryPoint!;
+        int Run(params string[] args) => (int)main.Invoke(null, new object[] { args })!;
+        Assert.Equal(0, Run(NanoPaths.NanoRuntime));
+        Assert.Equal(1, Run(typeof(TinyDsc.Runtime.Format.Model).Assembly.Location));
+        Assert.Equal(2, Run(Path.Combine(Path.GetTempPath(), "no-such-assembly.dll")));
+        Assert.Equal(2, Run());
+    }
+
+    [Fact]
     public void CleanSnippetHasNoViolations()
     {
         // Everything the runtime relies on: arrays, loops, long arithmetic, exceptions, statics, structs, interfaces.
