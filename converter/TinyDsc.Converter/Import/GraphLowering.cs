@@ -41,7 +41,14 @@ internal sealed class GraphLowering
             throw new OnnxImportException(
                 $"the graph has {_graph.Output.Count} outputs ({string.Join(", ", _graph.Output.Select(o => "'" + o.Name + "'"))}); TinyDsc needs exactly one");
         }
-        foreach (var node in TopologicalOrder())
+        var order = TopologicalOrder();
+        // An op TinyDsc knows nothing about is the most useful thing to report, ahead of a known op used unsupportedly.
+        var unknown = order.FirstOrDefault(n => !OnnxImporter.SupportedOps.Contains(n.OpType) && !ConstantEvaluator.SupportedOps.Contains(n.OpType));
+        if (unknown != null)
+        {
+            throw UnsupportedOp(unknown);
+        }
+        foreach (var node in order)
         {
             Lower(node);
         }
@@ -290,10 +297,17 @@ internal sealed class GraphLowering
                 LowerMatMul(node);
                 return;
             default:
-                throw node.Fail(
-                    $"op {node.OpType} is not supported; supported ops: {string.Join(", ", OnnxImporter.SupportedOps)} " +
-                    $"(and, on constants only: {string.Join(", ", ConstantEvaluator.SupportedOps.Except(OnnxImporter.SupportedOps))})");
+                throw UnsupportedOp(node);
         }
+    }
+
+    private static OnnxImportException UnsupportedOp(NodeView node)
+    {
+        bool constOnly = ConstantEvaluator.SupportedOps.Contains(node.OpType);
+        return node.Fail(
+            $"op {node.OpType} is not supported{(constOnly ? " on activations (only on constants)" : "")}; " +
+            $"supported ops: {string.Join(", ", OnnxImporter.SupportedOps)} " +
+            $"(and, on constants only: {string.Join(", ", ConstantEvaluator.SupportedOps.Except(OnnxImporter.SupportedOps))})");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
