@@ -104,7 +104,7 @@ class FashionDSCNN(nn.Module):
 
 
 class InvertedResidual(nn.Module):
-    """MobileNetV2 block: 1x1 expand + BN + ReLU6 -> dw 3x3 + BN + ReLU6 -> 1x1 project + BN (+ residual)."""
+    """MobileNetV2 block: 1x1 expand + BN + ReLU6 -> dw 3x3 + BN + ReLU6 -> 1x1 project + BN (+ residual add)."""
 
     def __init__(self, cin, cout, stride, expand):
         super().__init__()
@@ -119,30 +119,35 @@ class InvertedResidual(nn.Module):
             nn.BatchNorm2d(cout),
         ]
         self.conv = nn.Sequential(*layers)
-        # FloatFunctional makes the add quantizable in PyTorch's eager/FX PTQ; in float it is a plain add.
-        self.skip_add = torch.nn.quantized.FloatFunctional()
 
     def forward(self, x):
         if self.use_res:
-            return self.skip_add.add(x, self.conv(x))
+            return x + self.conv(x)
         return self.conv(x)
 
 
 class FashionMBV2(nn.Module):
-    """Small MobileNetV2-style net for 28x28x1 (inverted residual blocks, expansion 4, residual adds)."""
+    """Small MobileNetV2-style net for 28x28x1: inverted residual blocks (expansion 4), three residual adds.
+
+    stem 3x3 conv 1->8 (28x28)
+    IR(8->16, stride 2, t=1)  14x14      IR(16->16, t=4) + add
+    IR(16->24, stride 2, t=4) 7x7        IR(24->24, t=4) + add
+    IR(24->32, t=4)                      IR(32->32, t=4) + add
+    1x1 conv 32->96, global average pool, flatten, Linear 96->10
+    """
 
     def __init__(self, num_classes=10):
         super().__init__()
-        self.stem = conv_bn_relu6(1, 16, 3, 1)
+        self.stem = conv_bn_relu6(1, 8, 3, 1)
         self.blocks = nn.Sequential(
-            InvertedResidual(16, 16, 1, 1),   # 28x28
-            InvertedResidual(16, 24, 2, 4),   # 14x14
-            InvertedResidual(24, 24, 1, 4),   # residual
-            InvertedResidual(24, 32, 2, 4),   # 7x7
-            InvertedResidual(32, 32, 1, 4),   # residual
-            InvertedResidual(32, 48, 1, 4),
+            InvertedResidual(8, 16, 2, 1),
+            InvertedResidual(16, 16, 1, 4),
+            InvertedResidual(16, 24, 2, 4),
+            InvertedResidual(24, 24, 1, 4),
+            InvertedResidual(24, 32, 1, 4),
+            InvertedResidual(32, 32, 1, 4),
         )
-        self.head = conv_bn_relu6(48, 96, 1)
+        self.head = conv_bn_relu6(32, 96, 1)
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.flatten = nn.Flatten()
         self.fc = nn.Linear(96, num_classes)
@@ -150,6 +155,9 @@ class FashionMBV2(nn.Module):
     def forward(self, x):
         x = self.head(self.blocks(self.stem(x)))
         return self.fc(self.flatten(self.pool(x)))
+
+
+ARCHS = {"dscnn": FashionDSCNN, "mbv2": FashionMBV2}
 
 
 def count_params(model):

@@ -139,7 +139,8 @@ class ConvLstm(nn.Module):
 #
 # Each entry: name -> (description, builder(gen) -> nn.Module, input shape NCHW, options)
 # options: opset (default 13), fold (do_constant_folding, default False), dynamic (default True),
-#          init_inputs (keep_initializers_as_inputs, default False), input_scale / input_offset for the random input.
+#          init_inputs (keep_initializers_as_inputs, default False), input_scale / input_offset for the random input,
+#          gain (multiplies every Conv/Linear weight, so that ReLU6 clips at 6 for part of the outputs).
 
 
 def dscnn_small(gen):
@@ -202,7 +203,7 @@ CASES = [
      lambda g: nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU()), (2, 3, 7, 7), {}),
     ("depthwise_bn_relu6", "depthwise Conv 3x3 (multiplier 2) + BatchNormalization + ReLU6 (Clip)",
      lambda g: nn.Sequential(nn.Conv2d(4, 8, 3, padding=1, groups=4, bias=False), nn.BatchNorm2d(8), nn.ReLU6()),
-     (2, 4, 8, 8), {}),
+     (2, 4, 8, 8), {"input_scale": 3.0, "gain": 3.0}),
     ("lone_batchnorm", "BatchNorm2d alone on the input (not after a conv)",
      lambda g: nn.BatchNorm2d(6), (2, 6, 5, 5), {}),
     ("batchnorm_then_conv", "BatchNorm2d on the input followed by a Conv 3x3 padding 1 (BN cannot fold into the conv "
@@ -210,12 +211,12 @@ CASES = [
      lambda g: nn.Sequential(nn.BatchNorm2d(3), nn.Conv2d(3, 4, 3, padding=1)), (2, 3, 6, 6), {}),
     ("conv_bn_folded", "Conv + BN + ReLU6 exported normally (eval, constant folding on): the exporter fuses BN into the Conv",
      lambda g: nn.Sequential(nn.Conv2d(4, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU6()),
-     (2, 4, 8, 8), {"fold": True}),
+     (2, 4, 8, 8), {"fold": True, "input_scale": 3.0, "gain": 3.0}),
     # --- activations
     ("relu", "Conv 3x3 + ReLU",
      lambda g: nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.ReLU()), (2, 3, 6, 6), {}),
-    ("relu6", "Conv 3x3 + ReLU6 (opset 13: Clip with min/max from Constant nodes); input scaled so outputs exceed 6",
-     lambda g: nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.ReLU6()), (2, 3, 6, 6), {"input_scale": 4.0}),
+    ("relu6", "Conv 3x3 + ReLU6 (opset 13: Clip with min/max from Constant nodes); weights and input scaled so part of the outputs clip at 6",
+     lambda g: nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.ReLU6()), (2, 3, 6, 6), {"input_scale": 4.0, "gain": 3.0}),
     ("lone_relu6", "ReLU6 alone on the input (Clip only)",
      lambda g: nn.ReLU6(), (2, 4, 5, 5), {"input_scale": 5.0}),
     # --- separable patterns
@@ -223,10 +224,11 @@ CASES = [
      lambda g: nn.Sequential(nn.Conv2d(4, 12, 3, padding=1, groups=4), nn.Conv2d(12, 8, 1)), (2, 4, 8, 8), {}),
     ("ds_block", "depthwise 3x3 + BN + ReLU6 -> pointwise 1x1 + BN + ReLU6 (BN nodes kept)",
      lambda g: nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False), nn.BatchNorm2d(8), nn.ReLU6(),
-                             nn.Conv2d(8, 16, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU6()), (2, 8, 8, 8), {}),
+                             nn.Conv2d(8, 16, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU6()), (2, 8, 8, 8),
+     {"input_scale": 3.0, "gain": 3.0}),
     ("inverted_residual", "MobileNetV2 block: 1x1 expand 8->32 + BN + ReLU6 -> depthwise 3x3 + BN + ReLU6 -> "
      "1x1 project 32->8 + BN, residual Add (BN nodes kept)",
-     lambda g: InvertedResidual(8, 4), (2, 8, 8, 8), {}),
+     lambda g: InvertedResidual(8, 4), (2, 8, 8, 8), {"input_scale": 3.0, "gain": 3.0}),
     # --- pooling
     ("avgpool_include_pad", "AvgPool2d(3, stride 2, padding 1, count_include_pad=True) (exported as Pad + AveragePool)",
      lambda g: nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=True), (2, 4, 9, 9), {}),
@@ -259,25 +261,31 @@ CASES = [
      lambda g: nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU6(),
                              nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8, bias=False), nn.BatchNorm2d(8), nn.ReLU6(),
                              nn.AvgPool2d(4), nn.Flatten(), nn.Linear(8, 4)),
-     (2, 3, 8, 8), {"opset": 9, "init_inputs": True}),
+     (2, 3, 8, 8), {"opset": 9, "init_inputs": True, "input_scale": 3.0, "gain": 3.0}),
     ("opset10_relu6", "opset 10 (Clip min/max attributes): depthwise multiplier 2 + ReLU6 + MaxPool",
      lambda g: nn.Sequential(nn.Conv2d(4, 8, 3, padding=1, groups=4), nn.ReLU6(), nn.MaxPool2d(2)),
-     (2, 4, 8, 8), {"opset": 10, "input_scale": 3.0}),
+     (2, 4, 8, 8), {"opset": 10, "input_scale": 3.0, "gain": 3.0}),
     ("opset13_dscnn", "opset 13 end-to-end tiny DS-CNN with BN nodes kept: stem conv, stride-2 depthwise (multiplier 2), "
      "pointwise, depthwise, pointwise, GAP, Flatten, Linear",
-     dscnn_small, (3, 3, 12, 12), {}),
+     dscnn_small, (3, 3, 12, 12), {"input_scale": 3.0, "gain": 2.0}),
     ("opset13_dscnn_folded", "same tiny DS-CNN exported normally (eval, constant folding on, BN fused)",
-     dscnn_small, (3, 3, 12, 12), {"fold": True}),
+     dscnn_small, (3, 3, 12, 12), {"fold": True, "input_scale": 3.0, "gain": 2.0}),
     ("static_batch", "Conv + ReLU exported WITHOUT dynamic axes: input declared [2,3,6,6]",
      lambda g: nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU()), (2, 3, 6, 6), {"dynamic": False}),
 ]
 
 
-def build(name, builder):
+def build(name, builder, opts):
     torch.manual_seed(seed_for(name))
     gen = torch.Generator().manual_seed(seed_for(name) + 1)
     model = builder(gen)
     randomise_all_bn(model, gen)
+    gain = opts.get("gain", 1.0)
+    if gain != 1.0:  # larger weights so that ReLU6's upper bound is reached
+        with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    m.weight.mul_(gain)
     model.eval()
     return model
 
@@ -330,7 +338,7 @@ def make_good(out_root):
     for name, desc, builder, shape, opts in CASES:
         d = os.path.join(out_root, name)
         os.makedirs(d, exist_ok=True)
-        model = build(name, builder)
+        model = build(name, builder, opts)
         x = make_input(name, shape, opts)
         with torch.no_grad():
             y = model(torch.from_numpy(x)).numpy().astype(np.float32)
@@ -463,6 +471,9 @@ def write_readmes(good_root, bad_root, good_rows, bad_rows):
         "Ops are listed in graph order with counts. `Constant`, `Shape`, `Gather`, `Unsqueeze`, `Concat`, `Reshape`,",
         "`ConstantOfShape`, `Slice`, `Transpose`, `Cast` appear where the exporter builds shape arithmetic (e.g. for `Pad`);",
         "all of it is constant at import time.",
+        "",
+        "`/usr/bin/python3 tools/python/check_fixtures.py` re-evaluates every model here with an independent NumPy",
+        "interpreter of the ONNX ops (float64) and compares with `output.npy` (all agree to < 1e-6 relative).",
         "",
         "| case | covers | opset | batch | input | output | ONNX ops |",
         "|---|---|---|---|---|---|---|",

@@ -3,6 +3,8 @@
 Run from the repository root:
     /usr/bin/python3 tools/python/train_fashion.py                 # full run (~7 epochs, ~15 min on 1 thread)
     /usr/bin/python3 tools/python/train_fashion.py --epochs 1 --train-limit 2000 --out /tmp/x   # quick check
+    /usr/bin/python3 tools/python/train_fashion.py --arch mbv2 --epochs 4   # MobileNetV2-style comparison model
+                                                   # -> tests/fixtures/models/mbv2-fashion/
 
 Writes to firmware-samples/models/fashion-dscnn/ (or --out):
     model.onnx          opset 13, input 'input' [N,1,28,28] float32, output 'output' [N,10] logits, dynamic N
@@ -13,6 +15,9 @@ Writes to firmware-samples/models/fashion-dscnn/ (or --out):
     test_logits.npy     PyTorch float32 logits for test_images.npy [2000,10]
     classes.txt         the 10 class names, one per line, in label order
     README.md           architecture, parameter count, accuracy, normalisation
+
+For --arch mbv2 the folder gets model.onnx, model_state.pt, calibration.npy, test_logits.npy and README.md; the
+test images and labels are the same as fashion-dscnn's (firmware-samples/models/fashion-dscnn/test_*.npy).
 
 Normalisation: x = (pixel/255 - 0.2860) / 0.3530. Deterministic: fixed seed, deterministic algorithms,
 one thread, no DataLoader workers, shuffling and augmentation drawn from a seeded torch.Generator.
@@ -29,6 +34,10 @@ import torch.nn.functional as F
 import fashion_common as fc
 
 SEED = 20260101
+DEFAULT_OUT = {
+    "dscnn": os.path.join(fc.REPO_ROOT, "firmware-samples", "models", "fashion-dscnn"),
+    "mbv2": os.path.join(fc.REPO_ROOT, "tests", "fixtures", "models", "mbv2-fashion"),
+}
 N_CALIB = 300
 N_TEST_SUBSET = 2000
 
@@ -91,13 +100,16 @@ def onnx_ops(path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=os.path.join(fc.REPO_ROOT, "firmware-samples", "models", "fashion-dscnn"))
+    ap.add_argument("--arch", choices=sorted(fc.ARCHS), default="dscnn")
+    ap.add_argument("--out", default=None, help="output folder (default depends on --arch)")
     ap.add_argument("--epochs", type=int, default=7)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--train-limit", type=int, default=0, help="train on the first N images only (quick checks)")
     args = ap.parse_args()
+    if args.out is None:
+        args.out = DEFAULT_OUT[args.arch]
 
     fc.setup_determinism(SEED, args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -108,9 +120,9 @@ def main():
     if args.train_limit:
         x_train, tr_lab = x_train[:args.train_limit], tr_lab[:args.train_limit]
 
-    model = fc.FashionDSCNN()
+    model = fc.ARCHS[args.arch]()
     n_params = fc.count_params(model)
-    print(f"FashionDSCNN parameters: {n_params}")
+    print(f"{type(model).__name__} parameters: {n_params}")
     t0 = time.time()
     train(model, x_train, tr_lab, args.epochs, args.batch, args.lr, SEED)
     train_seconds = time.time() - t0
@@ -131,15 +143,17 @@ def main():
     onnx_path = os.path.join(args.out, "model.onnx")
     export_onnx(model, onnx_path)
     np.save(os.path.join(args.out, "calibration.npy"), calib.astype(np.float32))
-    np.save(os.path.join(args.out, "test_images.npy"), x_sub.astype(np.float32))
-    np.save(os.path.join(args.out, "test_labels.npy"), y_sub.astype(np.int64))
     np.save(os.path.join(args.out, "test_logits.npy"), logits_sub.astype(np.float32))
-    with open(os.path.join(args.out, "classes.txt"), "w") as f:
-        f.write("\n".join(fc.CLASSES) + "\n")
-
     ops = onnx_ops(onnx_path)
     print("ONNX ops:", " ".join(ops))
-    write_readme(args, n_params, acc_full, acc_sub, ops, train_seconds, calib_idx)
+    if args.arch == "dscnn":
+        np.save(os.path.join(args.out, "test_images.npy"), x_sub.astype(np.float32))
+        np.save(os.path.join(args.out, "test_labels.npy"), y_sub.astype(np.int64))
+        with open(os.path.join(args.out, "classes.txt"), "w") as f:
+            f.write("\n".join(fc.CLASSES) + "\n")
+        write_readme(args, n_params, acc_full, acc_sub, ops, train_seconds, calib_idx)
+    else:
+        write_readme_mbv2(args, n_params, acc_full, acc_sub, ops, train_seconds)
     for name in ["model.onnx", "test_logits.npy", "model_state.pt"]:
         print(f"sha256 {name} {sha256(os.path.join(args.out, name))}")
 
@@ -216,6 +230,47 @@ Training: {args.epochs} epochs, Adam + OneCycle (max lr {args.lr}), batch {args.
 Data come from Debian's `dataset-fashion-mnist` (/usr/share/datasets/fashion-mnist/).
 """
     with open(path, "w") as f:
+        f.write(text)
+
+
+def write_readme_mbv2(args, n_params, acc_full, acc_sub, ops, train_seconds):
+    text = f"""# mbv2-fashion — MobileNetV2-style comparison model
+
+Trained on Fashion-MNIST by `/usr/bin/python3 tools/python/train_fashion.py --arch mbv2 --epochs {args.epochs}`
+(`FashionMBV2` in tools/python/fashion_common.py). It exercises inverted residual blocks (1×1 expand + BN + ReLU6 →
+depthwise 3×3 + BN + ReLU6 → 1×1 project + BN) with residual `Add`s, where peak activation memory sits at the
+1×1 expansion.
+
+## Architecture ({n_params} parameters)
+
+| stage | layers | output (C×H×W) |
+|---|---|---|
+| stem | Conv 3×3 1→8, BN, ReLU6 | 8×28×28 |
+| IR1 | depthwise 3×3 stride 2 (t=1, no expansion) → project 8→16 | 16×14×14 |
+| IR2 | expand 16→64, depthwise, project 64→16, **+ residual** | 16×14×14 |
+| IR3 | expand 16→64, depthwise stride 2, project 64→24 | 24×7×7 |
+| IR4 | expand 24→96, depthwise, project 96→24, **+ residual** | 24×7×7 |
+| IR5 | expand 24→96, depthwise, project 96→32 | 32×7×7 |
+| IR6 | expand 32→128, depthwise, project 128→32, **+ residual** | 32×7×7 |
+| head | Conv 1×1 32→96, BN, ReLU6; global average pool; Flatten; Linear 96→10 | 10 logits |
+
+ONNX (opset 13, dynamic batch, eval export with constant folding: BN fused): {", ".join(ops)}.
+Input `input` float32 [N,1,28,28] normalised as x = (pixel/255 − 0.2860)/0.3530; output `output` [N,10] logits.
+
+## Files
+
+`model.onnx`, `model_state.pt` (state_dict), `calibration.npy` (the same 300 training images as
+firmware-samples/models/fashion-dscnn/calibration.npy), `test_logits.npy` (PyTorch float logits for
+firmware-samples/models/fashion-dscnn/test_images.npy; labels in test_labels.npy there).
+
+## Float accuracy
+
+full test set (10 000): {acc_full * 100:.2f} %; first 2000: {acc_sub * 100:.2f} %.
+{args.epochs} epochs, Adam + OneCycle (max lr {args.lr}), batch {args.batch}, {args.threads} thread(s), seed {SEED};
+took {train_seconds / 60:.1f} min here. PyTorch int8 (PTQ) numbers: see
+firmware-samples/models/fashion-dscnn/README.md (written by tools/python/ptq_baseline.py).
+"""
+    with open(os.path.join(args.out, "README.md"), "w") as f:
         f.write(text)
 
 
