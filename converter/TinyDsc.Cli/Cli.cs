@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.IO;
 using TinyDsc.Cli.Commands;
 using TinyDsc.Converter.Calibration;
