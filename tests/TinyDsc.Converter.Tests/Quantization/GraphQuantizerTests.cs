@@ -73,6 +73,27 @@ public sealed class GraphQuantizerTests
     }
 
     [Fact]
+    public void SmallNet_PlannedModel_PassesTheFormatRulesAndRoundTrips()
+    {
+        FloatGraph g = TestGraphs.SmallNet(3);
+        var ranges = new Dictionary<string, ValueRange>
+        {
+            ["x"] = new(-1f, 1f), ["c1"] = new(0f, 2f), ["dw"] = new(-3f, 3f), ["flat"] = new(-3f, 3f),
+            ["logits"] = new(-4f, 4f),
+        };
+        Model m = GraphQuantizer.Quantize(g, ranges).Model;
+        TinyDsc.Converter.Planning.MemoryPlan plan = TinyDsc.Converter.Planning.ModelMemoryPlanner.Apply(m);
+        // A chain: x+c1 (72+144), c1+dw (144+36), dw+flat (36+36), flat+logits (36+3) → 216.
+        Assert.Equal(216, plan.LowerBoundBytes);
+        Assert.Equal(216, m.ArenaSize);
+        byte[] file = TinyDsc.Converter.Format.ModelWriter.Write(m);
+        Model back = ModelReader.Load(file);
+        Assert.Equal(m.Operators[3].Weights, back.Operators[3].Weights);
+        Assert.Equal(m.Operators[0].Multiplier, back.Operators[0].Multiplier);
+        Assert.Equal(m.Tensors[1].ArenaOffset, back.Tensors[1].ArenaOffset);
+    }
+
+    [Fact]
     public void LayerThatCouldOverflowTheAccumulator_IsRejectedByName()
     {
         const int cin = GraphQuantizer.MaxTapsPerOutput + 1;
