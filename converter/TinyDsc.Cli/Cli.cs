@@ -84,7 +84,7 @@ internal static class Cli
 
     /// <summary>Exceptions caused by what the user handed over, as opposed to defects in tinydsc.</summary>
     internal static bool IsBadInput(Exception e) => e is PipelineInputException or QuantizationException
-        or CalibrationException or OnnxImportException or ModelFormatException or NpyFormatException
+        or CalibrationException or OnnxImportException or ModelFormatException or NpyException
         or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 
     internal static string OneLine(string message) =>

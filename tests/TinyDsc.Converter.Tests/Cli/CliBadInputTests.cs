@@ -49,10 +49,11 @@ public sealed class CliBadInputTests
     public void WrongNpyDtype_IsRejected()
     {
         using Fixtures.TempFolder temp = Fixtures.Temp();
-        string x = temp.File("x64.npy");
-        Fixtures.WriteFloat64(x, new[] { 1, 3, 8, 8 }, new double[192]);
+        // uint8 images (a common slip: raw pixels instead of normalized float32).
+        string x = temp.File("u8.npy");
+        Fixtures.WriteNpy(x, "|u1", new[] { 1, 3, 8, 8 }, new byte[192]);
         CliRunner.AssertBadInput(CliRunner.Run("reference", Fixture("conv3x3_bias", "model.onnx"), "--input", x,
-            "--output", temp.File("y.npy")), "x64.npy");
+            "--output", temp.File("y.npy")), "u8.npy", "|u1");
         Assert.False(File.Exists(temp.File("y.npy")));
     }
 

@@ -47,13 +47,6 @@ internal static class Fixtures
         WriteNpy(path, "<i8", new[] { values.Length }, bytes);
     }
 
-    public static void WriteFloat64(string path, int[] shape, double[] values)
-    {
-        var bytes = new byte[values.Length * 8];
-        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-        WriteNpy(path, "<f8", shape, bytes);
-    }
-
     /// <summary>A fresh empty folder under the system temp folder, deleted by the returned handle.</summary>
     public static TempFolder Temp() => new();
 
