@@ -14,10 +14,15 @@ namespace TinyDsc.Converter.Tests.Pipeline;
 /// reference on that input, and checks the SQNR of int8 against float.
 ///
 /// Thresholds: a single conv / depthwise / pointwise layer loses precision only to input, weight and output
-/// rounding (about 6 dB per bit, ~48 dB ideal for 8 bits, less for ragged distributions): ≥ 35 dB. Pools and
-/// reshapes add no rounding beyond input quantization (averaging rounds once more): ≥ 35 dB. Each further quantized
+/// rounding (about 6 dB per bit, ~48 dB ideal for 8 bits, less for ragged distributions): ≥ 35 dB (measured
+/// 38–43 dB). Max pool only selects quantized inputs: ≥ 35 dB. Average pools keep their input's scale and zero point
+/// (as in TFLite), but averaging k zero-mean fixture values shrinks the signal by about √k while the step stays the
+/// input's: a 3×3 average pool loses up to ~9.5 dB against its input, so ≥ 30 dB (measured 33–34); the global
+/// average over a 7×7 conv output (both rounding steps kept, signal ÷ 7, −17 dB) ≥ 22 dB (measured 26). Each further quantized
 /// layer adds its own rounding noise on top of what it inherits, so two-layer blocks get ≥ 30 dB and the 5-conv
-/// DS-CNNs and the inverted residual (three convs plus an Add that rescales both inputs) ≥ 25 dB.
+/// DS-CNNs and the inverted residual (three convs plus an Add that rescales both inputs) ≥ 25 dB (measured 36–44:
+/// the thresholds leave room for other seeds, not for layout bugs: without the FC column permutation
+/// flatten_spatial_linear measures −1.4 dB).
 /// </summary>
 public sealed class FixtureSqnrTests
 {
@@ -44,10 +49,10 @@ public sealed class FixtureSqnrTests
     [InlineData("conv_bn", 35)]
     [InlineData("relu6", 35)]
     [InlineData("depthwise_bn_relu6", 35)]
-    [InlineData("avgpool_include_pad", 35)]
-    [InlineData("avgpool_exclude_pad", 35)]
+    [InlineData("avgpool_include_pad", 30)]
+    [InlineData("avgpool_exclude_pad", 30)]
     [InlineData("maxpool_pad_stride", 35)]
-    [InlineData("global_avgpool", 30)]
+    [InlineData("global_avgpool", 22)]
     [InlineData("gap_flatten_linear", 30)]
     [InlineData("flatten_spatial_linear", 30)]
     [InlineData("dw_multiplier_pointwise", 30)]
