@@ -164,13 +164,14 @@ public static class CSharpEmitter
     /// <summary>The message of <see cref="EmbeddingTooLargeException"/>: the counts and what to do instead.</summary>
     public static string TooLargeMessage(EmbeddingSize size)
     {
-        return Invariant(
-            $"embedding needs {size.Total} bytes of array-initialiser data (model {size.ModelBytes}, golden vectors {size.GoldenBytes}, " +
-            $"inputs {size.InputBytes}), over the limit of {size.Limit}. nanoFramework keeps all array-initialiser data of an assembly " +
-            "in one 64 KB table that overflows without an error, so this model cannot be embedded as C# arrays. Embed fewer golden vectors " +
-            "or inputs, or ship the model another way: add the .tdsc file to the project as a binary resource (nanoFramework .resx, " +
-            "read it with the generated Resources class) or copy it to the device's file system (internal flash or SD card), then pass " +
-            "the bytes to ModelReader.Load.");
+        return string.Format(
+            CultureInfo.InvariantCulture,
+            "embedding needs {0} bytes of array-initialiser data (model {1}, golden vectors {2}, inputs {3}), over the limit of {4}. " +
+            "nanoFramework keeps all array-initialiser data of an assembly in one 64 KB table that overflows without an error, so this " +
+            "cannot be embedded as C# arrays. Embed fewer golden vectors or inputs, or ship the model another way: add the .tdsc file to " +
+            "the project as a binary resource (nanoFramework .resx, read it through the generated Resources class) or copy it to the " +
+            "device's file system (internal flash or SD card), then pass the bytes to ModelReader.Load.",
+            size.Total, size.ModelBytes, size.GoldenBytes, size.InputBytes, size.Limit);
     }
 
     private static void Validate(EmbeddingContent content, EmbeddingOptions options)
