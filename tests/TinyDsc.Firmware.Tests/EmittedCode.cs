@@ -12,10 +12,10 @@ namespace TinyDsc.Firmware.Tests;
 internal static class EmittedCode
 {
     /// <summary>Compiles against nanoFramework.CoreLibrary's mscorlib only; returns the PE image. Fails on any diagnostic warning or error.</summary>
-    public static byte[] CompileForNano(string source)
+    public static byte[] CompileForNano(string source, bool allowUnsafe = false)
     {
         var references = new[] { MetadataReference.CreateFromFile(TestPaths.NanoMscorlib) };
-        return Compile(source, references, LanguageVersion.CSharp7_3);
+        return Compile(source, references, LanguageVersion.CSharp7_3, allowUnsafe);
     }
 
     /// <summary>Compiles against the running .NET and loads the assembly.</summary>
@@ -35,14 +35,14 @@ internal static class EmittedCode
         return m.Invoke(null, args);
     }
 
-    private static byte[] Compile(string source, IEnumerable<MetadataReference> references, LanguageVersion version)
+    private static byte[] Compile(string source, IEnumerable<MetadataReference> references, LanguageVersion version, bool allowUnsafe = false)
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(version));
         var compilation = CSharpCompilation.Create(
             "Emitted" + Guid.NewGuid().ToString("N"),
             new[] { tree },
             references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true, allowUnsafe: allowUnsafe));
         using var pe = new MemoryStream();
         var result = compilation.Emit(pe);
         var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
