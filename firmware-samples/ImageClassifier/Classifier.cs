@@ -15,11 +15,9 @@ namespace TinyDsc.Samples.ImageClassifier
         private readonly float[] scores;
         private float lastScore;
 
-        /// <exception cref="ModelFormatException">The chunks are not a valid .tdsc file.</exception>
         /// <exception cref="ArgumentException">The number of class names differs from the model's output length.</exception>
-        public Classifier(byte[][] modelChunks, string[] classNames)
+        public Classifier(Model model, string[] classNames)
         {
-            Model model = ModelReader.Load(modelChunks);
             interpreter = new Interpreter(model);
             if (classNames.Length != interpreter.OutputLength)
             {

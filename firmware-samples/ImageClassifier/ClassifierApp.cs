@@ -1,4 +1,6 @@
 using System;
+using TinyDsc.Runtime;
+using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Samples.ImageClassifier
 {
@@ -16,7 +18,7 @@ namespace TinyDsc.Samples.ImageClassifier
         {
             log.WriteLine("TinyDsc ImageClassifier: " + EmbeddedModel.ModelLength.ToString() + " model bytes in "
                 + EmbeddedModel.ChunkCount.ToString() + " chunks, " + EmbeddedModel.InputCount.ToString() + " images");
-            Classifier classifier = new Classifier(EmbeddedModel.ModelChunks(), EmbeddedModel.ClassNames());
+            Classifier classifier = new Classifier(LoadModel(), EmbeddedModel.ClassNames());
             log.WriteLine("arena " + classifier.ArenaBytes.ToString() + " bytes, scratch " + classifier.ScratchBytes.ToString() + " bytes");
 
             int correct = 0;
@@ -43,6 +45,17 @@ namespace TinyDsc.Samples.ImageClassifier
             log.WriteLine("correct " + correct.ToString() + " of " + EmbeddedModel.InputCount.ToString() + ", "
                 + Text.Milliseconds(mean) + " ms per inference on average");
             return correct;
+        }
+
+        /// <summary>
+        /// Loads the embedded model. The file's chunks are referenced only inside this method, so once it returns
+        /// the collector can reclaim them before the interpreter allocates its arena: the peak is the larger of
+        /// (chunks + loaded model) and (loaded model + arena + scratch), not their sum.
+        /// </summary>
+        /// <exception cref="ModelFormatException">The embedded bytes are not a valid .tdsc file.</exception>
+        public static Model LoadModel()
+        {
+            return ModelReader.Load(EmbeddedModel.ModelChunks());
         }
     }
 }

@@ -10,7 +10,7 @@ namespace TinyDsc.Samples.SelfTest
             ILog log = new ConsoleLog();
             try
             {
-                SelfTestRunner.Run(GoldenData.ModelChunks(), new EmbeddedGoldenVectors(), log);
+                SelfTestApp.Run(log);
             }
             catch (Exception e)
             {

@@ -13,20 +13,47 @@ namespace TinyDsc.Samples.SelfTest
         /// <summary>Start of the summary line; it continues "ALL PASS" or "FAIL".</summary>
         public const string SummaryPrefix = "SelfTest summary: ";
 
-        /// <summary>Returns true when the model loaded and every case matched.</summary>
-        public static bool Run(byte[][] modelChunks, IGoldenVectors golden, ILog log)
+        /// <summary>Prints the first line: how many cases there are.</summary>
+        public static void WriteHeader(IGoldenVectors golden, ILog log)
         {
             log.WriteLine("TinyDsc SelfTest: " + golden.Count.ToString() + " golden cases");
-            Interpreter interpreter;
+        }
+
+        /// <summary>Header, model load and every case; returns true when the model loaded and every case matched.</summary>
+        public static bool Run(byte[][] modelChunks, IGoldenVectors golden, ILog log)
+        {
+            WriteHeader(golden, log);
+            Model model = LoadModel(modelChunks, log);
+            return model != null && RunCases(model, golden, log);
+        }
+
+        /// <summary>Loads the model; on failure prints the FAIL and summary lines and returns null.</summary>
+        public static Model LoadModel(byte[][] modelChunks, ILog log)
+        {
             try
             {
-                Model model = ModelReader.Load(modelChunks);
-                interpreter = new Interpreter(model);
+                return ModelReader.Load(modelChunks);
             }
             catch (Exception e)
             {
                 log.WriteLine("model: FAIL, " + e.GetType().Name + ": " + e.Message);
                 log.WriteLine(SummaryPrefix + "FAIL, model did not load");
+                return null;
+            }
+        }
+
+        /// <summary>Runs every case on a loaded model; returns true when every case matched.</summary>
+        public static bool RunCases(Model model, IGoldenVectors golden, ILog log)
+        {
+            Interpreter interpreter;
+            try
+            {
+                interpreter = new Interpreter(model);
+            }
+            catch (Exception e)
+            {
+                log.WriteLine("interpreter: FAIL, " + e.GetType().Name + ": " + e.Message);
+                log.WriteLine(SummaryPrefix + "FAIL, interpreter could not be created");
                 return false;
             }
 

@@ -57,7 +57,7 @@ public class ImageClassifierSampleTests
     [Fact]
     public void ClassNamesNotMatchingTheModel_AreRejected()
     {
-        var e = Assert.Throws<System.ArgumentException>(() => new Classifier(EmbeddedModel.ModelChunks(), new[] { "a", "b" }));
+        var e = Assert.Throws<System.ArgumentException>(() => new Classifier(ClassifierApp.LoadModel(), new[] { "a", "b" }));
         Assert.Contains("2 class names", e.Message);
     }
 }

@@ -9,8 +9,9 @@ using SelfTest = TinyDsc.Samples.SelfTest.GoldenData;
 namespace TinyDsc.Firmware.Tests;
 
 /// <summary>
-/// RAM each sample needs on the device, from the real embedded model: the model file's chunks (allocated by
-/// ModelChunks), the loaded Model's blobs, the interpreter's arena and scratch, and the per-case buffers.
+/// RAM each sample needs on the device, from the embedded model: the model file's chunks (allocated by
+/// ModelChunks), the loaded Model's blobs, the interpreter's arena and scratch, and the per-case buffers
+/// (one input, the output buffers). Object headers and metadata are not counted.
 /// Prints a table (README numbers: dotnet test tests/TinyDsc.Firmware.Tests --filter RamBudget --logger "console;verbosity=detailed").
 /// </summary>
 public class RamBudgetTests
@@ -28,6 +29,8 @@ public class RamBudgetTests
     [Fact]
     public void RamBudget_BothSamplesFitAnEsp32WithoutPsram()
     {
+        output.WriteLine("| sample | model file (chunks) | loaded blobs | arena | scratch | case buffers | loading: file + blobs | running: blobs + arena + scratch + buffers | peak |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
         int classifier = Report("ImageClassifier", Classifier.ModelChunks(), Classifier.Input(0).Length + 4 * Classifier.ClassNames().Length);
         int selfTest = Report("SelfTest", SelfTest.ModelChunks(), SelfTest.GoldenInput(0).Length + 2 * SelfTest.GoldenOutput(0).Length);
 
@@ -43,9 +46,13 @@ public class RamBudgetTests
             (op.Weights?.Length ?? 0) + 4 * ((op.Bias?.Length ?? 0) + (op.Multiplier?.Length ?? 0) + (op.Shift?.Length ?? 0)));
         var interpreter = new Interpreter(model);
         Assert.True(interpreter.ArenaBytes >= model.ArenaSize, "arena smaller than the model's plan");
-        int total = file + blobs + interpreter.ArenaBytes + interpreter.ScratchBytes + caseBuffers;
-        output.WriteLine($"{sample}: model file {file} B + loaded blobs {blobs} B + arena {interpreter.ArenaBytes} B + scratch {interpreter.ScratchBytes} B"
-            + $" + case buffers {caseBuffers} B = {total} B peak data (object headers and metadata not counted)");
-        return total;
+
+        // The samples load the model in a method of its own, so the file's chunks are garbage before the
+        // interpreter allocates: the peak is the larger of the two phases.
+        int loading = file + blobs;
+        int running = blobs + interpreter.ArenaBytes + interpreter.ScratchBytes + caseBuffers;
+        int peak = System.Math.Max(loading, running);
+        output.WriteLine($"| {sample} | {file} | {blobs} | {interpreter.ArenaBytes} | {interpreter.ScratchBytes} | {caseBuffers} | {loading} | {running} | {peak} |");
+        return peak;
     }
 }

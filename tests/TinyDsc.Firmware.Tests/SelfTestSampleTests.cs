@@ -14,9 +14,10 @@ public class SelfTestSampleTests
     {
         var log = new ListLog();
 
-        bool ok = SelfTestRunner.Run(GoldenData.ModelChunks(), new EmbeddedGoldenVectors(), log);
+        bool ok = SelfTestApp.Run(log);
 
         Assert.True(ok, log.ToString());
+        Assert.Equal("TinyDsc SelfTest: " + GoldenData.GoldenCount + " golden cases", log.Lines[0]);
         Assert.True(GoldenData.GoldenCount >= 5, "expected images, constant and random cases");
         for (int i = 0; i < GoldenData.GoldenCount; i++)
         {
