@@ -599,19 +599,19 @@ namespace TinyDsc.Samples.ImageClassifier
                 case 0:
                     return 8;
                 case 1:
-                    return 4;
+                    return 8;
                 case 2:
-                    return 5;
+                    return 8;
                 case 3:
-                    return 9;
+                    return 8;
                 case 4:
-                    return 1;
+                    return 8;
                 case 5:
                     return 8;
                 case 6:
-                    return 0;
+                    return 8;
                 case 7:
-                    return 5;
+                    return 8;
                 default:
                     throw new System.ArgumentOutOfRangeException("index", "Label: index must be 0..7");
             }

@@ -84,13 +84,14 @@ public class CSharpEmitterTests
 
     /// <summary>
     /// The emitter's count is checked against what the compiler really stores: the array-initialiser blobs of the
-    /// assembly compiled against nanoFramework's mscorlib.
+    /// assembly compiled against nanoFramework's mscorlib. The compiler stores identical blobs once (two golden
+    /// outputs can be equal), so it may store less than the emitter counts, never more.
     /// </summary>
     [Theory]
     [InlineData(16, 16384, 0)]
     [InlineData(16, 1000, 3)]
     [InlineData(96, 4096, 6)]
-    public void InitializerCount_MatchesTheCompiledAssembly(int channels, int chunkSize, int randomCases)
+    public void InitializerCount_BoundsTheCompiledAssembly(int channels, int chunkSize, int randomCases)
     {
         byte[] model = SyntheticModel.Bytes(seed: 3, pointwiseChannels: channels);
         var builder = new GoldenVectorBuilder(model);
@@ -104,7 +105,10 @@ public class CSharpEmitterTests
 
         int measured = InitializerTable.Measure(new MemoryStream(pe));
 
-        Assert.Equal(result.Size.Total, measured);
+        var arrays = model.Chunk(chunkSize).Concat(builder.Vectors.SelectMany(g => new[] { (byte[])(Array)g.Input, (byte[])(Array)g.ExpectedOutput }));
+        int distinct = arrays.Where(a => a.Any(b => b != 0)).Select(Convert.ToHexString).Distinct().Sum(h => h.Length / 2);
+        Assert.Equal(distinct, measured);
+        Assert.True(measured <= result.Size.Total, $"compiler stored {measured} initialiser bytes, emitter counted {result.Size.Total}");
         Assert.Equal(model.Length, result.Size.ModelBytes);
         Assert.Equal(randomCases * (builder.InputLength + builder.OutputLength), result.Size.GoldenBytes);
     }
