@@ -24,6 +24,7 @@ namespace TinyDsc.Runtime
         private const int KindMaxPool = 7;
         private const int KindGlobalAveragePool = 8;
         private const int KindReshape = 9;
+        private const int KindDense = 10;
 
         private readonly Step[] _steps;
         private readonly sbyte[] _arena;
@@ -119,13 +120,10 @@ namespace TinyDsc.Runtime
                 }
 
                 ConvParams p = ConvParamsOf(model, op);
-                if (ChooseConvKernel(ref p) == KindDepthwise3x3)
+                int n = ConvScratchBytes(ChooseConvKernel(ref p), ref p);
+                if (n > scratch)
                 {
-                    int n = DepthwiseConv3x3.GetScratchSize(ref p);
-                    if (n > scratch)
-                    {
-                        scratch = n;
-                    }
+                    scratch = n;
                 }
             }
 
@@ -145,6 +143,7 @@ namespace TinyDsc.Runtime
                 case KindConvReference: return "Conv2DReference";
                 case KindDepthwise3x3: return "DepthwiseConv3x3";
                 case KindPointwise: return "PointwiseConv";
+                case KindDense: return "Conv2DDense";
                 case KindFullyConnected: return "FullyConnected";
                 case KindAdd: return "Add";
                 case KindAveragePool: return "AveragePool";
@@ -204,6 +203,9 @@ namespace TinyDsc.Runtime
                     case KindPointwise:
                         PointwiseConv.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out);
                         break;
+                    case KindDense:
+                        Conv2DDense.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
+                        break;
                     case KindConvReference:
                         Conv2DReference.Run(ref s.Conv, arena, s.In0, op.Weights, op.Bias, op.Multiplier, op.Shift, arena, s.Out);
                         break;
@@ -230,7 +232,10 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>Kernel for a Conv2D: the specialised ones where IsSupported, else the reference.</summary>
+        /// <summary>
+        /// Kernel for a Conv2D, first match wins: DepthwiseConv3x3, PointwiseConv, Conv2DDense (groups 1), else the
+        /// reference (depthwise with multiplier or other kernel sizes, grouped, W dilation).
+        /// </summary>
         private static int ChooseConvKernel(ref ConvParams p)
         {
             if (DepthwiseConv3x3.IsSupported(ref p))
@@ -243,7 +248,22 @@ namespace TinyDsc.Runtime
                 return KindPointwise;
             }
 
+            if (Conv2DDense.IsSupported(ref p))
+            {
+                return KindDense;
+            }
+
             return KindConvReference;
+        }
+
+        private static int ConvScratchBytes(int kind, ref ConvParams p)
+        {
+            if (kind == KindDepthwise3x3)
+            {
+                return DepthwiseConv3x3.GetScratchSize(ref p);
+            }
+
+            return kind == KindDense ? Conv2DDense.GetScratchSize(ref p) : 0;
         }
 
         private static Step Prepare(Model model, int index)
@@ -260,16 +280,13 @@ namespace TinyDsc.Runtime
                 case OpCodes.Conv2D:
                     s.Conv = ConvParamsOf(model, op);
                     s.Kind = ChooseConvKernel(ref s.Conv);
-                    if (s.Kind == KindDepthwise3x3)
+                    s.ScratchBytes = ConvScratchBytes(s.Kind, ref s.Conv);
+                    if (s.Kind != KindConvReference)
                     {
+                        // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
                         s.FoldedBias = new int[s.Conv.OutputC];
-                        BiasFolding.Fold(op.Weights, op.Bias, s.Conv.OutputC, 9, s.Conv.InputZeroPoint, s.FoldedBias);
-                        s.ScratchBytes = DepthwiseConv3x3.GetScratchSize(ref s.Conv);
-                    }
-                    else if (s.Kind == KindPointwise)
-                    {
-                        s.FoldedBias = new int[s.Conv.OutputC];
-                        BiasFolding.Fold(op.Weights, op.Bias, s.Conv.OutputC, s.Conv.InputC, s.Conv.InputZeroPoint, s.FoldedBias);
+                        int perChannel = s.Conv.KernelH * s.Conv.KernelW * (s.Conv.InputC / s.Conv.Groups);
+                        BiasFolding.Fold(op.Weights, op.Bias, s.Conv.OutputC, perChannel, s.Conv.InputZeroPoint, s.FoldedBias);
                     }
 
                     break;

@@ -77,7 +77,7 @@ public class InterpreterTests
         var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(1));
         string[] expected =
         {
-            "Conv2DReference", "DepthwiseConv3x3", "PointwiseConv", "PointwiseConv", "Add", "AveragePool", "MaxPool",
+            "Conv2DDense", "DepthwiseConv3x3", "PointwiseConv", "PointwiseConv", "Add", "AveragePool", "MaxPool",
             "Conv2DReference", "GlobalAveragePool", "Reshape", "FullyConnected",
         };
         for (int i = 0; i < expected.Length; i++)
@@ -93,12 +93,13 @@ public class InterpreterTests
     {
         Model model = ModelBuilder.Network(1);
         var interp = new TinyDsc.Runtime.Interpreter(model);
-        // Depthwise 3x3 on 4x4x8 with pads 1: three rows of (4 + 2) · 8 bytes.
+        // The largest band: depthwise 3x3 on 4x4x8 with pads 1 needs three rows of (4 + 2) · 8 = 144 bytes;
+        // the stem (Conv2DDense, 8x8x3, pads right 1) three rows of (8 + 1) · 3 = 81.
         Assert.Equal(3 * 6 * 8, interp.ScratchBytes);
         Assert.Equal(interp.ScratchBytes, TinyDsc.Runtime.Interpreter.RequiredScratchBytes(model));
         Assert.Equal(model.ArenaSize, interp.ArenaBytes);
-        // Folded biases of the depthwise (8) and two pointwise (16, 8) layers.
-        Assert.Equal(4 * (8 + 16 + 8), interp.PreparedBytes);
+        // Folded biases of the stem (8), depthwise (8) and two pointwise (16, 8) layers.
+        Assert.Equal(4 * (8 + 8 + 16 + 8), interp.PreparedBytes);
     }
 
     [Fact]
