@@ -39,8 +39,21 @@ public static class NanoChecker
         return Scan(stream);
     }
 
+    /// <summary>
+    /// Scans the assembly at <paramref name="path"/>, also allowing references to <paramref name="allowedReferences"/>
+    /// (the project's own nanoFramework assemblies, e.g. TinyDsc.Runtime, which are scanned on their own).
+    /// </summary>
+    public static IReadOnlyList<Violation> Scan(string path, IReadOnlyCollection<string> allowedReferences)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return Scan(stream, allowedReferences);
+    }
+
     /// <summary>Scans an assembly image.</summary>
-    public static IReadOnlyList<Violation> Scan(Stream image)
+    public static IReadOnlyList<Violation> Scan(Stream image) => Scan(image, Array.Empty<string>());
+
+    /// <summary>Scans an assembly image, allowing references to mscorlib and <paramref name="allowedReferences"/>.</summary>
+    public static IReadOnlyList<Violation> Scan(Stream image, IReadOnlyCollection<string> allowedReferences)
     {
         using var pe = new PEReader(image, PEStreamOptions.LeaveOpen | PEStreamOptions.PrefetchEntireImage);
         if (!pe.HasMetadata)
@@ -50,7 +63,7 @@ public static class NanoChecker
 
         MetadataReader md = pe.GetMetadataReader();
         var found = new List<Violation>();
-        ScanReferences(md, found);
+        ScanReferences(md, allowedReferences, found);
         ScanTypeSpecs(md, found);
         ScanMethodSpecs(md, found);
         ScanMemberRefs(md, found);
@@ -115,13 +128,13 @@ public static class NanoChecker
         return hits;
     }
 
-    private static void ScanReferences(MetadataReader md, List<Violation> found)
+    private static void ScanReferences(MetadataReader md, IReadOnlyCollection<string> allowed, List<Violation> found)
     {
         foreach (AssemblyReferenceHandle h in md.AssemblyReferences)
         {
             AssemblyReference r = md.GetAssemblyReference(h);
             string name = md.GetString(r.Name);
-            if (name != "mscorlib")
+            if (name != "mscorlib" && !allowed.Contains(name))
             {
                 found.Add(new(NanoRule.AssemblyReference, "assembly references", $"{name} {r.Version} (only mscorlib exists on the device)"));
             }

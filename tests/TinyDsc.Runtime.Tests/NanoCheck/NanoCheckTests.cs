@@ -147,7 +147,8 @@ public class NanoCheckTests
     [Fact]
     public void FirmwareSampleAssembliesPass()
     {
-        // nanoFramework builds of the firmware samples (assemblies referencing only mscorlib), when they are built.
+        // nanoFramework builds of the firmware samples, when they are built. They may reference the runtime, whose own
+        // nano build is scanned by the test above.
         string root = Path.Combine(NanoPaths.RepoRoot, "firmware-samples");
         var assemblies = Directory.Exists(root)
             ? Directory.GetFiles(root, "*.dll", SearchOption.AllDirectories)
@@ -158,7 +159,7 @@ public class NanoCheckTests
         output.WriteLine($"{assemblies.Count} firmware-sample assemblies under {root}");
         foreach (string path in assemblies)
         {
-            IReadOnlyList<Violation> violations = NanoChecker.Scan(path);
+            IReadOnlyList<Violation> violations = NanoChecker.Scan(path, new[] { "TinyDsc.Runtime" });
             Assert.True(violations.Count == 0, $"{path}:\n{string.Join("\n", violations)}");
         }
     }
