@@ -1,0 +1,250 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TinyDsc.Converter.Graph;
+
+namespace TinyDsc.Converter.Import;
+
+/// <summary>
+/// Rewrites the lowered graph into FloatGraph ops, each rewrite exact in real arithmetic:
+/// <list type="number">
+/// <item>dead nodes (not reaching the output) are dropped;</item>
+/// <item>a per-channel affine (BatchNorm, Add/Sub/Mul/Div by a constant) right after a Conv/FullyConnected whose output
+///   has no other consumer folds into its weights and bias: W'[o] = W[o]·s[o], b'[o] = b[o]·s[o] + t[o];</item>
+/// <item>a remaining affine becomes a depthwise 1×1 Conv (4-D) or a diagonal FullyConnected (2-D);</item>
+/// <item>a zero Pad merges into the next Conv (conv padding is zero), AveragePool (as count_include_pad=1, since the
+///   padded zeros are real inputs to the average) or MaxPool (only when its input is known non-negative and every
+///   window keeps a real element, so a padded zero never wins over the −inf MaxPool pads with); otherwise it becomes
+///   a padded identity depthwise 1×1 Conv;</item>
+/// <item>ReLU/ReLU6 fuse into the producing Conv/FullyConnected/Add, also across MaxPool and Reshape, which commute with
+///   any non-decreasing function; a remaining one becomes an identity depthwise 1×1 Conv (4-D) or FullyConnected (2-D)
+///   carrying the activation.</item>
+/// </list>
+/// </summary>
+internal sealed class GraphPasses
+{
+    private readonly List<LoweredNode> _nodes;
+    private readonly string _input;
+    private readonly Dictionary<string, int[]> _shapes;
+    private string _output;
+
+    public GraphPasses(List<LoweredNode> nodes, string input, string output, Dictionary<string, int[]> shapes)
+    {
+        _nodes = nodes;
+        _input = input;
+        _output = output;
+        _shapes = shapes;
+    }
+
+    public void Run()
+    {
+        RemoveDeadNodes();
+        FoldAffine();
+        LowerRemainingAffine();
+        MergePads();
+        FuseActivations();
+    }
+
+    public FloatGraph Build()
+    {
+        var g = new FloatGraph { Input = _input, Output = _output };
+        g.Values[_input] = new ValueInfo(_input, _shapes[_input]);
+        foreach (var n in _nodes)
+        {
+            n.Params.Kind = n.Op switch
+            {
+                LoweredOp.Conv => NodeKind.Conv,
+                LoweredOp.FullyConnected => NodeKind.FullyConnected,
+                LoweredOp.Add => NodeKind.Add,
+                LoweredOp.AveragePool => NodeKind.AveragePool,
+                LoweredOp.MaxPool => NodeKind.MaxPool,
+                LoweredOp.GlobalAveragePool => NodeKind.GlobalAveragePool,
+                LoweredOp.Reshape => NodeKind.Reshape,
+                _ => throw new InvalidOperationException($"{n.Where}: internal error, {n.Op} left after lowering"),
+            };
+            g.Nodes.Add(n.Params);
+            g.Values[n.Output] = new ValueInfo(n.Output, _shapes[n.Output]);
+        }
+        return g;
+    }
+
+    private LoweredNode? Producer(string value) => _nodes.FirstOrDefault(n => n.Output == value);
+
+    private int ConsumerCount(string value) => _nodes.Sum(n => n.Inputs.Count(i => i == value)) + (value == _output ? 1 : 0);
+
+    private List<LoweredNode> Consumers(string value) => _nodes.Where(n => n.Inputs.Contains(value)).ToList();
+
+    /// <summary>Removes <paramref name="n"/>, whose output is replaced by its producer's.</summary>
+    private void Bypass(LoweredNode n, LoweredNode producer)
+    {
+        producer.Output = n.Output;
+        _nodes.Remove(n);
+    }
+
+    private void RemoveDeadNodes()
+    {
+        var live = new HashSet<string> { _output };
+        for (int i = _nodes.Count - 1; i >= 0; i--)
+        {
+            if (live.Contains(_nodes[i].Output))
+            {
+                live.UnionWith(_nodes[i].Inputs);
+            }
+            else
+            {
+                _nodes.RemoveAt(i);
+            }
+        }
+    }
+
+    private void FoldAffine()
+    {
+        foreach (var n in _nodes.Where(n => n.Op == LoweredOp.Affine).ToList())
+        {
+            var p = Producer(n.Inputs[0]);
+            if (p == null || (p.Op != LoweredOp.Conv && p.Op != LoweredOp.FullyConnected) || ConsumerCount(p.Output) != 1)
+            {
+                continue;
+            }
+            var w = p.Params.Weight!;
+            int cout = p.Params.WeightShape![0];
+            int per = w.Length / cout;
+            var bias = new float[cout];
+            for (int o = 0; o < cout; o++)
+            {
+                float s = n.Scale![o];
+                for (int k = 0; k < per; k++)
+                {
+                    w[o * per + k] *= s;
+                }
+                bias[o] = (p.Params.Bias?[o] ?? 0f) * s + n.Shift![o];
+            }
+            p.Params.Bias = bias;
+            Bypass(n, p);
+        }
+    }
+
+    private void LowerRemainingAffine()
+    {
+        foreach (var n in _nodes.Where(n => n.Op == LoweredOp.Affine))
+        {
+            MakeIdentityLayer(n, n.Scale!, n.Shift!);
+        }
+    }
+
+    /// <summary>
+    /// Turns <paramref name="n"/> into y = x · scale[c] + shift[c]: a depthwise 1×1 Conv (groups = C) on 4-D values,
+    /// a diagonal FullyConnected on 2-D ones. Pads already set in <see cref="LoweredNode.Pads"/> are kept (zeros out).
+    /// </summary>
+    private void MakeIdentityLayer(LoweredNode n, float[]? scale = null, float[]? shift = null)
+    {
+        var xs = _shapes[n.Inputs[0]];
+        int c = xs[1];
+        scale ??= Enumerable.Repeat(1f, c).ToArray();
+        var p = n.Params;
+        if (xs.Length == 4)
+        {
+            n.Op = LoweredOp.Conv;
+            p.Weight = (float[])scale.Clone();
+            p.WeightShape = new[] { c, 1, 1, 1 };
+            p.Groups = c;
+            (p.PadTop, p.PadLeft, p.PadBottom, p.PadRight) = (n.Pads[0], n.Pads[1], n.Pads[2], n.Pads[3]);
+        }
+        else
+        {
+            n.Op = LoweredOp.FullyConnected;
+            p.Weight = new float[c * c];
+            for (int i = 0; i < c; i++)
+            {
+                p.Weight[i * c + i] = scale[i];
+            }
+            p.WeightShape = new[] { c, c };
+        }
+        p.Bias = shift == null ? null : (float[])shift.Clone();
+    }
+
+    private bool NonNegative(string value)
+    {
+        var p = Producer(value);
+        return p != null && p.Op switch
+        {
+            LoweredOp.Relu or LoweredOp.Relu6 => true,
+            LoweredOp.Conv or LoweredOp.FullyConnected or LoweredOp.Add => p.Params.Activation != Activation.None,
+            LoweredOp.MaxPool or LoweredOp.AveragePool or LoweredOp.GlobalAveragePool or LoweredOp.Reshape or LoweredOp.Pad => NonNegative(p.Inputs[0]),
+            _ => false,
+        };
+    }
+
+    private void MergePads()
+    {
+        foreach (var pad in _nodes.Where(n => n.Op == LoweredOp.Pad).ToList())
+        {
+            var users = Consumers(pad.Output);
+            if (ConsumerCount(pad.Output) == 1 && users.Count == 1 && TryMergePad(pad, users[0]))
+            {
+                users[0].Inputs[users[0].Inputs.IndexOf(pad.Output)] = pad.Inputs[0];
+                _nodes.Remove(pad);
+            }
+            else
+            {
+                MakeIdentityLayer(pad);
+            }
+        }
+    }
+
+    private bool TryMergePad(LoweredNode pad, LoweredNode user)
+    {
+        var p = user.Params;
+        int[] sum = { p.PadTop + pad.Pads[0], p.PadLeft + pad.Pads[1], p.PadBottom + pad.Pads[2], p.PadRight + pad.Pads[3] };
+        switch (user.Op)
+        {
+            case LoweredOp.Conv:
+                break;
+            case LoweredOp.AveragePool:
+                // Own pads excluded from the divisor cannot be combined with explicit zeros that count.
+                if (!p.CountIncludePad && (p.PadTop | p.PadLeft | p.PadBottom | p.PadRight) != 0)
+                {
+                    return false;
+                }
+                p.CountIncludePad = true;
+                break;
+            case LoweredOp.MaxPool:
+                if (!NonNegative(pad.Inputs[0]) || sum[0] >= p.KernelH || sum[2] >= p.KernelH || sum[1] >= p.KernelW || sum[3] >= p.KernelW)
+                {
+                    return false;
+                }
+                break;
+            default:
+                return false;
+        }
+        (p.PadTop, p.PadLeft, p.PadBottom, p.PadRight) = (sum[0], sum[1], sum[2], sum[3]);
+        return true;
+    }
+
+    private void FuseActivations()
+    {
+        foreach (var act in _nodes.Where(n => n.Op is LoweredOp.Relu or LoweredOp.Relu6).ToList())
+        {
+            var kind = act.Op == LoweredOp.Relu ? Activation.Relu : Activation.Relu6;
+            // Walk up through single-consumer MaxPool/Reshape nodes to the producer that can carry the activation.
+            var chain = new List<LoweredNode>();
+            var cur = Producer(act.Inputs[0]);
+            while (cur != null && cur.Op is LoweredOp.MaxPool or LoweredOp.Reshape && ConsumerCount(cur.Output) == 1)
+            {
+                chain.Add(cur);
+                cur = Producer(cur.Inputs[0]);
+            }
+            if (cur != null && cur.Op is LoweredOp.Conv or LoweredOp.FullyConnected or LoweredOp.Add
+                && cur.Params.Activation == Activation.None && ConsumerCount(cur.Output) == 1)
+            {
+                cur.Params.Activation = kind;
+                Bypass(act, chain.Count > 0 ? chain[0] : cur);
+            }
+            else
+            {
+                MakeIdentityLayer(act);
+                act.Params.Activation = kind;
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Google.Protobuf;
+using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Onnx;
+
+namespace TinyDsc.Converter.Import;
+
+/// <summary>
+/// Reads an ONNX model (opsets 6–17, as exported by PyTorch) and lowers it to a <see cref="FloatGraph"/> with batch-1
+/// shapes: constant subgraphs evaluated, BatchNorm and per-channel constant arithmetic folded into the preceding
+/// Conv/FullyConnected, zero pads merged into the next Conv/pool, ReLU/ReLU6 fused, Identity/Dropout removed.
+/// Anything it cannot lower exactly raises <see cref="OnnxImportException"/> naming the node.
+/// </summary>
+public static class OnnxImporter
+{
+    public const int MinOpset = 6;
+    public const int MaxOpset = 17;
+
+    /// <summary>Ops the importer accepts on activations; constant-only ops are in <see cref="ConstantEvaluator.SupportedOps"/>.</summary>
+    public static readonly IReadOnlyList<string> SupportedOps = new[]
+    {
+        "Conv", "BatchNormalization", "Relu", "Clip", "Add", "Sub", "Mul", "Div", "GlobalAveragePool", "AveragePool",
+        "MaxPool", "Pad", "Flatten", "Reshape", "Gemm", "MatMul", "Identity", "Dropout",
+    };
+
+    /// <summary>Reads and imports the model at <paramref name="path"/>.</summary>
+    /// <exception cref="OnnxImportException">The file cannot be read or the model cannot be lowered.</exception>
+    public static FloatGraph Load(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new OnnxImportException($"cannot read ONNX model '{path}': {e.Message}", e);
+        }
+        try
+        {
+            return Import(bytes);
+        }
+        catch (OnnxImportException e)
+        {
+            throw new OnnxImportException($"{Path.GetFileName(path)}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Imports a serialized ONNX ModelProto.</summary>
+    /// <exception cref="OnnxImportException">The bytes are not an ONNX model or the model cannot be lowered.</exception>
+    public static FloatGraph Import(byte[] model)
+    {
+        ModelProto proto;
+        try
+        {
+            proto = ModelProto.Parser.ParseFrom(model);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new OnnxImportException($"not an ONNX model (protobuf parse failed: {e.Message})", e);
+        }
+        return Import(proto);
+    }
+
+    /// <summary>Imports a parsed ONNX ModelProto.</summary>
+    public static FloatGraph Import(ModelProto model)
+    {
+        if (model.Graph == null)
+        {
+            throw new OnnxImportException("the model has no graph (not an ONNX model?)");
+        }
+        var opsets = model.OpsetImport.Where(o => o.Domain == "" || o.Domain == "ai.onnx").ToList();
+        if (opsets.Count == 0)
+        {
+            throw new OnnxImportException("the model imports no default-domain opset (opset_import is empty)");
+        }
+        long opset = opsets.Max(o => o.Version);
+        if (opset < MinOpset || opset > MaxOpset)
+        {
+            throw new OnnxImportException($"opset {opset} is not supported (TinyDsc reads opsets {MinOpset}–{MaxOpset})");
+        }
+        return new GraphLowering(model.Graph, (int)opset).Run();
+    }
+}

@@ -1,0 +1,242 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics.Tensors;
+using TinyDsc.Converter.Graph;
+
+namespace TinyDsc.Converter.Reference;
+
+/// <summary>
+/// Executes a <see cref="FloatGraph"/> in float32 on the desktop, one NCHW sample at a time (batch 1, as the graph's
+/// shapes are). Inner products use <see cref="TensorPrimitives"/>, so results match an ONNX runtime up to float32
+/// summation order. Used as the reference the int8 runtime is verified against and to observe activations for calibration.
+/// </summary>
+public static class FloatReference
+{
+    /// <summary>Runs one sample and returns the graph output (flat, NCHW or [1, C]).</summary>
+    /// <exception cref="ArgumentException"><paramref name="input"/> has the wrong number of elements.</exception>
+    public static float[] Run(FloatGraph graph, float[] input) => Run(graph, input, null);
+
+    /// <summary>
+    /// Runs one sample; <paramref name="observe"/>, when given, is called with the name and value of the graph input and of
+    /// every node output, in execution order (arrays are the executor's own and must not be modified).
+    /// </summary>
+    public static float[] Run(FloatGraph graph, float[] input, Action<string, float[]>? observe)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(input);
+        int need = Count(graph.Values[graph.Input].Shape);
+        if (input.Length != need)
+        {
+            throw new ArgumentException(
+                $"input has {input.Length} values but graph input '{graph.Input}' of shape {Format(graph.Values[graph.Input].Shape)} needs {need}",
+                nameof(input));
+        }
+        var values = new Dictionary<string, float[]> { [graph.Input] = (float[])input.Clone() };
+        observe?.Invoke(graph.Input, values[graph.Input]);
+        foreach (var node in graph.Nodes)
+        {
+            var inShape = graph.Values[node.Inputs[0]].Shape;
+            var outShape = graph.Values[node.Output].Shape;
+            var x = values[node.Inputs[0]];
+            float[] y = node.Kind switch
+            {
+                NodeKind.Conv => Conv(node, x, inShape, outShape),
+                NodeKind.FullyConnected => FullyConnected(node, x),
+                NodeKind.Add => Add(x, values[node.Inputs[1]]),
+                NodeKind.AveragePool => Pool(node, x, inShape, outShape, max: false),
+                NodeKind.MaxPool => Pool(node, x, inShape, outShape, max: true),
+                NodeKind.GlobalAveragePool => GlobalAveragePool(x, inShape),
+                NodeKind.Reshape => (float[])x.Clone(),
+                _ => throw new NotSupportedException($"node '{node.Name}': kind {node.Kind} is not executable"),
+            };
+            if (y.Length != Count(outShape))
+            {
+                throw new InvalidOperationException(
+                    $"node '{node.Name}' ({node.Kind}) produced {y.Length} values, but its output shape {Format(outShape)} needs {Count(outShape)}");
+            }
+            ApplyActivation(node.Activation, y);
+            values[node.Output] = y;
+            observe?.Invoke(node.Output, y);
+        }
+        return values[graph.Output];
+    }
+
+    /// <summary>Runs every value of the graph and returns them by name (graph input, each node output).</summary>
+    public static Dictionary<string, float[]> RunAll(FloatGraph graph, float[] input)
+    {
+        var all = new Dictionary<string, float[]>();
+        Run(graph, input, (name, v) => all[name] = v);
+        return all;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="count"/> samples stored one after another in <paramref name="batch"/> (N×sample, NCHW) and
+    /// returns the outputs the same way.
+    /// </summary>
+    public static float[] RunBatch(FloatGraph graph, float[] batch, int count)
+    {
+        int inSize = Count(graph.Values[graph.Input].Shape);
+        int outSize = Count(graph.Values[graph.Output].Shape);
+        if (count < 0 || batch.Length != (long)inSize * count)
+        {
+            throw new ArgumentException($"batch has {batch.Length} values; {count} samples of {inSize} need {(long)inSize * count}", nameof(batch));
+        }
+        var result = new float[outSize * count];
+        for (int i = 0; i < count; i++)
+        {
+            Run(graph, batch.AsSpan(i * inSize, inSize).ToArray()).CopyTo(result, i * outSize);
+        }
+        return result;
+    }
+
+    private static int Count(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
+
+    private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    private static void ApplyActivation(Activation a, float[] y)
+    {
+        switch (a)
+        {
+            case Activation.Relu:
+                TensorPrimitives.Max(y, 0f, y);
+                break;
+            case Activation.Relu6:
+                TensorPrimitives.Max(y, 0f, y);
+                TensorPrimitives.Min(y, 6f, y);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// y[oc, oy, ox] = bias[oc] + Σ_{ic, ky, kx} W[oc, ic, ky, kx] · x[g·Cin_g + ic, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw],
+    /// g = oc / (Cout / groups), out-of-range taps read 0. Each group's input patches are gathered into rows of
+    /// Cin_g·kh·kw values (same order as a weight row), so every output value is one dot product.
+    /// </summary>
+    private static float[] Conv(FloatNode n, float[] x, int[] inShape, int[] outShape)
+    {
+        int cin = inShape[1], h = inShape[2], w = inShape[3];
+        int cout = outShape[1], oh = outShape[2], ow = outShape[3];
+        int groups = n.Groups, cinG = cin / groups, coutG = cout / groups;
+        int kh = n.KernelH, kw = n.KernelW;
+        int k = cinG * kh * kw, pixels = oh * ow;
+        var weight = n.Weight!;
+        var y = new float[cout * pixels];
+        var patches = new float[pixels * k];
+        for (int g = 0; g < groups; g++)
+        {
+            Array.Clear(patches);
+            for (int oy = 0; oy < oh; oy++)
+            {
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    int row = (oy * ow + ox) * k;
+                    for (int ic = 0; ic < cinG; ic++)
+                    {
+                        int plane = (g * cinG + ic) * h * w;
+                        for (int ky = 0; ky < kh; ky++)
+                        {
+                            int iy = oy * n.StrideH - n.PadTop + ky * n.DilationH;
+                            if ((uint)iy >= (uint)h)
+                            {
+                                continue;
+                            }
+                            for (int kx = 0; kx < kw; kx++)
+                            {
+                                int ix = ox * n.StrideW - n.PadLeft + kx * n.DilationW;
+                                if ((uint)ix < (uint)w)
+                                {
+                                    patches[row + (ic * kh + ky) * kw + kx] = x[plane + iy * w + ix];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for (int o = 0; o < coutG; o++)
+            {
+                int oc = g * coutG + o;
+                var wRow = new ReadOnlySpan<float>(weight, oc * k, k);
+                float b = n.Bias?[oc] ?? 0f;
+                for (int p = 0; p < pixels; p++)
+                {
+                    y[oc * pixels + p] = TensorPrimitives.Dot(wRow, new ReadOnlySpan<float>(patches, p * k, k)) + b;
+                }
+            }
+        }
+        return y;
+    }
+
+    /// <summary>y[o] = bias[o] + Σ_i W[o, i] · x[i].</summary>
+    private static float[] FullyConnected(FloatNode n, float[] x)
+    {
+        int cout = n.WeightShape![0], k = n.WeightShape[1];
+        var y = new float[cout];
+        for (int o = 0; o < cout; o++)
+        {
+            y[o] = TensorPrimitives.Dot(new ReadOnlySpan<float>(n.Weight!, o * k, k), x) + (n.Bias?[o] ?? 0f);
+        }
+        return y;
+    }
+
+    private static float[] Add(float[] a, float[] b)
+    {
+        var y = new float[a.Length];
+        TensorPrimitives.Add(a, b, y);
+        return y;
+    }
+
+    /// <summary>
+    /// Max: maximum over the window's in-range taps (pads act as −inf). Average: sum of in-range taps divided by the
+    /// number of in-range taps, or by the number of taps inside the padded input when CountIncludePad.
+    /// </summary>
+    private static float[] Pool(FloatNode n, float[] x, int[] inShape, int[] outShape, bool max)
+    {
+        int c = inShape[1], h = inShape[2], w = inShape[3], oh = outShape[2], ow = outShape[3];
+        var y = new float[c * oh * ow];
+        for (int ch = 0; ch < c; ch++)
+        {
+            int plane = ch * h * w;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    int y0 = oy * n.StrideH - n.PadTop, x0 = ox * n.StrideW - n.PadLeft;
+                    float acc = max ? float.NegativeInfinity : 0f;
+                    int taps = 0, paddedTaps = 0;
+                    for (int ky = 0; ky < n.KernelH; ky++)
+                    {
+                        int iy = y0 + ky;
+                        for (int kx = 0; kx < n.KernelW; kx++)
+                        {
+                            int ix = x0 + kx;
+                            if (iy >= -n.PadTop && iy < h + n.PadBottom && ix >= -n.PadLeft && ix < w + n.PadRight)
+                            {
+                                paddedTaps++;
+                            }
+                            if ((uint)iy < (uint)h && (uint)ix < (uint)w)
+                            {
+                                float v = x[plane + iy * w + ix];
+                                acc = max ? MathF.Max(acc, v) : acc + v;
+                                taps++;
+                            }
+                        }
+                    }
+                    y[(ch * oh + oy) * ow + ox] = max ? acc : acc / (n.CountIncludePad ? paddedTaps : taps);
+                }
+            }
+        }
+        return y;
+    }
+
+    private static float[] GlobalAveragePool(float[] x, int[] inShape)
+    {
+        int c = inShape[1], hw = inShape[2] * inShape[3];
+        var y = new float[c];
+        for (int ch = 0; ch < c; ch++)
+        {
+            y[ch] = TensorPrimitives.Sum(new ReadOnlySpan<float>(x, ch * hw, hw)) / hw;
+        }
+        return y;
+    }
+}
