@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Reflection;
 using TinyDsc.Runtime.Kernels;
+using TinyDsc.Runtime.Tests.Kernels;
 
 namespace TinyDsc.Benchmarks;
 
