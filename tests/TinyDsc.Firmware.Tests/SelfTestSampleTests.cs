@@ -3,18 +3,27 @@ using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Samples.SelfTest;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace TinyDsc.Firmware.Tests;
 
 /// <summary>The SelfTest sample's logic, run on the desktop against its embedded bytes (GoldenData.g.cs).</summary>
 public class SelfTestSampleTests
 {
+    private readonly ITestOutputHelper output;
+
+    public SelfTestSampleTests(ITestOutputHelper output)
+    {
+        this.output = output;
+    }
+
     [Fact]
     public void EmbeddedGoldenVectors_AllPass()
     {
         var log = new ListLog();
 
         bool ok = SelfTestApp.Run(log);
+        output.WriteLine(log.ToString());
 
         Assert.True(ok, log.ToString());
         Assert.Equal("TinyDsc SelfTest: " + GoldenData.GoldenCount + " golden cases", log.Lines[0]);
