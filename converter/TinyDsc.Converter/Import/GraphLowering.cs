@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Onnx;
@@ -41,7 +42,14 @@ internal sealed class GraphLowering
             throw new OnnxImportException(
                 $"the graph has {_graph.Output.Count} outputs ({string.Join(", ", _graph.Output.Select(o => "'" + o.Name + "'"))}); TinyDsc needs exactly one");
         }
-        foreach (var node in TopologicalOrder())
+        var order = TopologicalOrder();
+        // An op TinyDsc knows nothing about is the most useful thing to report, ahead of a known op used unsupportedly.
+        var unknown = order.FirstOrDefault(n => !OnnxImporter.SupportedOps.Contains(n.OpType) && !ConstantEvaluator.SupportedOps.Contains(n.OpType));
+        if (unknown != null)
+        {
+            throw UnsupportedOp(unknown);
+        }
+        foreach (var node in order)
         {
             Lower(node);
         }
@@ -290,10 +298,17 @@ internal sealed class GraphLowering
                 LowerMatMul(node);
                 return;
             default:
-                throw node.Fail(
-                    $"op {node.OpType} is not supported; supported ops: {string.Join(", ", OnnxImporter.SupportedOps)} " +
-                    $"(and, on constants only: {string.Join(", ", ConstantEvaluator.SupportedOps.Except(OnnxImporter.SupportedOps))})");
+                throw UnsupportedOp(node);
         }
+    }
+
+    private static OnnxImportException UnsupportedOp(NodeView node)
+    {
+        bool constOnly = ConstantEvaluator.SupportedOps.Contains(node.OpType);
+        return node.Fail(
+            $"op {node.OpType} is not supported{(constOnly ? " on activations (only on constants)" : "")}; " +
+            $"supported ops: {string.Join(", ", OnnxImporter.SupportedOps)} " +
+            $"(and, on constants only: {string.Join(", ", ConstantEvaluator.SupportedOps.Except(OnnxImporter.SupportedOps))})");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
@@ -377,6 +392,9 @@ internal sealed class GraphLowering
         return ConstTensor.FromInts(new long[] { r.Length }, r);
     }
 
+    private static string Show(float v) =>
+        float.IsPositiveInfinity(v) ? "+inf" : float.IsNegativeInfinity(v) ? "-inf" : v.ToString(CultureInfo.InvariantCulture);
+
     private static int ToInt(NodeView node, long v, string what)
     {
         if (v < int.MinValue || v > int.MaxValue)
@@ -429,7 +447,7 @@ internal sealed class GraphLowering
         }
         else
         {
-            throw node.Fail($"Clip(min={min}, max={max}) is not supported; only [0, 6] (ReLU6) and [0, +inf) (ReLU)");
+            throw node.Fail($"Clip(min={Show(min)}, max={Show(max)}) is not supported; only [0, 6] (ReLU6) and [0, +inf) (ReLU)");
         }
     }
 
@@ -747,7 +765,7 @@ internal sealed class GraphLowering
         }
         if (value != 0)
         {
-            throw node.Fail($"padding value {value} is not supported (only 0)");
+            throw node.Fail($"padding value {Show(value)} is not supported (only 0)");
         }
         int r = xs.Length;
         if (pads.Length != 2 * r)

@@ -83,7 +83,7 @@ public sealed class PytorchConvertedTests
         ["test_Softmax"] = "op Softmax is not supported",
         ["test_softmax_functional_dim3"] = "op Softmax is not supported",
         ["test_softmax_lastdim"] = "op Softmax is not supported",
-        ["test_Softmin"] = "op Neg is not supported",
+        ["test_Softmin"] = "op Softmax is not supported",
         ["test_PixelShuffle"] = "Reshape of [1, 9, 4, 4] to [1, 1, 3, 3, 4, 4] is not supported",
         ["test_PoissonNLLLLoss_no_reduce"] = "op Exp is not supported",
         ["test_PReLU_2d"] = "op PRelu is not supported",
