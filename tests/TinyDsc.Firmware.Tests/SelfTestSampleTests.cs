@@ -98,6 +98,16 @@ public class SelfTestSampleTests
         Assert.Equal(SelfTestRunner.SummaryPrefix + "FAIL, model did not load", log.Lines.Last());
     }
 
+    [Fact]
+    public void NoGoldenCases_IsAFailNotAPass()
+    {
+        var log = new ListLog();
+
+        Assert.False(SelfTestRunner.Run(GoldenData.ModelChunks(), new TruncatedGolden(new EmbeddedGoldenVectors(), -1, count: 0), log));
+
+        Assert.Equal(SelfTestRunner.SummaryPrefix + "FAIL, 0 of 0 cases passed", log.Lines.Last());
+    }
+
     /// <summary>Golden vectors with one expected output value changed.</summary>
     private sealed class CorruptedGolden : IGoldenVectors
     {
@@ -137,14 +147,16 @@ public class SelfTestSampleTests
     {
         private readonly IGoldenVectors inner;
         private readonly int truncated;
+        private readonly int count;
 
-        public TruncatedGolden(IGoldenVectors inner, int truncated)
+        public TruncatedGolden(IGoldenVectors inner, int truncated, int count = -1)
         {
             this.inner = inner;
             this.truncated = truncated;
+            this.count = count;
         }
 
-        public int Count => inner.Count;
+        public int Count => count >= 0 ? count : inner.Count;
 
         public string Name(int i) => inner.Name(i);
 
