@@ -60,6 +60,14 @@ public class ImageClassifierSampleTests
         }
 
         Assert.Equal(expectedCorrect, correct);
+
+        // firmware-samples/README.md shows this output (times as <t>).
+        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(TestPaths.Samples, "README.md"));
+        foreach (string line in log.Lines)
+        {
+            string shown = System.Text.RegularExpressions.Regex.Replace(line, @"\d+\.\d ms", "<t> ms");
+            Assert.True(readme.Contains(shown + "\n", System.StringComparison.Ordinal), "firmware-samples/README.md lacks the line: " + shown);
+        }
         Assert.StartsWith("correct " + expectedCorrect + " of " + EmbeddedModel.InputCount + ", ", log.Lines.Last());
     }
 

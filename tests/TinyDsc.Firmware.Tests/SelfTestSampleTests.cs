@@ -35,6 +35,8 @@ public class SelfTestSampleTests
 
         Assert.Equal(SelfTestRunner.SummaryPrefix + "ALL PASS, " + GoldenData.GoldenCount + " of " + GoldenData.GoldenCount + " cases passed", log.Lines.Last());
         Assert.DoesNotContain(log.Lines, l => l.Contains("FAIL"));
+        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(TestPaths.Samples, "README.md"));
+        Assert.True(readme.Contains(string.Join("\n", log.Lines) + "\n", System.StringComparison.Ordinal), "firmware-samples/README.md does not show the current SelfTest output");
     }
 
     /// <summary>The golden outputs equal what the desktop interpreter computes now, case by case.</summary>
