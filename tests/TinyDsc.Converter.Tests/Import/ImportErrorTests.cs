@@ -154,7 +154,8 @@ public sealed class ImportErrorTests
         b.Node("Sigmoid", new[] { "x" }, "y", "gate");
         ImportAssert.Rejects(b.Build(),
             "node 'gate' (Sigmoid): op Sigmoid is not supported; supported ops: Conv, BatchNormalization, Relu, Clip, Add, Sub, Mul, Div, " +
-            "GlobalAveragePool, AveragePool, MaxPool, Pad, Flatten, Reshape, Gemm, MatMul, Identity, Dropout (and, on constants only: Constant, Shape,");
+            "GlobalAveragePool, AveragePool, MaxPool, Pad, Flatten, Reshape, Squeeze, ReduceMean, Gemm, MatMul, Identity, Dropout " +
+            "(and, on constants only: Constant, Shape,");
     }
 
     [Fact]
