@@ -1,10 +1,8 @@
+using System;
+
 namespace TinyDsc.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        System.Console.Error.WriteLine("tinydsc: commands are not implemented yet");
-        return 2;
-    }
+    private static int Main(string[] args) => Cli.Run(args, Console.Out, Console.Error);
 }

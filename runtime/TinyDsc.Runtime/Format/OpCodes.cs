@@ -26,5 +26,21 @@ namespace TinyDsc.Runtime.Format
 
         /// <summary>Highest op code this runtime knows.</summary>
         public const int Max = 7;
+
+        /// <summary>Name of an op code for messages ("Conv2D"), or "op code N" for an unknown code.</summary>
+        public static string Name(int code)
+        {
+            switch (code)
+            {
+                case Conv2D: return "Conv2D";
+                case FullyConnected: return "FullyConnected";
+                case Add: return "Add";
+                case AveragePool: return "AveragePool";
+                case MaxPool: return "MaxPool";
+                case GlobalAveragePool: return "GlobalAveragePool";
+                case Reshape: return "Reshape";
+                default: return "op code " + code;
+            }
+        }
     }
 }

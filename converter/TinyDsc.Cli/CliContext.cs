@@ -1,0 +1,58 @@
+using System;
+using System.IO;
+using Spectre.Console;
+
+namespace TinyDsc.Cli;
+
+/// <summary>Where a command writes: plain text writers for the caller and a Spectre console over the output one.</summary>
+internal sealed class CliContext
+{
+    public CliContext(TextWriter output, TextWriter error)
+    {
+        Output = output;
+        Error = error;
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        Console2 = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        if (!terminal)
+        {
+            // Redirected output has no width of its own; keep table rows on one line each.
+            Console2.Profile.Width = 160;
+        }
+    }
+
+    public TextWriter Output { get; }
+
+    public TextWriter Error { get; }
+
+    /// <summary>Spectre console for tables and progress bars, writing to <see cref="Output"/>.</summary>
+    public IAnsiConsole Console2 { get; }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a progress bar labelled <paramref name="label"/>; body reports (done, total).
+    /// </summary>
+    public T WithProgress<T>(string label, Func<Action<int, int>, T> body)
+    {
+        T result = default!;
+        Console2.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask(Markup.Escape(label), autoStart: true, maxValue: 1);
+                result = body((done, total) =>
+                {
+                    task.MaxValue = Math.Max(1, total);
+                    task.Value = done;
+                });
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+}

@@ -1,0 +1,46 @@
+using System.IO;
+using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Import;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Runtime;
+using TinyDsc.Runtime.Format;
+
+namespace TinyDsc.Cli.Commands;
+
+/// <summary>Loading the files commands take, with errors that name the file.</summary>
+internal static class CommandFiles
+{
+    public static void RequireFile(string path, string role)
+    {
+        if (!File.Exists(path))
+        {
+            throw new PipelineInputException($"{path}: no such file (the {role})");
+        }
+    }
+
+    public static FloatGraph LoadGraph(string path)
+    {
+        RequireFile(path, "ONNX model");
+        return OnnxImporter.Load(path);
+    }
+
+    public static (Model Model, byte[] Bytes) LoadModel(string path)
+    {
+        RequireFile(path, ".tdsc model");
+        byte[] bytes = File.ReadAllBytes(path);
+        try
+        {
+            return (ModelReader.Load(bytes), bytes);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new PipelineInputException($"{path} is not a valid .tdsc model: {e.Message}");
+        }
+    }
+
+    public static (float[] Data, int[] Shape) ReadTensor(string path, string role)
+    {
+        RequireFile(path, role);
+        return TensorFiles.ReadFloat32(path);
+    }
+}

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Runtime;
+using TinyDsc.Runtime.Format;
+
+namespace TinyDsc.Cli.Commands;
+
+/// <summary>tinydsc inspect MODEL.tdsc — layers, tensors, arena, scratch, model bytes and peak RAM.</summary>
+internal static class InspectCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Argument<string>("MODEL.tdsc") { Description = "int8 model written by convert" };
+        var command = new Command("inspect", "Show a .tdsc model's layers, tensors and memory") { model };
+        command.SetAction(Cli.Guard(context, parse =>
+        {
+            string path = parse.GetRequiredValue(model);
+            (Model m, byte[] bytes) = CommandFiles.LoadModel(path);
+            IAnsiConsole console = context.Console2;
+
+            var layers = new Table().Title("layers")
+                .AddColumn("#").AddColumn("op").AddColumn("kernel / stride / groups").AddColumn("input → output")
+                .AddColumn(new TableColumn("param B").RightAligned()).AddColumn(new TableColumn("out scale").RightAligned())
+                .AddColumn(new TableColumn("out zp").RightAligned()).AddColumn(new TableColumn("act").RightAligned());
+            for (int i = 0; i < m.Operators.Length; i++)
+            {
+                OperatorInfo op = m.Operators[i];
+                TensorInfo output = m.Tensors[op.Output];
+                string inputs = Shape(m.Tensors[op.Input0]) + (op.Input1 >= 0 ? " + " + Shape(m.Tensors[op.Input1]) : "");
+                layers.AddRow(i.ToString(CultureInfo.InvariantCulture), OpCodes.Name(op.OpCode), Markup.Escape(Geometry(op)),
+                    Markup.Escape(inputs + " → " + Shape(output)), WeightBytes(op).ToString(CultureInfo.InvariantCulture),
+                    output.Scale.ToString("G5", CultureInfo.InvariantCulture), output.ZeroPoint.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape($"[{op.ActMin},{op.ActMax}]"));
+            }
+            console.Write(layers);
+
+            var tensors = new Table().Title("tensors (NHWC)")
+                .AddColumn("#").AddColumn("shape").AddColumn(new TableColumn("scale").RightAligned())
+                .AddColumn(new TableColumn("zp").RightAligned()).AddColumn(new TableColumn("arena offset").RightAligned())
+                .AddColumn(new TableColumn("bytes").RightAligned()).AddColumn("role");
+            for (int t = 0; t < m.Tensors.Length; t++)
+            {
+                TensorInfo info = m.Tensors[t];
+                string role = t == m.InputTensor ? "input" : t == m.OutputTensor ? "output" : "";
+                tensors.AddRow(t.ToString(CultureInfo.InvariantCulture), Markup.Escape(Shape(info)),
+                    info.Scale.ToString("G5", CultureInfo.InvariantCulture), info.ZeroPoint.ToString(CultureInfo.InvariantCulture),
+                    info.ArenaOffset.ToString(CultureInfo.InvariantCulture), info.ByteSize.ToString(CultureInfo.InvariantCulture), role);
+            }
+            console.Write(tensors);
+
+            int scratch = Interpreter.RequiredScratchBytes(m);
+            var memory = new Table().Title("memory").AddColumn("").AddColumn(new TableColumn("bytes").RightAligned());
+            memory.AddRow("arena", Format.Bytes(m.ArenaSize));
+            memory.AddRow("scratch", Format.Bytes(scratch));
+            memory.AddRow("model", Format.Bytes(bytes.Length));
+            memory.AddRow("peak RAM (arena + scratch + model)", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
+            console.Write(memory);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    internal static string Shape(TensorInfo t)
+    {
+        var dims = new string[t.Rank];
+        for (int i = 0; i < t.Rank; i++)
+        {
+            dims[i] = t.Dims[i].ToString(CultureInfo.InvariantCulture);
+        }
+        return "[" + string.Join(",", dims) + "]";
+    }
+
+    /// <summary>int8 weights plus int32 bias, multiplier and shift blobs.</summary>
+    internal static long WeightBytes(OperatorInfo op) =>
+        (op.Weights?.Length ?? 0) + 4L * ((op.Bias?.Length ?? 0) + (op.Multiplier?.Length ?? 0) + (op.Shift?.Length ?? 0));
+
+    private static string Geometry(OperatorInfo op)
+    {
+        switch (op.OpCode)
+        {
+            case OpCodes.Conv2D:
+            case OpCodes.AveragePool:
+            case OpCodes.MaxPool:
+                string s = $"{op.KernelH}x{op.KernelW} /{op.StrideH}";
+                if (op.StrideW != op.StrideH)
+                {
+                    s += $"x{op.StrideW}";
+                }
+                if (op.OpCode == OpCodes.Conv2D)
+                {
+                    s += $" g{op.Groups}";
+                    if (op.DilationH > 1 || op.DilationW > 1)
+                    {
+                        s += $" d{op.DilationH}x{op.DilationW}";
+                    }
+                }
+                if (op.PadTop + op.PadLeft + op.PadBottom + op.PadRight > 0)
+                {
+                    s += $" pad {op.PadTop},{op.PadLeft},{op.PadBottom},{op.PadRight}";
+                }
+                return s;
+            default:
+                return "";
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using System.IO;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Runtime.Format;
+
+namespace TinyDsc.Cli.Commands;
+
+/// <summary>tinydsc run MODEL.tdsc --input X.npy --output Y.npy — the int8 runtime, outputs dequantized.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Argument<string>("MODEL.tdsc") { Description = "int8 model written by convert" };
+        var input = new Option<string>("--input", "-i") { Description = "Input batch, float32 NCHW .npy", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Output .npy (float32, the ONNX model's output shape)", Required = true };
+        var command = new Command("run", "Run the int8 model on a batch") { model, input, output };
+        command.SetAction(Cli.Guard(context, parse =>
+        {
+            string inPath = parse.GetRequiredValue(input);
+            (Model m, _) = CommandFiles.LoadModel(parse.GetRequiredValue(model));
+            (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
+            var runner = new Int8Runner(m);
+            BatchResult result = context.WithProgress($"int8 on {Path.GetFileName(inPath)}",
+                progress => runner.Run(data, shape, inPath, progress));
+            TensorFiles.WriteFloat32(parse.GetRequiredValue(output), result.Data, result.Shape);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.IO;
+using Spectre.Console;
+using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Runtime.Format;
+
+namespace TinyDsc.Cli.Commands;
+
+/// <summary>tinydsc verify MODEL.onnx MODEL.tdsc --input X.npy [--labels L.npy] — int8 against float.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var onnx = new Argument<string>("MODEL.onnx") { Description = "PyTorch-exported ONNX model (float reference)" };
+        var tdsc = new Argument<string>("MODEL.tdsc") { Description = "int8 model converted from it" };
+        var input = new Option<string>("--input", "-i") { Description = "Input batch, float32 NCHW .npy", Required = true };
+        var labels = new Option<string?>("--labels") { Description = "Class labels, one integer per sample (.npy)" };
+        var command = new Command("verify", "Compare the int8 model with the float reference") { onnx, tdsc, input, labels };
+        command.SetAction(Cli.Guard(context, parse =>
+        {
+            string onnxPath = parse.GetRequiredValue(onnx), tdscPath = parse.GetRequiredValue(tdsc);
+            string inPath = parse.GetRequiredValue(input);
+            string? labelPath = parse.GetValue(labels);
+            FloatGraph graph = CommandFiles.LoadGraph(onnxPath);
+            (Model model, _) = CommandFiles.LoadModel(tdscPath);
+            (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
+            var floatRunner = new FloatRunner(graph);
+            var int8Runner = new Int8Runner(model);
+            int n = ModelShapes.BatchOf(inPath, shape, floatRunner.InputShape);
+            long[]? truth = null;
+            if (labelPath != null)
+            {
+                CommandFiles.RequireFile(labelPath, "labels");
+                truth = TensorFiles.ReadLabels(labelPath, n);
+            }
+
+            string name = Path.GetFileName(inPath);
+            BatchResult reference = context.WithProgress($"float on {name}", p => floatRunner.Run(data, shape, inPath, p));
+            BatchResult quantized = context.WithProgress($"int8 on {name}", p => int8Runner.Run(data, shape, inPath, p));
+            Format.RequireSameShape(reference, quantized, onnxPath, tdscPath);
+            VerifyMetrics m = VerifyMetrics.Compute(reference.Data, quantized.Data, n, truth);
+
+            var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+            table.AddRow("samples", n.ToString());
+            table.AddRow("SQNR (int8 vs float)", Format.Db(m.SqnrDb));
+            table.AddRow("max abs error", Format.Number(m.MaxAbsError));
+            table.AddRow("top-1 agreement", Markup.Escape(Format.Percent(m.Top1Agreement, n)));
+            if (m.FloatAccuracy is double fa && m.Int8Accuracy is double qa)
+            {
+                table.AddRow("float accuracy", Markup.Escape(Format.Percent(fa, n)));
+                table.AddRow("int8 accuracy", Markup.Escape(Format.Percent(qa, n)));
+            }
+            context.Console2.Write(table);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

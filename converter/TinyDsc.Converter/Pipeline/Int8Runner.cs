@@ -1,0 +1,88 @@
+using System;
+using System.Diagnostics;
+using TinyDsc.Runtime;
+using TinyDsc.Runtime.Format;
+
+namespace TinyDsc.Converter.Pipeline;
+
+/// <summary>
+/// Runs the int8 runtime (the same Interpreter the device runs) over a batch in PyTorch layout: each sample is
+/// transposed NCHW → NHWC, quantized by the interpreter, invoked, dequantized, and transposed back for 4-D outputs.
+/// </summary>
+public sealed class Int8Runner
+{
+    private readonly Model _model;
+    private readonly Interpreter _interpreter;
+
+    public Int8Runner(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _model = model;
+        _interpreter = new Interpreter(model);
+        InputShape = ModelShapes.Nchw(model.Tensors[model.InputTensor]);
+        OutputShape = ModelShapes.Nchw(model.Tensors[model.OutputTensor]);
+    }
+
+    /// <summary>Per-sample input shape, PyTorch layout, batch 1.</summary>
+    public int[] InputShape { get; }
+
+    /// <summary>Per-sample output shape, PyTorch layout, batch 1.</summary>
+    public int[] OutputShape { get; }
+
+    public int ArenaBytes => _interpreter.ArenaBytes;
+
+    public int ScratchBytes => _interpreter.ScratchBytes;
+
+    /// <summary>Runs every sample of <paramref name="batch"/> (shape checked against the model, named by
+    /// <paramref name="file"/> in errors).</summary>
+    public BatchResult Run(float[] batch, int[] shape, string file, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int n = ModelShapes.BatchOf(file, shape, InputShape);
+        int inSize = ModelShapes.SampleSize(InputShape);
+        int outSize = ModelShapes.SampleSize(OutputShape);
+        if (batch.Length != (long)n * inSize)
+        {
+            throw new PipelineInputException($"{file} holds {batch.Length} values, not {n}·{inSize}");
+        }
+        if (_interpreter.InputLength != inSize || _interpreter.OutputLength != outSize)
+        {
+            throw new InvalidOperationException($"interpreter lengths {_interpreter.InputLength}/{_interpreter.OutputLength} " +
+                $"differ from the model's {inSize}/{outSize}");
+        }
+        var output = new float[(long)n * outSize];
+        var inNhwc = new float[inSize];
+        var outNhwc = new float[outSize];
+        bool input4d = InputShape.Length == 4, output4d = OutputShape.Length == 4;
+        var watch = new Stopwatch();
+        for (int s = 0; s < n; s++)
+        {
+            watch.Start();
+            if (input4d)
+            {
+                Layout.NchwToNhwc(batch, s * inSize, InputShape[1], InputShape[2], InputShape[3], inNhwc);
+                _interpreter.SetInput(inNhwc, 0);
+            }
+            else
+            {
+                _interpreter.SetInput(batch, s * inSize);
+            }
+            _interpreter.Invoke();
+            if (output4d)
+            {
+                _interpreter.GetOutput(outNhwc, 0);
+                Layout.NhwcToNchw(outNhwc, OutputShape[1], OutputShape[2], OutputShape[3], output, s * outSize);
+            }
+            else
+            {
+                _interpreter.GetOutput(output, s * outSize);
+            }
+            watch.Stop();
+            progress?.Invoke(s + 1, n);
+        }
+        return new BatchResult(output, ModelShapes.WithBatch(OutputShape, n), watch.Elapsed.TotalMilliseconds / n);
+    }
+
+    /// <summary>The model this runner executes.</summary>
+    public Model Model => _model;
+}

@@ -1,0 +1,30 @@
+using System;
+using System.Collections.Generic;
+using TinyDsc.Converter.Calibration;
+using TinyDsc.Converter.Format;
+using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Planning;
+using TinyDsc.Converter.Quantization;
+
+namespace TinyDsc.Converter.Pipeline;
+
+/// <summary>Float graph + calibration batch → calibrated ranges → int8 model → arena plan → validated .tdsc bytes.</summary>
+public static class ModelConverter
+{
+    /// <param name="calibration">Calibration samples, PyTorch layout.</param>
+    /// <param name="shape">Shape of <paramref name="calibration"/>, [N, ...] matching the graph input.</param>
+    /// <param name="file">Name of the calibration file, for errors.</param>
+    public static ConversionResult Convert(FloatGraph graph, float[] calibration, int[] shape, string file,
+        CalibrationOptions options, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(calibration);
+        int[] perSample = ModelShapes.WithBatch(graph.Values[graph.Input].Shape, 1);
+        int n = ModelShapes.BatchOf(file, shape, perSample);
+        Dictionary<string, ValueRange> ranges = Calibrator.Calibrate(graph, calibration, n, options, progress);
+        QuantizedModel quantized = GraphQuantizer.Quantize(graph, ranges);
+        MemoryPlan plan = ModelMemoryPlanner.Apply(quantized.Model);
+        byte[] bytes = ModelWriter.Write(quantized.Model);
+        return new ConversionResult(quantized, plan, bytes, ranges);
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using TinyDsc.Converter.Calibration;
+using TinyDsc.Converter.Graph;
+
+namespace TinyDsc.Converter.Quantization;
+
+/// <summary>
+/// Asymmetric int8 quantization of one activation tensor: real = Scale · (q − ZeroPoint), q in [-128, 127].
+/// </summary>
+public readonly record struct QuantParams(float Scale, int ZeroPoint)
+{
+    /// <summary>Scale used for a value whose calibrated range is exactly [0, 0] (it only ever holds zeros).</summary>
+    public const float DegenerateScale = 1f / 255f;
+
+    /// <summary>
+    /// scale = (max − min) / 255, zp = round(−128 − min / scale) clamped to [-128, 127], from a range that contains 0
+    /// (so zero maps to the integer zp exactly). The zero point is computed from the float32 scale that is stored.
+    /// </summary>
+    public static QuantParams FromRange(ValueRange range)
+    {
+        double min = range.Min;
+        double max = range.Max;
+        float scale = (float)((max - min) / 255.0);
+        if (!(scale > 0f) || float.IsInfinity(scale))
+        {
+            if (max - min == 0)
+            {
+                return new QuantParams(DegenerateScale, -128);
+            }
+            throw new QuantizationException($"range {range} gives scale {scale}, which is not a finite positive float");
+        }
+        double zp = Math.Round(-128.0 - min / scale, MidpointRounding.AwayFromZero);
+        return new QuantParams(scale, (int)Math.Clamp(zp, -128, 127));
+    }
+
+    /// <summary>
+    /// The int8 clamp of a fused activation on a tensor with these parameters:
+    /// None [-128, 127]; ReLU [max(-128, zp), 127]; ReLU6 [max(-128, zp), min(127, zp + round(6 / scale))].
+    /// </summary>
+    public (int Min, int Max) ActivationBounds(Activation activation)
+    {
+        switch (activation)
+        {
+            case Activation.None:
+                return (-128, 127);
+            case Activation.Relu:
+                return (Math.Max(-128, ZeroPoint), 127);
+            case Activation.Relu6:
+                double six = Math.Round(6.0 / Scale, MidpointRounding.AwayFromZero);
+                int upper = (int)Math.Min(127.0, ZeroPoint + six);
+                return (Math.Max(-128, ZeroPoint), Math.Max(upper, Math.Max(-128, ZeroPoint)));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation");
+        }
+    }
+
+    public float Dequantize(int q) => Scale * (q - ZeroPoint);
+}

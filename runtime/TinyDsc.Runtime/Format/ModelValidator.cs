@@ -1,0 +1,708 @@
+using System;
+
+namespace TinyDsc.Runtime.Format
+{
+    /// <summary>
+    /// The semantic rules of runtime/FORMAT.md applied to a <see cref="Model"/> in memory: tensor shapes, quantization
+    /// and arena ranges; op codes and tensor indices; each op's shape formula, fields and parameter ranges; the int32
+    /// accumulator bound; data flow (inputs produced before use, the model output produced) and arena overlaps
+    /// (no op writes over its own inputs, no tensor is overwritten while it is still to be read).
+    /// ModelReader calls it on every file it loads, the interpreter on in-memory models and the converter's writer
+    /// before it writes. A model that passes runs in the interpreter without an exception.
+    /// </summary>
+    public static class ModelValidator
+    {
+        /// <summary>Checks every rule; the first violation is thrown.</summary>
+        /// <exception cref="ArgumentNullException">model is null.</exception>
+        /// <exception cref="ModelFormatException">a rule is broken; the message names the tensor or operator, the field and the values.</exception>
+        public static void Validate(Model model)
+        {
+            ValidateStructure(model);
+            ValidateArrays(model);
+        }
+
+        /// <summary>Everything except the contents of the weight, bias, multiplier and shift arrays.</summary>
+        internal static void ValidateStructure(Model model)
+        {
+            if (model == null)
+            {
+                throw new ArgumentNullException("model");
+            }
+
+            TensorInfo[] tensors = model.Tensors;
+            if (tensors == null)
+            {
+                Fail("model: tensor table is null");
+            }
+
+            if (tensors.Length < 1 || tensors.Length > FormatLayout.MaxTensors)
+            {
+                Fail("model: tensor count " + tensors.Length + " is outside 1.." + FormatLayout.MaxTensors);
+            }
+
+            OperatorInfo[] ops = model.Operators;
+            if (ops == null)
+            {
+                Fail("model: operator table is null");
+            }
+
+            if (ops.Length < 1 || ops.Length > FormatLayout.MaxOperators)
+            {
+                Fail("model: operator count " + ops.Length + " is outside 1.." + FormatLayout.MaxOperators);
+            }
+
+            if (model.ArenaSize < 1 || model.ArenaSize > FormatLayout.MaxArenaSize)
+            {
+                Fail("model: arena size " + model.ArenaSize + " is outside 1.." + FormatLayout.MaxArenaSize);
+            }
+
+            for (int i = 0; i < tensors.Length; i++)
+            {
+                ValidateTensor(i, tensors[i], model.ArenaSize);
+            }
+
+            CheckTensorIndex("model: ", "input tensor", model.InputTensor, tensors.Length);
+            CheckTensorIndex("model: ", "output tensor", model.OutputTensor, tensors.Length);
+            if (model.InputTensor == model.OutputTensor)
+            {
+                Fail("model: output tensor " + model.OutputTensor + " is the same as the input tensor");
+            }
+
+            for (int j = 0; j < ops.Length; j++)
+            {
+                ValidateOperator(model, j);
+            }
+
+            ValidateDataflow(model);
+        }
+
+        /// <summary>
+        /// Weight, bias, multiplier and shift arrays: present exactly for Conv2D and FullyConnected (bias optional),
+        /// lengths from the shapes, values in range. Requires <see cref="ValidateStructure"/> to have passed.
+        /// </summary>
+        internal static void ValidateArrays(Model model)
+        {
+            OperatorInfo[] ops = model.Operators;
+            for (int j = 0; j < ops.Length; j++)
+            {
+                OperatorInfo op = ops[j];
+                string where = Where(j, op.OpCode);
+                if (!HasWeights(op.OpCode))
+                {
+                    if (op.Weights != null || op.Bias != null || op.Multiplier != null || op.Shift != null)
+                    {
+                        Fail(where + "weights, bias, multiplier and shift must be null (unused by " + OpCodes.Name(op.OpCode) + ")");
+                    }
+
+                    continue;
+                }
+
+                long weightCount = WeightCount(model, op);
+                int channels = ChannelCount(model, op);
+                if (op.Weights == null)
+                {
+                    Fail(where + "weights are missing");
+                }
+
+                if (op.Weights.Length != weightCount)
+                {
+                    Fail(where + "weights have " + op.Weights.Length + " values, expected " + WeightCountFormula(model, op) + " = " + weightCount);
+                }
+
+                sbyte[] w = op.Weights;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    if (w[i] < -127)
+                    {
+                        Fail(where + "weights[" + i + "] = " + w[i] + " is outside -127..127");
+                    }
+                }
+
+                if (op.Bias != null && op.Bias.Length != channels)
+                {
+                    Fail(where + "bias has " + op.Bias.Length + " values, expected Cout = " + channels);
+                }
+
+                if (op.Multiplier == null)
+                {
+                    Fail(where + "multiplier is missing");
+                }
+
+                if (op.Multiplier.Length != channels)
+                {
+                    Fail(where + "multiplier has " + op.Multiplier.Length + " values, expected Cout = " + channels);
+                }
+
+                for (int c = 0; c < channels; c++)
+                {
+                    CheckMultiplier(where, "multiplier[" + c + "]", op.Multiplier[c]);
+                }
+
+                if (op.Shift == null)
+                {
+                    Fail(where + "shift is missing");
+                }
+
+                if (op.Shift.Length != channels)
+                {
+                    Fail(where + "shift has " + op.Shift.Length + " values, expected Cout = " + channels);
+                }
+
+                for (int c = 0; c < channels; c++)
+                {
+                    CheckShift(where, "shift[" + c + "]", op.Shift[c]);
+                }
+            }
+        }
+
+        /// <summary>True for the op codes that carry weights, bias, multiplier and shift (Conv2D, FullyConnected).</summary>
+        internal static bool HasWeights(int opCode)
+        {
+            return opCode == OpCodes.Conv2D || opCode == OpCodes.FullyConnected;
+        }
+
+        /// <summary>Element count of the op's weights (Conv2D: Cout·kh·kw·Cin/groups, FullyConnected: Cout·Cin). Structure must be valid.</summary>
+        internal static long WeightCount(Model model, OperatorInfo op)
+        {
+            TensorInfo input = model.Tensors[op.Input0];
+            TensorInfo output = model.Tensors[op.Output];
+            if (op.OpCode == OpCodes.Conv2D)
+            {
+                return (long)output.Dims[3] * op.KernelH * op.KernelW * (input.Dims[3] / op.Groups);
+            }
+
+            return (long)output.Dims[1] * input.ByteSize;
+        }
+
+        /// <summary>Output channels of a Conv2D or FullyConnected op (length of bias, multiplier and shift). Structure must be valid.</summary>
+        internal static int ChannelCount(Model model, OperatorInfo op)
+        {
+            TensorInfo output = model.Tensors[op.Output];
+            return op.OpCode == OpCodes.Conv2D ? output.Dims[3] : output.Dims[1];
+        }
+
+        internal static string Where(int index, int opCode)
+        {
+            return "operator " + index + " (" + OpCodes.Name(opCode) + "): ";
+        }
+
+        private static string WeightCountFormula(Model model, OperatorInfo op)
+        {
+            TensorInfo input = model.Tensors[op.Input0];
+            TensorInfo output = model.Tensors[op.Output];
+            if (op.OpCode == OpCodes.Conv2D)
+            {
+                return "Cout·kh·kw·Cin/groups = " + output.Dims[3] + "·" + op.KernelH + "·" + op.KernelW + "·" + input.Dims[3] + "/" + op.Groups;
+            }
+
+            return "Cout·Cin = " + output.Dims[1] + "·" + input.ByteSize;
+        }
+
+        private static void ValidateTensor(int i, TensorInfo t, int arenaSize)
+        {
+            string where = "tensor " + i + ": ";
+            if (t == null)
+            {
+                Fail(where + "is null");
+            }
+
+            int[] dims = t.Dims;
+            if (dims == null || dims.Length != 4)
+            {
+                Fail(where + "dims must have 4 entries, got " + (dims == null ? "null" : dims.Length.ToString()));
+            }
+
+            if (t.Rank < 1 || t.Rank > 4)
+            {
+                Fail(where + "rank " + t.Rank + " is outside 1..4");
+            }
+
+            long count = 1;
+            for (int k = 0; k < 4; k++)
+            {
+                if (k < t.Rank)
+                {
+                    if (dims[k] < 1)
+                    {
+                        Fail(where + "dims[" + k + "] = " + dims[k] + ", must be >= 1");
+                    }
+                }
+                else if (dims[k] != 1)
+                {
+                    Fail(where + "dims[" + k + "] = " + dims[k] + ", must be 1 beyond rank " + t.Rank);
+                }
+
+                count *= dims[k];
+                if (count > FormatLayout.MaxTensorBytes)
+                {
+                    Fail(where + "element count of dims " + DimsText(t) + " exceeds 2^30");
+                }
+            }
+
+            if (dims[0] != 1)
+            {
+                Fail(where + "batch dims[0] = " + dims[0] + ", must be 1");
+            }
+
+            if (t.ByteSize != count)
+            {
+                Fail(where + "byte size " + t.ByteSize + " differs from the element count " + count + " of dims " + DimsText(t));
+            }
+
+            if (!(t.Scale > 0f) || t.Scale > float.MaxValue)
+            {
+                Fail(where + "scale " + t.Scale + " must be finite and > 0");
+            }
+
+            if (t.ZeroPoint < -128 || t.ZeroPoint > 127)
+            {
+                Fail(where + "zero point " + t.ZeroPoint + " is outside -128..127");
+            }
+
+            if (t.ArenaOffset < 0 || (long)t.ArenaOffset + t.ByteSize > arenaSize)
+            {
+                Fail(where + "arena range [" + t.ArenaOffset + ", " + ((long)t.ArenaOffset + t.ByteSize) + ") is outside the arena [0, " + arenaSize + ")");
+            }
+        }
+
+        private static void ValidateOperator(Model model, int j)
+        {
+            OperatorInfo op = model.Operators[j];
+            if (op == null)
+            {
+                Fail("operator " + j + " is null");
+            }
+
+            int code = op.OpCode;
+            string where = Where(j, code);
+            if (code < 1 || code > OpCodes.Max)
+            {
+                Fail(where + "op code " + code + " is unknown (known: 1.." + OpCodes.Max + ")");
+            }
+
+            if (op.Params == null || op.Params.Length != OperatorInfo.ParamCount)
+            {
+                Fail(where + "params must have " + OperatorInfo.ParamCount + " entries, got " + (op.Params == null ? "null" : op.Params.Length.ToString()));
+            }
+
+            TensorInfo[] tensors = model.Tensors;
+            CheckTensorIndex(where, "input 0", op.Input0, tensors.Length);
+            if (code == OpCodes.Add)
+            {
+                CheckTensorIndex(where, "input 1", op.Input1, tensors.Length);
+            }
+            else if (op.Input1 != -1)
+            {
+                Fail(where + "input 1 = " + op.Input1 + ", must be -1 (one input)");
+            }
+
+            CheckTensorIndex(where, "output", op.Output, tensors.Length);
+            if (op.Output == op.Input0 || op.Output == op.Input1)
+            {
+                Fail(where + "output tensor " + op.Output + " is also an input of the same operator");
+            }
+
+            if (op.ActMin < -128 || op.ActMin > 127)
+            {
+                Fail(where + "act min " + op.ActMin + " is outside -128..127");
+            }
+
+            if (op.ActMax < op.ActMin || op.ActMax > 127)
+            {
+                Fail(where + "act max " + op.ActMax + " is outside act min.." + "127 = " + op.ActMin + "..127");
+            }
+
+            bool usesAct = code == OpCodes.Conv2D || code == OpCodes.FullyConnected || code == OpCodes.Add;
+            if (!usesAct && (op.ActMin != -128 || op.ActMax != 127))
+            {
+                Fail(where + "act min/max = " + op.ActMin + ".." + op.ActMax + ", must be -128..127 (unused)");
+            }
+
+            bool window = code == OpCodes.Conv2D || code == OpCodes.AveragePool || code == OpCodes.MaxPool;
+            if (window)
+            {
+                CheckAtLeast(where, "kernel h", op.KernelH, 1);
+                CheckAtLeast(where, "kernel w", op.KernelW, 1);
+                CheckAtLeast(where, "stride h", op.StrideH, 1);
+                CheckAtLeast(where, "stride w", op.StrideW, 1);
+                CheckAtLeast(where, "pad top", op.PadTop, 0);
+                CheckAtLeast(where, "pad left", op.PadLeft, 0);
+                CheckAtLeast(where, "pad bottom", op.PadBottom, 0);
+                CheckAtLeast(where, "pad right", op.PadRight, 0);
+            }
+            else
+            {
+                CheckUnused(where, "kernel h", op.KernelH, 1);
+                CheckUnused(where, "kernel w", op.KernelW, 1);
+                CheckUnused(where, "stride h", op.StrideH, 1);
+                CheckUnused(where, "stride w", op.StrideW, 1);
+                CheckUnused(where, "pad top", op.PadTop, 0);
+                CheckUnused(where, "pad left", op.PadLeft, 0);
+                CheckUnused(where, "pad bottom", op.PadBottom, 0);
+                CheckUnused(where, "pad right", op.PadRight, 0);
+            }
+
+            if (code == OpCodes.Conv2D)
+            {
+                CheckAtLeast(where, "dilation h", op.DilationH, 1);
+                CheckAtLeast(where, "dilation w", op.DilationW, 1);
+                CheckAtLeast(where, "groups", op.Groups, 1);
+            }
+            else
+            {
+                CheckUnused(where, "dilation h", op.DilationH, 1);
+                CheckUnused(where, "dilation w", op.DilationW, 1);
+                CheckUnused(where, "groups", op.Groups, 1);
+            }
+
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool ? 1 : 0);
+            for (int k = usedParams; k < OperatorInfo.ParamCount; k++)
+            {
+                if (op.Params[k] != 0)
+                {
+                    Fail(where + "p" + k + " = " + op.Params[k] + ", must be 0 (unused)");
+                }
+            }
+
+            TensorInfo input = tensors[op.Input0];
+            TensorInfo output = tensors[op.Output];
+            switch (code)
+            {
+                case OpCodes.Conv2D:
+                    ValidateConv(where, op, input, output);
+                    break;
+                case OpCodes.FullyConnected:
+                    CheckRank(where, "output", op.Output, output, 2);
+                    if (input.ByteSize > FormatLayout.MaxAccumulatorTaps)
+                    {
+                        Fail(where + "accumulator bound: Cin = " + input.ByteSize + " terms per output; Cin·127·255 must be < 2^31 (at most " + FormatLayout.MaxAccumulatorTaps + ")");
+                    }
+
+                    break;
+                case OpCodes.Add:
+                    ValidateAdd(where, op, input, tensors[op.Input1], output);
+                    break;
+                case OpCodes.AveragePool:
+                case OpCodes.MaxPool:
+                    ValidatePool(where, op, input, output);
+                    break;
+                case OpCodes.GlobalAveragePool:
+                    CheckRank(where, "input", op.Input0, input, 4);
+                    CheckRank(where, "output", op.Output, output, 4);
+                    if (output.Dims[1] != 1 || output.Dims[2] != 1 || output.Dims[3] != input.Dims[3])
+                    {
+                        Fail(where + "output dims " + DimsText(output) + ", expected [1, 1, 1, " + input.Dims[3] + "]");
+                    }
+
+                    if ((long)input.Dims[1] * input.Dims[2] > FormatLayout.MaxPoolTaps)
+                    {
+                        Fail(where + "pool bound: H·W = " + input.Dims[1] + "·" + input.Dims[2] + " taps; taps·128 must be < 2^31");
+                    }
+
+                    CheckSameQuantization(where, op, input, output);
+                    break;
+                case OpCodes.Reshape:
+                    if (output.ByteSize != input.ByteSize)
+                    {
+                        Fail(where + "output element count " + output.ByteSize + " differs from input element count " + input.ByteSize);
+                    }
+
+                    CheckSameQuantization(where, op, input, output);
+                    break;
+            }
+        }
+
+        private static void ValidateConv(string where, OperatorInfo op, TensorInfo input, TensorInfo output)
+        {
+            CheckRank(where, "input", op.Input0, input, 4);
+            CheckRank(where, "output", op.Output, output, 4);
+            int cin = input.Dims[3];
+            int cout = output.Dims[3];
+            if (cin % op.Groups != 0)
+            {
+                Fail(where + "groups = " + op.Groups + " must divide input channels Cin = " + cin);
+            }
+
+            if (cout % op.Groups != 0)
+            {
+                Fail(where + "groups = " + op.Groups + " must divide output channels Cout = " + cout);
+            }
+
+            long taps = (long)op.KernelH * op.KernelW;
+            if (taps <= FormatLayout.MaxAccumulatorTaps)
+            {
+                taps *= cin / op.Groups;
+            }
+
+            if (taps > FormatLayout.MaxAccumulatorTaps)
+            {
+                Fail(where + "accumulator bound: kh·kw·Cin/groups = " + op.KernelH + "·" + op.KernelW + "·" + cin + "/" + op.Groups
+                    + " terms per output; terms·127·255 must be < 2^31 (at most " + FormatLayout.MaxAccumulatorTaps + ")");
+            }
+
+            CheckWindow(where, "h", input.Dims[1], op.KernelH, op.StrideH, op.DilationH, op.PadTop, op.PadBottom, "pad top", "pad bottom", output.Dims[1]);
+            CheckWindow(where, "w", input.Dims[2], op.KernelW, op.StrideW, op.DilationW, op.PadLeft, op.PadRight, "pad left", "pad right", output.Dims[2]);
+        }
+
+        private static void ValidatePool(string where, OperatorInfo op, TensorInfo input, TensorInfo output)
+        {
+            CheckRank(where, "input", op.Input0, input, 4);
+            CheckRank(where, "output", op.Output, output, 4);
+            if (output.Dims[3] != input.Dims[3])
+            {
+                Fail(where + "output channels " + output.Dims[3] + " differ from input channels " + input.Dims[3]);
+            }
+
+            CheckWindow(where, "h", input.Dims[1], op.KernelH, op.StrideH, 1, op.PadTop, op.PadBottom, "pad top", "pad bottom", output.Dims[1]);
+            CheckWindow(where, "w", input.Dims[2], op.KernelW, op.StrideW, 1, op.PadLeft, op.PadRight, "pad left", "pad right", output.Dims[2]);
+            if (op.OpCode == OpCodes.AveragePool)
+            {
+                if (op.Params[0] != 0 && op.Params[0] != 1)
+                {
+                    Fail(where + "p0 (count padded taps) = " + op.Params[0] + ", must be 0 or 1");
+                }
+
+                if ((long)op.KernelH * op.KernelW > FormatLayout.MaxPoolTaps)
+                {
+                    Fail(where + "pool bound: kh·kw = " + op.KernelH + "·" + op.KernelW + " taps; taps·128 must be < 2^31");
+                }
+            }
+
+            CheckSameQuantization(where, op, input, output);
+        }
+
+        private static void ValidateAdd(string where, OperatorInfo op, TensorInfo input0, TensorInfo input1, TensorInfo output)
+        {
+            if (!SameDims(input0, input1))
+            {
+                Fail(where + "input 1 tensor " + op.Input1 + " dims " + DimsText(input1) + " differ from input 0 tensor " + op.Input0 + " dims " + DimsText(input0));
+            }
+
+            if (!SameDims(input0, output))
+            {
+                Fail(where + "output tensor " + op.Output + " dims " + DimsText(output) + " differ from input 0 tensor " + op.Input0 + " dims " + DimsText(input0));
+            }
+
+            int[] p = op.Params;
+            if (p[0] < 0 || p[0] > FormatLayout.MaxAddLeftShift)
+            {
+                Fail(where + "p0 (left shift) = " + p[0] + " is outside 0.." + FormatLayout.MaxAddLeftShift);
+            }
+
+            CheckMultiplier(where, "p1 (input 0 multiplier)", p[1]);
+            CheckShift(where, "p2 (input 0 shift)", p[2]);
+            CheckMultiplier(where, "p3 (input 1 multiplier)", p[3]);
+            CheckShift(where, "p4 (input 1 shift)", p[4]);
+            CheckMultiplier(where, "p5 (output multiplier)", p[5]);
+            CheckShift(where, "p6 (output shift)", p[6]);
+        }
+
+        private static void ValidateDataflow(Model model)
+        {
+            TensorInfo[] tensors = model.Tensors;
+            OperatorInfo[] ops = model.Operators;
+            int[] producer = new int[tensors.Length];
+            for (int i = 0; i < producer.Length; i++)
+            {
+                producer[i] = -1;
+            }
+
+            for (int j = 0; j < ops.Length; j++)
+            {
+                OperatorInfo op = ops[j];
+                string where = Where(j, op.OpCode);
+                CheckProduced(where, "input 0", op.Input0, model, producer);
+                if (op.Input1 >= 0)
+                {
+                    CheckProduced(where, "input 1", op.Input1, model, producer);
+                }
+
+                if (op.Output == model.InputTensor)
+                {
+                    Fail(where + "output tensor " + op.Output + " is the model input");
+                }
+
+                if (producer[op.Output] >= 0)
+                {
+                    Fail(where + "output tensor " + op.Output + " is already produced by operator " + producer[op.Output]);
+                }
+
+                CheckNoOverlap(where, "input 0", op.Input0, op.Output, tensors);
+                if (op.Input1 >= 0)
+                {
+                    CheckNoOverlap(where, "input 1", op.Input1, op.Output, tensors);
+                }
+
+                producer[op.Output] = j;
+            }
+
+            if (producer[model.OutputTensor] < 0)
+            {
+                Fail("model: output tensor " + model.OutputTensor + " is not produced by any operator");
+            }
+
+            // A tensor's bytes must survive from the op that produces it (or from SetInput) to every op that reads it.
+            for (int j = 0; j < ops.Length; j++)
+            {
+                OperatorInfo op = ops[j];
+                CheckLive(model, producer, op.Input0, j);
+                if (op.Input1 >= 0)
+                {
+                    CheckLive(model, producer, op.Input1, j);
+                }
+            }
+
+            CheckLive(model, producer, model.OutputTensor, ops.Length);
+        }
+
+        /// <summary>Tensor t, read by operator reader (ops.Length: read as the model output), is not overwritten after it is produced.</summary>
+        private static void CheckLive(Model model, int[] producer, int t, int reader)
+        {
+            TensorInfo[] tensors = model.Tensors;
+            OperatorInfo[] ops = model.Operators;
+            for (int k = producer[t] + 1; k < reader; k++)
+            {
+                int written = ops[k].Output;
+                if (Overlaps(tensors[written], tensors[t]))
+                {
+                    string readBy = reader < ops.Length ? "read by operator " + reader : "the model output";
+                    Fail(Where(k, ops[k].OpCode) + "output tensor " + written + " " + RangeText(tensors[written]) + " overwrites tensor " + t + " "
+                        + RangeText(tensors[t]) + " before it is " + (reader < ops.Length ? readBy : "read as " + readBy));
+                }
+            }
+        }
+
+        private static void CheckProduced(string where, string field, int t, Model model, int[] producer)
+        {
+            if (t != model.InputTensor && producer[t] < 0)
+            {
+                Fail(where + field + " tensor " + t + " is neither the model input nor the output of an earlier operator");
+            }
+        }
+
+        private static void CheckNoOverlap(string where, string field, int input, int output, TensorInfo[] tensors)
+        {
+            if (Overlaps(tensors[input], tensors[output]))
+            {
+                Fail(where + "output tensor " + output + " " + RangeText(tensors[output]) + " overlaps " + field + " tensor " + input + " "
+                    + RangeText(tensors[input]) + " in the arena (kernels are not in-place)");
+            }
+        }
+
+        private static bool Overlaps(TensorInfo a, TensorInfo b)
+        {
+            return a.ArenaOffset < (long)b.ArenaOffset + b.ByteSize && b.ArenaOffset < (long)a.ArenaOffset + a.ByteSize;
+        }
+
+        private static void CheckWindow(string where, string axis, int inSize, int kernel, int stride, int dilation, int padBefore, int padAfter,
+            string padBeforeName, string padAfterName, int outSize)
+        {
+            long extent = (long)dilation * (kernel - 1) + 1;
+            if (padBefore >= extent)
+            {
+                Fail(where + padBeforeName + " = " + padBefore + " must be less than the kernel extent " + extent + " on " + axis);
+            }
+
+            if (padAfter >= extent)
+            {
+                Fail(where + padAfterName + " = " + padAfter + " must be less than the kernel extent " + extent + " on " + axis);
+            }
+
+            long span = (long)inSize + padBefore + padAfter - extent;
+            if (span < 0)
+            {
+                Fail(where + "kernel extent " + extent + " on " + axis + " exceeds the padded input " + axis + " " + inSize + " + " + padBefore + " + " + padAfter);
+            }
+
+            long expected = span / stride + 1;
+            if (expected != outSize)
+            {
+                Fail(where + "output " + axis + " = " + outSize + ", expected (" + inSize + " + " + padBefore + " + " + padAfter + " - " + extent + ") / "
+                    + stride + " + 1 = " + expected);
+            }
+        }
+
+        private static void CheckSameQuantization(string where, OperatorInfo op, TensorInfo input, TensorInfo output)
+        {
+            if (output.Scale != input.Scale || output.ZeroPoint != input.ZeroPoint)
+            {
+                Fail(where + "output tensor " + op.Output + " scale/zero point " + output.Scale + "/" + output.ZeroPoint
+                    + " differ from input tensor " + op.Input0 + " " + input.Scale + "/" + input.ZeroPoint);
+            }
+        }
+
+        private static void CheckRank(string where, string field, int index, TensorInfo t, int rank)
+        {
+            if (t.Rank != rank)
+            {
+                Fail(where + field + " tensor " + index + " has rank " + t.Rank + " " + DimsText(t) + ", expected rank " + rank);
+            }
+        }
+
+        private static void CheckTensorIndex(string where, string field, int index, int count)
+        {
+            if (index < 0 || index >= count)
+            {
+                Fail(where + field + " index " + index + " is outside the tensor table 0.." + (count - 1));
+            }
+        }
+
+        private static void CheckAtLeast(string where, string field, int value, int min)
+        {
+            if (value < min)
+            {
+                Fail(where + field + " = " + value + ", must be >= " + min);
+            }
+        }
+
+        private static void CheckUnused(string where, string field, int value, int expected)
+        {
+            if (value != expected)
+            {
+                Fail(where + field + " = " + value + ", must be " + expected + " (unused)");
+            }
+        }
+
+        private static void CheckMultiplier(string where, string field, int value)
+        {
+            if (value != 0 && value < FormatLayout.MinMultiplier)
+            {
+                Fail(where + field + " = " + value + ", must be 0 or in [2^30, 2^31 - 1]");
+            }
+        }
+
+        private static void CheckShift(string where, string field, int value)
+        {
+            if (value < FormatLayout.MinShift || value > FormatLayout.MaxShift)
+            {
+                Fail(where + field + " = " + value + " is outside " + FormatLayout.MinShift + ".." + FormatLayout.MaxShift);
+            }
+        }
+
+        private static bool SameDims(TensorInfo a, TensorInfo b)
+        {
+            return a.Rank == b.Rank && a.Dims[0] == b.Dims[0] && a.Dims[1] == b.Dims[1] && a.Dims[2] == b.Dims[2] && a.Dims[3] == b.Dims[3];
+        }
+
+        private static string DimsText(TensorInfo t)
+        {
+            string s = "[";
+            for (int k = 0; k < t.Rank && k < t.Dims.Length; k++)
+            {
+                s += (k > 0 ? ", " : "") + t.Dims[k];
+            }
+
+            return s + "]";
+        }
+
+        private static string RangeText(TensorInfo t)
+        {
+            return "[arena " + t.ArenaOffset + ", " + ((long)t.ArenaOffset + t.ByteSize) + ")";
+        }
+
+        private static void Fail(string message)
+        {
+            throw new ModelFormatException(message);
+        }
+    }
+}

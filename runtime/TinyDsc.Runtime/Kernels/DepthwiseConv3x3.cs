@@ -1,0 +1,194 @@
+using System;
+
+namespace TinyDsc.Runtime.Kernels
+{
+    /// <summary>
+    /// Depthwise 3×3 int8 convolution with depth multiplier 1, written for an IL interpreter (nanoCLR).
+    ///
+    /// Formula (same as Conv2DReference with groups = Cin = Cout, kernel 3×3, dilation 1):
+    ///   acc = foldedBias[c] + Σ_{ky,kx &lt; 3} q[oy·sh − pt + ky, ox·sw − pl + kx, c] · w[c, ky, kx]
+    ///   with padded taps reading zp_in, foldedBias from BiasFolding.Fold(weights, bias, C, 9, zp_in, ·);
+    ///   out = clamp(zp_out + MultiplyByQuantizedMultiplier(acc, multiplier[c], shift[c]), actMin, actMax).
+    /// Supported: any stride, pads 0..2 on each side (IsSupported).
+    ///
+    /// Layout: input [H, W, C], output [Ho, Wo, C] (NHWC, batch 1) at the given offsets; weights [C, 3, 3, 1];
+    /// foldedBias, multiplier, shift [C]. scratch: at least GetScratchSize(p) bytes from index 0, owned by the caller,
+    /// contents on return unspecified; bytes beyond GetScratchSize are not touched.
+    /// Ranges: activations -128..127, weights -127..127, multiplier in [2^30, 2^31) or 0, shift -31..30.
+    /// Accumulator bound: |acc − bias| ≤ 9·127·255 = 291465, far below 2^31.
+    ///
+    /// How it stays cheap per MAC: for each output row the three input rows it needs are copied (Array.Copy, native)
+    /// into a scratch band of width W + pl + pr whose pad columns and pad rows hold zp_in, so the inner loop has no
+    /// bounds tests; a channel's nine weights, bias and requantization constants sit in locals while the loop walks
+    /// one output row for that channel; the nine taps are unrolled with precomputed offsets and requantization is
+    /// inlined (see Requantize for the exact-equivalence argument).
+    /// </summary>
+    public static class DepthwiseConv3x3
+    {
+        /// <summary>True when this kernel computes the layer (3×3, groups = Cin = Cout, dilation 1, pads ≤ 2).</summary>
+        public static bool IsSupported(ref ConvParams p)
+        {
+            return p.KernelH == 3 && p.KernelW == 3 && p.Groups == p.InputC && p.OutputC == p.InputC
+                && p.DilationH == 1 && p.DilationW == 1
+                && p.PadTop >= 0 && p.PadTop <= 2 && p.PadBottom >= 0 && p.PadBottom <= 2
+                && p.PadLeft >= 0 && p.PadLeft <= 2 && p.PadRight >= 0 && p.PadRight <= 2;
+        }
+
+        /// <summary>Scratch bytes Run needs: three padded input rows, 3 · (W + pl + pr) · C.</summary>
+        public static int GetScratchSize(ref ConvParams p)
+        {
+            return 3 * (p.InputW + p.PadLeft + p.PadRight) * p.InputC;
+        }
+
+        public static void Run(
+            ref ConvParams p,
+            sbyte[] input,
+            int inputOffset,
+            sbyte[] weights,
+            int[] foldedBias,
+            int[] multiplier,
+            int[] shift,
+            sbyte[] output,
+            int outputOffset,
+            sbyte[] scratch)
+        {
+            int channels = p.InputC;
+            int inW = p.InputW;
+            int inH = p.InputH;
+            int outW = p.OutputW;
+            int outH = p.OutputH;
+            int rowBytes = (inW + p.PadLeft + p.PadRight) * channels;
+            int inRowBytes = inW * channels;
+            int leftPadBytes = p.PadLeft * channels;
+            sbyte zpIn = (sbyte)p.InputZeroPoint;
+            int zpOut = p.OutputZeroPoint;
+            int actMin = p.ActMin;
+            int actMax = p.ActMax;
+
+            // Pad columns of the band hold zp_in for the whole call; row copies only write between them.
+            int rightPadStart = leftPadBytes + inRowBytes;
+            for (int r = 0; r < 3; r++)
+            {
+                int rowStart = r * rowBytes;
+                for (int i = 0; i < leftPadBytes; i++)
+                {
+                    scratch[rowStart + i] = zpIn;
+                }
+
+                for (int i = rightPadStart; i < rowBytes; i++)
+                {
+                    scratch[rowStart + i] = zpIn;
+                }
+            }
+
+            // Offsets of the nine taps from the top-left tap, in the band.
+            int o1 = channels;
+            int o2 = 2 * channels;
+            int o3 = rowBytes;
+            int o4 = rowBytes + channels;
+            int o5 = rowBytes + 2 * channels;
+            int o6 = 2 * rowBytes;
+            int o7 = 2 * rowBytes + channels;
+            int o8 = 2 * rowBytes + 2 * channels;
+            int step = p.StrideW * channels;
+            int rowSpan = outW * step;
+            long nudge = 0x40000000L;
+
+            for (int oy = 0; oy < outH; oy++)
+            {
+                int iy0 = oy * p.StrideH - p.PadTop;
+                for (int r = 0; r < 3; r++)
+                {
+                    int iy = iy0 + r;
+                    int dst = r * rowBytes + leftPadBytes;
+                    if (iy >= 0 && iy < inH)
+                    {
+                        Array.Copy(input, inputOffset + iy * inRowBytes, scratch, dst, inRowBytes);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < inRowBytes; i++)
+                        {
+                            scratch[dst + i] = zpIn;
+                        }
+                    }
+                }
+
+                int outRow = outputOffset + oy * outW * channels;
+                for (int c = 0; c < channels; c++)
+                {
+                    int wb = c * 9;
+                    int w0 = weights[wb];
+                    int w1 = weights[wb + 1];
+                    int w2 = weights[wb + 2];
+                    int w3 = weights[wb + 3];
+                    int w4 = weights[wb + 4];
+                    int w5 = weights[wb + 5];
+                    int w6 = weights[wb + 6];
+                    int w7 = weights[wb + 7];
+                    int w8 = weights[wb + 8];
+                    int b = foldedBias[c];
+                    long m = multiplier[c];
+                    int s = shift[c];
+                    int i = c;
+                    int end = c + rowSpan;
+                    int oi = outRow + c;
+
+                    // Two copies of the row loop so that neither pays for the other's half of MultiplyByQuantizedMultiplier:
+                    // shift < 0 needs only the rounding right shift, shift >= 0 only the left shift (done as a
+                    // multiply by 2^shift, which wraps exactly like the int32 shift). See Requantize for the math.
+                    if (s < 0)
+                    {
+                        int right = -s;
+                        long half = 1L << (right - 1);
+                        while (i < end)
+                        {
+                            long x = ((b
+                                + scratch[i] * w0 + scratch[i + o1] * w1 + scratch[i + o2] * w2
+                                + scratch[i + o3] * w3 + scratch[i + o4] * w4 + scratch[i + o5] * w5
+                                + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8) * m + nudge) >> 31;
+                            int y = (int)((x + half + (x >> 63)) >> right) + zpOut;
+                            if (y < actMin)
+                            {
+                                y = actMin;
+                            }
+
+                            if (y > actMax)
+                            {
+                                y = actMax;
+                            }
+
+                            output[oi] = (sbyte)y;
+                            i += step;
+                            oi += channels;
+                        }
+                    }
+                    else
+                    {
+                        int pow2 = 1 << s;
+                        while (i < end)
+                        {
+                            int y = (int)(((long)((b
+                                + scratch[i] * w0 + scratch[i + o1] * w1 + scratch[i + o2] * w2
+                                + scratch[i + o3] * w3 + scratch[i + o4] * w4 + scratch[i + o5] * w5
+                                + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8) * pow2) * m + nudge) >> 31) + zpOut;
+                            if (y < actMin)
+                            {
+                                y = actMin;
+                            }
+
+                            if (y > actMax)
+                            {
+                                y = actMax;
+                            }
+
+                            output[oi] = (sbyte)y;
+                            i += step;
+                            oi += channels;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

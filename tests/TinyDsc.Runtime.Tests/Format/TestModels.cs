@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using TinyDsc.Runtime.Format;
+
+namespace TinyDsc.Runtime.Tests.Format;
+
+/// <summary>
+/// Valid models built in memory, each named by what it covers. Shapes are computed by hand in the comments
+/// (FORMAT.md's Ho = (H + pt + pb − dh·(kh−1) − 1) / sh + 1), not by the validator.
+/// </summary>
+public static class TestModels
+{
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier" };
+
+    public static Model Get(string name) => name switch
+    {
+        "every-op" => EveryOp(),
+        "fc-only" => FcOnly(),
+        "arena-reuse" => ArenaReuse(),
+        "depthwise-multiplier" => DepthwiseMultiplier(),
+        _ => throw new ArgumentException(name),
+    };
+
+    /// <summary>All seven op codes: conv, depthwise with multiplier, grouped 1×1, add, both pools, dilated conv, GAP, reshape, FC.</summary>
+    public static Model EveryOp()
+    {
+        var b = new Builder(seed: 1);
+        int t0 = b.Tensor(0.05f, -3, 1, 8, 8, 3);
+        int t1 = b.Tensor(0.1f, -128, 1, 8, 8, 8);
+        int t2 = b.Tensor(0.07f, 5, 1, 4, 4, 16);   // (8 + 0 + 1 - 2 - 1) / 2 + 1 = 4
+        int t3 = b.Tensor(0.09f, -2, 1, 4, 4, 16);
+        int t4 = b.Tensor(0.12f, 1, 1, 4, 4, 16);
+        int t5 = b.Tensor(0.12f, 1, 1, 4, 4, 16);   // avg 2x2 s1 pads (0,0,1,1): (4 + 1 - 1 - 1) / 1 + 1 = 4
+        int t6 = b.Tensor(0.12f, 1, 1, 2, 2, 16);   // max 3x3 s2 p1: (4 + 2 - 2 - 1) / 2 + 1 = 2
+        int t7 = b.Tensor(0.2f, 0, 1, 2, 2, 8);     // 2x2 dilation 2 pads 1: (2 + 2 - 2 - 1) / 1 + 1 = 2
+        int t8 = b.Tensor(0.2f, 0, 1, 1, 1, 8);
+        int t9 = b.Tensor(0.2f, 0, 1, 8);
+        int t10 = b.Tensor(0.3f, 7, 1, 10);
+
+        b.Conv(t0, t1, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 1, bias: true, act: (-128, 127));
+        b.Conv(t1, t2, k: 3, stride: 2, pads: (0, 0, 1, 1), groups: 8, bias: false, act: (5, 127));
+        b.Conv(t2, t3, k: 1, stride: 1, pads: (0, 0, 0, 0), groups: 4, bias: true, act: (-128, 100));
+        b.Add(t2, t3, t4);
+        b.Pool(OpCodes.AveragePool, t4, t5, k: 2, stride: 1, pads: (0, 0, 1, 1), countPad: 1);
+        b.Pool(OpCodes.MaxPool, t5, t6, k: 3, stride: 2, pads: (1, 1, 1, 1), countPad: 0);
+        OperatorInfo dilated = b.Conv(t6, t7, k: 2, stride: 1, pads: (1, 1, 1, 1), groups: 1, bias: true, act: (0, 127));
+        dilated.DilationH = 2;
+        dilated.DilationW = 2;
+        b.Simple(OpCodes.GlobalAveragePool, t7, t8);
+        b.Simple(OpCodes.Reshape, t8, t9);
+        b.Fc(t9, t10, bias: true);
+        return b.Build(t0, t10);
+    }
+
+    /// <summary>The smallest model: one FullyConnected op on rank-2 tensors.</summary>
+    public static Model FcOnly()
+    {
+        var b = new Builder(seed: 2);
+        int t0 = b.Tensor(0.5f, 0, 1, 4);
+        int t1 = b.Tensor(0.25f, -1, 1, 3);
+        b.Fc(t0, t1, bias: false);
+        return b.Build(t0, t1);
+    }
+
+    /// <summary>Tensors share arena bytes once they are dead (ping-pong between two regions), as the planner lays them out.</summary>
+    public static Model ArenaReuse()
+    {
+        var b = new Builder(seed: 3);
+        int t0 = b.TensorAt(0, 0.05f, 0, 1, 6, 6, 4);            // bytes [0, 144)
+        int t1 = b.TensorAt(144, 0.05f, 3, 1, 6, 6, 8);          // [144, 432)
+        int t2 = b.TensorAt(0, 0.05f, 3, 1, 3, 3, 8);            // max 2x2 s2: (6 - 1 - 1) / 2 + 1 = 3; [0, 72)
+        int t3 = b.TensorAt(144, 0.05f, 3, 1, 72);               // reshape: [144, 216)
+        int t4 = b.TensorAt(0, 0.1f, -5, 1, 5);                  // [0, 5)
+        b.Conv(t0, t1, k: 1, stride: 1, pads: (0, 0, 0, 0), groups: 1, bias: true, act: (-128, 127));
+        b.Pool(OpCodes.MaxPool, t1, t2, k: 2, stride: 2, pads: (0, 0, 0, 0), countPad: 0);
+        b.Simple(OpCodes.Reshape, t2, t3);
+        b.Fc(t3, t4, bias: true);
+        return b.Build(t0, t4, arenaSize: 432);
+    }
+
+    /// <summary>Depthwise 3x3 with depth multiplier 3 (groups = Cin = 4, Cout = 12), stride 2, asymmetric pads.</summary>
+    public static Model DepthwiseMultiplier()
+    {
+        var b = new Builder(seed: 4);
+        int t0 = b.Tensor(0.02f, 10, 1, 9, 7, 4);
+        int t1 = b.Tensor(0.04f, -20, 1, 5, 3, 12);  // h: (9 + 1 + 1 - 2 - 1) / 2 + 1 = 5; w: (7 + 0 + 1 - 2 - 1) / 2 + 1 = 3
+        b.Conv(t0, t1, k: 3, stride: 2, pads: (1, 0, 1, 1), groups: 4, bias: true, act: (-20, 127));
+        return b.Build(t0, t1);
+    }
+
+    /// <summary>Assembles tensors and operators; tensors get consecutive arena ranges unless an offset is given.</summary>
+    public sealed class Builder
+    {
+        private readonly List<TensorInfo> tensors = new();
+        private readonly List<OperatorInfo> ops = new();
+        private readonly Random random;
+        private int nextOffset;
+
+        public Builder(int seed)
+        {
+            random = new Random(seed);
+        }
+
+        public int Tensor(float scale, int zeroPoint, params int[] dims) => Tensor(scale, zeroPoint, dims, -1);
+
+        public int TensorAt(int arenaOffset, float scale, int zeroPoint, int n, int c) => Tensor(scale, zeroPoint, new[] { n, c }, arenaOffset);
+
+        public int TensorAt(int arenaOffset, float scale, int zeroPoint, int n, int h, int w, int c) => Tensor(scale, zeroPoint, new[] { n, h, w, c }, arenaOffset);
+
+        private int Tensor(float scale, int zeroPoint, int[] dims, int arenaOffset)
+        {
+            var t = new TensorInfo { Rank = dims.Length, Scale = scale, ZeroPoint = zeroPoint };
+            int size = 1;
+            for (int k = 0; k < dims.Length; k++)
+            {
+                t.Dims[k] = dims[k];
+                size *= dims[k];
+            }
+
+            t.ByteSize = size;
+            t.ArenaOffset = arenaOffset >= 0 ? arenaOffset : nextOffset;
+            nextOffset = Math.Max(nextOffset, t.ArenaOffset + size);
+            tensors.Add(t);
+            return tensors.Count - 1;
+        }
+
+        public OperatorInfo Conv(int input, int output, int k, int stride, (int Top, int Left, int Bottom, int Right) pads, int groups, bool bias, (int Min, int Max) act)
+        {
+            int cin = tensors[input].Dims[3];
+            int cout = tensors[output].Dims[3];
+            var op = new OperatorInfo
+            {
+                OpCode = OpCodes.Conv2D, Input0 = input, Output = output, KernelH = k, KernelW = k, StrideH = stride, StrideW = stride,
+                PadTop = pads.Top, PadLeft = pads.Left, PadBottom = pads.Bottom, PadRight = pads.Right, Groups = groups,
+                ActMin = act.Min, ActMax = act.Max,
+            };
+            FillArrays(op, cout * k * k * (cin / groups), cout, bias);
+            ops.Add(op);
+            return op;
+        }
+
+        public OperatorInfo Fc(int input, int output, bool bias)
+        {
+            int cin = tensors[input].ByteSize;
+            int cout = tensors[output].Dims[1];
+            var op = new OperatorInfo { OpCode = OpCodes.FullyConnected, Input0 = input, Output = output };
+            FillArrays(op, cout * cin, cout, bias);
+            ops.Add(op);
+            return op;
+        }
+
+        public OperatorInfo Add(int input0, int input1, int output)
+        {
+            var op = new OperatorInfo { OpCode = OpCodes.Add, Input0 = input0, Input1 = input1, Output = output, ActMin = -100, ActMax = 120 };
+            int[] p = { 20, 1518500250, -1, 1395864371, -1, 1717986918, -18 };
+            Array.Copy(p, op.Params, p.Length);
+            ops.Add(op);
+            return op;
+        }
+
+        public OperatorInfo Pool(int opCode, int input, int output, int k, int stride, (int Top, int Left, int Bottom, int Right) pads, int countPad)
+        {
+            var op = new OperatorInfo
+            {
+                OpCode = opCode, Input0 = input, Output = output, KernelH = k, KernelW = k, StrideH = stride, StrideW = stride,
+                PadTop = pads.Top, PadLeft = pads.Left, PadBottom = pads.Bottom, PadRight = pads.Right,
+            };
+            op.Params[0] = countPad;
+            ops.Add(op);
+            return op;
+        }
+
+        public OperatorInfo Simple(int opCode, int input, int output)
+        {
+            var op = new OperatorInfo { OpCode = opCode, Input0 = input, Output = output };
+            ops.Add(op);
+            return op;
+        }
+
+        public Model Build(int input, int output, int arenaSize = -1) => new()
+        {
+            Tensors = tensors.ToArray(),
+            Operators = ops.ToArray(),
+            InputTensor = input,
+            OutputTensor = output,
+            ArenaSize = arenaSize > 0 ? arenaSize : nextOffset,
+        };
+
+        private void FillArrays(OperatorInfo op, int weights, int channels, bool bias)
+        {
+            op.Weights = new sbyte[weights];
+            for (int i = 0; i < weights; i++)
+            {
+                op.Weights[i] = (sbyte)random.Next(-127, 128);
+            }
+
+            op.Bias = bias ? new int[channels] : null;
+            op.Multiplier = new int[channels];
+            op.Shift = new int[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                if (bias)
+                {
+                    op.Bias![c] = random.Next(-50000, 50000);
+                }
+
+                op.Multiplier[c] = random.Next(1 << 30, int.MaxValue);
+                op.Shift[c] = random.Next(-12, 2);
+            }
+        }
+    }
+}

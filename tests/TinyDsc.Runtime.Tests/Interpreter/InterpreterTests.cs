@@ -1,0 +1,300 @@
+using System;
+using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Kernels;
+using TinyDsc.Runtime.Tests.Kernels;
+using Xunit;
+
+namespace TinyDsc.Runtime.Tests.Interpreter;
+
+public class InterpreterTests
+{
+    [Fact]
+    public void Tiny_fully_connected_model_by_hand()
+    {
+        // Input [1,2] scale 0.5 zp 0: floats (1.0, 1.5) quantize to (2, 3). Weights (1, 2), M = 1: 2 + 6 = 8.
+        // Output scale 0.25, zp 0 → 8 · 0.25 = 2.0.
+        var b = new ModelBuilder();
+        int x = b.Tensor(new[] { 1, 2 }, 0.5f, 0);
+        int y = b.Tensor(new[] { 1, 1 }, 0.25f, 0);
+        b.Op(new OperatorInfo
+        {
+            OpCode = OpCodes.FullyConnected, Input0 = x, Output = y, Weights = new sbyte[] { 1, 2 },
+            Multiplier = new[] { 1 << 30 }, Shift = new[] { 1 },
+        });
+        var interp = new TinyDsc.Runtime.Interpreter(b.Build(x, y));
+        interp.SetInput(new[] { 9f, 1.0f, 1.5f }, 1);
+        interp.Invoke();
+        var f = new float[1];
+        interp.GetOutput(f, 0);
+        Assert.Equal(2.0f, f[0]);
+        var q = new sbyte[3];
+        interp.GetOutput(q, 2);
+        Assert.Equal(new sbyte[] { 0, 0, 8 }, q);
+        Assert.Equal(2, interp.InputLength);
+        Assert.Equal(1, interp.OutputLength);
+        Assert.Equal(3, interp.ArenaBytes);
+        Assert.Equal(0, interp.ScratchBytes);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Network_matches_reference_kernels_chained_by_hand(int seed)
+    {
+        Model model = ModelBuilder.Network(seed);
+        var interp = new TinyDsc.Runtime.Interpreter(model);
+        var rng = new Random(seed * 11);
+        for (int rep = 0; rep < 3; rep++)
+        {
+            sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
+            interp.SetInput(input, 0);
+            interp.Invoke();
+            var actual = new sbyte[interp.OutputLength];
+            interp.GetOutput(actual, 0);
+            Assert.Equal(RunWithReferenceKernels(model, input), actual);
+        }
+    }
+
+    [Fact]
+    public void Network_output_is_not_degenerate()
+    {
+        // Guards the comparison above against a model whose output would be constant whatever the kernels do.
+        Model model = ModelBuilder.Network(1);
+        var rng = new Random(3);
+        var seen = new System.Collections.Generic.HashSet<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            seen.Add(string.Join(",", RunWithReferenceKernels(model, ConvCase.RandomActivations(rng, 8 * 8 * 3))));
+        }
+
+        Assert.True(seen.Count > 1, "the test network maps different inputs to the same output");
+    }
+
+    [Fact]
+    public void Chooses_specialised_kernels_where_the_shape_allows()
+    {
+        var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(1));
+        string[] expected =
+        {
+            "Conv2DReference", "DepthwiseConv3x3", "PointwiseConv", "PointwiseConv", "Add", "AveragePool", "MaxPool",
+            "Conv2DReference", "GlobalAveragePool", "Reshape", "FullyConnected",
+        };
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], interp.KernelName(i));
+        }
+
+        Assert.Throws<ArgumentException>(() => interp.KernelName(expected.Length));
+    }
+
+    [Fact]
+    public void Scratch_is_the_depthwise_band_and_known_without_an_interpreter()
+    {
+        Model model = ModelBuilder.Network(1);
+        var interp = new TinyDsc.Runtime.Interpreter(model);
+        // Depthwise 3x3 on 4x4x8 with pads 1: three rows of (4 + 2) · 8 bytes.
+        Assert.Equal(3 * 6 * 8, interp.ScratchBytes);
+        Assert.Equal(interp.ScratchBytes, TinyDsc.Runtime.Interpreter.RequiredScratchBytes(model));
+        Assert.Equal(model.ArenaSize, interp.ArenaBytes);
+        // Folded biases of the depthwise (8) and two pointwise (16, 8) layers.
+        Assert.Equal(4 * (8 + 16 + 8), interp.PreparedBytes);
+    }
+
+    [Fact]
+    public void Invoke_allocates_nothing()
+    {
+        var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(5));
+        interp.SetInput(ConvCase.RandomActivations(new Random(1), interp.InputLength), 0);
+        for (int i = 0; i < 3; i++)
+        {
+            interp.Invoke(); // let every method be compiled first
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            interp.Invoke();
+        }
+
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(0, after - before);
+    }
+
+    [Fact]
+    public void Repeated_invokes_give_the_same_output()
+    {
+        // The scratch band and arena are reused; nothing from one run may leak into the next.
+        var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(7));
+        var rng = new Random(8);
+        sbyte[] a = ConvCase.RandomActivations(rng, interp.InputLength);
+        sbyte[] other = ConvCase.RandomActivations(rng, interp.InputLength);
+        var first = new sbyte[interp.OutputLength];
+        var second = new sbyte[interp.OutputLength];
+        interp.SetInput(a, 0);
+        interp.Invoke();
+        interp.GetOutput(first, 0);
+        interp.SetInput(other, 0);
+        interp.Invoke();
+        interp.SetInput(a, 0);
+        interp.Invoke();
+        interp.GetOutput(second, 0);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Float_input_is_quantized_with_the_input_tensor_parameters()
+    {
+        Model model = ModelBuilder.Network(2);
+        TensorInfo t = model.Tensors[model.InputTensor];
+        var rng = new Random(4);
+        var floats = new float[t.ByteSize];
+        var q = new sbyte[t.ByteSize];
+        for (int i = 0; i < floats.Length; i++)
+        {
+            floats[i] = (float)(rng.NextDouble() * 6 - 3);
+            q[i] = QuantMath.Quantize(floats[i], t.Scale, t.ZeroPoint);
+        }
+
+        var viaFloat = new TinyDsc.Runtime.Interpreter(model);
+        var viaInt = new TinyDsc.Runtime.Interpreter(model);
+        viaFloat.SetInput(floats, 0);
+        viaInt.SetInput(q, 0);
+        viaFloat.Invoke();
+        viaInt.Invoke();
+        var a = new float[viaFloat.OutputLength];
+        var b = new sbyte[viaInt.OutputLength];
+        viaFloat.GetOutput(a, 0);
+        viaInt.GetOutput(b, 0);
+        TensorInfo o = model.Tensors[model.OutputTensor];
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.Equal(o.Scale * (b[i] - o.ZeroPoint), a[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData("short", 191, 0)]
+    [InlineData("offset_past_fit", 192, 1)]
+    [InlineData("negative_offset", 300, -1)]
+    [InlineData("offset_beyond_length", 192, 193)]
+    public void Wrong_lengths_and_offsets_throw_naming_expected_and_actual(string why, int length, int offset)
+    {
+        _ = why;
+        var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(1));
+        Assert.Equal(192, interp.InputLength);
+        var e1 = Assert.Throws<ArgumentException>(() => interp.SetInput(new sbyte[length], offset));
+        Assert.Contains("192", e1.Message);
+        Assert.Contains(length.ToString(), e1.Message);
+        var e2 = Assert.Throws<ArgumentException>(() => interp.SetInput(new float[length], offset));
+        Assert.Contains("192", e2.Message);
+        var e3 = Assert.Throws<ArgumentException>(() => interp.GetOutput(new sbyte[offset < 0 ? 10 : 4 + offset], offset));
+        Assert.Contains("5", e3.Message);
+        Assert.Throws<ArgumentException>(() => interp.GetOutput(new float[4], 0));
+        Assert.Throws<ArgumentException>(() => interp.GetOutput((float[])null!, 0));
+        Assert.Throws<ArgumentException>(() => interp.SetInput((sbyte[])null!, 0));
+    }
+
+    [Theory]
+    [InlineData("multiplier_length", "operator 2", "multiplier")]
+    [InlineData("multiplier_below_2^30", "operator 3", "multiplier[1]")]
+    [InlineData("shift_out_of_range", "operator 0", "shift[0]")]
+    [InlineData("groups_do_not_divide", "operator 1", "groups=3")]
+    [InlineData("output_dims_wrong", "operator 6", "expected output 3x2, got 2x2")]
+    [InlineData("tensor_outside_arena", "tensor 3", "outside the arena")]
+    [InlineData("weights_length", "operator 10", "weights")]
+    [InlineData("add_left_shift", "operator 4", "left shift")]
+    [InlineData("reshape_count", "operator 9", "Reshape")]
+    public void Malformed_models_are_rejected_naming_op_and_field(string mutation, string where, string what)
+    {
+        Model m = ModelBuilder.Network(1);
+        switch (mutation)
+        {
+            case "multiplier_length": m.Operators[2].Multiplier = new int[3]; break;
+            case "multiplier_below_2^30": m.Operators[3].Multiplier[1] = 12345; break;
+            case "shift_out_of_range": m.Operators[0].Shift[0] = 31; break;
+            case "groups_do_not_divide": m.Operators[1].Groups = 3; break;
+            case "output_dims_wrong": m.Operators[6].StrideH = 1; break;
+            case "tensor_outside_arena": m.Tensors[3].ArenaOffset = m.ArenaSize - 1; break;
+            case "weights_length": m.Operators[10].Weights = new sbyte[7]; break;
+            case "add_left_shift": m.Operators[4].Params[0] = 31; break;
+            case "reshape_count": m.Tensors[m.Operators[9].Output].Dims = new[] { 1, 15, 1, 1 }; m.Tensors[m.Operators[9].Output].ByteSize = 15; break;
+        }
+
+        var e = Assert.Throws<ModelFormatException>(() => new TinyDsc.Runtime.Interpreter(m));
+        Assert.Contains(where, e.Message);
+        Assert.Contains(what, e.Message);
+        Assert.Throws<ModelFormatException>(() => TinyDsc.Runtime.Interpreter.RequiredScratchBytes(m));
+    }
+
+    [Fact]
+    public void Layers_beyond_the_accumulator_bound_are_rejected()
+    {
+        // 1x1 conv with 66312 input channels: 66312 · 127 · 255 > 2^31 could overflow int32.
+        var b = new ModelBuilder();
+        int x = b.Tensor(new[] { 1, 1, 1, 66312 }, 0.1f, 0);
+        int y = b.Tensor(new[] { 1, 1, 1, 1 }, 0.1f, 0);
+        b.Op(new OperatorInfo
+        {
+            OpCode = OpCodes.Conv2D, Input0 = x, Output = y, Weights = new sbyte[66312], Multiplier = new[] { 1 << 30 }, Shift = new[] { 0 },
+        });
+        var e = Assert.Throws<ModelFormatException>(() => new TinyDsc.Runtime.Interpreter(b.Build(x, y)));
+        Assert.Contains("66312 taps", e.Message);
+    }
+
+    /// <summary>
+    /// A second executor for the same model: one array per tensor (no arena), Conv2DReference for every convolution,
+    /// parameters mapped from the records independently of the interpreter.
+    /// </summary>
+    private static sbyte[] RunWithReferenceKernels(Model model, sbyte[] input)
+    {
+        var values = new sbyte[model.Tensors.Length][];
+        values[model.InputTensor] = (sbyte[])input.Clone();
+        foreach (OperatorInfo op in model.Operators)
+        {
+            TensorInfo ti = model.Tensors[op.Input0];
+            TensorInfo to = model.Tensors[op.Output];
+            var output = new sbyte[to.ByteSize];
+            var p = ConvCase.Params(ti.Dims[1], ti.Dims[2], ti.Dims[3], to.Dims[3], op.KernelH, op.KernelW, op.StrideH, op.StrideW,
+                op.DilationH, op.DilationW, op.PadTop, op.PadLeft, op.PadBottom, op.PadRight, op.Groups, ti.ZeroPoint, to.ZeroPoint,
+                op.ActMin, op.ActMax);
+            sbyte[] x = values[op.Input0];
+            switch (op.OpCode)
+            {
+                case OpCodes.Conv2D:
+                    Conv2DReference.Run(ref p, x, 0, op.Weights, op.Bias, op.Multiplier, op.Shift, output, 0);
+                    break;
+                case OpCodes.FullyConnected:
+                    FullyConnected.Run(ti.ByteSize, to.ByteSize, ti.ZeroPoint, to.ZeroPoint, op.ActMin, op.ActMax, x, 0,
+                        op.Weights, op.Bias, op.Multiplier, op.Shift, output, 0);
+                    break;
+                case OpCodes.Add:
+                    var ap = new AddParams
+                    {
+                        LeftShift = op.Params[0], Input0Multiplier = op.Params[1], Input0Shift = op.Params[2],
+                        Input1Multiplier = op.Params[3], Input1Shift = op.Params[4], OutputMultiplier = op.Params[5], OutputShift = op.Params[6],
+                        Input0ZeroPoint = ti.ZeroPoint, Input1ZeroPoint = model.Tensors[op.Input1].ZeroPoint, OutputZeroPoint = to.ZeroPoint,
+                        ActMin = op.ActMin, ActMax = op.ActMax,
+                    };
+                    Add.Run(ref ap, x, 0, values[op.Input1], 0, output, 0, output.Length);
+                    break;
+                case OpCodes.AveragePool:
+                    AveragePool.Run(ref p, op.Params[0] == 1, x, 0, output, 0);
+                    break;
+                case OpCodes.MaxPool:
+                    MaxPool.Run(ref p, x, 0, output, 0);
+                    break;
+                case OpCodes.GlobalAveragePool:
+                    GlobalAveragePool.Run(ti.Dims[1], ti.Dims[2], ti.Dims[3], op.ActMin, op.ActMax, x, 0, output, 0);
+                    break;
+                case OpCodes.Reshape:
+                    Array.Copy(x, output, output.Length);
+                    break;
+            }
+
+            values[op.Output] = output;
+        }
+
+        return values[model.OutputTensor];
+    }
+}

@@ -1,0 +1,137 @@
+using System;
+using TinyDsc.Runtime.Kernels;
+using Xunit;
+
+namespace TinyDsc.Runtime.Tests.Kernels;
+
+/// <summary>
+/// Every specialised convolution against Conv2DReference, bit for bit: hand-picked shapes (named, with the reason
+/// each exists) and a few hundred random ones from a fixed seed. Input, output and scratch carry guard bytes.
+/// </summary>
+public class SpecialisedConvTests
+{
+    [Theory]
+    // The first depthwise layers of the sample DS-CNN / MobileNet-style nets.
+    [InlineData("model_14x14x32_s1_pad1", 14, 14, 32, 1, 1, 1, 1, 1, 1)]
+    [InlineData("model_28x28x8_s2_pad1", 28, 28, 8, 2, 2, 1, 1, 1, 1)]
+    // TF "SAME" on an even input with stride 2 pads only bottom/right.
+    [InlineData("same_pad_even_s2_pads_0_0_1_1", 8, 8, 5, 2, 2, 0, 0, 1, 1)]
+    // Stride 2 on odd sizes: the last window ends exactly on the bottom/right pad.
+    [InlineData("odd_7x7_s2_pad1", 7, 7, 3, 2, 2, 1, 1, 1, 1)]
+    // A 1x1 input with pad 2: every output has at most one real tap, the band is mostly padding rows.
+    [InlineData("input_1x1_pad2", 1, 1, 4, 1, 1, 2, 2, 2, 2)]
+    // Stride larger than the kernel: windows skip input columns and rows.
+    [InlineData("stride3_gaps", 10, 11, 2, 3, 3, 1, 1, 1, 1)]
+    // Different strides per axis and asymmetric pads on every side.
+    [InlineData("stride_1x2_asymmetric_pads", 6, 9, 7, 1, 2, 2, 0, 1, 2)]
+    // Width 1 (the band is one pixel wide plus pads) and a single channel (offsets o1/o2 equal 1/2).
+    [InlineData("width1_tall", 9, 1, 3, 1, 1, 1, 1, 1, 1)]
+    [InlineData("single_channel", 5, 6, 1, 1, 1, 1, 1, 1, 1)]
+    // No padding at all: output smaller than input.
+    [InlineData("valid_no_pad", 5, 5, 6, 1, 1, 0, 0, 0, 0)]
+    public void Depthwise3x3_named_shapes(string name, int h, int w, int c, int sh, int sw, int pt, int pl, int pb, int pr)
+    {
+        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 12345);
+        for (int rep = 0; rep < 4; rep++)
+        {
+            int zpIn = ConvCase.RandomZeroPoint(rng);
+            int zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            var p = ConvCase.Params(h, w, c, c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+        }
+    }
+
+    [Fact]
+    public void Depthwise3x3_random_shapes()
+    {
+        var rng = new Random(31337);
+        int done = 0;
+        while (done < 300)
+        {
+            int h = rng.Next(1, 12), w = rng.Next(1, 12), c = rng.Next(1, 20);
+            int sh = rng.Next(1, 4), sw = rng.Next(1, 4);
+            int pt = rng.Next(3), pl = rng.Next(3), pb = rng.Next(3), pr = rng.Next(3);
+            int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            var p = ConvCase.Params(h, w, c, c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+            if (p.OutputH < 1 || p.OutputW < 1)
+            {
+                continue;
+            }
+
+            var cc = ConvCase.Random(rng, p, $"dw_random_{done}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+            done++;
+        }
+    }
+
+    [Theory]
+    // The sample model's expansion / projection shapes.
+    [InlineData("model_14x14_32_to_64", 14, 14, 32, 64)]
+    [InlineData("model_7x7_64_to_16", 7, 7, 64, 16)]
+    // Pixel count and Cout both multiples of 4: only the 4x4 block path runs.
+    [InlineData("blocks_only", 2, 2, 8, 8)]
+    // Pixels mod 4 = 3 and Cout mod 4 = 3: both tail loops run next to the blocks.
+    [InlineData("both_tails", 3, 5, 9, 7)]
+    // Fewer than 4 pixels / channels: only tail loops.
+    [InlineData("tails_only", 1, 3, 5, 3)]
+    // One input channel: the inner loop runs once per block.
+    [InlineData("cin_1", 4, 4, 1, 12)]
+    // Large Cin (accumulator grows to 600·127·255 ≈ 1.9e7) with one output channel.
+    [InlineData("cin_600_cout_1", 2, 3, 600, 1)]
+    public void Pointwise_named_shapes(string name, int h, int w, int cin, int cout)
+    {
+        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 777);
+        for (int rep = 0; rep < 4; rep++)
+        {
+            int zpIn = ConvCase.RandomZeroPoint(rng);
+            int zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
+            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
+        }
+    }
+
+    [Fact]
+    public void Pointwise_random_shapes()
+    {
+        var rng = new Random(4242);
+        for (int n = 0; n < 300; n++)
+        {
+            int h = rng.Next(1, 9), w = rng.Next(1, 9), cin = rng.Next(1, 41), cout = rng.Next(1, 24);
+            int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
+            var cc = ConvCase.Random(rng, p, $"pw_random_{n}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
+        }
+    }
+
+    [Fact]
+    public void Requantize_matches_QuantMath_for_every_shift()
+    {
+        // The specialised kernels' epilogue against the QuantMath path it replaces, over all shifts and extreme
+        // accumulators (including int.MinValue, where a left shift wraps) and every output clamp.
+        var rng = new Random(99);
+        int[] accs = { int.MinValue, int.MinValue + 1, -291465, -1025, -3, -1, 0, 1, 2, 3, 1025, 291465, int.MaxValue };
+        int[] mults = { 0, 1 << 30, (1 << 30) + 1, 1518500250, int.MaxValue };
+        for (int shift = -31; shift <= 30; shift++)
+        {
+            foreach (int m in mults)
+            {
+                for (int k = 0; k < accs.Length + 40; k++)
+                {
+                    int acc = k < accs.Length ? accs[k] : QuantMathTests.RandomInt(rng);
+                    int zp = ConvCase.RandomZeroPoint(rng);
+                    ConvCase.RandomActivation(rng, zp, out int lo, out int hi);
+                    int v = zp + QuantMathModel.Mbqm(acc, m, shift);
+                    int expected = v < lo ? lo : v > hi ? hi : v;
+                    Assert.True(expected == Requantize.Clamp(acc, m, shift, zp, lo, hi), $"acc {acc} m {m} shift {shift} zp {zp}");
+                }
+            }
+        }
+    }
+}
