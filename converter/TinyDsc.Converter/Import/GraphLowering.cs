@@ -67,6 +67,10 @@ internal sealed class GraphLowering
         {
             throw new OnnxImportException($"graph output '{outName}' is not produced by any node");
         }
+        if (output == _input)
+        {
+            throw new OnnxImportException($"graph output '{outName}' is the graph input itself (only Identity/Dropout in between); there is nothing to run");
+        }
         var passes = new GraphPasses(_nodes, _input, output, _shapes);
         passes.Run();
         return passes.Build();

@@ -231,6 +231,14 @@ public sealed class ImportErrorTests
     }
 
     [Fact]
+    public void GraphThatOnlyPassesItsInputThrough()
+    {
+        var b = new OnnxModelBuilder().Input("x", new[] { 4 }).Output("y");
+        b.Node("Identity", new[] { "x" }, "y", "id");
+        ImportAssert.Rejects(b.Build(), "graph output 'y' is the graph input itself (only Identity/Dropout in between); there is nothing to run");
+    }
+
+    [Fact]
     public void NotAModel()
     {
         ImportAssert.Rejects(new byte[] { 0xff, 0xff, 0xff, 0xff }, "not an ONNX model (protobuf parse failed");
