@@ -234,7 +234,7 @@ CASES = [
      lambda g: nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=True), (2, 4, 9, 9), {}),
     ("avgpool_exclude_pad", "AvgPool2d(3, stride 2, padding 1, count_include_pad=False)",
      lambda g: nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False), (2, 4, 9, 9), {}),
-    ("avgpool_2x2", "AvgPool2d(2) (stride 2, no padding) on 8x8",
+    ("avgpool_2x2", "AvgPool2d(2) (stride 2, no padding) on 8x8; count_include_pad defaults to True, so it exports as Pad with zero pads + AveragePool",
      lambda g: nn.AvgPool2d(2), (2, 4, 8, 8), {}),
     ("maxpool_pad_stride", "MaxPool2d(3, stride 2, padding 1) on 9x9, input shifted negative so padding matters",
      lambda g: nn.MaxPool2d(3, stride=2, padding=1), (2, 4, 9, 9), {"input_offset": -1.0}),

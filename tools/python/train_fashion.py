@@ -151,15 +151,39 @@ def main():
         np.save(os.path.join(args.out, "test_labels.npy"), y_sub.astype(np.int64))
         with open(os.path.join(args.out, "classes.txt"), "w") as f:
             f.write("\n".join(fc.CLASSES) + "\n")
-        write_readme(args, n_params, acc_full, acc_sub, ops, train_seconds, calib_idx)
+        write_readme(args, n_params, acc_full, acc_sub, ops, train_seconds, calib_idx, model)
     else:
         write_readme_mbv2(args, n_params, acc_full, acc_sub, ops, train_seconds)
     for name in ["model.onnx", "test_logits.npy", "model_state.pt"]:
         print(f"sha256 {name} {sha256(os.path.join(args.out, name))}")
 
 
-def write_readme(args, n_params, acc_full, acc_sub, ops, train_seconds, calib_idx):
+def bn_notes(model):
+    """Text on dead channels (BatchNorm running_var ~ 0) and the weight range after folding BN into the conv."""
+    dead, big_dead, big_live = [], 0.0, 0.0
+    mods = list(model.named_modules())
+    for (na, a), (nb, b) in zip(mods, mods[1:]):
+        if isinstance(a, torch.nn.Conv2d) and isinstance(b, torch.nn.BatchNorm2d):
+            scale = (b.weight / torch.sqrt(b.running_var + b.eps)).detach()
+            w = (a.weight.detach() * scale[:, None, None, None]).abs().flatten(1).max(1).values
+            is_dead = b.running_var < 1e-6
+            if is_dead.any():
+                dead.append(f"{na} ({'depthwise' if a.groups > 1 else 'conv'}): {int(is_dead.sum())} of {b.num_features}")
+                big_dead = max(big_dead, float(w[is_dead].max()))
+            if (~is_dead).any():
+                big_live = max(big_live, float(w[~is_dead].max()))
+    if not dead:
+        return f"No dead channels; after BN folding the largest conv weight is |w| = {big_live:.2f}."
+    return ("Note for the converter: some channels are dead (their input is always the same, so BatchNorm's "
+            f"running_var is about 0): {'; '.join(dead)}. Folding BN multiplies their weights by gamma/sqrt(eps), so "
+            f"the folded weights in `model.onnx` reach |w| = {big_dead:.0f} on those channels while the largest on any "
+            f"other channel is {big_live:.2f}. Per-channel weight scales absorb this; a per-tensor weight scale would "
+            "not (see the baseline table below).")
+
+
+def write_readme(args, n_params, acc_full, acc_sub, ops, train_seconds, calib_idx, model):
     path = os.path.join(args.out, "README.md")
+    notes = bn_notes(model)
     # keep the PTQ table written by ptq_baseline.py if present
     ptq_section = ("<!-- ptq-baseline:begin -->\n_Not yet computed: run `/usr/bin/python3 tools/python/ptq_baseline.py`._\n"
                    "<!-- ptq-baseline:end -->")
@@ -188,6 +212,8 @@ A depthwise-separable CNN trained on Fashion-MNIST (28×28 grey images, 10 class
 All convolutions have padding k//2 and no bias (BatchNorm follows). The ONNX export is a normal eval-mode export
 (opset 13, constant folding on), so BatchNorm is folded into the convolutions and the convs carry a bias.
 ONNX ops in `model.onnx`: {", ".join(ops)}.
+
+{notes}
 
 ## Input
 

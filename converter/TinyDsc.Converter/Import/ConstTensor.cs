@@ -66,7 +66,7 @@ internal sealed class ConstTensor
             float f = Floats[i];
             if (f != MathF.Floor(f))
             {
-                throw new OnnxImportException($"{what}: expected integer values, got {f}");
+                throw new OnnxImportException($"{what}: expected integer values, got {f.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             }
             r[i] = (long)f;
         }

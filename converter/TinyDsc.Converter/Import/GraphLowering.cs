@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Onnx;
@@ -391,6 +392,9 @@ internal sealed class GraphLowering
         return ConstTensor.FromInts(new long[] { r.Length }, r);
     }
 
+    private static string Show(float v) =>
+        float.IsPositiveInfinity(v) ? "+inf" : float.IsNegativeInfinity(v) ? "-inf" : v.ToString(CultureInfo.InvariantCulture);
+
     private static int ToInt(NodeView node, long v, string what)
     {
         if (v < int.MinValue || v > int.MaxValue)
@@ -443,7 +447,7 @@ internal sealed class GraphLowering
         }
         else
         {
-            throw node.Fail($"Clip(min={min}, max={max}) is not supported; only [0, 6] (ReLU6) and [0, +inf) (ReLU)");
+            throw node.Fail($"Clip(min={Show(min)}, max={Show(max)}) is not supported; only [0, 6] (ReLU6) and [0, +inf) (ReLU)");
         }
     }
 
@@ -761,7 +765,7 @@ internal sealed class GraphLowering
         }
         if (value != 0)
         {
-            throw node.Fail($"padding value {value} is not supported (only 0)");
+            throw node.Fail($"padding value {Show(value)} is not supported (only 0)");
         }
         int r = xs.Length;
         if (pads.Length != 2 * r)

@@ -428,9 +428,6 @@ namespace TinyDsc.Runtime.Format
                 Fail(where + "groups = " + op.Groups + " must divide output channels Cout = " + cout);
             }
 
-            CheckWindow(where, "h", input.Dims[1], op.KernelH, op.StrideH, op.DilationH, op.PadTop, op.PadBottom, "pad top", "pad bottom", output.Dims[1]);
-            CheckWindow(where, "w", input.Dims[2], op.KernelW, op.StrideW, op.DilationW, op.PadLeft, op.PadRight, "pad left", "pad right", output.Dims[2]);
-
             long taps = (long)op.KernelH * op.KernelW;
             if (taps <= FormatLayout.MaxAccumulatorTaps)
             {
@@ -442,6 +439,9 @@ namespace TinyDsc.Runtime.Format
                 Fail(where + "accumulator bound: kh·kw·Cin/groups = " + op.KernelH + "·" + op.KernelW + "·" + cin + "/" + op.Groups
                     + " terms per output; terms·127·255 must be < 2^31 (at most " + FormatLayout.MaxAccumulatorTaps + ")");
             }
+
+            CheckWindow(where, "h", input.Dims[1], op.KernelH, op.StrideH, op.DilationH, op.PadTop, op.PadBottom, "pad top", "pad bottom", output.Dims[1]);
+            CheckWindow(where, "w", input.Dims[2], op.KernelW, op.StrideW, op.DilationW, op.PadLeft, op.PadRight, "pad left", "pad right", output.Dims[2]);
         }
 
         private static void ValidatePool(string where, OperatorInfo op, TensorInfo input, TensorInfo output)

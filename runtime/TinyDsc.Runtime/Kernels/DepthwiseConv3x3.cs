@@ -65,10 +65,20 @@ namespace TinyDsc.Runtime.Kernels
             int actMin = p.ActMin;
             int actMax = p.ActMax;
 
-            int bandBytes = 3 * rowBytes;
-            for (int i = 0; i < bandBytes; i++)
+            // Pad columns of the band hold zp_in for the whole call; row copies only write between them.
+            int rightPadStart = leftPadBytes + inRowBytes;
+            for (int r = 0; r < 3; r++)
             {
-                scratch[i] = zpIn;
+                int rowStart = r * rowBytes;
+                for (int i = 0; i < leftPadBytes; i++)
+                {
+                    scratch[rowStart + i] = zpIn;
+                }
+
+                for (int i = rightPadStart; i < rowBytes; i++)
+                {
+                    scratch[rowStart + i] = zpIn;
+                }
             }
 
             // Offsets of the nine taps from the top-left tap, in the band.
@@ -82,6 +92,7 @@ namespace TinyDsc.Runtime.Kernels
             int o8 = 2 * rowBytes + 2 * channels;
             int step = p.StrideW * channels;
             int rowSpan = outW * step;
+            long nudge = 0x40000000L;
 
             for (int oy = 0; oy < outH; oy++)
             {
@@ -119,35 +130,62 @@ namespace TinyDsc.Runtime.Kernels
                     int b = foldedBias[c];
                     long m = multiplier[c];
                     int s = shift[c];
-                    int left = s > 0 ? s : 0;
-                    int right = s > 0 ? 0 : -s;
-                    long half = right > 0 ? 1L << (right - 1) : 0;
-                    long nm = right > 0 ? -1L : 0;
-
                     int i = c;
                     int end = c + rowSpan;
                     int oi = outRow + c;
-                    while (i < end)
+
+                    // Two copies of the row loop so that neither pays for the other's half of MultiplyByQuantizedMultiplier:
+                    // shift < 0 needs only the rounding right shift, shift >= 0 only the left shift (done as a
+                    // multiply by 2^shift, which wraps exactly like the int32 shift). See Requantize for the math.
+                    if (s < 0)
                     {
-                        long x = ((long)((b
-                            + scratch[i] * w0 + scratch[i + o1] * w1 + scratch[i + o2] * w2
-                            + scratch[i + o3] * w3 + scratch[i + o4] * w4 + scratch[i + o5] * w5
-                            + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8) << left) * m
-                            + 0x40000000L) >> 31;
-                        int y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
-                        if (y < actMin)
+                        int right = -s;
+                        long half = 1L << (right - 1);
+                        while (i < end)
                         {
-                            y = actMin;
-                        }
+                            long x = ((b
+                                + scratch[i] * w0 + scratch[i + o1] * w1 + scratch[i + o2] * w2
+                                + scratch[i + o3] * w3 + scratch[i + o4] * w4 + scratch[i + o5] * w5
+                                + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8) * m + nudge) >> 31;
+                            int y = (int)((x + half + (x >> 63)) >> right) + zpOut;
+                            if (y < actMin)
+                            {
+                                y = actMin;
+                            }
 
-                        if (y > actMax)
+                            if (y > actMax)
+                            {
+                                y = actMax;
+                            }
+
+                            output[oi] = (sbyte)y;
+                            i += step;
+                            oi += channels;
+                        }
+                    }
+                    else
+                    {
+                        int pow2 = 1 << s;
+                        while (i < end)
                         {
-                            y = actMax;
-                        }
+                            int y = (int)(((long)((b
+                                + scratch[i] * w0 + scratch[i + o1] * w1 + scratch[i + o2] * w2
+                                + scratch[i + o3] * w3 + scratch[i + o4] * w4 + scratch[i + o5] * w5
+                                + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8) * pow2) * m + nudge) >> 31) + zpOut;
+                            if (y < actMin)
+                            {
+                                y = actMin;
+                            }
 
-                        output[oi] = (sbyte)y;
-                        i += step;
-                        oi += channels;
+                            if (y > actMax)
+                            {
+                                y = actMax;
+                            }
+
+                            output[oi] = (sbyte)y;
+                            i += step;
+                            oi += channels;
+                        }
                     }
                 }
             }

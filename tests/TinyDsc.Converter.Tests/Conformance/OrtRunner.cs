@@ -11,7 +11,14 @@ internal static class OrtRunner
 {
     public static float[] Run(byte[] model, float[] input, int[] shape)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        // Graph optimizations off: the comparison is with ONNX semantics, not with ORT's rewrites (its Pad fusion folds a
+        // zero Pad into a following MaxPool, which changes results on negative inputs).
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
+        };
         using var session = new InferenceSession(ForCurrentOrt(model), options);
         string name = session.InputMetadata.Keys.Single();
         var tensor = new DenseTensor<float>(input, shape);

@@ -1,0 +1,8 @@
+using System.Reflection;
+
+// Assembly attributes of the nanoFramework build (TinyDsc.Runtime.nfproj). The desktop build generates its own.
+[assembly: AssemblyTitle("TinyDsc.Runtime")]
+[assembly: AssemblyDescription("Int8 inference runtime for depthwise-separable CNNs on .NET nanoFramework")]
+[assembly: AssemblyProduct("TinyDsc")]
+[assembly: AssemblyVersion("1.0.0.0")]
+[assembly: AssemblyFileVersion("1.0.0.0")]

@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Generic;
+using TinyDsc.Runtime.Format;
+using Xunit;
+
+namespace TinyDsc.Runtime.Tests.Format;
+
+/// <summary>ModelValidator on in-memory models: each named case breaks one rule of FORMAT.md.</summary>
+public class ValidatorTests
+{
+    private sealed record Case(Func<Model> Build, params string[] Expect);
+
+    private static Case On(Action<Model> mutate, params string[] expect) => new(() =>
+    {
+        Model m = TestModels.EveryOp();
+        mutate(m);
+        return m;
+    }, expect);
+
+    private static readonly Dictionary<string, Case> Cases = new()
+    {
+        ["tensors null"] = On(m => m.Tensors = null!, "model: tensor table is null"),
+        ["operators empty"] = On(m => m.Operators = Array.Empty<OperatorInfo>(), "model: operator count 0"),
+        ["tensor null"] = On(m => m.Tensors[4] = null!, "tensor 4: is null"),
+        ["dims of 3 entries"] = On(m => m.Tensors[4].Dims = new[] { 1, 4, 4 }, "tensor 4: dims must have 4 entries, got 3"),
+        ["operator null"] = On(m => m.Operators[2] = null!, "operator 2 is null"),
+        ["params of 10 entries"] = On(m => m.Operators[2].Params = new int[10], "operator 2 (Conv2D): params must have 11 entries, got 10"),
+        ["weights length"] = On(m => m.Operators[1].Weights = new sbyte[143], "operator 1 (Conv2D): weights have 143 values", "16·3·3·8/8 = 144"),
+        ["bias length"] = On(m => m.Operators[0].Bias = new int[7], "operator 0 (Conv2D): bias has 7 values, expected Cout = 8"),
+        ["multiplier null"] = On(m => m.Operators[9].Multiplier = null!, "operator 9 (FullyConnected): multiplier is missing"),
+        ["shift length"] = On(m => m.Operators[9].Shift = new int[11], "operator 9 (FullyConnected): shift has 11 values, expected Cout = 10"),
+        ["weights on reshape"] = On(m => m.Operators[8].Weights = new sbyte[1], "operator 8 (Reshape): weights, bias, multiplier and shift must be null"),
+        ["add shapes differ"] = On(m => m.Operators[3].Input1 = 1, "operator 3 (Add): input 1 tensor 1 dims [1, 8, 8, 8] differ from input 0 tensor 2 dims [1, 4, 4, 16]"),
+        ["add output shape"] = On(m => { m.Tensors[4].Dims = new[] { 1, 16, 16, 1 }; }, "operator 3 (Add): output tensor 4 dims [1, 16, 16, 1] differ"),
+        ["pool channels"] = On(m => { m.Tensors[6].Dims = new[] { 1, 2, 4, 8 }; }, "operator 5 (MaxPool): output channels 8 differ from input channels 16"),
+        ["pool quantization"] = On(m => m.Tensors[5].ZeroPoint = 2, "operator 4 (AveragePool): output tensor 5 scale/zero point 0.12/2 differ from input tensor 4 0.12/1"),
+        ["gap output dims"] = On(m => { m.Tensors[8].Dims = new[] { 1, 1, 8, 1 }; }, "operator 7 (GlobalAveragePool): output dims [1, 1, 8, 1], expected [1, 1, 1, 8]"),
+        ["gap input rank"] = On(m => m.Operators[7].Input0 = 9, "operator 7 (GlobalAveragePool): input tensor 9 has rank 2"),
+        ["reshape count"] = On(m => { m.Tensors[9].Dims = new[] { 1, 4, 1, 1 }; m.Tensors[9].ByteSize = 4; m.Operators[9].Weights = new sbyte[40]; }, "operator 8 (Reshape): output element count 4 differs from input element count 8"),
+        ["reshape quantization"] = On(m => m.Tensors[9].Scale = 0.5f, "operator 8 (Reshape): output tensor 9 scale/zero point 0.5/0"),
+        ["fc output rank"] = On(m => { m.Tensors[10].Rank = 4; m.Tensors[10].Dims = new[] { 1, 1, 1, 10 }; }, "operator 9 (FullyConnected): output tensor 10 has rank 4"),
+        ["conv input rank"] = On(m => { m.Operators[0].Input0 = 9; }, "operator 0 (Conv2D): input tensor 9 has rank 2"),
+        ["conv width mismatch"] = On(m => m.Operators[0].PadRight = 0, "operator 0 (Conv2D): output w = 8, expected (8 + 1 + 0 - 3) / 1 + 1 = 7"),
+        ["dilated extent"] = On(m => m.Operators[6].DilationH = 3, "operator 6 (Conv2D): output h = 2, expected (2 + 1 + 1 - 4) / 1 + 1 = 1"),
+        ["op writes the model input"] = new(() =>
+        {
+            Model m = Chain(2, 2, 0, 16, 32);
+            m.Operators[1].Input0 = 1;
+            m.Operators[1].Output = 0;
+            m.OutputTensor = 1;
+            return m;
+        }, "operator 1 (Conv2D): output tensor 0 is the model input"),
+        ["model output not produced"] = On(m =>
+        {
+            // t11: a tensor no op writes, made the model output.
+            var t = new TensorInfo { Rank = 2, Scale = 1f, ByteSize = 4, ArenaOffset = 0 };
+            t.Dims[1] = 4;
+            m.Tensors = [.. m.Tensors, t];
+            m.OutputTensor = 11;
+        }, "model: output tensor 11 is not produced by any operator"),
+        ["tensor produced twice"] = new(ProducedTwice, "operator 1 (Conv2D): output tensor 1 is already produced by operator 0"),
+        ["input overwritten before its last read"] = new(OverwrittenBeforeRead, "operator 1 (Conv2D): output tensor 2 [arena 16, 32) overwrites tensor 1 [arena 16, 32) before it is read by operator 2"),
+        ["model output overwritten"] = new(OutputOverwritten, "operator 1 (Conv2D): output tensor 2", "overwrites tensor 1", "read as the model output"),
+        ["arena size above 2^30"] = On(m => m.ArenaSize = int.MaxValue, "model: arena size 2147483647"),
+        ["avg pool taps bound"] = new(HugeAvgPool, "operator 0 (AveragePool): pool bound: kh·kw = 4097·4097"),
+        ["gap taps bound"] = new(HugeGap, "operator 0 (GlobalAveragePool): pool bound: H·W = 4097·4097"),
+    };
+
+    public static TheoryData<string> CaseNames => new(Cases.Keys);
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void ValidateRejectsWithAMessageNamingTheField(string name)
+    {
+        Case c = Cases[name];
+        var error = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(c.Build()));
+        foreach (string fragment in c.Expect)
+        {
+            Assert.Contains(fragment, error.Message);
+        }
+    }
+
+    [Fact]
+    public void EveryTestModelIsValid()
+    {
+        foreach (string name in TestModels.Names)
+        {
+            ModelValidator.Validate(TestModels.Get(name));
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 3, 7367, true)]    // 9 · 7367 = 66303 taps: 66303 · 32385 = 2147222655 < 2^31
+    [InlineData(3, 3, 7368, false)]   // 9 · 7368 = 66312 taps: 66312 · 32385 = 2147514120 ≥ 2^31
+    [InlineData(1, 1, 66311, true)]   // 66311 · 32385 = 2147481735 < 2^31
+    [InlineData(1, 1, 66312, false)]
+    public void ConvAccumulatorBound(int kh, int kw, int cin, bool accepted)
+    {
+        var b = new TestModels.Builder(seed: 11);
+        int t0 = b.Tensor(1f, 0, 1, kh, kw, cin);
+        int t1 = b.Tensor(1f, 0, 1, 1, 1, 1);
+        b.Conv(t0, t1, k: kh, stride: 1, pads: (0, 0, 0, 0), groups: 1, bias: false, act: (-128, 127));
+        Model m = b.Build(t0, t1);
+        m.Operators[0].KernelW = kw;
+        if (accepted)
+        {
+            ModelValidator.Validate(m);
+        }
+        else
+        {
+            var e = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(m));
+            Assert.Contains("accumulator bound", e.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData(66311, true)]
+    [InlineData(66312, false)]
+    public void FullyConnectedAccumulatorBound(int cin, bool accepted)
+    {
+        var b = new TestModels.Builder(seed: 12);
+        int t0 = b.Tensor(1f, 0, 1, cin);
+        int t1 = b.Tensor(1f, 0, 1, 1);
+        b.Fc(t0, t1, bias: false);
+        Model m = b.Build(t0, t1);
+        if (accepted)
+        {
+            ModelValidator.Validate(m);
+        }
+        else
+        {
+            var e = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(m));
+            Assert.Contains($"accumulator bound: Cin = {cin}", e.Message);
+        }
+    }
+
+    [Fact]
+    public void DepthwiseWithGroupsEqualToCinIsAccepted()
+    {
+        ModelValidator.Validate(TestModels.DepthwiseMultiplier());
+        Assert.Equal(4, TestModels.DepthwiseMultiplier().Operators[0].Groups);
+    }
+
+    // Three [1,2,2,4] tensors (16 bytes each) and 1x1 convolutions; arena offsets are set per case.
+    private static Model Chain(int ops, int output, params int[] offsets)
+    {
+        var b = new TestModels.Builder(seed: 13);
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            b.TensorAt(offsets[i], 1f, 0, 1, 2, 2, 4);
+        }
+
+        int[][] edges = { new[] { 0, 1 }, new[] { 0, 2 }, new[] { 1, 3 } };
+        for (int j = 0; j < ops; j++)
+        {
+            b.Conv(edges[j][0], edges[j][1], 1, 1, (0, 0, 0, 0), 1, false, (-128, 127));
+        }
+
+        return b.Build(0, output, arenaSize: 48);
+    }
+
+    private static Model ProducedTwice()
+    {
+        Model m = Chain(2, 1, 0, 16, 32);
+        m.Operators[1].Output = 1;
+        return m;
+    }
+
+    // op0: t0 → t1, op1: t0 → t2 written over t1, op2: t1 → t3 reads t1 after op1 destroyed it.
+    private static Model OverwrittenBeforeRead() => Chain(3, 3, 32, 16, 16, 0);
+
+    // op0: t0 → t1 (the model output), op1: t0 → t2 written over t1.
+    private static Model OutputOverwritten() => Chain(2, 1, 32, 16, 16);
+
+    private static Model HugeAvgPool()
+    {
+        // kh = kw = 4097 over a 1x1 input with pads 4096: extent 4097, output (1 + 8192 - 4097) / 8192 + 1 = 1.
+        var b = new TestModels.Builder(seed: 14);
+        int t0 = b.Tensor(1f, 0, 1, 1, 1, 1);
+        int t1 = b.Tensor(1f, 0, 1, 1, 1, 1);
+        b.Pool(OpCodes.AveragePool, t0, t1, k: 4097, stride: 8192, pads: (4096, 4096, 4096, 4096), countPad: 0);
+        return b.Build(t0, t1);
+    }
+
+    private static Model HugeGap()
+    {
+        var b = new TestModels.Builder(seed: 15);
+        int t0 = b.Tensor(1f, 0, 1, 4097, 4097, 1);
+        int t1 = b.Tensor(1f, 0, 1, 1, 1, 1);
+        b.Simple(OpCodes.GlobalAveragePool, t0, t1);
+        return b.Build(t0, t1);
+    }
+}

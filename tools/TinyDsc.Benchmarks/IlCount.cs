@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using TinyDsc.Runtime.Kernels;
+
+namespace TinyDsc.Benchmarks;
+
+/// <summary>
+/// `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount`: IL instructions per multiply-accumulate of
+/// the reference and specialised convolutions on the sample model's layer shapes.
+///  - dynamic: every IL instruction executed by one call (IlCounter), divided by the layer's MACs;
+///  - static: instructions in the kernel's innermost loop divided by the MACs one iteration does.
+/// Outputs of the counted runs are checked bit for bit against the reference run natively.
+/// </summary>
+internal static class IlCount
+{
+    public static int Run()
+    {
+        Console.WriteLine("| layer | kernel | MACs | IL executed | IL/MAC (dynamic) | innermost loop: IL / MACs per iteration |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        Measure("dw3x3 14x14x32 s1 p1", Layer.Create(14, 14, 32, 32, 3, 1, 1, 32), depthwise: true);
+        Measure("dw3x3 28x28x8 s2 p1", Layer.Create(28, 28, 8, 8, 3, 2, 1, 8), depthwise: true);
+        Measure("pw 14x14 32->64", Layer.Create(14, 14, 32, 64, 1, 1, 0, 1), depthwise: false);
+        Measure("pw 7x7 64->128", Layer.Create(7, 7, 64, 128, 1, 1, 0, 1), depthwise: false);
+        return 0;
+    }
+
+    private static void Measure(string name, Layer l, bool depthwise)
+    {
+        l.Reference();
+        sbyte[] expected = (sbyte[])l.Output.Clone();
+
+        MethodInfo reference = typeof(Conv2DReference).GetMethod(nameof(Conv2DReference.Run))!;
+        Row(name, "Conv2DReference", l, reference, 1,
+            c => c.Call(reference, (object)l.P, l.Input, 0, l.Weights, l.Bias, l.Multiplier, l.Shift, l.Output, 0), expected);
+
+        if (depthwise)
+        {
+            MethodInfo dw = typeof(DepthwiseConv3x3).GetMethod(nameof(DepthwiseConv3x3.Run))!;
+            Row(name, "DepthwiseConv3x3", l, dw, 9,
+                c => c.Call(dw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, l.Scratch), expected);
+        }
+        else
+        {
+            MethodInfo pw = typeof(PointwiseConv).GetMethod(nameof(PointwiseConv.Run))!;
+            Row(name, "PointwiseConv", l, pw, 16,
+                c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0), expected);
+        }
+    }
+
+    private static void Row(string name, string kernel, Layer l, MethodInfo m, int macsPerInnerIteration, Action<IlCounter> run, sbyte[] expected)
+    {
+        var counter = new IlCounter();
+        Array.Clear(l.Output);
+        run(counter);
+        if (!l.Output.AsSpan().SequenceEqual(expected))
+        {
+            throw new InvalidOperationException($"{name} {kernel}: interpreted output differs from the native reference");
+        }
+
+        // The MAC loop: among loops with no loop inside, the one with the most mul instructions.
+        var mac = counter.Loops(m).Where(x => !x.HasInnerLoop).OrderByDescending(x => x.Muls).First();
+        int inner = mac.Count;
+        if (Environment.GetEnvironmentVariable("TINYDSC_IL_LISTING") == "1")
+        {
+            Console.Error.WriteLine($"{kernel} MAC loop:");
+            Console.Error.Write(counter.Listing(m, mac.Start, mac.End));
+        }
+
+        Console.WriteLine($"| {name} | {kernel} | {l.Macs} | {counter.Executed} | {(double)counter.Executed / l.Macs:F1} | " +
+            $"{inner} / {macsPerInnerIteration} = {(double)inner / macsPerInnerIteration:F1} |");
+    }
+}
