@@ -131,4 +131,13 @@ public sealed class CliBadInputTests
         Assert.Contains(" at ", verbose.Err);
         Assert.DoesNotContain(" at ", quiet.Err);
     }
+
+    [Fact]
+    public void OutputInAMissingFolder_IsNamed()
+    {
+        using Fixtures.TempFolder temp = Fixtures.Temp();
+        string y = Path.Combine(temp.Path, "no-such-folder", "y.npy");
+        CliRunner.AssertBadInput(CliRunner.Run("reference", Fixture("conv3x3_bias", "model.onnx"), "--input",
+            Fixture("conv3x3_bias", "input.npy"), "--output", y), "no-such-folder", "does not exist");
+    }
 }
