@@ -18,7 +18,7 @@ internal static class InspectCommand
         {
             string path = parse.GetRequiredValue(model);
             (Model m, byte[] bytes) = CommandFiles.LoadModel(path);
-            IAnsiConsole console = context.Console2;
+            IAnsiConsole console = context.Ansi;
 
             var layers = new Table().Title("layers")
                 .AddColumn("#").AddColumn("op").AddColumn("kernel / stride / groups").AddColumn("input → output")

@@ -51,7 +51,7 @@ internal static class VerifyCommand
                 table.AddRow("float accuracy", Markup.Escape(Format.Percent(fa, n)));
                 table.AddRow("int8 accuracy", Markup.Escape(Format.Percent(qa, n)));
             }
-            context.Console2.Write(table);
+            context.Ansi.Write(table);
             return ExitCodes.Success;
         }));
         return command;
