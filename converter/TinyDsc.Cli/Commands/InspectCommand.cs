@@ -18,7 +18,7 @@ internal static class InspectCommand
         {
             string path = parse.GetRequiredValue(model);
             (Model m, byte[] bytes) = CommandFiles.LoadModel(path);
-            IAnsiConsole console = context.Console2;
+            IAnsiConsole console = context.Ansi;
 
             var layers = new Table().Title("layers")
                 .AddColumn("#").AddColumn("op").AddColumn("kernel / stride / groups").AddColumn("input → output")
@@ -50,12 +50,15 @@ internal static class InspectCommand
             }
             console.Write(tensors);
 
-            int scratch = Interpreter.RequiredScratchBytes(m);
+            // Building an interpreter runs the runtime's own checks and reports what it prepares at load.
+            var interpreter = new Interpreter(m);
+            int scratch = interpreter.ScratchBytes;
             var memory = new Table().Title("memory").AddColumn("").AddColumn(new TableColumn("bytes").RightAligned());
             memory.AddRow("arena", Format.Bytes(m.ArenaSize));
             memory.AddRow("scratch", Format.Bytes(scratch));
             memory.AddRow("model", Format.Bytes(bytes.Length));
             memory.AddRow("peak RAM (arena + scratch + model)", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
+            memory.AddRow("also prepared at load (folded biases)", Format.Bytes(interpreter.PreparedBytes));
             console.Write(memory);
             return ExitCodes.Success;
         }));
