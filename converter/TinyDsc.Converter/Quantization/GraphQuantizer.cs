@@ -22,9 +22,9 @@ public static class GraphQuantizer
 {
     /// <summary>
     /// Largest taps per output for which taps · 127 · 255 (the worst |Σ (q − zp) · w|) stays below 2^31: the
-    /// runtime's own limit, so the converter rejects exactly what the interpreter would.
+    /// format's own limit, so the converter rejects exactly what the validator and interpreter would.
     /// </summary>
-    public const int MaxTapsPerOutput = TinyDsc.Runtime.Interpreter.MaxTapsPerOutput;
+    public const int MaxTapsPerOutput = FormatLayout.MaxAccumulatorTaps;
 
     public static QuantizedModel Quantize(FloatGraph graph, IReadOnlyDictionary<string, ValueRange> ranges)
     {
