@@ -23,6 +23,7 @@ namespace TinyDsc.Runtime
         private const int KindGlobalAveragePool = 8;
         private const int KindReshape = 9;
         private const int KindDense = 10;
+        private const int KindDepthwise = 11;
 
         private readonly Step[] _steps;
         private readonly sbyte[] _arena;
@@ -132,6 +133,7 @@ namespace TinyDsc.Runtime
                 case KindDepthwise3x3: return "DepthwiseConv3x3";
                 case KindPointwise: return "PointwiseConv";
                 case KindDense: return "Conv2DDense";
+                case KindDepthwise: return "DepthwiseConv";
                 case KindFullyConnected: return "FullyConnected";
                 case KindAdd: return "Add";
                 case KindAveragePool: return "AveragePool";
@@ -194,6 +196,9 @@ namespace TinyDsc.Runtime
                     case KindDense:
                         Conv2DDense.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
                         break;
+                    case KindDepthwise:
+                        DepthwiseConv.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
+                        break;
                     case KindConvReference:
                         Conv2DReference.Run(ref s.Conv, arena, s.In0, op.Weights, op.Bias, op.Multiplier, op.Shift, arena, s.Out);
                         break;
@@ -221,8 +226,9 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>
-        /// Kernel for a Conv2D, first match wins: DepthwiseConv3x3, PointwiseConv, Conv2DDense (groups 1), else the
-        /// reference (depthwise with multiplier or other kernel sizes, grouped, W dilation).
+        /// Kernel for a Conv2D, first match wins: DepthwiseConv3x3, PointwiseConv, Conv2DDense (groups 1),
+        /// DepthwiseConv (any depthwise), else the reference (grouped with several channels per group; groups 1
+        /// with W dilation).
         /// </summary>
         private static int ChooseConvKernel(ref ConvParams p)
         {
@@ -241,6 +247,11 @@ namespace TinyDsc.Runtime
                 return KindDense;
             }
 
+            if (DepthwiseConv.IsSupported(ref p))
+            {
+                return KindDepthwise;
+            }
+
             return KindConvReference;
         }
 
@@ -249,6 +260,11 @@ namespace TinyDsc.Runtime
             if (kind == KindDepthwise3x3)
             {
                 return DepthwiseConv3x3.GetScratchSize(ref p);
+            }
+
+            if (kind == KindDepthwise)
+            {
+                return DepthwiseConv.GetScratchSize(ref p);
             }
 
             return kind == KindDense ? Conv2DDense.GetScratchSize(ref p) : 0;

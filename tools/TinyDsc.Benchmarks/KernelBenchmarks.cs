@@ -102,7 +102,8 @@ internal sealed class Layer
         l.Folded = new int[cout];
         BiasFolding.Fold(l.Weights, l.Bias, cout, perChannel, l.P.InputZeroPoint, l.Folded);
         l.Output = new sbyte[l.P.OutputH * l.P.OutputW * cout];
-        l.Scratch = new sbyte[Math.Max(DepthwiseConv3x3.GetScratchSize(ref l.P), Conv2DDense.GetScratchSize(ref l.P))];
+        // Every banded kernel (DepthwiseConv3x3, Conv2DDense, DepthwiseConv) needs kh · (W + pl + pr) · Cin bytes.
+        l.Scratch = new sbyte[DepthwiseConv.GetScratchSize(ref l.P)];
         return l;
     }
 

@@ -38,6 +38,10 @@ public static class ModelShapes
     /// <exception cref="PipelineInputException">"X.npy has shape [2,3,28,28] but the model expects [N,1,28,28]".</exception>
     public static int BatchOf(string file, int[] actual, int[] perSample)
     {
+        if (actual.Length == perSample.Length && actual.Length >= 1 && actual[0] == 0)
+        {
+            throw new PipelineInputException($"{file} has shape {Text(actual)}: it holds no samples");
+        }
         bool ok = actual.Length == perSample.Length && actual.Length >= 1 && actual[0] >= 1;
         for (int i = 1; ok && i < actual.Length; i++)
         {

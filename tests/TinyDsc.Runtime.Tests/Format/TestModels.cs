@@ -10,7 +10,7 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// </summary>
 public static class TestModels
 {
-    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual" };
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong" };
 
     public static Model Get(string name) => name switch
     {
@@ -19,6 +19,7 @@ public static class TestModels
         "arena-reuse" => ArenaReuse(),
         "depthwise-multiplier" => DepthwiseMultiplier(),
         "inverted-residual" => InvertedResidual(),
+        "ds-cnn-ping-pong" => DsCnnPingPong(),
         _ => throw new ArgumentException(name),
     };
 
@@ -112,6 +113,34 @@ public static class TestModels
         b.Simple(OpCodes.Reshape, t5, t6);
         b.Fc(t6, t7, bias: true);
         return b.Build(t0, t7);
+    }
+
+    /// <summary>
+    /// A small DS-CNN whose activations alternate between two arena regions, [0, 1152) and [1152, 2304), as a planner
+    /// lays out a chain: each op reads one region and writes the other.
+    /// </summary>
+    public static Model DsCnnPingPong()
+    {
+        var b = new Builder(seed: 6);
+        const int B = 1152;
+        int t0 = b.TensorAt(0, 0.02f, -10, 1, 12, 12, 1);
+        int t1 = b.TensorAt(B, 0.03f, -128, 1, 12, 12, 8);   // 12·12·8 = 1152
+        int t2 = b.TensorAt(0, 0.03f, -128, 1, 6, 6, 8);     // (12 + 0 + 1 - 2 - 1) / 2 + 1 = 6
+        int t3 = b.TensorAt(B, 0.04f, -128, 1, 6, 6, 16);
+        int t4 = b.TensorAt(0, 0.04f, -128, 1, 6, 6, 16);
+        int t5 = b.TensorAt(B, 0.05f, -128, 1, 6, 6, 16);
+        int t6 = b.TensorAt(0, 0.05f, -128, 1, 1, 1, 16);
+        int t7 = b.TensorAt(B, 0.05f, -128, 1, 16);
+        int t8 = b.TensorAt(0, 0.2f, 3, 1, 10);
+        b.Conv(t0, t1, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 1, bias: true, act: (-128, 127));
+        b.Conv(t1, t2, k: 3, stride: 2, pads: (0, 0, 1, 1), groups: 8, bias: true, act: (-128, 127));
+        b.Conv(t2, t3, k: 1, stride: 1, pads: (0, 0, 0, 0), groups: 1, bias: true, act: (-128, 127));
+        b.Conv(t3, t4, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 16, bias: true, act: (-128, 127));
+        b.Conv(t4, t5, k: 1, stride: 1, pads: (0, 0, 0, 0), groups: 1, bias: true, act: (-128, 127));
+        b.Simple(OpCodes.GlobalAveragePool, t5, t6);
+        b.Simple(OpCodes.Reshape, t6, t7);
+        b.Fc(t7, t8, bias: true);
+        return b.Build(t0, t8, arenaSize: 2 * B);
     }
 
     /// <summary>Assembles tensors and operators; tensors get consecutive arena ranges unless an offset is given.</summary>

@@ -78,7 +78,7 @@ public class InterpreterTests
         string[] expected =
         {
             "Conv2DDense", "DepthwiseConv3x3", "PointwiseConv", "PointwiseConv", "Add", "AveragePool", "MaxPool",
-            "Conv2DReference", "GlobalAveragePool", "Reshape", "FullyConnected",
+            "DepthwiseConv", "GlobalAveragePool", "Reshape", "FullyConnected",
         };
         for (int i = 0; i < expected.Length; i++)
         {
@@ -98,8 +98,8 @@ public class InterpreterTests
         Assert.Equal(3 * 6 * 8, interp.ScratchBytes);
         Assert.Equal(interp.ScratchBytes, TinyDsc.Runtime.Interpreter.RequiredScratchBytes(model));
         Assert.Equal(model.ArenaSize, interp.ArenaBytes);
-        // Folded biases of the stem (8), depthwise (8) and two pointwise (16, 8) layers.
-        Assert.Equal(4 * (8 + 8 + 16 + 8), interp.PreparedBytes);
+        // Folded biases of the stem (8), depthwise (8), two pointwise (16, 8) and multiplier-2 depthwise (16) layers.
+        Assert.Equal(4 * (8 + 8 + 16 + 8 + 16), interp.PreparedBytes);
     }
 
     [Fact]

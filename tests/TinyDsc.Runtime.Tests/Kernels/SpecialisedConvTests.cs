@@ -164,6 +164,64 @@ public class SpecialisedConvTests
         }
     }
 
+    [Theory]
+    // MobileNetV3-style 5x5 depthwise with pad 2, and its stride-2 form on an odd input.
+    [InlineData("dw5x5_pad2", 9, 9, 6, 1, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2)]
+    [InlineData("dw5x5_s2_odd", 11, 11, 4, 1, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2)]
+    // Depth multiplier 2 and 3 (PyTorch weight shape (K·Cin, 1, kh, kw)); Wo = 9 leaves a 1-pixel tail after 2 quads.
+    [InlineData("multiplier2_3x3", 9, 9, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData("multiplier3_1x1_single_channel", 4, 6, 1, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0)]
+    // Dilation 2 on both axes (atrous), pads = extent - 1 = 4 on one side.
+    [InlineData("dilated_2x2", 8, 10, 3, 1, 3, 3, 1, 1, 2, 2, 4, 0, 0, 4)]
+    // 3x3 multiplier 1: DepthwiseConv3x3's case, so both specialised kernels are checked on the same data.
+    [InlineData("same_as_3x3_kernel", 7, 7, 8, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1)]
+    // Output width below 4: only the single-pixel loop.
+    [InlineData("narrow_output", 6, 3, 3, 1, 3, 3, 1, 1, 1, 1, 1, 0, 1, 0)]
+    public void DepthwiseGeneral_named_shapes(string name, int h, int w, int c, int k, int kh, int kw, int sh, int sw, int dh, int dw,
+        int pt, int pl, int pb, int pr)
+    {
+        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 4711);
+        for (int rep = 0; rep < 4; rep++)
+        {
+            int zpIn = ConvCase.RandomZeroPoint(rng);
+            int zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            var p = ConvCase.Params(h, w, c, k * c, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+            Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
+            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+            sbyte[] expected = ConvRunner.Reference(cc);
+            ConvRunner.AssertSame(cc, expected, ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+            if (DepthwiseConv3x3.IsSupported(ref cc.P))
+            {
+                ConvRunner.AssertSame(cc, expected, ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+            }
+        }
+    }
+
+    [Fact]
+    public void DepthwiseGeneral_random_shapes()
+    {
+        var rng = new Random(6502);
+        int done = 0;
+        while (done < 250)
+        {
+            int kh = rng.Next(1, 6), kw = rng.Next(1, 6), dh = rng.Next(1, 3), dw = rng.Next(1, 3), c = rng.Next(1, 9);
+            int extentH = dh * (kh - 1) + 1, extentW = dw * (kw - 1) + 1;
+            var p = ConvCase.Params(rng.Next(1, 12), rng.Next(1, 12), c, c * rng.Next(1, 4), kh, kw,
+                rng.Next(1, 4), rng.Next(1, 4), dh, dw, rng.Next(extentH), rng.Next(extentW), rng.Next(extentH), rng.Next(extentW), c,
+                ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
+            ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
+            if (p.OutputH < 1 || p.OutputW < 1)
+            {
+                continue;
+            }
+
+            var cc = ConvCase.Random(rng, p, $"dw_general_random_{done}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+            done++;
+        }
+    }
+
     [Fact]
     public void Requantize_matches_QuantMath_for_every_shift()
     {
