@@ -31,29 +31,20 @@ public static class NanoChecker
         [0x27] = "jmp",
     };
 
-    /// <summary>Scans the assembly at <paramref name="path"/> and returns every violation (empty when it passes).</summary>
-    /// <exception cref="BadImageFormatException">the file is not a .NET assembly.</exception>
-    public static IReadOnlyList<Violation> Scan(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return Scan(stream);
-    }
-
     /// <summary>
-    /// Scans the assembly at <paramref name="path"/>, also allowing references to <paramref name="allowedReferences"/>
-    /// (the project's own nanoFramework assemblies, e.g. TinyDsc.Runtime, which are scanned on their own).
+    /// Scans the assembly at <paramref name="path"/> and returns every violation (empty when it passes).
+    /// <paramref name="allowedReferences"/>: assembly names it may reference besides mscorlib (an app's own class
+    /// libraries deployed with it, e.g. TinyDsc.Runtime for a firmware sample).
     /// </summary>
-    public static IReadOnlyList<Violation> Scan(string path, IReadOnlyCollection<string> allowedReferences)
+    /// <exception cref="BadImageFormatException">the file is not a .NET assembly.</exception>
+    public static IReadOnlyList<Violation> Scan(string path, IEnumerable<string>? allowedReferences = null)
     {
         using FileStream stream = File.OpenRead(path);
         return Scan(stream, allowedReferences);
     }
 
-    /// <summary>Scans an assembly image.</summary>
-    public static IReadOnlyList<Violation> Scan(Stream image) => Scan(image, Array.Empty<string>());
-
-    /// <summary>Scans an assembly image, allowing references to mscorlib and <paramref name="allowedReferences"/>.</summary>
-    public static IReadOnlyList<Violation> Scan(Stream image, IReadOnlyCollection<string> allowedReferences)
+    /// <summary>Scans an assembly image; see <see cref="Scan(string, IEnumerable{string}?)"/>.</summary>
+    public static IReadOnlyList<Violation> Scan(Stream image, IEnumerable<string>? allowedReferences = null)
     {
         using var pe = new PEReader(image, PEStreamOptions.LeaveOpen | PEStreamOptions.PrefetchEntireImage);
         if (!pe.HasMetadata)
@@ -63,7 +54,8 @@ public static class NanoChecker
 
         MetadataReader md = pe.GetMetadataReader();
         var found = new List<Violation>();
-        ScanReferences(md, allowedReferences, found);
+        var allowed = new HashSet<string>(allowedReferences ?? Array.Empty<string>(), StringComparer.Ordinal) { "mscorlib" };
+        ScanReferences(md, allowed, found);
         ScanTypeSpecs(md, found);
         ScanMethodSpecs(md, found);
         ScanMemberRefs(md, found);
@@ -128,15 +120,15 @@ public static class NanoChecker
         return hits;
     }
 
-    private static void ScanReferences(MetadataReader md, IReadOnlyCollection<string> allowed, List<Violation> found)
+    private static void ScanReferences(MetadataReader md, HashSet<string> allowed, List<Violation> found)
     {
         foreach (AssemblyReferenceHandle h in md.AssemblyReferences)
         {
             AssemblyReference r = md.GetAssemblyReference(h);
             string name = md.GetString(r.Name);
-            if (name != "mscorlib" && !allowed.Contains(name))
+            if (!allowed.Contains(name))
             {
-                found.Add(new(NanoRule.AssemblyReference, "assembly references", $"{name} {r.Version} (only mscorlib exists on the device)"));
+                found.Add(new(NanoRule.AssemblyReference, "assembly references", $"{name} {r.Version} (allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))})"));
             }
         }
     }

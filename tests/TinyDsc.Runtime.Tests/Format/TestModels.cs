@@ -10,7 +10,7 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// </summary>
 public static class TestModels
 {
-    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier" };
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong" };
 
     public static Model Get(string name) => name switch
     {
@@ -18,6 +18,8 @@ public static class TestModels
         "fc-only" => FcOnly(),
         "arena-reuse" => ArenaReuse(),
         "depthwise-multiplier" => DepthwiseMultiplier(),
+        "inverted-residual" => InvertedResidual(),
+        "ds-cnn-ping-pong" => DsCnnPingPong(),
         _ => throw new ArgumentException(name),
     };
 
@@ -86,6 +88,59 @@ public static class TestModels
         int t1 = b.Tensor(0.04f, -20, 1, 5, 3, 12);  // h: (9 + 1 + 1 - 2 - 1) / 2 + 1 = 5; w: (7 + 0 + 1 - 2 - 1) / 2 + 1 = 3
         b.Conv(t0, t1, k: 3, stride: 2, pads: (1, 0, 1, 1), groups: 4, bias: true, act: (-20, 127));
         return b.Build(t0, t1);
+    }
+
+    /// <summary>
+    /// MobileNetV2 block on shapes the interpreter's specialised kernels take: 1x1 expand, depthwise 3x3 stride 1 pad 1
+    /// (multiplier 1), 1x1 project, residual Add reading the model input again, then GAP, reshape and FC.
+    /// </summary>
+    public static Model InvertedResidual()
+    {
+        var b = new Builder(seed: 5);
+        int t0 = b.Tensor(0.03f, 2, 1, 6, 6, 4);
+        int t1 = b.Tensor(0.05f, -128, 1, 6, 6, 8);
+        int t2 = b.Tensor(0.06f, -128, 1, 6, 6, 8);   // (6 + 1 + 1 - 2 - 1) / 1 + 1 = 6
+        int t3 = b.Tensor(0.04f, 3, 1, 6, 6, 4);
+        int t4 = b.Tensor(0.05f, -1, 1, 6, 6, 4);
+        int t5 = b.Tensor(0.05f, -1, 1, 1, 1, 4);
+        int t6 = b.Tensor(0.05f, -1, 1, 4);
+        int t7 = b.Tensor(0.1f, 0, 1, 3);
+        b.Conv(t0, t1, k: 1, stride: 1, pads: (0, 0, 0, 0), groups: 1, bias: true, act: (-128, -8));
+        b.Conv(t1, t2, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 8, bias: true, act: (-128, 127));
+        b.Conv(t2, t3, k: 1, stride: 1, pads: (0, 0, 0, 0), groups: 1, bias: true, act: (-128, 127));
+        b.Add(t3, t0, t4);
+        b.Simple(OpCodes.GlobalAveragePool, t4, t5);
+        b.Simple(OpCodes.Reshape, t5, t6);
+        b.Fc(t6, t7, bias: true);
+        return b.Build(t0, t7);
+    }
+
+    /// <summary>
+    /// A small DS-CNN whose activations alternate between two arena regions, [0, 1152) and [1152, 2304), as a planner
+    /// lays out a chain: each op reads one region and writes the other.
+    /// </summary>
+    public static Model DsCnnPingPong()
+    {
+        var b = new Builder(seed: 6);
+        const int B = 1152;
+        int t0 = b.TensorAt(0, 0.02f, -10, 1, 12, 12, 1);
+        int t1 = b.TensorAt(B, 0.03f, -128, 1, 12, 12, 8);   // 12·12·8 = 1152
+        int t2 = b.TensorAt(0, 0.03f, -128, 1, 6, 6, 8);     // (12 + 0 + 1 - 2 - 1) / 2 + 1 = 6
+        int t3 = b.TensorAt(B, 0.04f, -128, 1, 6, 6, 16);
+        int t4 = b.TensorAt(0, 0.04f, -128, 1, 6, 6, 16);
+        int t5 = b.TensorAt(B, 0.05f, -128, 1, 6, 6, 16);
+        int t6 = b.TensorAt(0, 0.05f, -128, 1, 1, 1, 16);
+        int t7 = b.TensorAt(B, 0.05f, -128, 1, 16);
+        int t8 = b.TensorAt(0, 0.2f, 3, 1, 10);
+        b.Conv(t0, t1, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 1, bias: true, act: (-128, 127));
+        b.Conv(t1, t2, k: 3, stride: 2, pads: (0, 0, 1, 1), groups: 8, bias: true, act: (-128, 127));
+        b.Conv(t2, t3, k: 1, stride: 1, pads: (0, 0, 0, 0), groups: 1, bias: true, act: (-128, 127));
+        b.Conv(t3, t4, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 16, bias: true, act: (-128, 127));
+        b.Conv(t4, t5, k: 1, stride: 1, pads: (0, 0, 0, 0), groups: 1, bias: true, act: (-128, 127));
+        b.Simple(OpCodes.GlobalAveragePool, t5, t6);
+        b.Simple(OpCodes.Reshape, t6, t7);
+        b.Fc(t7, t8, bias: true);
+        return b.Build(t0, t8, arenaSize: 2 * B);
     }
 
     /// <summary>Assembles tensors and operators; tensors get consecutive arena ranges unless an offset is given.</summary>

@@ -16,7 +16,7 @@ namespace TinyDsc.Runtime.Tests.Fuzz;
 
 /// <summary>
 /// Loader fuzzing: mutants of valid files either load (and then pass ModelValidator and survive a write/read round
-/// trip) or throw ModelFormatException — never another exception, never a hang — and the bytes allocated by Load
+/// trip and run through Interpreter.Invoke) or throw ModelFormatException — never another exception, never a hang — and the bytes allocated by Load
 /// stay within a bound proportional to the file size. Seeded; TINYDSC_FUZZ_CASES and TINYDSC_FUZZ_SEED override the
 /// defaults. Mutants that ever broke a rule are kept in Fuzz/Regressions and replayed by <see cref="Regressions"/>.
 /// </summary>
@@ -60,7 +60,10 @@ public class LoaderFuzzTests
             {
                 crash = e;
             }
-        });
+        })
+        {
+            IsBackground = true,   // a hung load must not keep the test host alive after the timeout fails the test
+        };
         thread.Start();
         Assert.True(thread.Join(Timeout), $"fuzz run of {cases} cases (seed {seed}) did not finish within {Timeout}: a load hangs");
         Assert.Null(crash);
@@ -69,7 +72,7 @@ public class LoaderFuzzTests
         output.WriteLine($"seed {seed}: {r.Cases} cases in {r.Elapsed.TotalSeconds:F1} s, slowest case {r.SlowestCase.TotalMilliseconds:F2} ms, "
             + $"largest allocation {r.MaxAllocated} bytes for a {r.MaxAllocatedLength}-byte file (bound {AllocationBound(r.MaxAllocatedLength)})");
         output.WriteLine($"loaded {r.Loaded}, rejected {r.Rejected}, failures {r.Failures.Count}; "
-            + (InterpreterBridge.Available ? $"{r.InterpreterRuns} loaded models run through Interpreter.Invoke (arena <= {InterpreterBridge.MaxArenaToRun} bytes)" : "no Interpreter in the runtime yet: loaded models not run"));
+            + $"{r.InterpreterRuns} loaded models run through Interpreter.Invoke (the others have an arena above {InterpreterRun.MaxArenaToRun} bytes)");
         foreach (var kind in r.ByKind.OrderBy(k => Array.IndexOf(TdscMutator.Kinds, k.Key)))
         {
             output.WriteLine($"  {kind.Key,-28} loaded {kind.Value.Loaded,6}  rejected {kind.Value.Rejected,6}");
@@ -87,6 +90,7 @@ public class LoaderFuzzTests
         }
 
         Assert.True(r.Cases >= Math.Min(cases, DefaultCases));
+        Assert.True(r.InterpreterRuns > 0, "no loaded mutant was run through the interpreter");
         Assert.True(r.Failures.Count == 0, $"{r.Failures.Count} failing mutants (saved under {FailureFolder}); first: {r.Failures.FirstOrDefault()}");
     }
 
@@ -105,7 +109,7 @@ public class LoaderFuzzTests
             string? failure = Check(file, new[] { file }, out string? rejection, out _, out Model? model);
             if (failure == null && model != null)
             {
-                failure = InterpreterBridge.Run(model, new Random(1), out _);
+                failure = InterpreterRun.Run(model, new Random(1), out _);
             }
 
             Assert.True(failure == null, $"{Path.GetFileName(path)}: {failure}");
@@ -146,7 +150,7 @@ public class LoaderFuzzTests
             one.Stop();
             if (failure == null && model != null)
             {
-                failure = InterpreterBridge.Run(model, random, out bool ran);
+                failure = InterpreterRun.Run(model, random, out bool ran);
                 report.InterpreterRuns += ran ? 1 : 0;
             }
 

@@ -34,6 +34,19 @@ public class NanoCheckTests
     }
 
     [Fact]
+    public void CommandLineExitCodes()
+    {
+        // nanocheck: 0 when clean, 1 with violations, 2 for a file it cannot read.
+        var main = typeof(NanoChecker).Assembly.EntryPoint!;
+        int Run(params string[] args) => (int)main.Invoke(null, new object[] { args })!;
+        Assert.Equal(0, Run(NanoPaths.NanoRuntime));
+        Assert.Equal(1, Run(typeof(TinyDsc.Runtime.Format.Model).Assembly.Location));
+        Assert.Equal(2, Run(Path.Combine(Path.GetTempPath(), "no-such-assembly.dll")));
+        Assert.Equal(2, Run());
+        Assert.Equal(0, Run("--allow", "System.Runtime", typeof(TinyDsc.Runtime.Format.Model).Assembly.Location));
+    }
+
+    [Fact]
     public void CleanSnippetHasNoViolations()
     {
         // Everything the runtime relies on: arrays, loops, long arithmetic, exceptions, statics, structs, interfaces.
@@ -147,21 +160,36 @@ public class NanoCheckTests
     [Fact]
     public void FirmwareSampleAssembliesPass()
     {
-        // nanoFramework builds of the firmware samples, when they are built. They may reference the runtime, whose own
-        // nano build is scanned by the test above.
+        // nanoFramework builds of the firmware samples (firmware-samples/NanoBuild/*), when they have been built: every
+        // assembly in a build folder that references mscorlib is scanned; it may reference the other assemblies of
+        // its folder (deployed with it), which are scanned in turn.
         string root = Path.Combine(NanoPaths.RepoRoot, "firmware-samples");
-        var assemblies = Directory.Exists(root)
+        var folders = Directory.Exists(root)
             ? Directory.GetFiles(root, "*.dll", SearchOption.AllDirectories)
                 .Where(p => p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
                 .Where(p => NanoChecker.ReferencedAssemblies(p).Contains("mscorlib"))
+                .GroupBy(p => Path.GetDirectoryName(p)!)
                 .ToList()
-            : new List<string>();
-        output.WriteLine($"{assemblies.Count} firmware-sample assemblies under {root}");
-        foreach (string path in assemblies)
+            : new List<IGrouping<string, string>>();
+        output.WriteLine($"{folders.Sum(f => f.Count())} firmware-sample assemblies in {folders.Count} build folders under {root}");
+        foreach (var folder in folders)
         {
-            IReadOnlyList<Violation> violations = NanoChecker.Scan(path, new[] { "TinyDsc.Runtime" });
-            Assert.True(violations.Count == 0, $"{path}:\n{string.Join("\n", violations)}");
+            var local = folder.Select(p => Path.GetFileNameWithoutExtension(p)).ToList();
+            foreach (string path in folder)
+            {
+                IReadOnlyList<Violation> violations = NanoChecker.Scan(path, local);
+                output.WriteLine($"{path}: {violations.Count} violations");
+                Assert.True(violations.Count == 0, $"{path}:\n{string.Join("\n", violations)}");
+            }
         }
+    }
+
+    [Fact]
+    public void AllowedReferencesAreNotReported()
+    {
+        byte[] other = Compile("Other", "public static class Helper { public static int One() => 1; }");
+        byte[] image = Compile("UsesOther", "public static class User { public static int Two() => Helper.One() + 1; }", MetadataReference.CreateFromImage(other));
+        Assert.Empty(NanoChecker.Scan(new MemoryStream(image), new[] { "Other" }));
     }
 
     private static string ManyLocals(int count)
