@@ -13,7 +13,7 @@ using TinyDsc.Runtime;
 namespace TinyDsc.Cli;
 
 /// <summary>
-/// The tinydsc command line (DESIGN.md "Command line"): convert, run, reference, verify, inspect, demo.
+/// The tinydsc command line (README.md in this folder): convert, run, reference, verify, inspect, demo.
 /// Every failure ends as one line on stderr and a non-zero exit code (<see cref="ExitCodes"/>); --verbose adds the
 /// stack trace.
 /// </summary>

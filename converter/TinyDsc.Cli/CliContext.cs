@@ -12,7 +12,7 @@ internal sealed class CliContext
         Output = output;
         Error = error;
         bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        Console2 = AnsiConsole.Create(new AnsiConsoleSettings
+        Ansi = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
@@ -22,7 +22,7 @@ internal sealed class CliContext
         if (!terminal)
         {
             // Redirected output has no width of its own; keep table rows on one line each.
-            Console2.Profile.Width = 160;
+            Ansi.Profile.Width = 160;
         }
     }
 
@@ -31,7 +31,7 @@ internal sealed class CliContext
     public TextWriter Error { get; }
 
     /// <summary>Spectre console for tables and progress bars, writing to <see cref="Output"/>.</summary>
-    public IAnsiConsole Console2 { get; }
+    public IAnsiConsole Ansi { get; }
 
     /// <summary>
     /// Runs <paramref name="body"/> with a progress bar labelled <paramref name="label"/>; body reports (done, total).
@@ -39,7 +39,7 @@ internal sealed class CliContext
     public T WithProgress<T>(string label, Func<Action<int, int>, T> body)
     {
         T result = default!;
-        Console2.Progress()
+        Ansi.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                 new RemainingTimeColumn())

@@ -6,15 +6,13 @@ namespace TinyDsc.Runtime
 {
     /// <summary>
     /// Runs an int8 model: one arena and one scratch buffer allocated at construction, operators executed in order by
-    /// Invoke, which allocates nothing. Construction prepares each operator once (TFLM's Prepare): checks what the
-    /// kernels rely on, picks the kernel (a specialised convolution where the shape allows, else the reference),
-    /// and folds the input zero point into the bias for the specialised convolutions.
+    /// Invoke, which allocates nothing. Construction validates the model (ModelValidator: every rule of FORMAT.md,
+    /// including the accumulator bound) and prepares each operator once (TFLM's Prepare): picks the kernel (a
+    /// specialised convolution where the shape allows, else the reference) and folds the input zero point into the
+    /// bias of the specialised convolutions.
     /// </summary>
     public sealed class Interpreter
     {
-        /// <summary>Largest kh·kw·(Cin/groups) (or FC input length) whose accumulator provably fits int32: n·127·255 &lt; 2^31.</summary>
-        public const int MaxTapsPerOutput = 66311;
-
         private const int KindConvReference = 1;
         private const int KindDepthwise3x3 = 2;
         private const int KindPointwise = 3;
@@ -24,6 +22,8 @@ namespace TinyDsc.Runtime
         private const int KindMaxPool = 7;
         private const int KindGlobalAveragePool = 8;
         private const int KindReshape = 9;
+        private const int KindDense = 10;
+        private const int KindDepthwise = 11;
 
         private readonly Step[] _steps;
         private readonly sbyte[] _arena;
@@ -35,17 +35,12 @@ namespace TinyDsc.Runtime
         private readonly float _outputScale;
         private readonly int _outputZeroPoint;
 
-        /// <summary>Validates and prepares every operator, then allocates the arena and scratch once.</summary>
-        /// <exception cref="ArgumentException">model is null.</exception>
-        /// <exception cref="ModelFormatException">an operator or tensor the kernels cannot run, naming op and field.</exception>
+        /// <summary>Validates (ModelValidator.Validate) and prepares every operator, then allocates the arena and scratch once.</summary>
+        /// <exception cref="ArgumentNullException">model is null.</exception>
+        /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
         public Interpreter(Model model)
         {
-            if (model == null)
-            {
-                throw new ArgumentException("model must not be null");
-            }
-
-            CheckModel(model);
+            ModelValidator.Validate(model);
             Model = model;
             _steps = new Step[model.Operators.Length];
             int scratch = 0;
@@ -103,12 +98,7 @@ namespace TinyDsc.Runtime
         /// <exception cref="ModelFormatException">as the constructor.</exception>
         public static int RequiredScratchBytes(Model model)
         {
-            if (model == null)
-            {
-                throw new ArgumentException("model must not be null");
-            }
-
-            CheckModel(model);
+            ModelValidator.Validate(model);
             int scratch = 0;
             for (int i = 0; i < model.Operators.Length; i++)
             {
@@ -119,13 +109,10 @@ namespace TinyDsc.Runtime
                 }
 
                 ConvParams p = ConvParamsOf(model, op);
-                if (ChooseConvKernel(ref p) == KindDepthwise3x3)
+                int n = ConvScratchBytes(ChooseConvKernel(ref p), ref p);
+                if (n > scratch)
                 {
-                    int n = DepthwiseConv3x3.GetScratchSize(ref p);
-                    if (n > scratch)
-                    {
-                        scratch = n;
-                    }
+                    scratch = n;
                 }
             }
 
@@ -145,6 +132,8 @@ namespace TinyDsc.Runtime
                 case KindConvReference: return "Conv2DReference";
                 case KindDepthwise3x3: return "DepthwiseConv3x3";
                 case KindPointwise: return "PointwiseConv";
+                case KindDense: return "Conv2DDense";
+                case KindDepthwise: return "DepthwiseConv";
                 case KindFullyConnected: return "FullyConnected";
                 case KindAdd: return "Add";
                 case KindAveragePool: return "AveragePool";
@@ -204,6 +193,12 @@ namespace TinyDsc.Runtime
                     case KindPointwise:
                         PointwiseConv.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out);
                         break;
+                    case KindDense:
+                        Conv2DDense.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
+                        break;
+                    case KindDepthwise:
+                        DepthwiseConv.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
+                        break;
                     case KindConvReference:
                         Conv2DReference.Run(ref s.Conv, arena, s.In0, op.Weights, op.Bias, op.Multiplier, op.Shift, arena, s.Out);
                         break;
@@ -230,7 +225,11 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>Kernel for a Conv2D: the specialised ones where IsSupported, else the reference.</summary>
+        /// <summary>
+        /// Kernel for a Conv2D, first match wins: DepthwiseConv3x3, PointwiseConv, Conv2DDense (groups 1),
+        /// DepthwiseConv (any depthwise), else the reference (grouped with several channels per group; groups 1
+        /// with W dilation).
+        /// </summary>
         private static int ChooseConvKernel(ref ConvParams p)
         {
             if (DepthwiseConv3x3.IsSupported(ref p))
@@ -243,7 +242,32 @@ namespace TinyDsc.Runtime
                 return KindPointwise;
             }
 
+            if (Conv2DDense.IsSupported(ref p))
+            {
+                return KindDense;
+            }
+
+            if (DepthwiseConv.IsSupported(ref p))
+            {
+                return KindDepthwise;
+            }
+
             return KindConvReference;
+        }
+
+        private static int ConvScratchBytes(int kind, ref ConvParams p)
+        {
+            if (kind == KindDepthwise3x3)
+            {
+                return DepthwiseConv3x3.GetScratchSize(ref p);
+            }
+
+            if (kind == KindDepthwise)
+            {
+                return DepthwiseConv.GetScratchSize(ref p);
+            }
+
+            return kind == KindDense ? Conv2DDense.GetScratchSize(ref p) : 0;
         }
 
         private static Step Prepare(Model model, int index)
@@ -260,16 +284,13 @@ namespace TinyDsc.Runtime
                 case OpCodes.Conv2D:
                     s.Conv = ConvParamsOf(model, op);
                     s.Kind = ChooseConvKernel(ref s.Conv);
-                    if (s.Kind == KindDepthwise3x3)
+                    s.ScratchBytes = ConvScratchBytes(s.Kind, ref s.Conv);
+                    if (s.Kind != KindConvReference)
                     {
+                        // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
                         s.FoldedBias = new int[s.Conv.OutputC];
-                        BiasFolding.Fold(op.Weights, op.Bias, s.Conv.OutputC, 9, s.Conv.InputZeroPoint, s.FoldedBias);
-                        s.ScratchBytes = DepthwiseConv3x3.GetScratchSize(ref s.Conv);
-                    }
-                    else if (s.Kind == KindPointwise)
-                    {
-                        s.FoldedBias = new int[s.Conv.OutputC];
-                        BiasFolding.Fold(op.Weights, op.Bias, s.Conv.OutputC, s.Conv.InputC, s.Conv.InputZeroPoint, s.FoldedBias);
+                        int perChannel = s.Conv.KernelH * s.Conv.KernelW * (s.Conv.InputC / s.Conv.Groups);
+                        BiasFolding.Fold(op.Weights, op.Bias, s.Conv.OutputC, perChannel, s.Conv.InputZeroPoint, s.FoldedBias);
                     }
 
                     break;
@@ -360,249 +381,6 @@ namespace TinyDsc.Runtime
             {
                 throw new ArgumentException(method + ": expected " + count + " values from offset " + offset
                     + ", but the array has length " + arrayLength);
-            }
-        }
-
-        /// <summary>
-        /// What the kernels rely on: indices, arena bounds, shapes per op code, blob lengths, requantization ranges and
-        /// the accumulator bound. The format's full validation (ModelValidator) is the reader's job; this keeps the
-        /// interpreter safe for models built in memory.
-        /// </summary>
-        private static void CheckModel(Model model)
-        {
-            if (model.Tensors == null || model.Operators == null || model.Operators.Length == 0)
-            {
-                throw new ModelFormatException("model has no tensors or no operators");
-            }
-
-            int tensorCount = model.Tensors.Length;
-            if (model.ArenaSize < 1)
-            {
-                throw new ModelFormatException("arena size must be >= 1, got " + model.ArenaSize);
-            }
-
-            CheckTensorIndex(model, model.InputTensor, "model input");
-            CheckTensorIndex(model, model.OutputTensor, "model output");
-            for (int t = 0; t < tensorCount; t++)
-            {
-                TensorInfo ti = model.Tensors[t];
-                if (ti == null || ti.Dims == null || ti.Dims.Length != 4)
-                {
-                    throw new ModelFormatException("tensor " + t + ": missing or without 4 dims");
-                }
-
-                long elements = 1;
-                for (int d = 0; d < 4; d++)
-                {
-                    if (ti.Dims[d] < 1)
-                    {
-                        throw new ModelFormatException("tensor " + t + ": dim " + d + " must be >= 1, got " + ti.Dims[d]);
-                    }
-
-                    elements *= ti.Dims[d];
-                }
-
-                if (ti.ByteSize != elements)
-                {
-                    throw new ModelFormatException("tensor " + t + ": byte size " + ti.ByteSize + " differs from the product of its dims " + elements);
-                }
-
-                if (ti.ArenaOffset < 0 || ti.ArenaOffset > model.ArenaSize - ti.ByteSize)
-                {
-                    throw new ModelFormatException("tensor " + t + ": bytes [" + ti.ArenaOffset + ", " + ((long)ti.ArenaOffset + ti.ByteSize)
-                        + ") lie outside the arena of " + model.ArenaSize + " bytes");
-                }
-
-                if (ti.ZeroPoint < -128 || ti.ZeroPoint > 127)
-                {
-                    throw new ModelFormatException("tensor " + t + ": zero point must be in -128..127, got " + ti.ZeroPoint);
-                }
-            }
-
-            for (int i = 0; i < model.Operators.Length; i++)
-            {
-                CheckOperator(model, i);
-            }
-        }
-
-        private static void CheckTensorIndex(Model model, int index, string what)
-        {
-            if (index < 0 || index >= model.Tensors.Length)
-            {
-                throw new ModelFormatException(what + ": tensor index " + index + " is outside 0.." + (model.Tensors.Length - 1));
-            }
-        }
-
-        private static void CheckOperator(Model model, int i)
-        {
-            OperatorInfo op = model.Operators[i];
-            if (op == null)
-            {
-                throw new ModelFormatException("operator " + i + " is missing");
-            }
-
-            string where = "operator " + i + " (op code " + op.OpCode + "): ";
-            CheckTensorIndex(model, op.Input0, where + "input 0");
-            CheckTensorIndex(model, op.Output, where + "output");
-            if (op.ActMin < -128 || op.ActMax > 127 || op.ActMin > op.ActMax)
-            {
-                throw new ModelFormatException(where + "activation range [" + op.ActMin + ", " + op.ActMax + "] is not inside -128..127");
-            }
-
-            TensorInfo input = model.Tensors[op.Input0];
-            TensorInfo output = model.Tensors[op.Output];
-            switch (op.OpCode)
-            {
-                case OpCodes.Conv2D:
-                    CheckConv(model, op, where);
-                    break;
-                case OpCodes.FullyConnected:
-                    CheckTaps(input.ByteSize, where);
-                    CheckLength(op.Weights == null ? -1 : op.Weights.Length, output.ByteSize * input.ByteSize, where + "weights");
-                    CheckRequant(op, output.ByteSize, where);
-                    break;
-                case OpCodes.Add:
-                    CheckTensorIndex(model, op.Input1, where + "input 1");
-                    TensorInfo input1 = model.Tensors[op.Input1];
-                    if (input.ByteSize != output.ByteSize || input1.ByteSize != output.ByteSize)
-                    {
-                        throw new ModelFormatException(where + "Add inputs of " + input.ByteSize + " and " + input1.ByteSize
-                            + " elements must match the output's " + output.ByteSize);
-                    }
-
-                    if (op.Params == null || op.Params.Length < 7 || op.Params[0] < 0 || op.Params[0] > 30)
-                    {
-                        throw new ModelFormatException(where + "Add needs p0 (left shift) in 0..30 and p1..p6");
-                    }
-
-                    for (int k = 2; k <= 6; k += 2)
-                    {
-                        CheckShift(op.Params[k], where + "p" + k);
-                    }
-
-                    break;
-                case OpCodes.AveragePool:
-                case OpCodes.MaxPool:
-                    CheckWindow(model, op, where, true);
-                    if (input.Dims[3] != output.Dims[3])
-                    {
-                        throw new ModelFormatException(where + "pool output has " + output.Dims[3] + " channels, input " + input.Dims[3]);
-                    }
-
-                    break;
-                case OpCodes.GlobalAveragePool:
-                    if (input.Rank != 4 || output.ByteSize != input.Dims[3])
-                    {
-                        throw new ModelFormatException(where + "GlobalAveragePool needs a rank-4 input and " + input.Dims[3]
-                            + " output elements, got " + output.ByteSize);
-                    }
-
-                    break;
-                case OpCodes.Reshape:
-                    if (input.ByteSize != output.ByteSize)
-                    {
-                        throw new ModelFormatException(where + "Reshape from " + input.ByteSize + " to " + output.ByteSize + " elements");
-                    }
-
-                    break;
-                default:
-                    throw new ModelFormatException(where + "unknown op code");
-            }
-        }
-
-        private static void CheckConv(Model model, OperatorInfo op, string where)
-        {
-            CheckWindow(model, op, where, false);
-            TensorInfo input = model.Tensors[op.Input0];
-            TensorInfo output = model.Tensors[op.Output];
-            int cin = input.Dims[3];
-            int cout = output.Dims[3];
-            if (op.Groups < 1 || cin % op.Groups != 0 || cout % op.Groups != 0)
-            {
-                throw new ModelFormatException(where + "groups=" + op.Groups + " must divide input channels " + cin + " and output channels " + cout);
-            }
-
-            long taps = (long)op.KernelH * op.KernelW * (cin / op.Groups);
-            CheckTaps(taps, where);
-            CheckLength(op.Weights == null ? -1 : op.Weights.Length, cout * taps, where + "weights");
-            CheckRequant(op, cout, where);
-        }
-
-        /// <summary>Rank-4 tensors, kernel/stride/dilation ≥ 1, pads below the kernel extent, output dims per the format formula.</summary>
-        private static void CheckWindow(Model model, OperatorInfo op, string where, bool pool)
-        {
-            TensorInfo input = model.Tensors[op.Input0];
-            TensorInfo output = model.Tensors[op.Output];
-            if (input.Rank != 4 || output.Rank != 4)
-            {
-                throw new ModelFormatException(where + "needs rank-4 NHWC input and output, got ranks " + input.Rank + " and " + output.Rank);
-            }
-
-            if (op.KernelH < 1 || op.KernelW < 1 || op.StrideH < 1 || op.StrideW < 1 || op.DilationH < 1 || op.DilationW < 1
-                || (pool && (op.DilationH != 1 || op.DilationW != 1)))
-            {
-                throw new ModelFormatException(where + "kernel, stride and dilation must be >= 1 (dilation 1 for pools)");
-            }
-
-            int extentH = op.DilationH * (op.KernelH - 1) + 1;
-            int extentW = op.DilationW * (op.KernelW - 1) + 1;
-            if (op.PadTop < 0 || op.PadBottom < 0 || op.PadTop >= extentH || op.PadBottom >= extentH
-                || op.PadLeft < 0 || op.PadRight < 0 || op.PadLeft >= extentW || op.PadRight >= extentW)
-            {
-                throw new ModelFormatException(where + "pads must be >= 0 and below the kernel extent " + extentH + "x" + extentW);
-            }
-
-            int oh = ConvParams.OutputExtent(input.Dims[1], op.PadTop, op.PadBottom, op.KernelH, op.StrideH, op.DilationH);
-            int ow = ConvParams.OutputExtent(input.Dims[2], op.PadLeft, op.PadRight, op.KernelW, op.StrideW, op.DilationW);
-            if (output.Dims[1] != oh || output.Dims[2] != ow)
-            {
-                throw new ModelFormatException(where + "expected output " + oh + "x" + ow + ", got " + output.Dims[1] + "x" + output.Dims[2]);
-            }
-        }
-
-        private static void CheckTaps(long taps, string where)
-        {
-            if (taps > MaxTapsPerOutput)
-            {
-                throw new ModelFormatException(where + taps + " taps per output exceed " + MaxTapsPerOutput
-                    + " (taps·127·255 must stay below 2^31)");
-            }
-        }
-
-        private static void CheckRequant(OperatorInfo op, int channels, string where)
-        {
-            if (op.Bias != null)
-            {
-                CheckLength(op.Bias.Length, channels, where + "bias");
-            }
-
-            CheckLength(op.Multiplier == null ? -1 : op.Multiplier.Length, channels, where + "multiplier");
-            CheckLength(op.Shift == null ? -1 : op.Shift.Length, channels, where + "shift");
-            for (int c = 0; c < channels; c++)
-            {
-                int m = op.Multiplier[c];
-                if (m != 0 && m < (1 << 30))
-                {
-                    throw new ModelFormatException(where + "multiplier[" + c + "] = " + m + " is outside [2^30, 2^31) and not 0");
-                }
-
-                CheckShift(op.Shift[c], where + "shift[" + c + "]");
-            }
-        }
-
-        private static void CheckShift(int shift, string what)
-        {
-            if (shift < -31 || shift > 30)
-            {
-                throw new ModelFormatException(what + " = " + shift + " is outside -31..30");
-            }
-        }
-
-        private static void CheckLength(int actual, long expected, string what)
-        {
-            if (actual != expected)
-            {
-                throw new ModelFormatException(what + ": expected " + expected + " elements, got " + (actual < 0 ? "none" : actual.ToString()));
             }
         }
 

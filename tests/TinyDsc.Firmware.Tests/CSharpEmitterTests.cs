@@ -104,6 +104,7 @@ public class CSharpEmitterTests
         byte[] pe = EmittedCode.CompileForNano(result.Source);
 
         int measured = InitializerTable.Measure(new MemoryStream(pe));
+        Assert.Empty(TinyDsc.NanoCheck.NanoChecker.Scan(new MemoryStream(pe)));
 
         var arrays = model.Chunk(chunkSize).Concat(builder.Vectors.SelectMany(g => new[] { (byte[])(Array)g.Input, (byte[])(Array)g.ExpectedOutput }));
         int distinct = arrays.Where(a => a.Any(b => b != 0)).Select(Convert.ToHexString).Distinct().Sum(h => h.Length / 2);

@@ -2,7 +2,10 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using TinyDsc.Converter.Calibration;
 using TinyDsc.Converter.Embedding;
+using TinyDsc.Converter.Import;
+using TinyDsc.Converter.Pipeline;
 using TinyDsc.Samples.Generator;
 using Xunit;
 using Classifier = TinyDsc.Samples.ImageClassifier.EmbeddedModel;
@@ -54,9 +57,50 @@ public class EmbeddedDataTests
         Assert.Equal(SampleEmbeddings.ClassifierImages, Classifier.InputCount);
     }
 
+    private static string Bundled(string file) => Path.Combine(TestPaths.Samples, "models", "fashion-dscnn", file);
+
+    /// <summary>
+    /// The embedded model is what the converter makes of the bundled ONNX model today (the README's regeneration
+    /// command); after a converter change that alters the bytes, regenerate the samples' data.
+    /// </summary>
+    [Fact]
+    public void EmbeddedModel_IsTheConvertersOutputForTheBundledModel()
+    {
+        (float[] calibration, int[] shape) = TensorFiles.ReadFloat32(Bundled("calibration.npy"));
+
+        byte[] converted = ModelConverter.Convert(OnnxImporter.Load(Bundled("model.onnx")), calibration, shape, "calibration.npy", new CalibrationOptions()).FileBytes;
+
+        Assert.True(converted.AsSpan().SequenceEqual(Concat(Classifier.ModelChunks())),
+            "the samples embed an older conversion of models/fashion-dscnn/model.onnx; regenerate them (firmware-samples/README.md)");
+    }
+
+    /// <summary>The classifier's images and labels are the first test images of the bundled data set, quantized with the model's input scale.</summary>
+    [Fact]
+    public void EmbeddedImages_AreTheFirstBundledTestImages()
+    {
+        var builder = new GoldenVectorBuilder(Concat(Classifier.ModelChunks()));
+        NpyFile images = NpyFile.Read(Bundled("test_images.npy"));
+        NpyFile labels = NpyFile.Read(Bundled("test_labels.npy"));
+        int size = builder.InputLength;
+
+        for (int i = 0; i < Classifier.InputCount; i++)
+        {
+            float[] nchw = images.Data.Skip(i * size).Take(size).Select(v => (float)v).ToArray();
+            Assert.Equal(builder.QuantizeNchwInput(nchw), Classifier.Input(i));
+            Assert.Equal((int)labels.Data[i], Classifier.Label(i));
+        }
+
+        Assert.Equal(File.ReadAllLines(Bundled("classes.txt")).Where(l => l.Trim().Length > 0).Select(l => l.Trim()), Classifier.ClassNames());
+    }
+
     [Fact]
     public void BothSamples_EmbedTheSameModel()
     {
         Assert.Equal(Concat(Classifier.ModelChunks()), Concat(SelfTest.ModelChunks()));
+        for (int i = 0; i < SampleEmbeddings.GoldenImages; i++)
+        {
+            Assert.Equal("image " + i, SelfTest.GoldenName(i));
+            Assert.Equal(Classifier.Input(i), SelfTest.GoldenInput(i));
+        }
     }
 }

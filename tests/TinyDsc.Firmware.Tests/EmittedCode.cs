@@ -12,10 +12,10 @@ namespace TinyDsc.Firmware.Tests;
 internal static class EmittedCode
 {
     /// <summary>Compiles against nanoFramework.CoreLibrary's mscorlib only; returns the PE image. Fails on any diagnostic warning or error.</summary>
-    public static byte[] CompileForNano(string source, bool allowUnsafe = false)
+    public static byte[] CompileForNano(string source)
     {
         var references = new[] { MetadataReference.CreateFromFile(TestPaths.NanoMscorlib) };
-        return Compile(source, references, LanguageVersion.CSharp7_3, allowUnsafe);
+        return Compile(source, references, LanguageVersion.CSharp7_3);
     }
 
     /// <summary>Compiles against the running .NET and loads the assembly.</summary>
@@ -35,14 +35,14 @@ internal static class EmittedCode
         return m.Invoke(null, args);
     }
 
-    private static byte[] Compile(string source, IEnumerable<MetadataReference> references, LanguageVersion version, bool allowUnsafe = false)
+    private static byte[] Compile(string source, IEnumerable<MetadataReference> references, LanguageVersion version)
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(version));
         var compilation = CSharpCompilation.Create(
             "Emitted" + Guid.NewGuid().ToString("N"),
             new[] { tree },
             references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true, allowUnsafe: allowUnsafe));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true));
         using var pe = new MemoryStream();
         var result = compilation.Emit(pe);
         var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();

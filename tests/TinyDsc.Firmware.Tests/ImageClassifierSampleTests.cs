@@ -3,12 +3,20 @@ using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Samples.ImageClassifier;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace TinyDsc.Firmware.Tests;
 
 /// <summary>The ImageClassifier sample's logic, run on the desktop against its embedded bytes (EmbeddedModel.g.cs).</summary>
 public class ImageClassifierSampleTests
 {
+    private readonly ITestOutputHelper output;
+
+    public ImageClassifierSampleTests(ITestOutputHelper output)
+    {
+        this.output = output;
+    }
+
     [Fact]
     public void PrintsTheDesktopRuntimesClassAndTheLabel_ForEveryImage()
     {
@@ -16,10 +24,11 @@ public class ImageClassifierSampleTests
         Model model = ModelReader.Load(EmbeddedModel.ModelChunks());
         TensorInfo outputTensor = model.Tensors[model.OutputTensor];
         var interpreter = new Interpreter(model);
-        var output = new sbyte[interpreter.OutputLength];
+        var result = new sbyte[interpreter.OutputLength];
         var log = new ListLog();
 
         int correct = ClassifierApp.Run(log);
+        output.WriteLine(log.ToString());
 
         string[] imageLines = log.Lines.Where(l => l.StartsWith(ClassifierApp.ImagePrefix)).ToArray();
         Assert.Equal(EmbeddedModel.InputCount, imageLines.Length);
@@ -29,17 +38,17 @@ public class ImageClassifierSampleTests
             // Expected class: argmax of the desktop runtime's int8 output (lowest index on ties).
             interpreter.SetInput(EmbeddedModel.Input(i), 0);
             interpreter.Invoke();
-            interpreter.GetOutput(output, 0);
+            interpreter.GetOutput(result, 0);
             int best = 0;
-            for (int k = 1; k < output.Length; k++)
+            for (int k = 1; k < result.Length; k++)
             {
-                if (output[k] > output[best])
+                if (result[k] > result[best])
                 {
                     best = k;
                 }
             }
 
-            float score = outputTensor.Scale * (output[best] - outputTensor.ZeroPoint);
+            float score = outputTensor.Scale * (result[best] - outputTensor.ZeroPoint);
             string expected = ClassifierApp.ImagePrefix + i + ": " + names[best] + ", score " + TinyDsc.Samples.Text.Fixed2(score)
                 + ", label " + names[EmbeddedModel.Label(i)] + ", ";
             Assert.StartsWith(expected, imageLines[i]);
@@ -51,6 +60,14 @@ public class ImageClassifierSampleTests
         }
 
         Assert.Equal(expectedCorrect, correct);
+
+        // firmware-samples/README.md shows this output (times as <t>).
+        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(TestPaths.Samples, "README.md"));
+        foreach (string line in log.Lines)
+        {
+            string shown = System.Text.RegularExpressions.Regex.Replace(line, @"\d+\.\d ms", "<t> ms");
+            Assert.True(readme.Contains(shown + "\n", System.StringComparison.Ordinal), "firmware-samples/README.md lacks the line: " + shown);
+        }
         Assert.StartsWith("correct " + expectedCorrect + " of " + EmbeddedModel.InputCount + ", ", log.Lines.Last());
     }
 

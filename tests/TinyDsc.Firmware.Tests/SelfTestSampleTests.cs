@@ -3,18 +3,27 @@ using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Samples.SelfTest;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace TinyDsc.Firmware.Tests;
 
 /// <summary>The SelfTest sample's logic, run on the desktop against its embedded bytes (GoldenData.g.cs).</summary>
 public class SelfTestSampleTests
 {
+    private readonly ITestOutputHelper output;
+
+    public SelfTestSampleTests(ITestOutputHelper output)
+    {
+        this.output = output;
+    }
+
     [Fact]
     public void EmbeddedGoldenVectors_AllPass()
     {
         var log = new ListLog();
 
         bool ok = SelfTestApp.Run(log);
+        output.WriteLine(log.ToString());
 
         Assert.True(ok, log.ToString());
         Assert.Equal("TinyDsc SelfTest: " + GoldenData.GoldenCount + " golden cases", log.Lines[0]);
@@ -26,6 +35,8 @@ public class SelfTestSampleTests
 
         Assert.Equal(SelfTestRunner.SummaryPrefix + "ALL PASS, " + GoldenData.GoldenCount + " of " + GoldenData.GoldenCount + " cases passed", log.Lines.Last());
         Assert.DoesNotContain(log.Lines, l => l.Contains("FAIL"));
+        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(TestPaths.Samples, "README.md"));
+        Assert.True(readme.Contains(string.Join("\n", log.Lines) + "\n", System.StringComparison.Ordinal), "firmware-samples/README.md does not show the current SelfTest output");
     }
 
     /// <summary>The golden outputs equal what the desktop interpreter computes now, case by case.</summary>
@@ -89,6 +100,16 @@ public class SelfTestSampleTests
         Assert.Equal(SelfTestRunner.SummaryPrefix + "FAIL, model did not load", log.Lines.Last());
     }
 
+    [Fact]
+    public void NoGoldenCases_IsAFailNotAPass()
+    {
+        var log = new ListLog();
+
+        Assert.False(SelfTestRunner.Run(GoldenData.ModelChunks(), new TruncatedGolden(new EmbeddedGoldenVectors(), -1, count: 0), log));
+
+        Assert.Equal(SelfTestRunner.SummaryPrefix + "FAIL, 0 of 0 cases passed", log.Lines.Last());
+    }
+
     /// <summary>Golden vectors with one expected output value changed.</summary>
     private sealed class CorruptedGolden : IGoldenVectors
     {
@@ -128,14 +149,16 @@ public class SelfTestSampleTests
     {
         private readonly IGoldenVectors inner;
         private readonly int truncated;
+        private readonly int count;
 
-        public TruncatedGolden(IGoldenVectors inner, int truncated)
+        public TruncatedGolden(IGoldenVectors inner, int truncated, int count = -1)
         {
             this.inner = inner;
             this.truncated = truncated;
+            this.count = count;
         }
 
-        public int Count => inner.Count;
+        public int Count => count >= 0 ? count : inner.Count;
 
         public string Name(int i) => inner.Name(i);
 

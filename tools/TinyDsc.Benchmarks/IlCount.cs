@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Reflection;
 using TinyDsc.Runtime.Kernels;
+using TinyDsc.Runtime.Tests.Kernels;
 
 namespace TinyDsc.Benchmarks;
 
@@ -22,10 +23,14 @@ internal static class IlCount
         Measure("dw3x3 28x28x8 s2 p1", Layer.Create(28, 28, 8, 8, 3, 2, 1, 8), depthwise: true);
         Measure("pw 14x14 32->64", Layer.Create(14, 14, 32, 64, 1, 1, 0, 1), depthwise: false);
         Measure("pw 7x7 64->128", Layer.Create(7, 7, 64, 128, 1, 1, 0, 1), depthwise: false);
+        Measure("stem 3x3 28x28x1->8 s2 p1", Layer.Create(28, 28, 1, 8, 3, 2, 1, 1), depthwise: false, dense: true);
+        Measure("stem 3x3 14x14x3->16 s1 p1", Layer.Create(14, 14, 3, 16, 3, 1, 1, 1), depthwise: false, dense: true);
+        Measure("dw5x5 14x14x16 s1 p2", Layer.Create(14, 14, 16, 16, 5, 1, 2, 16), depthwise: false, general: true);
+        Measure("dw3x3 K=2 14x14x16->32 s1 p1", Layer.Create(14, 14, 16, 32, 3, 1, 1, 16), depthwise: false, general: true);
         return 0;
     }
 
-    private static void Measure(string name, Layer l, bool depthwise)
+    private static void Measure(string name, Layer l, bool depthwise, bool dense = false, bool general = false)
     {
         l.Reference();
         sbyte[] expected = (sbyte[])l.Output.Clone();
@@ -34,7 +39,19 @@ internal static class IlCount
         Row(name, "Conv2DReference", l, reference, 1,
             c => c.Call(reference, (object)l.P, l.Input, 0, l.Weights, l.Bias, l.Multiplier, l.Shift, l.Output, 0), expected);
 
-        if (depthwise)
+        if (general)
+        {
+            MethodInfo dg = typeof(DepthwiseConv).GetMethod(nameof(DepthwiseConv.Run))!;
+            Row(name, "DepthwiseConv", l, dg, 4,
+                c => c.Call(dg, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, l.Scratch), expected);
+        }
+        else if (dense)
+        {
+            MethodInfo dn = typeof(Conv2DDense).GetMethod(nameof(Conv2DDense.Run))!;
+            Row(name, "Conv2DDense", l, dn, 4,
+                c => c.Call(dn, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, l.Scratch), expected);
+        }
+        else if (depthwise)
         {
             MethodInfo dw = typeof(DepthwiseConv3x3).GetMethod(nameof(DepthwiseConv3x3.Run))!;
             Row(name, "DepthwiseConv3x3", l, dw, 9,

@@ -17,6 +17,7 @@ public class KernelBenchmarks
     private Layer _dw14 = null!;
     private Layer _dw28s2 = null!;
     private Layer _pw14 = null!;
+    private Layer _stem = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -24,6 +25,7 @@ public class KernelBenchmarks
         _dw14 = Layer.Create(14, 14, 32, 32, 3, 1, 1, 32);
         _dw28s2 = Layer.Create(28, 28, 8, 8, 3, 2, 1, 8);
         _pw14 = Layer.Create(14, 14, 32, 64, 1, 1, 0, 1);
+        _stem = Layer.Create(28, 28, 1, 8, 3, 2, 1, 1);
     }
 
     [Benchmark(Description = "dw3x3 14x14x32 s1 reference")]
@@ -43,6 +45,12 @@ public class KernelBenchmarks
 
     [Benchmark(Description = "pw 14x14 32->64 specialised")]
     public void Pw14Specialised() => _pw14.Pointwise();
+
+    [Benchmark(Description = "stem 3x3 28x28x1->8 s2 reference")]
+    public void StemReference() => _stem.Reference();
+
+    [Benchmark(Description = "stem 3x3 28x28x1->8 s2 specialised")]
+    public void StemSpecialised() => _stem.Dense();
 }
 
 /// <summary>One convolution layer with random int8 data, set up for every kernel that can run it.</summary>
@@ -94,7 +102,8 @@ internal sealed class Layer
         l.Folded = new int[cout];
         BiasFolding.Fold(l.Weights, l.Bias, cout, perChannel, l.P.InputZeroPoint, l.Folded);
         l.Output = new sbyte[l.P.OutputH * l.P.OutputW * cout];
-        l.Scratch = new sbyte[DepthwiseConv3x3.GetScratchSize(ref l.P)];
+        // Every banded kernel (DepthwiseConv3x3, Conv2DDense, DepthwiseConv) needs kh · (W + pl + pr) · Cin bytes.
+        l.Scratch = new sbyte[DepthwiseConv.GetScratchSize(ref l.P)];
         return l;
     }
 
@@ -103,6 +112,9 @@ internal sealed class Layer
 
     public void Depthwise() =>
         DepthwiseConv3x3.Run(ref P, Input, 0, Weights, Folded, Multiplier, Shift, Output, 0, Scratch);
+
+    public void Dense() =>
+        Conv2DDense.Run(ref P, Input, 0, Weights, Folded, Multiplier, Shift, Output, 0, Scratch);
 
     public void Pointwise() =>
         PointwiseConv.Run(ref P, Input, 0, Weights, Folded, Multiplier, Shift, Output, 0);

@@ -57,7 +57,7 @@ internal static class ConvertCommand
             table.AddRow("arena lower bound", result.Plan.LowerBoundBytes.ToString());
             table.AddRow("model bytes", result.FileBytes.Length.ToString());
             table.AddRow("written", Markup.Escape(outPath));
-            context.Console2.Write(table);
+            context.Ansi.Write(table);
             return ExitCodes.Success;
         }));
         return command;

@@ -67,7 +67,7 @@ internal static class DemoCommand
         table.AddRow("arena", "", Format.Bytes(model.ArenaSize));
         table.AddRow("peak RAM (arena + scratch + model)", "", Format.Bytes((long)model.ArenaSize + scratch + converted.FileBytes.Length));
         table.AddRow("desktop time per inference", Format.Ms(reference.MillisecondsPerSample), Format.Ms(quantized.MillisecondsPerSample));
-        context.Console2.Write(table);
+        context.Ansi.Write(table);
         return ExitCodes.Success;
     }
 }

@@ -18,11 +18,11 @@ internal static class InspectCommand
         {
             string path = parse.GetRequiredValue(model);
             (Model m, byte[] bytes) = CommandFiles.LoadModel(path);
-            IAnsiConsole console = context.Console2;
+            IAnsiConsole console = context.Ansi;
 
             var layers = new Table().Title("layers")
                 .AddColumn("#").AddColumn("op").AddColumn("kernel / stride / groups").AddColumn("input → output")
-                .AddColumn(new TableColumn("param B").RightAligned()).AddColumn(new TableColumn("out scale").RightAligned())
+                .AddColumn(new TableColumn("weight B").RightAligned()).AddColumn(new TableColumn("requant B").RightAligned()).AddColumn(new TableColumn("out scale").RightAligned())
                 .AddColumn(new TableColumn("out zp").RightAligned()).AddColumn(new TableColumn("act").RightAligned());
             for (int i = 0; i < m.Operators.Length; i++)
             {
@@ -31,6 +31,7 @@ internal static class InspectCommand
                 string inputs = Shape(m.Tensors[op.Input0]) + (op.Input1 >= 0 ? " + " + Shape(m.Tensors[op.Input1]) : "");
                 layers.AddRow(i.ToString(CultureInfo.InvariantCulture), OpCodes.Name(op.OpCode), Markup.Escape(Geometry(op)),
                     Markup.Escape(inputs + " → " + Shape(output)), WeightBytes(op).ToString(CultureInfo.InvariantCulture),
+                    RequantBytes(op).ToString(CultureInfo.InvariantCulture),
                     output.Scale.ToString("G5", CultureInfo.InvariantCulture), output.ZeroPoint.ToString(CultureInfo.InvariantCulture),
                     Markup.Escape($"[{op.ActMin},{op.ActMax}]"));
             }
@@ -50,12 +51,15 @@ internal static class InspectCommand
             }
             console.Write(tensors);
 
-            int scratch = Interpreter.RequiredScratchBytes(m);
+            // Building an interpreter runs the runtime's own checks and reports what it prepares at load.
+            var interpreter = new Interpreter(m);
+            int scratch = interpreter.ScratchBytes;
             var memory = new Table().Title("memory").AddColumn("").AddColumn(new TableColumn("bytes").RightAligned());
             memory.AddRow("arena", Format.Bytes(m.ArenaSize));
             memory.AddRow("scratch", Format.Bytes(scratch));
             memory.AddRow("model", Format.Bytes(bytes.Length));
             memory.AddRow("peak RAM (arena + scratch + model)", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
+            memory.AddRow("also prepared at load (folded biases)", Format.Bytes(interpreter.PreparedBytes));
             console.Write(memory);
             return ExitCodes.Success;
         }));
@@ -72,9 +76,11 @@ internal static class InspectCommand
         return "[" + string.Join(",", dims) + "]";
     }
 
-    /// <summary>int8 weights plus int32 bias, multiplier and shift blobs.</summary>
-    internal static long WeightBytes(OperatorInfo op) =>
-        (op.Weights?.Length ?? 0) + 4L * ((op.Bias?.Length ?? 0) + (op.Multiplier?.Length ?? 0) + (op.Shift?.Length ?? 0));
+    /// <summary>int8 weights plus int32 bias.</summary>
+    internal static long WeightBytes(OperatorInfo op) => (op.Weights?.Length ?? 0) + 4L * (op.Bias?.Length ?? 0);
+
+    /// <summary>int32 per-channel multipliers and shifts.</summary>
+    internal static long RequantBytes(OperatorInfo op) => 4L * ((op.Multiplier?.Length ?? 0) + (op.Shift?.Length ?? 0));
 
     private static string Geometry(OperatorInfo op)
     {

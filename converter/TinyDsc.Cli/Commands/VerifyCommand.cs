@@ -1,3 +1,4 @@
+using System;
 using System.CommandLine;
 using System.IO;
 using Spectre.Console;
@@ -27,6 +28,11 @@ internal static class VerifyCommand
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
             var floatRunner = new FloatRunner(graph);
             var int8Runner = new Int8Runner(model);
+            if (!((ReadOnlySpan<int>)floatRunner.InputShape).SequenceEqual(int8Runner.InputShape))
+            {
+                throw new PipelineInputException($"{onnxPath} takes {ModelShapes.Describe(floatRunner.InputShape)} but " +
+                    $"{tdscPath} takes {ModelShapes.Describe(int8Runner.InputShape)}: the models do not match");
+            }
             int n = ModelShapes.BatchOf(inPath, shape, floatRunner.InputShape);
             long[]? truth = null;
             if (labelPath != null)
@@ -51,7 +57,7 @@ internal static class VerifyCommand
                 table.AddRow("float accuracy", Markup.Escape(Format.Percent(fa, n)));
                 table.AddRow("int8 accuracy", Markup.Escape(Format.Percent(qa, n)));
             }
-            context.Console2.Write(table);
+            context.Ansi.Write(table);
             return ExitCodes.Success;
         }));
         return command;

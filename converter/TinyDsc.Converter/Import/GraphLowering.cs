@@ -67,6 +67,10 @@ internal sealed class GraphLowering
         {
             throw new OnnxImportException($"graph output '{outName}' is not produced by any node");
         }
+        if (output == _input)
+        {
+            throw new OnnxImportException($"graph output '{outName}' is the graph input itself (only Identity/Dropout in between); there is nothing to run");
+        }
         var passes = new GraphPasses(_nodes, _input, output, _shapes);
         passes.Run();
         return passes.Build();
@@ -287,6 +291,12 @@ internal sealed class GraphLowering
                 return;
             case "Flatten":
                 LowerFlatten(node);
+                return;
+            case "Squeeze":
+                LowerSqueeze(node);
+                return;
+            case "ReduceMean":
+                LowerReduceMean(node);
                 return;
             case "Reshape":
                 LowerReshape(node);
@@ -578,9 +588,10 @@ internal sealed class GraphLowering
         var (pads, oh, ow) = Window(node, xs[2], xs[3], kh, kw, strides[0], strides[1], dil[0], dil[1]);
         var n = AddNode(node, LoweredOp.Conv, x, new[] { 1, cout, oh, ow });
         var p = n.Params;
-        p.Weight = w.AsFloats();
+        // Copies: the passes fold into these arrays, and one initializer may feed several nodes.
+        p.Weight = (float[])w.AsFloats().Clone();
         p.WeightShape = w.Shape.Select(d => (int)d).ToArray();
-        p.Bias = bias?.AsFloats();
+        p.Bias = (float[]?)bias?.AsFloats().Clone();
         p.Groups = groups;
         p.KernelH = kh;
         p.KernelW = kw;
@@ -810,6 +821,46 @@ internal sealed class GraphLowering
             return;
         }
         AddNode(node, LoweredOp.Reshape, x, new[] { 1, xs.Skip(1).Aggregate(1, (a, b) => a * b) });
+    }
+
+    /// <summary>Squeeze of the unit spatial dims of [N, C, 1, 1] (after global pooling) is a flatten to [N, C].</summary>
+    private void LowerSqueeze(NodeView node)
+    {
+        string x = Activation(node, 0);
+        var xs = _shapes[x];
+        long[]? axes = _opset >= 13 ? OptionalConst(node, 1, "axes")?.AsInts(node.Where) : node.Ints("axes");
+        var norm = axes?.Select(a => a < 0 ? a + xs.Length : a).OrderBy(a => a).ToArray();
+        bool spatial = xs.Length == 4 && xs[2] == 1 && xs[3] == 1 && (norm == null || norm.SequenceEqual(new long[] { 2, 3 }));
+        if (!spatial)
+        {
+            throw node.Fail($"Squeeze of {Format(xs)} on axes [{string.Join(", ", axes ?? Array.Empty<long>())}] is not supported (only [N, C, 1, 1] to [N, C] on axes 2, 3)");
+        }
+        Flatten(node, x, xs);
+    }
+
+    /// <summary>ReduceMean over H and W (<c>x.mean((2, 3))</c>) is a GlobalAveragePool, then a flatten when keepdims=0.</summary>
+    private void LowerReduceMean(NodeView node)
+    {
+        string x = Activation(node, 0);
+        var xs = _shapes[x];
+        long[]? axes = node.Ints("axes");
+        var norm = axes?.Select(a => a < 0 ? a + xs.Length : a).OrderBy(a => a).ToArray();
+        if (xs.Length != 4 || norm == null || !norm.SequenceEqual(new long[] { 2, 3 }))
+        {
+            throw node.Fail($"ReduceMean of {Format(xs)} on axes [{string.Join(", ", axes ?? Array.Empty<long>())}] is not supported (only over H and W, axes 2, 3)");
+        }
+        var pooled = new[] { 1, xs[1], 1, 1 };
+        if (node.Int("keepdims", 1) != 0)
+        {
+            AddNode(node, LoweredOp.GlobalAveragePool, x, pooled);
+            return;
+        }
+        string mid = node.Output + "/pooled";
+        var gap = new LoweredNode(LoweredOp.GlobalAveragePool, node.Name, node.Where) { Output = mid };
+        gap.Inputs.Add(x);
+        _nodes.Add(gap);
+        _shapes[mid] = pooled;
+        AddNode(node, LoweredOp.Reshape, mid, new[] { 1, xs[1] });
     }
 
     private void LowerReshape(NodeView node)

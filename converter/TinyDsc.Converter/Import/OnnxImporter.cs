@@ -23,7 +23,7 @@ public static class OnnxImporter
     public static readonly IReadOnlyList<string> SupportedOps = new[]
     {
         "Conv", "BatchNormalization", "Relu", "Clip", "Add", "Sub", "Mul", "Div", "GlobalAveragePool", "AveragePool",
-        "MaxPool", "Pad", "Flatten", "Reshape", "Gemm", "MatMul", "Identity", "Dropout",
+        "MaxPool", "Pad", "Flatten", "Reshape", "Squeeze", "ReduceMean", "Gemm", "MatMul", "Identity", "Dropout",
     };
 
     /// <summary>Reads and imports the model at <paramref name="path"/>.</summary>

@@ -10,19 +10,21 @@ namespace TinyDsc.Converter.Pipeline;
 public static class ModelShapes
 {
     /// <summary>
-    /// The PyTorch-layout shape of one sample of a runtime tensor, batch dimension included as 1:
-    /// rank 4 [1, H, W, C] → [1, C, H, W]; rank 2 [1, C] → [1, C]; rank 1 [C] → [1, C].
+    /// The PyTorch-layout shape of one sample of a runtime tensor, batch dimension included as 1: rank 4 NHWC
+    /// [1, H, W, C] → [1, C, H, W]; other ranks ([1, C] and the like) have no channel-last axis to move and keep
+    /// their stored dims.
     /// </summary>
     public static int[] Nchw(TensorInfo tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        return tensor.Rank switch
+        if (tensor.Rank == 4)
         {
-            4 => new[] { 1, tensor.Dims[3], tensor.Dims[1], tensor.Dims[2] },
-            3 => new[] { 1, tensor.Dims[2], tensor.Dims[1] },
-            2 => new[] { 1, tensor.Dims[1] },
-            _ => new[] { 1, tensor.Dims[0] },
-        };
+            return new[] { 1, tensor.Dims[3], tensor.Dims[1], tensor.Dims[2] };
+        }
+        var shape = new int[Math.Max(1, tensor.Rank)];
+        Array.Copy(tensor.Dims, shape, shape.Length);
+        shape[0] = 1;
+        return shape;
     }
 
     /// <summary>"[N,1,28,28]" for a per-sample shape whose dimension 0 is the batch.</summary>
@@ -36,6 +38,10 @@ public static class ModelShapes
     /// <exception cref="PipelineInputException">"X.npy has shape [2,3,28,28] but the model expects [N,1,28,28]".</exception>
     public static int BatchOf(string file, int[] actual, int[] perSample)
     {
+        if (actual.Length == perSample.Length && actual.Length >= 1 && actual[0] == 0)
+        {
+            throw new PipelineInputException($"{file} has shape {Text(actual)}: it holds no samples");
+        }
         bool ok = actual.Length == perSample.Length && actual.Length >= 1 && actual[0] >= 1;
         for (int i = 1; ok && i < actual.Length; i++)
         {

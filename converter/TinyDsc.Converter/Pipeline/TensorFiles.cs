@@ -29,11 +29,16 @@ public static class TensorFiles
     }
 
     /// <summary>Writes a float32 tensor atomically (an existing file is replaced only by a complete one).</summary>
-    public static void WriteFloat32(string path, float[] data, int[] shape) => Npy.WriteFloat32(path, shape, data);
+    public static void WriteFloat32(string path, float[] data, int[] shape)
+    {
+        RequireFolder(path);
+        Npy.WriteFloat32(path, shape, data);
+    }
 
     /// <summary>Writes bytes to a temporary file in the target folder, then renames it over the target.</summary>
     public static void WriteBytes(string path, byte[] bytes)
     {
+        RequireFolder(path);
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"path '{path}' has no folder");
         string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -53,6 +58,20 @@ public static class TensorFiles
                 // The original error is the one to report.
             }
             throw;
+        }
+    }
+
+    /// <summary>Names the missing folder instead of the temporary file a write would fail on.</summary>
+    private static void RequireFolder(string path)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder == null || !Directory.Exists(folder))
+        {
+            throw new PipelineInputException($"{path}: the folder {folder} does not exist");
+        }
+        if (Directory.Exists(path))
+        {
+            throw new PipelineInputException($"{path} is a folder, not a file");
         }
     }
 }

@@ -8,7 +8,7 @@ namespace TinyDsc.Converter.Quantization;
 
 /// <summary>
 /// Turns a float graph and the calibrated range of each of its values into the runtime's int8 model
-/// (docs: /DESIGN.md "Quantization", runtime/FORMAT.md). Arena offsets are left at 0; Planning assigns them.
+/// (TFLite's int8 scheme; runtime/FORMAT.md gives the arithmetic). Arena offsets are left at 0; Planning assigns them.
 ///
 /// - Activations: asymmetric int8 from the calibrated range (<see cref="QuantParams.FromRange"/>), the graph input
 ///   included. Pool, global average pool and reshape outputs take their input's scale and zero point.
@@ -20,8 +20,11 @@ namespace TinyDsc.Converter.Quantization;
 /// </summary>
 public static class GraphQuantizer
 {
-    /// <summary>Largest taps per output for which taps · 127 · 255 (the worst |Σ (q − zp) · w|) stays below 2^31.</summary>
-    public const int MaxTapsPerOutput = (int)((1L << 31) / (127 * 255));
+    /// <summary>
+    /// Largest taps per output for which taps · 127 · 255 (the worst |Σ (q − zp) · w|) stays below 2^31: the
+    /// format's own limit, so the converter rejects exactly what the validator and interpreter would.
+    /// </summary>
+    public const int MaxTapsPerOutput = FormatLayout.MaxAccumulatorTaps;
 
     public static QuantizedModel Quantize(FloatGraph graph, IReadOnlyDictionary<string, ValueRange> ranges)
     {

@@ -9,8 +9,11 @@ namespace TinyDsc.Converter.Quantization;
 /// </summary>
 public readonly record struct QuantParams(float Scale, int ZeroPoint)
 {
-    /// <summary>Scale used for a value whose calibrated range is exactly [0, 0] (it only ever holds zeros).</summary>
+    /// <summary>Scale used for a value whose calibrated range is [0, 0] or next to it (it only ever holds zeros).</summary>
     public const float DegenerateScale = 1f / 255f;
+
+    /// <summary>Ranges narrower than 255 · MinScale (values below ~1e-18) are treated as all-zero.</summary>
+    public const float MinScale = 1e-20f;
 
     /// <summary>
     /// scale = (max − min) / 255, zp = round(−128 − min / scale) clamped to [-128, 127], from a range that contains 0
@@ -21,13 +24,14 @@ public readonly record struct QuantParams(float Scale, int ZeroPoint)
         double min = range.Min;
         double max = range.Max;
         float scale = (float)((max - min) / 255.0);
-        if (!(scale > 0f) || float.IsInfinity(scale))
+        if (float.IsInfinity(scale))
         {
-            if (max - min == 0)
-            {
-                return new QuantParams(DegenerateScale, -128);
-            }
-            throw new QuantizationException($"range {range} gives scale {scale}, which is not a finite positive float");
+            throw new QuantizationException($"range {range} is too wide for a float32 scale");
+        }
+        if (scale < MinScale)
+        {
+            // Zero, or so narrow that every value rounds to zero at any usable scale.
+            return new QuantParams(DegenerateScale, -128);
         }
         double zp = Math.Round(-128.0 - min / scale, MidpointRounding.AwayFromZero);
         return new QuantParams(scale, (int)Math.Clamp(zp, -128, 127));

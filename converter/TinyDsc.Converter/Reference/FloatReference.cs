@@ -110,8 +110,9 @@ public static class FloatReference
 
     /// <summary>
     /// y[oc, oy, ox] = bias[oc] + Σ_{ic, ky, kx} W[oc, ic, ky, kx] · x[g·Cin_g + ic, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw],
-    /// g = oc / (Cout / groups), out-of-range taps read 0. Each group's input patches are gathered into rows of
-    /// Cin_g·kh·kw values (same order as a weight row), so every output value is one dot product.
+    /// g = oc / (Cout / groups), out-of-range taps read 0. For each group the input is gathered once into one row per
+    /// tap (ic, ky, kx) holding that tap's value for every output pixel; an output channel is then the bias plus a
+    /// weighted sum of those rows, accumulated a whole output plane at a time.
     /// </summary>
     private static float[] Conv(FloatNode n, float[] x, int[] inShape, int[] outShape)
     {
@@ -122,32 +123,31 @@ public static class FloatReference
         int k = cinG * kh * kw, pixels = oh * ow;
         var weight = n.Weight!;
         var y = new float[cout * pixels];
-        var patches = new float[pixels * k];
+        var taps = new float[k * pixels];
         for (int g = 0; g < groups; g++)
         {
-            Array.Clear(patches);
-            for (int oy = 0; oy < oh; oy++)
+            for (int ic = 0; ic < cinG; ic++)
             {
-                for (int ox = 0; ox < ow; ox++)
+                int plane = (g * cinG + ic) * h * w;
+                for (int ky = 0; ky < kh; ky++)
                 {
-                    int row = (oy * ow + ox) * k;
-                    for (int ic = 0; ic < cinG; ic++)
+                    for (int kx = 0; kx < kw; kx++)
                     {
-                        int plane = (g * cinG + ic) * h * w;
-                        for (int ky = 0; ky < kh; ky++)
+                        int row = ((ic * kh + ky) * kw + kx) * pixels;
+                        for (int oy = 0; oy < oh; oy++)
                         {
                             int iy = oy * n.StrideH - n.PadTop + ky * n.DilationH;
+                            int dst = row + oy * ow;
                             if ((uint)iy >= (uint)h)
                             {
+                                Array.Clear(taps, dst, ow);
                                 continue;
                             }
-                            for (int kx = 0; kx < kw; kx++)
+                            int src = plane + iy * w;
+                            for (int ox = 0; ox < ow; ox++)
                             {
                                 int ix = ox * n.StrideW - n.PadLeft + kx * n.DilationW;
-                                if ((uint)ix < (uint)w)
-                                {
-                                    patches[row + (ic * kh + ky) * kw + kx] = x[plane + iy * w + ix];
-                                }
+                                taps[dst + ox] = (uint)ix < (uint)w ? x[src + ix] : 0f;
                             }
                         }
                     }
@@ -156,11 +156,11 @@ public static class FloatReference
             for (int o = 0; o < coutG; o++)
             {
                 int oc = g * coutG + o;
-                var wRow = new ReadOnlySpan<float>(weight, oc * k, k);
-                float b = n.Bias?[oc] ?? 0f;
-                for (int p = 0; p < pixels; p++)
+                var plane = new Span<float>(y, oc * pixels, pixels);
+                plane.Fill(n.Bias?[oc] ?? 0f);
+                for (int t = 0; t < k; t++)
                 {
-                    y[oc * pixels + p] = TensorPrimitives.Dot(wRow, new ReadOnlySpan<float>(patches, p * k, k)) + b;
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(taps, t * pixels, pixels), weight[oc * k + t], plane, plane);
                 }
             }
         }

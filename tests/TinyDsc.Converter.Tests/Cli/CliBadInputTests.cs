@@ -131,4 +131,25 @@ public sealed class CliBadInputTests
         Assert.Contains(" at ", verbose.Err);
         Assert.DoesNotContain(" at ", quiet.Err);
     }
+
+    [Fact]
+    public void OutputInAMissingFolder_IsNamed()
+    {
+        using Fixtures.TempFolder temp = Fixtures.Temp();
+        string y = Path.Combine(temp.Path, "no-such-folder", "y.npy");
+        CliRunner.AssertBadInput(CliRunner.Run("reference", Fixture("conv3x3_bias", "model.onnx"), "--input",
+            Fixture("conv3x3_bias", "input.npy"), "--output", y), "no-such-folder", "does not exist");
+    }
+
+    [Fact]
+    public void Verify_MismatchedModels_AreNamed()
+    {
+        using Fixtures.TempFolder temp = Fixtures.Temp();
+        string tdsc = temp.File("relu.tdsc");
+        Assert.Equal(0, CliRunner.Run("convert", Fixture("relu", "model.onnx"), "--calibration", Fixture("relu", "input.npy"),
+            "--output", tdsc).Code);
+        // relu takes [N,3,6,6]; conv3x3_bias takes [N,3,8,8].
+        CliRunner.AssertBadInput(CliRunner.Run("verify", Fixture("conv3x3_bias", "model.onnx"), tdsc, "--input",
+            Fixture("conv3x3_bias", "input.npy")), "takes [N,3,8,8]", "takes [N,3,6,6]", "do not match");
+    }
 }

@@ -154,7 +154,8 @@ public sealed class ImportErrorTests
         b.Node("Sigmoid", new[] { "x" }, "y", "gate");
         ImportAssert.Rejects(b.Build(),
             "node 'gate' (Sigmoid): op Sigmoid is not supported; supported ops: Conv, BatchNormalization, Relu, Clip, Add, Sub, Mul, Div, " +
-            "GlobalAveragePool, AveragePool, MaxPool, Pad, Flatten, Reshape, Gemm, MatMul, Identity, Dropout (and, on constants only: Constant, Shape,");
+            "GlobalAveragePool, AveragePool, MaxPool, Pad, Flatten, Reshape, Squeeze, ReduceMean, Gemm, MatMul, Identity, Dropout " +
+            "(and, on constants only: Constant, Shape,");
     }
 
     [Fact]
@@ -227,6 +228,14 @@ public sealed class ImportErrorTests
         var b = new OnnxModelBuilder(11).Input("x", new[] { 2, 5, 5 }).Output("y");
         b.Node("MaxPool", new[] { "x" }, "y", "pool", ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }), ("ceil_mode", 1));
         ImportAssert.Rejects(b.Build(), "node 'pool' (MaxPool): ceil_mode=1 is not supported where it changes the output size");
+    }
+
+    [Fact]
+    public void GraphThatOnlyPassesItsInputThrough()
+    {
+        var b = new OnnxModelBuilder().Input("x", new[] { 4 }).Output("y");
+        b.Node("Identity", new[] { "x" }, "y", "id");
+        ImportAssert.Rejects(b.Build(), "graph output 'y' is the graph input itself (only Identity/Dropout in between); there is nothing to run");
     }
 
     [Fact]

@@ -295,4 +295,53 @@ public sealed class OpLoweringTests
         var g = ImportAssert.MatchesOnnxRuntime(b.Build(), new[] { 2, 4, 4 });
         Assert.Equal("GlobalAveragePool", ImportAssert.Kinds(g));
     }
+
+    [Fact]
+    public void SharedWeightInitializerIsNotChangedByFoldingIntoOneUser()
+    {
+        var b = new OnnxModelBuilder().Input("x", new[] { 2, 4, 4 }).Output("y");
+        b.Init("w", new long[] { 2, 2, 3, 3 }, Random(36, 19));
+        b.Node("Conv", new[] { "x", "w" }, "c1", "conv1", ("pads", new[] { 1, 1, 1, 1 }));
+        b.Init("k", new long[] { 2, 1, 1 }, new[] { 3f, -2f });
+        b.Node("Mul", new[] { "c1", "k" }, "m", "scale");
+        b.Node("Conv", new[] { "m", "w" }, "y", "conv2", ("pads", new[] { 1, 1, 1, 1 }));
+        var g = ImportAssert.MatchesOnnxRuntime(b.Build(), new[] { 2, 4, 4 });
+        Assert.Equal("Conv Conv", ImportAssert.Kinds(g));
+        Assert.Equal(Random(36, 19), g.Nodes[1].Weight);
+    }
+
+    [Theory]
+    [InlineData(11, 1)]
+    [InlineData(13, 0)]
+    public void ReduceMeanOverSpatialDimsIsGlobalAveragePool(int opset, int keepdims)
+    {
+        var b = new OnnxModelBuilder(opset).Input("x", new[] { 3, 4, 5 }).Output("y");
+        b.Node("ReduceMean", new[] { "x" }, "y", "mean", ("axes", new[] { -1, 2 }), ("keepdims", keepdims));
+        var g = ImportAssert.MatchesOnnxRuntime(b.Build(), new[] { 3, 4, 5 });
+        Assert.Equal(keepdims == 1 ? "GlobalAveragePool" : "GlobalAveragePool Reshape", ImportAssert.Kinds(g));
+        Assert.Equal(keepdims == 1 ? new[] { 1, 3, 1, 1 } : new[] { 1, 3 }, g.Values[g.Output].Shape);
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(13)]
+    public void SqueezeAfterGlobalPoolFlattens(int opset)
+    {
+        var b = new OnnxModelBuilder(opset).Input("x", new[] { 3, 4, 5 }).Output("y");
+        b.Node("GlobalAveragePool", new[] { "x" }, "p", "gap");
+        if (opset >= 13)
+        {
+            b.InitInt64("axes", new long[] { 2 }, new long[] { 2, 3 });
+            b.Node("Squeeze", new[] { "p", "axes" }, "s", "squeeze");
+        }
+        else
+        {
+            b.Node("Squeeze", new[] { "p" }, "s", "squeeze", ("axes", new[] { 3, 2 }));
+        }
+        b.Init("w", new long[] { 3, 2 }, Random(6, 20));
+        b.Node("MatMul", new[] { "s", "w" }, "m", "mm");
+        b.Node("Identity", new[] { "m" }, "y", "id");
+        var g = ImportAssert.MatchesOnnxRuntime(b.Build(), new[] { 3, 4, 5 });
+        Assert.Equal("GlobalAveragePool Reshape FullyConnected", ImportAssert.Kinds(g));
+    }
 }

@@ -77,8 +77,8 @@ public class InterpreterTests
         var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(1));
         string[] expected =
         {
-            "Conv2DReference", "DepthwiseConv3x3", "PointwiseConv", "PointwiseConv", "Add", "AveragePool", "MaxPool",
-            "Conv2DReference", "GlobalAveragePool", "Reshape", "FullyConnected",
+            "Conv2DDense", "DepthwiseConv3x3", "PointwiseConv", "PointwiseConv", "Add", "AveragePool", "MaxPool",
+            "DepthwiseConv", "GlobalAveragePool", "Reshape", "FullyConnected",
         };
         for (int i = 0; i < expected.Length; i++)
         {
@@ -93,12 +93,13 @@ public class InterpreterTests
     {
         Model model = ModelBuilder.Network(1);
         var interp = new TinyDsc.Runtime.Interpreter(model);
-        // Depthwise 3x3 on 4x4x8 with pads 1: three rows of (4 + 2) · 8 bytes.
+        // The largest band: depthwise 3x3 on 4x4x8 with pads 1 needs three rows of (4 + 2) · 8 = 144 bytes;
+        // the stem (Conv2DDense, 8x8x3, pads right 1) three rows of (8 + 1) · 3 = 81.
         Assert.Equal(3 * 6 * 8, interp.ScratchBytes);
         Assert.Equal(interp.ScratchBytes, TinyDsc.Runtime.Interpreter.RequiredScratchBytes(model));
         Assert.Equal(model.ArenaSize, interp.ArenaBytes);
-        // Folded biases of the depthwise (8) and two pointwise (16, 8) layers.
-        Assert.Equal(4 * (8 + 16 + 8), interp.PreparedBytes);
+        // Folded biases of the stem (8), depthwise (8), two pointwise (16, 8) and multiplier-2 depthwise (16) layers.
+        Assert.Equal(4 * (8 + 8 + 16 + 8 + 16), interp.PreparedBytes);
     }
 
     [Fact]
@@ -199,14 +200,15 @@ public class InterpreterTests
     [InlineData("multiplier_length", "operator 2", "multiplier")]
     [InlineData("multiplier_below_2^30", "operator 3", "multiplier[1]")]
     [InlineData("shift_out_of_range", "operator 0", "shift[0]")]
-    [InlineData("groups_do_not_divide", "operator 1", "groups=3")]
-    [InlineData("output_dims_wrong", "operator 6", "expected output 3x2, got 2x2")]
+    [InlineData("groups_do_not_divide", "operator 1", "groups = 3")]
+    [InlineData("output_dims_wrong", "operator 6", "output h = 2")]
     [InlineData("tensor_outside_arena", "tensor 3", "outside the arena")]
     [InlineData("weights_length", "operator 10", "weights")]
     [InlineData("add_left_shift", "operator 4", "left shift")]
     [InlineData("reshape_count", "operator 9", "Reshape")]
     public void Malformed_models_are_rejected_naming_op_and_field(string mutation, string where, string what)
     {
+        // The constructor and RequiredScratchBytes run ModelValidator before preparing anything.
         Model m = ModelBuilder.Network(1);
         switch (mutation)
         {
@@ -239,7 +241,7 @@ public class InterpreterTests
             OpCode = OpCodes.Conv2D, Input0 = x, Output = y, Weights = new sbyte[66312], Multiplier = new[] { 1 << 30 }, Shift = new[] { 0 },
         });
         var e = Assert.Throws<ModelFormatException>(() => new TinyDsc.Runtime.Interpreter(b.Build(x, y)));
-        Assert.Contains("66312 taps", e.Message);
+        Assert.Contains("accumulator bound", e.Message);
     }
 
     /// <summary>

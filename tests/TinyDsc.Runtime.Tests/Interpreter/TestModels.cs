@@ -99,9 +99,9 @@ internal sealed class ModelBuilder
     }
 
     /// <summary>
-    /// A DS-CNN-like net touching every op code and every conv kernel: stem conv (reference), depthwise 3x3,
+    /// A DS-CNN-like net touching every op code and every conv kernel: stem conv (dense), depthwise 3x3,
     /// two pointwise, residual Add, average pool (count_include_pad), max pool, depthwise with multiplier 2
-    /// (reference), global average pool, reshape, fully connected.
+    /// (general depthwise), global average pool, reshape, fully connected.
     /// </summary>
     public static Model Network(int seed)
     {

@@ -5,7 +5,8 @@ namespace TinyDsc.Runtime.Tests.Kernels;
 
 /// <summary>
 /// Tiny convolutions whose outputs were worked out by hand (the arithmetic is in each case's comment). Every kernel
-/// that supports a case's shape runs it: the reference always, the specialised kernels where IsSupported.
+/// that supports a case's shape runs it: the reference always, the specialised kernels (DepthwiseConv3x3,
+/// PointwiseConv, Conv2DDense, DepthwiseConv) where IsSupported.
 /// Requantization by exactly 1 is multiplier 2^30 with shift 1 (0.5 · 2^1); by 0.5 is 2^30 with shift 0.
 /// </summary>
 public class ConvGoldenTests
@@ -38,6 +39,16 @@ public class ConvGoldenTests
         {
             Assert.Equal(expected, ConvRunner.Pointwise(c));
             anySpecialised = true;
+        }
+
+        if (Conv2DDense.IsSupported(ref c.P))
+        {
+            Assert.Equal(expected, ConvRunner.Dense(c));
+        }
+
+        if (DepthwiseConv.IsSupported(ref c.P))
+        {
+            Assert.Equal(expected, ConvRunner.DepthwiseGeneral(c));
         }
 
         // Cases named after a specialised kernel must actually exercise it.

@@ -43,6 +43,34 @@ public static class ConvRunner
         return output.Payload();
     }
 
+    public static sbyte[] Dense(ConvCase c)
+    {
+        Assert.True(Conv2DDense.IsSupported(ref c.P), c.Name + ": not a Conv2DDense shape");
+        var input = Guarded.From(c.Input);
+        var output = new Guarded(c.OutputLength);
+        var scratch = new Guarded(Conv2DDense.GetScratchSize(ref c.P), 0, 19);
+        int[] folded = Fold(c, c.P.KernelH * c.P.KernelW * c.P.InputC);
+        Conv2DDense.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, c.Shift, output.Array, output.Offset, scratch.Array);
+        output.AssertGuardsIntact(c.Name + " dense output");
+        scratch.AssertGuardsIntact(c.Name + " dense scratch");
+        AssertUnchanged(c.Input, input, c.Name + " dense input");
+        return output.Payload();
+    }
+
+    public static sbyte[] DepthwiseGeneral(ConvCase c)
+    {
+        Assert.True(DepthwiseConv.IsSupported(ref c.P), c.Name + ": not a DepthwiseConv shape");
+        var input = Guarded.From(c.Input);
+        var output = new Guarded(c.OutputLength);
+        var scratch = new Guarded(DepthwiseConv.GetScratchSize(ref c.P), 0, 29);
+        int[] folded = Fold(c, c.P.KernelH * c.P.KernelW);
+        DepthwiseConv.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, c.Shift, output.Array, output.Offset, scratch.Array);
+        output.AssertGuardsIntact(c.Name + " general depthwise output");
+        scratch.AssertGuardsIntact(c.Name + " general depthwise scratch");
+        AssertUnchanged(c.Input, input, c.Name + " general depthwise input");
+        return output.Payload();
+    }
+
     public static int[] Fold(ConvCase c, int weightsPerChannel)
     {
         var folded = new int[c.P.OutputC];

@@ -63,6 +63,9 @@ public class FloatCheckTests
             var pw = ConvCase.Params(rng.Next(1, 6), rng.Next(1, 6), rng.Next(1, 20), rng.Next(1, 10), 1, 1,
                 zpIn: ConvCase.RandomZeroPoint(rng), zpOut: rng.Next(-20, 21));
             RunAndCompare(rng, pw, $"float_pw_{n}", ConvRunner.Pointwise);
+            var dense = ConvCase.Params(rng.Next(3, 9), rng.Next(3, 9), rng.Next(1, 4), rng.Next(1, 9), 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1,
+                ConvCase.RandomZeroPoint(rng), rng.Next(-20, 21));
+            RunAndCompare(rng, dense, $"float_dense_{n}", ConvRunner.Dense);
         }
     }
 

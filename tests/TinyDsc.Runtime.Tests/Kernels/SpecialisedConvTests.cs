@@ -110,6 +110,118 @@ public class SpecialisedConvTests
         }
     }
 
+    [Theory]
+    // The stem of the sample net: 3x3 stride 2 over a one-channel 28x28 image, TF-SAME pads (bottom/right only).
+    [InlineData("stem_28x28x1_to_8_s2", 28, 28, 1, 8, 3, 3, 2, 1, 0, 0, 1, 1)]
+    // RGB stem with symmetric pad 1 and Cout not a multiple of 4 (channel tail next to the 4-channel blocks).
+    [InlineData("stem_rgb_pad1_cout_mod4_2", 9, 9, 3, 6, 3, 3, 2, 1, 1, 1, 1, 1)]
+    // Row and column kernels (3x1, 1x3) with asymmetric pads.
+    [InlineData("kernel_3x1_pad_2_0", 7, 5, 2, 5, 3, 1, 1, 1, 2, 0, 0, 0)]
+    [InlineData("kernel_1x3_pad_0_2", 5, 7, 2, 4, 1, 3, 1, 1, 0, 2, 0, 0)]
+    // Dilation 2 along H only (W dilation is the one thing this kernel leaves to the reference).
+    [InlineData("dilation_h2", 9, 6, 3, 4, 3, 3, 1, 2, 2, 1, 2, 1)]
+    // A large kernel (5x5) with pad 4 = extent - 1: windows that see a single input pixel.
+    [InlineData("kernel_5x5_pad4", 3, 4, 2, 3, 5, 5, 1, 1, 4, 4, 4, 4)]
+    // Stride 3 along W, 1 along H, odd sizes.
+    [InlineData("stride_1x3", 7, 11, 3, 8, 2, 2, 1, 1, 0, 1, 1, 0)]
+    public void Dense_named_shapes(string name, int h, int w, int cin, int cout, int kh, int kw, int sh, int dh, int pt, int pl, int pb, int pr)
+    {
+        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 999);
+        for (int rep = 0; rep < 4; rep++)
+        {
+            int zpIn = ConvCase.RandomZeroPoint(rng);
+            int zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            int sw = name == "stride_1x3" ? 3 : sh;
+            var p = ConvCase.Params(h, w, cin, cout, kh, kw, sh, sw, dh, 1, pt, pl, pb, pr, 1, zpIn, zpOut, lo, hi);
+            Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
+            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Dense(cc), "Conv2DDense");
+        }
+    }
+
+    [Fact]
+    public void Dense_random_shapes()
+    {
+        var rng = new Random(8086);
+        int done = 0;
+        while (done < 250)
+        {
+            int kh = rng.Next(1, 6), kw = rng.Next(1, 6), dh = rng.Next(1, 3);
+            int extentH = dh * (kh - 1) + 1;
+            var p = ConvCase.Params(rng.Next(1, 10), rng.Next(1, 10), rng.Next(1, 7), rng.Next(1, 11), kh, kw,
+                rng.Next(1, 4), rng.Next(1, 4), dh, 1, rng.Next(extentH), rng.Next(kw), rng.Next(extentH), rng.Next(kw), 1,
+                ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
+            ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
+            if (p.OutputH < 1 || p.OutputW < 1)
+            {
+                continue;
+            }
+
+            var cc = ConvCase.Random(rng, p, $"dense_random_{done}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Dense(cc), "Conv2DDense");
+            done++;
+        }
+    }
+
+    [Theory]
+    // MobileNetV3-style 5x5 depthwise with pad 2, and its stride-2 form on an odd input.
+    [InlineData("dw5x5_pad2", 9, 9, 6, 1, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2)]
+    [InlineData("dw5x5_s2_odd", 11, 11, 4, 1, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2)]
+    // Depth multiplier 2 and 3 (PyTorch weight shape (K·Cin, 1, kh, kw)); Wo = 9 leaves a 1-pixel tail after 2 quads.
+    [InlineData("multiplier2_3x3", 9, 9, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData("multiplier3_1x1_single_channel", 4, 6, 1, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0)]
+    // Dilation 2 on both axes (atrous), pads = extent - 1 = 4 on one side.
+    [InlineData("dilated_2x2", 8, 10, 3, 1, 3, 3, 1, 1, 2, 2, 4, 0, 0, 4)]
+    // 3x3 multiplier 1: DepthwiseConv3x3's case, so both specialised kernels are checked on the same data.
+    [InlineData("same_as_3x3_kernel", 7, 7, 8, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1)]
+    // Output width below 4: only the single-pixel loop.
+    [InlineData("narrow_output", 6, 3, 3, 1, 3, 3, 1, 1, 1, 1, 1, 0, 1, 0)]
+    public void DepthwiseGeneral_named_shapes(string name, int h, int w, int c, int k, int kh, int kw, int sh, int sw, int dh, int dw,
+        int pt, int pl, int pb, int pr)
+    {
+        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 4711);
+        for (int rep = 0; rep < 4; rep++)
+        {
+            int zpIn = ConvCase.RandomZeroPoint(rng);
+            int zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            var p = ConvCase.Params(h, w, c, k * c, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+            Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
+            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+            sbyte[] expected = ConvRunner.Reference(cc);
+            ConvRunner.AssertSame(cc, expected, ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+            if (DepthwiseConv3x3.IsSupported(ref cc.P))
+            {
+                ConvRunner.AssertSame(cc, expected, ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+            }
+        }
+    }
+
+    [Fact]
+    public void DepthwiseGeneral_random_shapes()
+    {
+        var rng = new Random(6502);
+        int done = 0;
+        while (done < 250)
+        {
+            int kh = rng.Next(1, 6), kw = rng.Next(1, 6), dh = rng.Next(1, 3), dw = rng.Next(1, 3), c = rng.Next(1, 9);
+            int extentH = dh * (kh - 1) + 1, extentW = dw * (kw - 1) + 1;
+            var p = ConvCase.Params(rng.Next(1, 12), rng.Next(1, 12), c, c * rng.Next(1, 4), kh, kw,
+                rng.Next(1, 4), rng.Next(1, 4), dh, dw, rng.Next(extentH), rng.Next(extentW), rng.Next(extentH), rng.Next(extentW), c,
+                ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
+            ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
+            if (p.OutputH < 1 || p.OutputW < 1)
+            {
+                continue;
+            }
+
+            var cc = ConvCase.Random(rng, p, $"dw_general_random_{done}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+            done++;
+        }
+    }
+
     [Fact]
     public void Requantize_matches_QuantMath_for_every_shift()
     {

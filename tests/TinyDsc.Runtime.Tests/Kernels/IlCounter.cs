@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Reflection;
 using System.Reflection.Emit;
 
-namespace TinyDsc.Benchmarks;
+namespace TinyDsc.Runtime.Tests.Kernels;
 
 /// <summary>
 /// Executes the IL of TinyDsc's kernel methods instruction by instruction and counts the instructions executed:
