@@ -3,13 +3,21 @@ using System;
 namespace TinyDsc.Runtime.Format
 {
     /// <summary>
-    /// Loads a .tdsc v1 file (runtime/FORMAT.md) into a <see cref="Model"/>.
-    /// Order of work: the header's sizes and counts are checked against the bytes given (in long arithmetic) and the
-    /// CRC32 is verified before anything is allocated; tensor and operator records are then read (their count is
-    /// bounded by the file size) and checked with <see cref="ModelValidator"/>; every blob's extent is computed from
-    /// the shapes and checked against the data section before any blob array is allocated. Allocation is therefore
-    /// proportional to the file size. Every inconsistency throws <see cref="ModelFormatException"/> naming the field
-    /// and its values.
+    /// Loads a .tdsc v1 file (runtime/FORMAT.md) into a <see cref="Model"/>. Every entry point (one array, several
+    /// arrays, an <see cref="IModelSource"/>) takes the same streamed path, in two passes over the source's chunks:
+    /// 1. Each chunk is requested once: the CRC32 is computed incrementally and only the file's first bytes (header,
+    ///    tensor and operator tables: 64 + 40 · tensors + 128 · operators bytes) are copied. Then the header's sizes
+    ///    and counts are checked against the file size (in long arithmetic) and the CRC against the header before
+    ///    anything else is trusted; tensor and operator records are read from the copy (their count is bounded by the
+    ///    file size) and checked with <see cref="ModelValidator"/>; every blob's extent is computed from the shapes
+    ///    and checked against the data section. The copy is dropped.
+    /// 2. The blob arrays are allocated (together at most the data size), and each chunk is requested again, checked
+    ///    to have the length and CRC it had in pass 1, and its blob bytes copied into the arrays in data-section order.
+    /// Memory: the reader holds one chunk at a time (each is consumed inside a method of its own and not referenced
+    /// afterwards), so the peak while loading is the loaded model + the largest chunk + the table copy (pass 1) or
+    /// + the largest chunk (pass 2), plus 8 bytes per chunk; a source that builds each chunk on request (the emitted
+    /// embedding, a file read in blocks) never has the whole file in memory. Allocation is proportional to the file
+    /// size. Every inconsistency throws <see cref="ModelFormatException"/> naming the field (or chunk) and its values.
     /// </summary>
     public static class ModelReader
     {
@@ -25,12 +33,13 @@ namespace TinyDsc.Runtime.Format
                 throw new ArgumentNullException("file");
             }
 
-            return Load(new byte[][] { file });
+            return Parse(new ChunkArraySource(new byte[][] { file }, file.Length));
         }
 
         /// <summary>
         /// Loads a model from several arrays that, laid end to end, hold the file (any split, empty chunks allowed).
-        /// Fields that straddle a chunk boundary are read in place; the chunks are never concatenated.
+        /// Fields that straddle a chunk boundary are read in place; the chunks are never concatenated. The caller
+        /// holds every chunk during the load; to hold only one, pass an <see cref="IModelSource"/> that builds them.
         /// </summary>
         /// <exception cref="ArgumentNullException">chunks is null.</exception>
         /// <exception cref="ModelFormatException">a chunk is null or the file breaks a rule of FORMAT.md.</exception>
@@ -57,12 +66,50 @@ namespace TinyDsc.Runtime.Format
                 Fail("file: " + total + " bytes in total exceed the largest file size field value " + int.MaxValue);
             }
 
-            return Parse(new ChunkedBytes(chunks, (int)total));
+            return Parse(new ChunkArraySource(chunks, (int)total));
         }
 
-        private static Model Parse(ChunkedBytes b)
+        /// <summary>
+        /// Loads a model from a source that hands out the file chunk by chunk. Each chunk is requested twice, in order
+        /// (0 .. ChunkCount - 1, then again), and not referenced once consumed, so a source that builds chunks on
+        /// request keeps only one in memory.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">source is null.</exception>
+        /// <exception cref="ModelFormatException">the source's length or chunk count is negative, a chunk is null,
+        /// the chunks' total differs from the source's length, a chunk differs between the two requests (length or
+        /// CRC), or the file breaks a rule of FORMAT.md.</exception>
+        public static Model Load(IModelSource source)
         {
-            int size = b.Length;
+            if (source == null)
+            {
+                throw new ArgumentNullException("source");
+            }
+
+            return Parse(source);
+        }
+
+        private static Model Parse(IModelSource source)
+        {
+            StreamedFile file = new StreamedFile(source);
+            int[] offsets;
+            int dataOffset;
+            int dataSize;
+            Model model = ReadTables(file, out offsets, out dataOffset, out dataSize);
+            ModelValidator.ValidateStructure(model);
+            CheckBlobs(model, offsets, dataSize);
+            file.SecondPass(AllocateBlobs(model, offsets, dataOffset));
+            ModelValidator.ValidateArrays(model);
+            return model;
+        }
+
+        /// <summary>
+        /// Pass 1, the header checks and the tensor and operator records. The copy of the tables is referenced only
+        /// in this frame, so it is garbage once this returns.
+        /// </summary>
+        private static Model ReadTables(StreamedFile file, out int[] offsets, out int dataOffset, out int dataSize)
+        {
+            HeaderBytes b = new HeaderBytes(file.FirstPass());
+            int size = file.Length;
             if (size < FormatLayout.HeaderSize)
             {
                 Fail("header: file of " + size + " bytes is shorter than the " + FormatLayout.HeaderSize + "-byte header");
@@ -87,7 +134,7 @@ namespace TinyDsc.Runtime.Format
             }
 
             uint storedCrc = (uint)b.Int32At(FormatLayout.OffsetCrc);
-            uint crc = b.Crc(FormatLayout.CrcStart);
+            uint crc = file.Crc;
             if (crc != storedCrc)
             {
                 Fail("header: CRC32 field 0x" + Hex(storedCrc) + " differs from the CRC32 0x" + Hex(crc) + " of bytes [16, " + size + ")");
@@ -125,7 +172,7 @@ namespace TinyDsc.Runtime.Format
                     + tensorTable + " + 40 · " + tensorCount + " = " + expectedOperatorTable);
             }
 
-            int dataOffset = b.Int32At(FormatLayout.OffsetData);
+            dataOffset = b.Int32At(FormatLayout.OffsetData);
             long expectedData = (long)operatorTable + (long)FormatLayout.OperatorRecordSize * operatorCount;
             if (dataOffset != expectedData)
             {
@@ -133,7 +180,7 @@ namespace TinyDsc.Runtime.Format
                     + operatorTable + " + 128 · " + operatorCount + " = " + expectedData);
             }
 
-            int dataSize = b.Int32At(FormatLayout.OffsetDataSize);
+            dataSize = b.Int32At(FormatLayout.OffsetDataSize);
             if (dataSize < 0 || (dataSize & 3) != 0)
             {
                 Fail("header: data size " + dataSize + " is not a non-negative multiple of 4");
@@ -154,23 +201,19 @@ namespace TinyDsc.Runtime.Format
                 }
             }
 
-            // Both tables lie inside [64, dataOffset) and dataOffset <= size, so the counts are bounded by the file size.
+            // Both tables lie inside [64, dataOffset), which is the copy FirstPass returned (its sizing rule holds
+            // exactly when the checks above pass), and dataOffset <= size, so the counts are bounded by the file size.
             Model model = new Model();
             model.InputTensor = b.Int32At(FormatLayout.OffsetInputTensor);
             model.OutputTensor = b.Int32At(FormatLayout.OffsetOutputTensor);
             model.ArenaSize = b.Int32At(FormatLayout.OffsetArenaSize);
             model.Tensors = ReadTensors(b, tensorTable, tensorCount);
-            int[] offsets = new int[4 * operatorCount];
+            offsets = new int[4 * operatorCount];
             model.Operators = ReadOperators(b, operatorTable, operatorCount, offsets);
-
-            ModelValidator.ValidateStructure(model);
-            CheckBlobs(model, offsets, dataSize);
-            ReadBlobs(b, model, offsets, dataOffset);
-            ModelValidator.ValidateArrays(model);
             return model;
         }
 
-        private static TensorInfo[] ReadTensors(ChunkedBytes b, int table, int count)
+        private static TensorInfo[] ReadTensors(HeaderBytes b, int table, int count)
         {
             TensorInfo[] tensors = new TensorInfo[count];
             for (int i = 0; i < count; i++)
@@ -199,7 +242,7 @@ namespace TinyDsc.Runtime.Format
             return tensors;
         }
 
-        private static OperatorInfo[] ReadOperators(ChunkedBytes b, int table, int count, int[] offsets)
+        private static OperatorInfo[] ReadOperators(HeaderBytes b, int table, int count, int[] offsets)
         {
             OperatorInfo[] ops = new OperatorInfo[count];
             for (int j = 0; j < count; j++)
@@ -296,8 +339,13 @@ namespace TinyDsc.Runtime.Format
             }
         }
 
-        private static void ReadBlobs(ChunkedBytes b, Model model, int[] offsets, int dataOffset)
+        /// <summary>
+        /// Allocates every blob array (checked to lie inside the data section, so together at most the data size) and
+        /// registers it, in file order, with the copier that pass 2 fills.
+        /// </summary>
+        private static BlobCopier AllocateBlobs(Model model, int[] offsets, int dataOffset)
         {
+            BlobCopier copier = new BlobCopier(4 * model.Operators.Length);
             for (int j = 0; j < model.Operators.Length; j++)
             {
                 OperatorInfo op = model.Operators[j];
@@ -308,18 +356,20 @@ namespace TinyDsc.Runtime.Format
 
                 int channels = ModelValidator.ChannelCount(model, op);
                 op.Weights = new sbyte[(int)ModelValidator.WeightCount(model, op)];
-                b.CopySBytes(dataOffset + offsets[4 * j], op.Weights);
+                copier.Add(dataOffset + offsets[4 * j], op.Weights);
                 if (offsets[4 * j + 1] != -1)
                 {
                     op.Bias = new int[channels];
-                    b.CopyInt32s(dataOffset + offsets[4 * j + 1], op.Bias);
+                    copier.Add(dataOffset + offsets[4 * j + 1], op.Bias);
                 }
 
                 op.Multiplier = new int[channels];
-                b.CopyInt32s(dataOffset + offsets[4 * j + 2], op.Multiplier);
+                copier.Add(dataOffset + offsets[4 * j + 2], op.Multiplier);
                 op.Shift = new int[channels];
-                b.CopyInt32s(dataOffset + offsets[4 * j + 3], op.Shift);
+                copier.Add(dataOffset + offsets[4 * j + 3], op.Shift);
             }
+
+            return copier;
         }
 
         private static string Hex(uint value)
