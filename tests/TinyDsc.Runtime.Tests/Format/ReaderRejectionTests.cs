@@ -11,8 +11,8 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// <summary>
 /// One field of a valid file (TestModels.EveryOp) broken at its FORMAT.md offset; the loader must throw
 /// ModelFormatException naming the field and values. Field-level cases recompute the CRC so they reach the check
-/// they target. EveryOp: 11 tensors, 10 ops (0 conv 3x3, 1 depthwise, 2 grouped 1x1, 3 add, 4 avg pool, 5 max pool,
-/// 6 dilated conv, 7 GAP, 8 reshape, 9 FC); tensor t is ops' output t - 1; arena offsets consecutive.
+/// they target. Each case is loaded through all three entry points (one array, two arrays, a streamed source).
+/// EveryOp: 11 tensors, 10 ops (0 conv 3x3, 1 depthwise, 2 grouped 1x1, 3 add, 4 avg pool, 5 max pool, 6 dilated conv, 7 GAP, 8 reshape, 9 FC); tensor t is ops' output t - 1; arena offsets consecutive.
 /// </summary>
 public class ReaderRejectionTests
 {
@@ -138,6 +138,10 @@ public class ReaderRejectionTests
         int half = f.Bytes.Length / 2 + 1;
         var chunked = Assert.Throws<ModelFormatException>(() => ModelReader.Load(new[] { f.Bytes[..Math.Min(half, f.Bytes.Length)], f.Bytes[Math.Min(half, f.Bytes.Length)..] }));
         Assert.Equal(error.Message, chunked.Message);
+
+        // So does a streamed source (7-byte chunks built on request, so many fields straddle a boundary).
+        var streamed = Assert.Throws<ModelFormatException>(() => ModelReader.Load(new RecordingSource(f.Bytes, 7)));
+        Assert.Equal(error.Message, streamed.Message);
     }
 
     [Fact]
