@@ -48,14 +48,14 @@ namespace TinyDsc.Samples.ImageClassifier
         }
 
         /// <summary>
-        /// Loads the embedded model. The file's chunks are referenced only inside this method, so once it returns
-        /// the collector can reclaim them before the interpreter allocates its arena: the peak is the larger of
-        /// (chunks + loaded model) and (loaded model + arena + scratch), not their sum.
+        /// Loads the embedded model through its streamed source: the reader requests the file chunk by chunk and each
+        /// chunk is built from its array initialiser on request, so the heap holds the loaded model plus one chunk
+        /// (and the copy of the header and tables), never the whole file next to the model.
         /// </summary>
         /// <exception cref="ModelFormatException">The embedded bytes are not a valid .tdsc file.</exception>
         public static Model LoadModel()
         {
-            return ModelReader.Load(EmbeddedModel.ModelChunks());
+            return ModelReader.Load(EmbeddedModel.ModelSource());
         }
     }
 }

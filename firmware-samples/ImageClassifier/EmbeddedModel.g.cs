@@ -14,14 +14,46 @@ namespace TinyDsc.Samples.ImageClassifier
         public const int ChunkCount = 3;
         public const int InitializerBytes = 52896;
 
-        /// <summary>The .tdsc file as ChunkCount arrays, in order; pass them to ModelReader.Load(byte[][]).</summary>
-        public static byte[][] ModelChunks()
+        /// <summary>
+        /// The .tdsc file for ModelReader.Load(IModelSource): each chunk is built from its array initialiser when the
+        /// reader requests it and is garbage once consumed, so the heap holds one chunk at a time, never the whole file.
+        /// </summary>
+        public static TinyDsc.Runtime.Format.IModelSource ModelSource()
         {
-            byte[][] chunks = new byte[3][];
-            chunks[0] = Chunk0();
-            chunks[1] = Chunk1();
-            chunks[2] = Chunk2();
-            return chunks;
+            return new ModelChunkSource();
+        }
+
+        public static byte[] ModelChunk(int index)
+        {
+            switch (index)
+            {
+                case 0:
+                    return Chunk0();
+                case 1:
+                    return Chunk1();
+                case 2:
+                    return Chunk2();
+                default:
+                    throw new System.ArgumentOutOfRangeException("index", "ModelChunk: index must be 0..2");
+            }
+        }
+
+        private sealed class ModelChunkSource : TinyDsc.Runtime.Format.IModelSource
+        {
+            public int Length
+            {
+                get { return ModelLength; }
+            }
+
+            public int ChunkCount
+            {
+                get { return EmbeddedModel.ChunkCount; }
+            }
+
+            public byte[] ReadChunk(int index)
+            {
+                return ModelChunk(index);
+            }
         }
 
         private static byte[] Chunk0()

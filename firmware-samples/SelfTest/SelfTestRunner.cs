@@ -20,19 +20,19 @@ namespace TinyDsc.Samples.SelfTest
         }
 
         /// <summary>Header, model load and every case; returns true when the model loaded and every case matched.</summary>
-        public static bool Run(byte[][] modelChunks, IGoldenVectors golden, ILog log)
+        public static bool Run(IModelSource model, IGoldenVectors golden, ILog log)
         {
             WriteHeader(golden, log);
-            Model model = LoadModel(modelChunks, log);
-            return model != null && RunCases(model, golden, log);
+            Model loaded = LoadModel(model, log);
+            return loaded != null && RunCases(loaded, golden, log);
         }
 
         /// <summary>Loads the model; on failure prints the FAIL and summary lines and returns null.</summary>
-        public static Model LoadModel(byte[][] modelChunks, ILog log)
+        public static Model LoadModel(IModelSource source, ILog log)
         {
             try
             {
-                return ModelReader.Load(modelChunks);
+                return ModelReader.Load(source);
             }
             catch (Exception e)
             {

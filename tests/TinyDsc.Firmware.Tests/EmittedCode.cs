@@ -11,10 +11,13 @@ namespace TinyDsc.Firmware.Tests;
 /// <summary>Compiles emitted C# with Roslyn, against .NET (to run it) or nanoFramework's mscorlib (C# 7.3).</summary>
 internal static class EmittedCode
 {
-    /// <summary>Compiles against nanoFramework.CoreLibrary's mscorlib only; returns the PE image. Fails on any diagnostic warning or error.</summary>
+    /// <summary>
+    /// Compiles against nanoFramework.CoreLibrary's mscorlib and the runtime's nanoFramework build (the emitted model
+    /// source implements its IModelSource); returns the PE image. Fails on any diagnostic warning or error.
+    /// </summary>
     public static byte[] CompileForNano(string source)
     {
-        var references = new[] { MetadataReference.CreateFromFile(TestPaths.NanoMscorlib) };
+        var references = new[] { MetadataReference.CreateFromFile(TestPaths.NanoMscorlib), MetadataReference.CreateFromFile(TestPaths.NanoRuntimeAssembly) };
         return Compile(source, references, LanguageVersion.CSharp7_3);
     }
 

@@ -21,7 +21,7 @@ public class ImageClassifierSampleTests
     public void PrintsTheDesktopRuntimesClassAndTheLabel_ForEveryImage()
     {
         string[] names = EmbeddedModel.ClassNames();
-        Model model = ModelReader.Load(EmbeddedModel.ModelChunks());
+        Model model = ModelReader.Load(EmbeddedModel.ModelSource());
         TensorInfo outputTensor = model.Tensors[model.OutputTensor];
         var interpreter = new Interpreter(model);
         var result = new sbyte[interpreter.OutputLength];

@@ -43,7 +43,7 @@ public class SelfTestSampleTests
     [Fact]
     public void GoldenOutputs_AreTheDesktopRuntimesOutputs()
     {
-        var interpreter = new Interpreter(ModelReader.Load(GoldenData.ModelChunks()));
+        var interpreter = new Interpreter(ModelReader.Load(GoldenData.ModelSource()));
         var actual = new sbyte[interpreter.OutputLength];
         for (int i = 0; i < GoldenData.GoldenCount; i++)
         {
@@ -65,7 +65,7 @@ public class SelfTestSampleTests
         sbyte actual = GoldenData.GoldenOutput(corruptCase)[index];
         var log = new ListLog();
 
-        bool ok = SelfTestRunner.Run(GoldenData.ModelChunks(), golden, log);
+        bool ok = SelfTestRunner.Run(GoldenData.ModelSource(), golden, log);
 
         Assert.False(ok);
         string prefix = "case " + corruptCase + " (" + GoldenData.GoldenName(corruptCase) + "): FAIL, 1 of ";
@@ -81,7 +81,7 @@ public class SelfTestSampleTests
         var golden = new TruncatedGolden(new EmbeddedGoldenVectors(), 1);
         var log = new ListLog();
 
-        Assert.False(SelfTestRunner.Run(GoldenData.ModelChunks(), golden, log));
+        Assert.False(SelfTestRunner.Run(GoldenData.ModelSource(), golden, log));
 
         Assert.Contains(log.Lines, l => l.StartsWith("case 1 (") && l.Contains("FAIL, expected output has"));
     }
@@ -89,12 +89,11 @@ public class SelfTestSampleTests
     [Fact]
     public void CorruptedModel_PrintsFail()
     {
-        byte[][] chunks = GoldenData.ModelChunks();
-        byte[] last = chunks[chunks.Length - 1];
-        last[last.Length - 1] ^= 0x10; // payload byte: the CRC no longer matches
+        // Last byte of the last chunk, a payload byte: the CRC no longer matches.
+        var corrupted = new TamperedSource(GoldenData.ModelSource(), GoldenData.ChunkCount - 1, -1, 0x10);
         var log = new ListLog();
 
-        Assert.False(SelfTestRunner.Run(chunks, new EmbeddedGoldenVectors(), log));
+        Assert.False(SelfTestRunner.Run(corrupted, new EmbeddedGoldenVectors(), log));
 
         Assert.StartsWith("model: FAIL, ModelFormatException: ", log.Lines[1]);
         Assert.Equal(SelfTestRunner.SummaryPrefix + "FAIL, model did not load", log.Lines.Last());
@@ -105,7 +104,7 @@ public class SelfTestSampleTests
     {
         var log = new ListLog();
 
-        Assert.False(SelfTestRunner.Run(GoldenData.ModelChunks(), new TruncatedGolden(new EmbeddedGoldenVectors(), -1, count: 0), log));
+        Assert.False(SelfTestRunner.Run(GoldenData.ModelSource(), new TruncatedGolden(new EmbeddedGoldenVectors(), -1, count: 0), log));
 
         Assert.Equal(SelfTestRunner.SummaryPrefix + "FAIL, 0 of 0 cases passed", log.Lines.Last());
     }

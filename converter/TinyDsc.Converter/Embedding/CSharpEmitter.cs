@@ -11,17 +11,20 @@ namespace TinyDsc.Converter.Embedding;
 /// <summary>
 /// Writes a C# source file (nanoFramework subset, C# 7.3) with a static class that holds a .tdsc model as several
 /// <c>byte[]</c> chunks, optionally golden vectors and labelled inputs. The device loads the model with
-/// <c>ModelReader.Load(EmbeddedClass.ModelChunks())</c>.
+/// <c>ModelReader.Load(EmbeddedClass.ModelSource())</c>: the source builds each chunk from its array initialiser when
+/// the reader requests it, and the reader holds one chunk at a time, so the heap never holds the whole file
+/// (peak while loading: the loaded model + one chunk + the copy of the header and tables).
 /// </summary>
 /// <remarks>
 /// Generated members (only those whose data was given):
 /// <code>
-/// const int ModelLength, ChunkCount;       static byte[][] ModelChunks();
+/// const int ModelLength, ChunkCount;       static IModelSource ModelSource(); static byte[] ModelChunk(int i);
 /// const int GoldenCount;                   static string GoldenName(int i); static sbyte[] GoldenInput(int i); static sbyte[] GoldenOutput(int i);
 /// const int InputCount;                    static sbyte[] Input(int i); static int Label(int i); static string[] ClassNames();
 /// const int InitializerBytes;
 /// </code>
-/// Per-index accessors build one array per call, so a device holds one golden vector or input at a time.
+/// Per-index accessors build one array per call, so a device holds one chunk, golden vector or input at a time.
+/// The generated file references the runtime (<c>TinyDsc.Runtime.Format.IModelSource</c>).
 /// nanoFramework stores all array-initialiser data of an assembly in one 64 KB table that overflows silently;
 /// the emitter counts every initialiser byte it writes and throws <see cref="EmbeddingTooLargeException"/> above
 /// <see cref="EmbeddingOptions.InitializerByteLimit"/>. Output is deterministic: the same content and options give
@@ -30,6 +33,9 @@ namespace TinyDsc.Converter.Embedding;
 public static class CSharpEmitter
 {
     private const int BytesPerLine = 16;
+
+    /// <summary>The generated class's nested IModelSource implementation.</summary>
+    private const string SourceClassName = "ModelChunkSource";
     private static readonly Regex Identifier = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
     /// <summary>Counts the initialiser bytes <see cref="Emit"/> would write, without the limit check.</summary>
@@ -101,16 +107,32 @@ public static class CSharpEmitter
         w.Line(Invariant($"public const int ChunkCount = {chunks.Count};"));
         w.Line(Invariant($"public const int InitializerBytes = {size.Total};"));
         w.Blank();
-        w.Line("/// <summary>The .tdsc file as ChunkCount arrays, in order; pass them to ModelReader.Load(byte[][]).</summary>");
-        w.Line("public static byte[][] ModelChunks()");
+        w.Line("/// <summary>");
+        w.Line("/// The .tdsc file for ModelReader.Load(IModelSource): each chunk is built from its array initialiser when the");
+        w.Line("/// reader requests it and is garbage once consumed, so the heap holds one chunk at a time, never the whole file.");
+        w.Line("/// </summary>");
+        w.Line("public static TinyDsc.Runtime.Format.IModelSource ModelSource()");
         w.Open();
-        w.Line(Invariant($"byte[][] chunks = new byte[{chunks.Count}][];"));
-        for (int i = 0; i < chunks.Count; i++)
-        {
-            w.Line(Invariant($"chunks[{i}] = Chunk{i}();"));
-        }
-
-        w.Line("return chunks;");
+        w.Line("return new " + SourceClassName + "();");
+        w.Close();
+        WriteSwitch(w, "byte[]", "ModelChunk", chunks.Count, (i, sw) => sw.Line(Invariant($"return Chunk{i}();")));
+        w.Blank();
+        w.Line("private sealed class " + SourceClassName + " : TinyDsc.Runtime.Format.IModelSource");
+        w.Open();
+        w.Line("public int Length");
+        w.Open();
+        w.Line("get { return ModelLength; }");
+        w.Close();
+        w.Blank();
+        w.Line("public int ChunkCount");
+        w.Open();
+        w.Line("get { return " + options.ClassName + ".ChunkCount; }");
+        w.Close();
+        w.Blank();
+        w.Line("public byte[] ReadChunk(int index)");
+        w.Open();
+        w.Line("return ModelChunk(index);");
+        w.Close();
         w.Close();
         for (int i = 0; i < chunks.Count; i++)
         {
@@ -197,6 +219,11 @@ public static class CSharpEmitter
         if (options.ClassName == null || !Identifier.IsMatch(options.ClassName))
         {
             throw new ArgumentException("ClassName must be a C# identifier, got \"" + options.ClassName + "\"", nameof(options));
+        }
+
+        if (options.ClassName == SourceClassName)
+        {
+            throw new ArgumentException("ClassName must not be \"" + SourceClassName + "\", the name of the generated class's nested model source", nameof(options));
         }
 
         if (content.Model.Length == 0)
