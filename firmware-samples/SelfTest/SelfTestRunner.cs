@@ -20,11 +20,11 @@ namespace TinyDsc.Samples.SelfTest
         }
 
         /// <summary>Header, model load and every case; returns true when the model loaded and every case matched.</summary>
-        public static bool Run(IModelSource model, IGoldenVectors golden, ILog log)
+        public static bool Run(IModelSource source, IGoldenVectors golden, ILog log)
         {
             WriteHeader(golden, log);
-            Model loaded = LoadModel(model, log);
-            return loaded != null && RunCases(loaded, golden, log);
+            Model model = LoadModel(source, log);
+            return model != null && RunCases(model, golden, log);
         }
 
         /// <summary>Loads the model; on failure prints the FAIL and summary lines and returns null.</summary>

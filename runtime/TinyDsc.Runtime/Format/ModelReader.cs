@@ -38,7 +38,8 @@ namespace TinyDsc.Runtime.Format
 
         /// <summary>
         /// Loads a model from several arrays that, laid end to end, hold the file (any split, empty chunks allowed).
-        /// Fields that straddle a chunk boundary are read in place; the chunks are never concatenated. The caller
+        /// The chunks are never concatenated (only the header and tables are copied, and values may straddle chunk
+        /// boundaries). The caller
         /// holds every chunk during the load; to hold only one, pass an <see cref="IModelSource"/> that builds them.
         /// </summary>
         /// <exception cref="ArgumentNullException">chunks is null.</exception>

@@ -18,7 +18,8 @@ namespace TinyDsc.Runtime.Format
         private byte[] prefix;
         private int prefixFill;
         private int position;
-        private uint crc;
+        private uint runningCrc;
+        private uint fileCrc;
 
         /// <exception cref="ModelFormatException">The source's length or chunk count is negative.</exception>
         internal StreamedFile(IModelSource source)
@@ -49,7 +50,7 @@ namespace TinyDsc.Runtime.Format
         /// <summary>CRC32 of bytes [16, Length), set by <see cref="FirstPass"/>.</summary>
         internal uint Crc
         {
-            get { return crc; }
+            get { return fileCrc; }
         }
 
         /// <summary>
@@ -63,11 +64,13 @@ namespace TinyDsc.Runtime.Format
             prefix = new byte[FormatLayout.HeaderSize];
             prefixFill = 0;
             position = 0;
-            crc = 0;
+            runningCrc = 0;
             for (int c = 0; c < chunkEnds.Length; c++)
             {
                 FirstPassChunk(c);
             }
+
+            fileCrc = runningCrc;
 
             if (position != length)
             {
@@ -85,14 +88,11 @@ namespace TinyDsc.Runtime.Format
         internal void SecondPass(BlobCopier copier)
         {
             position = 0;
-            uint firstCrc = crc;
-            crc = 0;
+            runningCrc = 0;
             for (int c = 0; c < chunkEnds.Length; c++)
             {
                 SecondPassChunk(c, copier);
             }
-
-            crc = firstCrc;
         }
 
         private void FirstPassChunk(int c)
@@ -110,10 +110,10 @@ namespace TinyDsc.Runtime.Format
             }
 
             CollectPrefix(chunk);
-            crc = UpdateCrc(crc, chunk, position);
+            runningCrc = UpdateCrc(runningCrc, chunk, position);
             position = (int)end;
             chunkEnds[c] = position;
-            crcAfter[c] = crc;
+            crcAfter[c] = runningCrc;
         }
 
         private void SecondPassChunk(int c, BlobCopier copier)
@@ -131,8 +131,8 @@ namespace TinyDsc.Runtime.Format
                     + expected + " on the first");
             }
 
-            crc = UpdateCrc(crc, chunk, position);
-            if (crc != crcAfter[c])
+            runningCrc = UpdateCrc(runningCrc, chunk, position);
+            if (runningCrc != crcAfter[c])
             {
                 throw new ModelFormatException("file: chunk " + c + " (bytes [" + position + ", " + chunkEnds[c]
                     + ")) differs between the first read, whose CRC32 was checked, and the second read");
