@@ -579,16 +579,19 @@ internal sealed class GraphLowering
         }
         if (cout % groups != 0)
         {
-            throw node.Fail($"groups={groups} requires weight dim 0 divisible by {groups}, got {cout}");
+            throw node.Fail($"groups={groups} requires weight dim 0 divisible by {groups}, got {cout} " +
+                $"(in PyTorch terms: out_channels={cout} is not divisible by groups={groups})");
         }
         if (cin % groups != 0)
         {
-            throw node.Fail($"groups={groups} requires input channels divisible by {groups}, got {cin}");
+            throw node.Fail($"groups={groups} requires input channels divisible by {groups}, got {cin} " +
+                $"(in PyTorch terms: in_channels={cin} is not divisible by groups={groups})");
         }
         if (w.Shape[1] != cin / groups)
         {
             throw node.Fail(
-                $"groups={groups} with {cin} input channels requires weight dim 1 = {cin}/{groups} = {cin / groups}, got {w.Shape[1]}");
+                $"groups={groups} with {cin} input channels requires weight dim 1 = {cin}/{groups} = {cin / groups}, got {w.Shape[1]} " +
+                $"(in PyTorch terms: Conv2d(in_channels={cin}, groups={groups}) has a weight of shape [out_channels, {cin / groups}, kh, kw])");
         }
         int kh = (int)w.Shape[2], kw = (int)w.Shape[3];
         if (kh <= 0 || kw <= 0 || cout <= 0)

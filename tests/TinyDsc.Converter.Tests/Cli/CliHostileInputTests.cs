@@ -102,6 +102,20 @@ public sealed class CliHostileInputTests
                 b.Node("Conv", new[] { "x", "w" }, "y", "dw", ("group", 3));
                 return b.Build();
             }
+            case "groups_not_dividing_input":
+            {
+                var b = new OnnxModelBuilder().Input("x", new[] { 4, 5, 5 }).Output("y");
+                b.Init("w", new long[] { 6, 1, 3, 3 }, new float[6 * 9]);
+                b.Node("Conv", new[] { "x", "w" }, "y", "dw", ("group", 3));
+                return b.Build();
+            }
+            case "groups_weight_mismatch":
+            {
+                var b = new OnnxModelBuilder().Input("x", new[] { 4, 5, 5 }).Output("y");
+                b.Init("w", new long[] { 6, 4, 3, 3 }, new float[6 * 4 * 9]);
+                b.Node("Conv", new[] { "x", "w" }, "y", "dw", ("group", 2));
+                return b.Build();
+            }
             case "zero_sized_dim":
                 return ConvModel(new[] { 4, 0, 5 }).Build();
             case "huge_dims":
@@ -141,7 +155,9 @@ public sealed class CliHostileInputTests
     [InlineData("cycle", "the graph has a cycle: node 'add1' (Add) depends on its own output")]
     [InlineData("dangling_input", "node 'add1' (Add): input 'ghost' is not a graph input, an initializer or the output of any node")]
     [InlineData("unsupported_op", "node 'gate' (Sigmoid): op Sigmoid is not supported; supported ops: Conv, BatchNormalization, Relu,")]
-    [InlineData("groups_not_fitting", "node 'dw' (Conv): groups=3 requires weight dim 0 divisible by 3, got 64")]
+    [InlineData("groups_not_fitting", "node 'dw' (Conv): groups=3 requires weight dim 0 divisible by 3, got 64 (in PyTorch terms: out_channels=64 is not divisible by groups=3)")]
+    [InlineData("groups_not_dividing_input", "node 'dw' (Conv): groups=3 requires input channels divisible by 3, got 4 (in PyTorch terms: in_channels=4 is not divisible by groups=3)")]
+    [InlineData("groups_weight_mismatch", "node 'dw' (Conv): groups=2 with 4 input channels requires weight dim 1 = 4/2 = 2, got 4 (in PyTorch terms: Conv2d(in_channels=4, groups=2) has a weight of shape [out_channels, 2, kh, kw])")]
     [InlineData("zero_sized_dim", "graph input 'x' has shape [N, 4, 0, 5]: dim 2 must be positive")]
     [InlineData("huge_dims", "graph input 'x' has shape [1, 3, 100000, 100000]: 30000000000 elements per sample, over TinyDsc's limit of 16777216")]
     [InlineData("huge_intermediate", "node 'widen' (Conv): output shape [1, 65600, 16, 16] has 16793600 elements per sample, over TinyDsc's limit of 16777216")]
@@ -246,6 +262,10 @@ public sealed class CliHostileInputTests
                 return NpyBytes("{'descr': '<f4', 'fortran_order': True, 'shape': " + shape + ", }", payload);
             case "wrong_rank":
                 return NpyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (6, 8, 8), }", payload);
+            case "huge_shape_in_header":
+                return NpyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 3, 100000, 100000), }", payload);
+            case "negative_dim":
+                return NpyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, -8, 8), }", payload);
             case "fewer_data_bytes":
                 return good[..^100];
             case "nan_value":
@@ -293,6 +313,8 @@ public sealed class CliHostileInputTests
     [InlineData("dtype_object", "dtype '|O' is not supported")]
     [InlineData("fortran_order", "Fortran-order arrays are not supported")]
     [InlineData("wrong_rank", "has shape [6,8,8] but the model expects [N,3,8,8]")]
+    [InlineData("huge_shape_in_header", "shape (100000, 3, 100000, 100000) is too large")]
+    [InlineData("negative_dim", "negative dimension in shape (2, 3, -8, 8)")]
     [InlineData("fewer_data_bytes", "header says shape (2, 3, 8, 8) of <f4 (1536 data bytes) but the file has 1436 data bytes (truncated?)")]
     [InlineData("nan_value", "element 37 (sample 0) is NaN; values must be finite")]
     [InlineData("infinite_value", "element 200 (sample 1) is -Infinity; values must be finite")]
@@ -308,6 +330,32 @@ public sealed class CliHostileInputTests
         AssertRejected(temp, npy, message, "run", tdsc, "--input", npy, "--output", temp.File("out.npy"));
         AssertRejected(temp, npy, message, "reference", onnx, "--input", npy, "--output", temp.File("out.npy"));
         AssertRejected(temp, npy, message, "verify", onnx, tdsc, "--input", npy);
+    }
+
+    // ---- .npy labels given to verify ----
+
+    private static byte[] HostileLabels(string name) => name switch
+    {
+        "float_labels" => NpyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", new byte[8]),
+        "too_few_labels" => NpyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", new byte[8]),
+        "labels_2d" => NpyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 1), }", new byte[16]),
+        "text_file" => Encoding.UTF8.GetBytes("3\n5\n"),
+        _ => throw new ArgumentException($"no hostile labels case '{name}'"),
+    };
+
+    [Theory]
+    [InlineData("float_labels", "dtype '<f4' cannot be read as integers (expected '<i8' or '<i4')")]
+    [InlineData("too_few_labels", "has shape [1] but 2 labels are expected ([2])")]
+    [InlineData("labels_2d", "has shape [2,1] but 2 labels are expected ([2])")]
+    [InlineData("text_file", "not a .npy file")]
+    public void Labels_GivenToVerify(string name, string message)
+    {
+        using Fixtures.TempFolder temp = Fixtures.Temp();
+        string labels = temp.File(name + ".npy"), tdsc = temp.File("m.tdsc");
+        File.WriteAllBytes(labels, HostileLabels(name));
+        File.WriteAllBytes(tdsc, Conv3x3Tdsc.Value);
+        AssertRejected(temp, labels, message, "verify", Fixture("conv3x3_bias", "model.onnx"), tdsc, "--input",
+            Fixture("conv3x3_bias", "input.npy"), "--labels", labels);
     }
 
     // ---- .tdsc files given to run, inspect and verify ----
