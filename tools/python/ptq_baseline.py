@@ -129,7 +129,7 @@ def table(rows):
         "",
         "The baseline to match is the per-channel MinMax row. PyTorch keeps ReLU6 as a separate op that reuses the "
         "conv output's scale (the conv's range includes negatives), whereas TinyDsc fuses the activation into the "
-        "conv's output range as TFLite does, so TinyDsc should do at least as well. The per-tensor row shows why "
+        "conv's output range as TFLite does, so TinyDsc is expected to do at least as well. The per-tensor row shows why "
         "per-channel weights matter: after BN folding, a depthwise layer's per-channel weight ranges differ by "
         "a factor of up to " + ", ".join(f"{r['dw_spread']:.0f} ({r['name']})" for r in rows) + " between channels.",
     ]

@@ -229,7 +229,11 @@ internal static class ConstantEvaluator
             throw node.Fail("has no inputs");
         }
         int rank = parts[0].Rank;
-        int axis = (int)NormalizeAxis(node, node.Int("axis", long.MinValue) == long.MinValue ? throw node.Fail("attribute axis is missing") : node.Int("axis", 0), rank);
+        if (!node.Has("axis"))
+        {
+            throw node.Fail("attribute axis is missing");
+        }
+        int axis = (int)NormalizeAxis(node, node.Int("axis", 0), rank);
         foreach (var p in parts)
         {
             if (p.Rank != rank || Enumerable.Range(0, rank).Any(i => i != axis && p.Shape[i] != parts[0].Shape[i]))

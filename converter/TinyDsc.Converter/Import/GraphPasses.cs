@@ -74,7 +74,7 @@ internal sealed class GraphPasses
 
     private List<LoweredNode> Consumers(string value) => _nodes.Where(n => n.Inputs.Contains(value)).ToList();
 
-    /// <summary>Removes <paramref name="n"/>, whose output is replaced by its producer's.</summary>
+    /// <summary>Removes <paramref name="n"/>; <paramref name="producer"/> now writes <paramref name="n"/>'s output name.</summary>
     private void Bypass(LoweredNode n, LoweredNode producer)
     {
         producer.Output = n.Output;

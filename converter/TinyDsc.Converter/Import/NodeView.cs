@@ -37,8 +37,6 @@ internal sealed class NodeView
     /// <summary>Input <paramref name="i"/>, or "" when absent (omitted trailing or empty optional input).</summary>
     public string Input(int i) => i < Proto.Input.Count ? Proto.Input[i] : "";
 
-    public int InputCount => Proto.Input.Count;
-
     public bool Has(string name) => _attributes.ContainsKey(name);
 
     public OnnxImportException Fail(string message) => new($"{Where}: {message}");
@@ -51,17 +49,5 @@ internal sealed class NodeView
 
     public long[]? Ints(string name) => _attributes.TryGetValue(name, out var a) ? a.Ints.ToArray() : null;
 
-    public float[]? Floats(string name) => _attributes.TryGetValue(name, out var a) ? a.Floats.ToArray() : null;
-
     public AttributeProto? Attribute(string name) => _attributes.GetValueOrDefault(name);
-
-    public int IntAsInt(string name, long fallback)
-    {
-        long v = Int(name, fallback);
-        if (v < int.MinValue || v > int.MaxValue)
-        {
-            throw Fail($"attribute {name}={v} is out of range");
-        }
-        return (int)v;
-    }
 }

@@ -14,7 +14,8 @@ namespace TinyDsc.Runtime.Kernels
     ///
     /// How it stays cheap per MAC: blocks of 4 pixels × 4 output channels; per input channel the loop loads four
     /// activations and four weights into locals and does sixteen multiply-adds on locals, so each loaded value is
-    /// used four times. Pixels and channels left over (count mod 4) go through a one-output loop.
+    /// used four times; the block's sixteen outputs are requantized inline with per-channel constants computed once.
+    /// Pixels and channels left over (count mod 4) go through a one-output loop.
     /// </summary>
     public static class PointwiseConv
     {
@@ -47,6 +48,7 @@ namespace TinyDsc.Runtime.Kernels
             int cin3 = 3 * cin;
             int pixelBlocksEnd = pixels - pixels % 4;
             int channelBlocksEnd = cout - cout % 4;
+            long nudge = 0x40000000L;
 
             for (int px = 0; px < pixelBlocksEnd; px += 4)
             {
@@ -95,28 +97,86 @@ namespace TinyDsc.Runtime.Kernels
                         j++;
                     }
 
-                    int m0 = multiplier[oc], m1 = multiplier[oc + 1], m2 = multiplier[oc + 2], m3 = multiplier[oc + 3];
-                    int s0 = shift[oc], s1 = shift[oc + 1], s2 = shift[oc + 2], s3 = shift[oc + 3];
+                    // Requantize.Clamp inlined (see Requantize for the math): each channel's constants once per block,
+                    // then sixteen outputs without calls.
+                    long m0 = multiplier[oc];
+                    int s0 = shift[oc];
+                    int p0 = s0 > 0 ? 1 << s0 : 1;
+                    int r0 = s0 > 0 ? 0 : -s0;
+                    long h0 = r0 > 0 ? 1L << (r0 - 1) : 0;
+                    long n0 = r0 > 0 ? -1L : 0;
+                    long m1 = multiplier[oc + 1];
+                    int s1 = shift[oc + 1];
+                    int p1 = s1 > 0 ? 1 << s1 : 1;
+                    int r1 = s1 > 0 ? 0 : -s1;
+                    long h1 = r1 > 0 ? 1L << (r1 - 1) : 0;
+                    long n1 = r1 > 0 ? -1L : 0;
+                    long m2 = multiplier[oc + 2];
+                    int s2 = shift[oc + 2];
+                    int p2 = s2 > 0 ? 1 << s2 : 1;
+                    int r2 = s2 > 0 ? 0 : -s2;
+                    long h2 = r2 > 0 ? 1L << (r2 - 1) : 0;
+                    long n2 = r2 > 0 ? -1L : 0;
+                    long m3 = multiplier[oc + 3];
+                    int s3 = shift[oc + 3];
+                    int p3 = s3 > 0 ? 1 << s3 : 1;
+                    int r3 = s3 > 0 ? 0 : -s3;
+                    long h3 = r3 > 0 ? 1L << (r3 - 1) : 0;
+                    long n3 = r3 > 0 ? -1L : 0;
+                    long x;
+                    int y;
                     int o = outBase + oc;
-                    output[o] = (sbyte)Requantize.Clamp(a00, m0, s0, zpOut, actMin, actMax);
-                    output[o + 1] = (sbyte)Requantize.Clamp(a01, m1, s1, zpOut, actMin, actMax);
-                    output[o + 2] = (sbyte)Requantize.Clamp(a02, m2, s2, zpOut, actMin, actMax);
-                    output[o + 3] = (sbyte)Requantize.Clamp(a03, m3, s3, zpOut, actMin, actMax);
+                    x = ((long)(a00 * p0) * m0 + nudge) >> 31;
+                    y = (int)((x + h0 + ((x >> 63) & n0)) >> r0) + zpOut;
+                    output[o] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a01 * p1) * m1 + nudge) >> 31;
+                    y = (int)((x + h1 + ((x >> 63) & n1)) >> r1) + zpOut;
+                    output[o + 1] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a02 * p2) * m2 + nudge) >> 31;
+                    y = (int)((x + h2 + ((x >> 63) & n2)) >> r2) + zpOut;
+                    output[o + 2] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a03 * p3) * m3 + nudge) >> 31;
+                    y = (int)((x + h3 + ((x >> 63) & n3)) >> r3) + zpOut;
+                    output[o + 3] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
                     o += cout;
-                    output[o] = (sbyte)Requantize.Clamp(a10, m0, s0, zpOut, actMin, actMax);
-                    output[o + 1] = (sbyte)Requantize.Clamp(a11, m1, s1, zpOut, actMin, actMax);
-                    output[o + 2] = (sbyte)Requantize.Clamp(a12, m2, s2, zpOut, actMin, actMax);
-                    output[o + 3] = (sbyte)Requantize.Clamp(a13, m3, s3, zpOut, actMin, actMax);
+                    x = ((long)(a10 * p0) * m0 + nudge) >> 31;
+                    y = (int)((x + h0 + ((x >> 63) & n0)) >> r0) + zpOut;
+                    output[o] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a11 * p1) * m1 + nudge) >> 31;
+                    y = (int)((x + h1 + ((x >> 63) & n1)) >> r1) + zpOut;
+                    output[o + 1] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a12 * p2) * m2 + nudge) >> 31;
+                    y = (int)((x + h2 + ((x >> 63) & n2)) >> r2) + zpOut;
+                    output[o + 2] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a13 * p3) * m3 + nudge) >> 31;
+                    y = (int)((x + h3 + ((x >> 63) & n3)) >> r3) + zpOut;
+                    output[o + 3] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
                     o += cout;
-                    output[o] = (sbyte)Requantize.Clamp(a20, m0, s0, zpOut, actMin, actMax);
-                    output[o + 1] = (sbyte)Requantize.Clamp(a21, m1, s1, zpOut, actMin, actMax);
-                    output[o + 2] = (sbyte)Requantize.Clamp(a22, m2, s2, zpOut, actMin, actMax);
-                    output[o + 3] = (sbyte)Requantize.Clamp(a23, m3, s3, zpOut, actMin, actMax);
+                    x = ((long)(a20 * p0) * m0 + nudge) >> 31;
+                    y = (int)((x + h0 + ((x >> 63) & n0)) >> r0) + zpOut;
+                    output[o] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a21 * p1) * m1 + nudge) >> 31;
+                    y = (int)((x + h1 + ((x >> 63) & n1)) >> r1) + zpOut;
+                    output[o + 1] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a22 * p2) * m2 + nudge) >> 31;
+                    y = (int)((x + h2 + ((x >> 63) & n2)) >> r2) + zpOut;
+                    output[o + 2] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a23 * p3) * m3 + nudge) >> 31;
+                    y = (int)((x + h3 + ((x >> 63) & n3)) >> r3) + zpOut;
+                    output[o + 3] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
                     o += cout;
-                    output[o] = (sbyte)Requantize.Clamp(a30, m0, s0, zpOut, actMin, actMax);
-                    output[o + 1] = (sbyte)Requantize.Clamp(a31, m1, s1, zpOut, actMin, actMax);
-                    output[o + 2] = (sbyte)Requantize.Clamp(a32, m2, s2, zpOut, actMin, actMax);
-                    output[o + 3] = (sbyte)Requantize.Clamp(a33, m3, s3, zpOut, actMin, actMax);
+                    x = ((long)(a30 * p0) * m0 + nudge) >> 31;
+                    y = (int)((x + h0 + ((x >> 63) & n0)) >> r0) + zpOut;
+                    output[o] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a31 * p1) * m1 + nudge) >> 31;
+                    y = (int)((x + h1 + ((x >> 63) & n1)) >> r1) + zpOut;
+                    output[o + 1] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a32 * p2) * m2 + nudge) >> 31;
+                    y = (int)((x + h2 + ((x >> 63) & n2)) >> r2) + zpOut;
+                    output[o + 2] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    x = ((long)(a33 * p3) * m3 + nudge) >> 31;
+                    y = (int)((x + h3 + ((x >> 63) & n3)) >> r3) + zpOut;
+                    output[o + 3] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
                 }
 
                 // Output channels left over (cout mod 4) for these four pixels.

@@ -79,7 +79,7 @@ public sealed class ConvCase
         return c;
     }
 
-    /// <summary>Mostly realistic multipliers (shift -12..0), sometimes the extremes of the format's ranges.</summary>
+    /// <summary>Mostly realistic multipliers (shift -12..2), sometimes the extremes of the format's ranges.</summary>
     public static void RandomRequant(Random rng, out int multiplier, out int shift)
     {
         multiplier = rng.Next(8) switch
@@ -94,6 +94,8 @@ public sealed class ConvCase
             0 => -31,
             1 => 30,
             2 => rng.Next(-31, 31),
+            // Shifts 0..2 with multipliers near 0.5..1: the left-shift-only path without saturating every output.
+            3 => rng.Next(0, 3),
             _ => rng.Next(-12, 1),
         };
     }

@@ -19,8 +19,8 @@ public class IlCostTests
     [InlineData("dw3x3_14x14x32_s1", 14.5, 6.0)]
     // Stride 2 halves the outputs per copied input row: 14.1 today.
     [InlineData("dw3x3_28x28x8_s2", 14.5, 6.0)]
-    // Pointwise expansion: 12.3 today (2.6x better than the reference's 31.9).
-    [InlineData("pw_14x14_32_to_64", 12.8, 2.3)]
+    // Pointwise expansion: 11.2 today (2.8x better than the reference's 31.9).
+    [InlineData("pw_14x14_32_to_64", 11.7, 2.5)]
     // One-channel stem on Conv2DDense: 27.0 today (the reference needs 113).
     [InlineData("stem_28x28x1_to_8_s2", 28.0, 3.5)]
     // 5x5 depthwise on the general DepthwiseConv: 18.5 today; depth multiplier 2 (3x3): 23.6 today.

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using CsCheck;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
 
@@ -146,6 +147,20 @@ public class QuantMathTests
             Assert.True(QuantMathModel.RoundingDivideByPot(a, e) == QuantMath.RoundingDivideByPOT(a, e), $"RDBPOT({a}, {e})");
             Assert.True(QuantMathModel.Mbqm(a, m, shift) == QuantMath.MultiplyByQuantizedMultiplier(a, m, shift), $"MBQM({a}, {m}, {shift})");
         }
+    }
+
+    [Fact]
+    public void Mbqm_and_requantize_match_model_property()
+    {
+        // CsCheck explores (and on failure shrinks) accumulator, multiplier in the format's range and shift.
+        Gen.Int.Select(Gen.Int[1 << 30, int.MaxValue], Gen.Int[-31, 30], Gen.Int[-128, 127])
+            .Sample((acc, m, shift, zp) =>
+            {
+                int expected = QuantMathModel.Mbqm(acc, m, shift);
+                Assert.Equal(expected, QuantMath.MultiplyByQuantizedMultiplier(acc, m, shift));
+                int v = zp + expected;
+                Assert.Equal(v < -128 ? -128 : v > 127 ? 127 : v, Requantize.Clamp(acc, m, shift, zp, -128, 127));
+            }, iter: 20000);
     }
 
     /// <summary>Uniform over int32 half of the time, else small magnitudes where rounding decisions cluster.</summary>

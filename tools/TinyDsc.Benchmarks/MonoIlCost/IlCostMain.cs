@@ -23,6 +23,7 @@ namespace TinyDsc.MonoIlCost
             Pointwise("pw 7x7 64->128", 7, 7, 64, 128, budget);
             Dense("stem 3x3 28x28x1->8 s2 p1", 28, 28, 1, 8, 2, budget);
             Dense("stem 3x3 14x14x3->16 s1 p1", 14, 14, 3, 16, 1, budget);
+            DepthwiseGeneral("dw5x5 14x14x16 s1 p2", 14, 14, 16, 5, 2, budget);
         }
 
         private static void Depthwise(string name, int h, int w, int c, int stride, int pad, long budget)
@@ -111,6 +112,47 @@ namespace TinyDsc.MonoIlCost
             }
 
             Report(name, "PointwiseConv", macs, best);
+            CheckSame(outRef, outOpt, name);
+        }
+
+        private static void DepthwiseGeneral(string name, int h, int w, int c, int k, int pad, long budget)
+        {
+            ConvParams p = Params(h, w, c, c, k, 1, pad, pad, pad, pad, c);
+            sbyte[] input = Random(h * w * c, -128, 127);
+            sbyte[] weights = Random(c * k * k, -127, 127);
+            int[] bias = RandomInts(c, -2000, 2000);
+            int[] mult = RandomInts(c, 1 << 30, int.MaxValue);
+            int[] shift = RandomInts(c, -10, -6);
+            int[] folded = new int[c];
+            BiasFolding.Fold(weights, bias, c, k * k, p.InputZeroPoint, folded);
+            sbyte[] outRef = new sbyte[p.OutputH * p.OutputW * c];
+            sbyte[] outOpt = new sbyte[outRef.Length];
+            sbyte[] scratch = new sbyte[DepthwiseConv.GetScratchSize(ref p)];
+            long macs = (long)p.OutputH * p.OutputW * c * k * k;
+
+            long best = long.MaxValue;
+            long start = DateTime.UtcNow.Ticks;
+            for (int reps = 0; reps < 5 || DateTime.UtcNow.Ticks - start < budget; reps++)
+            {
+                long t0 = DateTime.UtcNow.Ticks;
+                Conv2DReference.Run(ref p, input, 0, weights, bias, mult, shift, outRef, 0);
+                long t = DateTime.UtcNow.Ticks - t0;
+                best = t < best ? t : best;
+            }
+
+            Report(name, "Conv2DReference", macs, best);
+
+            best = long.MaxValue;
+            start = DateTime.UtcNow.Ticks;
+            for (int reps = 0; reps < 5 || DateTime.UtcNow.Ticks - start < budget; reps++)
+            {
+                long t0 = DateTime.UtcNow.Ticks;
+                DepthwiseConv.Run(ref p, input, 0, weights, folded, mult, shift, outOpt, 0, scratch);
+                long t = DateTime.UtcNow.Ticks - t0;
+                best = t < best ? t : best;
+            }
+
+            Report(name, "DepthwiseConv", macs, best);
             CheckSame(outRef, outOpt, name);
         }
 
