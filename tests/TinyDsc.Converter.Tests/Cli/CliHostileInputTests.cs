@@ -386,7 +386,7 @@ public sealed class CliHostileInputTests
     [InlineData("onnx_file", "is not a valid .tdsc model: header: magic 0x")]
     [InlineData("empty_file", "is not a valid .tdsc model: header: file of 0 bytes is shorter than the 64-byte header")]
     [InlineData("truncated_header", "is not a valid .tdsc model: header: file of 40 bytes is shorter than the 64-byte header")]
-    [InlineData("truncated_payload", "is not a valid .tdsc model: header: file size field")]
+    [InlineData("truncated_payload", "is not a valid .tdsc model: header: file size field 584 differs from the 520 bytes given (truncated?)")]
     [InlineData("crc_mismatch", "is not a valid .tdsc model: header: CRC32 field 0x")]
     public void Tdsc_GivenToRunInspectVerify(string name, string message)
     {
