@@ -249,7 +249,6 @@ namespace TinyDsc.Runtime.Format
             for (int j = 0; j < model.Operators.Length; j++)
             {
                 OperatorInfo op = model.Operators[j];
-                string where = ModelValidator.Where(j, op.OpCode);
                 bool hasBlobs = ModelValidator.HasWeights(op.OpCode);
                 for (int f = 0; f < 4; f++)
                 {
@@ -259,7 +258,7 @@ namespace TinyDsc.Runtime.Format
                     {
                         if (hasBlobs && f != 1)
                         {
-                            Fail(where + name + " offset is -1 but " + OpCodes.Name(op.OpCode) + " requires " + name);
+                            Fail(ModelValidator.Where(j, op.OpCode) + name + " offset is -1 but " + OpCodes.Name(op.OpCode) + " requires " + name);
                         }
 
                         continue;
@@ -267,28 +266,28 @@ namespace TinyDsc.Runtime.Format
 
                     if (!hasBlobs)
                     {
-                        Fail(where + name + " offset = " + offset + ", must be -1 (unused)");
+                        Fail(ModelValidator.Where(j, op.OpCode) + name + " offset = " + offset + ", must be -1 (unused)");
                     }
 
                     if (offset < 0)
                     {
-                        Fail(where + name + " offset = " + offset + " is negative (and not -1)");
+                        Fail(ModelValidator.Where(j, op.OpCode) + name + " offset = " + offset + " is negative (and not -1)");
                     }
 
                     if (f != 0 && (offset & 3) != 0)
                     {
-                        Fail(where + name + " offset " + offset + " is not a multiple of 4");
+                        Fail(ModelValidator.Where(j, op.OpCode) + name + " offset " + offset + " is not a multiple of 4");
                     }
 
                     long bytes = f == 0 ? ModelValidator.WeightCount(model, op) : 4L * ModelValidator.ChannelCount(model, op);
                     if (offset + bytes > dataSize)
                     {
-                        Fail(where + name + " blob [offset " + offset + ", " + bytes + " bytes] extends past data section of " + dataSize + " bytes");
+                        Fail(ModelValidator.Where(j, op.OpCode) + name + " blob [offset " + offset + ", " + bytes + " bytes] extends past data section of " + dataSize + " bytes");
                     }
 
                     if (offset < previousEnd)
                     {
-                        Fail(where + name + " blob [offset " + offset + ", " + bytes + " bytes] starts before the end " + previousEnd
+                        Fail(ModelValidator.Where(j, op.OpCode) + name + " blob [offset " + offset + ", " + bytes + " bytes] starts before the end " + previousEnd
                             + " of the previous blob (blobs are stored in operator order without overlap)");
                     }
 

@@ -61,8 +61,8 @@ namespace TinyDsc.Runtime.Format
                 ValidateTensor(i, tensors[i], model.ArenaSize);
             }
 
-            CheckTensorIndex("model: ", "input tensor", model.InputTensor, tensors.Length);
-            CheckTensorIndex("model: ", "output tensor", model.OutputTensor, tensors.Length);
+            CheckModelTensorIndex("input tensor", model.InputTensor, tensors.Length);
+            CheckModelTensorIndex("output tensor", model.OutputTensor, tensors.Length);
             if (model.InputTensor == model.OutputTensor)
             {
                 Fail("model: output tensor " + model.OutputTensor + " is the same as the input tensor");
@@ -86,12 +86,12 @@ namespace TinyDsc.Runtime.Format
             for (int j = 0; j < ops.Length; j++)
             {
                 OperatorInfo op = ops[j];
-                string where = Where(j, op.OpCode);
+                int code = op.OpCode;
                 if (!HasWeights(op.OpCode))
                 {
                     if (op.Weights != null || op.Bias != null || op.Multiplier != null || op.Shift != null)
                     {
-                        Fail(where + "weights, bias, multiplier and shift must be null (unused by " + OpCodes.Name(op.OpCode) + ")");
+                        Fail(Where(j, code) + "weights, bias, multiplier and shift must be null (unused by " + OpCodes.Name(op.OpCode) + ")");
                     }
 
                     continue;
@@ -101,12 +101,12 @@ namespace TinyDsc.Runtime.Format
                 int channels = ChannelCount(model, op);
                 if (op.Weights == null)
                 {
-                    Fail(where + "weights are missing");
+                    Fail(Where(j, code) + "weights are missing");
                 }
 
                 if (op.Weights.Length != weightCount)
                 {
-                    Fail(where + "weights have " + op.Weights.Length + " values, expected " + WeightCountFormula(model, op) + " = " + weightCount);
+                    Fail(Where(j, code) + "weights have " + op.Weights.Length + " values, expected " + WeightCountFormula(model, op) + " = " + weightCount);
                 }
 
                 sbyte[] w = op.Weights;
@@ -114,43 +114,51 @@ namespace TinyDsc.Runtime.Format
                 {
                     if (w[i] < -127)
                     {
-                        Fail(where + "weights[" + i + "] = " + w[i] + " is outside -127..127");
+                        Fail(Where(j, code) + "weights[" + i + "] = " + w[i] + " is outside -127..127");
                     }
                 }
 
                 if (op.Bias != null && op.Bias.Length != channels)
                 {
-                    Fail(where + "bias has " + op.Bias.Length + " values, expected Cout = " + channels);
+                    Fail(Where(j, code) + "bias has " + op.Bias.Length + " values, expected Cout = " + channels);
                 }
 
                 if (op.Multiplier == null)
                 {
-                    Fail(where + "multiplier is missing");
+                    Fail(Where(j, code) + "multiplier is missing");
                 }
 
                 if (op.Multiplier.Length != channels)
                 {
-                    Fail(where + "multiplier has " + op.Multiplier.Length + " values, expected Cout = " + channels);
+                    Fail(Where(j, code) + "multiplier has " + op.Multiplier.Length + " values, expected Cout = " + channels);
                 }
 
                 for (int c = 0; c < channels; c++)
                 {
-                    CheckMultiplier(where, "multiplier[" + c + "]", op.Multiplier[c]);
+                    int m = op.Multiplier[c];
+                    if (m != 0 && m < FormatLayout.MinMultiplier)
+                    {
+                        CheckMultiplier(j, code, "multiplier[" + c + "]", m);
+                    }
                 }
 
                 if (op.Shift == null)
                 {
-                    Fail(where + "shift is missing");
+                    Fail(Where(j, code) + "shift is missing");
                 }
 
                 if (op.Shift.Length != channels)
                 {
-                    Fail(where + "shift has " + op.Shift.Length + " values, expected Cout = " + channels);
+                    Fail(Where(j, code) + "shift has " + op.Shift.Length + " values, expected Cout = " + channels);
                 }
 
                 for (int c = 0; c < channels; c++)
                 {
-                    CheckShift(where, "shift[" + c + "]", op.Shift[c]);
+                    int sh = op.Shift[c];
+                    if (sh < FormatLayout.MinShift || sh > FormatLayout.MaxShift)
+                    {
+                        CheckShift(j, code, "shift[" + c + "]", sh);
+                    }
                 }
             }
         }
@@ -181,6 +189,11 @@ namespace TinyDsc.Runtime.Format
             return op.OpCode == OpCodes.Conv2D ? output.Dims[3] : output.Dims[1];
         }
 
+        private static string TensorWhere(int index)
+        {
+            return "tensor " + index + ": ";
+        }
+
         internal static string Where(int index, int opCode)
         {
             return "operator " + index + " (" + OpCodes.Name(opCode) + "): ";
@@ -200,21 +213,20 @@ namespace TinyDsc.Runtime.Format
 
         private static void ValidateTensor(int i, TensorInfo t, int arenaSize)
         {
-            string where = "tensor " + i + ": ";
             if (t == null)
             {
-                Fail(where + "is null");
+                Fail(TensorWhere(i) + "is null");
             }
 
             int[] dims = t.Dims;
             if (dims == null || dims.Length != 4)
             {
-                Fail(where + "dims must have 4 entries, got " + (dims == null ? "null" : dims.Length.ToString()));
+                Fail(TensorWhere(i) + "dims must have 4 entries, got " + (dims == null ? "null" : dims.Length.ToString()));
             }
 
             if (t.Rank < 1 || t.Rank > 4)
             {
-                Fail(where + "rank " + t.Rank + " is outside 1..4");
+                Fail(TensorWhere(i) + "rank " + t.Rank + " is outside 1..4");
             }
 
             long count = 1;
@@ -224,44 +236,44 @@ namespace TinyDsc.Runtime.Format
                 {
                     if (dims[k] < 1)
                     {
-                        Fail(where + "dims[" + k + "] = " + dims[k] + ", must be >= 1");
+                        Fail(TensorWhere(i) + "dims[" + k + "] = " + dims[k] + ", must be >= 1");
                     }
                 }
                 else if (dims[k] != 1)
                 {
-                    Fail(where + "dims[" + k + "] = " + dims[k] + ", must be 1 beyond rank " + t.Rank);
+                    Fail(TensorWhere(i) + "dims[" + k + "] = " + dims[k] + ", must be 1 beyond rank " + t.Rank);
                 }
 
                 count *= dims[k];
                 if (count > FormatLayout.MaxTensorBytes)
                 {
-                    Fail(where + "element count of dims " + DimsText(t) + " exceeds 2^30");
+                    Fail(TensorWhere(i) + "element count of dims " + DimsText(t) + " exceeds 2^30");
                 }
             }
 
             if (dims[0] != 1)
             {
-                Fail(where + "batch dims[0] = " + dims[0] + ", must be 1");
+                Fail(TensorWhere(i) + "batch dims[0] = " + dims[0] + ", must be 1");
             }
 
             if (t.ByteSize != count)
             {
-                Fail(where + "byte size " + t.ByteSize + " differs from the element count " + count + " of dims " + DimsText(t));
+                Fail(TensorWhere(i) + "byte size " + t.ByteSize + " differs from the element count " + count + " of dims " + DimsText(t));
             }
 
             if (!(t.Scale > 0f) || t.Scale > float.MaxValue)
             {
-                Fail(where + "scale " + t.Scale + " must be finite and > 0");
+                Fail(TensorWhere(i) + "scale " + t.Scale + " must be finite and > 0");
             }
 
             if (t.ZeroPoint < -128 || t.ZeroPoint > 127)
             {
-                Fail(where + "zero point " + t.ZeroPoint + " is outside -128..127");
+                Fail(TensorWhere(i) + "zero point " + t.ZeroPoint + " is outside -128..127");
             }
 
             if (t.ArenaOffset < 0 || (long)t.ArenaOffset + t.ByteSize > arenaSize)
             {
-                Fail(where + "arena range [" + t.ArenaOffset + ", " + ((long)t.ArenaOffset + t.ByteSize) + ") is outside the arena [0, " + arenaSize + ")");
+                Fail(TensorWhere(i) + "arena range [" + t.ArenaOffset + ", " + ((long)t.ArenaOffset + t.ByteSize) + ") is outside the arena [0, " + arenaSize + ")");
             }
         }
 
@@ -274,85 +286,84 @@ namespace TinyDsc.Runtime.Format
             }
 
             int code = op.OpCode;
-            string where = Where(j, code);
             if (code < 1 || code > OpCodes.Max)
             {
-                Fail(where + "op code " + code + " is unknown (known: 1.." + OpCodes.Max + ")");
+                Fail(Where(j, code) + "op code " + code + " is unknown (known: 1.." + OpCodes.Max + ")");
             }
 
             if (op.Params == null || op.Params.Length != OperatorInfo.ParamCount)
             {
-                Fail(where + "params must have " + OperatorInfo.ParamCount + " entries, got " + (op.Params == null ? "null" : op.Params.Length.ToString()));
+                Fail(Where(j, code) + "params must have " + OperatorInfo.ParamCount + " entries, got " + (op.Params == null ? "null" : op.Params.Length.ToString()));
             }
 
             TensorInfo[] tensors = model.Tensors;
-            CheckTensorIndex(where, "input 0", op.Input0, tensors.Length);
+            CheckTensorIndex(j, code, "input 0", op.Input0, tensors.Length);
             if (code == OpCodes.Add)
             {
-                CheckTensorIndex(where, "input 1", op.Input1, tensors.Length);
+                CheckTensorIndex(j, code, "input 1", op.Input1, tensors.Length);
             }
             else if (op.Input1 != -1)
             {
-                Fail(where + "input 1 = " + op.Input1 + ", must be -1 (one input)");
+                Fail(Where(j, code) + "input 1 = " + op.Input1 + ", must be -1 (one input)");
             }
 
-            CheckTensorIndex(where, "output", op.Output, tensors.Length);
+            CheckTensorIndex(j, code, "output", op.Output, tensors.Length);
             if (op.Output == op.Input0 || op.Output == op.Input1)
             {
-                Fail(where + "output tensor " + op.Output + " is also an input of the same operator");
+                Fail(Where(j, code) + "output tensor " + op.Output + " is also an input of the same operator");
             }
 
             if (op.ActMin < -128 || op.ActMin > 127)
             {
-                Fail(where + "act min " + op.ActMin + " is outside -128..127");
+                Fail(Where(j, code) + "act min " + op.ActMin + " is outside -128..127");
             }
 
             if (op.ActMax < op.ActMin || op.ActMax > 127)
             {
-                Fail(where + "act max " + op.ActMax + " is outside act min.." + "127 = " + op.ActMin + "..127");
+                Fail(Where(j, code) + "act max " + op.ActMax + " is outside act min.." + "127 = " + op.ActMin + "..127");
             }
 
             bool usesAct = code == OpCodes.Conv2D || code == OpCodes.FullyConnected || code == OpCodes.Add;
             if (!usesAct && (op.ActMin != -128 || op.ActMax != 127))
             {
-                Fail(where + "act min/max = " + op.ActMin + ".." + op.ActMax + ", must be -128..127 (unused)");
+                Fail(Where(j, code) + "act min/max = " + op.ActMin + ".." + op.ActMax + ", must be -128..127 (unused)");
             }
 
             bool window = code == OpCodes.Conv2D || code == OpCodes.AveragePool || code == OpCodes.MaxPool;
             if (window)
             {
-                CheckAtLeast(where, "kernel h", op.KernelH, 1);
-                CheckAtLeast(where, "kernel w", op.KernelW, 1);
-                CheckAtLeast(where, "stride h", op.StrideH, 1);
-                CheckAtLeast(where, "stride w", op.StrideW, 1);
-                CheckAtLeast(where, "pad top", op.PadTop, 0);
-                CheckAtLeast(where, "pad left", op.PadLeft, 0);
-                CheckAtLeast(where, "pad bottom", op.PadBottom, 0);
-                CheckAtLeast(where, "pad right", op.PadRight, 0);
+                CheckAtLeast(j, code, "kernel h", op.KernelH, 1);
+                CheckAtLeast(j, code, "kernel w", op.KernelW, 1);
+                CheckAtLeast(j, code, "stride h", op.StrideH, 1);
+                CheckAtLeast(j, code, "stride w", op.StrideW, 1);
+                CheckAtLeast(j, code, "pad top", op.PadTop, 0);
+                CheckAtLeast(j, code, "pad left", op.PadLeft, 0);
+                CheckAtLeast(j, code, "pad bottom", op.PadBottom, 0);
+                CheckAtLeast(j, code, "pad right", op.PadRight, 0);
             }
             else
             {
-                CheckUnused(where, "kernel h", op.KernelH, 1);
-                CheckUnused(where, "kernel w", op.KernelW, 1);
-                CheckUnused(where, "stride h", op.StrideH, 1);
-                CheckUnused(where, "stride w", op.StrideW, 1);
-                CheckUnused(where, "pad top", op.PadTop, 0);
-                CheckUnused(where, "pad left", op.PadLeft, 0);
-                CheckUnused(where, "pad bottom", op.PadBottom, 0);
-                CheckUnused(where, "pad right", op.PadRight, 0);
+                CheckUnused(j, code, "kernel h", op.KernelH, 1);
+                CheckUnused(j, code, "kernel w", op.KernelW, 1);
+                CheckUnused(j, code, "stride h", op.StrideH, 1);
+                CheckUnused(j, code, "stride w", op.StrideW, 1);
+                CheckUnused(j, code, "pad top", op.PadTop, 0);
+                CheckUnused(j, code, "pad left", op.PadLeft, 0);
+                CheckUnused(j, code, "pad bottom", op.PadBottom, 0);
+                CheckUnused(j, code, "pad right", op.PadRight, 0);
             }
 
             if (code == OpCodes.Conv2D)
             {
-                CheckAtLeast(where, "dilation h", op.DilationH, 1);
-                CheckAtLeast(where, "dilation w", op.DilationW, 1);
-                CheckAtLeast(where, "groups", op.Groups, 1);
+                CheckAtLeast(j, code, "dilation h", op.DilationH, 1);
+                CheckAtLeast(j, code, "dilation w", op.DilationW, 1);
+                CheckAtLeast(j, code, "groups", op.Groups, 1);
             }
             else
             {
-                CheckUnused(where, "dilation h", op.DilationH, 1);
-                CheckUnused(where, "dilation w", op.DilationW, 1);
-                CheckUnused(where, "groups", op.Groups, 1);
+                CheckUnused(j, code, "dilation h", op.DilationH, 1);
+                CheckUnused(j, code, "dilation w", op.DilationW, 1);
+                CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
             int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool ? 1 : 0);
@@ -360,7 +371,7 @@ namespace TinyDsc.Runtime.Format
             {
                 if (op.Params[k] != 0)
                 {
-                    Fail(where + "p" + k + " = " + op.Params[k] + ", must be 0 (unused)");
+                    Fail(Where(j, code) + "p" + k + " = " + op.Params[k] + ", must be 0 (unused)");
                 }
             }
 
@@ -369,63 +380,63 @@ namespace TinyDsc.Runtime.Format
             switch (code)
             {
                 case OpCodes.Conv2D:
-                    ValidateConv(where, op, input, output);
+                    ValidateConv(j, code, op, input, output);
                     break;
                 case OpCodes.FullyConnected:
-                    CheckRank(where, "output", op.Output, output, 2);
+                    CheckRank(j, code, "output", op.Output, output, 2);
                     if (input.ByteSize > FormatLayout.MaxAccumulatorTaps)
                     {
-                        Fail(where + "accumulator bound: Cin = " + input.ByteSize + " terms per output; Cin·127·255 must be < 2^31 (at most " + FormatLayout.MaxAccumulatorTaps + ")");
+                        Fail(Where(j, code) + "accumulator bound: Cin = " + input.ByteSize + " terms per output; Cin·127·255 must be < 2^31 (at most " + FormatLayout.MaxAccumulatorTaps + ")");
                     }
 
                     break;
                 case OpCodes.Add:
-                    ValidateAdd(where, op, input, tensors[op.Input1], output);
+                    ValidateAdd(j, code, op, input, tensors[op.Input1], output);
                     break;
                 case OpCodes.AveragePool:
                 case OpCodes.MaxPool:
-                    ValidatePool(where, op, input, output);
+                    ValidatePool(j, code, op, input, output);
                     break;
                 case OpCodes.GlobalAveragePool:
-                    CheckRank(where, "input", op.Input0, input, 4);
-                    CheckRank(where, "output", op.Output, output, 4);
+                    CheckRank(j, code, "input", op.Input0, input, 4);
+                    CheckRank(j, code, "output", op.Output, output, 4);
                     if (output.Dims[1] != 1 || output.Dims[2] != 1 || output.Dims[3] != input.Dims[3])
                     {
-                        Fail(where + "output dims " + DimsText(output) + ", expected [1, 1, 1, " + input.Dims[3] + "]");
+                        Fail(Where(j, code) + "output dims " + DimsText(output) + ", expected [1, 1, 1, " + input.Dims[3] + "]");
                     }
 
                     if ((long)input.Dims[1] * input.Dims[2] > FormatLayout.MaxPoolTaps)
                     {
-                        Fail(where + "pool bound: H·W = " + input.Dims[1] + "·" + input.Dims[2] + " taps; taps·128 must be < 2^31");
+                        Fail(Where(j, code) + "pool bound: H·W = " + input.Dims[1] + "·" + input.Dims[2] + " taps; taps·128 must be < 2^31");
                     }
 
-                    CheckSameQuantization(where, op, input, output);
+                    CheckSameQuantization(j, code, op, input, output);
                     break;
                 case OpCodes.Reshape:
                     if (output.ByteSize != input.ByteSize)
                     {
-                        Fail(where + "output element count " + output.ByteSize + " differs from input element count " + input.ByteSize);
+                        Fail(Where(j, code) + "output element count " + output.ByteSize + " differs from input element count " + input.ByteSize);
                     }
 
-                    CheckSameQuantization(where, op, input, output);
+                    CheckSameQuantization(j, code, op, input, output);
                     break;
             }
         }
 
-        private static void ValidateConv(string where, OperatorInfo op, TensorInfo input, TensorInfo output)
+        private static void ValidateConv(int j, int code, OperatorInfo op, TensorInfo input, TensorInfo output)
         {
-            CheckRank(where, "input", op.Input0, input, 4);
-            CheckRank(where, "output", op.Output, output, 4);
+            CheckRank(j, code, "input", op.Input0, input, 4);
+            CheckRank(j, code, "output", op.Output, output, 4);
             int cin = input.Dims[3];
             int cout = output.Dims[3];
             if (cin % op.Groups != 0)
             {
-                Fail(where + "groups = " + op.Groups + " must divide input channels Cin = " + cin);
+                Fail(Where(j, code) + "groups = " + op.Groups + " must divide input channels Cin = " + cin);
             }
 
             if (cout % op.Groups != 0)
             {
-                Fail(where + "groups = " + op.Groups + " must divide output channels Cout = " + cout);
+                Fail(Where(j, code) + "groups = " + op.Groups + " must divide output channels Cout = " + cout);
             }
 
             long taps = (long)op.KernelH * op.KernelW;
@@ -436,65 +447,65 @@ namespace TinyDsc.Runtime.Format
 
             if (taps > FormatLayout.MaxAccumulatorTaps)
             {
-                Fail(where + "accumulator bound: kh·kw·Cin/groups = " + op.KernelH + "·" + op.KernelW + "·" + cin + "/" + op.Groups
+                Fail(Where(j, code) + "accumulator bound: kh·kw·Cin/groups = " + op.KernelH + "·" + op.KernelW + "·" + cin + "/" + op.Groups
                     + " terms per output; terms·127·255 must be < 2^31 (at most " + FormatLayout.MaxAccumulatorTaps + ")");
             }
 
-            CheckWindow(where, "h", input.Dims[1], op.KernelH, op.StrideH, op.DilationH, op.PadTop, op.PadBottom, "pad top", "pad bottom", output.Dims[1]);
-            CheckWindow(where, "w", input.Dims[2], op.KernelW, op.StrideW, op.DilationW, op.PadLeft, op.PadRight, "pad left", "pad right", output.Dims[2]);
+            CheckWindow(j, code, "h", input.Dims[1], op.KernelH, op.StrideH, op.DilationH, op.PadTop, op.PadBottom, "pad top", "pad bottom", output.Dims[1]);
+            CheckWindow(j, code, "w", input.Dims[2], op.KernelW, op.StrideW, op.DilationW, op.PadLeft, op.PadRight, "pad left", "pad right", output.Dims[2]);
         }
 
-        private static void ValidatePool(string where, OperatorInfo op, TensorInfo input, TensorInfo output)
+        private static void ValidatePool(int j, int code, OperatorInfo op, TensorInfo input, TensorInfo output)
         {
-            CheckRank(where, "input", op.Input0, input, 4);
-            CheckRank(where, "output", op.Output, output, 4);
+            CheckRank(j, code, "input", op.Input0, input, 4);
+            CheckRank(j, code, "output", op.Output, output, 4);
             if (output.Dims[3] != input.Dims[3])
             {
-                Fail(where + "output channels " + output.Dims[3] + " differ from input channels " + input.Dims[3]);
+                Fail(Where(j, code) + "output channels " + output.Dims[3] + " differ from input channels " + input.Dims[3]);
             }
 
-            CheckWindow(where, "h", input.Dims[1], op.KernelH, op.StrideH, 1, op.PadTop, op.PadBottom, "pad top", "pad bottom", output.Dims[1]);
-            CheckWindow(where, "w", input.Dims[2], op.KernelW, op.StrideW, 1, op.PadLeft, op.PadRight, "pad left", "pad right", output.Dims[2]);
+            CheckWindow(j, code, "h", input.Dims[1], op.KernelH, op.StrideH, 1, op.PadTop, op.PadBottom, "pad top", "pad bottom", output.Dims[1]);
+            CheckWindow(j, code, "w", input.Dims[2], op.KernelW, op.StrideW, 1, op.PadLeft, op.PadRight, "pad left", "pad right", output.Dims[2]);
             if (op.OpCode == OpCodes.AveragePool)
             {
                 if (op.Params[0] != 0 && op.Params[0] != 1)
                 {
-                    Fail(where + "p0 (count padded taps) = " + op.Params[0] + ", must be 0 or 1");
+                    Fail(Where(j, code) + "p0 (count padded taps) = " + op.Params[0] + ", must be 0 or 1");
                 }
 
                 if ((long)op.KernelH * op.KernelW > FormatLayout.MaxPoolTaps)
                 {
-                    Fail(where + "pool bound: kh·kw = " + op.KernelH + "·" + op.KernelW + " taps; taps·128 must be < 2^31");
+                    Fail(Where(j, code) + "pool bound: kh·kw = " + op.KernelH + "·" + op.KernelW + " taps; taps·128 must be < 2^31");
                 }
             }
 
-            CheckSameQuantization(where, op, input, output);
+            CheckSameQuantization(j, code, op, input, output);
         }
 
-        private static void ValidateAdd(string where, OperatorInfo op, TensorInfo input0, TensorInfo input1, TensorInfo output)
+        private static void ValidateAdd(int j, int code, OperatorInfo op, TensorInfo input0, TensorInfo input1, TensorInfo output)
         {
             if (!SameDims(input0, input1))
             {
-                Fail(where + "input 1 tensor " + op.Input1 + " dims " + DimsText(input1) + " differ from input 0 tensor " + op.Input0 + " dims " + DimsText(input0));
+                Fail(Where(j, code) + "input 1 tensor " + op.Input1 + " dims " + DimsText(input1) + " differ from input 0 tensor " + op.Input0 + " dims " + DimsText(input0));
             }
 
             if (!SameDims(input0, output))
             {
-                Fail(where + "output tensor " + op.Output + " dims " + DimsText(output) + " differ from input 0 tensor " + op.Input0 + " dims " + DimsText(input0));
+                Fail(Where(j, code) + "output tensor " + op.Output + " dims " + DimsText(output) + " differ from input 0 tensor " + op.Input0 + " dims " + DimsText(input0));
             }
 
             int[] p = op.Params;
             if (p[0] < 0 || p[0] > FormatLayout.MaxAddLeftShift)
             {
-                Fail(where + "p0 (left shift) = " + p[0] + " is outside 0.." + FormatLayout.MaxAddLeftShift);
+                Fail(Where(j, code) + "p0 (left shift) = " + p[0] + " is outside 0.." + FormatLayout.MaxAddLeftShift);
             }
 
-            CheckMultiplier(where, "p1 (input 0 multiplier)", p[1]);
-            CheckShift(where, "p2 (input 0 shift)", p[2]);
-            CheckMultiplier(where, "p3 (input 1 multiplier)", p[3]);
-            CheckShift(where, "p4 (input 1 shift)", p[4]);
-            CheckMultiplier(where, "p5 (output multiplier)", p[5]);
-            CheckShift(where, "p6 (output shift)", p[6]);
+            CheckMultiplier(j, code, "p1 (input 0 multiplier)", p[1]);
+            CheckShift(j, code, "p2 (input 0 shift)", p[2]);
+            CheckMultiplier(j, code, "p3 (input 1 multiplier)", p[3]);
+            CheckShift(j, code, "p4 (input 1 shift)", p[4]);
+            CheckMultiplier(j, code, "p5 (output multiplier)", p[5]);
+            CheckShift(j, code, "p6 (output shift)", p[6]);
         }
 
         private static void ValidateDataflow(Model model)
@@ -510,27 +521,27 @@ namespace TinyDsc.Runtime.Format
             for (int j = 0; j < ops.Length; j++)
             {
                 OperatorInfo op = ops[j];
-                string where = Where(j, op.OpCode);
-                CheckProduced(where, "input 0", op.Input0, model, producer);
+                int code = op.OpCode;
+                CheckProduced(j, code, "input 0", op.Input0, model, producer);
                 if (op.Input1 >= 0)
                 {
-                    CheckProduced(where, "input 1", op.Input1, model, producer);
+                    CheckProduced(j, code, "input 1", op.Input1, model, producer);
                 }
 
                 if (op.Output == model.InputTensor)
                 {
-                    Fail(where + "output tensor " + op.Output + " is the model input");
+                    Fail(Where(j, code) + "output tensor " + op.Output + " is the model input");
                 }
 
                 if (producer[op.Output] >= 0)
                 {
-                    Fail(where + "output tensor " + op.Output + " is already produced by operator " + producer[op.Output]);
+                    Fail(Where(j, code) + "output tensor " + op.Output + " is already produced by operator " + producer[op.Output]);
                 }
 
-                CheckNoOverlap(where, "input 0", op.Input0, op.Output, tensors);
+                CheckNoOverlap(j, code, "input 0", op.Input0, op.Output, tensors);
                 if (op.Input1 >= 0)
                 {
-                    CheckNoOverlap(where, "input 1", op.Input1, op.Output, tensors);
+                    CheckNoOverlap(j, code, "input 1", op.Input1, op.Output, tensors);
                 }
 
                 producer[op.Output] = j;
@@ -572,19 +583,19 @@ namespace TinyDsc.Runtime.Format
             }
         }
 
-        private static void CheckProduced(string where, string field, int t, Model model, int[] producer)
+        private static void CheckProduced(int j, int code, string field, int t, Model model, int[] producer)
         {
             if (t != model.InputTensor && producer[t] < 0)
             {
-                Fail(where + field + " tensor " + t + " is neither the model input nor the output of an earlier operator");
+                Fail(Where(j, code) + field + " tensor " + t + " is neither the model input nor the output of an earlier operator");
             }
         }
 
-        private static void CheckNoOverlap(string where, string field, int input, int output, TensorInfo[] tensors)
+        private static void CheckNoOverlap(int j, int code, string field, int input, int output, TensorInfo[] tensors)
         {
             if (Overlaps(tensors[input], tensors[output]))
             {
-                Fail(where + "output tensor " + output + " " + RangeText(tensors[output]) + " overlaps " + field + " tensor " + input + " "
+                Fail(Where(j, code) + "output tensor " + output + " " + RangeText(tensors[output]) + " overlaps " + field + " tensor " + input + " "
                     + RangeText(tensors[input]) + " in the arena (kernels are not in-place)");
             }
         }
@@ -594,88 +605,96 @@ namespace TinyDsc.Runtime.Format
             return a.ArenaOffset < (long)b.ArenaOffset + b.ByteSize && b.ArenaOffset < (long)a.ArenaOffset + a.ByteSize;
         }
 
-        private static void CheckWindow(string where, string axis, int inSize, int kernel, int stride, int dilation, int padBefore, int padAfter,
+        private static void CheckWindow(int j, int code, string axis, int inSize, int kernel, int stride, int dilation, int padBefore, int padAfter,
             string padBeforeName, string padAfterName, int outSize)
         {
             long extent = (long)dilation * (kernel - 1) + 1;
             if (padBefore >= extent)
             {
-                Fail(where + padBeforeName + " = " + padBefore + " must be less than the kernel extent " + extent + " on " + axis);
+                Fail(Where(j, code) + padBeforeName + " = " + padBefore + " must be less than the kernel extent " + extent + " on " + axis);
             }
 
             if (padAfter >= extent)
             {
-                Fail(where + padAfterName + " = " + padAfter + " must be less than the kernel extent " + extent + " on " + axis);
+                Fail(Where(j, code) + padAfterName + " = " + padAfter + " must be less than the kernel extent " + extent + " on " + axis);
             }
 
             long span = (long)inSize + padBefore + padAfter - extent;
             if (span < 0)
             {
-                Fail(where + "kernel extent " + extent + " on " + axis + " exceeds the padded input " + axis + " " + inSize + " + " + padBefore + " + " + padAfter);
+                Fail(Where(j, code) + "kernel extent " + extent + " on " + axis + " exceeds the padded input " + axis + " " + inSize + " + " + padBefore + " + " + padAfter);
             }
 
             long expected = span / stride + 1;
             if (expected != outSize)
             {
-                Fail(where + "output " + axis + " = " + outSize + ", expected (" + inSize + " + " + padBefore + " + " + padAfter + " - " + extent + ") / "
+                Fail(Where(j, code) + "output " + axis + " = " + outSize + ", expected (" + inSize + " + " + padBefore + " + " + padAfter + " - " + extent + ") / "
                     + stride + " + 1 = " + expected);
             }
         }
 
-        private static void CheckSameQuantization(string where, OperatorInfo op, TensorInfo input, TensorInfo output)
+        private static void CheckSameQuantization(int j, int code, OperatorInfo op, TensorInfo input, TensorInfo output)
         {
             if (output.Scale != input.Scale || output.ZeroPoint != input.ZeroPoint)
             {
-                Fail(where + "output tensor " + op.Output + " scale/zero point " + output.Scale + "/" + output.ZeroPoint
+                Fail(Where(j, code) + "output tensor " + op.Output + " scale/zero point " + output.Scale + "/" + output.ZeroPoint
                     + " differ from input tensor " + op.Input0 + " " + input.Scale + "/" + input.ZeroPoint);
             }
         }
 
-        private static void CheckRank(string where, string field, int index, TensorInfo t, int rank)
+        private static void CheckRank(int j, int code, string field, int index, TensorInfo t, int rank)
         {
             if (t.Rank != rank)
             {
-                Fail(where + field + " tensor " + index + " has rank " + t.Rank + " " + DimsText(t) + ", expected rank " + rank);
+                Fail(Where(j, code) + field + " tensor " + index + " has rank " + t.Rank + " " + DimsText(t) + ", expected rank " + rank);
             }
         }
 
-        private static void CheckTensorIndex(string where, string field, int index, int count)
+        private static void CheckModelTensorIndex(string field, int index, int count)
         {
             if (index < 0 || index >= count)
             {
-                Fail(where + field + " index " + index + " is outside the tensor table 0.." + (count - 1));
+                Fail("model: " + field + " index " + index + " is outside the tensor table 0.." + (count - 1));
             }
         }
 
-        private static void CheckAtLeast(string where, string field, int value, int min)
+        private static void CheckTensorIndex(int j, int code, string field, int index, int count)
+        {
+            if (index < 0 || index >= count)
+            {
+                Fail(Where(j, code) + field + " index " + index + " is outside the tensor table 0.." + (count - 1));
+            }
+        }
+
+        private static void CheckAtLeast(int j, int code, string field, int value, int min)
         {
             if (value < min)
             {
-                Fail(where + field + " = " + value + ", must be >= " + min);
+                Fail(Where(j, code) + field + " = " + value + ", must be >= " + min);
             }
         }
 
-        private static void CheckUnused(string where, string field, int value, int expected)
+        private static void CheckUnused(int j, int code, string field, int value, int expected)
         {
             if (value != expected)
             {
-                Fail(where + field + " = " + value + ", must be " + expected + " (unused)");
+                Fail(Where(j, code) + field + " = " + value + ", must be " + expected + " (unused)");
             }
         }
 
-        private static void CheckMultiplier(string where, string field, int value)
+        private static void CheckMultiplier(int j, int code, string field, int value)
         {
             if (value != 0 && value < FormatLayout.MinMultiplier)
             {
-                Fail(where + field + " = " + value + ", must be 0 or in [2^30, 2^31 - 1]");
+                Fail(Where(j, code) + field + " = " + value + ", must be 0 or in [2^30, 2^31 - 1]");
             }
         }
 
-        private static void CheckShift(string where, string field, int value)
+        private static void CheckShift(int j, int code, string field, int value)
         {
             if (value < FormatLayout.MinShift || value > FormatLayout.MaxShift)
             {
-                Fail(where + field + " = " + value + " is outside " + FormatLayout.MinShift + ".." + FormatLayout.MaxShift);
+                Fail(Where(j, code) + field + " = " + value + " is outside " + FormatLayout.MinShift + ".." + FormatLayout.MaxShift);
             }
         }
 
