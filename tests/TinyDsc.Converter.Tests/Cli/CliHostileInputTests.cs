@@ -227,9 +227,7 @@ public sealed class CliHostileInputTests
 
     // ---- .npy files given as calibration data (convert) and as input (run, reference, verify) ----
 
-    /// <summary>
-    /// A hostile stand-in for conv3x3_bias's input.npy ([2,3,8,8] float32); "header" is the dict, "data" the payload.
-    /// </summary>
+    /// <summary>A hostile stand-in for conv3x3_bias's input.npy ([2,3,8,8] float32, 128-byte header).</summary>
     private static byte[] HostileNpy(string name)
     {
         byte[] good = File.ReadAllBytes(Fixture("conv3x3_bias", "input.npy"));
@@ -277,6 +275,7 @@ public sealed class CliHostileInputTests
         }
     }
 
+    /// <summary>A version-1.0 .npy file with the given header dict (padded to a 128-byte header) and payload.</summary>
     private static byte[] NpyBytes(string dict, byte[] data)
     {
         var header = dict.PadRight(117) + "\n";
