@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using TinyDsc.Converter.Calibration;
+using TinyDsc.Converter.IO;
+using TinyDsc.Converter.Import;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Tests.Kernels;
+
+namespace TinyDsc.Benchmarks;
+
+/// <summary>
+/// `-- ilcount-model [PATH.tdsc]`: IL instructions executed by every operator of a whole model (ModelCost), on a real
+/// input, with the kernels the Interpreter picks and, for every convolution, with Conv2DReference instead; then the
+/// totals per inference. Without a path: the bundled fashion-dscnn model, converted from its ONNX file and calibration
+/// set, on the first bundled test image. With a path: that model, on a fixed pseudo-random input.
+/// </summary>
+internal static class ModelIlCount
+{
+    public const string BundledFolder = "firmware-samples/models/fashion-dscnn";
+
+    public static int Run(string[] args)
+    {
+        Model model;
+        sbyte[] input;
+        string what;
+        if (args.Length > 1)
+        {
+            model = ModelReader.Load(File.ReadAllBytes(args[1]));
+            var rng = new Random(1);
+            input = new sbyte[model.Tensors[model.InputTensor].ByteSize];
+            for (int i = 0; i < input.Length; i++)
+            {
+                input[i] = (sbyte)rng.Next(-128, 128);
+            }
+
+            what = $"{args[1]}, pseudo-random input (seed 1)";
+        }
+        else
+        {
+            string folder = Path.Combine(RepoRoot(), BundledFolder);
+            model = ModelReader.Load(ConvertBundled(folder));
+            NpyArray<float> images = Npy.ReadFloat32(Path.Combine(folder, "test_images.npy"));
+            input = ModelCost.Quantize(model, FirstImageNhwc(images));
+            what = $"{BundledFolder}/model.onnx converted with calibration.npy, first image of test_images.npy";
+        }
+
+        List<ModelCost.Row> rows = ModelCost.Count(model, input, countReference: true);
+        Console.WriteLine($"Model: {what}. IL-counted outputs equal the native kernels' on every op; Interpreter.Invoke's output matches.");
+        Console.WriteLine();
+        Console.WriteLine("| # | op | shape | kernel | MACs | IL executed | IL/MAC | Conv2DReference IL | ref IL/MAC |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (ModelCost.Row r in rows)
+        {
+            bool conv = r.Op == "Conv2D";
+            Console.WriteLine($"| {r.Index} | {r.Op} | {r.Shape} | {r.Kernel} | {r.Macs} | {r.Il} | {PerMac(r.Il, r.Macs)} | " +
+                $"{(conv ? r.ReferenceIl.ToString() : "")} | {(conv ? PerMac(r.ReferenceIl, r.Macs) : "")} |");
+        }
+
+        long macs = rows.Sum(r => r.Macs);
+        long il = rows.Sum(r => r.Il);
+        long convIl = rows.Where(r => r.Op == "Conv2D").Sum(r => r.Il);
+        long refIl = il - convIl + rows.Where(r => r.Op == "Conv2D").Sum(r => r.ReferenceIl);
+        long convMacs = rows.Where(r => r.Op == "Conv2D").Sum(r => r.Macs);
+        Console.WriteLine();
+        Console.WriteLine("| per inference | MACs | IL executed | IL/MAC |");
+        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine($"| kernels the Interpreter picks | {macs} | {il} | {(double)il / macs:F2} |");
+        Console.WriteLine($"| every conv on Conv2DReference | {macs} | {refIl} | {(double)refIl / macs:F2} |");
+        Console.WriteLine($"| ratio | | | {(double)refIl / il:F2}x |");
+        Console.WriteLine();
+        Console.WriteLine($"Convolutions: {convMacs} of {macs} MACs, {convIl} of {il} IL ({100.0 * convIl / il:F1} %). " +
+            "Not counted: Interpreter.Invoke's dispatch per operator.");
+        return 0;
+    }
+
+    /// <summary>The converter's .tdsc bytes for the bundled ONNX model and its calibration set.</summary>
+    public static byte[] ConvertBundled(string folder)
+    {
+        NpyArray<float> calibration = Npy.ReadFloat32(Path.Combine(folder, "calibration.npy"));
+        return ModelConverter.Convert(OnnxImporter.Load(Path.Combine(folder, "model.onnx")), calibration.Data, calibration.Shape,
+            "calibration.npy", new CalibrationOptions()).FileBytes;
+    }
+
+    /// <summary>Image 0 of an NCHW batch, reordered to NHWC.</summary>
+    public static float[] FirstImageNhwc(NpyArray<float> images)
+    {
+        int c = images.Shape[1], h = images.Shape[2], w = images.Shape[3];
+        var nhwc = new float[c * h * w];
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                for (int k = 0; k < c; k++)
+                {
+                    nhwc[(y * w + x) * c + k] = images.Data[(k * h + y) * w + x];
+                }
+            }
+        }
+
+        return nhwc;
+    }
+
+    public static string RepoRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir != null && !File.Exists(Path.Combine(dir, "TinyDsc.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? throw new InvalidOperationException("run from inside the repository (TinyDsc.sln not found above the binary)");
+    }
+
+    private static string PerMac(long il, long macs) => macs == 0 ? "" : ((double)il / macs).ToString("F1");
+}
