@@ -220,6 +220,11 @@ internal static class ModelCost
         if (op.OpCode == OpCodes.Conv2D || op.OpCode == OpCodes.AveragePool || op.OpCode == OpCodes.MaxPool)
         {
             s += $" k{op.KernelH}x{op.KernelW} s{op.StrideH}";
+            if (op.PadTop != 0 || op.PadLeft != 0 || op.PadBottom != 0 || op.PadRight != 0)
+            {
+                s += op.PadTop == op.PadLeft && op.PadTop == op.PadBottom && op.PadTop == op.PadRight
+                    ? $" p{op.PadTop}" : $" p{op.PadTop},{op.PadLeft},{op.PadBottom},{op.PadRight}";
+            }
             if (op.Groups > 1)
             {
                 s += $" g{op.Groups}";
@@ -230,5 +235,5 @@ internal static class ModelCost
     }
 
     /// <summary>Dimensions after the batch: HxWxC for NHWC tensors, the length for [1, N].</summary>
-    private static string Dims(TensorInfo t) => string.Join("x", t.Dims, 1, t.Rank - 1);
+    private static string Dims(TensorInfo t) => string.Join("x", t.Dims[1..t.Rank]);
 }
