@@ -1,6 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Reflection;
+using TinyDsc.Converter.Calibration;
+using TinyDsc.Converter.Import;
+using TinyDsc.Converter.IO;
+using TinyDsc.Converter.Pipeline;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 
@@ -27,7 +32,7 @@ internal static class ModelCost
     /// <param name="countReference">Also count Conv2DReference on every convolution (slow: about 8x the IL).</param>
     public static List<Row> Count(Model model, sbyte[] input, bool countReference)
     {
-        var interpreter = new Interpreter(model);
+        var interpreter = new global::TinyDsc.Runtime.Interpreter(model);
         var arena = new sbyte[model.ArenaSize];
         TensorInfo inTensor = model.Tensors[model.InputTensor];
         Array.Copy(input, 0, arena, inTensor.ArenaOffset, interpreter.InputLength);
@@ -67,6 +72,37 @@ internal static class ModelCost
         Array.Copy(arena, model.Tensors[model.OutputTensor].ArenaOffset, got, 0, got.Length);
         Same(expected, got, "the op-by-op run's output differs from Interpreter.Invoke's");
         return rows;
+    }
+
+    /// <summary>Folder of the bundled sample model, relative to the repository root.</summary>
+    public const string BundledFolder = "firmware-samples/models/fashion-dscnn";
+
+    /// <summary>The converter's .tdsc bytes for the bundled ONNX model and its calibration set (the README's conversion).</summary>
+    public static byte[] ConvertBundled(string folder)
+    {
+        NpyArray<float> calibration = Npy.ReadFloat32(Path.Combine(folder, "calibration.npy"));
+        return ModelConverter.Convert(OnnxImporter.Load(Path.Combine(folder, "model.onnx")), calibration.Data, calibration.Shape,
+            "calibration.npy", new CalibrationOptions()).FileBytes;
+    }
+
+    /// <summary>The first image of the bundled test_images.npy (NCHW), reordered to NHWC and quantized for the model.</summary>
+    public static sbyte[] BundledInput(Model model, string folder)
+    {
+        NpyArray<float> images = Npy.ReadFloat32(Path.Combine(folder, "test_images.npy"));
+        int c = images.Shape[1], h = images.Shape[2], w = images.Shape[3];
+        var nhwc = new float[c * h * w];
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                for (int k = 0; k < c; k++)
+                {
+                    nhwc[(y * w + x) * c + k] = images.Data[(k * h + y) * w + x];
+                }
+            }
+        }
+
+        return Quantize(model, nhwc);
     }
 
     /// <summary>NHWC floats quantized with the input tensor's scale and zero point, as Interpreter.SetInput(float[]) does.</summary>
