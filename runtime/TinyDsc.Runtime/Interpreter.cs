@@ -29,6 +29,9 @@ namespace TinyDsc.Runtime
         private readonly sbyte[] _arena;
         private readonly sbyte[] _scratch;
         private readonly int _inputOffset;
+
+        /// <summary>True from SetInput until the next Invoke, which may overwrite the input tensor's bytes.</summary>
+        private bool _inputSet;
         private readonly int _outputOffset;
         private readonly float _inputScale;
         private readonly int _inputZeroPoint;
@@ -148,6 +151,7 @@ namespace TinyDsc.Runtime
         {
             CheckRange("SetInput", data == null ? -1 : data.Length, offset, InputLength);
             Array.Copy(data, offset, _arena, _inputOffset, InputLength);
+            _inputSet = true;
         }
 
         /// <summary>Quantizes InputLength floats (NHWC) from data[offset..] with the input tensor's scale and zero point.</summary>
@@ -158,6 +162,8 @@ namespace TinyDsc.Runtime
             {
                 _arena[_inputOffset + i] = QuantMath.Quantize(data[offset + i], _inputScale, _inputZeroPoint);
             }
+
+            _inputSet = true;
         }
 
         /// <summary>Copies OutputLength int8 values of the output tensor to dest[offset..].</summary>
@@ -177,9 +183,21 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>Runs every operator in order on the current input. Allocates nothing.</summary>
+        /// <summary>
+        /// Runs every operator in order on the input given by the last SetInput. Allocates nothing. Each Invoke needs
+        /// its own SetInput: the converter's memory plan may place later activations over the input tensor.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">SetInput was not called since the last Invoke.</exception>
         public void Invoke()
         {
+            if (!_inputSet)
+            {
+                throw new InvalidOperationException(
+                    "Invoke: no input since the last Invoke; call SetInput first (the memory plan may reuse the input tensor's bytes for later activations)");
+            }
+
+            // The input's bytes may be overwritten by the run below.
+            _inputSet = false;
             sbyte[] arena = _arena;
             for (int i = 0; i < _steps.Length; i++)
             {

@@ -4,13 +4,25 @@ internal static class Program
 {
     /// <summary>
     /// `-- ilcount`: IL instructions per MAC of each convolution kernel (static loop counts and an exact dynamic
-    /// count from IlCounter). Anything else goes to BenchmarkDotNet (e.g. `-- --filter '*KernelBenchmarks*'`).
+    /// count from IlCounter). `-- ilcount-model [PATH.tdsc]`: the same count for every operator of a whole model
+    /// (default: the bundled fashion-dscnn); `-- model-source OUT.cs`: the bundled model as C# for the mono
+    /// timing driver. Anything else goes to BenchmarkDotNet (e.g. `-- --filter '*KernelBenchmarks*'`).
     /// </summary>
     private static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "ilcount")
         {
             return IlCount.Run();
+        }
+
+        if (args.Length > 0 && args[0] == "ilcount-model")
+        {
+            return ModelIlCount.Run(args);
+        }
+
+        if (args.Length > 0 && args[0] == "model-source")
+        {
+            return ModelIlCount.WriteSource(args);
         }
 
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

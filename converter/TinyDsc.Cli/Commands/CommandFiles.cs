@@ -1,3 +1,5 @@
+using System;
+using System.Buffers.Binary;
 using System.IO;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Import;
@@ -34,7 +36,10 @@ internal static class CommandFiles
         }
         catch (ModelFormatException e)
         {
-            throw new PipelineInputException($"{path} is not a valid .tdsc model: {e.Message}");
+            // A file shorter than its own size field was most likely cut off in a copy or download.
+            bool truncated = bytes.Length >= 12 && BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)) > bytes.Length
+                && e.Message.Contains("file size field", StringComparison.Ordinal);
+            throw new PipelineInputException($"{path} is not a valid .tdsc model: {e.Message}{(truncated ? " (truncated?)" : "")}");
         }
     }
 

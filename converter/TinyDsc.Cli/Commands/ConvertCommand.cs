@@ -1,13 +1,18 @@
 using System.CommandLine;
 using System.IO;
+using System.Text;
 using Spectre.Console;
 using TinyDsc.Converter.Calibration;
+using TinyDsc.Converter.Embedding;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Pipeline;
 
 namespace TinyDsc.Cli.Commands;
 
-/// <summary>tinydsc convert MODEL.onnx --calibration CALIB.npy --output MODEL.tdsc [--calibration-method] [--percentile]</summary>
+/// <summary>
+/// tinydsc convert MODEL.onnx --calibration CALIB.npy --output MODEL.tdsc [--calibration-method] [--percentile]
+/// [--emit-csharp FILE.cs [--emit-golden N] [--golden-input X.npy] [--emit-namespace NS]]
+/// </summary>
 internal static class ConvertCommand
 {
     public static Command Create(CliContext context)
@@ -27,7 +32,21 @@ internal static class ConvertCommand
             DefaultValueFactory = _ => 99.99,
         };
 
-        var command = new Command("convert", "Quantize an ONNX model to an int8 .tdsc model") { model, calibration, output, method, percentile };
+        var emit = new Option<string?>("--emit-csharp")
+        {
+            Description = "Also write the model as a C# source file for a nanoFramework project (array initialisers, at most 60,000 bytes)",
+        };
+        var golden = new Option<int?>("--emit-golden")
+        {
+            Description = "Golden vectors to embed with --emit-csharp: the first N samples of --golden-input (default: the calibration data)",
+        };
+        var goldenInput = new Option<string?>("--golden-input") { Description = "Golden inputs for --emit-golden, float32 NCHW .npy" };
+        var ns = new Option<string?>("--emit-namespace") { Description = "Namespace of the emitted class (default TinyDsc.Embedded)" };
+
+        var command = new Command("convert", "Quantize an ONNX model to an int8 .tdsc model")
+        {
+            model, calibration, output, method, percentile, emit, golden, goldenInput, ns,
+        };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string modelPath = parse.GetRequiredValue(model);
@@ -43,11 +62,45 @@ internal static class ConvertCommand
                 throw new PipelineInputException($"--percentile must be in (50, 100], got {options.Percentile}");
             }
 
+            string? csPath = parse.GetValue(emit);
+            CSharpEmbedding.Request? embedding = null;
+            if (csPath != null)
+            {
+                if (Path.GetFullPath(csPath) == Path.GetFullPath(outPath))
+                {
+                    throw new PipelineInputException($"--emit-csharp {csPath} is also the --output file");
+                }
+                string? goldenPath = parse.GetValue(goldenInput);
+                embedding = new CSharpEmbedding.Request(csPath, parse.GetValue(golden) ?? (goldenPath != null ? null : 0),
+                    goldenPath ?? calibPath, parse.GetValue(ns) ?? new EmbeddingOptions().Namespace, Path.GetFileName(modelPath),
+                    $"tinydsc convert {Path.GetFileName(modelPath)} --calibration {Path.GetFileName(calibPath)} --emit-csharp {Path.GetFileName(csPath)}");
+                if (goldenPath != null)
+                {
+                    CommandFiles.RequireFile(goldenPath, "golden inputs");
+                }
+            }
+            else
+            {
+                foreach (Option option in new Option[] { golden, goldenInput, ns })
+                {
+                    if (parse.GetResult(option) != null)
+                    {
+                        throw new PipelineInputException($"{option.Name} needs --emit-csharp FILE.cs");
+                    }
+                }
+            }
+
             FloatGraph graph = CommandFiles.LoadGraph(modelPath);
             (float[] data, int[] shape) = CommandFiles.ReadTensor(calibPath, "calibration data");
             ConversionResult result = context.WithProgress($"calibrating on {Path.GetFileName(calibPath)}",
                 progress => ModelConverter.Convert(graph, data, shape, calibPath, options, progress));
+            // Everything is computed before anything is written: a refused embedding leaves no .tdsc behind either.
+            (EmbeddingResult Result, int GoldenCount)? emitted = embedding == null ? null : CSharpEmbedding.Build(embedding, result.FileBytes);
             TensorFiles.WriteBytes(outPath, result.FileBytes);
+            if (emitted is { } e)
+            {
+                TensorFiles.WriteBytes(embedding!.CsPath, new UTF8Encoding(false).GetBytes(e.Result.Source));
+            }
 
             var table = new Table().AddColumn("").AddColumn(new TableColumn("value").RightAligned());
             table.AddRow("operators", result.Quantized.Model.Operators.Length.ToString());
@@ -57,6 +110,12 @@ internal static class ConvertCommand
             table.AddRow("arena lower bound", result.Plan.LowerBoundBytes.ToString());
             table.AddRow("model bytes", result.FileBytes.Length.ToString());
             table.AddRow("written", Markup.Escape(outPath));
+            if (emitted is { } emittedCs)
+            {
+                table.AddRow("golden vectors", emittedCs.GoldenCount.ToString());
+                table.AddRow("C# initialiser bytes", $"{emittedCs.Result.Size.Total} of {emittedCs.Result.Size.Limit}");
+                table.AddRow("C# written", Markup.Escape(embedding!.CsPath));
+            }
             context.Ansi.Write(table);
             return ExitCodes.Success;
         }));

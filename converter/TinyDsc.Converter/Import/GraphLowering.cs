@@ -117,11 +117,22 @@ internal sealed class GraphLowering
             {
                 throw new OnnxImportException($"graph input '{vi.Name}' has shape {Shown()}: dim {i} must be a fixed number (only the batch dim may be symbolic)");
             }
-            if (dims[i].DimValue <= 0 || dims[i].DimValue > int.MaxValue)
+            if (dims[i].DimValue <= 0)
             {
                 throw new OnnxImportException($"graph input '{vi.Name}' has shape {Shown()}: dim {i} must be positive");
             }
+            if (dims[i].DimValue > OnnxImporter.MaxTensorElements)
+            {
+                throw new OnnxImportException($"graph input '{vi.Name}' has shape {Shown()}: dim {i} alone is over TinyDsc's limit of " +
+                    $"{OnnxImporter.MaxTensorElements} elements per sample ({OnnxImporter.MaxTensorElementsText})");
+            }
             shape[i] = (int)dims[i].DimValue;
+        }
+        long elements = ElementsPerSample(shape.Select(d => (long)d));
+        if (elements > OnnxImporter.MaxTensorElements)
+        {
+            throw new OnnxImportException($"graph input '{vi.Name}' has shape {Shown()}: {elements} elements per sample, " +
+                $"over TinyDsc's limit of {OnnxImporter.MaxTensorElements} ({OnnxImporter.MaxTensorElementsText})");
         }
         _shapes[_input] = shape;
     }
@@ -373,12 +384,23 @@ internal sealed class GraphLowering
         return s;
     }
 
+    /// <summary>Product of a batch-1 shape's dims (saturating at long.MaxValue, so any int dims are safe).</summary>
+    private static long ElementsPerSample(IEnumerable<long> shape) =>
+        shape.Aggregate(1L, (a, d) => d <= 0 ? a : a > long.MaxValue / d ? long.MaxValue : a * d);
+
     private LoweredNode AddNode(NodeView node, LoweredOp op, string input, int[]? shape = null)
     {
         var n = new LoweredNode(op, node.Name, node.Where) { Output = node.Output };
         n.Inputs.Add(input);
         _nodes.Add(n);
-        _shapes[node.Output] = shape ?? _shapes[input];
+        shape ??= _shapes[input];
+        long elements = ElementsPerSample(shape.Select(d => (long)d));
+        if (elements > OnnxImporter.MaxTensorElements)
+        {
+            throw node.Fail($"output shape {Format(shape)} has {elements} elements per sample, " +
+                $"over TinyDsc's limit of {OnnxImporter.MaxTensorElements} ({OnnxImporter.MaxTensorElementsText})");
+        }
+        _shapes[node.Output] = shape;
         return n;
     }
 
@@ -557,16 +579,19 @@ internal sealed class GraphLowering
         }
         if (cout % groups != 0)
         {
-            throw node.Fail($"groups={groups} requires weight dim 0 divisible by {groups}, got {cout}");
+            throw node.Fail($"groups={groups} requires weight dim 0 divisible by {groups}, got {cout} " +
+                $"(in PyTorch terms: out_channels={cout} is not divisible by groups={groups})");
         }
         if (cin % groups != 0)
         {
-            throw node.Fail($"groups={groups} requires input channels divisible by {groups}, got {cin}");
+            throw node.Fail($"groups={groups} requires input channels divisible by {groups}, got {cin} " +
+                $"(in PyTorch terms: in_channels={cin} is not divisible by groups={groups})");
         }
         if (w.Shape[1] != cin / groups)
         {
             throw node.Fail(
-                $"groups={groups} with {cin} input channels requires weight dim 1 = {cin}/{groups} = {cin / groups}, got {w.Shape[1]}");
+                $"groups={groups} with {cin} input channels requires weight dim 1 = {cin}/{groups} = {cin / groups}, got {w.Shape[1]} " +
+                $"(in PyTorch terms: Conv2d(in_channels={cin}, groups={groups}) has a weight of shape [out_channels, {cin / groups}, kh, kw])");
         }
         int kh = (int)w.Shape[2], kw = (int)w.Shape[3];
         if (kh <= 0 || kw <= 0 || cout <= 0)

@@ -19,6 +19,15 @@ public static class OnnxImporter
     public const int MinOpset = 6;
     public const int MaxOpset = 17;
 
+    /// <summary>
+    /// Most elements one activation tensor may hold per sample (2^24 = 16,777,216): 16 MiB as int8, already far
+    /// beyond any microcontroller's RAM, and 64 MiB as float32 in the desktop reference. The importer rejects a graph
+    /// input or node output above it, so shape arithmetic stays in int32 and no allocation is attempted for it.
+    /// </summary>
+    public const int MaxTensorElements = 1 << 24;
+
+    internal const string MaxTensorElementsText = "2^24 per tensor; an ESP32 has at most a few MB of RAM";
+
     /// <summary>Ops the importer accepts on activations; constant-only ops are in <see cref="ConstantEvaluator.SupportedOps"/>.</summary>
     public static readonly IReadOnlyList<string> SupportedOps = new[]
     {
@@ -38,6 +47,10 @@ public static class OnnxImporter
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new OnnxImportException($"cannot read ONNX model '{path}': {e.Message}", e);
+        }
+        if (bytes.Length == 0)
+        {
+            throw new OnnxImportException($"{Path.GetFileName(path)}: the file is empty (0 bytes), not an ONNX model");
         }
         try
         {

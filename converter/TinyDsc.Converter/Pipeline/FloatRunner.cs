@@ -32,6 +32,7 @@ public sealed class FloatRunner
         {
             throw new PipelineInputException($"{file} holds {batch.Length} values, not {n}·{inSize}");
         }
+        InputValues.RequireFinite(file, batch, inSize);
         var output = new float[(long)n * outSize];
         var sample = new float[inSize];
         var watch = new Stopwatch();

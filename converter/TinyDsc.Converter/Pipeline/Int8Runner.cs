@@ -45,6 +45,7 @@ public sealed class Int8Runner
         {
             throw new PipelineInputException($"{file} holds {batch.Length} values, not {n}·{inSize}");
         }
+        InputValues.RequireFinite(file, batch, inSize);
         if (_interpreter.InputLength != inSize || _interpreter.OutputLength != outSize)
         {
             throw new InvalidOperationException($"interpreter lengths {_interpreter.InputLength}/{_interpreter.OutputLength} " +

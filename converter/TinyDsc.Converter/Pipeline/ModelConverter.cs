@@ -21,7 +21,17 @@ public static class ModelConverter
         ArgumentNullException.ThrowIfNull(calibration);
         int[] perSample = ModelShapes.WithBatch(graph.Values[graph.Input].Shape, 1);
         int n = ModelShapes.BatchOf(file, shape, perSample);
-        Dictionary<string, ValueRange> ranges = Calibrator.Calibrate(graph, calibration, n, options, progress);
+        InputValues.RequireFinite(file, calibration, ModelShapes.SampleSize(perSample));
+        Dictionary<string, ValueRange> ranges;
+        try
+        {
+            ranges = Calibrator.Calibrate(graph, calibration, n, options, progress);
+        }
+        catch (CalibrationException e)
+        {
+            // E.g. an intermediate value overflowing to infinity: name the data it came from.
+            throw new CalibrationException($"{file}: {e.Message}");
+        }
         QuantizedModel quantized = GraphQuantizer.Quantize(graph, ranges);
         MemoryPlan plan = ModelMemoryPlanner.Apply(quantized.Model);
         byte[] bytes = ModelWriter.Write(quantized.Model);

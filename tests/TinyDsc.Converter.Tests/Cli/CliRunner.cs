@@ -23,7 +23,7 @@ internal static class CliRunner
         Assert.True(lines.Length == 1, $"stderr has {lines.Length} lines: {result.Err}");
         foreach (string f in fragments)
         {
-            Assert.Contains(f, lines[0]);
+            Assert.True(lines[0].Contains(f, System.StringComparison.Ordinal), $"'{f}' not in: {lines[0]}");
         }
         return lines[0];
     }

@@ -106,20 +106,37 @@ public class InterpreterTests
     public void Invoke_allocates_nothing()
     {
         var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(5));
-        interp.SetInput(ConvCase.RandomActivations(new Random(1), interp.InputLength), 0);
+        sbyte[] input = ConvCase.RandomActivations(new Random(1), interp.InputLength);
         for (int i = 0; i < 3; i++)
         {
+            interp.SetInput(input, 0);
             interp.Invoke(); // let every method be compiled first
         }
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 200; i++)
         {
+            interp.SetInput(input, 0);
             interp.Invoke();
         }
 
         long after = GC.GetAllocatedBytesForCurrentThread();
         Assert.Equal(0, after - before);
+    }
+
+    [Fact]
+    public void Invoke_without_a_new_input_is_refused()
+    {
+        // The plan may reuse the input tensor's bytes, so a second Invoke on the same SetInput would compute on
+        // overwritten data; the interpreter refuses it instead of returning a wrong answer.
+        var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(3));
+        var fresh = Assert.Throws<InvalidOperationException>(() => interp.Invoke());
+        Assert.Contains("SetInput", fresh.Message);
+        interp.SetInput(ConvCase.RandomActivations(new Random(2), interp.InputLength), 0);
+        interp.Invoke();
+        Assert.Throws<InvalidOperationException>(() => interp.Invoke());
+        interp.SetInput(new float[interp.InputLength], 0);
+        interp.Invoke();
     }
 
     [Fact]

@@ -1,6 +1,11 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Reflection;
+using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
+using TinyDsc.Runtime.Tests.NanoCheck;
 using Xunit;
 
 namespace TinyDsc.Runtime.Tests.Kernels;
@@ -67,6 +72,28 @@ public class IlCostTests
         Assert.True(perMac <= ceiling, $"{layer}: {perMac:F2} IL/MAC exceeds the ceiling {ceiling}");
         Assert.True(referencePerMac / perMac >= minRatio,
             $"{layer}: reference {referencePerMac:F1} IL/MAC is only {referencePerMac / perMac:F2}x the specialised {perMac:F2}");
+    }
+
+    /// <summary>
+    /// The whole bundled model (fashion-dscnn, converted as the README does) on its first test image: IL executed per
+    /// MAC over every operator with the kernels the Interpreter picks, 12.07 today (runtime/README.md "Whole model";
+    /// every conv on Conv2DReference: 40.5). ModelCost checks each counted operator against its native run and the
+    /// op-by-op output against Interpreter.Invoke's.
+    /// </summary>
+    private const double BundledModelCeiling = 12.5;
+
+    [Fact]
+    public void Bundled_model_il_per_mac_stays_under_ceiling()
+    {
+        string folder = Path.Combine(NanoPaths.RepoRoot, ModelCost.BundledFolder);
+        Model model = ModelReader.Load(ModelCost.ConvertBundled(folder));
+
+        List<ModelCost.Row> rows = ModelCost.Count(model, ModelCost.BundledInput(model, folder), countReference: false);
+
+        long macs = rows.Sum(r => r.Macs);
+        double perMac = (double)rows.Sum(r => r.Il) / macs;
+        Assert.True(macs > 0, "the bundled model has no MACs");
+        Assert.True(perMac <= BundledModelCeiling, $"bundled model: {perMac:F2} IL/MAC exceeds the ceiling {BundledModelCeiling}");
     }
 
     private static MethodInfo Method(Type kernel) => kernel.GetMethod("Run")!;

@@ -73,6 +73,9 @@ internal sealed class IlCounter
         return loops;
     }
 
+    /// <summary>Number of IL instructions in m's body (static; for bounding code that is not run here, e.g. a switch).</summary>
+    public int InstructionCount(MethodBase m) => Decode(m).Length;
+
     /// <summary>The instructions of m from index start to end, one per line (for reading inner loops).</summary>
     public string Listing(MethodBase m, int start, int end)
     {
@@ -374,6 +377,7 @@ internal sealed class IlCounter
                     pos += 4;
                     break;
                 case OperandType.InlineR: pos += 8; break;
+                case OperandType.InlineSwitch: pos += 4 + 4 * BitConverter.ToInt32(il, pos); break; // decoded, never run
                 default: throw new NotSupportedException("operand type " + ins.Op.OperandType);
             }
 

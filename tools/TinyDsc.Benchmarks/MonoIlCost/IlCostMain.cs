@@ -14,6 +14,12 @@ namespace TinyDsc.MonoIlCost
 
         public static void Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == "model")
+            {
+                ModelTiming.Run(20000000); // 2 s per variant
+                return;
+            }
+
             long budget = 10000000; // 1 s in 100 ns ticks per kernel and shape
             Console.WriteLine("shape | kernel | MACs | ns/MAC");
             Depthwise("dw3x3 14x14x32 s1 p1", 14, 14, 32, 1, 1, budget);
