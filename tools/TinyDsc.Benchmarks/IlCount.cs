@@ -60,12 +60,15 @@ internal static class IlCount
         else
         {
             MethodInfo pw = typeof(PointwiseConv).GetMethod(nameof(PointwiseConv.Run))!;
-            Row(name, "PointwiseConv", l, pw, 16,
-                c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0), expected);
+            // The MAC loop lives in the 8-pixel x 8-channel block method; one pass covers 4 input channels.
+            MethodInfo block = typeof(PointwiseConv).GetMethod("Block8x8", BindingFlags.NonPublic | BindingFlags.Static)!;
+            Row(name, "PointwiseConv", l, pw, 256,
+                c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0), expected, block);
         }
     }
 
-    private static void Row(string name, string kernel, Layer l, MethodInfo m, int macsPerInnerIteration, Action<IlCounter> run, sbyte[] expected)
+    private static void Row(string name, string kernel, Layer l, MethodInfo m, int macsPerInnerIteration, Action<IlCounter> run, sbyte[] expected,
+        MethodInfo? macLoopMethod = null)
     {
         var counter = new IlCounter();
         Array.Clear(l.Output);
@@ -76,6 +79,7 @@ internal static class IlCount
         }
 
         // The MAC loop: among loops with no loop inside, the one with the most mul instructions.
+        m = macLoopMethod ?? m;
         var mac = counter.Loops(m).Where(x => !x.HasInnerLoop).OrderByDescending(x => x.Muls).First();
         int inner = mac.Count;
         if (Environment.GetEnvironmentVariable("TINYDSC_IL_LISTING") == "1")

@@ -71,12 +71,14 @@ public class SpecialisedConvTests
     // The sample model's expansion / projection shapes.
     [InlineData("model_14x14_32_to_64", 14, 14, 32, 64)]
     [InlineData("model_7x7_64_to_16", 7, 7, 64, 16)]
-    // Pixel count and Cout both multiples of 4: only the 4x4 block path runs.
-    [InlineData("blocks_only", 2, 2, 8, 8)]
-    // Pixels mod 4 = 3 and Cout mod 4 = 3: both tail loops run next to the blocks.
-    [InlineData("both_tails", 3, 5, 9, 7)]
-    // Fewer than 4 pixels / channels: only tail loops.
-    [InlineData("tails_only", 1, 3, 5, 3)]
+    // Pixels, Cout multiples of 8 and Cin of 4: only the 8x8 blocks and their 4-channel inner loop run.
+    [InlineData("blocks_only", 4, 4, 8, 16)]
+    // Pixels mod 8 = 7, Cout mod 8 = 7, Cin mod 4 = 3: every tail (8x1, 1x8, 1x1 blocks; one-channel loop) runs.
+    [InlineData("all_tails", 3, 5, 11, 15)]
+    // Fewer than 8 pixels / channels and Cin below 4: only the 1x1 block's one-channel loop.
+    [InlineData("tails_only", 1, 7, 3, 7)]
+    // The 7x7 layers of the sample model: 49 pixels = 6 blocks of 8 + one 1x8 pixel row.
+    [InlineData("model_7x7_96_to_128", 7, 7, 96, 128)]
     // One input channel: the inner loop runs once per block.
     [InlineData("cin_1", 4, 4, 1, 12)]
     // Large Cin (accumulator grows to 600·127·255 ≈ 1.9e7) with one output channel.
@@ -101,7 +103,8 @@ public class SpecialisedConvTests
         var rng = new Random(4242);
         for (int n = 0; n < 300; n++)
         {
-            int h = rng.Next(1, 9), w = rng.Next(1, 9), cin = rng.Next(1, 41), cout = rng.Next(1, 24);
+            // Every Cin mod 4 and Cout mod 8 many times; pixel counts 1..80 (every count mod 8).
+            int h = rng.Next(1, 9), w = rng.Next(1, 11), cin = n < 100 ? n % 20 + 1 : rng.Next(1, 41), cout = n < 100 ? n / 5 + 1 : rng.Next(1, 24);
             int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
             ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
             var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
