@@ -225,6 +225,72 @@ public class SpecialisedConvTests
         }
     }
 
+    [Theory]
+    // The bundled model's stem: one input channel, 16 output channels (two chunks of 8), pad 1.
+    [InlineData("model_stem_28x28x1_to_16", 28, 28, 1, 16, 1, 1, 1, 1, 1, 1)]
+    // The bundled model's 16 -> 32 stride-2 depthwise (multiplier 2: one chunk of 2 per input channel).
+    [InlineData("model_28x28x16_k2_s2", 28, 28, 16, 2, 2, 2, 1, 1, 1, 1)]
+    // Multipliers 3, 5, 7, 15, 20: chunk sequences 2+1, 4+1, 4+2+1, 8+4+2+1, 8+8+4.
+    [InlineData("k3_odd_sizes", 7, 9, 3, 3, 1, 1, 1, 1, 1, 1)]
+    [InlineData("k5_s2_pads_0_0_1_1", 8, 8, 2, 5, 2, 2, 0, 0, 1, 1)]
+    [InlineData("k7_stride_1x2_asymmetric", 6, 9, 2, 7, 1, 2, 2, 0, 1, 2)]
+    [InlineData("k15_cin1_stem_s2", 11, 10, 1, 15, 2, 2, 1, 1, 1, 1)]
+    [InlineData("k20_cin1_stride3", 10, 11, 1, 20, 3, 3, 1, 1, 1, 1)]
+    // Multiplier 1 (DepthwiseConv3x3's case, on a single Row1 chunk) and a one-channel input with one output.
+    [InlineData("k1_same_as_3x3", 5, 6, 4, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData("k1_cin1", 5, 5, 1, 1, 1, 1, 2, 2, 2, 2)]
+    // A 1x1 input with pad 2 (the band is mostly padding rows), width 1, no padding at all.
+    [InlineData("input_1x1_pad2_k8", 1, 1, 2, 8, 1, 1, 2, 2, 2, 2)]
+    [InlineData("width1_tall_k4", 9, 1, 3, 4, 1, 1, 1, 1, 1, 1)]
+    [InlineData("valid_no_pad_k6", 5, 5, 3, 6, 1, 1, 0, 0, 0, 0)]
+    public void Depthwise3x3Multiplier_named_shapes(string name, int h, int w, int c, int k, int sh, int sw, int pt, int pl, int pb, int pr)
+    {
+        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 2718);
+        for (int rep = 0; rep < 4; rep++)
+        {
+            int zpIn = ConvCase.RandomZeroPoint(rng);
+            int zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            var p = ConvCase.Params(h, w, c, k * c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+            Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
+            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+            sbyte[] expected = ConvRunner.Reference(cc);
+            ConvRunner.AssertSame(cc, expected, ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
+            ConvRunner.AssertSame(cc, expected, ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+            if (c == 1)
+            {
+                // Cin = 1, groups 1: also a dense stem, the kernel the Interpreter chose before.
+                ConvRunner.AssertSame(cc, expected, ConvRunner.Dense(cc), "Conv2DDense");
+            }
+        }
+    }
+
+    [Fact]
+    public void Depthwise3x3Multiplier_random_shapes()
+    {
+        var rng = new Random(1618);
+        int done = 0;
+        while (done < 300)
+        {
+            // Every multiplier 1..20 (each chunk sequence of 8/4/2/1) with Cin 1..4, then random ones.
+            int c = done < 80 ? done % 4 + 1 : rng.Next(1, 7);
+            int k = done < 80 ? done / 4 + 1 : rng.Next(1, 21);
+            int sh = rng.Next(1, 4), sw = rng.Next(1, 4);
+            int pt = rng.Next(3), pl = rng.Next(3), pb = rng.Next(3), pr = rng.Next(3);
+            var p = ConvCase.Params(rng.Next(1, 12), rng.Next(1, 12), c, k * c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c,
+                ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
+            ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
+            if (p.OutputH < 1 || p.OutputW < 1)
+            {
+                continue;
+            }
+
+            var cc = ConvCase.Random(rng, p, $"dw_multiplier_random_{done}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
+            done++;
+        }
+    }
+
     [Fact]
     public void Requantize_matches_QuantMath_for_every_shift()
     {

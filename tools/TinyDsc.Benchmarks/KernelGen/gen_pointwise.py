@@ -87,11 +87,11 @@ def block(P, C, K, name):
 
 blocks = [(P, C, f"Block{P}x{C}"), (P, 1, f"Block{P}x1"), (1, C, f"Block1x{C}"), (1, 1, "Block1x1")]
 if P == 1: blocks = [(1,C,f"Block1x{C}"),(1,1,"Block1x1")]
-header = open(os.path.join(HERE, "header.cs.txt")).read()
+header = open(os.path.join(HERE, "pointwise_header.cs.txt")).read()
 body = []
 for (bp, bc, name) in blocks:
     out.clear()
     block(bp, bc, K, name)
     body.append("\n".join(out))
-run = open(os.path.join(HERE, "run.cs.txt")).read().replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K))
+run = open(os.path.join(HERE, "pointwise_run.cs.txt")).read().replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K))
 print(header.replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K)) + run + "\n\n".join(body) + "\n    }\n}")
