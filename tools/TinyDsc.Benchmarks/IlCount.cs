@@ -60,9 +60,9 @@ internal static class IlCount
         else
         {
             MethodInfo pw = typeof(PointwiseConv).GetMethod(nameof(PointwiseConv.Run))!;
-            // The MAC loop lives in the 8-pixel x 8-channel block method; one pass covers 4 input channels.
-            MethodInfo block = typeof(PointwiseConv).GetMethod("Block8x8", BindingFlags.NonPublic | BindingFlags.Static)!;
-            Row(name, "PointwiseConv", l, pw, 256,
+            // The MAC loop lives in the 16-pixel x 8-channel block method; one pass covers 4 input channels.
+            MethodInfo block = typeof(PointwiseConv).GetMethod("Block16x8", BindingFlags.NonPublic | BindingFlags.Static)!;
+            Row(name, "PointwiseConv", l, pw, 512,
                 c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0), expected, block);
         }
     }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
@@ -71,14 +72,17 @@ public class SpecialisedConvTests
     // The sample model's expansion / projection shapes.
     [InlineData("model_14x14_32_to_64", 14, 14, 32, 64)]
     [InlineData("model_7x7_64_to_16", 7, 7, 64, 16)]
-    // Pixels, Cout multiples of 8 and Cin of 4: only the 8x8 blocks and their 4-channel inner loop run.
-    [InlineData("blocks_only", 4, 4, 8, 16)]
-    // Pixels mod 8 = 7, Cout mod 8 = 7, Cin mod 4 = 3: every tail (8x1, 1x8, 1x1 blocks; one-channel loop) runs.
-    [InlineData("all_tails", 3, 5, 11, 15)]
-    // Fewer than 8 pixels / channels and Cin below 4: only the 1x1 block's one-channel loop.
+    // Pixels multiple of 16, Cout of 8, Cin of 4: only the packed 16x8 block and its 4-channel inner loop run.
+    [InlineData("blocks_only", 4, 8, 8, 16)]
+    // Pixels mod 16 = 15, Cout mod 8 = 7, Cin mod 4 = 3: every tail (16x1, 1x8, 1x1 blocks; one-channel loops) runs.
+    [InlineData("all_tails", 1, 31, 11, 15)]
+    // Fewer than 16 pixels / 8 channels and Cin below 4: only the 1x1 block's one-channel loop.
     [InlineData("tails_only", 1, 7, 3, 7)]
-    // The 7x7 layers of the sample model: 49 pixels = 6 blocks of 8 + one 1x8 pixel row.
+    // The 7x7 and 14x14 layers of the sample model: 49 pixels = 3 blocks of 16 + 1, 196 = 12 blocks of 16 + 4.
     [InlineData("model_7x7_96_to_128", 7, 7, 96, 128)]
+    [InlineData("model_14x14_32_to_32", 14, 14, 32, 32)]
+    // Large Cin in the packed block: pair sums up to 600·16256, both halves of each long in use.
+    [InlineData("cin_600_packed", 4, 4, 600, 8)]
     // One input channel: the inner loop runs once per block.
     [InlineData("cin_1", 4, 4, 1, 12)]
     // Large Cin (accumulator grows to 600·127·255 ≈ 1.9e7) with one output channel.
@@ -110,6 +114,50 @@ public class SpecialisedConvTests
             var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
             var cc = ConvCase.Random(rng, p, $"pw_random_{n}");
             ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
+        }
+    }
+
+    [Fact]
+    public void Pointwise_packed_sums_exact_at_the_accumulator_bound()
+    {
+        // Cin = 66311 (the validator's largest) with every product at its extreme: pixel sums reach ±66311·128·127
+        // and ±66311·127·127 in both halves of the packed longs, zp_in = 127 makes |q − zp| reach 255 in the reference.
+        const int cin = 66311;
+        foreach (int zpIn in new[] { 127, -128 })
+        {
+            var p = ConvCase.Params(4, 4, cin, 8, 1, 1, zpIn: zpIn, zpOut: 0);
+            var c = new ConvCase { Name = $"cin_{cin}_zp_{zpIn}", P = p };
+            c.Input = new sbyte[16 * cin];
+            for (int px = 0; px < 16; px++)
+            {
+                for (int i = 0; i < cin; i++)
+                {
+                    // Pixels alternate between all -128, all 127 and mixed, so neighbours in a pair differ.
+                    c.Input[px * cin + i] = (sbyte)(px % 3 == 0 ? -128 : px % 3 == 1 ? 127 : (i % 2 == 0 ? -128 : 127));
+                }
+            }
+
+            c.Weights = new sbyte[8 * cin];
+            for (int oc = 0; oc < 8; oc++)
+            {
+                for (int i = 0; i < cin; i++)
+                {
+                    c.Weights[oc * cin + i] = (sbyte)(oc % 2 == 0 ? -127 : 127);
+                }
+            }
+
+            c.Multiplier = new int[8];
+            c.Shift = new int[8];
+            for (int oc = 0; oc < 8; oc++)
+            {
+                // Output scale so the extreme sums land inside -128..127 instead of all saturating.
+                c.Multiplier[oc] = (1 << 30) + oc * 12345;
+                c.Shift[oc] = -24 - oc % 3;
+            }
+
+            sbyte[] expected = ConvRunner.Reference(c);
+            Assert.True(expected.Distinct().Count() > 4, "the bound test saturates instead of exercising the sums");
+            ConvRunner.AssertSame(c, expected, ConvRunner.Pointwise(c), "PointwiseConv");
         }
     }
 
