@@ -24,7 +24,7 @@ public class IlCostTests
     [InlineData("dw3x3_14x14x32_s1", "DepthwiseConv3x3", 14.5, 6.0)]
     // Stride 2 halves the outputs per copied input row: 14.1 today.
     [InlineData("dw3x3_28x28x8_s2", "DepthwiseConv3x3", 14.5, 6.0)]
-    // Pointwise expansion: 5.7 today (5.6x better than the reference's 31.9).
+    // Pointwise expansion: 5.8 today (5.5x better than the reference's 31.9).
     [InlineData("pw_14x14_32_to_64", "PointwiseConv", 6.0, 5.0)]
     // One-channel stems: DepthwiseConv3x3Multiplier (the Interpreter's choice) at 10.0 (bundled model's shape) and
     // 10.6 (8 channels, stride 2) today; Conv2DDense, the fallback for other dense stems, at 27.0 (the reference needs 113).
@@ -90,7 +90,7 @@ public class IlCostTests
 
     /// <summary>
     /// The whole bundled model (fashion-dscnn, converted as the README does) on its first test image: IL executed per
-    /// MAC over every operator with the kernels the Interpreter picks, 6.15 today (runtime/README.md "Whole model";
+    /// MAC over every operator with the kernels the Interpreter picks, 6.17 today (runtime/README.md "Whole model";
     /// every conv on Conv2DReference: 40.5). ModelCost checks each counted operator against its native run and the
     /// op-by-op output against Interpreter.Invoke's.
     /// </summary>

@@ -145,32 +145,44 @@ def block_packed(P, C, K, name):
         w(f"                j{c}++;")
     w("            }")
     w("")
-    w("            // Split each long into its two pixels' sums, add the folded bias (int32, wrapping like the reference),")
-    w("            // then Requantize.Clamp inlined (see Requantize for the math), each channel's constants computed once.")
-    w("            long nudge = 0x40000000L;")
-    w("            long m, h, n, x;")
-    w("            int b, s, pow2, r, q, t, lo;")
+    w("            // Each channel's outputs: split every long into its two pixels' sums and requantize (StorePairs).")
+    w(f"            int t = o;")
     for c in range(C):
         idx = "oc" if c == 0 else f"oc + {c}"
-        w(f"            b = foldedBias[{idx}];")
-        w(f"            m = multiplier[{idx}];")
-        w(f"            s = shift[{idx}];")
-        w("            pow2 = s > 0 ? 1 << s : 1;")
-        w("            r = s > 0 ? 0 : -s;")
-        w("            h = r > 0 ? 1L << (r - 1) : 0;")
-        w("            n = r > 0 ? -1L : 0;")
-        w(f"            t = o + {c};" if c else "            t = o;")
-        for u in range(U):
-            w(f"            lo = (int)a{u}{c};")
-            w(f"            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;")
-            w("            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;")
-            w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
+        accs = ", ".join(f"a{u}{c}" for u in range(U))
+        w(f"            StorePairs{U}(output, t{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
+    w("        }")
+
+
+def store_pairs(U):
+    w(f"        /// <summary>")
+    w(f"        /// Outputs of one channel for {2 * U} pixels from output[t] on, pixel stride cout: pixel 2u from the low 32 bits of")
+    w(f"        /// a{{u}}, pixel 2u + 1 from (a{{u}} − low) >> 32, each plus the folded bias b (int32, wrapping as the reference does),")
+    w(f"        /// then Requantize.Clamp inlined (see Requantize for the math) with the channel's constants computed once.")
+    w(f"        /// </summary>")
+    w(f"        private static void StorePairs{U}(")
+    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(U)) + ",")
+    w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax)")
+    w("        {")
+    w("            long nudge = 0x40000000L;")
+    w("            long m = multiplier;")
+    w("            int pow2 = shift > 0 ? 1 << shift : 1;")
+    w("            int r = shift > 0 ? 0 : -shift;")
+    w("            long h = r > 0 ? 1L << (r - 1) : 0;")
+    w("            long n = r > 0 ? -1L : 0;")
+    w("            long x;")
+    w("            int q, lo;")
+    for u in range(U):
+        w(f"            lo = (int)a{u};")
+        w(f"            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;")
+        w("            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;")
+        w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
+        w("            t += cout;")
+        w(f"            x = ((long)((b + (int)((a{u} - lo) >> 32)) * pow2) * m + nudge) >> 31;")
+        w("            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;")
+        w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
+        if u < U - 1:
             w("            t += cout;")
-            w(f"            x = ((long)((b + (int)((a{u}{c} - lo) >> 32)) * pow2) * m + nudge) >> 31;")
-            w("            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;")
-            w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
-            if u < U - 1:
-                w("            t += cout;")
     w("        }")
 
 
@@ -185,5 +197,9 @@ for (bp, bc, name) in blocks:
     else:
         block(bp, bc, K, name)
     body.append("\n".join(out))
+if PACKED and P % 2 == 0:
+    out.clear()
+    store_pairs(P // 2)
+    body.append("\n".join(out))
 run = open(os.path.join(HERE, "pointwise_run.cs.txt")).read().replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K))
-print(header.replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K)) + run + "\n\n".join(body) + "\n    }\n}")
+print(header.replace("$U", str(P // 2)).replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K)) + run + "\n\n".join(body) + "\n    }\n}")
