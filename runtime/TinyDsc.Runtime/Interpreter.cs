@@ -24,6 +24,7 @@ namespace TinyDsc.Runtime
         private const int KindReshape = 9;
         private const int KindDense = 10;
         private const int KindDepthwise = 11;
+        private const int KindDepthwise3x3Multiplier = 12;
 
         private readonly Step[] _steps;
         private readonly sbyte[] _arena;
@@ -137,6 +138,7 @@ namespace TinyDsc.Runtime
                 case KindPointwise: return "PointwiseConv";
                 case KindDense: return "Conv2DDense";
                 case KindDepthwise: return "DepthwiseConv";
+                case KindDepthwise3x3Multiplier: return "DepthwiseConv3x3Multiplier";
                 case KindFullyConnected: return "FullyConnected";
                 case KindAdd: return "Add";
                 case KindAveragePool: return "AveragePool";
@@ -217,6 +219,9 @@ namespace TinyDsc.Runtime
                     case KindDepthwise:
                         DepthwiseConv.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
                         break;
+                    case KindDepthwise3x3Multiplier:
+                        DepthwiseConv3x3Multiplier.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
+                        break;
                     case KindConvReference:
                         Conv2DReference.Run(ref s.Conv, arena, s.In0, op.Weights, op.Bias, op.Multiplier, op.Shift, arena, s.Out);
                         break;
@@ -244,7 +249,8 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>
-        /// Kernel for a Conv2D, first match wins: DepthwiseConv3x3, PointwiseConv, Conv2DDense (groups 1),
+        /// Kernel for a Conv2D, first match wins: DepthwiseConv3x3, DepthwiseConv3x3Multiplier (3×3 depthwise with
+        /// multiplier K ≥ 2, and the 3×3 stem over a one-channel input), PointwiseConv, Conv2DDense (groups 1),
         /// DepthwiseConv (any depthwise), else the reference (grouped with several channels per group; groups 1
         /// with W dilation).
         /// </summary>
@@ -253,6 +259,11 @@ namespace TinyDsc.Runtime
             if (DepthwiseConv3x3.IsSupported(ref p))
             {
                 return KindDepthwise3x3;
+            }
+
+            if (DepthwiseConv3x3Multiplier.IsSupported(ref p))
+            {
+                return KindDepthwise3x3Multiplier;
             }
 
             if (PointwiseConv.IsSupported(ref p))
@@ -278,6 +289,11 @@ namespace TinyDsc.Runtime
             if (kind == KindDepthwise3x3)
             {
                 return DepthwiseConv3x3.GetScratchSize(ref p);
+            }
+
+            if (kind == KindDepthwise3x3Multiplier)
+            {
+                return DepthwiseConv3x3Multiplier.GetScratchSize(ref p);
             }
 
             if (kind == KindDepthwise)

@@ -25,12 +25,16 @@ internal static class IlCount
         Measure("pw 7x7 64->128", Layer.Create(7, 7, 64, 128, 1, 1, 0, 1), depthwise: false);
         Measure("stem 3x3 28x28x1->8 s2 p1", Layer.Create(28, 28, 1, 8, 3, 2, 1, 1), depthwise: false, dense: true);
         Measure("stem 3x3 14x14x3->16 s1 p1", Layer.Create(14, 14, 3, 16, 3, 1, 1, 1), depthwise: false, dense: true);
+        Measure("stem 3x3 28x28x1->16 s1 p1", Layer.Create(28, 28, 1, 16, 3, 1, 1, 1), depthwise: false, multiplier: true);
+        Measure("stem 3x3 28x28x1->8 s2 p1", Layer.Create(28, 28, 1, 8, 3, 2, 1, 1), depthwise: false, multiplier: true);
+        Measure("dw3x3 K=2 28x28x16->32 s2 p1", Layer.Create(28, 28, 16, 32, 3, 2, 1, 16), depthwise: false, multiplier: true);
         Measure("dw5x5 14x14x16 s1 p2", Layer.Create(14, 14, 16, 16, 5, 1, 2, 16), depthwise: false, general: true);
         Measure("dw3x3 K=2 14x14x16->32 s1 p1", Layer.Create(14, 14, 16, 32, 3, 1, 1, 16), depthwise: false, general: true);
+        Measure("dw3x3 K=2 14x14x16->32 s1 p1", Layer.Create(14, 14, 16, 32, 3, 1, 1, 16), depthwise: false, multiplier: true);
         return 0;
     }
 
-    private static void Measure(string name, Layer l, bool depthwise, bool dense = false, bool general = false)
+    private static void Measure(string name, Layer l, bool depthwise, bool dense = false, bool general = false, bool multiplier = false)
     {
         l.Reference();
         sbyte[] expected = (sbyte[])l.Output.Clone();
@@ -39,7 +43,18 @@ internal static class IlCount
         Row(name, "Conv2DReference", l, reference, 1,
             c => c.Call(reference, (object)l.P, l.Input, 0, l.Weights, l.Bias, l.Multiplier, l.Shift, l.Output, 0), expected);
 
-        if (general)
+        if (multiplier)
+        {
+            MethodInfo dm = typeof(DepthwiseConv3x3Multiplier).GetMethod(nameof(DepthwiseConv3x3Multiplier.Run))!;
+            // The MAC loop is in the row method of the largest chunk (8, 4, 2 or 1 channels) the multiplier uses.
+            int k = l.P.OutputC / l.P.InputC;
+            int chunk = k >= 8 ? 8 : k >= 4 ? 4 : k >= 2 ? 2 : 1;
+            MethodInfo rowMethod = typeof(DepthwiseConv3x3Multiplier).GetMethod("Row" + chunk, BindingFlags.NonPublic | BindingFlags.Static)!;
+            var scratch = new sbyte[DepthwiseConv3x3Multiplier.GetScratchSize(ref l.P)];
+            Row(name, "DepthwiseConv3x3Multiplier", l, dm, 9 * chunk,
+                c => c.Call(dm, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, scratch), expected, rowMethod);
+        }
+        else if (general)
         {
             MethodInfo dg = typeof(DepthwiseConv).GetMethod(nameof(DepthwiseConv.Run))!;
             Row(name, "DepthwiseConv", l, dg, 4,
@@ -60,12 +75,15 @@ internal static class IlCount
         else
         {
             MethodInfo pw = typeof(PointwiseConv).GetMethod(nameof(PointwiseConv.Run))!;
-            Row(name, "PointwiseConv", l, pw, 16,
-                c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0), expected);
+            // The MAC loop lives in the 16-pixel x 8-channel block method; one pass covers 4 input channels.
+            MethodInfo block = typeof(PointwiseConv).GetMethod("Block16x8", BindingFlags.NonPublic | BindingFlags.Static)!;
+            Row(name, "PointwiseConv", l, pw, 512,
+                c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0), expected, block);
         }
     }
 
-    private static void Row(string name, string kernel, Layer l, MethodInfo m, int macsPerInnerIteration, Action<IlCounter> run, sbyte[] expected)
+    private static void Row(string name, string kernel, Layer l, MethodInfo m, int macsPerInnerIteration, Action<IlCounter> run, sbyte[] expected,
+        MethodInfo? macLoopMethod = null)
     {
         var counter = new IlCounter();
         Array.Clear(l.Output);
@@ -76,6 +94,7 @@ internal static class IlCount
         }
 
         // The MAC loop: among loops with no loop inside, the one with the most mul instructions.
+        m = macLoopMethod ?? m;
         var mac = counter.Loops(m).Where(x => !x.HasInnerLoop).OrderByDescending(x => x.Muls).First();
         int inner = mac.Count;
         if (Environment.GetEnvironmentVariable("TINYDSC_IL_LISTING") == "1")

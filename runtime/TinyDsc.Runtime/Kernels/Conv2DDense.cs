@@ -1,5 +1,3 @@
-using System;
-
 namespace TinyDsc.Runtime.Kernels
 {
     /// <summary>
@@ -55,7 +53,6 @@ namespace TinyDsc.Runtime.Kernels
             int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * cin;
             int inRowBytes = p.InputW * cin;
             int leftPadBytes = p.PadLeft * cin;
-            int rightPadStart = leftPadBytes + inRowBytes;
             int run = p.KernelW * cin;
             int perChannel = kh * run;
             int perChannel2 = 2 * perChannel;
@@ -67,38 +64,11 @@ namespace TinyDsc.Runtime.Kernels
             int actMax = p.ActMax;
             int channelBlocksEnd = cout - cout % 4;
 
-            for (int r = 0; r < kh; r++)
-            {
-                int rowStart = r * rowBytes;
-                for (int i = 0; i < leftPadBytes; i++)
-                {
-                    scratch[rowStart + i] = zpIn;
-                }
-
-                for (int i = rightPadStart; i < rowBytes; i++)
-                {
-                    scratch[rowStart + i] = zpIn;
-                }
-            }
+            PaddedBand.PadColumns(scratch, kh, rowBytes, leftPadBytes, inRowBytes, zpIn);
 
             for (int oy = 0; oy < p.OutputH; oy++)
             {
-                for (int r = 0; r < kh; r++)
-                {
-                    int iy = oy * p.StrideH - p.PadTop + r * p.DilationH;
-                    int dst = r * rowBytes + leftPadBytes;
-                    if (iy >= 0 && iy < p.InputH)
-                    {
-                        Array.Copy(input, inputOffset + iy * inRowBytes, scratch, dst, inRowBytes);
-                    }
-                    else
-                    {
-                        for (int i = 0; i < inRowBytes; i++)
-                        {
-                            scratch[dst + i] = zpIn;
-                        }
-                    }
-                }
+                PaddedBand.LoadRows(input, inputOffset, p.InputH, inRowBytes, oy * p.StrideH - p.PadTop, p.DilationH, kh, scratch, rowBytes, leftPadBytes, zpIn);
 
                 int o = outputOffset + oy * p.OutputW * cout;
                 int windowStart = 0;

@@ -1,5 +1,3 @@
-using System;
-
 namespace TinyDsc.Runtime.Kernels
 {
     /// <summary>
@@ -59,7 +57,6 @@ namespace TinyDsc.Runtime.Kernels
             int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * cin;
             int inRowBytes = p.InputW * cin;
             int leftPadBytes = p.PadLeft * cin;
-            int rightPadStart = leftPadBytes + inRowBytes;
             int tapStep = p.DilationW * cin;
             int pixelStep = p.StrideW * cin;
             int o1 = pixelStep;
@@ -76,38 +73,11 @@ namespace TinyDsc.Runtime.Kernels
             int actMin = p.ActMin;
             int actMax = p.ActMax;
 
-            for (int r = 0; r < kh; r++)
-            {
-                int rowStart = r * rowBytes;
-                for (int i = 0; i < leftPadBytes; i++)
-                {
-                    scratch[rowStart + i] = zpIn;
-                }
-
-                for (int i = rightPadStart; i < rowBytes; i++)
-                {
-                    scratch[rowStart + i] = zpIn;
-                }
-            }
+            PaddedBand.PadColumns(scratch, kh, rowBytes, leftPadBytes, inRowBytes, zpIn);
 
             for (int oy = 0; oy < p.OutputH; oy++)
             {
-                for (int r = 0; r < kh; r++)
-                {
-                    int iy = oy * p.StrideH - p.PadTop + r * p.DilationH;
-                    int dst = r * rowBytes + leftPadBytes;
-                    if (iy >= 0 && iy < p.InputH)
-                    {
-                        Array.Copy(input, inputOffset + iy * inRowBytes, scratch, dst, inRowBytes);
-                    }
-                    else
-                    {
-                        for (int i = 0; i < inRowBytes; i++)
-                        {
-                            scratch[dst + i] = zpIn;
-                        }
-                    }
-                }
+                PaddedBand.LoadRows(input, inputOffset, p.InputH, inRowBytes, oy * p.StrideH - p.PadTop, p.DilationH, kh, scratch, rowBytes, leftPadBytes, zpIn);
 
                 int outRow = outputOffset + oy * outW * cout;
                 for (int oc = 0; oc < cout; oc++)

@@ -1,5 +1,3 @@
-using System;
-
 namespace TinyDsc.Runtime.Kernels
 {
     /// <summary>
@@ -17,7 +15,7 @@ namespace TinyDsc.Runtime.Kernels
     /// Ranges: activations -128..127, weights -127..127, multiplier in [2^30, 2^31) or 0, shift -31..30.
     /// Accumulator bound: |acc − bias| ≤ 9·127·255 = 291465, far below 2^31.
     ///
-    /// How it stays cheap per MAC: for each output row the three input rows it needs are copied (Array.Copy, native)
+    /// How it stays cheap per MAC: for each output row the three input rows it needs are copied (PaddedBand, Array.Copy)
     /// into a scratch band of width W + pl + pr whose pad columns and pad rows hold zp_in, so the inner loop has no
     /// bounds tests; a channel's nine weights, bias and requantization constants sit in locals while the loop walks
     /// one output row for that channel; the nine taps are unrolled with precomputed offsets and requantization is
@@ -65,21 +63,8 @@ namespace TinyDsc.Runtime.Kernels
             int actMin = p.ActMin;
             int actMax = p.ActMax;
 
-            // Pad columns of the band hold zp_in for the whole call; row copies only write between them.
-            int rightPadStart = leftPadBytes + inRowBytes;
-            for (int r = 0; r < 3; r++)
-            {
-                int rowStart = r * rowBytes;
-                for (int i = 0; i < leftPadBytes; i++)
-                {
-                    scratch[rowStart + i] = zpIn;
-                }
-
-                for (int i = rightPadStart; i < rowBytes; i++)
-                {
-                    scratch[rowStart + i] = zpIn;
-                }
-            }
+            // Pad columns of the band hold zp_in for the whole call; row loads only write between them.
+            PaddedBand.PadColumns(scratch, 3, rowBytes, leftPadBytes, inRowBytes, zpIn);
 
             // Offsets of the nine taps from the top-left tap, in the band.
             int o1 = channels;
@@ -96,23 +81,7 @@ namespace TinyDsc.Runtime.Kernels
 
             for (int oy = 0; oy < outH; oy++)
             {
-                int iy0 = oy * p.StrideH - p.PadTop;
-                for (int r = 0; r < 3; r++)
-                {
-                    int iy = iy0 + r;
-                    int dst = r * rowBytes + leftPadBytes;
-                    if (iy >= 0 && iy < inH)
-                    {
-                        Array.Copy(input, inputOffset + iy * inRowBytes, scratch, dst, inRowBytes);
-                    }
-                    else
-                    {
-                        for (int i = 0; i < inRowBytes; i++)
-                        {
-                            scratch[dst + i] = zpIn;
-                        }
-                    }
-                }
+                PaddedBand.LoadRows(input, inputOffset, inH, inRowBytes, oy * p.StrideH - p.PadTop, 1, 3, scratch, rowBytes, leftPadBytes, zpIn);
 
                 int outRow = outputOffset + oy * outW * channels;
                 for (int c = 0; c < channels; c++)

@@ -78,7 +78,7 @@ public class InterpreterTests
         string[] expected =
         {
             "Conv2DDense", "DepthwiseConv3x3", "PointwiseConv", "PointwiseConv", "Add", "AveragePool", "MaxPool",
-            "DepthwiseConv", "GlobalAveragePool", "Reshape", "FullyConnected",
+            "DepthwiseConv3x3Multiplier", "GlobalAveragePool", "Reshape", "FullyConnected",
         };
         for (int i = 0; i < expected.Length; i++)
         {

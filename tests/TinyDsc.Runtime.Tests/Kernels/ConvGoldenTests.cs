@@ -6,7 +6,7 @@ namespace TinyDsc.Runtime.Tests.Kernels;
 /// <summary>
 /// Tiny convolutions whose outputs were worked out by hand (the arithmetic is in each case's comment). Every kernel
 /// that supports a case's shape runs it: the reference always, the specialised kernels (DepthwiseConv3x3,
-/// PointwiseConv, Conv2DDense, DepthwiseConv) where IsSupported.
+/// DepthwiseConv3x3Multiplier, PointwiseConv, Conv2DDense, DepthwiseConv) where IsSupported.
 /// Requantization by exactly 1 is multiplier 2^30 with shift 1 (0.5 · 2^1); by 0.5 is 2^30 with shift 0.
 /// </summary>
 public class ConvGoldenTests
@@ -49,6 +49,11 @@ public class ConvGoldenTests
         if (DepthwiseConv.IsSupported(ref c.P))
         {
             Assert.Equal(expected, ConvRunner.DepthwiseGeneral(c));
+        }
+
+        if (DepthwiseConv3x3Multiplier.IsSupported(ref c.P))
+        {
+            Assert.Equal(expected, ConvRunner.Depthwise3x3Multiplier(c));
         }
 
         // Cases named after a specialised kernel must actually exercise it.

@@ -71,6 +71,20 @@ public static class ConvRunner
         return output.Payload();
     }
 
+    public static sbyte[] Depthwise3x3Multiplier(ConvCase c)
+    {
+        Assert.True(DepthwiseConv3x3Multiplier.IsSupported(ref c.P), c.Name + ": not a DepthwiseConv3x3Multiplier shape");
+        var input = Guarded.From(c.Input);
+        var output = new Guarded(c.OutputLength);
+        var scratch = new Guarded(DepthwiseConv3x3Multiplier.GetScratchSize(ref c.P), 0, 31);
+        int[] folded = Fold(c, 9);
+        DepthwiseConv3x3Multiplier.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, c.Shift, output.Array, output.Offset, scratch.Array);
+        output.AssertGuardsIntact(c.Name + " depthwise multiplier output");
+        scratch.AssertGuardsIntact(c.Name + " depthwise multiplier scratch");
+        AssertUnchanged(c.Input, input, c.Name + " depthwise multiplier input");
+        return output.Payload();
+    }
+
     public static int[] Fold(ConvCase c, int weightsPerChannel)
     {
         var folded = new int[c.P.OutputC];

@@ -150,10 +150,12 @@ internal static class ModelCost
             case "DepthwiseConv3x3":
             case "Conv2DDense":
             case "DepthwiseConv":
+            case "DepthwiseConv3x3Multiplier":
             {
                 int[] folded = Fold(op, p);
                 int size = kernel == "DepthwiseConv3x3" ? DepthwiseConv3x3.GetScratchSize(ref p)
-                    : kernel == "Conv2DDense" ? Conv2DDense.GetScratchSize(ref p) : DepthwiseConv.GetScratchSize(ref p);
+                    : kernel == "Conv2DDense" ? Conv2DDense.GetScratchSize(ref p)
+                    : kernel == "DepthwiseConv3x3Multiplier" ? DepthwiseConv3x3Multiplier.GetScratchSize(ref p) : DepthwiseConv.GetScratchSize(ref p);
                 var scratch = new sbyte[size];
                 return new Call(m, a => [p, a, in0, op.Weights, folded, op.Multiplier, op.Shift, a, outOff, scratch], ConvMacs(p));
             }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
@@ -71,12 +72,17 @@ public class SpecialisedConvTests
     // The sample model's expansion / projection shapes.
     [InlineData("model_14x14_32_to_64", 14, 14, 32, 64)]
     [InlineData("model_7x7_64_to_16", 7, 7, 64, 16)]
-    // Pixel count and Cout both multiples of 4: only the 4x4 block path runs.
-    [InlineData("blocks_only", 2, 2, 8, 8)]
-    // Pixels mod 4 = 3 and Cout mod 4 = 3: both tail loops run next to the blocks.
-    [InlineData("both_tails", 3, 5, 9, 7)]
-    // Fewer than 4 pixels / channels: only tail loops.
-    [InlineData("tails_only", 1, 3, 5, 3)]
+    // Pixels multiple of 16, Cout of 8, Cin of 4: only the packed 16x8 block and its 4-channel inner loop run.
+    [InlineData("blocks_only", 4, 8, 8, 16)]
+    // Pixels mod 16 = 15, Cout mod 8 = 7, Cin mod 4 = 3: every tail (16x1, 1x8, 1x1 blocks; one-channel loops) runs.
+    [InlineData("all_tails", 1, 31, 11, 15)]
+    // Fewer than 16 pixels / 8 channels and Cin below 4: only the 1x1 block's one-channel loop.
+    [InlineData("tails_only", 1, 7, 3, 7)]
+    // The 7x7 and 14x14 layers of the sample model: 49 pixels = 3 blocks of 16 + 1, 196 = 12 blocks of 16 + 4.
+    [InlineData("model_7x7_96_to_128", 7, 7, 96, 128)]
+    [InlineData("model_14x14_32_to_32", 14, 14, 32, 32)]
+    // Large Cin in the packed block: pair sums up to 600·16256, both halves of each long in use.
+    [InlineData("cin_600_packed", 4, 4, 600, 8)]
     // One input channel: the inner loop runs once per block.
     [InlineData("cin_1", 4, 4, 1, 12)]
     // Large Cin (accumulator grows to 600·127·255 ≈ 1.9e7) with one output channel.
@@ -101,12 +107,57 @@ public class SpecialisedConvTests
         var rng = new Random(4242);
         for (int n = 0; n < 300; n++)
         {
-            int h = rng.Next(1, 9), w = rng.Next(1, 9), cin = rng.Next(1, 41), cout = rng.Next(1, 24);
+            // Every Cin mod 4 and Cout mod 8 many times; pixel counts 1..80 (every count mod 8).
+            int h = rng.Next(1, 9), w = rng.Next(1, 11), cin = n < 100 ? n % 20 + 1 : rng.Next(1, 41), cout = n < 100 ? n / 5 + 1 : rng.Next(1, 24);
             int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
             ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
             var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
             var cc = ConvCase.Random(rng, p, $"pw_random_{n}");
             ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
+        }
+    }
+
+    [Fact]
+    public void Pointwise_packed_sums_exact_at_the_accumulator_bound()
+    {
+        // Cin = 66311 (the validator's largest) with every product at its extreme: pixel sums reach ±66311·128·127
+        // and ±66311·127·127 in both halves of the packed longs, zp_in = 127 makes |q − zp| reach 255 in the reference.
+        const int cin = 66311;
+        foreach (int zpIn in new[] { 127, -128 })
+        {
+            var p = ConvCase.Params(4, 4, cin, 8, 1, 1, zpIn: zpIn, zpOut: 0);
+            var c = new ConvCase { Name = $"cin_{cin}_zp_{zpIn}", P = p };
+            c.Input = new sbyte[16 * cin];
+            for (int px = 0; px < 16; px++)
+            {
+                for (int i = 0; i < cin; i++)
+                {
+                    // Pixels alternate between all -128, all 127 and mixed, so neighbours in a pair differ.
+                    c.Input[px * cin + i] = (sbyte)(px % 3 == 0 ? -128 : px % 3 == 1 ? 127 : (i % 2 == 0 ? -128 : 127));
+                }
+            }
+
+            c.Weights = new sbyte[8 * cin];
+            for (int oc = 0; oc < 8; oc++)
+            {
+                for (int i = 0; i < cin; i++)
+                {
+                    c.Weights[oc * cin + i] = (sbyte)(oc % 2 == 0 ? -127 : 127);
+                }
+            }
+
+            c.Multiplier = new int[8];
+            c.Shift = new int[8];
+            for (int oc = 0; oc < 8; oc++)
+            {
+                // Output scale so the extreme sums land inside -128..127 instead of all saturating.
+                c.Multiplier[oc] = (1 << 30) + oc * 12345;
+                c.Shift[oc] = -24 - oc % 3;
+            }
+
+            sbyte[] expected = ConvRunner.Reference(c);
+            Assert.True(expected.Distinct().Count() > 4, "the bound test saturates instead of exercising the sums");
+            ConvRunner.AssertSame(c, expected, ConvRunner.Pointwise(c), "PointwiseConv");
         }
     }
 
@@ -218,6 +269,72 @@ public class SpecialisedConvTests
 
             var cc = ConvCase.Random(rng, p, $"dw_general_random_{done}");
             ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+            done++;
+        }
+    }
+
+    [Theory]
+    // The bundled model's stem: one input channel, 16 output channels (two chunks of 8), pad 1.
+    [InlineData("model_stem_28x28x1_to_16", 28, 28, 1, 16, 1, 1, 1, 1, 1, 1)]
+    // The bundled model's 16 -> 32 stride-2 depthwise (multiplier 2: one chunk of 2 per input channel).
+    [InlineData("model_28x28x16_k2_s2", 28, 28, 16, 2, 2, 2, 1, 1, 1, 1)]
+    // Multipliers 3, 5, 7, 15, 20: chunk sequences 2+1, 4+1, 4+2+1, 8+4+2+1, 8+8+4.
+    [InlineData("k3_odd_sizes", 7, 9, 3, 3, 1, 1, 1, 1, 1, 1)]
+    [InlineData("k5_s2_pads_0_0_1_1", 8, 8, 2, 5, 2, 2, 0, 0, 1, 1)]
+    [InlineData("k7_stride_1x2_asymmetric", 6, 9, 2, 7, 1, 2, 2, 0, 1, 2)]
+    [InlineData("k15_cin1_stem_s2", 11, 10, 1, 15, 2, 2, 1, 1, 1, 1)]
+    [InlineData("k20_cin1_stride3", 10, 11, 1, 20, 3, 3, 1, 1, 1, 1)]
+    // Multiplier 1 (DepthwiseConv3x3's case, on a single Row1 chunk) and a one-channel input with one output.
+    [InlineData("k1_same_as_3x3", 5, 6, 4, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData("k1_cin1", 5, 5, 1, 1, 1, 1, 2, 2, 2, 2)]
+    // A 1x1 input with pad 2 (the band is mostly padding rows), width 1, no padding at all.
+    [InlineData("input_1x1_pad2_k8", 1, 1, 2, 8, 1, 1, 2, 2, 2, 2)]
+    [InlineData("width1_tall_k4", 9, 1, 3, 4, 1, 1, 1, 1, 1, 1)]
+    [InlineData("valid_no_pad_k6", 5, 5, 3, 6, 1, 1, 0, 0, 0, 0)]
+    public void Depthwise3x3Multiplier_named_shapes(string name, int h, int w, int c, int k, int sh, int sw, int pt, int pl, int pb, int pr)
+    {
+        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 2718);
+        for (int rep = 0; rep < 4; rep++)
+        {
+            int zpIn = ConvCase.RandomZeroPoint(rng);
+            int zpOut = ConvCase.RandomZeroPoint(rng);
+            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+            var p = ConvCase.Params(h, w, c, k * c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+            Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
+            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+            sbyte[] expected = ConvRunner.Reference(cc);
+            ConvRunner.AssertSame(cc, expected, ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
+            ConvRunner.AssertSame(cc, expected, ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+            if (c == 1)
+            {
+                // Cin = 1, groups 1: also a dense stem, the kernel the Interpreter chose before.
+                ConvRunner.AssertSame(cc, expected, ConvRunner.Dense(cc), "Conv2DDense");
+            }
+        }
+    }
+
+    [Fact]
+    public void Depthwise3x3Multiplier_random_shapes()
+    {
+        var rng = new Random(1618);
+        int done = 0;
+        while (done < 300)
+        {
+            // Every multiplier 1..20 (each chunk sequence of 8/4/2/1) with Cin 1..4, then random ones.
+            int c = done < 80 ? done % 4 + 1 : rng.Next(1, 7);
+            int k = done < 80 ? done / 4 + 1 : rng.Next(1, 21);
+            int sh = rng.Next(1, 4), sw = rng.Next(1, 4);
+            int pt = rng.Next(3), pl = rng.Next(3), pb = rng.Next(3), pr = rng.Next(3);
+            var p = ConvCase.Params(rng.Next(1, 12), rng.Next(1, 12), c, k * c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c,
+                ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
+            ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
+            if (p.OutputH < 1 || p.OutputW < 1)
+            {
+                continue;
+            }
+
+            var cc = ConvCase.Random(rng, p, $"dw_multiplier_random_{done}");
+            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
             done++;
         }
     }

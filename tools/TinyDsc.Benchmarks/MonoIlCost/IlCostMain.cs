@@ -30,6 +30,50 @@ namespace TinyDsc.MonoIlCost
             Dense("stem 3x3 28x28x1->8 s2 p1", 28, 28, 1, 8, 2, budget);
             Dense("stem 3x3 14x14x3->16 s1 p1", 14, 14, 3, 16, 1, budget);
             DepthwiseGeneral("dw5x5 14x14x16 s1 p2", 14, 14, 16, 5, 2, budget);
+            DepthwiseMultiplier("stem 3x3 28x28x1->16 s1 p1", 28, 28, 1, 16, 1, budget);
+            DepthwiseMultiplier("stem 3x3 28x28x1->8 s2 p1", 28, 28, 1, 8, 2, budget);
+            DepthwiseMultiplier("dw3x3 K=2 28x28x16->32 s2 p1", 28, 28, 16, 32, 2, budget);
+        }
+
+        private static void DepthwiseMultiplier(string name, int h, int w, int cin, int cout, int stride, long budget)
+        {
+            ConvParams p = Params(h, w, cin, cout, 3, stride, 1, 1, 1, 1, cin);
+            sbyte[] input = Random(h * w * cin, -128, 127);
+            sbyte[] weights = Random(cout * 9, -127, 127);
+            int[] bias = RandomInts(cout, -2000, 2000);
+            int[] mult = RandomInts(cout, 1 << 30, int.MaxValue);
+            int[] shift = RandomInts(cout, -10, -6);
+            int[] folded = new int[cout];
+            BiasFolding.Fold(weights, bias, cout, 9, p.InputZeroPoint, folded);
+            sbyte[] outRef = new sbyte[p.OutputH * p.OutputW * cout];
+            sbyte[] outOpt = new sbyte[outRef.Length];
+            sbyte[] scratch = new sbyte[DepthwiseConv3x3Multiplier.GetScratchSize(ref p)];
+            long macs = (long)p.OutputH * p.OutputW * cout * 9;
+
+            long best = long.MaxValue;
+            long start = DateTime.UtcNow.Ticks;
+            for (int reps = 0; reps < 5 || DateTime.UtcNow.Ticks - start < budget; reps++)
+            {
+                long t0 = DateTime.UtcNow.Ticks;
+                Conv2DReference.Run(ref p, input, 0, weights, bias, mult, shift, outRef, 0);
+                long t = DateTime.UtcNow.Ticks - t0;
+                best = t < best ? t : best;
+            }
+
+            Report(name, "Conv2DReference", macs, best);
+
+            best = long.MaxValue;
+            start = DateTime.UtcNow.Ticks;
+            for (int reps = 0; reps < 5 || DateTime.UtcNow.Ticks - start < budget; reps++)
+            {
+                long t0 = DateTime.UtcNow.Ticks;
+                DepthwiseConv3x3Multiplier.Run(ref p, input, 0, weights, folded, mult, shift, outOpt, 0, scratch);
+                long t = DateTime.UtcNow.Ticks - t0;
+                best = t < best ? t : best;
+            }
+
+            Report(name, "DepthwiseConv3x3Multiplier", macs, best);
+            CheckSame(outRef, outOpt, name);
         }
 
         private static void Depthwise(string name, int h, int w, int c, int stride, int pad, long budget)

@@ -22,6 +22,7 @@ namespace TinyDsc.MonoIlCost
         private const int Pointwise = 3;
         private const int Dense = 4;
         private const int Depthwise = 5;
+        private const int Depthwise3x3Multiplier = 12;
         private const int Fc = 6;
         private const int AddOp = 7;
         private const int AvgPool = 8;
@@ -117,6 +118,9 @@ namespace TinyDsc.MonoIlCost
                     case Depthwise:
                         DepthwiseConv.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, scratch);
                         break;
+                    case Depthwise3x3Multiplier:
+                        DepthwiseConv3x3Multiplier.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, scratch);
+                        break;
                     case ConvReference:
                         Conv2DReference.Run(ref s.Conv, arena, s.In0, op.Weights, op.Bias, op.Multiplier, op.Shift, arena, s.Out);
                         break;
@@ -162,7 +166,7 @@ namespace TinyDsc.MonoIlCost
                     s.Kind = ConvReference;
                 }
 
-                if (s.Kind == Depthwise3x3 || s.Kind == Pointwise || s.Kind == Dense || s.Kind == Depthwise)
+                if (s.Kind == Depthwise3x3 || s.Kind == Pointwise || s.Kind == Dense || s.Kind == Depthwise || s.Kind == Depthwise3x3Multiplier)
                 {
                     s.FoldedBias = new int[s.Conv.OutputC];
                     int perChannel = s.Conv.KernelH * s.Conv.KernelW * (s.Conv.InputC / s.Conv.Groups);
@@ -171,7 +175,8 @@ namespace TinyDsc.MonoIlCost
 
                 s.ScratchBytes = s.Kind == Depthwise3x3 ? DepthwiseConv3x3.GetScratchSize(ref s.Conv)
                     : s.Kind == Dense ? Conv2DDense.GetScratchSize(ref s.Conv)
-                    : s.Kind == Depthwise ? DepthwiseConv.GetScratchSize(ref s.Conv) : 0;
+                    : s.Kind == Depthwise ? DepthwiseConv.GetScratchSize(ref s.Conv)
+                    : s.Kind == Depthwise3x3Multiplier ? DepthwiseConv3x3Multiplier.GetScratchSize(ref s.Conv) : 0;
                 if (s.Kind == Fc)
                 {
                     s.Conv.InputC = input.ByteSize;
@@ -219,6 +224,7 @@ namespace TinyDsc.MonoIlCost
                 case "PointwiseConv": return Pointwise;
                 case "Conv2DDense": return Dense;
                 case "DepthwiseConv": return Depthwise;
+                case "DepthwiseConv3x3Multiplier": return Depthwise3x3Multiplier;
                 case "FullyConnected": return Fc;
                 case "Add": return AddOp;
                 case "AveragePool": return AvgPool;

@@ -1,0 +1,63 @@
+# Generates runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.cs:
+#   python3 gen_depthwise_multiplier.py > ../../../runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.cs
+# One row method per chunk size (8, 4, 2, 1 output channels sharing one input channel's nine taps).
+import os
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHUNKS = [8, 4, 2, 1]
+out = []
+def w(s=""): out.append(s)
+
+def row(C):
+    w(f"        /// <summary>One output row of output channels oc..oc+{C - 1}, which all read the band channel at index i (ox = 0).</summary>")
+    w(f"        private static void Row{C}(")
+    w("            sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,")
+    w("            int[] multiplier, int[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
+    w("        {")
+    w("            int o1 = cin;")
+    w("            int o2 = 2 * cin;")
+    w("            int o3 = rowBytes;")
+    w("            int o4 = rowBytes + cin;")
+    w("            int o5 = rowBytes + 2 * cin;")
+    w("            int o6 = 2 * rowBytes;")
+    w("            int o7 = 2 * rowBytes + cin;")
+    w("            int o8 = 2 * rowBytes + 2 * cin;")
+    w("            int wb = oc * 9;")
+    for c in range(C):
+        for t in range(9):
+            off = c * 9 + t
+            w(f"            int w{c}{t} = weights[wb{'' if off == 0 else ' + ' + str(off)}];")
+    for c in range(C):
+        idx = "oc" if c == 0 else f"oc + {c}"
+        w(f"            int b{c} = foldedBias[{idx}];")
+        w(f"            long m{c} = multiplier[{idx}];")
+        w(f"            int s{c} = shift[{idx}];")
+        w(f"            int p{c} = s{c} > 0 ? 1 << s{c} : 1;")
+        w(f"            int r{c} = s{c} > 0 ? 0 : -s{c};")
+        w(f"            long h{c} = r{c} > 0 ? 1L << (r{c} - 1) : 0;")
+        w(f"            long n{c} = r{c} > 0 ? -1L : 0;")
+    w("            long nudge = 0x40000000L;")
+    w("            long x;")
+    w("            int q;")
+    w("            int end = i + outW * step;")
+    w("            while (i < end)")
+    w("            {")
+    w("                int t0 = band[i];")
+    for t in range(1, 9):
+        w(f"                int t{t} = band[i + o{t}];")
+    for c in range(C):
+        terms = " + ".join(f"t{t} * w{c}{t}" for t in range(9))
+        w(f"                x = ((long)((b{c} + {terms}) * p{c}) * m{c} + nudge) >> 31;")
+        w(f"                q = (int)((x + h{c} + ((x >> 63) & n{c})) >> r{c}) + zpOut;")
+        w(f"                output[o{'' if c == 0 else ' + ' + str(c)}] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
+    w("                i += step;")
+    w("                o += cout;")
+    w("            }")
+    w("        }")
+
+head = open(os.path.join(HERE, "depthwise_multiplier_head.cs.txt")).read()
+rows = []
+for C in CHUNKS:
+    out.clear()
+    row(C)
+    rows.append("\n".join(out))
+print(head + "\n\n".join(rows) + "\n    }\n}")
