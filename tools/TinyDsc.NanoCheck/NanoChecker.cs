@@ -20,6 +20,9 @@ public static class NanoChecker
     /// <summary>Most locals a nanoCLR method may declare.</summary>
     public const int MaxLocals = 255;
 
+    /// <summary>Most method-body IL bytes one nanoFramework assembly may hold (DESIGN.md: IL ≤ 64 KB per assembly).</summary>
+    public const int MaxIlBytes = 65536;
+
     private static readonly Dictionary<ushort, (string Name, OperandType Operand)> OpCodeTable = BuildOpCodeTable();
 
     private static readonly Dictionary<ushort, string> Unsupported = new()
@@ -176,8 +179,37 @@ public static class NanoChecker
         }
     }
 
+    /// <summary>Method-body IL bytes (code only, no headers) of the assembly at <paramref name="path"/>.</summary>
+    public static long IlBytes(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        using var pe = new PEReader(stream, PEStreamOptions.PrefetchEntireImage);
+        return IlBytes(pe.GetMetadataReader(), pe);
+    }
+
+    private static long IlBytes(MetadataReader md, PEReader pe)
+    {
+        long total = 0;
+        foreach (MethodDefinitionHandle mh in md.MethodDefinitions)
+        {
+            MethodDefinition method = md.GetMethodDefinition(mh);
+            if (method.RelativeVirtualAddress != 0)
+            {
+                total += pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader().Length;
+            }
+        }
+
+        return total;
+    }
+
     private static void ScanTypes(MetadataReader md, PEReader pe, List<Violation> found)
     {
+        long il = IlBytes(md, pe);
+        if (il > MaxIlBytes)
+        {
+            found.Add(new(NanoRule.TooMuchIl, "assembly", $"{il} bytes of method-body IL, over the {MaxIlBytes}-byte limit of one nanoFramework assembly"));
+        }
+
         foreach (TypeDefinitionHandle th in md.TypeDefinitions)
         {
             TypeDefinition type = md.GetTypeDefinition(th);

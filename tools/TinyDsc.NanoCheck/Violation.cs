@@ -20,6 +20,9 @@ public enum NanoRule
 
     /// <summary>A method with more than 255 locals.</summary>
     TooManyLocals,
+
+    /// <summary>More than 64 KB of method-body IL in one assembly (nanoFramework's per-assembly limit).</summary>
+    TooMuchIl,
 }
 
 /// <summary>One rule broken at one place of an assembly.</summary>

@@ -31,6 +31,35 @@ public class NanoCheckTests
 
         Assert.Empty(violations);
         Assert.Equal(new[] { "mscorlib" }, NanoChecker.ReferencedAssemblies(path));
+        output.WriteLine($"method-body IL: {NanoChecker.IlBytes(path)} of {NanoChecker.MaxIlBytes} bytes");
+    }
+
+    [Fact]
+    public void MoreThan64KilobytesOfIlFires()
+    {
+        // Each statement "R += a * k;" compiles to about a dozen IL bytes; 12 methods of 600 statements pass 64 KB,
+        // one such method does not.
+        static string Methods(int count)
+        {
+            var lines = new List<string> { "public static class Big { public static int R;" };
+            for (int m = 0; m < count; m++)
+            {
+                lines.Add($"public static void M{m}(int a) {{");
+                for (int i = 0; i < 600; i++)
+                {
+                    lines.Add($"R += a * {1000 + i};");
+                }
+
+                lines.Add("}");
+            }
+
+            lines.Add("}");
+            return string.Join("\n", lines);
+        }
+
+        Assert.DoesNotContain(ScanSnippet(Methods(1)), v => v.Rule == NanoRule.TooMuchIl);
+        Violation big = Assert.Single(ScanSnippet(Methods(12)), v => v.Rule == NanoRule.TooMuchIl);
+        Assert.Contains("65536-byte limit", big.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
