@@ -25,6 +25,7 @@ namespace TinyDsc.Runtime
         private const int KindDense = 10;
         private const int KindDepthwise = 11;
         private const int KindDepthwise3x3Multiplier = 12;
+        private const int KindGlobalAveragePoolRequantized = 13;
 
         private readonly Step[] _steps;
         private readonly sbyte[] _arena;
@@ -144,6 +145,7 @@ namespace TinyDsc.Runtime
                 case KindAveragePool: return "AveragePool";
                 case KindMaxPool: return "MaxPool";
                 case KindGlobalAveragePool: return "GlobalAveragePool";
+                case KindGlobalAveragePoolRequantized: return "GlobalAveragePoolRequantized";
                 default: return "Reshape";
             }
         }
@@ -240,6 +242,10 @@ namespace TinyDsc.Runtime
                         break;
                     case KindGlobalAveragePool:
                         GlobalAveragePool.Run(s.Conv.InputH, s.Conv.InputW, s.Conv.InputC, s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
+                        break;
+                    case KindGlobalAveragePoolRequantized:
+                        GlobalAveragePoolRequantized.Run(s.Conv.InputH, s.Conv.InputW, s.Conv.InputC, s.Conv.InputZeroPoint, s.Conv.OutputZeroPoint,
+                            op.Multiplier[0], op.Shift[0], s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
                         break;
                     default:
                         Reshape.Run(arena, s.In0, arena, s.Out, s.Count);
@@ -362,7 +368,7 @@ namespace TinyDsc.Runtime
                     s.Conv = ConvParamsOf(model, op);
                     break;
                 case OpCodes.GlobalAveragePool:
-                    s.Kind = KindGlobalAveragePool;
+                    s.Kind = op.Multiplier != null ? KindGlobalAveragePoolRequantized : KindGlobalAveragePool;
                     s.Conv = ConvParamsOf(model, op);
                     break;
                 default:

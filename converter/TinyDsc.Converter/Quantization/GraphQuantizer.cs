@@ -11,7 +11,10 @@ namespace TinyDsc.Converter.Quantization;
 /// (TFLite's int8 scheme; runtime/FORMAT.md gives the arithmetic). Arena offsets are left at 0; Planning assigns them.
 ///
 /// - Activations: asymmetric int8 from the calibrated range (<see cref="QuantParams.FromRange"/>), the graph input
-///   included. Pool, global average pool and reshape outputs take their input's scale and zero point.
+///   included. Pool and reshape outputs take their input's scale and zero point; a global average pool gets its
+///   output's calibrated parameters and one multiplier / shift for M = s_in / (s_out · H·W)
+///   (<see cref="Requantization.GlobalAveragePool"/>). Average pools stay on the input's parameters: their divisor
+///   varies at padded borders.
 /// - Conv / FullyConnected: per-output-channel symmetric weights, int32 bias at s_in · s_w[c], per-channel
 ///   multiplier and shift for M = s_in · s_w[c] / s_out, fused ReLU / ReLU6 as an int8 clamp.
 /// - Add: TFLite-style rescaling of both inputs (<see cref="Requantization.AddParams"/>).
@@ -170,10 +173,25 @@ public static class GraphQuantizer
                     break;
                 }
                 case NodeKind.GlobalAveragePool:
+                {
                     RequireNoActivation(node);
                     op.OpCode = OpCodes.GlobalAveragePool;
-                    op.Output = AddTensor(node.Output, inQ);
+                    int[] inShape = Shape(graph, node.Inputs[0]);
+                    long pixels = inShape.Length == 4 ? (long)inShape[2] * inShape[3] : 1;
+                    QuantParams outQ = Calibrated(node.Output, "output of GlobalAveragePool");
+                    (int multiplier, int shift)? requant = Requantization.GlobalAveragePool(inQ.Scale, outQ.Scale, pixels);
+                    if (requant is (int m, int sh))
+                    {
+                        op.Output = AddTensor(node.Output, outQ);
+                        op.Multiplier = new[] { m };
+                        op.Shift = new[] { sh };
+                    }
+                    else
+                    {
+                        op.Output = AddTensor(node.Output, inQ);
+                    }
                     break;
+                }
                 case NodeKind.Reshape:
                     RequireNoActivation(node);
                     CheckReshapeConsumers(graph, consumers, node);

@@ -54,6 +54,32 @@ public static class Requantization
     }
 
     /// <summary>
+    /// Multiplier and shift of a requantizing GlobalAveragePool over <paramref name="pixels"/> = H·W taps:
+    /// M = s_in / (s_out · H·W), so out = zp_out + MBQM(Σ (q − zp_in), M) (FORMAT.md). Null when the format's sum
+    /// bound H·W·255·2^max(shift, 0) &lt; 2^31 does not hold (a large map, or an output range far narrower than the
+    /// input's); the pool then keeps its input's scale and zero point.
+    /// </summary>
+    public static (int Multiplier, int Shift)? GlobalAveragePool(float inputScale, float outputScale, long pixels)
+    {
+        if (pixels < 1)
+        {
+            throw new QuantizationException($"global average pool over {pixels} pixels");
+        }
+        double real = inputScale / ((double)outputScale * pixels);
+        if (real >= 1L << 30)
+        {
+            return null;
+        }
+        (int multiplier, int shift) = Quantize(real);
+        long bound = pixels * 255L;
+        if (bound > int.MaxValue || (bound << Math.Max(shift, 0)) > int.MaxValue)
+        {
+            return null;
+        }
+        return (multiplier, shift);
+    }
+
+    /// <summary>
     /// Params p0..p6 of an Add (FORMAT.md): p0 left shift, (p1, p2) input 0, (p3, p4) input 1, (p5, p6) output, with
     /// input multipliers s_i / (2 · max(s0, s1)) (≤ 0.5, so shifts ≤ -1) and output multiplier
     /// 2 · max(s0, s1) / (2^20 · s_out), as TFLite's int8 add prepares them.

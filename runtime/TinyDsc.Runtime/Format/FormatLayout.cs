@@ -88,6 +88,13 @@ namespace TinyDsc.Runtime.Format
         /// </summary>
         public const int MaxPoolTaps = (1 << 24) - 1;
 
+        /// <summary>
+        /// Largest value of taps·255·2^max(shift, 0) for a GlobalAveragePool that requantizes (multiplier and shift
+        /// blobs present): its accumulator Σ (q − zp_in) is at most taps·255 in magnitude and is shifted left by
+        /// max(shift, 0) before the multiply, all in int32.
+        /// </summary>
+        public const int MaxRequantizedPoolSum = int.MaxValue;
+
         /// <summary>Requantization multipliers are 0 or in [2^30, 2^31 − 1].</summary>
         public const int MinMultiplier = 1 << 30;
         public const int MinShift = -31;

@@ -96,6 +96,7 @@ namespace TinyDsc.Runtime.Format
             int dataOffset;
             int dataSize;
             Model model = ReadTables(file, out offsets, out dataOffset, out dataSize);
+            AllocatePoolRequantization(model, offsets);
             ModelValidator.ValidateStructure(model);
             CheckBlobs(model, offsets, dataSize);
             file.SecondPass(AllocateBlobs(model, offsets, dataOffset));
@@ -284,6 +285,32 @@ namespace TinyDsc.Runtime.Format
         }
 
         /// <summary>
+        /// A GlobalAveragePool whose multiplier / shift offset is not -1 requantizes; its one-value arrays are allocated
+        /// before the structure checks, which read the output quantization rule from their presence, and filled in pass 2.
+        /// </summary>
+        private static void AllocatePoolRequantization(Model model, int[] offsets)
+        {
+            for (int j = 0; j < model.Operators.Length; j++)
+            {
+                OperatorInfo op = model.Operators[j];
+                if (op.OpCode != OpCodes.GlobalAveragePool)
+                {
+                    continue;
+                }
+
+                if (offsets[4 * j + 2] != -1)
+                {
+                    op.Multiplier = new int[1];
+                }
+
+                if (offsets[4 * j + 3] != -1)
+                {
+                    op.Shift = new int[1];
+                }
+            }
+        }
+
+        /// <summary>
         /// Each blob offset is -1 exactly when the op has no such blob, i32 blobs are 4-byte aligned, every blob lies
         /// inside the data section, and blobs follow each other in operator order without overlapping.
         /// </summary>
@@ -294,6 +321,7 @@ namespace TinyDsc.Runtime.Format
             {
                 OperatorInfo op = model.Operators[j];
                 bool hasBlobs = ModelValidator.HasWeights(op.OpCode);
+                bool pool = op.OpCode == OpCodes.GlobalAveragePool;
                 for (int f = 0; f < 4; f++)
                 {
                     int offset = offsets[4 * j + f];
@@ -308,7 +336,7 @@ namespace TinyDsc.Runtime.Format
                         continue;
                     }
 
-                    if (!hasBlobs)
+                    if (!hasBlobs && !(pool && f >= 2))
                     {
                         Fail(ModelValidator.Where(j, op.OpCode) + name + " offset = " + offset + ", must be -1 (unused)");
                     }
@@ -323,7 +351,7 @@ namespace TinyDsc.Runtime.Format
                         Fail(ModelValidator.Where(j, op.OpCode) + name + " offset " + offset + " is not a multiple of 4");
                     }
 
-                    long bytes = f == 0 ? ModelValidator.WeightCount(model, op) : 4L * ModelValidator.ChannelCount(model, op);
+                    long bytes = f == 0 ? ModelValidator.WeightCount(model, op) : 4L * ModelValidator.RequantizationCount(model, op);
                     if (offset + bytes > dataSize)
                     {
                         Fail(ModelValidator.Where(j, op.OpCode) + name + " blob [offset " + offset + ", " + bytes + " bytes] extends past data section of " + dataSize + " bytes");
@@ -350,6 +378,13 @@ namespace TinyDsc.Runtime.Format
             for (int j = 0; j < model.Operators.Length; j++)
             {
                 OperatorInfo op = model.Operators[j];
+                if (op.OpCode == OpCodes.GlobalAveragePool && op.Multiplier != null)
+                {
+                    copier.Add(dataOffset + offsets[4 * j + 2], op.Multiplier);
+                    copier.Add(dataOffset + offsets[4 * j + 3], op.Shift);
+                    continue;
+                }
+
                 if (!ModelValidator.HasWeights(op.OpCode))
                 {
                     continue;

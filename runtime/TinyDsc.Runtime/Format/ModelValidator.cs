@@ -78,7 +78,7 @@ namespace TinyDsc.Runtime.Format
 
         /// <summary>
         /// Weight, bias, multiplier and shift arrays: present exactly for Conv2D and FullyConnected (bias optional),
-        /// lengths from the shapes, values in range. Requires <see cref="ValidateStructure"/> to have passed.
+        /// lengths from the shapes, values in range; a GlobalAveragePool may carry one multiplier and one shift. Requires <see cref="ValidateStructure"/> to have passed.
         /// </summary>
         internal static void ValidateArrays(Model model)
         {
@@ -87,6 +87,12 @@ namespace TinyDsc.Runtime.Format
             {
                 OperatorInfo op = ops[j];
                 int code = op.OpCode;
+                if (code == OpCodes.GlobalAveragePool)
+                {
+                    ValidatePoolRequantization(model, j, op);
+                    continue;
+                }
+
                 if (!HasWeights(op.OpCode))
                 {
                     if (op.Weights != null || op.Bias != null || op.Multiplier != null || op.Shift != null)
@@ -161,6 +167,57 @@ namespace TinyDsc.Runtime.Format
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// GlobalAveragePool: no weights or bias; multiplier and shift both null (output keeps the input's scale and
+        /// zero point) or both one value (requantization): multiplier 0 or in [2^30, 2^31 − 1], shift −31..30, and
+        /// H·W·255·2^max(shift, 0) ≤ 2^31 − 1 so the shifted accumulator fits int32.
+        /// </summary>
+        private static void ValidatePoolRequantization(Model model, int j, OperatorInfo op)
+        {
+            int code = op.OpCode;
+            if (op.Weights != null || op.Bias != null)
+            {
+                Fail(Where(j, code) + "weights and bias must be null (unused by " + OpCodes.Name(code) + ")");
+            }
+
+            if (op.Multiplier == null)
+            {
+                return;
+            }
+
+            if (op.Multiplier.Length != 1)
+            {
+                Fail(Where(j, code) + "multiplier has " + op.Multiplier.Length + " values, expected 1 (one per tensor)");
+            }
+
+            if (op.Shift.Length != 1)
+            {
+                Fail(Where(j, code) + "shift has " + op.Shift.Length + " values, expected 1 (one per tensor)");
+            }
+
+            CheckMultiplier(j, code, "multiplier[0]", op.Multiplier[0]);
+            CheckShift(j, code, "shift[0]", op.Shift[0]);
+            TensorInfo input = model.Tensors[op.Input0];
+            long bound = (long)input.Dims[1] * input.Dims[2] * 255;
+            int shift = op.Shift[0];
+            if (shift > 0)
+            {
+                bound <<= shift;
+            }
+
+            if (bound > FormatLayout.MaxRequantizedPoolSum)
+            {
+                Fail(Where(j, code) + "pool bound: H·W·255·2^max(shift, 0) = " + input.Dims[1] + "·" + input.Dims[2] + "·255·2^" + (shift > 0 ? shift : 0)
+                    + " must be < 2^31 (requantized sum)");
+            }
+        }
+
+        /// <summary>Number of i32 values in the op's multiplier and shift blobs when present: Cout, or 1 for GlobalAveragePool.</summary>
+        internal static int RequantizationCount(Model model, OperatorInfo op)
+        {
+            return op.OpCode == OpCodes.GlobalAveragePool ? 1 : ChannelCount(model, op);
         }
 
         /// <summary>True for the op codes that carry weights, bias, multiplier and shift (Conv2D, FullyConnected).</summary>
@@ -410,7 +467,17 @@ namespace TinyDsc.Runtime.Format
                         Fail(Where(j, code) + "pool bound: H·W = " + input.Dims[1] + "·" + input.Dims[2] + " taps; taps·128 must be < 2^31");
                     }
 
-                    CheckSameQuantization(j, code, op, input, output);
+                    // Multiplier and shift present: the output has its own scale and zero point (requantization).
+                    if ((op.Multiplier == null) != (op.Shift == null))
+                    {
+                        Fail(Where(j, code) + "multiplier and shift must be both present (requantization) or both null");
+                    }
+
+                    if (op.Multiplier == null)
+                    {
+                        CheckSameQuantization(j, code, op, input, output);
+                    }
+
                     break;
                 case OpCodes.Reshape:
                     if (output.ByteSize != input.ByteSize)

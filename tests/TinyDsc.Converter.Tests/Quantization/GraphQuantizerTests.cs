@@ -3,6 +3,7 @@ using TinyDsc.Converter.Calibration;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Kernels;
 using Xunit;
 
 namespace TinyDsc.Converter.Tests.Quantization;
@@ -91,6 +92,56 @@ public sealed class GraphQuantizerTests
         Assert.Equal(m.Operators[3].Weights, back.Operators[3].Weights);
         Assert.Equal(m.Operators[0].Multiplier, back.Operators[0].Multiplier);
         Assert.Equal(m.Tensors[1].ArenaOffset, back.Tensors[1].ArenaOffset);
+    }
+
+    [Fact]
+    public void GlobalAveragePool_RequantizesToItsCalibratedOutputRange()
+    {
+        // x: ReLU6-like range [0, 6] over 6×6 pixels; the mean's calibrated range is [0, 1.5].
+        var g = new FloatGraph { Input = "x", Output = "m" };
+        g.Values["x"] = new ValueInfo("x", new[] { 1, 4, 6, 6 });
+        g.Values["m"] = new ValueInfo("m", new[] { 1, 4, 1, 1 });
+        var gap = new FloatNode { Name = "gap", Kind = NodeKind.GlobalAveragePool, Output = "m" };
+        gap.Inputs.Add("x");
+        g.Nodes.Add(gap);
+        var ranges = new Dictionary<string, ValueRange> { ["x"] = new(0f, 6f), ["m"] = new(0f, 1.5f) };
+        Model m = GraphQuantizer.Quantize(g, ranges).Model;
+
+        QuantParams outQ = QuantParams.FromRange(new ValueRange(0f, 1.5f));
+        Assert.Equal(outQ.Scale, m.Tensors[1].Scale);
+        Assert.Equal(-128, m.Tensors[1].ZeroPoint);
+        // M = (6/255) / ((1.5/255) · 36) = 1/9 = 0.888… · 2^-3.
+        OperatorInfo op = m.Operators[0];
+        QuantMath.QuantizeMultiplier((double)m.Tensors[0].Scale / ((double)outQ.Scale * 36), out int multiplier, out int shift);
+        Assert.Equal(new[] { multiplier }, op.Multiplier);
+        Assert.Equal(new[] { -3 }, op.Shift);
+        Assert.InRange(multiplier, 1908874354 - 1, 1908874354 + 1);   // round(8/9 · 2^31) = 1908874354
+        Assert.Null(op.Weights);
+        Assert.Null(op.Bias);
+        ModelValidator.Validate(WithArena(m));
+    }
+
+    [Theory]
+    [InlineData(1.0, 0.5, 8421504L, true)]      // M < 1 and H·W·255 just below 2^31
+    [InlineData(1.0, 0.5, 8421505L, false)]     // H·W·255 ≥ 2^31
+    [InlineData(1.0, 1e-6, 100L, true)]         // M = 10^4 (shift 14): 100·255·2^14 < 2^31
+    [InlineData(1.0, 1e-9, 100L, false)]        // M = 10^7 (shift 24): the shifted sum would overflow
+    public void GlobalAveragePool_FallsBackToTheInputScaleWhenTheSumBoundFails(double sIn, double sOut, long pixels, bool requantizes)
+    {
+        (int Multiplier, int Shift)? r = Requantization.GlobalAveragePool((float)sIn, (float)sOut, pixels);
+        Assert.Equal(requantizes, r.HasValue);
+    }
+
+    private static Model WithArena(Model m)
+    {
+        int offset = 0;
+        foreach (TensorInfo t in m.Tensors)
+        {
+            t.ArenaOffset = offset;
+            offset += t.ByteSize;
+        }
+        m.ArenaSize = offset;
+        return m;
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// </summary>
 public static class TestModels
 {
-    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong" };
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap" };
 
     public static Model Get(string name) => name switch
     {
@@ -20,6 +20,7 @@ public static class TestModels
         "depthwise-multiplier" => DepthwiseMultiplier(),
         "inverted-residual" => InvertedResidual(),
         "ds-cnn-ping-pong" => DsCnnPingPong(),
+        "requantized-gap" => RequantizedGap(),
         _ => throw new ArgumentException(name),
     };
 
@@ -141,6 +142,27 @@ public static class TestModels
         b.Simple(OpCodes.Reshape, t6, t7);
         b.Fc(t7, t8, bias: true);
         return b.Build(t0, t8, arenaSize: 2 * B);
+    }
+
+    /// <summary>
+    /// A GlobalAveragePool that requantizes (multiplier and shift blobs of one value each) between a ReLU6-range conv
+    /// output and the classifier: M = s_in / (s_out · H·W) = (6/255) / (0.004 · 25) ≈ 0.2353 = 0.9412 · 2^-2.
+    /// </summary>
+    public static Model RequantizedGap()
+    {
+        var b = new Builder(seed: 7);
+        int t0 = b.Tensor(0.02f, -10, 1, 5, 5, 3);
+        int t1 = b.Tensor(6f / 255f, -128, 1, 5, 5, 8);
+        int t2 = b.Tensor(0.004f, -128, 1, 1, 1, 8);
+        int t3 = b.Tensor(0.004f, -128, 1, 8);
+        int t4 = b.Tensor(0.1f, 2, 1, 4);
+        b.Conv(t0, t1, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 1, bias: true, act: (-128, 127));
+        OperatorInfo gap = b.Simple(OpCodes.GlobalAveragePool, t1, t2);
+        gap.Multiplier = new[] { 2021161081 };   // ≈ 0.9412 · 2^31
+        gap.Shift = new[] { -2 };
+        b.Simple(OpCodes.Reshape, t2, t3);
+        b.Fc(t3, t4, bias: true);
+        return b.Build(t0, t4);
     }
 
     /// <summary>Assembles tensors and operators; tensors get consecutive arena ranges unless an offset is given.</summary>

@@ -17,6 +17,14 @@ public class ValidatorTests
         return m;
     }, expect);
 
+    /// <summary>A mutation of the "requantized-gap" model, whose operator 1 is a GlobalAveragePool with multiplier and shift.</summary>
+    private static Case OnGap(Action<Model> mutate, params string[] expect) => new(() =>
+    {
+        Model m = TestModels.RequantizedGap();
+        mutate(m);
+        return m;
+    }, expect);
+
     private static readonly Dictionary<string, Case> Cases = new()
     {
         ["tensors null"] = On(m => m.Tensors = null!, "model: tensor table is null"),
@@ -64,6 +72,18 @@ public class ValidatorTests
         ["arena size above 2^30"] = On(m => m.ArenaSize = int.MaxValue, "model: arena size 2147483647"),
         ["avg pool taps bound"] = new(HugeAvgPool, "operator 0 (AveragePool): pool bound: kh·kw = 4097·4097"),
         ["gap taps bound"] = new(HugeGap, "operator 0 (GlobalAveragePool): pool bound: H·W = 4097·4097"),
+        ["gap multiplier below 2^30"] = OnGap(m => m.Operators[1].Multiplier[0] = (1 << 30) - 1, "operator 1 (GlobalAveragePool): multiplier[0] = 1073741823, must be 0 or in [2^30, 2^31 - 1]"),
+        ["gap multiplier negative"] = OnGap(m => m.Operators[1].Multiplier[0] = -5, "operator 1 (GlobalAveragePool): multiplier[0] = -5"),
+        ["gap shift 31"] = OnGap(m => m.Operators[1].Shift[0] = 31, "operator 1 (GlobalAveragePool): shift[0] = 31 is outside -31..30"),
+        ["gap shift -32"] = OnGap(m => m.Operators[1].Shift[0] = -32, "operator 1 (GlobalAveragePool): shift[0] = -32 is outside -31..30"),
+        ["gap multiplier per channel"] = OnGap(m => m.Operators[1].Multiplier = new[] { 1 << 30, 1 << 30 }, "operator 1 (GlobalAveragePool): multiplier has 2 values, expected 1"),
+        ["gap shift of 0 values"] = OnGap(m => m.Operators[1].Shift = Array.Empty<int>(), "operator 1 (GlobalAveragePool): shift has 0 values, expected 1"),
+        ["gap multiplier without shift"] = OnGap(m => m.Operators[1].Shift = null!, "operator 1 (GlobalAveragePool): multiplier and shift must be both present"),
+        ["gap weights"] = OnGap(m => m.Operators[1].Weights = new sbyte[1], "operator 1 (GlobalAveragePool): weights and bias must be null"),
+        ["gap shifted sum bound"] = OnGap(m => m.Operators[1].Shift[0] = 19, "operator 1 (GlobalAveragePool): pool bound: H·W·255·2^max(shift, 0) = 5·5·255·2^19"),
+        ["gap act min"] = OnGap(m => m.Operators[1].ActMin = -100, "operator 1 (GlobalAveragePool): act min/max = -100..127, must be -128..127"),
+        ["gap without requantization keeps quantization"] = OnGap(m => { m.Operators[1].Multiplier = null!; m.Operators[1].Shift = null!; },
+            "operator 1 (GlobalAveragePool): output tensor 2 scale/zero point 0.004/-128 differ from input tensor 1"),
     };
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);

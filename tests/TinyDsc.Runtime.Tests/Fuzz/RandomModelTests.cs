@@ -33,12 +33,17 @@ public class RandomModelTests
         var failures = new List<string>();
         var watch = Stopwatch.StartNew();
         int ran = 0;
+        int requantizedPools = 0;
         for (int i = 0; i < models; i++)
         {
             Model model = RandomModel(random);
             foreach (OperatorInfo op in model.Operators)
             {
                 opCounts[op.OpCode]++;
+                if (op.OpCode == OpCodes.GlobalAveragePool && op.Multiplier != null)
+                {
+                    requantizedPools++;
+                }
             }
 
             try
@@ -69,6 +74,7 @@ public class RandomModelTests
 
         Assert.Empty(failures);
         Assert.All(Enumerable.Range(1, OpCodes.Max), c => Assert.True(opCounts[c] > 0, $"{OpCodes.Name(c)} never generated"));
+        Assert.True(requantizedPools > 0, "no requantizing GlobalAveragePool generated");
     }
 
     private static Model RandomModel(Random r)
@@ -174,7 +180,25 @@ public class RandomModelTests
 
                 case 5:
                     op.OpCode = OpCodes.GlobalAveragePool;
-                    op.Output = NewTensor(cur.Scale, cur.ZeroPoint, 1, 1, 1, cur.Dims[3]);
+                    if (r.Next(2) == 0)
+                    {
+                        op.Output = NewTensor(cur.Scale, cur.ZeroPoint, 1, 1, 1, cur.Dims[3]);
+                    }
+                    else
+                    {
+                        // Requantizing: an output scale and zero point of its own, one multiplier and shift, the
+                        // shift capped so that H·W·255·2^max(shift, 0) ≤ 2^31 − 1 (FORMAT.md).
+                        op.Output = NewTensor(cur.Scale * (float)(0.05 + r.NextDouble()), r.Next(-128, 128), 1, 1, 1, cur.Dims[3]);
+                        int shift = r.Next(5) switch { 0 => -31, 1 => 30, _ => r.Next(-20, 5) };
+                        while (((long)cur.Dims[1] * cur.Dims[2] * 255 << Math.Max(shift, 0)) > int.MaxValue)
+                        {
+                            shift--;
+                        }
+
+                        op.Multiplier = new[] { Multiplier(r) };
+                        op.Shift = new[] { shift };
+                    }
+
                     break;
                 default:
                     op.OpCode = OpCodes.Reshape;

@@ -29,6 +29,7 @@ namespace TinyDsc.MonoIlCost
         private const int MaxPoolOp = 9;
         private const int Gap = 10;
         private const int ReshapeOp = 11;
+        private const int GapRequantized = 13;
 
         public static void Run(long budget)
         {
@@ -140,6 +141,10 @@ namespace TinyDsc.MonoIlCost
                     case Gap:
                         GlobalAveragePool.Run(s.Conv.InputH, s.Conv.InputW, s.Conv.InputC, s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
                         break;
+                    case GapRequantized:
+                        GlobalAveragePoolRequantized.Run(s.Conv.InputH, s.Conv.InputW, s.Conv.InputC, s.Conv.InputZeroPoint, s.Conv.OutputZeroPoint,
+                            s.Op.Multiplier[0], s.Op.Shift[0], s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
+                        break;
                     default:
                         Reshape.Run(arena, s.In0, arena, s.Out, s.Count);
                         break;
@@ -230,6 +235,7 @@ namespace TinyDsc.MonoIlCost
                 case "AveragePool": return AvgPool;
                 case "MaxPool": return MaxPoolOp;
                 case "GlobalAveragePool": return Gap;
+                case "GlobalAveragePoolRequantized": return GapRequantized;
                 case "Reshape": return ReshapeOp;
                 default: throw new Exception("unknown kernel " + kernel);
             }
