@@ -43,7 +43,19 @@ namespace TinyDsc.Runtime
         /// <summary>Validates (ModelValidator.Validate) and prepares every operator, then allocates the arena and scratch once.</summary>
         /// <exception cref="ArgumentNullException">model is null.</exception>
         /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
-        public Interpreter(Model model)
+        public Interpreter(Model model) : this(model, false)
+        {
+        }
+
+        /// <summary>
+        /// As <see cref="Interpreter(Model)"/>; with referenceConvolutions every Conv2D runs on Conv2DReference, the
+        /// plain definition the specialised kernels are tested against. Outputs are identical either way (the kernels are
+        /// bit-exact); use it to measure what the specialised kernels save, or to rule them out when chasing a fault on a
+        /// device. Only the choice made at construction differs: Invoke is the same code.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">model is null.</exception>
+        /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
+        public Interpreter(Model model, bool referenceConvolutions)
         {
             ModelValidator.Validate(model);
             Model = model;
@@ -52,7 +64,7 @@ namespace TinyDsc.Runtime
             int prepared = 0;
             for (int i = 0; i < _steps.Length; i++)
             {
-                Step s = Prepare(model, i);
+                Step s = Prepare(model, i, referenceConvolutions);
                 _steps[i] = s;
                 if (s.ScratchBytes > scratch)
                 {
@@ -310,7 +322,7 @@ namespace TinyDsc.Runtime
             return kind == KindDense ? Conv2DDense.GetScratchSize(ref p) : 0;
         }
 
-        private static Step Prepare(Model model, int index)
+        private static Step Prepare(Model model, int index, bool referenceConvolutions)
         {
             OperatorInfo op = model.Operators[index];
             TensorInfo input = model.Tensors[op.Input0];
@@ -323,7 +335,7 @@ namespace TinyDsc.Runtime
             {
                 case OpCodes.Conv2D:
                     s.Conv = ConvParamsOf(model, op);
-                    s.Kind = ChooseConvKernel(ref s.Conv);
+                    s.Kind = referenceConvolutions ? KindConvReference : ChooseConvKernel(ref s.Conv);
                     s.ScratchBytes = ConvScratchBytes(s.Kind, ref s.Conv);
                     if (s.Kind != KindConvReference)
                     {

@@ -88,6 +88,41 @@ public class InterpreterTests
         Assert.Throws<ArgumentException>(() => interp.KernelName(expected.Length));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Reference_convolutions_option_runs_every_conv_on_the_reference_with_the_same_output(int seed)
+    {
+        Model model = ModelBuilder.Network(seed);
+        var reference = new TinyDsc.Runtime.Interpreter(model, referenceConvolutions: true);
+        var picked = new TinyDsc.Runtime.Interpreter(model);
+        for (int i = 0; i < model.Operators.Length; i++)
+        {
+            if (model.Operators[i].OpCode == OpCodes.Conv2D)
+            {
+                Assert.Equal("Conv2DReference", reference.KernelName(i));
+            }
+            else
+            {
+                Assert.Equal(picked.KernelName(i), reference.KernelName(i));
+            }
+        }
+
+        // The reference kernel reads padding from the input directly: no band scratch.
+        Assert.Equal(0, reference.ScratchBytes);
+        var rng = new Random(seed * 13);
+        for (int rep = 0; rep < 3; rep++)
+        {
+            sbyte[] input = ConvCase.RandomActivations(rng, picked.InputLength);
+            reference.SetInput(input, 0);
+            reference.Invoke();
+            var actual = new sbyte[reference.OutputLength];
+            reference.GetOutput(actual, 0);
+            Assert.Equal(RunWithReferenceKernels(model, input), actual);
+        }
+    }
+
     [Fact]
     public void Scratch_is_the_depthwise_band_and_known_without_an_interpreter()
     {
