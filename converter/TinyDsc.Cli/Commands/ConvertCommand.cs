@@ -130,6 +130,7 @@ internal static class ConvertCommand
                 table.AddRow("C# written", Markup.Escape(embedding!.CsPath));
             }
             context.Ansi.Write(table);
+            context.Ansi.Write(InspectCommand.BoardFitTable(TinyDsc.Runtime.Format.ModelReader.Load(result.FileBytes), result.FileBytes.Length));
             return ExitCodes.Success;
         }));
         return command;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
 using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
 
@@ -61,9 +62,26 @@ internal static class InspectCommand
             memory.AddRow("peak RAM (arena + scratch + model)", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
             memory.AddRow("also prepared at load (folded biases)", Format.Bytes(interpreter.PreparedBytes));
             console.Write(memory);
+            console.Write(BoardFitTable(m, bytes.Length));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The device heap estimate and which boards it fits (<see cref="BoardFit"/>); convert prints it too.</summary>
+    internal static Table BoardFitTable(Model m, int fileBytes)
+    {
+        HeapEstimate e = BoardFit.Estimate(m, fileBytes);
+        var table = new Table().Title("board fit (estimate: nanoCLR managed heap)")
+            .AddColumn("").AddColumn(new TableColumn("bytes / verdict"));
+        table.AddRow("loading: blobs + 16 KB chunk + tables", Format.Bytes(e.Loading));
+        table.AddRow("running: blobs + arena + prepared + scratch + buffers", Format.Bytes(e.Running));
+        table.AddRow(Markup.Escape($"heap peak + {BoardFit.Reserve:N0} B reserve"), Format.Bytes(e.Peak + BoardFit.Reserve));
+        foreach (BoardVerdict v in BoardFit.Evaluate(e))
+        {
+            table.AddRow(Markup.Escape(v.Board.Name), Markup.Escape(BoardFit.Describe(v)));
+        }
+        return table;
     }
 
     internal static string Shape(TensorInfo t)
