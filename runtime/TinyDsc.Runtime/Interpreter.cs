@@ -111,6 +111,9 @@ namespace TinyDsc.Runtime
         /// <summary>Bytes of data prepared at construction (folded biases of the specialised convolutions).</summary>
         public int PreparedBytes { get; }
 
+        /// <summary>Called after every operator of Invoke (IOperatorObserver); null (the default) for none.</summary>
+        public IOperatorObserver Observer { get; set; }
+
         /// <summary>Scratch bytes an Interpreter for this model would allocate; validates the model, allocates nothing large.</summary>
         /// <exception cref="ModelFormatException">as the constructor.</exception>
         public static int RequiredScratchBytes(Model model)
@@ -189,6 +192,23 @@ namespace TinyDsc.Runtime
             Array.Copy(_arena, _outputOffset, dest, offset, OutputLength);
         }
 
+        /// <summary>
+        /// Copies the int8 bytes of tensor tensorIndex (NHWC, TensorInfo.ByteSize values) to dest[offset..]. Meaningful
+        /// for a tensor whose bytes are live: the input after SetInput, an operator's output inside
+        /// IOperatorObserver.OperatorDone for that operator, the output after Invoke.
+        /// </summary>
+        public void GetTensor(int tensorIndex, sbyte[] dest, int offset)
+        {
+            if (tensorIndex < 0 || tensorIndex >= Model.Tensors.Length)
+            {
+                throw new ArgumentException("GetTensor: tensor index must be in 0.." + (Model.Tensors.Length - 1) + ", got " + tensorIndex);
+            }
+
+            TensorInfo t = Model.Tensors[tensorIndex];
+            CheckRange("GetTensor", dest == null ? -1 : dest.Length, offset, t.ByteSize);
+            Array.Copy(_arena, t.ArenaOffset, dest, offset, t.ByteSize);
+        }
+
         /// <summary>Writes OutputLength dequantized values of the output tensor to dest[offset..].</summary>
         public void GetOutput(float[] dest, int offset)
         {
@@ -262,6 +282,11 @@ namespace TinyDsc.Runtime
                     default:
                         Reshape.Run(arena, s.In0, arena, s.Out, s.Count);
                         break;
+                }
+
+                if (Observer != null)
+                {
+                    Observer.OperatorDone(this, i);
                 }
             }
         }
