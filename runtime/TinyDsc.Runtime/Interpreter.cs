@@ -116,6 +116,9 @@ namespace TinyDsc.Runtime
         /// <summary>Bytes of data prepared at construction (folded biases of the specialised convolutions).</summary>
         public int PreparedBytes { get; }
 
+        /// <summary>Called after every operator of Invoke (IOperatorObserver); null (the default) for none.</summary>
+        public IOperatorObserver Observer { get; set; }
+
         /// <summary>Scratch bytes an Interpreter for this model would allocate; validates the model, allocates nothing large.</summary>
         /// <exception cref="ModelFormatException">as the constructor.</exception>
         public static int RequiredScratchBytes(Model model)
@@ -179,6 +182,24 @@ namespace TinyDsc.Runtime
             Array.Copy(_arena, _outputOffset, dest, offset, OutputLength);
         }
 
+        /// <summary>
+        /// Copies the int8 bytes of a tensor of this interpreter's model (NHWC, TensorInfo.ByteSize values) to
+        /// dest[offset..]. Meaningful for a tensor whose bytes are live: the input after SetInput, an operator's output
+        /// inside IOperatorObserver.OperatorDone for that operator, the output after Invoke. The interpreter keeps no
+        /// tensor table (device heap), so the caller passes the model's TensorInfo.
+        /// </summary>
+        /// <exception cref="ArgumentException">tensor is null or lies outside the arena, or dest is too short.</exception>
+        public void GetTensor(TensorInfo tensor, sbyte[] dest, int offset)
+        {
+            if (tensor == null || tensor.ArenaOffset < 0 || tensor.ByteSize < 0 || tensor.ArenaOffset > _arena.Length - tensor.ByteSize)
+            {
+                throw new ArgumentException("GetTensor: tensor must be one of this model's tensors (inside the " + _arena.Length + "-byte arena)");
+            }
+
+            CheckRange("GetTensor", dest == null ? -1 : dest.Length, offset, tensor.ByteSize);
+            Array.Copy(_arena, tensor.ArenaOffset, dest, offset, tensor.ByteSize);
+        }
+
         /// <summary>Writes OutputLength dequantized values of the output tensor to dest[offset..].</summary>
         public void GetOutput(float[] dest, int offset)
         {
@@ -208,6 +229,11 @@ namespace TinyDsc.Runtime
             for (int i = 0; i < steps.Length; i++)
             {
                 steps[i].Run(this);
+
+                if (Observer != null)
+                {
+                    Observer.OperatorDone(this, i);
+                }
             }
         }
 
