@@ -311,7 +311,11 @@ public class InterpreterTests
     /// A second executor for the same model: one array per tensor (no arena), Conv2DReference for every convolution,
     /// parameters mapped from the records independently of the interpreter.
     /// </summary>
-    private static sbyte[] RunWithReferenceKernels(Model model, sbyte[] input)
+    private static sbyte[] RunWithReferenceKernels(Model model, sbyte[] input) =>
+        RunAllWithReferenceKernels(model, input)[model.OutputTensor];
+
+    /// <summary>Every tensor of the model, by tensor index, computed with the plain reference kernels.</summary>
+    internal static sbyte[][] RunAllWithReferenceKernels(Model model, sbyte[] input)
     {
         var values = new sbyte[model.Tensors.Length][];
         values[model.InputTensor] = (sbyte[])input.Clone();
@@ -360,6 +364,6 @@ public class InterpreterTests
             values[op.Output] = output;
         }
 
-        return values[model.OutputTensor];
+        return values;
     }
 }
