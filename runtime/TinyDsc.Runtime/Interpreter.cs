@@ -257,7 +257,7 @@ namespace TinyDsc.Runtime
                         break;
                     case KindGlobalAveragePoolRequantized:
                         GlobalAveragePoolRequantized.Run(s.Conv.InputH, s.Conv.InputW, s.Conv.InputC, s.Conv.InputZeroPoint, s.Conv.OutputZeroPoint,
-                            op.Multiplier[0], op.Shift[0], s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
+                            op.Multiplier[0], op.Shift[0], s.Count, s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
                         break;
                     default:
                         Reshape.Run(arena, s.In0, arena, s.Out, s.Count);
@@ -382,6 +382,7 @@ namespace TinyDsc.Runtime
                 case OpCodes.GlobalAveragePool:
                     s.Kind = op.Multiplier != null ? KindGlobalAveragePoolRequantized : KindGlobalAveragePool;
                     s.Conv = ConvParamsOf(model, op);
+                    s.Count = op.Params[0] == 1 ? s.Conv.InputH * s.Conv.InputW : 1;   // TFLite's MEAN divides in the kernel
                     break;
                 default:
                     s.Kind = KindReshape;
