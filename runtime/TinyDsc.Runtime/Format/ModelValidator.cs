@@ -182,8 +182,18 @@ namespace TinyDsc.Runtime.Format
                 Fail(Where(j, code) + "weights and bias must be null (unused by " + OpCodes.Name(code) + ")");
             }
 
+            if (op.Params[0] != 0 && op.Params[0] != 1)
+            {
+                Fail(Where(j, code) + "p0 (divide by H·W in the kernel, TFLite's MEAN) = " + op.Params[0] + ", must be 0 or 1");
+            }
+
             if (op.Multiplier == null)
             {
+                if (op.Params[0] != 0)
+                {
+                    Fail(Where(j, code) + "p0 = 1 (TFLite's MEAN) needs multiplier and shift");
+                }
+
                 return;
             }
 
@@ -211,6 +221,13 @@ namespace TinyDsc.Runtime.Format
             {
                 Fail(Where(j, code) + "pool bound: H·W·255·2^max(shift, 0) = " + input.Dims[1] + "·" + input.Dims[2] + "·255·2^" + (shift > 0 ? shift : 0)
                     + " must be < 2^31 (requantized sum)");
+            }
+
+            // p0 = 1: the requantized sum, up to the bound above, gets ± H·W / 2 before the division by H·W.
+            if (op.Params[0] == 1 && bound + (long)input.Dims[1] * input.Dims[2] > FormatLayout.MaxRequantizedPoolSum)
+            {
+                Fail(Where(j, code) + "pool bound: H·W·(255·2^max(shift, 0) + 1) = " + input.Dims[1] + "·" + input.Dims[2] + "·(255·2^" + (shift > 0 ? shift : 0)
+                    + " + 1) must be < 2^31 (requantized sum plus rounding, p0 = 1)");
             }
         }
 
@@ -423,7 +440,7 @@ namespace TinyDsc.Runtime.Format
                 CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
-            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool ? 1 : 0);
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : 0);
             for (int k = usedParams; k < OperatorInfo.ParamCount; k++)
             {
                 if (op.Params[k] != 0)
