@@ -60,7 +60,10 @@ public sealed class TensorStats
 
     public double MaxAbsError { get; private set; }
 
-    /// <summary>Float values outside [RangeLow, RangeHigh], which int8 saturates.</summary>
+    /// <summary>
+    /// Float values int8 saturates by more than half a step: outside [RangeLow − scale/2, RangeHigh + scale/2]. A value
+    /// within half a step of the range rounds to the end value with no more than the usual rounding error.
+    /// </summary>
     public long Clipped { get; private set; }
 
     public double Min { get; private set; } = double.PositiveInfinity;
@@ -87,7 +90,7 @@ public sealed class TensorStats
         Signal += (double)f * f;
         Noise += e * e;
         MaxAbsError = Math.Max(MaxAbsError, Math.Abs(e));
-        if (f < RangeLow || f > RangeHigh)
+        if (f < RangeLow - Scale / 2.0 || f > RangeHigh + Scale / 2.0)
         {
             Clipped++;
         }
