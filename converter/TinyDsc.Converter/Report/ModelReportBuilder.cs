@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Reference;
 using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
@@ -100,7 +101,7 @@ public static class ModelReportBuilder
             opOutputs[i] = model.Operators[i].Output;
             if (model.Operators[i].Weights != null && model.Operators[i].Multiplier != null)
             {
-                weights.Add(Weights(model, i, graph.Nodes[i]));
+                weights.Add(Weights(model, i, graph.Nodes[i], onnxFile, tdscFile));
             }
         }
 
@@ -124,7 +125,13 @@ public static class ModelReportBuilder
         };
     }
 
-    private static WeightStats Weights(Model model, int index, FloatNode node)
+    /// <summary>
+    /// Per-channel weight statistics. The scale read back from the .tdsc must equal the one the quantizer derives from
+    /// the ONNX weights (max|w|/127) to within float32 rounding of s_in and s_out (relative 1e-3 leaves room for it,
+    /// and any other model's weights miss it): the check that catches a .tdsc converted from another model of the same
+    /// structure.
+    /// </summary>
+    private static WeightStats Weights(Model model, int index, FloatNode node, string onnxFile, string tdscFile)
     {
         OperatorInfo op = model.Operators[index];
         int channels = op.Multiplier.Length;
@@ -136,10 +143,16 @@ public static class ModelReportBuilder
         var qMin = new int[channels];
         var qMax = new int[channels];
         float[] w = node.Weight!;
+        (_, double[] expected) = WeightQuantization.PerChannel(w, channels);
         for (int c = 0; c < channels; c++)
         {
             double m = op.Multiplier[c] * Math.Pow(2, op.Shift[c] - 31);
             scale[c] = m * sOut / sIn;
+            if (Math.Abs(scale[c] / expected[c] - 1) > 1e-3)
+            {
+                throw new PipelineInputException($"{tdscFile} was not converted from {onnxFile}: operator {index} " +
+                    $"('{node.Name}') channel {c} has weight scale {scale[c]:G4} in the .tdsc but {expected[c]:G4} from the ONNX weights");
+            }
             fMin[c] = float.PositiveInfinity;
             fMax[c] = float.NegativeInfinity;
             qMin[c] = int.MaxValue;
