@@ -9,7 +9,7 @@ namespace TinyDsc.Runtime.Tests.Interpreter;
 /// <summary>Interpreter.Observer and GetTensor: every operator's output, seen right after it is written.</summary>
 public class ObserverTests
 {
-    private sealed class Recorder : IOperatorObserver
+    private sealed class Recorder(Model model) : IOperatorObserver
     {
         public readonly List<int> Order = new();
         public readonly Dictionary<int, sbyte[]> Outputs = new();
@@ -17,9 +17,9 @@ public class ObserverTests
         public void OperatorDone(TinyDsc.Runtime.Interpreter interpreter, int operatorIndex)
         {
             Order.Add(operatorIndex);
-            int t = interpreter.Model.Operators[operatorIndex].Output;
-            var bytes = new sbyte[interpreter.Model.Tensors[t].ByteSize];
-            interpreter.GetTensor(t, bytes, 0);
+            int t = model.Operators[operatorIndex].Output;
+            var bytes = new sbyte[model.Tensors[t].ByteSize];
+            interpreter.GetTensor(model.Tensors[t], bytes, 0);
             Outputs[t] = bytes;
         }
     }
@@ -39,12 +39,12 @@ public class ObserverTests
     {
         Model model = ModelBuilder.Network(seed);
         var interp = new TinyDsc.Runtime.Interpreter(model);
-        var recorder = new Recorder();
+        var recorder = new Recorder(model);
         interp.Observer = recorder;
         sbyte[] input = ConvCase.RandomActivations(new Random(seed * 17), interp.InputLength);
         interp.SetInput(input, 0);
         var seenInput = new sbyte[interp.InputLength];
-        interp.GetTensor(model.InputTensor, seenInput, 0);
+        interp.GetTensor(model.Tensors[model.InputTensor], seenInput, 0);
         Assert.Equal(input, seenInput);
         interp.Invoke();
 
@@ -61,7 +61,8 @@ public class ObserverTests
     [Fact]
     public void Invoke_with_an_observer_allocates_nothing_itself()
     {
-        var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(5));
+        Model model = ModelBuilder.Network(5);
+        var interp = new TinyDsc.Runtime.Interpreter(model);
         var counter = new Counter();
         interp.Observer = counter;
         sbyte[] input = ConvCase.RandomActivations(new Random(1), interp.InputLength);
@@ -79,17 +80,18 @@ public class ObserverTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(103 * interp.Model.Operators.Length, counter.Calls);
+        Assert.Equal(103 * model.Operators.Length, counter.Calls);
     }
 
     [Fact]
-    public void GetTensor_checks_index_and_destination()
+    public void GetTensor_checks_tensor_and_destination()
     {
-        var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(1));
-        int n = interp.Model.Tensors.Length;
-        Assert.Contains("tensor index", Assert.Throws<ArgumentException>(() => interp.GetTensor(n, new sbyte[1000], 0)).Message);
-        Assert.Contains("tensor index", Assert.Throws<ArgumentException>(() => interp.GetTensor(-1, new sbyte[1000], 0)).Message);
-        Assert.Throws<ArgumentException>(() => interp.GetTensor(0, new sbyte[3], 0));
-        Assert.Throws<ArgumentException>(() => interp.GetTensor(0, null!, 0));
+        Model model = ModelBuilder.Network(1);
+        var interp = new TinyDsc.Runtime.Interpreter(model);
+        TensorInfo outside = new TensorInfo { ArenaOffset = model.ArenaSize, ByteSize = 1 };
+        Assert.Contains("tensor", Assert.Throws<ArgumentException>(() => interp.GetTensor(outside, new sbyte[1000], 0)).Message);
+        Assert.Contains("tensor", Assert.Throws<ArgumentException>(() => interp.GetTensor(null!, new sbyte[1000], 0)).Message);
+        Assert.Throws<ArgumentException>(() => interp.GetTensor(model.Tensors[0], new sbyte[model.Tensors[0].ByteSize - 1], 0));
+        Assert.Throws<ArgumentException>(() => interp.GetTensor(model.Tensors[0], null!, 0));
     }
 }
