@@ -65,6 +65,7 @@ internal static class Cli
         root.Add(ReferenceCommand.Create(context));
         root.Add(VerifyCommand.Create(context));
         root.Add(InspectCommand.Create(context));
+        root.Add(ReportCommand.Create(context));
         root.Add(DemoCommand.Create(context));
         return root;
     }
