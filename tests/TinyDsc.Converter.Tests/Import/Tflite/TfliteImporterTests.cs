@@ -31,3 +31,21 @@ public class TfliteImporterTests
         Assert.Contains("--output-tensor '" + TfliteFixtures.Logits[name] + "'", e.Message, StringComparison.Ordinal);
     }
 }
+
+public class PersonDetectTests
+{
+    /// <summary>
+    /// TFLM's person_detection_test: the person image scores person (index 1) above no person (index 0), the no-person
+    /// image the other way round. Softmax keeps the order, so the scores before it must already be ordered.
+    /// </summary>
+    [Fact]
+    public void ScoresTfliteMicrosTestImagesAsItsTestExpects()
+    {
+        TfliteImport import = TfliteFixtures.Import("person_detect");
+        byte[] inputs = File.ReadAllBytes(TfliteFixtures.Path_("person_detect", "inputs.bin"));
+        sbyte[] scores = TfliteFixtures.RunRuntime(import.Quantized.Model, inputs).Select(b => (sbyte)b).ToArray();
+        Assert.Equal(4, scores.Length);
+        Assert.True(scores[1] > scores[0], $"person image: person {scores[1]} vs no person {scores[0]}");
+        Assert.True(scores[2] > scores[3], $"no-person image: no person {scores[2]} vs person {scores[3]}");
+    }
+}
