@@ -38,15 +38,15 @@ H
 fi
 
 cd "$TFLM_DIR"
-kernels="activations activations_common add add_common concatenation conv conv_common depthwise_conv depthwise_conv_common
-  dequantize dequantize_common fully_connected fully_connected_common hard_swish hard_swish_common kernel_util logistic
-  logistic_common micro_tensor_utils mul mul_common pad pad_common pooling pooling_common quantize quantize_common reduce
-  reduce_common reshape reshape_common softmax softmax_common"
+# The kernels of the ops TinyDsc imports (tflm_runner.cc registers the same list).
+kernels="add add_common conv conv_common depthwise_conv depthwise_conv_common dequantize dequantize_common fully_connected
+  fully_connected_common kernel_util micro_tensor_utils pad pad_common pooling pooling_common quantize quantize_common
+  reduce reduce_common reshape reshape_common softmax softmax_common"
 sources=()
 for k in $kernels; do sources+=("tensorflow/lite/micro/kernels/$k.cc"); done
 for f in tensorflow/lite/micro/*.cc tensorflow/lite/micro/arena_allocator/*.cc tensorflow/lite/micro/memory_planner/*.cc \
          tensorflow/lite/micro/tflite_bridge/*.cc; do
-  case "$f" in *_test.cc|*test_helper*|*fake_micro_context*|*mock_micro_graph*) continue ;; esac
+  case "$f" in *_test.cc|*test_helper*|*fake_micro_context*|*mock_micro_graph*|*recording_*|*linear_memory_planner*|*hexdump*) continue ;; esac
   sources+=("$f")
 done
 while IFS= read -r f; do sources+=("$f"); done < <(find tensorflow -type d \( -path tensorflow/lite/experimental -o -path tensorflow/lite/micro \) -prune -false -o -name '*.cc' -print | grep -v '_test.cc$' | grep -v '^tensorflow/lite/array.cc$')
