@@ -19,7 +19,8 @@ internal static class ConvertCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("MODEL.onnx") { Description = "PyTorch-exported ONNX model" };
-        var calibration = new Option<string>("--calibration") { Description = "Calibration samples, float32 NCHW .npy", Required = true };
+        var calibration = new Option<string>("--calibration") { Description = "Calibration samples, float32 NCHW .npy (ONNX models; an int8 .tflite needs none)" };
+        var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite only: convert up to this tensor (name or index), e.g. the scores before a SOFTMAX" };
         var output = new Option<string>("--output", "-o") { Description = "The .tdsc file to write", Required = true };
         var method = new Option<string>("--calibration-method")
         {
@@ -47,13 +48,28 @@ internal static class ConvertCommand
         Option<bool> force = Cli.ForceOption();
         var command = new Command("convert", "Quantize an ONNX model to an int8 .tdsc model")
         {
-            model, calibration, output, method, percentile, emit, golden, goldenInput, ns, force,
+            model, calibration, output, method, percentile, emit, golden, goldenInput, ns, outputTensor, force,
         };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string modelPath = parse.GetRequiredValue(model);
-            string calibPath = parse.GetRequiredValue(calibration);
             string outPath = parse.GetRequiredValue(output);
+            if (TfliteFiles.IsTflite(modelPath))
+            {
+                foreach (Option option in new Option[] { calibration, method, percentile, emit, golden, goldenInput, ns })
+                {
+                    if (parse.GetResult(option) is { Implicit: false })
+                    {
+                        throw new PipelineInputException($"{option.Name} does not apply to an int8 .tflite (its own scales are used as given)");
+                    }
+                }
+                return TfliteFiles.Convert(context, modelPath, outPath, parse.GetValue(outputTensor), parse.GetValue(force));
+            }
+            if (parse.GetResult(outputTensor) != null)
+            {
+                throw new PipelineInputException("--output-tensor applies to a .tflite model only");
+            }
+            string calibPath = parse.GetValue(calibration) ?? throw new PipelineInputException("--calibration CALIB.npy is required for an ONNX model");
             var options = new CalibrationOptions
             {
                 Method = parse.GetValue(method) == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,
