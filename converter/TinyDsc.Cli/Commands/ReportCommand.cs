@@ -41,7 +41,12 @@ internal static class ReportCommand
             {
                 CommandFiles.RequireFile(labelPath, "labels");
                 int n = ModelShapes.BatchOf(inPath, shape, ModelShapes.Nchw(model.Tensors[model.InputTensor]));
-                truth = TensorFiles.ReadLabels(labelPath, n);
+                TensorInfo outInfo = model.Tensors[model.OutputTensor];
+                if (outInfo.Rank != 2)
+                {
+                    throw new PipelineInputException($"--labels needs a classification model (output [N, classes]), but {tdscPath} outputs a rank-{outInfo.Rank} tensor");
+                }
+                truth = TensorFiles.ReadLabels(labelPath, n, outInfo.Dims[1]);
             }
 
             ModelReport report = context.WithProgress($"report on {Path.GetFileName(inPath)}", p =>
