@@ -197,7 +197,7 @@ public static class ModelReportBuilder
         {
             TensorInfo info = _model.Tensors[tensor];
             TensorStats s = _stats[tensor];
-            interpreter.GetTensor(tensor, _bytes, 0);
+            interpreter.GetTensor(info, _bytes, 0);
             float[] f = Float[s.Name];
             if (info.Rank == 4)
             {
