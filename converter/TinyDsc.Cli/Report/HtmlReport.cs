@@ -120,7 +120,7 @@ internal static class HtmlReport
             colours.Add(t.SqnrDb < LowSqnrDb ? Red : Blue);
             max = Math.Max(max, v);
         }
-        double axisMax = Math.Max(30, Math.Ceiling(max / 10) * 10);
+        double axisMax = Math.Max(40, max);
         h.Append("<figure>").Append(HorizontalBars("SQNR per tensor", labels, values, texts, axisMax, "SQNR (dB)", LowSqnrDb, "20 dB", colours))
             .Append("</figure>");
         h.Append("<table id=\"layers\"><tr><th>#</th><th>tensor</th><th>written by</th><th>kernel</th><th>shape (NCHW)</th>" +
