@@ -215,7 +215,7 @@ internal static class HtmlReport
         h.Append("<section id=\"s-cost\"><h2>Cost per operator (estimate)</h2><p class=\"estimate\"><b>Estimates, not measurements.</b> " +
             "IL instructions per operator come from per-kernel formulas fitted to exact IL counts (IlCounter; runtime/README.md " +
             "“Cost”), within 1 % per operator on the bundled model's layers and up to 50 % low on very small feature maps. " +
-            $"Time assumes a flat cost per IL instruction (DESIGN.md): {N(x86)} ns per IL on nanoCLR built for an x86 desktop core " +
+            $"Time assumes a flat cost per IL instruction (docs/DESIGN.md): {N(x86)} ns per IL on nanoCLR built for an x86 desktop core " +
             $"(measured there); for an ESP32 an unmeasured slowdown of {N(CostEstimate.Esp32SlowdownAssumed)}× is assumed ({N(esp)} ns per IL).</p>");
         var labels = r.Costs.Select(c => $"{c.Index} {c.Kernel}").ToList();
         var values = r.Costs.Select(c => (double)c.EstimatedIl).ToList();
@@ -240,7 +240,7 @@ internal static class HtmlReport
     {
         h.Append("<section id=\"s-board\"><h2>Board fit</h2>");
         h.Append($"<p id=\"board-verdict\"><b>{Esc(BoardVerdict.Summary(r.PeakBytes))}</b>: peak RAM {Esc(Format.Bytes(r.PeakBytes))} " +
-            "= model bytes + arena + kernel scratch + data prepared at load, against the managed heap of each board (DESIGN.md).</p>");
+            "= model bytes + arena + kernel scratch + data prepared at load, against the managed heap of each board (docs/DESIGN.md).</p>");
         h.Append("<table id=\"memory\"><tr><th>part</th><th>bytes</th></tr>");
         h.Append($"<tr><td>model (.tdsc)</td><td class=\"num\">{Format.Bytes(r.ModelBytes)}</td></tr>");
         h.Append($"<tr><td>arena</td><td class=\"num\">{Format.Bytes(r.ArenaBytes)}</td></tr>");

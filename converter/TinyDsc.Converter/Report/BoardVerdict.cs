@@ -7,7 +7,7 @@ public sealed record BoardRow(string Board, long HeapBytes, bool Fits);
 
 /// <summary>
 /// Board fit for the report: peak RAM (model bytes + arena + scratch + prepared data) against the managed heap
-/// DESIGN.md gives for each ESP32 class (about 90–110 KB without PSRAM, the low end taken; about 3.7 MB with 4 MB
+/// docs/DESIGN.md gives for each ESP32 class (about 90–110 KB without PSRAM, the low end taken; about 3.7 MB with 4 MB
 /// PSRAM). A stand-in until the CLI's shared board-fit check (issue 9, item 5) lands; then the report uses that.
 /// </summary>
 public static class BoardVerdict
