@@ -81,11 +81,11 @@ public static class BoardFit
     {
         string what = v.Fit switch
         {
-            Fit.Fits => $"fits, {v.Headroom:N0} B to spare",
-            Fit.Tight => $"tight: needs {-v.Headroom:N0} B more than the smallest heap of about {v.Board.HeapLow:N0} B; measure on the board",
-            _ => $"does not fit: needs about {v.Board.HeapLow - v.Headroom:N0} B, the heap is about {v.Board.HeapHigh:N0} B",
+            Fit.Fits => FormattableString.Invariant($"fits, {v.Headroom:N0} B to spare"),
+            Fit.Tight => FormattableString.Invariant($"tight: needs {-v.Headroom:N0} B more than the smallest heap of about {v.Board.HeapLow:N0} B; measure on the board"),
+            _ => FormattableString.Invariant($"does not fit: needs about {v.Board.HeapLow - v.Headroom:N0} B, the heap is about {v.Board.HeapHigh:N0} B"),
         };
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{what} (estimate)");
+        return what + " (estimate)";
     }
 }
 
