@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Runtime
 {
@@ -32,6 +33,11 @@ namespace TinyDsc.Runtime
         private readonly sbyte[] _scratch;
         private readonly int _inputOffset;
 
+        /// <summary>Native kernels in use (IsAvailable was true at construction), else null: managed kernels only.</summary>
+        private readonly INativeKernels _native;
+        private static readonly int[] NoInts = new int[0];
+        private static readonly sbyte[] NoBytes = new sbyte[0];
+
         /// <summary>True from SetInput until the next Invoke, which may overwrite the input tensor's bytes.</summary>
         private bool _inputSet;
         private readonly int _outputOffset;
@@ -55,17 +61,44 @@ namespace TinyDsc.Runtime
         /// </summary>
         /// <exception cref="ArgumentNullException">model is null.</exception>
         /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
-        public Interpreter(Model model, bool referenceConvolutions)
+        public Interpreter(Model model, bool referenceConvolutions) : this(model, referenceConvolutions, null)
+        {
+        }
+
+        /// <summary>
+        /// As <see cref="Interpreter(Model)"/>, running every operator the native kernels cover (all but Reshape) through
+        /// nativeKernels when its IsAvailable(), probed once here, is true; otherwise, or with null, the managed kernels run.
+        /// The bytes are the same either way (runtime/native is bit-exact with the managed kernels). UsesNativeKernels and
+        /// KernelName tell which path runs. On nanoFramework pass TinyDsc.Runtime.Native's FirmwareKernels: on firmware
+        /// without the native module its probe fails and this interpreter is the managed one.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">model is null.</exception>
+        /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
+        public Interpreter(Model model, INativeKernels nativeKernels) : this(model, false, nativeKernels)
+        {
+        }
+
+        private Interpreter(Model model, bool referenceConvolutions, INativeKernels nativeKernels)
         {
             ModelValidator.Validate(model);
             Model = model;
             _steps = new Step[model.Operators.Length];
+            if (nativeKernels != null && nativeKernels.IsAvailable())
+            {
+                _native = nativeKernels;
+            }
+
             int scratch = 0;
             int prepared = 0;
             for (int i = 0; i < _steps.Length; i++)
             {
                 Step s = Prepare(model, i, referenceConvolutions);
                 _steps[i] = s;
+                if (_native != null)
+                {
+                    PrepareNative(s);
+                }
+
                 if (s.ScratchBytes > scratch)
                 {
                     scratch = s.ScratchBytes;
@@ -95,6 +128,12 @@ namespace TinyDsc.Runtime
         }
 
         public Model Model { get; }
+
+        /// <summary>True when operators run on the native kernels (runtime/native), false on the managed ones.</summary>
+        public bool UsesNativeKernels
+        {
+            get { return _native != null; }
+        }
 
         /// <summary>Element count of the input tensor (NHWC order).</summary>
         public int InputLength { get; }
@@ -144,7 +183,13 @@ namespace TinyDsc.Runtime
                 throw new ArgumentException("operator index must be in 0.." + (_steps.Length - 1) + ", got " + operatorIndex);
             }
 
-            switch (_steps[operatorIndex].Kind)
+            Step step = _steps[operatorIndex];
+            if (step.NativeKernel != 0)
+            {
+                return NativeKernelIds.Name(step.NativeKernel) + " (native)";
+            }
+
+            switch (step.Kind)
             {
                 case KindConvReference: return "Conv2DReference";
                 case KindDepthwise3x3: return "DepthwiseConv3x3";
@@ -219,6 +264,19 @@ namespace TinyDsc.Runtime
             {
                 Step s = _steps[i];
                 OperatorInfo op = s.Op;
+                if (s.NativeKernel != 0)
+                {
+                    int status = _native.Run(s.NativeKernel, s.NativeParams, arena, s.In0, s.In1, s.Out, s.NativeWeights,
+                        s.NativeBias, s.NativeMultiplier, s.NativeShift, _scratch);
+                    if (status != NativeKernelIds.StatusOk)
+                    {
+                        throw new InvalidOperationException("Invoke: native kernel " + NativeKernelIds.Name(s.NativeKernel)
+                            + " of operator " + i + " failed with status " + status);
+                    }
+
+                    continue;
+                }
+
                 switch (s.Kind)
                 {
                     case KindDepthwise3x3:
@@ -392,6 +450,59 @@ namespace TinyDsc.Runtime
             return s;
         }
 
+        /// <summary>
+        /// Native kernel id and packed parameters for a prepared step (tdsc_run's layout, NativeKernelIds); Reshape
+        /// stays managed (a byte copy).
+        /// </summary>
+        private static void PrepareNative(Step s)
+        {
+            OperatorInfo op = s.Op;
+            s.NativeWeights = op.Weights != null ? op.Weights : NoBytes;
+            s.NativeBias = s.FoldedBias != null ? s.FoldedBias : (op.Bias != null ? op.Bias : NoInts);
+            s.NativeMultiplier = op.Multiplier != null ? op.Multiplier : NoInts;
+            s.NativeShift = op.Shift != null ? op.Shift : NoInts;
+            switch (s.Kind)
+            {
+                case KindDepthwise3x3: s.NativeKernel = NativeKernelIds.DepthwiseConv3x3; break;
+                case KindDepthwise3x3Multiplier: s.NativeKernel = NativeKernelIds.DepthwiseConv3x3Multiplier; break;
+                case KindDepthwise: s.NativeKernel = NativeKernelIds.DepthwiseConv; break;
+                case KindPointwise: s.NativeKernel = NativeKernelIds.PointwiseConv; break;
+                case KindDense: s.NativeKernel = NativeKernelIds.Conv2DDense; break;
+                case KindConvReference: s.NativeKernel = NativeKernelIds.Conv2DReference; break;
+                case KindMaxPool: s.NativeKernel = NativeKernelIds.MaxPool; break;
+                case KindAveragePool: s.NativeKernel = NativeKernelIds.AveragePool; break;
+                case KindFullyConnected: s.NativeKernel = NativeKernelIds.FullyConnected; break;
+                case KindAdd: s.NativeKernel = NativeKernelIds.Add; break;
+                case KindGlobalAveragePool: s.NativeKernel = NativeKernelIds.GlobalAveragePool; break;
+                case KindGlobalAveragePoolRequantized: s.NativeKernel = NativeKernelIds.GlobalAveragePoolRequantized; break;
+                default: return;
+            }
+
+            ConvParams c = s.Conv;
+            switch (s.Kind)
+            {
+                case KindAdd:
+                    s.NativeParams = NativeKernelIds.PackAdd(ref s.AddP, s.Count);
+                    break;
+                case KindAveragePool:
+                    s.NativeParams = NativeKernelIds.PackConv(ref s.Conv, 1);
+                    s.NativeParams[21] = s.CountIncludePad ? 1 : 0;
+                    break;
+                case KindFullyConnected:
+                    s.NativeParams = new int[] { c.InputC, c.OutputC, c.InputZeroPoint, c.OutputZeroPoint, c.ActMin, c.ActMax };
+                    break;
+                case KindGlobalAveragePool:
+                    s.NativeParams = new int[] { c.InputH, c.InputW, c.InputC, c.ActMin, c.ActMax };
+                    break;
+                case KindGlobalAveragePoolRequantized:
+                    s.NativeParams = new int[] { c.InputH, c.InputW, c.InputC, c.InputZeroPoint, c.OutputZeroPoint, c.ActMin, c.ActMax };
+                    break;
+                default:
+                    s.NativeParams = NativeKernelIds.PackConv(ref s.Conv, 0);
+                    break;
+            }
+        }
+
         /// <summary>Window-op parameters from the operator record and its NHWC input/output tensors.</summary>
         private static ConvParams ConvParamsOf(Model model, OperatorInfo op)
         {
@@ -450,6 +561,14 @@ namespace TinyDsc.Runtime
             public bool CountIncludePad;
             public int[] FoldedBias;
             public int ScratchBytes;
+
+            /// <summary>NativeKernelIds id when the native kernels run this step, else 0; arguments of INativeKernels.Run.</summary>
+            public int NativeKernel;
+            public int[] NativeParams;
+            public sbyte[] NativeWeights;
+            public int[] NativeBias;
+            public int[] NativeMultiplier;
+            public int[] NativeShift;
         }
     }
 }
