@@ -67,6 +67,20 @@ namespace TinyDsc.Runtime.Native
             };
         }
 
+        /// <summary>Id of the native kernel that computes what the managed kernel of that name computes, 0 for none.</summary>
+        public static int Of(string managedKernelName)
+        {
+            for (int id = 1; id <= GlobalAveragePoolRequantized; id++)
+            {
+                if (Name(id) == managedKernelName)
+                {
+                    return id;
+                }
+            }
+
+            return 0;
+        }
+
         /// <summary>Name of a kernel id, as Interpreter.KernelName reports the managed kernel.</summary>
         public static string Name(int kernel)
         {

@@ -7,6 +7,7 @@ using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Tests.Format;
 using Xunit;
 using Xunit.Abstractions;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Fuzz;
 
@@ -28,53 +29,55 @@ public class RandomModelTests
     public void RandomValidModelsValidateRoundTripAndRun()
     {
         const int models = 5000;
-        var random = new Random(424242);
-        var opCounts = new int[OpCodes.Max + 1];
-        var failures = new List<string>();
-        var watch = Stopwatch.StartNew();
-        int ran = 0;
-        int requantizedPools = 0;
-        for (int i = 0; i < models; i++)
+        TestSeed.Run(424242, random =>
         {
-            Model model = RandomModel(random);
-            foreach (OperatorInfo op in model.Operators)
+            var opCounts = new int[OpCodes.Max + 1];
+            var failures = new List<string>();
+            var watch = Stopwatch.StartNew();
+            int ran = 0;
+            int requantizedPools = 0;
+            for (int i = 0; i < models; i++)
             {
-                opCounts[op.OpCode]++;
-                if (op.OpCode == OpCodes.GlobalAveragePool && op.Multiplier != null)
+                Model model = RandomModel(random);
+                foreach (OperatorInfo op in model.Operators)
                 {
-                    requantizedPools++;
+                    opCounts[op.OpCode]++;
+                    if (op.OpCode == OpCodes.GlobalAveragePool && op.Multiplier != null)
+                    {
+                        requantizedPools++;
+                    }
+                }
+
+                try
+                {
+                    ModelValidator.Validate(model);
+                    ModelAssert.Equal(model, ModelReader.Load(ModelWriter.Write(model)));
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"model {i}: {e.GetType().Name}: {e.Message}");
+                    continue;
+                }
+
+                string? failure = InterpreterRun.Run(model, random, out bool didRun);
+                ran += didRun ? 1 : 0;
+                if (failure != null)
+                {
+                    failures.Add($"model {i}: {failure}");
                 }
             }
 
-            try
+            output.WriteLine($"{models} random models in {watch.Elapsed.TotalSeconds:F1} s, {ran} run through the interpreter, {failures.Count} failures");
+            output.WriteLine("ops: " + string.Join(", ", Enumerable.Range(1, OpCodes.Max).Select(c => $"{OpCodes.Name(c)} {opCounts[c]}")));
+            foreach (string f in failures.Take(20))
             {
-                ModelValidator.Validate(model);
-                ModelAssert.Equal(model, ModelReader.Load(ModelWriter.Write(model)));
-            }
-            catch (Exception e)
-            {
-                failures.Add($"model {i}: {e.GetType().Name}: {e.Message}");
-                continue;
+                output.WriteLine(f);
             }
 
-            string? failure = InterpreterRun.Run(model, random, out bool didRun);
-            ran += didRun ? 1 : 0;
-            if (failure != null)
-            {
-                failures.Add($"model {i}: {failure}");
-            }
-        }
-
-        output.WriteLine($"{models} random models in {watch.Elapsed.TotalSeconds:F1} s, {ran} run through the interpreter, {failures.Count} failures");
-        output.WriteLine("ops: " + string.Join(", ", Enumerable.Range(1, OpCodes.Max).Select(c => $"{OpCodes.Name(c)} {opCounts[c]}")));
-        foreach (string f in failures.Take(20))
-        {
-            output.WriteLine(f);
-        }
-
-        Assert.Empty(failures);
-        Assert.All(Enumerable.Range(1, OpCodes.Max), c => Assert.True(opCounts[c] > 0, $"{OpCodes.Name(c)} never generated"));
-        Assert.True(requantizedPools > 0, "no requantizing GlobalAveragePool generated");
+            Assert.Empty(failures);
+            Assert.All(Enumerable.Range(1, OpCodes.Max), c => Assert.True(opCounts[c] > 0, $"{OpCodes.Name(c)} never generated"));
+            Assert.True(requantizedPools > 0, "no requantizing GlobalAveragePool generated");
+        });
     }
 
     private static Model RandomModel(Random r)

@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Kernels;
 
@@ -65,41 +66,43 @@ public class GlobalAveragePoolRequantizedTests
     [InlineData(3)]
     public void Random_cases_match_the_formula_and_the_real_mean(int seed)
     {
-        var rng = new Random(seed);
-        for (int n = 0; n < 300; n++)
+        TestSeed.Run(seed, rng =>
         {
-            int h = rng.Next(1, 12), w = rng.Next(1, 12), c = rng.Next(1, 20);
-            int pixels = h * w;
-            int zpIn = rng.Next(-128, 128), zpOut = rng.Next(-128, 128);
-            double sIn = 0.001 + rng.NextDouble() * 0.1;
-            // Output scales from 1/64 to 4 times the mean's own resolution s_in (the mean never needs a finer step).
-            double sOut = sIn * Math.Pow(2, rng.NextDouble() * 8 - 6);
-            QuantMath.QuantizeMultiplier(sIn / (sOut * pixels), out int multiplier, out int shift);
-            var input = Guarded.From(ConvCase.RandomActivations(rng, pixels * c));
-            var o = new Guarded(c);
-            GlobalAveragePoolRequantized.Run(h, w, c, zpIn, zpOut, multiplier, shift, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
-            o.AssertGuardsIntact("gap output");
-            sbyte[] actual = o.Payload();
-            for (int ch = 0; ch < c; ch++)
+            for (int n = 0; n < 300; n++)
             {
-                // FORMAT.md: acc = Σ (q − zp_in) over the taps, out = clamp(zp_out + MBQM(acc, multiplier, shift)).
-                int acc = 0;
-                double real = 0;
-                for (int p = 0; p < pixels; p++)
+                int h = rng.Next(1, 12), w = rng.Next(1, 12), c = rng.Next(1, 20);
+                int pixels = h * w;
+                int zpIn = rng.Next(-128, 128), zpOut = rng.Next(-128, 128);
+                double sIn = 0.001 + rng.NextDouble() * 0.1;
+                // Output scales from 1/64 to 4 times the mean's own resolution s_in (the mean never needs a finer step).
+                double sOut = sIn * Math.Pow(2, rng.NextDouble() * 8 - 6);
+                QuantMath.QuantizeMultiplier(sIn / (sOut * pixels), out int multiplier, out int shift);
+                var input = Guarded.From(ConvCase.RandomActivations(rng, pixels * c));
+                var o = new Guarded(c);
+                GlobalAveragePoolRequantized.Run(h, w, c, zpIn, zpOut, multiplier, shift, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
+                o.AssertGuardsIntact("gap output");
+                sbyte[] actual = o.Payload();
+                for (int ch = 0; ch < c; ch++)
                 {
-                    int q = input.Array[input.Offset + p * c + ch];
-                    acc += q - zpIn;
-                    real += sIn * (q - zpIn);
+                    // FORMAT.md: acc = Σ (q − zp_in) over the taps, out = clamp(zp_out + MBQM(acc, multiplier, shift)).
+                    int acc = 0;
+                    double real = 0;
+                    for (int p = 0; p < pixels; p++)
+                    {
+                        int q = input.Array[input.Offset + p * c + ch];
+                        acc += q - zpIn;
+                        real += sIn * (q - zpIn);
+                    }
+
+                    int exact = Math.Clamp(zpOut + QuantMath.MultiplyByQuantizedMultiplier(acc, multiplier, shift), -128, 127);
+                    Assert.Equal(exact, actual[ch]);
+
+                    // The real mean quantized with the output's parameters.
+                    double ideal = Math.Clamp(zpOut + real / pixels / sOut, -128.0, 127.0);
+                    Assert.True(Math.Abs(actual[ch] - ideal) <= 1.0,
+                        $"case {n} ({h}x{w}x{c}, channel {ch}): int8 {actual[ch]} vs real {ideal:F3} (more than 1 LSB apart)");
                 }
-
-                int exact = Math.Clamp(zpOut + QuantMath.MultiplyByQuantizedMultiplier(acc, multiplier, shift), -128, 127);
-                Assert.Equal(exact, actual[ch]);
-
-                // The real mean quantized with the output's parameters.
-                double ideal = Math.Clamp(zpOut + real / pixels / sOut, -128.0, 127.0);
-                Assert.True(Math.Abs(actual[ch] - ideal) <= 1.0,
-                    $"case {n} ({h}x{w}x{c}, channel {ch}): int8 {actual[ch]} vs real {ideal:F3} (more than 1 LSB apart)");
             }
-        }
+        });
     }
 }

@@ -7,7 +7,7 @@ namespace TinyDsc.Runtime.Tests.Kernels;
 
 /// <summary>
 /// Executes the IL of TinyDsc's kernel methods instruction by instruction and counts the instructions executed:
-/// the exact figure DESIGN.md says nanoCLR's time follows. Handles the opcode subset the kernels compile to
+/// the exact figure docs/DESIGN.md says nanoCLR's time follows. Handles the opcode subset the kernels compile to
 /// (int32/int64 arithmetic, sbyte/int arrays, branches, static calls, reading fields of a struct passed by ref);
 /// calls into other assemblies (Array.Copy) run natively and count as one instruction, as a native call on nanoCLR.
 /// Throws NotSupportedException on anything else, so a count is never silently wrong.
