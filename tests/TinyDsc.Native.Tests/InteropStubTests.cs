@@ -26,11 +26,22 @@ public sealed class InteropStubTests
 {
     private static readonly string StubFolder = Path.Combine(NativeLib.Repo, "runtime", "TinyDsc.Runtime.Native", "Stubs");
 
+    private static readonly string InteropDll = typeof(InteropStubTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "TinyDscInteropAssembly").Value!;
+
+    /// <summary>The interop assembly is device code: the nanoFramework IL scan passes, and it references only mscorlib and the runtime.</summary>
+    [Fact]
+    public void InteropAssembly_PassesTheNanoFrameworkIlScan()
+    {
+        var violations = TinyDsc.NanoCheck.NanoChecker.Scan(InteropDll, new[] { "TinyDsc.Runtime" });
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+        Assert.Equal(new[] { "TinyDsc.Runtime", "mscorlib" }, TinyDsc.NanoCheck.NanoChecker.ReferencedAssemblies(InteropDll).OrderBy(n => n, StringComparer.Ordinal));
+    }
+
     [Fact]
     public void MethodLookupAndChecksum_MatchTheBuiltAssembly()
     {
-        string dll = typeof(InteropStubTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "TinyDscInteropAssembly").Value!;
+        string dll = InteropDll;
         using var pe = new PEReader(File.OpenRead(dll));
         MetadataReader md = pe.GetMetadataReader();
         string assemblyName = md.GetString(md.GetAssemblyDefinition().Name);
