@@ -418,6 +418,7 @@ namespace TinyDsc.Runtime
                     {
                         g.Multiplier = op.Multiplier[0];
                         g.Shift = op.Shift[0];
+                        g.Divisor = op.Params[0] == 1 ? g.Height * g.Width : 1;   // p0 = 1: TFLite's MEAN divides in the kernel
                     }
 
                     s = g;
@@ -774,6 +775,7 @@ namespace TinyDsc.Runtime
             public int ActMax;
             public int Multiplier;
             public int Shift;
+            public int Divisor;
 
             public override string Name
             {
@@ -807,7 +809,7 @@ namespace TinyDsc.Runtime
             public override void Run(Interpreter it)
             {
                 GlobalAveragePoolRequantized.Run(Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Multiplier, Shift,
-                    ActMin, ActMax, it._arena, In0, it._arena, Out);
+                    Divisor, ActMin, ActMax, it._arena, In0, it._arena, Out);
             }
         }
 
