@@ -26,6 +26,8 @@ namespace TinyDsc.Runtime
         private const int KindDepthwise = 11;
         private const int KindDepthwise3x3Multiplier = 12;
         private const int KindGlobalAveragePoolRequantized = 13;
+        private const int KindFusedBlock = 14;
+        private const int KindFusedMember = 15;
 
         private readonly Step[] _steps;
         private readonly sbyte[] _arena;
@@ -62,9 +64,15 @@ namespace TinyDsc.Runtime
             _steps = new Step[model.Operators.Length];
             int scratch = 0;
             int prepared = 0;
+            int groupEnd = -1;
             for (int i = 0; i < _steps.Length; i++)
             {
-                Step s = Prepare(model, i, referenceConvolutions);
+                Step s = i <= groupEnd ? FusedMemberStep(model, i) : Prepare(model, i, referenceConvolutions);
+                if (s.Kind == KindFusedBlock)
+                {
+                    groupEnd = i + FusedBlocks.MemberCount(model.Operators[i]);
+                }
+
                 _steps[i] = s;
                 if (s.ScratchBytes > scratch)
                 {
@@ -75,6 +83,8 @@ namespace TinyDsc.Runtime
                 {
                     prepared += 4 * s.FoldedBias.Length;
                 }
+
+                prepared += s.FusedPrepared;
             }
 
             TensorInfo input = model.Tensors[model.InputTensor];
@@ -120,6 +130,13 @@ namespace TinyDsc.Runtime
             for (int i = 0; i < model.Operators.Length; i++)
             {
                 OperatorInfo op = model.Operators[i];
+                if (op.OpCode == OpCodes.FusedBlock)
+                {
+                    // Members of a fused block run inside it, on its work area in the arena: no scratch.
+                    i += FusedBlocks.MemberCount(op);
+                    continue;
+                }
+
                 if (op.OpCode != OpCodes.Conv2D)
                 {
                     continue;
@@ -158,6 +175,8 @@ namespace TinyDsc.Runtime
                 case KindMaxPool: return "MaxPool";
                 case KindGlobalAveragePool: return "GlobalAveragePool";
                 case KindGlobalAveragePoolRequantized: return "GlobalAveragePoolRequantized";
+                case KindFusedBlock: return "FusedBlock";
+                case KindFusedMember: return "FusedMember";
                 default: return "Reshape";
             }
         }
@@ -258,6 +277,11 @@ namespace TinyDsc.Runtime
                     case KindGlobalAveragePoolRequantized:
                         GlobalAveragePoolRequantized.Run(s.Conv.InputH, s.Conv.InputW, s.Conv.InputC, s.Conv.InputZeroPoint, s.Conv.OutputZeroPoint,
                             op.Multiplier[0], op.Shift[0], s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
+                        break;
+                    case KindFusedBlock:
+                        FusedBlock.Run(s.Fused, arena, s.In0, s.Out, s.Work);
+                        break;
+                    case KindFusedMember:
                         break;
                     default:
                         Reshape.Run(arena, s.In0, arena, s.Out, s.Count);
@@ -383,6 +407,12 @@ namespace TinyDsc.Runtime
                     s.Kind = op.Multiplier != null ? KindGlobalAveragePoolRequantized : KindGlobalAveragePool;
                     s.Conv = ConvParamsOf(model, op);
                     break;
+                case OpCodes.FusedBlock:
+                    s.Kind = KindFusedBlock;
+                    s.Fused = FusedBlocks.Prepare(model, index);
+                    s.Work = FusedBlocks.WorkOffset(op);
+                    s.FusedPrepared = FusedBlocks.PreparedBytes(s.Fused);
+                    break;
                 default:
                     s.Kind = KindReshape;
                     s.Count = input.ByteSize;
@@ -392,8 +422,17 @@ namespace TinyDsc.Runtime
             return s;
         }
 
+        /// <summary>A member of a fused block: runs inside the block's step, nothing of its own.</summary>
+        private static Step FusedMemberStep(Model model, int index)
+        {
+            var s = new Step();
+            s.Op = model.Operators[index];
+            s.Kind = KindFusedMember;
+            return s;
+        }
+
         /// <summary>Window-op parameters from the operator record and its NHWC input/output tensors.</summary>
-        private static ConvParams ConvParamsOf(Model model, OperatorInfo op)
+        internal static ConvParams ConvParamsOf(Model model, OperatorInfo op)
         {
             TensorInfo input = model.Tensors[op.Input0];
             TensorInfo output = model.Tensors[op.Output];
@@ -450,6 +489,11 @@ namespace TinyDsc.Runtime
             public bool CountIncludePad;
             public int[] FoldedBias;
             public int ScratchBytes;
+
+            /// <summary>Fused block: its prepared members, the work area's arena offset, bytes of folded biases.</summary>
+            public FusedBlock Fused;
+            public int Work;
+            public int FusedPrepared;
         }
     }
 }

@@ -11,6 +11,9 @@ namespace TinyDsc.Runtime.Format
         public const int VersionMajor = 1;
         public const int VersionMinor = 0;
 
+        /// <summary>Minor version of a file that contains a fused block (op 8); without one the writer keeps minor 0.</summary>
+        public const int VersionMinorFused = 1;
+
         public const int HeaderSize = 64;
         public const int TensorRecordSize = 40;
         public const int OperatorRecordSize = 128;
@@ -72,8 +75,13 @@ namespace TinyDsc.Runtime.Format
         public const int MaxTensors = 4096;
         public const int MaxOperators = 4096;
 
-        /// <summary>2^30: largest arena and largest tensor, in bytes.</summary>
-        public const int MaxArenaSize = 1 << 30;
+        /// <summary>
+        /// 2^26 (64 MiB): largest arena a file may declare, far above any microcontroller's RAM, so that a hostile file
+        /// cannot make a device try to allocate a gigabyte; the arena must also equal what its tensors span.
+        /// </summary>
+        public const int MaxArenaSize = 1 << 26;
+
+        /// <summary>2^30: largest tensor element count (a tensor must also fit in the arena).</summary>
         public const int MaxTensorBytes = 1 << 30;
 
         /// <summary>
