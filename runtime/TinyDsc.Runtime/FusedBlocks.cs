@@ -8,7 +8,7 @@ namespace TinyDsc.Runtime
     /// builds the Kernels.FusedBlock the Interpreter runs in their place, with the members' biases folded exactly as
     /// the unfused specialised kernels fold them.
     /// </summary>
-    internal static class FusedBlocks
+    public static class FusedBlocks
     {
         /// <summary>Number of member records after group record op.</summary>
         internal static int MemberCount(OperatorInfo op)
@@ -30,7 +30,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>The kernel parameters of the block whose group record is operator index of a validated model.</summary>
-        internal static FusedBlock Prepare(Model model, int index)
+        public static FusedBlock Prepare(Model model, int index)
         {
             OperatorInfo[] ops = model.Operators;
             int n = MemberCount(ops[index]);
