@@ -16,7 +16,7 @@ namespace TinyDsc.Converter.Tests.Fusion;
 
 /// <summary>
 /// Fused block execution against unfused execution through the real .tdsc bytes: each model converted twice
-/// (`--fuse auto` and `--fuse none`), both files loaded back with the runtime's reader and run by the Interpreter on
+/// (every fusable chain fused, FusionMode.All, and `--fuse none`), both files loaded back with the runtime's reader and run by the Interpreter on
 /// the same inputs; the int8 outputs must be identical (the fused kernel computes every element with the unfused
 /// kernels' arithmetic). Fixtures whose graph has no fusable chain are skipped by the theory's data, not silently:
 /// <see cref="FusableFixturesArePresent"/> pins how many there are.
@@ -32,7 +32,7 @@ public sealed class FusedModelBitExactTests
     private static (Model Fused, Model Unfused) ConvertBoth(string onnx, NpyArray<float> calibration)
     {
         var graph = OnnxImporter.Load(onnx);
-        byte[] fused = ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration", new CalibrationOptions(), null, FusionMode.Auto).FileBytes;
+        byte[] fused = ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration", new CalibrationOptions(), null, FusionMode.All).FileBytes;
         byte[] unfused = ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration", new CalibrationOptions(), null, FusionMode.None).FileBytes;
         return (ModelReader.Load(fused), ModelReader.Load(unfused));
     }
