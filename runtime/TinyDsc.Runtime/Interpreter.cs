@@ -10,25 +10,16 @@ namespace TinyDsc.Runtime
     /// including the accumulator bound) and prepares each operator once (TFLM's Prepare): picks the kernel (a
     /// specialised convolution where the shape allows, else the reference) and folds the input zero point into the
     /// bias of the specialised convolutions.
+    ///
+    /// Memory (nanoCLR keeps every object field in its own 12-byte heap block and boxes a struct field of a class as a
+    /// separate object): after construction the interpreter holds only what Invoke reads. Each operator is one small
+    /// step object of its kernel's class with exactly the fields that kernel needs; window-op parameters are packed in
+    /// one int[] per step and unpacked into the interpreter's single ConvParams before the kernel call. The Model,
+    /// OperatorInfo and TensorInfo objects are not referenced after the constructor (only the weight, bias and
+    /// requantization arrays are), so a caller that drops its Model reference lets the collector free them.
     /// </summary>
     public sealed class Interpreter
     {
-        private const int KindConvReference = 1;
-        private const int KindDepthwise3x3 = 2;
-        private const int KindPointwise = 3;
-        private const int KindFullyConnected = 4;
-        private const int KindAdd = 5;
-        private const int KindAveragePool = 6;
-        private const int KindMaxPool = 7;
-        private const int KindGlobalAveragePool = 8;
-        private const int KindReshape = 9;
-        private const int KindDense = 10;
-        private const int KindDepthwise = 11;
-        private const int KindDepthwise3x3Multiplier = 12;
-        private const int KindGlobalAveragePoolRequantized = 13;
-        private const int KindFusedBlock = 14;
-        private const int KindFusedMember = 15;
-
         private readonly Step[] _steps;
         private readonly sbyte[] _arena;
         private readonly sbyte[] _scratch;
@@ -42,9 +33,16 @@ namespace TinyDsc.Runtime
         private readonly float _outputScale;
         private readonly int _outputZeroPoint;
 
+        /// <summary>The one ConvParams every window-op step unpacks into before calling its kernel (one boxed struct per interpreter, not per step).</summary>
+        private ConvParams _conv;
+
+        /// <summary>As _conv, for the Add steps.</summary>
+        private AddParams _add;
+
         /// <summary>Validates (ModelValidator.Validate) and prepares every operator, then allocates the arena and scratch once.</summary>
         /// <exception cref="ArgumentNullException">model is null.</exception>
         /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
+        /// <exception cref="InvalidOperationException">the arena and scratch cannot be allocated; the message names the bytes needed.</exception>
         public Interpreter(Model model) : this(model, false)
         {
         }
@@ -57,34 +55,39 @@ namespace TinyDsc.Runtime
         /// </summary>
         /// <exception cref="ArgumentNullException">model is null.</exception>
         /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
+        /// <exception cref="InvalidOperationException">the arena and scratch cannot be allocated; the message names the bytes needed.</exception>
         public Interpreter(Model model, bool referenceConvolutions)
         {
             ModelValidator.Validate(model);
-            Model = model;
             _steps = new Step[model.Operators.Length];
             int scratch = 0;
             int prepared = 0;
             int groupEnd = -1;
             for (int i = 0; i < _steps.Length; i++)
             {
-                Step s = i <= groupEnd ? FusedMemberStep(model, i) : Prepare(model, i, referenceConvolutions);
-                if (s.Kind == KindFusedBlock)
+                int stepScratch = 0;
+                Step s;
+                if (i <= groupEnd)
                 {
-                    groupEnd = i + FusedBlocks.MemberCount(model.Operators[i]);
+                    // A member of a fused block: computed inside the block's step, on its work area in the arena.
+                    s = new FusedMemberStep();
+                }
+                else
+                {
+                    s = Prepare(model, i, referenceConvolutions, out stepScratch);
+                    if (model.Operators[i].OpCode == OpCodes.FusedBlock)
+                    {
+                        groupEnd = i + FusedBlocks.MemberCount(model.Operators[i]);
+                    }
                 }
 
                 _steps[i] = s;
-                if (s.ScratchBytes > scratch)
+                if (stepScratch > scratch)
                 {
-                    scratch = s.ScratchBytes;
+                    scratch = stepScratch;
                 }
 
-                if (s.FoldedBias != null)
-                {
-                    prepared += 4 * s.FoldedBias.Length;
-                }
-
-                prepared += s.FusedPrepared;
+                prepared += s.PreparedBytes();
             }
 
             TensorInfo input = model.Tensors[model.InputTensor];
@@ -100,11 +103,18 @@ namespace TinyDsc.Runtime
             PreparedBytes = prepared;
             ScratchBytes = scratch;
             ArenaBytes = model.ArenaSize;
-            _arena = new sbyte[model.ArenaSize];
-            _scratch = new sbyte[scratch];
+            try
+            {
+                _arena = new sbyte[model.ArenaSize];
+                _scratch = new sbyte[scratch];
+            }
+            catch (Exception e)
+            {
+                // On nanoCLR a failed allocation surfaces as a plain exception; say what was asked for.
+                throw new InvalidOperationException("Interpreter: cannot allocate " + (model.ArenaSize + scratch)
+                    + " bytes (arena " + model.ArenaSize + " + scratch " + scratch + "): " + e.Message);
+            }
         }
-
-        public Model Model { get; }
 
         /// <summary>Element count of the input tensor (NHWC order).</summary>
         public int InputLength { get; }
@@ -120,6 +130,9 @@ namespace TinyDsc.Runtime
 
         /// <summary>Bytes of data prepared at construction (folded biases of the specialised convolutions).</summary>
         public int PreparedBytes { get; }
+
+        /// <summary>Called after every operator of Invoke (IOperatorObserver); null (the default) for none.</summary>
+        public IOperatorObserver Observer { get; set; }
 
         /// <summary>Scratch bytes an Interpreter for this model would allocate; validates the model, allocates nothing large.</summary>
         /// <exception cref="ModelFormatException">as the constructor.</exception>
@@ -143,7 +156,7 @@ namespace TinyDsc.Runtime
                 }
 
                 ConvParams p = ConvParamsOf(model, op);
-                int n = ConvScratchBytes(ChooseConvKernel(ref p), ref p);
+                int n = ChooseConvKernel(ref p, false).ScratchBytes(ref p);
                 if (n > scratch)
                 {
                     scratch = n;
@@ -161,24 +174,7 @@ namespace TinyDsc.Runtime
                 throw new ArgumentException("operator index must be in 0.." + (_steps.Length - 1) + ", got " + operatorIndex);
             }
 
-            switch (_steps[operatorIndex].Kind)
-            {
-                case KindConvReference: return "Conv2DReference";
-                case KindDepthwise3x3: return "DepthwiseConv3x3";
-                case KindPointwise: return "PointwiseConv";
-                case KindDense: return "Conv2DDense";
-                case KindDepthwise: return "DepthwiseConv";
-                case KindDepthwise3x3Multiplier: return "DepthwiseConv3x3Multiplier";
-                case KindFullyConnected: return "FullyConnected";
-                case KindAdd: return "Add";
-                case KindAveragePool: return "AveragePool";
-                case KindMaxPool: return "MaxPool";
-                case KindGlobalAveragePool: return "GlobalAveragePool";
-                case KindGlobalAveragePoolRequantized: return "GlobalAveragePoolRequantized";
-                case KindFusedBlock: return "FusedBlock";
-                case KindFusedMember: return "FusedMember";
-                default: return "Reshape";
-            }
+            return _steps[operatorIndex].Name;
         }
 
         /// <summary>Copies InputLength int8 values (NHWC) from data[offset..] into the input tensor.</summary>
@@ -208,6 +204,24 @@ namespace TinyDsc.Runtime
             Array.Copy(_arena, _outputOffset, dest, offset, OutputLength);
         }
 
+        /// <summary>
+        /// Copies the int8 bytes of a tensor of this interpreter's model (NHWC, TensorInfo.ByteSize values) to
+        /// dest[offset..]. Meaningful for a tensor whose bytes are live: the input after SetInput, an operator's output
+        /// inside IOperatorObserver.OperatorDone for that operator, the output after Invoke. The interpreter keeps no
+        /// tensor table (device heap), so the caller passes the model's TensorInfo.
+        /// </summary>
+        /// <exception cref="ArgumentException">tensor is null or lies outside the arena, or dest is too short.</exception>
+        public void GetTensor(TensorInfo tensor, sbyte[] dest, int offset)
+        {
+            if (tensor == null || tensor.ArenaOffset < 0 || tensor.ByteSize < 0 || tensor.ArenaOffset > _arena.Length - tensor.ByteSize)
+            {
+                throw new ArgumentException("GetTensor: tensor must be one of this model's tensors (inside the " + _arena.Length + "-byte arena)");
+            }
+
+            CheckRange("GetTensor", dest == null ? -1 : dest.Length, offset, tensor.ByteSize);
+            Array.Copy(_arena, tensor.ArenaOffset, dest, offset, tensor.ByteSize);
+        }
+
         /// <summary>Writes OutputLength dequantized values of the output tensor to dest[offset..].</summary>
         public void GetOutput(float[] dest, int offset)
         {
@@ -233,203 +247,524 @@ namespace TinyDsc.Runtime
 
             // The input's bytes may be overwritten by the run below.
             _inputSet = false;
-            sbyte[] arena = _arena;
-            for (int i = 0; i < _steps.Length; i++)
+            Step[] steps = _steps;
+            for (int i = 0; i < steps.Length; i++)
             {
-                Step s = _steps[i];
-                OperatorInfo op = s.Op;
-                switch (s.Kind)
+                steps[i].Run(this);
+
+                // Members of a fused block have run inside the block's step; their internal tensors never exist.
+                if (Observer != null && !(steps[i] is FusedMemberStep))
                 {
-                    case KindDepthwise3x3:
-                        DepthwiseConv3x3.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
-                        break;
-                    case KindPointwise:
-                        PointwiseConv.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out);
-                        break;
-                    case KindDense:
-                        Conv2DDense.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
-                        break;
-                    case KindDepthwise:
-                        DepthwiseConv.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
-                        break;
-                    case KindDepthwise3x3Multiplier:
-                        DepthwiseConv3x3Multiplier.Run(ref s.Conv, arena, s.In0, op.Weights, s.FoldedBias, op.Multiplier, op.Shift, arena, s.Out, _scratch);
-                        break;
-                    case KindConvReference:
-                        Conv2DReference.Run(ref s.Conv, arena, s.In0, op.Weights, op.Bias, op.Multiplier, op.Shift, arena, s.Out);
-                        break;
-                    case KindFullyConnected:
-                        FullyConnected.Run(s.Conv.InputC, s.Conv.OutputC, s.Conv.InputZeroPoint, s.Conv.OutputZeroPoint,
-                            s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, op.Weights, op.Bias, op.Multiplier, op.Shift, arena, s.Out);
-                        break;
-                    case KindAdd:
-                        Add.Run(ref s.AddP, arena, s.In0, arena, s.In1, arena, s.Out, s.Count);
-                        break;
-                    case KindAveragePool:
-                        AveragePool.Run(ref s.Conv, s.CountIncludePad, arena, s.In0, arena, s.Out);
-                        break;
-                    case KindMaxPool:
-                        MaxPool.Run(ref s.Conv, arena, s.In0, arena, s.Out);
-                        break;
-                    case KindGlobalAveragePool:
-                        GlobalAveragePool.Run(s.Conv.InputH, s.Conv.InputW, s.Conv.InputC, s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
-                        break;
-                    case KindGlobalAveragePoolRequantized:
-                        GlobalAveragePoolRequantized.Run(s.Conv.InputH, s.Conv.InputW, s.Conv.InputC, s.Conv.InputZeroPoint, s.Conv.OutputZeroPoint,
-                            op.Multiplier[0], op.Shift[0], s.Conv.ActMin, s.Conv.ActMax, arena, s.In0, arena, s.Out);
-                        break;
-                    case KindFusedBlock:
-                        FusedBlock.Run(s.Fused, arena, s.In0, s.Out, s.Work);
-                        break;
-                    case KindFusedMember:
-                        break;
-                    default:
-                        Reshape.Run(arena, s.In0, arena, s.Out, s.Count);
-                        break;
+                    Observer.OperatorDone(this, i);
                 }
             }
         }
+
+        // ---- The kernel table -------------------------------------------------------------------------------------
+        // Each kernel is one nested Step class below: its identity (the class), its name, its scratch and how Invoke
+        // runs it, side by side. Prepare maps an operator to a step; ChooseConvKernel is the one ordered list of the
+        // convolution kernels. Adding a kernel: one Step class, one line in Prepare or ChooseConvKernel.
 
         /// <summary>
         /// Kernel for a Conv2D, first match wins: DepthwiseConv3x3, DepthwiseConv3x3Multiplier (3×3 depthwise with
         /// multiplier K ≥ 2, and the 3×3 stem over a one-channel input), PointwiseConv, Conv2DDense (groups 1),
         /// DepthwiseConv (any depthwise), else the reference (grouped with several channels per group; groups 1
-        /// with W dilation).
+        /// with W dilation). The returned step is empty; Prepare fills it.
         /// </summary>
-        private static int ChooseConvKernel(ref ConvParams p)
+        private static ConvStep ChooseConvKernel(ref ConvParams p, bool referenceConvolutions)
         {
+            if (referenceConvolutions)
+            {
+                return new ConvReferenceStep();
+            }
+
             if (DepthwiseConv3x3.IsSupported(ref p))
             {
-                return KindDepthwise3x3;
+                return new Depthwise3x3Step();
             }
 
             if (DepthwiseConv3x3Multiplier.IsSupported(ref p))
             {
-                return KindDepthwise3x3Multiplier;
+                return new Depthwise3x3MultiplierStep();
             }
 
             if (PointwiseConv.IsSupported(ref p))
             {
-                return KindPointwise;
+                return new PointwiseStep();
             }
 
             if (Conv2DDense.IsSupported(ref p))
             {
-                return KindDense;
+                return new DenseStep();
             }
 
             if (DepthwiseConv.IsSupported(ref p))
             {
-                return KindDepthwise;
+                return new DepthwiseStep();
             }
 
-            return KindConvReference;
+            return new ConvReferenceStep();
         }
 
-        private static int ConvScratchBytes(int kind, ref ConvParams p)
-        {
-            if (kind == KindDepthwise3x3)
-            {
-                return DepthwiseConv3x3.GetScratchSize(ref p);
-            }
-
-            if (kind == KindDepthwise3x3Multiplier)
-            {
-                return DepthwiseConv3x3Multiplier.GetScratchSize(ref p);
-            }
-
-            if (kind == KindDepthwise)
-            {
-                return DepthwiseConv.GetScratchSize(ref p);
-            }
-
-            return kind == KindDense ? Conv2DDense.GetScratchSize(ref p) : 0;
-        }
-
-        private static Step Prepare(Model model, int index, bool referenceConvolutions)
+        private static Step Prepare(Model model, int index, bool referenceConvolutions, out int scratch)
         {
             OperatorInfo op = model.Operators[index];
             TensorInfo input = model.Tensors[op.Input0];
             TensorInfo output = model.Tensors[op.Output];
-            var s = new Step();
-            s.Op = op;
-            s.In0 = input.ArenaOffset;
-            s.Out = output.ArenaOffset;
+            scratch = 0;
+            Step s;
             switch (op.OpCode)
             {
                 case OpCodes.Conv2D:
-                    s.Conv = ConvParamsOf(model, op);
-                    s.Kind = referenceConvolutions ? KindConvReference : ChooseConvKernel(ref s.Conv);
-                    s.ScratchBytes = ConvScratchBytes(s.Kind, ref s.Conv);
-                    if (s.Kind != KindConvReference)
+                {
+                    ConvParams p = ConvParamsOf(model, op);
+                    ConvStep c = ChooseConvKernel(ref p, referenceConvolutions);
+                    scratch = c.ScratchBytes(ref p);
+                    c.Packed = Pack(ref p);
+                    c.Weights = op.Weights;
+                    c.Multiplier = op.Multiplier;
+                    c.Shift = op.Shift;
+                    if (c.FoldsBias)
                     {
                         // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
-                        s.FoldedBias = new int[s.Conv.OutputC];
-                        int perChannel = s.Conv.KernelH * s.Conv.KernelW * (s.Conv.InputC / s.Conv.Groups);
-                        BiasFolding.Fold(op.Weights, op.Bias, s.Conv.OutputC, perChannel, s.Conv.InputZeroPoint, s.FoldedBias);
+                        c.Bias = new int[p.OutputC];
+                        BiasFolding.Fold(op.Weights, op.Bias, p.OutputC, p.KernelH * p.KernelW * (p.InputC / p.Groups), p.InputZeroPoint, c.Bias);
+                    }
+                    else
+                    {
+                        c.Bias = op.Bias;
                     }
 
+                    s = c;
                     break;
+                }
+
                 case OpCodes.FullyConnected:
-                    s.Kind = KindFullyConnected;
-                    s.Conv = ConvParamsOf(model, op);
-                    s.Conv.InputC = input.ByteSize;
-                    s.Conv.OutputC = output.ByteSize;
+                {
+                    var f = new FullyConnectedStep();
+                    f.InputLength = input.ByteSize;
+                    f.OutputLength = output.ByteSize;
+                    f.InputZeroPoint = input.ZeroPoint;
+                    f.OutputZeroPoint = output.ZeroPoint;
+                    f.ActMin = op.ActMin;
+                    f.ActMax = op.ActMax;
+                    f.Weights = op.Weights;
+                    f.Bias = op.Bias;
+                    f.Multiplier = op.Multiplier;
+                    f.Shift = op.Shift;
+                    s = f;
                     break;
+                }
+
                 case OpCodes.Add:
-                    s.Kind = KindAdd;
+                {
                     TensorInfo input1 = model.Tensors[op.Input1];
-                    s.In1 = input1.ArenaOffset;
-                    s.Count = output.ByteSize;
-                    s.AddP.LeftShift = op.Params[0];
-                    s.AddP.Input0Multiplier = op.Params[1];
-                    s.AddP.Input0Shift = op.Params[2];
-                    s.AddP.Input1Multiplier = op.Params[3];
-                    s.AddP.Input1Shift = op.Params[4];
-                    s.AddP.OutputMultiplier = op.Params[5];
-                    s.AddP.OutputShift = op.Params[6];
-                    s.AddP.Input0ZeroPoint = input.ZeroPoint;
-                    s.AddP.Input1ZeroPoint = input1.ZeroPoint;
-                    s.AddP.OutputZeroPoint = output.ZeroPoint;
-                    s.AddP.ActMin = op.ActMin;
-                    s.AddP.ActMax = op.ActMax;
+                    var a = new AddStep();
+                    a.In1 = input1.ArenaOffset;
+                    a.Packed = new int[]
+                    {
+                        op.Params[0], op.Params[1], op.Params[2], op.Params[3], op.Params[4], op.Params[5], op.Params[6],
+                        input.ZeroPoint, input1.ZeroPoint, output.ZeroPoint, op.ActMin, op.ActMax, output.ByteSize,
+                    };
+                    s = a;
                     break;
+                }
+
                 case OpCodes.AveragePool:
-                    s.Kind = KindAveragePool;
-                    s.Conv = ConvParamsOf(model, op);
-                    s.CountIncludePad = op.Params[0] == 1;
+                {
+                    ConvParams p = ConvParamsOf(model, op);
+                    var a = new AveragePoolStep();
+                    a.Packed = Pack(ref p);
+                    a.CountIncludePad = op.Params[0] == 1;
+                    s = a;
                     break;
+                }
+
                 case OpCodes.MaxPool:
-                    s.Kind = KindMaxPool;
-                    s.Conv = ConvParamsOf(model, op);
+                {
+                    ConvParams p = ConvParamsOf(model, op);
+                    var m = new MaxPoolStep();
+                    m.Packed = Pack(ref p);
+                    s = m;
                     break;
+                }
+
                 case OpCodes.GlobalAveragePool:
-                    s.Kind = op.Multiplier != null ? KindGlobalAveragePoolRequantized : KindGlobalAveragePool;
-                    s.Conv = ConvParamsOf(model, op);
+                {
+                    var g = op.Multiplier != null ? new GlobalAveragePoolRequantizedStep() : new GlobalAveragePoolStep();
+                    g.Height = input.Dims[1];
+                    g.Width = input.Dims[2];
+                    g.Channels = input.Dims[3];
+                    g.InputZeroPoint = input.ZeroPoint;
+                    g.OutputZeroPoint = output.ZeroPoint;
+                    g.ActMin = op.ActMin;
+                    g.ActMax = op.ActMax;
+                    if (op.Multiplier != null)
+                    {
+                        g.Multiplier = op.Multiplier[0];
+                        g.Shift = op.Shift[0];
+                        g.Divisor = op.Params[0] == 1 ? g.Height * g.Width : 1;   // p0 = 1: TFLite's MEAN divides in the kernel
+                    }
+
+                    s = g;
                     break;
+                }
+
                 case OpCodes.FusedBlock:
-                    s.Kind = KindFusedBlock;
-                    s.Fused = FusedBlocks.Prepare(model, index);
-                    s.Work = FusedBlocks.WorkOffset(op);
-                    s.FusedPrepared = FusedBlocks.PreparedBytes(s.Fused);
+                {
+                    var f = new FusedBlockStep();
+                    f.Block = FusedBlocks.Prepare(model, index);
+                    f.Work = FusedBlocks.WorkOffset(op);
+                    s = f;
                     break;
+                }
+
                 default:
-                    s.Kind = KindReshape;
-                    s.Count = input.ByteSize;
+                {
+                    var r = new ReshapeStep();
+                    r.Count = input.ByteSize;
+                    s = r;
                     break;
+                }
             }
 
+            s.In0 = input.ArenaOffset;
+            s.Out = output.ArenaOffset;
             return s;
         }
 
-        /// <summary>A member of a fused block: runs inside the block's step, nothing of its own.</summary>
-        private static Step FusedMemberStep(Model model, int index)
+        /// <summary>One prepared operator: the base of every kernel's step class; holds its arena offsets.</summary>
+        private abstract class Step
         {
-            var s = new Step();
-            s.Op = model.Operators[index];
-            s.Kind = KindFusedMember;
-            return s;
+            public int In0;
+            public int Out;
+
+            /// <summary>The kernel's name (KernelName).</summary>
+            public abstract string Name { get; }
+
+            /// <summary>Runs the kernel on the interpreter's arena; allocates nothing.</summary>
+            public abstract void Run(Interpreter it);
+
+            /// <summary>Bytes this step prepared at construction (PreparedBytes).</summary>
+            public virtual int PreparedBytes()
+            {
+                return 0;
+            }
         }
+
+        /// <summary>A Conv2D step: packed ConvParams, weights, bias (folded unless the reference runs) and requantization.</summary>
+        private abstract class ConvStep : Step
+        {
+            public int[] Packed;
+            public sbyte[] Weights;
+            public int[] Bias;
+            public int[] Multiplier;
+            public int[] Shift;
+
+            /// <summary>True when the kernel takes the bias with the input zero point folded in (BiasFolding).</summary>
+            public virtual bool FoldsBias
+            {
+                get { return true; }
+            }
+
+            public virtual int ScratchBytes(ref ConvParams p)
+            {
+                return 0;
+            }
+
+            public override int PreparedBytes()
+            {
+                return FoldsBias ? 4 * Bias.Length : 0;
+            }
+        }
+
+        private sealed class ConvReferenceStep : ConvStep
+        {
+            public override string Name
+            {
+                get { return "Conv2DReference"; }
+            }
+
+            public override bool FoldsBias
+            {
+                get { return false; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Unpack(Packed, ref it._conv);
+                Conv2DReference.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out);
+            }
+        }
+
+        private sealed class Depthwise3x3Step : ConvStep
+        {
+            public override string Name
+            {
+                get { return "DepthwiseConv3x3"; }
+            }
+
+            public override int ScratchBytes(ref ConvParams p)
+            {
+                return DepthwiseConv3x3.GetScratchSize(ref p);
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Unpack(Packed, ref it._conv);
+                DepthwiseConv3x3.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+            }
+        }
+
+        private sealed class Depthwise3x3MultiplierStep : ConvStep
+        {
+            public override string Name
+            {
+                get { return "DepthwiseConv3x3Multiplier"; }
+            }
+
+            public override int ScratchBytes(ref ConvParams p)
+            {
+                return DepthwiseConv3x3Multiplier.GetScratchSize(ref p);
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Unpack(Packed, ref it._conv);
+                DepthwiseConv3x3Multiplier.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+            }
+        }
+
+        private sealed class PointwiseStep : ConvStep
+        {
+            public override string Name
+            {
+                get { return "PointwiseConv"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Unpack(Packed, ref it._conv);
+                PointwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out);
+            }
+        }
+
+        private sealed class DenseStep : ConvStep
+        {
+            public override string Name
+            {
+                get { return "Conv2DDense"; }
+            }
+
+            public override int ScratchBytes(ref ConvParams p)
+            {
+                return Conv2DDense.GetScratchSize(ref p);
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Unpack(Packed, ref it._conv);
+                Conv2DDense.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+            }
+        }
+
+        private sealed class DepthwiseStep : ConvStep
+        {
+            public override string Name
+            {
+                get { return "DepthwiseConv"; }
+            }
+
+            public override int ScratchBytes(ref ConvParams p)
+            {
+                return DepthwiseConv.GetScratchSize(ref p);
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Unpack(Packed, ref it._conv);
+                DepthwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+            }
+        }
+
+        /// <summary>A fused block (FORMAT.md op 8): its members prepared as one Kernels.FusedBlock, its work area's offset.</summary>
+        private sealed class FusedBlockStep : Step
+        {
+            public FusedBlock Block;
+            public int Work;
+
+            public override string Name
+            {
+                get { return "FusedBlock"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                FusedBlock.Run(Block, it._arena, In0, Out, Work);
+            }
+
+            public override int PreparedBytes()
+            {
+                return FusedBlocks.PreparedBytes(Block);
+            }
+        }
+
+        /// <summary>A member of a fused block: runs inside FusedBlockStep; nothing of its own (In0 and Out unused).</summary>
+        private sealed class FusedMemberStep : Step
+        {
+            public override string Name
+            {
+                get { return "FusedMember"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+            }
+        }
+
+        private sealed class FullyConnectedStep : Step
+        {
+            public int InputLength;
+            public int OutputLength;
+            public int InputZeroPoint;
+            public int OutputZeroPoint;
+            public int ActMin;
+            public int ActMax;
+            public sbyte[] Weights;
+            public int[] Bias;
+            public int[] Multiplier;
+            public int[] Shift;
+
+            public override string Name
+            {
+                get { return "FullyConnected"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                FullyConnected.Run(InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax,
+                    it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out);
+            }
+        }
+
+        /// <summary>Add: Packed holds the format's p0..p6, the three zero points, ActMin, ActMax and the element count.</summary>
+        private sealed class AddStep : Step
+        {
+            public int In1;
+            public int[] Packed;
+
+            public override string Name
+            {
+                get { return "Add"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                int[] a = Packed;
+                it._add.LeftShift = a[0];
+                it._add.Input0Multiplier = a[1];
+                it._add.Input0Shift = a[2];
+                it._add.Input1Multiplier = a[3];
+                it._add.Input1Shift = a[4];
+                it._add.OutputMultiplier = a[5];
+                it._add.OutputShift = a[6];
+                it._add.Input0ZeroPoint = a[7];
+                it._add.Input1ZeroPoint = a[8];
+                it._add.OutputZeroPoint = a[9];
+                it._add.ActMin = a[10];
+                it._add.ActMax = a[11];
+                Add.Run(ref it._add, it._arena, In0, it._arena, In1, it._arena, Out, a[12]);
+            }
+        }
+
+        private sealed class AveragePoolStep : Step
+        {
+            public int[] Packed;
+            public bool CountIncludePad;
+
+            public override string Name
+            {
+                get { return "AveragePool"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Unpack(Packed, ref it._conv);
+                AveragePool.Run(ref it._conv, CountIncludePad, it._arena, In0, it._arena, Out);
+            }
+        }
+
+        private sealed class MaxPoolStep : Step
+        {
+            public int[] Packed;
+
+            public override string Name
+            {
+                get { return "MaxPool"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Unpack(Packed, ref it._conv);
+                MaxPool.Run(ref it._conv, it._arena, In0, it._arena, Out);
+            }
+        }
+
+        /// <summary>GlobalAveragePool keeping the input scale; base of the requantizing one (which also reads the zero points, Multiplier and Shift).</summary>
+        private class GlobalAveragePoolStep : Step
+        {
+            public int Height;
+            public int Width;
+            public int Channels;
+            public int InputZeroPoint;
+            public int OutputZeroPoint;
+            public int ActMin;
+            public int ActMax;
+            public int Multiplier;
+            public int Shift;
+            public int Divisor;
+
+            public override string Name
+            {
+                get { return "GlobalAveragePool"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                GlobalAveragePool.Run(Height, Width, Channels, ActMin, ActMax, it._arena, In0, it._arena, Out);
+            }
+        }
+
+        private sealed class GlobalAveragePoolRequantizedStep : GlobalAveragePoolStep
+        {
+            public override string Name
+            {
+                get { return "GlobalAveragePoolRequantized"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                GlobalAveragePoolRequantized.Run(Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Multiplier, Shift,
+                    Divisor, ActMin, ActMax, it._arena, In0, it._arena, Out);
+            }
+        }
+
+        private sealed class ReshapeStep : Step
+        {
+            public int Count;
+
+            public override string Name
+            {
+                get { return "Reshape"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Reshape.Run(it._arena, In0, it._arena, Out, Count);
+            }
+        }
+
+        // ---- Parameters -------------------------------------------------------------------------------------------
 
         /// <summary>Window-op parameters from the operator record and its NHWC input/output tensors.</summary>
         internal static ConvParams ConvParamsOf(Model model, OperatorInfo op)
@@ -461,6 +796,42 @@ namespace TinyDsc.Runtime
             return p;
         }
 
+        /// <summary>The 21 fields of p in declaration order (Unpack's layout).</summary>
+        private static int[] Pack(ref ConvParams p)
+        {
+            return new int[]
+            {
+                p.InputH, p.InputW, p.InputC, p.OutputH, p.OutputW, p.OutputC, p.KernelH, p.KernelW, p.StrideH, p.StrideW,
+                p.DilationH, p.DilationW, p.PadTop, p.PadLeft, p.PadBottom, p.PadRight, p.Groups, p.InputZeroPoint,
+                p.OutputZeroPoint, p.ActMin, p.ActMax,
+            };
+        }
+
+        private static void Unpack(int[] a, ref ConvParams p)
+        {
+            p.InputH = a[0];
+            p.InputW = a[1];
+            p.InputC = a[2];
+            p.OutputH = a[3];
+            p.OutputW = a[4];
+            p.OutputC = a[5];
+            p.KernelH = a[6];
+            p.KernelW = a[7];
+            p.StrideH = a[8];
+            p.StrideW = a[9];
+            p.DilationH = a[10];
+            p.DilationW = a[11];
+            p.PadTop = a[12];
+            p.PadLeft = a[13];
+            p.PadBottom = a[14];
+            p.PadRight = a[15];
+            p.Groups = a[16];
+            p.InputZeroPoint = a[17];
+            p.OutputZeroPoint = a[18];
+            p.ActMin = a[19];
+            p.ActMax = a[20];
+        }
+
         private static void CheckRange(string method, int arrayLength, int offset, int count)
         {
             if (arrayLength < 0)
@@ -473,27 +844,6 @@ namespace TinyDsc.Runtime
                 throw new ArgumentException(method + ": expected " + count + " values from offset " + offset
                     + ", but the array has length " + arrayLength);
             }
-        }
-
-        /// <summary>One prepared operator: kernel choice, parameters, arena offsets, prepared data.</summary>
-        private sealed class Step
-        {
-            public int Kind;
-            public OperatorInfo Op;
-            public ConvParams Conv;
-            public AddParams AddP;
-            public int In0;
-            public int In1;
-            public int Out;
-            public int Count;
-            public bool CountIncludePad;
-            public int[] FoldedBias;
-            public int ScratchBytes;
-
-            /// <summary>Fused block: its prepared members, the work area's arena offset, bytes of folded biases.</summary>
-            public FusedBlock Fused;
-            public int Work;
-            public int FusedPrepared;
         }
     }
 }

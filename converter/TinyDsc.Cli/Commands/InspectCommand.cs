@@ -14,11 +14,12 @@ internal static class InspectCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("MODEL.tdsc") { Description = "int8 model written by convert" };
-        var command = new Command("inspect", "Show a .tdsc model's layers, tensors and memory") { model };
+        var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite only: import up to this tensor (see convert)" };
+        var command = new Command("inspect", "Show a .tdsc (or int8 .tflite) model's layers, tensors and memory") { model, outputTensor };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string path = parse.GetRequiredValue(model);
-            (Model m, byte[] bytes) = CommandFiles.LoadModel(path);
+            (Model m, byte[] bytes, bool tflite) = TfliteFiles.LoadModel(path, parse.GetValue(outputTensor));
             IAnsiConsole console = context.Ansi;
 
             var layers = new Table().Title("layers")
@@ -69,10 +70,33 @@ internal static class InspectCommand
             memory.AddRow("model", Format.Bytes(bytes.Length));
             memory.AddRow("peak RAM (arena + scratch + model)", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
             memory.AddRow("also prepared at load (folded biases)", Format.Bytes(interpreter.PreparedBytes));
+            if (tflite)
+            {
+                (long? tflm, string source) = TfliteFiles.TflmArena(path);
+                memory.AddRow("TFLM arena_used_bytes (whole .tflite)", Markup.Escape(tflm is long b ? Format.Bytes(b) : "—"));
+                memory.AddRow("", Markup.Escape(source));
+            }
             console.Write(memory);
+            console.Write(BoardFitTable(m, bytes.Length));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The device heap estimate and which boards it fits (<see cref="BoardFit"/>); convert prints it too.</summary>
+    internal static Table BoardFitTable(Model m, int fileBytes)
+    {
+        HeapEstimate e = BoardFit.Estimate(m, fileBytes);
+        var table = new Table().Title("board fit (estimate: nanoCLR managed heap)")
+            .AddColumn("").AddColumn(new TableColumn("bytes / verdict"));
+        table.AddRow("loading: blobs + 16 KB chunk + tables", Format.Bytes(e.Loading));
+        table.AddRow("running: blobs + arena + prepared + scratch + buffers", Format.Bytes(e.Running));
+        table.AddRow(Markup.Escape($"heap peak + {BoardFit.Reserve:N0} B reserve"), Format.Bytes(e.Peak + BoardFit.Reserve));
+        foreach (BoardVerdict v in BoardFit.Evaluate(e))
+        {
+            table.AddRow(Markup.Escape(v.Board.Name), Markup.Escape(BoardFit.Describe(v)));
+        }
+        return table;
     }
 
     internal static string Shape(TensorInfo t)

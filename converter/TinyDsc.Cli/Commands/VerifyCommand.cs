@@ -38,7 +38,13 @@ internal static class VerifyCommand
             if (labelPath != null)
             {
                 CommandFiles.RequireFile(labelPath, "labels");
-                truth = TensorFiles.ReadLabels(labelPath, n);
+                int[] outShape = floatRunner.OutputShape;
+                if (outShape.Length != 2)
+                {
+                    throw new PipelineInputException($"--labels needs a classification model (output [N, classes]), but " +
+                        $"{onnxPath} outputs {ModelShapes.Describe(outShape)}");
+                }
+                truth = TensorFiles.ReadLabels(labelPath, n, outShape[1]);
             }
 
             string name = Path.GetFileName(inPath);

@@ -204,8 +204,9 @@ namespace TinyDsc.Runtime.Format
 
         /// <summary>
         /// GlobalAveragePool: no weights or bias; multiplier and shift both null (output keeps the input's scale and
-        /// zero point) or both one value (requantization): multiplier 0 or in [2^30, 2^31 − 1], shift −31..30, and
-        /// H·W·255·2^max(shift, 0) ≤ 2^31 − 1 so the shifted accumulator fits int32.
+        /// zero point) or both one value (requantization): multiplier 0..2^31 − 1 (not necessarily normalized: TFLite's
+        /// int8 MEAN folds 1/(H·W) into a normalized multiplier by an integer division, which can leave it below 2^30),
+        /// shift −31..30, and H·W·255·2^max(shift, 0) ≤ 2^31 − 1 so the shifted accumulator fits int32.
         /// </summary>
         private static void ValidatePoolRequantization(Model model, int j, OperatorInfo op)
         {
@@ -215,8 +216,18 @@ namespace TinyDsc.Runtime.Format
                 Fail(Where(j, code) + "weights and bias must be null (unused by " + OpCodes.Name(code) + ")");
             }
 
+            if (op.Params[0] != 0 && op.Params[0] != 1)
+            {
+                Fail(Where(j, code) + "p0 (divide by H·W in the kernel, TFLite's MEAN) = " + op.Params[0] + ", must be 0 or 1");
+            }
+
             if (op.Multiplier == null)
             {
+                if (op.Params[0] != 0)
+                {
+                    Fail(Where(j, code) + "p0 = 1 (TFLite's MEAN) needs multiplier and shift");
+                }
+
                 return;
             }
 
@@ -230,7 +241,11 @@ namespace TinyDsc.Runtime.Format
                 Fail(Where(j, code) + "shift has " + op.Shift.Length + " values, expected 1 (one per tensor)");
             }
 
-            CheckMultiplier(j, code, "multiplier[0]", op.Multiplier[0]);
+            if (op.Multiplier[0] < 0)
+            {
+                Fail(Where(j, code) + "multiplier[0] = " + op.Multiplier[0] + ", must be in [0, 2^31 - 1]");
+            }
+
             CheckShift(j, code, "shift[0]", op.Shift[0]);
             TensorInfo input = model.Tensors[op.Input0];
             long bound = (long)input.Dims[1] * input.Dims[2] * 255;
@@ -244,6 +259,13 @@ namespace TinyDsc.Runtime.Format
             {
                 Fail(Where(j, code) + "pool bound: H·W·255·2^max(shift, 0) = " + input.Dims[1] + "·" + input.Dims[2] + "·255·2^" + (shift > 0 ? shift : 0)
                     + " must be < 2^31 (requantized sum)");
+            }
+
+            // p0 = 1: the requantized sum, up to the bound above, gets ± H·W / 2 before the division by H·W.
+            if (op.Params[0] == 1 && bound + (long)input.Dims[1] * input.Dims[2] > FormatLayout.MaxRequantizedPoolSum)
+            {
+                Fail(Where(j, code) + "pool bound: H·W·(255·2^max(shift, 0) + 1) = " + input.Dims[1] + "·" + input.Dims[2] + "·(255·2^" + (shift > 0 ? shift : 0)
+                    + " + 1) must be < 2^31 (requantized sum plus rounding, p0 = 1)");
             }
         }
 
@@ -457,7 +479,7 @@ namespace TinyDsc.Runtime.Format
                 CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
-            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : 0));
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : 0));
             for (int k = usedParams; k < OperatorInfo.ParamCount; k++)
             {
                 if (op.Params[k] != 0)

@@ -18,7 +18,8 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Max pool (output keeps the input's scale and zero point).</summary>
         public const int MaxPool = 5;
 
-        /// <summary>Mean over H and W per channel (output keeps the input's scale and zero point).</summary>
+        /// <summary>Mean over H and W per channel; requantized to the output's scale and zero point when the operator carries a
+        /// multiplier and shift, else the output keeps the input's (FORMAT.md, op code 6).</summary>
         public const int GlobalAveragePool = 6;
 
         /// <summary>Byte copy into a tensor of the same element count (flatten / reshape).</summary>

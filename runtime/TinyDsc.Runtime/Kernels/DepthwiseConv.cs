@@ -25,8 +25,18 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>True when this kernel computes the layer (groups = Cin, Cout a multiple of Cin).</summary>
         public static bool IsSupported(ref ConvParams p)
         {
-            return p.Groups == p.InputC && p.OutputC % p.InputC == 0
-                && p.PadTop >= 0 && p.PadLeft >= 0 && p.PadBottom >= 0 && p.PadRight >= 0;
+            return KernelArguments.ConvShapeProblem(ref p) == null && Unsupported(ref p) == null;
+        }
+
+        /// <summary>Null when this kernel computes the well-formed layer p, else the limit it violates (Run throws it).</summary>
+        public static string Unsupported(ref ConvParams p)
+        {
+            if (p.Groups != p.InputC || p.InputC < 1 || p.OutputC % p.InputC != 0)
+            {
+                return "groups " + p.Groups + ", Cin " + p.InputC + ", Cout " + p.OutputC + ": needs groups = Cin and Cout a multiple of Cin";
+            }
+
+            return null;
         }
 
         /// <summary>Scratch bytes Run needs: kh padded input rows, kh · (W + pl + pr) · Cin.</summary>
@@ -47,6 +57,8 @@ namespace TinyDsc.Runtime.Kernels
             int outputOffset,
             sbyte[] scratch)
         {
+            KernelArguments.CheckConv("DepthwiseConv", Unsupported(ref p), ref p, input, inputOffset, weights, foldedBias, multiplier, shift,
+                output, outputOffset, scratch, GetScratchSize(ref p));
             int cin = p.InputC;
             int kh = p.KernelH;
             int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * cin;

@@ -26,10 +26,28 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>True when this kernel computes the layer (3×3, groups = Cin = Cout, dilation 1, pads ≤ 2).</summary>
         public static bool IsSupported(ref ConvParams p)
         {
-            return p.KernelH == 3 && p.KernelW == 3 && p.Groups == p.InputC && p.OutputC == p.InputC
-                && p.DilationH == 1 && p.DilationW == 1
-                && p.PadTop >= 0 && p.PadTop <= 2 && p.PadBottom >= 0 && p.PadBottom <= 2
-                && p.PadLeft >= 0 && p.PadLeft <= 2 && p.PadRight >= 0 && p.PadRight <= 2;
+            return KernelArguments.ConvShapeProblem(ref p) == null && Unsupported(ref p) == null;
+        }
+
+        /// <summary>Null when this kernel computes the well-formed layer p, else the limit it violates (Run throws it).</summary>
+        public static string Unsupported(ref ConvParams p)
+        {
+            if (p.KernelH != 3 || p.KernelW != 3)
+            {
+                return "kernel " + p.KernelH + "x" + p.KernelW + " is not 3x3";
+            }
+
+            if (p.Groups != p.InputC || p.OutputC != p.InputC)
+            {
+                return "groups " + p.Groups + ", Cin " + p.InputC + ", Cout " + p.OutputC + ": needs groups = Cin = Cout (depth multiplier 1)";
+            }
+
+            if (p.DilationH != 1 || p.DilationW != 1)
+            {
+                return "dilation " + p.DilationH + "," + p.DilationW + " is not 1,1";
+            }
+
+            return KernelArguments.PadsAbove(ref p, 2);
         }
 
         /// <summary>Scratch bytes Run needs: three padded input rows, 3 · (W + pl + pr) · C.</summary>
@@ -50,6 +68,8 @@ namespace TinyDsc.Runtime.Kernels
             int outputOffset,
             sbyte[] scratch)
         {
+            KernelArguments.CheckConv("DepthwiseConv3x3", Unsupported(ref p), ref p, input, inputOffset, weights, foldedBias, multiplier, shift,
+                output, outputOffset, scratch, GetScratchSize(ref p));
             int inW = p.InputW;
             int inH = p.InputH;
             int channels = p.InputC;

@@ -34,10 +34,28 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         public static bool IsSupported(ref ConvParams p)
         {
-            return p.KernelH == 3 && p.KernelW == 3 && p.Groups == p.InputC && p.InputC > 0 && p.OutputC % p.InputC == 0
-                && p.DilationH == 1 && p.DilationW == 1
-                && p.PadTop >= 0 && p.PadTop <= 2 && p.PadBottom >= 0 && p.PadBottom <= 2
-                && p.PadLeft >= 0 && p.PadLeft <= 2 && p.PadRight >= 0 && p.PadRight <= 2;
+            return KernelArguments.ConvShapeProblem(ref p) == null && Unsupported(ref p) == null;
+        }
+
+        /// <summary>Null when this kernel computes the well-formed layer p, else the limit it violates (Run throws it).</summary>
+        public static string Unsupported(ref ConvParams p)
+        {
+            if (p.KernelH != 3 || p.KernelW != 3)
+            {
+                return "kernel " + p.KernelH + "x" + p.KernelW + " is not 3x3";
+            }
+
+            if (p.Groups != p.InputC || p.InputC < 1 || p.OutputC % p.InputC != 0)
+            {
+                return "groups " + p.Groups + ", Cin " + p.InputC + ", Cout " + p.OutputC + ": needs groups = Cin and Cout a multiple of Cin";
+            }
+
+            if (p.DilationH != 1 || p.DilationW != 1)
+            {
+                return "dilation " + p.DilationH + "," + p.DilationW + " is not 1,1";
+            }
+
+            return KernelArguments.PadsAbove(ref p, 2);
         }
 
         /// <summary>Scratch bytes Run needs: three padded input rows, 3 · (W + pl + pr) · Cin.</summary>
@@ -58,6 +76,8 @@ namespace TinyDsc.Runtime.Kernels
             int outputOffset,
             sbyte[] scratch)
         {
+            KernelArguments.CheckConv("DepthwiseConv3x3Multiplier", Unsupported(ref p), ref p, input, inputOffset, weights, foldedBias, multiplier, shift,
+                output, outputOffset, scratch, GetScratchSize(ref p));
             int cin = p.InputC;
             int cout = p.OutputC;
             int depthMultiplier = cout / cin;

@@ -34,9 +34,38 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>True when this kernel computes the layer (1×1, stride 1, dilation 1, no padding, groups 1, Cin ≤ 66311).</summary>
         public static bool IsSupported(ref ConvParams p)
         {
-            return p.KernelH == 1 && p.KernelW == 1 && p.StrideH == 1 && p.StrideW == 1
-                && p.PadTop == 0 && p.PadLeft == 0 && p.PadBottom == 0 && p.PadRight == 0 && p.Groups == 1
-                && p.OutputH == p.InputH && p.OutputW == p.InputW && p.InputC <= 66311;
+            return KernelArguments.ConvShapeProblem(ref p) == null && Unsupported(ref p) == null;
+        }
+
+        /// <summary>Null when this kernel computes the well-formed layer p, else the limit it violates (Run throws it).</summary>
+        public static string Unsupported(ref ConvParams p)
+        {
+            if (p.KernelH != 1 || p.KernelW != 1)
+            {
+                return "kernel " + p.KernelH + "x" + p.KernelW + " is not 1x1";
+            }
+
+            if (p.StrideH != 1 || p.StrideW != 1)
+            {
+                return "stride " + p.StrideH + "," + p.StrideW + " is not 1,1";
+            }
+
+            if (p.PadTop != 0 || p.PadLeft != 0 || p.PadBottom != 0 || p.PadRight != 0)
+            {
+                return "pads " + p.PadTop + "," + p.PadLeft + "," + p.PadBottom + "," + p.PadRight + " are not 0";
+            }
+
+            if (p.Groups != 1)
+            {
+                return "groups " + p.Groups + " is not 1";
+            }
+
+            if (p.InputC > 66311)
+            {
+                return "Cin " + p.InputC + " exceeds 66311, the bound within which the packed two-pixel sums are exact";
+            }
+
+            return null;
         }
 
         public static void Run(
@@ -50,6 +79,8 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output,
             int outputOffset)
         {
+            KernelArguments.CheckConv("PointwiseConv", Unsupported(ref p), ref p, input, inputOffset, weights, foldedBias, multiplier, shift,
+                output, outputOffset, null, 0);
             int pixels = p.InputH * p.InputW;
             int cin = p.InputC;
             int cout = p.OutputC;

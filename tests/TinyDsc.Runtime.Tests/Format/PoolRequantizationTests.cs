@@ -3,6 +3,7 @@ using TinyDsc.Converter.Format;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Format;
 
@@ -80,47 +81,49 @@ public class PoolRequantizationTests
         Assert.Equal("GlobalAveragePool", new TinyDsc.Runtime.Interpreter(plain).KernelName(7));
 
         // The pool's output inside the arena equals the kernel run on the conv output.
-        var rng = new Random(11);
-        var input = new sbyte[interp.InputLength];
-        for (int i = 0; i < input.Length; i++)
+        TestSeed.Run(11, rng =>
         {
-            input[i] = (sbyte)rng.Next(-128, 128);
-        }
+            var input = new sbyte[interp.InputLength];
+            for (int i = 0; i < input.Length; i++)
+            {
+                input[i] = (sbyte)rng.Next(-128, 128);
+            }
 
-        var prefix = new Model
-        {
-            Tensors = model.Tensors,
-            Operators = new[] { model.Operators[0], model.Operators[1] },
-            InputTensor = model.InputTensor,
-            OutputTensor = model.Operators[1].Output,
-            ArenaSize = model.ArenaSize,
-        };
-        var head = new TinyDsc.Runtime.Interpreter(prefix);
-        head.SetInput(input, 0);
-        head.Invoke();
-        var pooled = new sbyte[head.OutputLength];
-        head.GetOutput(pooled, 0);
+            var prefix = new Model
+            {
+                Tensors = model.Tensors,
+                Operators = new[] { model.Operators[0], model.Operators[1] },
+                InputTensor = model.InputTensor,
+                OutputTensor = model.Operators[1].Output,
+                ArenaSize = model.ArenaSize,
+            };
+            var head = new TinyDsc.Runtime.Interpreter(prefix);
+            head.SetInput(input, 0);
+            head.Invoke();
+            var pooled = new sbyte[head.OutputLength];
+            head.GetOutput(pooled, 0);
 
-        var convOnly = new Model
-        {
-            Tensors = model.Tensors,
-            Operators = new[] { model.Operators[0] },
-            InputTensor = model.InputTensor,
-            OutputTensor = model.Operators[0].Output,
-            ArenaSize = model.ArenaSize,
-        };
-        var conv = new TinyDsc.Runtime.Interpreter(convOnly);
-        conv.SetInput(input, 0);
-        conv.Invoke();
-        var features = new sbyte[conv.OutputLength];
-        conv.GetOutput(features, 0);
+            var convOnly = new Model
+            {
+                Tensors = model.Tensors,
+                Operators = new[] { model.Operators[0] },
+                InputTensor = model.InputTensor,
+                OutputTensor = model.Operators[0].Output,
+                ArenaSize = model.ArenaSize,
+            };
+            var conv = new TinyDsc.Runtime.Interpreter(convOnly);
+            conv.SetInput(input, 0);
+            conv.Invoke();
+            var features = new sbyte[conv.OutputLength];
+            conv.GetOutput(features, 0);
 
-        TensorInfo tin = model.Tensors[model.Operators[Gap].Input0];
-        TensorInfo tout = model.Tensors[model.Operators[Gap].Output];
-        var expected = new sbyte[tout.ByteSize];
-        GlobalAveragePoolRequantized.Run(tin.Dims[1], tin.Dims[2], tin.Dims[3], tin.ZeroPoint, tout.ZeroPoint, 2021161081, -2, -128, 127,
-            features, 0, expected, 0);
-        Assert.Equal(expected, pooled);
-        Assert.NotEqual(expected, new sbyte[expected.Length]);
+            TensorInfo tin = model.Tensors[model.Operators[Gap].Input0];
+            TensorInfo tout = model.Tensors[model.Operators[Gap].Output];
+            var expected = new sbyte[tout.ByteSize];
+            GlobalAveragePoolRequantized.Run(tin.Dims[1], tin.Dims[2], tin.Dims[3], tin.ZeroPoint, tout.ZeroPoint, 2021161081, -2, 1, -128, 127,
+                features, 0, expected, 0);
+            Assert.Equal(expected, pooled);
+            Assert.NotEqual(expected, new sbyte[expected.Length]);
+        });
     }
 }

@@ -199,7 +199,7 @@ internal static class ModelCost
                 return new Call(m, a => [p.InputH, p.InputW, p.InputC, p.ActMin, p.ActMax, a, in0, a, outOff], 0);
             case "GlobalAveragePoolRequantized":
                 return new Call(m, a => [p.InputH, p.InputW, p.InputC, p.InputZeroPoint, p.OutputZeroPoint, op.Multiplier[0], op.Shift[0],
-                    p.ActMin, p.ActMax, a, in0, a, outOff], 0);
+                    op.Params[0] == 1 ? p.InputH * p.InputW : 1, p.ActMin, p.ActMax, a, in0, a, outOff], 0);
             case "Reshape":
                 return new Call(m, a => [a, in0, a, outOff, input.ByteSize], 0);
             case "FusedBlock":

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.IO;
+using System.Reflection;
+using System.Text;
+using TinyDsc.Cli.Report;
+using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Report;
+using TinyDsc.Runtime.Format;
+
+namespace TinyDsc.Cli.Commands;
+
+/// <summary>
+/// tinydsc report MODEL.onnx MODEL.tdsc --input X.npy [--labels L.npy] --output report.html — one self-contained HTML
+/// page: per-layer error, activation histograms, per-channel weights, arena timeline, estimated cost, board fit.
+/// </summary>
+internal static class ReportCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var onnx = new Argument<string>("MODEL.onnx") { Description = "PyTorch-exported ONNX model (float reference)" };
+        var tdsc = new Argument<string>("MODEL.tdsc") { Description = "int8 model converted from it" };
+        var input = new Option<string>("--input", "-i") { Description = "Input batch, float32 NCHW .npy", Required = true };
+        var labels = new Option<string?>("--labels") { Description = "Class labels, one integer per sample (.npy)" };
+        var output = new Option<string>("--output", "-o") { Description = "HTML file to write (replaced atomically)", Required = true };
+        var command = new Command("report", "Write an HTML report: per-layer int8 error, activations, weights, memory, cost, board fit")
+        {
+            onnx, tdsc, input, labels, output,
+        };
+        command.SetAction(Cli.Guard(context, parse =>
+        {
+            string onnxPath = parse.GetRequiredValue(onnx), tdscPath = parse.GetRequiredValue(tdsc);
+            string inPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
+            string? labelPath = parse.GetValue(labels);
+            RequireWritable(outPath);
+            FloatGraph graph = CommandFiles.LoadGraph(onnxPath);
+            (Model model, byte[] bytes) = CommandFiles.LoadModel(tdscPath);
+            (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
+            long[]? truth = null;
+            if (labelPath != null)
+            {
+                CommandFiles.RequireFile(labelPath, "labels");
+                int n = ModelShapes.BatchOf(inPath, shape, ModelShapes.Nchw(model.Tensors[model.InputTensor]));
+                TensorInfo outInfo = model.Tensors[model.OutputTensor];
+                if (outInfo.Rank != 2)
+                {
+                    throw new PipelineInputException($"--labels needs a classification model (output [N, classes]), but {tdscPath} outputs a rank-{outInfo.Rank} tensor");
+                }
+                truth = TensorFiles.ReadLabels(labelPath, n, outInfo.Dims[1]);
+            }
+
+            ModelReport report = context.WithProgress($"report on {Path.GetFileName(inPath)}", p =>
+                ModelReportBuilder.Build(graph, model, bytes.Length, onnxPath, tdscPath, data, shape, inPath, truth, labelPath, p));
+            string html = HtmlReport.Render(report, Version());
+            TensorFiles.WriteBytes(outPath, new UTF8Encoding(false).GetBytes(html));
+            context.Output.WriteLine($"wrote {outPath} ({report.Output.Samples} samples, {report.Tensors.Count} tensors; " +
+                $"output SQNR {Format.Db(report.Output.SqnrDb)}; {BoardVerdict.Summary(report.PeakBytes)})");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Checks the output's folder before the (slow) comparison runs, so a typo fails at once.</summary>
+    private static void RequireWritable(string path)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder == null || !Directory.Exists(folder))
+        {
+            throw new PipelineInputException($"{path}: the folder {folder} does not exist");
+        }
+        if (Directory.Exists(path))
+        {
+            throw new PipelineInputException($"{path} is a folder, not a file");
+        }
+    }
+
+    private static string Version() =>
+        typeof(ReportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+}
