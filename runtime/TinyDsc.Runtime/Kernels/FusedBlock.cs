@@ -3,7 +3,7 @@ using System;
 namespace TinyDsc.Runtime.Kernels
 {
     /// <summary>
-    /// A block of convolutions executed row by row, so that its intermediate tensors never exist whole (DESIGN.md,
+    /// A block of convolutions executed row by row, so that its intermediate tensors never exist whole (docs/DESIGN.md,
     /// "Memory"; FORMAT.md op 8). Two shapes of block:
     ///   inverted residual: 1×1 expand (+act) → kh×kw depthwise, multiplier 1, any stride and pads (+act) → 1×1
     ///   project (+act) [→ Add with the block input];
