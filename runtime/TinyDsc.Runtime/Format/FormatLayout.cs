@@ -13,6 +13,8 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Format minor version the writer writes.</summary>
         public const int VersionMinor = 0;
 
+        /// <summary>Minor version of a file that contains a fused block (op 8); without one the writer keeps minor 0.</summary>
+        public const int VersionMinorFused = 1;
         /// <summary>Bytes of the file header.</summary>
         public const int HeaderSize = 64;
         /// <summary>Bytes of one tensor record (10 i32 slots).</summary>
@@ -123,9 +125,13 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Most operators a model may have.</summary>
         public const int MaxOperators = 4096;
 
-        /// <summary>2^30: largest arena and largest tensor, in bytes.</summary>
-        public const int MaxArenaSize = 1 << 30;
-        /// <summary>Largest tensor, in bytes (2^30).</summary>
+        /// <summary>
+        /// 2^26 (64 MiB): largest arena a file may declare, far above any microcontroller's RAM, so that a hostile file
+        /// cannot make a device try to allocate a gigabyte; the arena must also equal what its tensors span.
+        /// </summary>
+        public const int MaxArenaSize = 1 << 26;
+
+        /// <summary>2^30: largest tensor element count (a tensor must also fit in the arena).</summary>
         public const int MaxTensorBytes = 1 << 30;
 
         /// <summary>
