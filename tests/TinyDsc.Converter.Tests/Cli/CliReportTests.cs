@@ -178,7 +178,7 @@ public sealed class CliReportTests
             case "read_only_output":
                 output = temp.File("readonly.html");
                 File.WriteAllText(output, "old");
-                File.SetUnixFileMode(output, UnixFileMode.UserRead);
+                File.SetAttributes(output, FileAttributes.ReadOnly);
                 fragments = new[] { "readonly.html", "is read-only", "--force" };
                 break;
             default:
