@@ -38,6 +38,12 @@ internal static class HtmlReport
             h.Append($" · labels <code>{Esc(r.LabelsFile)}</code>");
         }
         h.Append($" · tinydsc {Esc(version)}</p>");
+        if (r.FusedBlocks > 0)
+        {
+            h.Append($"<p class=\"meta\" id=\"fused-note\">The .tdsc runs {r.FusedBlocks} fused block(s), whose internal tensors never " +
+                "exist whole; the per-layer comparison and the cost rows run the same model unfused (identical int8 bytes). " +
+                "Memory and board fit are the fused model's.</p>");
+        }
         h.Append("<nav><a href=\"#s-summary\">summary</a> <a href=\"#s-layers\">per-layer error</a> <a href=\"#s-histograms\">activations</a> " +
             "<a href=\"#s-weights\">weights</a> <a href=\"#s-arena\">arena</a> <a href=\"#s-cost\">cost</a> <a href=\"#s-board\">board fit</a></nav>");
         Summary(h, r);

@@ -30,6 +30,9 @@ public sealed class ModelReport
     /// <summary>One series per way of running the model (unfused today).</summary>
     public required IReadOnlyList<ArenaSeries> Arena { get; init; }
 
+    /// <summary>Fused blocks in the .tdsc (0: unfused). The comparison and cost rows are per operator, run unfused.</summary>
+    public required int FusedBlocks { get; init; }
+
     public required long ModelBytes { get; init; }
     public required long ArenaBytes { get; init; }
     public required long ScratchBytes { get; init; }
