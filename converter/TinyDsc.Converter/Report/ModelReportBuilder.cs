@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Planning;
+using TinyDsc.Converter.Validation;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Reference;
 using TinyDsc.Runtime;
@@ -128,7 +129,7 @@ public static class ModelReportBuilder
             TdscFile = tdscFile,
             InputFile = inputFile,
             LabelsFile = labelsFile,
-            Output = VerifyMetrics.Compute(reference, quantized, n, labels),
+            Output = OutputComparison.Compute(reference, quantized, n, OutputComparison.Detect(outShape), labels),
             Tensors = stats,
             OperatorNames = opNames,
             OperatorOutputs = opOutputs,

@@ -82,6 +82,7 @@ public sealed class CliReportTests
         Assert.True(verify.Code == 0, verify.Err);
         Assert.Equal(VerifyValue(verify.Out, "SQNR (int8 vs float)"), Cell(dom, "data-metric", "sqnr"));
         Assert.Equal(VerifyValue(verify.Out, "max abs error"), Cell(dom, "data-metric", "max-abs-error"));
+        Assert.Equal(VerifyValue(verify.Out, "cosine similarity"), Cell(dom, "data-metric", "cosine"));
         Assert.Equal(VerifyValue(verify.Out, "top-1 agreement"), Cell(dom, "data-metric", "top1-agreement"));
         Assert.Equal(VerifyValue(verify.Out, "float accuracy"), Cell(dom, "data-metric", "float-accuracy"));
         Assert.Equal(VerifyValue(verify.Out, "int8 accuracy"), Cell(dom, "data-metric", "int8-accuracy"));
@@ -141,6 +142,8 @@ public sealed class CliReportTests
         Assert.True(r.Code == 0, r.Err);
         string text = File.ReadAllText(html);
         Assert.Contains("id=\"fused-note\"", text);
+        // A feature-map output: verify prints no top-1 agreement, nor does the report.
+        Assert.DoesNotContain("top1-agreement", text);
 
         var verify = CliRunner.Run("verify", Fixture(name, "model.onnx"), tdsc, "--input", Fixture(name, "input.npy"));
         Assert.Equal(VerifyValue(verify.Out, "SQNR (int8 vs float)"), Cell(text, "data-metric", "sqnr"));
