@@ -26,6 +26,12 @@ internal static class Cli
         Recursive = true,
     };
 
+    /// <summary>--force of every command that writes files: replace read-only outputs (see <see cref="OutputFiles"/>).</summary>
+    internal static Option<bool> ForceOption() => new("--force")
+    {
+        Description = "Replace output files even if they are read-only (the new file keeps the old one's permissions)",
+    };
+
     /// <summary>Parses and runs one command line, writing to the given writers; returns the exit code.</summary>
     internal static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -60,6 +66,7 @@ internal static class Cli
         root.Add(ReferenceCommand.Create(context));
         root.Add(VerifyCommand.Create(context));
         root.Add(InspectCommand.Create(context));
+        root.Add(ReportCommand.Create(context));
         root.Add(DemoCommand.Create(context));
         return root;
     }

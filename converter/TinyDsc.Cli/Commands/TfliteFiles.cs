@@ -1,3 +1,4 @@
+using TinyDsc.Converter.IO;
 using System;
 using System.Diagnostics;
 using System.Globalization;
@@ -46,10 +47,13 @@ internal static class TfliteFiles
     }
 
     /// <summary>tinydsc convert MODEL.tflite --output MODEL.tdsc [--output-tensor NAME].</summary>
-    public static int Convert(CliContext context, string modelPath, string outPath, string? outputTensor)
+    public static int Convert(CliContext context, string modelPath, string outPath, string? outputTensor, bool force)
     {
+        var outputs = new OutputFiles(force);
+        outputs.Declare(outPath, "--output");
         (TfliteImport import, MemoryPlan plan, byte[] bytes) = Import(modelPath, outputTensor);
-        TensorFiles.WriteBytes(outPath, bytes);
+        outputs.Stage(outPath, bytes);
+        outputs.Commit();
         Model m = import.Quantized.Model;
         var table = new Table().AddColumn("").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("operators", m.Operators.Length.ToString(CultureInfo.InvariantCulture));
