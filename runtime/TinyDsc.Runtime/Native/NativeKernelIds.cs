@@ -11,38 +11,38 @@ namespace TinyDsc.Runtime.Native
         /// <summary>TDSC_VERSION the managed side packs parameters for.</summary>
         public const int Version = 1;
 
-        /// <summary>tdsc_run kernel id of DepthwiseConv3x3 (1), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed DepthwiseConv3x3 kernel.</summary>
         public const int DepthwiseConv3x3 = 1;
-        /// <summary>tdsc_run kernel id of DepthwiseConv3x3Multiplier (2), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed DepthwiseConv3x3Multiplier kernel.</summary>
         public const int DepthwiseConv3x3Multiplier = 2;
-        /// <summary>tdsc_run kernel id of DepthwiseConv (3), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed DepthwiseConv kernel.</summary>
         public const int DepthwiseConv = 3;
-        /// <summary>tdsc_run kernel id of PointwiseConv (4), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed PointwiseConv kernel.</summary>
         public const int PointwiseConv = 4;
-        /// <summary>tdsc_run kernel id of Conv2DDense (5), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed Conv2DDense kernel.</summary>
         public const int Conv2DDense = 5;
-        /// <summary>tdsc_run kernel id of Conv2DReference (6), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed Conv2DReference kernel.</summary>
         public const int Conv2DReference = 6;
-        /// <summary>tdsc_run kernel id of FullyConnected (7), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed FullyConnected kernel.</summary>
         public const int FullyConnected = 7;
-        /// <summary>tdsc_run kernel id of Add (8), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed Add kernel.</summary>
         public const int Add = 8;
-        /// <summary>tdsc_run kernel id of AveragePool (9), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed AveragePool kernel.</summary>
         public const int AveragePool = 9;
-        /// <summary>tdsc_run kernel id of MaxPool (10), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed MaxPool kernel.</summary>
         public const int MaxPool = 10;
-        /// <summary>tdsc_run kernel id of GlobalAveragePool (11), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed GlobalAveragePool kernel.</summary>
         public const int GlobalAveragePool = 11;
-        /// <summary>tdsc_run kernel id of GlobalAveragePoolRequantized (12), equal to the C header's constant.</summary>
+        /// <summary>Kernel id of the native twin of the managed GlobalAveragePoolRequantized kernel.</summary>
         public const int GlobalAveragePoolRequantized = 12;
 
-        /// <summary>tdsc_run status TDSC_STATUS_OK (0).</summary>
+        /// <summary>tdsc_run status: the kernel ran.</summary>
         public const int StatusOk = 0;
-        /// <summary>tdsc_run status TDSC_STATUS_ARG_ERROR (-1).</summary>
+        /// <summary>tdsc_run status: a parameter is outside the kernel's limits; nothing was written.</summary>
         public const int StatusArgError = -1;
-        /// <summary>tdsc_run status TDSC_STATUS_BOUNDS_ERROR (-2).</summary>
+        /// <summary>tdsc_run status: an offset or length runs past an array; nothing was written.</summary>
         public const int StatusBoundsError = -2;
-        /// <summary>tdsc_run status TDSC_STATUS_UNKNOWN_KERNEL (-3).</summary>
+        /// <summary>tdsc_run status: no kernel has this id.</summary>
         public const int StatusUnknownKernel = -3;
 
         /// <summary>The 21 ConvParams fields in declaration order (tdsc_conv_params), plus `extra` zeros after them.</summary>
