@@ -9,7 +9,7 @@ namespace TinyDsc.Runtime.Native
     public static class NativeKernelIds
     {
         /// <summary>TDSC_VERSION the managed side packs parameters for.</summary>
-        public const int Version = 1;
+        public const int Version = 2;
 
         public const int DepthwiseConv3x3 = 1;
         public const int DepthwiseConv3x3Multiplier = 2;
