@@ -89,10 +89,25 @@ namespace TinyDsc.Runtime
 
             int scratch = 0;
             int prepared = 0;
+            int groupEnd = -1;
             for (int i = 0; i < _steps.Length; i++)
             {
-                int stepScratch;
-                Step s = Prepare(model, i, referenceConvolutions, out stepScratch);
+                int stepScratch = 0;
+                Step s;
+                if (i <= groupEnd)
+                {
+                    // A member of a fused block: computed inside the block's step, on its work area in the arena.
+                    s = new FusedMemberStep();
+                }
+                else
+                {
+                    s = Prepare(model, i, referenceConvolutions, out stepScratch);
+                    if (model.Operators[i].OpCode == OpCodes.FusedBlock)
+                    {
+                        groupEnd = i + FusedBlocks.MemberCount(model.Operators[i]);
+                    }
+                }
+
                 _steps[i] = s;
                 if (stepScratch > scratch)
                 {
@@ -166,6 +181,13 @@ namespace TinyDsc.Runtime
             for (int i = 0; i < model.Operators.Length; i++)
             {
                 OperatorInfo op = model.Operators[i];
+                if (op.OpCode == OpCodes.FusedBlock)
+                {
+                    // Members of a fused block run inside it, on its work area in the arena: no scratch.
+                    i += FusedBlocks.MemberCount(op);
+                    continue;
+                }
+
                 if (op.OpCode != OpCodes.Conv2D)
                 {
                     continue;
@@ -268,7 +290,8 @@ namespace TinyDsc.Runtime
             {
                 steps[i].Run(this);
 
-                if (Observer != null)
+                // Members of a fused block have run inside the block's step; their internal tensors never exist.
+                if (Observer != null && !(steps[i] is FusedMemberStep))
                 {
                     Observer.OperatorDone(this, i);
                 }
@@ -422,6 +445,15 @@ namespace TinyDsc.Runtime
                     }
 
                     s = g;
+                    break;
+                }
+
+                case OpCodes.FusedBlock:
+                {
+                    var f = new FusedBlockStep();
+                    f.Block = FusedBlocks.Prepare(model, index);
+                    f.Work = FusedBlocks.WorkOffset(op);
+                    s = f;
                     break;
                 }
 
@@ -651,6 +683,41 @@ namespace TinyDsc.Runtime
             }
         }
 
+        /// <summary>A fused block (FORMAT.md op 8): its members prepared as one Kernels.FusedBlock, its work area's offset.</summary>
+        private sealed class FusedBlockStep : Step
+        {
+            public FusedBlock Block;
+            public int Work;
+
+            public override string Name
+            {
+                get { return "FusedBlock"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                FusedBlock.Run(Block, it._arena, In0, Out, Work);
+            }
+
+            public override int PreparedBytes()
+            {
+                return FusedBlocks.PreparedBytes(Block);
+            }
+        }
+
+        /// <summary>A member of a fused block: runs inside FusedBlockStep; nothing of its own (In0 and Out unused).</summary>
+        private sealed class FusedMemberStep : Step
+        {
+            public override string Name
+            {
+                get { return "FusedMember"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+            }
+        }
+
         private sealed class FullyConnectedStep : Step
         {
             public int InputLength;
@@ -831,7 +898,7 @@ namespace TinyDsc.Runtime
         // ---- Parameters -------------------------------------------------------------------------------------------
 
         /// <summary>Window-op parameters from the operator record and its NHWC input/output tensors.</summary>
-        private static ConvParams ConvParamsOf(Model model, OperatorInfo op)
+        internal static ConvParams ConvParamsOf(Model model, OperatorInfo op)
         {
             TensorInfo input = model.Tensors[op.Input0];
             TensorInfo output = model.Tensors[op.Output];

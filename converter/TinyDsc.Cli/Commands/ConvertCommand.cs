@@ -7,6 +7,7 @@ using TinyDsc.Converter.Embedding;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.IO;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
 
 namespace TinyDsc.Cli.Commands;
 
@@ -44,11 +45,18 @@ internal static class ConvertCommand
         };
         var goldenInput = new Option<string?>("--golden-input") { Description = "Golden inputs for --emit-golden, float32 NCHW .npy" };
         var ns = new Option<string?>("--emit-namespace") { Description = "Namespace of the emitted class (default TinyDsc.Embedded)" };
+        var fuse = new Option<string>("--fuse")
+        {
+            Description = "auto (default): run inverted-residual and depthwise-separable chains as fused blocks, row by row, "
+                + "in a smaller arena (format v1.1); none: every tensor in the arena (format v1.0)",
+            DefaultValueFactory = _ => "auto",
+        };
+        fuse.AcceptOnlyFromAmong("auto", "none");
 
         Option<bool> force = Cli.ForceOption();
         var command = new Command("convert", "Quantize an ONNX model to an int8 .tdsc model")
         {
-            model, calibration, output, method, percentile, emit, golden, goldenInput, ns, outputTensor, force,
+            model, calibration, output, method, percentile, emit, golden, goldenInput, ns, outputTensor, force, fuse,
         };
         command.SetAction(Cli.Guard(context, parse =>
         {
@@ -121,7 +129,8 @@ internal static class ConvertCommand
             FloatGraph graph = CommandFiles.LoadGraph(modelPath);
             (float[] data, int[] shape) = CommandFiles.ReadTensor(calibPath, "calibration data");
             ConversionResult result = context.WithProgress($"calibrating on {Path.GetFileName(calibPath)}",
-                progress => ModelConverter.Convert(graph, data, shape, calibPath, options, progress));
+                progress => ModelConverter.Convert(graph, data, shape, calibPath, options, progress,
+                    parse.GetValue(fuse) == "none" ? FusionMode.None : FusionMode.Auto));
             // Everything is computed before anything is written: a refused embedding leaves no .tdsc behind either.
             (EmbeddingResult Result, int GoldenCount)? emitted = embedding == null ? null : CSharpEmbedding.Build(embedding, result.FileBytes);
             outputs.Stage(outPath, result.FileBytes);
@@ -137,6 +146,7 @@ internal static class ConvertCommand
             table.AddRow("calibration samples", shape[0].ToString());
             table.AddRow("arena bytes", result.Plan.ArenaBytes.ToString());
             table.AddRow("arena lower bound", result.Plan.LowerBoundBytes.ToString());
+            table.AddRow("fused blocks", BlockFusion.Groups(result.Quantized.Model).Count.ToString());
             table.AddRow("model bytes", result.FileBytes.Length.ToString());
             table.AddRow("written", Markup.Escape(outPath));
             if (emitted is { } emittedCs)

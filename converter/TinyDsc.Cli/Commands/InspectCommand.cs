@@ -46,7 +46,7 @@ internal static class InspectCommand
             for (int t = 0; t < m.Tensors.Length; t++)
             {
                 TensorInfo info = m.Tensors[t];
-                string role = t == m.InputTensor ? "input" : t == m.OutputTensor ? "output" : "";
+                string role = t == m.InputTensor ? "input" : t == m.OutputTensor ? "output" : info.ArenaOffset == -1 ? "inside a fused block" : "";
                 tensors.AddRow(t.ToString(CultureInfo.InvariantCulture), Markup.Escape(Shape(info)),
                     info.Scale.ToString("G5", CultureInfo.InvariantCulture), info.ZeroPoint.ToString(CultureInfo.InvariantCulture),
                     info.ArenaOffset.ToString(CultureInfo.InvariantCulture), info.ByteSize.ToString(CultureInfo.InvariantCulture), role);
@@ -58,6 +58,14 @@ internal static class InspectCommand
             int scratch = interpreter.ScratchBytes;
             var memory = new Table().Title("memory").AddColumn("").AddColumn(new TableColumn("bytes").RightAligned());
             memory.AddRow("arena", Format.Bytes(m.ArenaSize));
+            int groups = BlockFusion.Groups(m).Count;
+            if (groups > 0)
+            {
+                // The same operators without their group records, planned by the same greedy planner.
+                Model unfused = BlockFusion.Defuse(m);
+                ModelMemoryPlanner.Apply(unfused);
+                memory.AddRow($"arena without fusion ({groups} fused blocks)", Format.Bytes(unfused.ArenaSize));
+            }
             memory.AddRow("scratch", Format.Bytes(scratch));
             memory.AddRow("model", Format.Bytes(bytes.Length));
             memory.AddRow("peak RAM (arena + scratch + model)", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
@@ -132,6 +140,8 @@ internal static class InspectCommand
                     s += $" pad {op.PadTop},{op.PadLeft},{op.PadBottom},{op.PadRight}";
                 }
                 return s;
+            case OpCodes.FusedBlock:
+                return $"next {op.Params[0]} ops, row by row; work [{op.Params[1]}, {(long)op.Params[1] + op.Params[2]})";
             default:
                 return "";
         }

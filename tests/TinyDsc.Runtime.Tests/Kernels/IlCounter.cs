@@ -206,6 +206,14 @@ internal sealed class IlCounter
                     break;
                 }
 
+                case 0x7C: // ldflda: a struct field of an object passed on by ref (FusedBlock's `ref b.Depthwise`). The kernels
+                           // only read through such refs, so a boxed copy of the field stands for its address.
+                {
+                    var f = (FieldInfo)ins.Member!;
+                    stack[sp - 1] = new Slot { K = Kind.Ref, O = f.GetValue(stack[sp - 1].O) };
+                    break;
+                }
+
                 case unchecked((short)0xFE01): Cmp(stack, ref sp, (a, b) => a.L == b.L); break; // ceq
                 case unchecked((short)0xFE02): Cmp(stack, ref sp, (a, b) => a.L > b.L); break; // cgt
                 case unchecked((short)0xFE03): Cmp(stack, ref sp, (a, b) => U(a) > U(b)); break; // cgt.un
