@@ -5,6 +5,7 @@ using System.IO;
 using TinyDsc.Cli.Commands;
 using TinyDsc.Converter.Calibration;
 using TinyDsc.Converter.Import;
+using TinyDsc.Converter.Import.Tflite;
 using TinyDsc.Converter.IO;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Quantization;
@@ -65,6 +66,7 @@ internal static class Cli
         root.Add(ReferenceCommand.Create(context));
         root.Add(VerifyCommand.Create(context));
         root.Add(InspectCommand.Create(context));
+        root.Add(ReportCommand.Create(context));
         root.Add(DemoCommand.Create(context));
         return root;
     }
@@ -90,7 +92,7 @@ internal static class Cli
 
     /// <summary>Exceptions caused by what the user handed over, as opposed to defects in tinydsc.</summary>
     internal static bool IsBadInput(Exception e) => e is PipelineInputException or QuantizationException
-        or CalibrationException or OnnxImportException or ModelFormatException or NpyException
+        or CalibrationException or OnnxImportException or TfliteImportException or ModelFormatException or NpyException
         or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 
     internal static string OneLine(string message) =>

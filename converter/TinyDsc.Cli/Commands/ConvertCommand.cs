@@ -7,6 +7,7 @@ using TinyDsc.Converter.Embedding;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.IO;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
 
 namespace TinyDsc.Cli.Commands;
 
@@ -19,7 +20,8 @@ internal static class ConvertCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("MODEL.onnx") { Description = "PyTorch-exported ONNX model" };
-        var calibration = new Option<string>("--calibration") { Description = "Calibration samples, float32 NCHW .npy", Required = true };
+        var calibration = new Option<string>("--calibration") { Description = "Calibration samples, float32 NCHW .npy (ONNX models; an int8 .tflite needs none)" };
+        var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite only: convert up to this tensor (name or index), e.g. the scores before a SOFTMAX" };
         var output = new Option<string>("--output", "-o") { Description = "The .tdsc file to write", Required = true };
         var method = new Option<string>("--calibration-method")
         {
@@ -43,17 +45,39 @@ internal static class ConvertCommand
         };
         var goldenInput = new Option<string?>("--golden-input") { Description = "Golden inputs for --emit-golden, float32 NCHW .npy" };
         var ns = new Option<string?>("--emit-namespace") { Description = "Namespace of the emitted class (default TinyDsc.Embedded)" };
+        var fuse = new Option<string>("--fuse")
+        {
+            Description = "auto (default): run inverted-residual and depthwise-separable chains as fused blocks, row by row, "
+                + "in a smaller arena (format v1.1); none: every tensor in the arena (format v1.0)",
+            DefaultValueFactory = _ => "auto",
+        };
+        fuse.AcceptOnlyFromAmong("auto", "none");
 
         Option<bool> force = Cli.ForceOption();
         var command = new Command("convert", "Quantize an ONNX model to an int8 .tdsc model")
         {
-            model, calibration, output, method, percentile, emit, golden, goldenInput, ns, force,
+            model, calibration, output, method, percentile, emit, golden, goldenInput, ns, outputTensor, force, fuse,
         };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string modelPath = parse.GetRequiredValue(model);
-            string calibPath = parse.GetRequiredValue(calibration);
             string outPath = parse.GetRequiredValue(output);
+            if (TfliteFiles.IsTflite(modelPath))
+            {
+                foreach (Option option in new Option[] { calibration, method, percentile, emit, golden, goldenInput, ns })
+                {
+                    if (parse.GetResult(option) is { Implicit: false })
+                    {
+                        throw new PipelineInputException($"{option.Name} does not apply to an int8 .tflite (its own scales are used as given)");
+                    }
+                }
+                return TfliteFiles.Convert(context, modelPath, outPath, parse.GetValue(outputTensor), parse.GetValue(force));
+            }
+            if (parse.GetResult(outputTensor) != null)
+            {
+                throw new PipelineInputException("--output-tensor applies to a .tflite model only");
+            }
+            string calibPath = parse.GetValue(calibration) ?? throw new PipelineInputException("--calibration CALIB.npy is required for an ONNX model");
             var options = new CalibrationOptions
             {
                 Method = parse.GetValue(method) switch
@@ -111,7 +135,8 @@ internal static class ConvertCommand
             FloatGraph graph = CommandFiles.LoadGraph(modelPath);
             (float[] data, int[] shape) = CommandFiles.ReadTensor(calibPath, "calibration data");
             ConversionResult result = context.WithProgress($"calibrating on {Path.GetFileName(calibPath)}",
-                progress => ModelConverter.Convert(graph, data, shape, calibPath, options, progress));
+                progress => ModelConverter.Convert(graph, data, shape, calibPath, options, progress,
+                    parse.GetValue(fuse) == "none" ? FusionMode.None : FusionMode.Auto));
             // Everything is computed before anything is written: a refused embedding leaves no .tdsc behind either.
             (EmbeddingResult Result, int GoldenCount)? emitted = embedding == null ? null : CSharpEmbedding.Build(embedding, result.FileBytes);
             outputs.Stage(outPath, result.FileBytes);
@@ -127,6 +152,7 @@ internal static class ConvertCommand
             table.AddRow("calibration samples", shape[0].ToString());
             table.AddRow("arena bytes", result.Plan.ArenaBytes.ToString());
             table.AddRow("arena lower bound", result.Plan.LowerBoundBytes.ToString());
+            table.AddRow("fused blocks", BlockFusion.Groups(result.Quantized.Model).Count.ToString());
             table.AddRow("model bytes", result.FileBytes.Length.ToString());
             table.AddRow("written", Markup.Escape(outPath));
             if (emitted is { } emittedCs)

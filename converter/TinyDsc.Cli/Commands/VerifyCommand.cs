@@ -30,12 +30,17 @@ internal static class VerifyCommand
             DefaultValueFactory = _ => "auto",
         };
         task.AcceptOnlyFromAmong("auto", "classification", "regression");
-        var command = new Command("verify", "Compare the int8 model with the float reference") { onnx, tdsc, input, labels, task };
+        var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite reference only: compare up to this tensor (see convert)" };
+        var command = new Command("verify", "Compare the int8 model with the float reference (ONNX, or a .tflite: float, or int8 dequantized)") { onnx, tdsc, input, labels, task, outputTensor };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string onnxPath = parse.GetRequiredValue(onnx), tdscPath = parse.GetRequiredValue(tdsc);
             string inPath = parse.GetRequiredValue(input);
             string? labelPath = parse.GetValue(labels);
+            if (TfliteFiles.IsTflite(onnxPath))
+            {
+                return TfliteVerify.Run(context, onnxPath, tdscPath, inPath, labelPath, parse.GetValue(outputTensor));
+            }
             FloatGraph graph = CommandFiles.LoadGraph(onnxPath);
             (Model model, _) = CommandFiles.LoadModel(tdscPath);
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");

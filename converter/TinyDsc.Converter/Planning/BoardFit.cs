@@ -26,7 +26,7 @@ public static class BoardFit
     /// <summary>Heap kept free for what the estimate does not count (object headers, the app, strings): 16 KiB.</summary>
     public const int Reserve = 16 * 1024;
 
-    /// <summary>Board families and their managed heap after nanoCLR starts (DESIGN.md: about 90–110 KB without
+    /// <summary>Board families and their managed heap after nanoCLR starts (docs/DESIGN.md: about 90–110 KB without
     /// PSRAM, about 3.7 MB with 4 MB PSRAM).</summary>
     public static IReadOnlyList<Board> Boards { get; } = new[]
     {

@@ -22,7 +22,7 @@ public class GlobalAveragePoolRequantizedTests
         // c2: 127 four times → 124 · 4 = 496 → 248 − 5 = 243 → clamped to act max 127.
         var input = Guarded.From(new sbyte[] { 13, 2, 127, 23, 1, 127, 33, 0, 127, 44, -1, 127 });
         var o = new Guarded(3);
-        GlobalAveragePoolRequantized.Run(2, 2, 3, 3, -5, Half, 0, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
+        GlobalAveragePoolRequantized.Run(2, 2, 3, 3, -5, Half, 0, 1, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
         o.AssertGuardsIntact("gap output");
         Assert.Equal(new sbyte[] { 46, -10, 127 }, o.Payload());
     }
@@ -34,7 +34,7 @@ public class GlobalAveragePoolRequantizedTests
         // acc -3 → -2 → -1; acc 5 → 2.5 → 3 → 1.5 → 2 (a single rounding of 1.25 would give 1).
         var input = Guarded.From(new sbyte[] { 3, -3, 5 });
         var o = new Guarded(3);
-        GlobalAveragePoolRequantized.Run(1, 1, 3, 0, 0, Half, -1, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
+        GlobalAveragePoolRequantized.Run(1, 1, 3, 0, 0, Half, -1, 1, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
         o.AssertGuardsIntact("gap output");
         Assert.Equal(new sbyte[] { 1, -1, 2 }, o.Payload());
     }
@@ -46,7 +46,7 @@ public class GlobalAveragePoolRequantizedTests
         var input = new sbyte[64 * 64];
         Array.Fill(input, (sbyte)-128);
         var o = new sbyte[1];
-        GlobalAveragePoolRequantized.Run(64, 64, 1, 127, 127, Half, -11, -128, 127, input, 0, o, 0);
+        GlobalAveragePoolRequantized.Run(64, 64, 1, 127, 127, Half, -11, 1, -128, 127, input, 0, o, 0);
         Assert.Equal(-128, o[0]);
     }
 
@@ -55,7 +55,7 @@ public class GlobalAveragePoolRequantizedTests
     {
         var input = Guarded.From(new sbyte[] { -100, 100 });
         var o = new Guarded(2);
-        GlobalAveragePoolRequantized.Run(1, 1, 2, 0, 0, Half, 1, -20, 30, input.Array, input.Offset, o.Array, o.Offset);
+        GlobalAveragePoolRequantized.Run(1, 1, 2, 0, 0, Half, 1, 1, -20, 30, input.Array, input.Offset, o.Array, o.Offset);
         o.AssertGuardsIntact("gap output");
         Assert.Equal(new sbyte[] { -20, 30 }, o.Payload());
     }
@@ -79,7 +79,7 @@ public class GlobalAveragePoolRequantizedTests
                 QuantMath.QuantizeMultiplier(sIn / (sOut * pixels), out int multiplier, out int shift);
                 var input = Guarded.From(ConvCase.RandomActivations(rng, pixels * c));
                 var o = new Guarded(c);
-                GlobalAveragePoolRequantized.Run(h, w, c, zpIn, zpOut, multiplier, shift, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
+                GlobalAveragePoolRequantized.Run(h, w, c, zpIn, zpOut, multiplier, shift, 1, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
                 o.AssertGuardsIntact("gap output");
                 sbyte[] actual = o.Payload();
                 for (int ch = 0; ch < c; ch++)
