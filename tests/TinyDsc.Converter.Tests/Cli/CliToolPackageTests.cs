@@ -9,8 +9,8 @@ namespace TinyDsc.Converter.Tests.Cli;
 
 /// <summary>
 /// The .NET tool a user installs (README "Install"): `dotnet pack` of converter/TinyDsc.Cli makes the TinyDsc.Cli
-/// package whose command is `tinydsc`; it installs into a tool path and as a local tool, offline, from the packed
-/// folder alone; the installed command prints its version and converts the bundled model.
+/// package whose command is `tinydsc`; it installs into a tool path, offline, from the packed folder alone; the
+/// installed command prints its version and converts the bundled model.
 /// The pack reuses this test run's build (--no-build), NuGet sees only the packed folder (a nuget.config with
 /// &lt;clear/&gt;) and a fresh package folder (NUGET_PACKAGES), so the test needs no network and leaves the user's
 /// NuGet cache alone.
@@ -21,8 +21,7 @@ public sealed class CliToolPackageTests
     public void PackedTool_InstallsAndRuns()
     {
         using Fixtures.TempFolder temp = Fixtures.Temp();
-        string packed = temp.File("packed"), tools = temp.File("tools"), local = temp.File("local");
-        Directory.CreateDirectory(local);
+        string packed = temp.File("packed"), tools = temp.File("tools");
         string config = temp.File("nuget.config");
         File.WriteAllText(config, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n    <clear />\n" +
             $"    <add key=\"packed\" value=\"{packed}\" />\n  </packageSources>\n</configuration>\n");
@@ -45,11 +44,6 @@ public sealed class CliToolPackageTests
             Path.Combine(model, "calibration.npy"), "--output", tdsc);
         Assert.Contains("ESP32 without PSRAM", converted);
         Assert.Equal(46_632, new FileInfo(tdsc).Length);
-
-        // README's local-tool form: a manifest, then `dotnet tool run tinydsc`.
-        RunIn(temp, Dotnet, local, "new", "tool-manifest");
-        RunIn(temp, Dotnet, local, "tool", "install", "TinyDsc.Cli", "--configfile", config);
-        Assert.Equal(version, RunIn(temp, Dotnet, local, "tool", "run", "tinydsc", "--", "--version").Trim());
     }
 
     private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
