@@ -25,10 +25,10 @@ internal static class ConvertCommand
         var output = new Option<string>("--output", "-o") { Description = "The .tdsc file to write", Required = true };
         var method = new Option<string>("--calibration-method")
         {
-            Description = "How activation ranges are taken: minmax or percentile",
+            Description = "How activation ranges are taken from the calibration data (README: minmax, percentile, mse, auto)",
             DefaultValueFactory = _ => "minmax",
         };
-        method.AcceptOnlyFromAmong("minmax", "percentile");
+        method.AcceptOnlyFromAmong("minmax", "percentile", "mse", "auto");
         var percentile = new Option<double>("--percentile")
         {
             Description = "Upper percentile P for --calibration-method percentile, in (50, 100]",
@@ -80,7 +80,13 @@ internal static class ConvertCommand
             string calibPath = parse.GetValue(calibration) ?? throw new PipelineInputException("--calibration CALIB.npy is required for an ONNX model");
             var options = new CalibrationOptions
             {
-                Method = parse.GetValue(method) == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,
+                Method = parse.GetValue(method) switch
+                {
+                    "percentile" => CalibrationMethod.Percentile,
+                    "mse" => CalibrationMethod.Mse,
+                    "auto" => CalibrationMethod.Auto,
+                    _ => CalibrationMethod.MinMax,
+                },
                 Percentile = parse.GetValue(percentile),
             };
             if (options.Method == CalibrationMethod.Percentile && !(options.Percentile > 50 && options.Percentile <= 100))

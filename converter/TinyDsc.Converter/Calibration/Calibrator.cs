@@ -40,7 +40,7 @@ public static class Calibrator
             throw new CalibrationException($"calibration samples have {per} values but the model input has {expected}");
         }
 
-        var collector = new RangeCollector(options);
+        var collector = new RangeCollector(options) { MinMaxValues = new HashSet<string> { graph.Input, graph.Output } };
         int total = samples * collector.Passes;
         int done = 0;
         var sample = new float[per];

@@ -54,6 +54,20 @@ public sealed class CliUsabilityTests
         Assert.True(ok.Code == 0, ok.Err);
     }
 
+    [Theory]
+    [InlineData("mse")]
+    [InlineData("auto")]
+    public void HistogramMethods_Convert(string method)
+    {
+        using Fixtures.TempFolder temp = Fixtures.Temp();
+        var result = CliRunner.Run("convert", Fixture("ds_block", "model.onnx"), "--calibration", Fixture("ds_block", "input.npy"),
+            "--output", temp.File("m.tdsc"), "--calibration-method", method);
+        Assert.True(result.Code == 0, result.Err);
+        CliRunner.AssertBadInput(CliRunner.Run("convert", Fixture("ds_block", "model.onnx"), "--calibration",
+            Fixture("ds_block", "input.npy"), "--output", temp.File("m.tdsc"), "--calibration-method", method, "--percentile", "99"),
+            $"the method is {method}");
+    }
+
     [Fact]
     public void FolderAsInput_IsCalledAFolder()
     {
