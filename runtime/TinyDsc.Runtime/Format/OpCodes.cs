@@ -25,8 +25,20 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Byte copy into a tensor of the same element count (flatten / reshape).</summary>
         public const int Reshape = 7;
 
-        /// <summary>Highest op code this runtime knows.</summary>
-        public const int Max = 7;
+        /// <summary>Element-wise int8 function through a 256-entry table in the weights blob (the unary activations).</summary>
+        public const int Lookup = 16;
+
+        /// <summary>Element-wise multiply, same shape or by one value per channel ([1,H,W,C] × [1,1,1,C]).</summary>
+        public const int Mul = 17;
+
+        /// <summary>Highest op code this runtime knows (codes between are unassigned and rejected, see IsKnown).</summary>
+        public const int Max = 17;
+
+        /// <summary>True for an op code this runtime executes.</summary>
+        public static bool IsKnown(int code)
+        {
+            return (code >= Conv2D && code <= Reshape) || code == Lookup || code == Mul;
+        }
 
         /// <summary>Name of an op code for messages ("Conv2D"), or "op code N" for an unknown code.</summary>
         public static string Name(int code)
@@ -40,6 +52,8 @@ namespace TinyDsc.Runtime.Format
                 case MaxPool: return "MaxPool";
                 case GlobalAveragePool: return "GlobalAveragePool";
                 case Reshape: return "Reshape";
+                case Lookup: return "Lookup";
+                case Mul: return "Mul";
                 default: return "op code " + code;
             }
         }
