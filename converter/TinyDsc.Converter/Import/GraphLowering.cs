@@ -251,8 +251,12 @@ internal sealed class GraphLowering
     private static OnnxImportException UnsupportedOp(NodeView node)
     {
         bool constOnly = ConstantEvaluator.SupportedOps.Contains(node.OpType);
+        // README's advice for the usual last layer: the logits' argmax is the class already.
+        string advice = node.OpType is "Softmax" or "LogSoftmax"
+            ? "; export the model without it (return the logits) and apply it on the host side of the logits, if at all: the argmax of the logits is already the class"
+            : "";
         return node.Fail(
-            $"op {node.OpType} is not supported{(constOnly ? " on activations (only on constants)" : "")}; " +
+            $"op {node.OpType} is not supported{(constOnly ? " on activations (only on constants)" : "")}{advice}; " +
             $"supported ops: {string.Join(", ", OnnxImporter.SupportedOps)} " +
             $"(and, on constants only: {string.Join(", ", ConstantEvaluator.SupportedOps.Except(OnnxImporter.SupportedOps))})");
     }

@@ -25,6 +25,12 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Byte copy into a tensor of the same element count (flatten / reshape).</summary>
         public const int Reshape = 7;
 
+        /// <summary>
+        /// Fused block (format v1.1): a group record over the 2..4 operator records that follow it (depthwise → 1×1,
+        /// 1×1 → depthwise → 1×1, each optionally → residual Add), executed row by row (Kernels.FusedBlock).
+        /// </summary>
+        public const int FusedBlock = 8;
+
         /// <summary>Element-wise int8 function through a 256-entry table in the weights blob (the unary activations).</summary>
         public const int Lookup = 16;
 
@@ -34,10 +40,10 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Highest op code this runtime knows (codes between are unassigned and rejected, see IsKnown).</summary>
         public const int Max = 17;
 
-        /// <summary>True for an op code this runtime executes.</summary>
+        /// <summary>True for an op code this runtime knows (1..8, 16, 17).</summary>
         public static bool IsKnown(int code)
         {
-            return (code >= Conv2D && code <= Reshape) || code == Lookup || code == Mul;
+            return (code >= Conv2D && code <= FusedBlock) || code == Lookup || code == Mul;
         }
 
         /// <summary>Name of an op code for messages ("Conv2D"), or "op code N" for an unknown code.</summary>
@@ -52,6 +58,7 @@ namespace TinyDsc.Runtime.Format
                 case MaxPool: return "MaxPool";
                 case GlobalAveragePool: return "GlobalAveragePool";
                 case Reshape: return "Reshape";
+                case FusedBlock: return "FusedBlock";
                 case Lookup: return "Lookup";
                 case Mul: return "Mul";
                 default: return "op code " + code;

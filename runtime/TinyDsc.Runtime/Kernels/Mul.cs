@@ -11,11 +11,15 @@ namespace TinyDsc.Runtime.Kernels
     /// Ranges: activations -128..127, zero points -128..127, shift -31..30.
     /// Bound: |p| ≤ 255 · 255 = 65025, shifted left by max(shift, 0) before the multiply: the validator requires
     /// 65025 · 2^max(shift, 0) ≤ 2^31 − 1 (shift ≤ 15).
-    /// IL: about 30 instructions per element, most of them in MultiplyByQuantizedMultiplier.
+    /// IL: 136 executed instructions per element (ElementwiseIlCostTests), about 100 of them in
+    /// MultiplyByQuantizedMultiplier; Add costs 343 per element.
     /// </summary>
     public static class Mul
     {
-        /// <param name="channels">0: in1 has in0's shape; C ≥ 1: in1 holds C values, broadcast over every pixel (count must be a multiple of C).</param>
+        /// <summary>
+        /// Multiplies count elements of input0 by input1: channels 0 means input1 has input0's shape; C ≥ 1 means input1
+        /// holds C values, broadcast over every pixel (count must be a multiple of C, else ArgumentException).
+        /// </summary>
         public static void Run(
             int count, int channels, int zeroPoint0, int zeroPoint1, int outputZeroPoint, int multiplier, int shift,
             int actMin, int actMax, sbyte[] input0, int input0Offset, sbyte[] input1, int input1Offset, sbyte[] output, int outputOffset)

@@ -346,18 +346,19 @@ public sealed class CliHostileInputTests
     };
 
     [Theory]
-    [InlineData("float_labels", "dtype '<f4' cannot be read as integers (expected '<i8' or '<i4')")]
+    [InlineData("float_labels", "dtype '<f4' is not an integer type; class labels must be integers")]
     [InlineData("too_few_labels", "has shape [1] but 2 labels are expected ([2])")]
     [InlineData("labels_2d", "has shape [2,1] but 2 labels are expected ([2])")]
     [InlineData("text_file", "not a .npy file")]
     public void Labels_GivenToVerify(string name, string message)
     {
         using Fixtures.TempFolder temp = Fixtures.Temp();
+        // Labels need a classification model: flatten_spatial_linear outputs [N, 6].
         string labels = temp.File(name + ".npy"), tdsc = temp.File("m.tdsc");
+        string onnx = Fixture("flatten_spatial_linear", "model.onnx"), x = Fixture("flatten_spatial_linear", "input.npy");
+        Assert.Equal(0, CliRunner.Run("convert", onnx, "--calibration", x, "--output", tdsc).Code);
         File.WriteAllBytes(labels, HostileLabels(name));
-        File.WriteAllBytes(tdsc, Conv3x3Tdsc.Value);
-        AssertRejected(temp, labels, message, "verify", Fixture("conv3x3_bias", "model.onnx"), tdsc, "--input",
-            Fixture("conv3x3_bias", "input.npy"), "--labels", labels);
+        AssertRejected(temp, labels, message, "verify", onnx, tdsc, "--input", x, "--labels", labels);
     }
 
     // ---- .tdsc files given to run, inspect and verify ----

@@ -14,7 +14,7 @@ namespace TinyDsc.Runtime.Tests.Repository;
 /// </summary>
 public class DocumentLinkTests
 {
-    private static readonly string[] Extensions = { ".cs", ".md", ".csproj", ".nfproj", ".props", ".targets", ".py", ".nuspec" };
+    private static readonly string[] Extensions = { ".cs", ".md", ".csproj", ".nfproj", ".props", ".targets", ".py", ".nuspec", ".h", ".c", ".sh", ".txt" };
 
     [Fact]
     public void Design_document_references_resolve_inside_the_repository()

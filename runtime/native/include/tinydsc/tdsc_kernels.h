@@ -5,7 +5,7 @@
  * Conventions shared by every kernel
  * - Tensors are int8 NHWC, batch 1. Pointers point at the first element of a tensor (the caller adds arena offsets).
  * - Weights are int8 [Cout, kh, kw, Cin/groups]; bias, multiplier and shift are int32 [Cout].
- * - Requantization is TFLite's "double rounding" (DESIGN.md "Quantization"):
+ * - Requantization is TFLite's "double rounding" (docs/DESIGN.md "Quantization"):
  *     MBQM(acc, m, s) = RDBP(SRDHM(acc · 2^max(s,0), m), max(−s,0))
  *     SRDHM(a, b)     = round(a·b / 2^31), ties resolved as TFLite does; a = b = INT32_MIN saturates to INT32_MAX
  *     RDBP(x, r)      = x / 2^r rounded to nearest, halves away from zero

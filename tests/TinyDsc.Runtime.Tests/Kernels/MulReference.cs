@@ -1,11 +1,15 @@
-namespace TinyDsc.Runtime.Kernels
+using TinyDsc.Runtime.Kernels;
+
+namespace TinyDsc.Runtime.Tests.Kernels
 {
     /// <summary>
     /// The plain definition Mul is tested against: the same formula (see Mul), the broadcast index computed per
-    /// element as k mod C. Same signature as Mul.
+    /// element as k mod C. Same signature as Mul. Lives with the tests: the interpreter never runs it, so it does not
+    /// spend the device assembly's 64 KB IL budget.
     /// </summary>
     public static class MulReference
     {
+        /// <summary>As Mul.Run, element by element.</summary>
         public static void Run(
             int count, int channels, int zeroPoint0, int zeroPoint1, int outputZeroPoint, int multiplier, int shift,
             int actMin, int actMax, sbyte[] input0, int input0Offset, sbyte[] input1, int input1Offset, sbyte[] output, int outputOffset)
