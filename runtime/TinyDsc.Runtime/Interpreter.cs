@@ -879,6 +879,12 @@ namespace TinyDsc.Runtime
                     return new NativeStep(this, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
                 }
 
+                if (Divisor != 1)
+                {
+                    // TFLite's MEAN form (p0 = 1) divides in the kernel; the native kernel has no divisor yet.
+                    return null;
+                }
+
                 int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
                 return new NativeStep(this, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
             }

@@ -178,6 +178,10 @@ public sealed class CliReportTests
             case "read_only_output":
                 output = temp.File("readonly.html");
                 File.WriteAllText(output, "old");
+                if (OperatingSystem.IsWindows())
+                {
+                    return;   // Unix file modes only; Windows read-only attributes are covered by OutputFiles' own tests
+                }
                 File.SetUnixFileMode(output, UnixFileMode.UserRead);
                 fragments = new[] { "readonly.html", "is read-only", "--force" };
                 break;
