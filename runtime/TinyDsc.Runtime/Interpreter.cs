@@ -457,6 +457,29 @@ namespace TinyDsc.Runtime
                     break;
                 }
 
+                case OpCodes.Lookup:
+                {
+                    var l = new LookupStep();
+                    l.Table = op.Weights;
+                    l.Count = input.ByteSize;
+                    s = l;
+                    break;
+                }
+
+                case OpCodes.Mul:
+                {
+                    TensorInfo input1 = model.Tensors[op.Input1];
+                    var m = new MulStep();
+                    m.In1 = input1.ArenaOffset;
+                    m.Packed = new int[]
+                    {
+                        output.ByteSize, input1.ByteSize == input.ByteSize ? 0 : input1.ByteSize, input.ZeroPoint, input1.ZeroPoint,
+                        output.ZeroPoint, op.Params[0], op.Params[1], op.ActMin, op.ActMax,
+                    };
+                    s = m;
+                    break;
+                }
+
                 default:
                 {
                     var r = new ReshapeStep();
@@ -877,6 +900,41 @@ namespace TinyDsc.Runtime
             {
                 GlobalAveragePoolRequantized.Run(Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Multiplier, Shift,
                     Divisor, ActMin, ActMax, it._arena, In0, it._arena, Out);
+            }
+        }
+
+        /// <summary>Lookup: the op's 256-entry table applied to Count elements.</summary>
+        private sealed class LookupStep : Step
+        {
+            public sbyte[] Table;
+            public int Count;
+
+            public override string Name
+            {
+                get { return "Lookup"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Lookup.Run(Table, it._arena, In0, it._arena, Out, Count);
+            }
+        }
+
+        /// <summary>Mul: Packed holds count, broadcast channels (0 = same shape), the three zero points, multiplier, shift, ActMin, ActMax.</summary>
+        private sealed class MulStep : Step
+        {
+            public int In1;
+            public int[] Packed;
+
+            public override string Name
+            {
+                get { return "Mul"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                int[] a = Packed;
+                Mul.Run(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], it._arena, In0, it._arena, In1, it._arena, Out);
             }
         }
 

@@ -38,6 +38,20 @@ public enum NodeKind
     GlobalAveragePool,
     /// <summary>Flatten / Reshape to [N, -1]: same elements, new shape.</summary>
     Reshape,
+    /// <summary>y = x · min(max(x + 3, 0), 6) / 6 (ONNX HardSwish, PyTorch Hardswish).</summary>
+    HardSwish,
+    /// <summary>y = max(0, min(1, Alpha · x + Beta)) (ONNX HardSigmoid; PyTorch's Hardsigmoid has Alpha = 1/6, Beta = 0.5).</summary>
+    HardSigmoid,
+    /// <summary>y = 1 / (1 + e^−x).</summary>
+    Sigmoid,
+    /// <summary>y = tanh x.</summary>
+    Tanh,
+    /// <summary>y = x for x ≥ 0, Alpha · x otherwise.</summary>
+    LeakyRelu,
+    /// <summary>y = min(max(x, Alpha), Beta) (Clip other than ReLU / ReLU6, PyTorch Hardtanh).</summary>
+    Hardtanh,
+    /// <summary>Element-wise product of Inputs[0] and Inputs[1]: same shape, or Inputs[1] [N, C, 1, 1] broadcast over Inputs[0]'s H and W.</summary>
+    Mul,
 }
 
 public enum Activation
@@ -80,4 +94,10 @@ public sealed class FloatNode
 
     /// <summary>AveragePool: whether padded taps count in the divisor (ONNX count_include_pad).</summary>
     public bool CountIncludePad { get; set; }
+
+    /// <summary>HardSigmoid: slope; LeakyRelu: negative slope; Hardtanh: lower bound.</summary>
+    public float Alpha { get; set; }
+
+    /// <summary>HardSigmoid: offset; Hardtanh: upper bound.</summary>
+    public float Beta { get; set; }
 }

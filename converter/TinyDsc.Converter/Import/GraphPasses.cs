@@ -38,6 +38,7 @@ internal sealed class GraphPasses
 
     public void Run()
     {
+        RecogniseHardSwish();
         RemoveDeadNodes();
         FoldAffine();
         LowerRemainingAffine();
@@ -60,6 +61,13 @@ internal sealed class GraphPasses
                 LoweredOp.MaxPool => NodeKind.MaxPool,
                 LoweredOp.GlobalAveragePool => NodeKind.GlobalAveragePool,
                 LoweredOp.Reshape => NodeKind.Reshape,
+                LoweredOp.HardSwish => NodeKind.HardSwish,
+                LoweredOp.HardSigmoid => NodeKind.HardSigmoid,
+                LoweredOp.Sigmoid => NodeKind.Sigmoid,
+                LoweredOp.Tanh => NodeKind.Tanh,
+                LoweredOp.LeakyRelu => NodeKind.LeakyRelu,
+                LoweredOp.Hardtanh => NodeKind.Hardtanh,
+                LoweredOp.Mul => NodeKind.Mul,
                 _ => throw new InvalidOperationException($"{n.Where}: internal error, {n.Op} left after lowering"),
             };
             g.Nodes.Add(n.Params);
@@ -79,6 +87,31 @@ internal sealed class GraphPasses
     {
         producer.Output = n.Output;
         _nodes.Remove(n);
+    }
+
+    /// <summary>
+    /// x · HardSigmoid(x) with PyTorch's Hardsigmoid slope 1/6 and offset 0.5 is x · min(max(x + 3, 0), 6) / 6, i.e.
+    /// HardSwish: PyTorch exports nn.Hardswish that way before opset 14. The Mul becomes a HardSwish of x when the
+    /// HardSigmoid has no other consumer (it is then dead and dropped).
+    /// </summary>
+    private void RecogniseHardSwish()
+    {
+        foreach (var mul in _nodes.Where(n => n.Op == LoweredOp.Mul && n.Inputs.Count == 2).ToList())
+        {
+            for (int side = 0; side < 2; side++)
+            {
+                var gate = Producer(mul.Inputs[side]);
+                string x = mul.Inputs[1 - side];
+                if (gate is { Op: LoweredOp.HardSigmoid } && gate.Inputs[0] == x
+                    && MathF.Abs(gate.Params.Alpha - 1f / 6f) <= 1e-6f && gate.Params.Beta == 0.5f && ConsumerCount(gate.Output) == 1)
+                {
+                    mul.Op = LoweredOp.HardSwish;
+                    mul.Inputs.Clear();
+                    mul.Inputs.Add(x);
+                    break;
+                }
+            }
+        }
     }
 
     private void RemoveDeadNodes()
@@ -168,7 +201,7 @@ internal sealed class GraphPasses
         var p = Producer(value);
         return p != null && p.Op switch
         {
-            LoweredOp.Relu or LoweredOp.Relu6 => true,
+            LoweredOp.Relu or LoweredOp.Relu6 or LoweredOp.HardSigmoid or LoweredOp.Sigmoid => true,
             LoweredOp.Conv or LoweredOp.FullyConnected or LoweredOp.Add => p.Params.Activation != Activation.None,
             LoweredOp.MaxPool or LoweredOp.AveragePool or LoweredOp.GlobalAveragePool or LoweredOp.Reshape or LoweredOp.Pad => NonNegative(p.Inputs[0]),
             _ => false,

@@ -18,6 +18,14 @@ internal enum LoweredOp
     Relu6,
     /// <summary>Zero padding of H and W by <see cref="LoweredNode.Pads"/> (top, left, bottom, right).</summary>
     Pad,
+    HardSwish,
+    HardSigmoid,
+    Sigmoid,
+    Tanh,
+    LeakyRelu,
+    Hardtanh,
+    /// <summary>Product of two activations (same shape, or Inputs[1] [1, C, 1, 1] per channel).</summary>
+    Mul,
 }
 
 /// <summary>A node of the importer's working graph; <see cref="Params"/> carries the final node's fields.</summary>

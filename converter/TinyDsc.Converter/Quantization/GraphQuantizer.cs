@@ -193,6 +193,48 @@ public static class GraphQuantizer
                     }
                     break;
                 }
+                case NodeKind.HardSwish:
+                case NodeKind.HardSigmoid:
+                case NodeKind.Sigmoid:
+                case NodeKind.Tanh:
+                case NodeKind.LeakyRelu:
+                case NodeKind.Hardtanh:
+                {
+                    RequireNoActivation(node);
+                    op.OpCode = OpCodes.Lookup;
+                    // TFLite fixes the int8 logistic's output to [0, 1) and tanh's to [-1, 1).
+                    QuantParams outQ = node.Kind switch
+                    {
+                        NodeKind.Sigmoid => new QuantParams(1f / 256f, -128),
+                        NodeKind.Tanh => new QuantParams(1f / 128f, 0),
+                        _ => Calibrated(node.Output, $"output of {node.Kind}"),
+                    };
+                    op.Output = AddTensor(node.Output, outQ);
+                    op.Weights = ActivationTables.For(node, inQ, outQ);
+                    break;
+                }
+                case NodeKind.Mul:
+                {
+                    RequireNoActivation(node);
+                    if (node.Inputs.Count != 2)
+                    {
+                        throw new QuantizationException($"Mul '{node.Name}' has {node.Inputs.Count} inputs, expected 2");
+                    }
+                    RequireSameShape(graph, node, node.Inputs[0], node.Output);
+                    op.OpCode = OpCodes.Mul;
+                    op.Input1 = index[node.Inputs[1]];
+                    QuantParams outQ = Calibrated(node.Output, "output of Mul");
+                    op.Output = AddTensor(node.Output, outQ);
+                    // TFLite's int8 MUL: M = s0 · s1 / s_out in double from the float32 scales.
+                    (int m, int sh) = Requantization.Quantize((double)inQ.Scale * quant[node.Inputs[1]].Scale / outQ.Scale);
+                    if (sh > 15)
+                    {
+                        throw new QuantizationException($"Mul '{node.Name}': multiplier s0·s1/s_out = 2^{sh} would overflow the product bound (shift ≤ 15)");
+                    }
+                    op.Params[0] = m;
+                    op.Params[1] = sh;
+                    break;
+                }
                 case NodeKind.Reshape:
                     RequireNoActivation(node);
                     CheckReshapeConsumers(graph, consumers, node);

@@ -48,6 +48,9 @@ public static class FloatReference
                 NodeKind.MaxPool => Pool(node, x, inShape, outShape, max: true),
                 NodeKind.GlobalAveragePool => GlobalAveragePool(x, inShape),
                 NodeKind.Reshape => (float[])x.Clone(),
+                NodeKind.Mul => Mul(x, values[node.Inputs[1]], inShape, graph.Values[node.Inputs[1]].Shape),
+                NodeKind.HardSwish or NodeKind.HardSigmoid or NodeKind.Sigmoid or NodeKind.Tanh or NodeKind.LeakyRelu or NodeKind.Hardtanh
+                    => Array.ConvertAll(x, v => Elementwise(node, v)),
                 _ => throw new NotSupportedException($"node '{node.Name}': kind {node.Kind} is not executable"),
             };
             if (y.Length != Count(outShape))
@@ -175,6 +178,35 @@ public static class FloatReference
         for (int o = 0; o < cout; o++)
         {
             y[o] = TensorPrimitives.Dot(new ReadOnlySpan<float>(n.Weight!, o * k, k), x) + (n.Bias?[o] ?? 0f);
+        }
+        return y;
+    }
+
+    /// <summary>The unary activations in float32, as ONNX defines them (HardSwish: x · max(0, min(1, x/6 + 1/2))).</summary>
+    public static float Elementwise(FloatNode n, float x) => n.Kind switch
+    {
+        NodeKind.HardSwish => x * MathF.Max(0f, MathF.Min(1f, x / 6f + 0.5f)),
+        NodeKind.HardSigmoid => MathF.Max(0f, MathF.Min(1f, n.Alpha * x + n.Beta)),
+        NodeKind.Sigmoid => 1f / (1f + MathF.Exp(-x)),
+        NodeKind.Tanh => MathF.Tanh(x),
+        NodeKind.LeakyRelu => x >= 0f ? x : n.Alpha * x,
+        NodeKind.Hardtanh => MathF.Min(MathF.Max(x, n.Alpha), n.Beta),
+        _ => throw new NotSupportedException($"node '{n.Name}': {n.Kind} is not an element-wise activation"),
+    };
+
+    /// <summary>a · b, b of a's shape or [1, C, 1, 1] (one value per channel of a [1, C, H, W] a).</summary>
+    private static float[] Mul(float[] a, float[] b, int[] aShape, int[] bShape)
+    {
+        var y = new float[a.Length];
+        if (b.Length == a.Length)
+        {
+            TensorPrimitives.Multiply(a, b, y);
+            return y;
+        }
+        int c = aShape[1], hw = a.Length / c;
+        for (int ch = 0; ch < c; ch++)
+        {
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(a, ch * hw, hw), b[ch], new Span<float>(y, ch * hw, hw));
         }
         return y;
     }

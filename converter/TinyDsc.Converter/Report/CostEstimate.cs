@@ -104,6 +104,10 @@ public static class CostEstimate
                 return (79 * outputs * op.KernelH * op.KernelW, "79/window tap");
             case "MaxPool":
                 return (70 * outputs * op.KernelH * op.KernelW, "70/window tap");
+            case "Lookup":
+                return (21 * outputs, "21/output value");
+            case "Mul":
+                return (136 * outputs, "136/output value");
             default:
                 return (13, "one native copy (13 IL)");
         }

@@ -91,6 +91,8 @@ public static class TensorMapping
         NodeKind.AveragePool => OpCodes.AveragePool,
         NodeKind.MaxPool => OpCodes.MaxPool,
         NodeKind.GlobalAveragePool => OpCodes.GlobalAveragePool,
+        NodeKind.Mul => OpCodes.Mul,
+        NodeKind.HardSwish or NodeKind.HardSigmoid or NodeKind.Sigmoid or NodeKind.Tanh or NodeKind.LeakyRelu or NodeKind.Hardtanh => OpCodes.Lookup,
         _ => OpCodes.Reshape,
     };
 }

@@ -322,13 +322,14 @@ namespace TinyDsc.Runtime.Format
                 OperatorInfo op = model.Operators[j];
                 bool hasBlobs = ModelValidator.HasWeights(op.OpCode);
                 bool pool = op.OpCode == OpCodes.GlobalAveragePool;
+                bool table = op.OpCode == OpCodes.Lookup;
                 for (int f = 0; f < 4; f++)
                 {
                     int offset = offsets[4 * j + f];
                     string name = BlobNames[f];
                     if (offset == -1)
                     {
-                        if (hasBlobs && f != 1)
+                        if ((hasBlobs && f != 1) || (table && f == 0))
                         {
                             Fail(ModelValidator.Where(j, op.OpCode) + name + " offset is -1 but " + OpCodes.Name(op.OpCode) + " requires " + name);
                         }
@@ -336,7 +337,7 @@ namespace TinyDsc.Runtime.Format
                         continue;
                     }
 
-                    if (!hasBlobs && !(pool && f >= 2))
+                    if (!hasBlobs && !(pool && f >= 2) && !(table && f == 0))
                     {
                         Fail(ModelValidator.Where(j, op.OpCode) + name + " offset = " + offset + ", must be -1 (unused)");
                     }
@@ -382,6 +383,13 @@ namespace TinyDsc.Runtime.Format
                 {
                     copier.Add(dataOffset + offsets[4 * j + 2], op.Multiplier);
                     copier.Add(dataOffset + offsets[4 * j + 3], op.Shift);
+                    continue;
+                }
+
+                if (op.OpCode == OpCodes.Lookup)
+                {
+                    op.Weights = new sbyte[256];
+                    copier.Add(dataOffset + offsets[4 * j], op.Weights);
                     continue;
                 }
 

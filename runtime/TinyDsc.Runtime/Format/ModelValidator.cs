@@ -126,6 +126,22 @@ namespace TinyDsc.Runtime.Format
                     continue;
                 }
 
+                if (code == OpCodes.Lookup)
+                {
+                    // The table: 256 int8 entries, any value (-128 included); no bias, multiplier or shift.
+                    if (op.Weights == null || op.Weights.Length != 256)
+                    {
+                        Fail(Where(j, code) + "table (weights) must have 256 entries, got " + (op.Weights == null ? "none" : op.Weights.Length.ToString()));
+                    }
+
+                    if (op.Bias != null || op.Multiplier != null || op.Shift != null)
+                    {
+                        Fail(Where(j, code) + "bias, multiplier and shift must be null (unused by Lookup)");
+                    }
+
+                    continue;
+                }
+
                 if (!HasWeights(op.OpCode))
                 {
                     if (op.Weights != null || op.Bias != null || op.Multiplier != null || op.Shift != null)
@@ -286,9 +302,14 @@ namespace TinyDsc.Runtime.Format
             return opCode == OpCodes.Conv2D || opCode == OpCodes.FullyConnected;
         }
 
-        /// <summary>Element count of the op's weights (Conv2D: Cout·kh·kw·Cin/groups, FullyConnected: Cout·Cin). Structure must be valid.</summary>
+        /// <summary>Element count of the op's weights (Conv2D: Cout·kh·kw·Cin/groups, FullyConnected: Cout·Cin, Lookup: 256). Structure must be valid.</summary>
         internal static long WeightCount(Model model, OperatorInfo op)
         {
+            if (op.OpCode == OpCodes.Lookup)
+            {
+                return 256;
+            }
+
             TensorInfo input = model.Tensors[op.Input0];
             TensorInfo output = model.Tensors[op.Output];
             if (op.OpCode == OpCodes.Conv2D)
@@ -404,9 +425,9 @@ namespace TinyDsc.Runtime.Format
             }
 
             int code = op.OpCode;
-            if (code < 1 || code > OpCodes.Max)
+            if (!OpCodes.IsKnown(code))
             {
-                Fail(Where(j, code) + "op code " + code + " is unknown (known: 1.." + OpCodes.Max + ")");
+                Fail(Where(j, code) + "op code " + code + " is unknown (known: 1..7, 16, 17)");
             }
 
             if (op.Params == null || op.Params.Length != OperatorInfo.ParamCount)
@@ -416,7 +437,7 @@ namespace TinyDsc.Runtime.Format
 
             TensorInfo[] tensors = model.Tensors;
             CheckTensorIndex(j, code, "input 0", op.Input0, tensors.Length);
-            if (code == OpCodes.Add)
+            if (code == OpCodes.Add || code == OpCodes.Mul)
             {
                 CheckTensorIndex(j, code, "input 1", op.Input1, tensors.Length);
             }
@@ -441,7 +462,7 @@ namespace TinyDsc.Runtime.Format
                 Fail(Where(j, code) + "act max " + op.ActMax + " is outside act min.." + "127 = " + op.ActMin + "..127");
             }
 
-            bool usesAct = code == OpCodes.Conv2D || code == OpCodes.FullyConnected || code == OpCodes.Add;
+            bool usesAct = code == OpCodes.Conv2D || code == OpCodes.FullyConnected || code == OpCodes.Add || code == OpCodes.Mul;
             if (!usesAct && (op.ActMin != -128 || op.ActMax != 127))
             {
                 Fail(Where(j, code) + "act min/max = " + op.ActMin + ".." + op.ActMax + ", must be -128..127 (unused)");
@@ -484,7 +505,7 @@ namespace TinyDsc.Runtime.Format
                 CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
-            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : 0));
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : (code == OpCodes.Mul ? 2 : 0)));
             for (int k = usedParams; k < OperatorInfo.ParamCount; k++)
             {
                 if (op.Params[k] != 0)
@@ -510,6 +531,12 @@ namespace TinyDsc.Runtime.Format
                     break;
                 case OpCodes.Add:
                     ValidateAdd(j, code, op, input, tensors[op.Input1], output);
+                    break;
+                case OpCodes.Lookup:
+                    CheckSameDims(j, code, "output", op.Output, output, input);
+                    break;
+                case OpCodes.Mul:
+                    ValidateMul(j, code, op, input, tensors[op.Input1], output);
                     break;
                 case OpCodes.AveragePool:
                 case OpCodes.MaxPool:
@@ -548,6 +575,33 @@ namespace TinyDsc.Runtime.Format
 
                     CheckSameQuantization(j, code, op, input, output);
                     break;
+            }
+        }
+
+        /// <summary>Mul: in1 has in0's dims or is [1, 1, 1, C] (rank 4) with in0's C; out has in0's dims; p0/p1 multiplier and shift with the product bound.</summary>
+        private static void ValidateMul(int j, int code, OperatorInfo op, TensorInfo input0, TensorInfo input1, TensorInfo output)
+        {
+            CheckSameDims(j, code, "output", op.Output, output, input0);
+            bool same = input1.Rank == input0.Rank && input1.Dims[1] == input0.Dims[1] && input1.Dims[2] == input0.Dims[2] && input1.Dims[3] == input0.Dims[3];
+            bool perChannel = input0.Rank == 4 && input1.Rank == 4 && input1.Dims[1] == 1 && input1.Dims[2] == 1 && input1.Dims[3] == input0.Dims[3];
+            if (!same && !perChannel)
+            {
+                Fail(Where(j, code) + "input 1 dims " + DimsText(input1) + " must equal input 0 dims " + DimsText(input0) + " or be [1, 1, 1, " + input0.Dims[3] + "] (one value per channel)");
+            }
+
+            CheckMultiplier(j, code, "p0 (multiplier)", op.Params[0]);
+            CheckShift(j, code, "p1 (shift)", op.Params[1]);
+            if (op.Params[1] > 15)
+            {
+                Fail(Where(j, code) + "product bound: 255·255·2^shift must be < 2^31, so shift ≤ 15, got " + op.Params[1]);
+            }
+        }
+
+        private static void CheckSameDims(int j, int code, string what, int index, TensorInfo t, TensorInfo reference)
+        {
+            if (t.Rank != reference.Rank || t.Dims[1] != reference.Dims[1] || t.Dims[2] != reference.Dims[2] || t.Dims[3] != reference.Dims[3])
+            {
+                Fail(Where(j, code) + what + " tensor " + index + " dims " + DimsText(t) + " differ from input 0 dims " + DimsText(reference));
             }
         }
 

@@ -31,8 +31,20 @@ namespace TinyDsc.Runtime.Format
         /// </summary>
         public const int FusedBlock = 8;
 
-        /// <summary>Highest op code this runtime knows.</summary>
-        public const int Max = 8;
+        /// <summary>Element-wise int8 function through a 256-entry table in the weights blob (the unary activations).</summary>
+        public const int Lookup = 16;
+
+        /// <summary>Element-wise multiply, same shape or by one value per channel ([1,H,W,C] × [1,1,1,C]).</summary>
+        public const int Mul = 17;
+
+        /// <summary>Highest op code this runtime knows (codes between are unassigned and rejected, see IsKnown).</summary>
+        public const int Max = 17;
+
+        /// <summary>True for an op code this runtime knows (1..8, 16, 17).</summary>
+        public static bool IsKnown(int code)
+        {
+            return (code >= Conv2D && code <= FusedBlock) || code == Lookup || code == Mul;
+        }
 
         /// <summary>Name of an op code for messages ("Conv2D"), or "op code N" for an unknown code.</summary>
         public static string Name(int code)
@@ -47,6 +59,8 @@ namespace TinyDsc.Runtime.Format
                 case GlobalAveragePool: return "GlobalAveragePool";
                 case Reshape: return "Reshape";
                 case FusedBlock: return "FusedBlock";
+                case Lookup: return "Lookup";
+                case Mul: return "Mul";
                 default: return "op code " + code;
             }
         }

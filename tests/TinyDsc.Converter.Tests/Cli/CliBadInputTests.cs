@@ -69,7 +69,6 @@ public sealed class CliBadInputTests
     [InlineData("not_onnx")]
     [InlineData("truncated_model")]
     [InlineData("unsupported_lstm")]
-    [InlineData("unsupported_sigmoid_gate")]
     public void BadOnnx_IsRejected(string name)
     {
         using Fixtures.TempFolder temp = Fixtures.Temp();

@@ -93,7 +93,7 @@ public sealed class CliHostileInputTests
             {
                 var b = new OnnxModelBuilder().Input("x", new[] { 4, 5, 5 }).Output("y");
                 b.Node("Relu", new[] { "x" }, "r", "relu1");
-                b.Node("Sigmoid", new[] { "r" }, "y", "gate");
+                b.Node("Erf", new[] { "r" }, "y", "gate");
                 return b.Build();
             }
             case "groups_not_fitting":
@@ -155,7 +155,7 @@ public sealed class CliHostileInputTests
     [InlineData("missing_initializer", "node 'conv1' (Conv): input 'w' is not a graph input, an initializer or the output of any node (missing initializer?)")]
     [InlineData("cycle", "the graph has a cycle: node 'add1' (Add) depends on its own output")]
     [InlineData("dangling_input", "node 'add1' (Add): input 'ghost' is not a graph input, an initializer or the output of any node")]
-    [InlineData("unsupported_op", "node 'gate' (Sigmoid): op Sigmoid is not supported; supported ops: Conv, BatchNormalization, Relu,")]
+    [InlineData("unsupported_op", "node 'gate' (Erf): op Erf is not supported; supported ops: Conv, BatchNormalization, Relu,")]
     [InlineData("groups_not_fitting", "node 'dw' (Conv): groups=3 requires weight dim 0 divisible by 3, got 64 (in PyTorch terms: out_channels=64 is not divisible by groups=3)")]
     [InlineData("groups_not_dividing_input", "node 'dw' (Conv): groups=3 requires input channels divisible by 3, got 4 (in PyTorch terms: in_channels=4 is not divisible by groups=3)")]
     [InlineData("groups_weight_mismatch", "node 'dw' (Conv): groups=2 with 4 input channels requires weight dim 1 = 4/2 = 2, got 4 (in PyTorch terms: Conv2d(in_channels=4, groups=2) has a weight of shape [out_channels, 2, kh, kw])")]
@@ -175,7 +175,7 @@ public sealed class CliHostileInputTests
     [Theory]
     [InlineData("truncated_file", "not an ONNX model")]
     [InlineData("empty_file", "the file is empty")]
-    [InlineData("unsupported_op", "op Sigmoid is not supported")]
+    [InlineData("unsupported_op", "op Erf is not supported")]
     public void Onnx_GivenToReferenceAndVerify(string name, string message)
     {
         using Fixtures.TempFolder temp = Fixtures.Temp();

@@ -21,7 +21,7 @@ public sealed class PytorchConvertedTests
         "test_Conv2d", "test_Conv2d_depthwise", "test_Conv2d_depthwise_padded", "test_Conv2d_depthwise_strided",
         "test_Conv2d_depthwise_with_multiplier", "test_Conv2d_dilated", "test_Conv2d_groups", "test_Conv2d_groups_thnn",
         "test_Conv2d_no_bias", "test_Conv2d_padding", "test_Conv2d_strided", "test_Linear", "test_Linear_no_bias",
-        "test_MaxPool2d", "test_ReLU", "test_ZeroPad2d",
+        "test_MaxPool2d", "test_ReLU", "test_ZeroPad2d", "test_Sigmoid", "test_Tanh",
     };
 
     /// <summary>Unsupported cases and a fragment the import error must contain.</summary>
@@ -88,9 +88,7 @@ public sealed class PytorchConvertedTests
         ["test_PoissonNLLLLoss_no_reduce"] = "op Exp is not supported",
         ["test_PReLU_2d"] = "op PRelu is not supported",
         ["test_PReLU_2d_multiparam"] = "op PRelu is not supported",
-        ["test_Sigmoid"] = "op Sigmoid is not supported",
         ["test_Softplus"] = "op Softplus is not supported",
-        ["test_Tanh"] = "op Tanh is not supported",
     };
 
     public static IEnumerable<object[]> SupportedCases() => Supported.Select(c => new object[] { c });

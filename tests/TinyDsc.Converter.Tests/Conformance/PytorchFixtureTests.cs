@@ -61,7 +61,6 @@ public sealed class PytorchFixtureTests
 
     [Theory]
     [InlineData("bad_groups", "node '/Conv' (Conv): groups=3 requires weight dim 0 divisible by 3, got 64")]
-    [InlineData("unsupported_sigmoid_gate", "(Sigmoid): op Sigmoid is not supported; supported ops: Conv, BatchNormalization")]
     [InlineData("unsupported_lstm", "(LSTM): op LSTM is not supported")]
     [InlineData("truncated_model", "not an ONNX model (protobuf parse failed")]
     [InlineData("not_onnx", "not an ONNX model (protobuf parse failed")]

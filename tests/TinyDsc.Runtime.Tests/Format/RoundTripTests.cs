@@ -30,6 +30,11 @@ public class RoundTripTests
         var codes = new HashSet<int>(TestModels.Names.SelectMany(n => TestModels.Get(n).Operators.Select(o => o.OpCode)));
         for (int code = 1; code <= OpCodes.Max; code++)
         {
+            if (!OpCodes.IsKnown(code))
+            {
+                continue;
+            }
+
             Assert.Contains(code, codes);
         }
     }

@@ -10,7 +10,7 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// </summary>
 public static class TestModels
 {
-    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn" };
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn", "squeeze-excite" };
 
     public static Model Get(string name) => name switch
     {
@@ -23,6 +23,7 @@ public static class TestModels
         "requantized-gap" => RequantizedGap(),
         "fused-inverted-residual" => Fused(InvertedResidual()),
         "fused-ds-cnn" => Fused(DsCnnPingPong()),
+        "squeeze-excite" => SqueezeExcite(),
         _ => throw new ArgumentException(name),
     };
 
@@ -180,6 +181,53 @@ public static class TestModels
         b.Simple(OpCodes.Reshape, t2, t3);
         b.Fc(t3, t4, bias: true);
         return b.Build(t0, t4);
+    }
+
+    /// <summary>
+    /// Lookup (a HardSwish-like table) and both Mul forms: squeeze-and-excite's per-channel gate
+    /// ([1,4,4,C] × [1,1,1,C]) and a same-shape product; a requantizing GAP with p0 = 1 (TFLite's MEAN).
+    /// </summary>
+    public static Model SqueezeExcite()
+    {
+        var b = new Builder(seed: 11);
+        int t0 = b.Tensor(0.02f, -10, 1, 4, 4, 3);
+        int t1 = b.Tensor(0.05f, 3, 1, 4, 4, 6);
+        int t2 = b.Tensor(0.04f, -20, 1, 4, 4, 6);
+        int t3 = b.Tensor(0.01f, -128, 1, 1, 1, 6);
+        int t4 = b.Tensor(1f / 256f, -128, 1, 1, 1, 6);
+        int t5 = b.Tensor(0.03f, 0, 1, 4, 4, 6);
+        int t6 = b.Tensor(0.06f, -128, 1, 4, 4, 6);
+        b.Conv(t0, t1, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 1, bias: true, act: (-128, 127));
+        OperatorInfo swish = b.Simple(OpCodes.Lookup, t1, t2);
+        swish.Weights = new sbyte[256];
+        for (int i = 0; i < 256; i++)
+        {
+            swish.Weights[i] = (sbyte)(i < 100 ? -20 : Math.Min(127, i - 120));   // -128 allowed in a table, not needed here
+        }
+
+        swish.Weights[0] = -128;
+        OperatorInfo gap = b.Simple(OpCodes.GlobalAveragePool, t2, t3);
+        gap.Multiplier = new[] { 1073741824 };
+        gap.Shift = new[] { 3 };
+        gap.Params[0] = 1;
+        OperatorInfo gate = b.Simple(OpCodes.Lookup, t3, t4);
+        gate.Weights = new sbyte[256];
+        for (int i = 0; i < 256; i++)
+        {
+            gate.Weights[i] = (sbyte)(i - 128);
+        }
+
+        OperatorInfo mul = b.Simple(OpCodes.Mul, t2, t5);
+        mul.Input1 = t4;
+        mul.Params[0] = 1431655765;   // (0.04 · 1/256 / 0.03) = 0.0052 = 0.6667 · 2^-7
+        mul.Params[1] = -7;
+        OperatorInfo square = b.Simple(OpCodes.Mul, t5, t6);
+        square.Input1 = t5;
+        square.Params[0] = 1288490189;   // 0.03 · 0.03 / 0.06 = 0.015 = 0.96 · 2^-6
+        square.Params[1] = -6;
+        square.ActMin = -128;
+        square.ActMax = 100;
+        return b.Build(t0, t6);
     }
 
     /// <summary>Assembles tensors and operators; tensors get consecutive arena ranges unless an offset is given.</summary>

@@ -13,6 +13,29 @@ internal static class ActivationImport
     internal static void LowerRelu(ImportContext ctx, NodeView node) =>
         ctx.AddNode(node, LoweredOp.Relu, ctx.Activation(node, 0));
 
+    internal static void LowerSigmoid(ImportContext ctx, NodeView node) =>
+        ctx.AddNode(node, LoweredOp.Sigmoid, ctx.Activation(node, 0));
+
+    internal static void LowerTanh(ImportContext ctx, NodeView node) =>
+        ctx.AddNode(node, LoweredOp.Tanh, ctx.Activation(node, 0));
+
+    internal static void LowerHardSwish(ImportContext ctx, NodeView node) =>
+        ctx.AddNode(node, LoweredOp.HardSwish, ctx.Activation(node, 0));
+
+    /// <summary>HardSigmoid(alpha, beta); a following Mul by its own input becomes a HardSwish (GraphPasses).</summary>
+    internal static void LowerHardSigmoid(ImportContext ctx, NodeView node)
+    {
+        var n = ctx.AddNode(node, LoweredOp.HardSigmoid, ctx.Activation(node, 0));
+        n.Params.Alpha = node.Float("alpha", 0.2f);
+        n.Params.Beta = node.Float("beta", 0.5f);
+    }
+
+    internal static void LowerLeakyRelu(ImportContext ctx, NodeView node)
+    {
+        var n = ctx.AddNode(node, LoweredOp.LeakyRelu, ctx.Activation(node, 0));
+        n.Params.Alpha = node.Float("alpha", 0.01f);
+    }
+
     internal static void LowerClip(ImportContext ctx, NodeView node)
     {
         string x = ctx.Activation(node, 0);
@@ -43,9 +66,16 @@ internal static class ActivationImport
         {
             ctx.AddNode(node, LoweredOp.Relu, x);
         }
+        else if (float.IsFinite(min) && float.IsFinite(max) && min < max)
+        {
+            // Any other finite range (PyTorch Hardtanh): an int8 table like the other activations.
+            var n = ctx.AddNode(node, LoweredOp.Hardtanh, x);
+            n.Params.Alpha = min;
+            n.Params.Beta = max;
+        }
         else
         {
-            throw node.Fail($"Clip(min={Show(min)}, max={Show(max)}) is not supported; only [0, 6] (ReLU6) and [0, +inf) (ReLU)");
+            throw node.Fail($"Clip(min={Show(min)}, max={Show(max)}) is not supported; only [0, 6] (ReLU6), [0, +inf) (ReLU) and finite min < max (Hardtanh)");
         }
     }
 }

@@ -17,9 +17,14 @@ internal static class ArithmeticImport
         string op = node.OpType;
         if (!aConst && !bConst)
         {
+            if (op == "Mul")
+            {
+                LowerActivationProduct(ctx, node);
+                return;
+            }
             if (op != "Add")
             {
-                throw node.Fail($"{op} of two activations is not supported (only Add, for residual connections)");
+                throw node.Fail($"{op} of two activations is not supported (only Add, for residual connections, and Mul)");
             }
             string xa = ctx.Activation(node, 0), xb = ctx.Activation(node, 1);
             if (!ctx.Shapes[xa].SequenceEqual(ctx.Shapes[xb]))
@@ -54,6 +59,31 @@ internal static class ArithmeticImport
         var affine = ctx.AddNode(node, LoweredOp.Affine, x);
         affine.Scale = scale;
         affine.Shift = shift;
+    }
+
+    /// <summary>
+    /// Mul of two activations: same shape, or one of them [N, C, 1, 1] (squeeze-and-excite's channel weights) times
+    /// an [N, C, H, W] one; the per-channel operand becomes Inputs[1].
+    /// </summary>
+    private static void LowerActivationProduct(ImportContext ctx, NodeView node)
+    {
+        string xa = ctx.Activation(node, 0), xb = ctx.Activation(node, 1);
+        int[] sa = ctx.Shapes[xa], sb = ctx.Shapes[xb];
+        static bool PerChannelOf(int[] c, int[] x) => c.Length == 4 && x.Length == 4 && c[1] == x[1] && c[2] == 1 && c[3] == 1;
+        if (!sa.SequenceEqual(sb))
+        {
+            if (PerChannelOf(sa, sb))
+            {
+                (xa, xb) = (xb, xa);
+            }
+            else if (!PerChannelOf(sb, sa))
+            {
+                throw node.Fail($"input shapes {FormatShape(sa)} and {FormatShape(sb)}: Mul of two activations needs equal shapes " +
+                    "or [N, C, 1, 1] times [N, C, H, W] (squeeze-and-excite)");
+            }
+        }
+        var n = ctx.AddNode(node, LoweredOp.Mul, xa);
+        n.Inputs.Add(xb);
     }
 
     /// <summary>
