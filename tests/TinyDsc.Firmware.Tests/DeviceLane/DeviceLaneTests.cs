@@ -212,7 +212,7 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
         foreach ((string name, string onnx, string calibration) in new[] { Bundled(), Mbv2() })
         {
             byte[] model = Convert(onnx, calibration);
-            Dictionary<string, HeapDump> stages = Probe(name, model);
+            (Dictionary<string, HeapDump> stages, List<string> probeLines) = Probe(name, model);
 
             // Desktop twins of what the probe holds at each stage.
             Model loaded = ModelReader.Load(model);
@@ -220,6 +220,12 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
             HeapCensus atLoad = HeapCensus.Of(loaded);
             HeapCensus atRun = HeapCensus.Of(interpreter);
             HeapDump boot = stages["boot"];
+
+            // Out of memory: the probe's model with a 64 MB arena (nanoCLR's heap here is 10 MB) must raise the
+            // Interpreter's error naming the bytes, and the program must go on.
+            long needed = 64L * 1024 * 1024 + interpreter.ScratchBytes;
+            Assert.Contains("OOM InvalidOperationException: Interpreter: cannot allocate " + needed + " bytes (arena 67108864 + scratch "
+                + interpreter.ScratchBytes + ")", string.Join("\n", probeLines));
             foreach ((string stage, HeapCensus? census) in new[] { ("boot", (HeapCensus?)null), ("loaded", atLoad), ("created", atRun), ("invoke", atRun) })
             {
                 HeapDump d = stages[stage];
@@ -278,7 +284,7 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
 
     private static string Kb(long bytes) => (bytes / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KB";
 
-    private Dictionary<string, HeapDump> Probe(string name, byte[] model)
+    private (Dictionary<string, HeapDump>, List<string>) Probe(string name, byte[] model)
     {
         string dir = NanoClrLane.TempFolder("heap-" + name);
         var builder = new GoldenVectorBuilder(model);
@@ -291,7 +297,7 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
         List<string> pes = NanoClrLane.CompilePe(new[] { Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Lane.HeapProbe.dll") });
         pes.Insert(0, NanoClrLane.RuntimeNativePe);
         List<string> lines = NanoClrLane.Run(pes.Where(p => !p.EndsWith("nanoFramework.Runtime.Native.pe") || p == NanoClrLane.RuntimeNativePe), "PROBE DONE", RunTimeout);
-        return HeapDump.Parse(lines);
+        return (HeapDump.Parse(lines), lines);
     }
 
     private List<string> RunSample(string sample, string doneMarker)

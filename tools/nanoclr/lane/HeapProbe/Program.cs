@@ -11,7 +11,8 @@ namespace TinyDsc.Lane.Probe
     /// the embedded model; nanoCLR built by tools/nanoclr/build-nanoclr.sh then prints the live heap in total and by
     /// data type. Stages: boot (nothing of TinyDsc allocated), loaded (Model in memory), created (Interpreter built,
     /// the Model no longer referenced), and during Invoke: a second thread collects every few milliseconds while the
-    /// main thread runs inferences, so those collections see the kernels' stack frames. Ends with "PROBE DONE".
+    /// main thread runs inferences, so those collections see the kernels' stack frames. Then an Interpreter whose arena
+    /// cannot be allocated (line "OOM ..."), and "PROBE DONE".
     /// </summary>
     public static class Program
     {
@@ -44,6 +45,20 @@ namespace TinyDsc.Lane.Probe
             sampler.Join();
             Console.WriteLine("STAGE after");
             NativeGC.Run(false);
+
+            // Out of memory: the same model with an arena larger than nanoCLR's whole heap.
+            Model big = ModelReader.Load(EmbeddedModel.ModelSource());
+            big.ArenaSize = 64 * 1024 * 1024;
+            try
+            {
+                new Interpreter(big);
+                Console.WriteLine("OOM not raised");
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine("OOM " + e.GetType().Name + ": " + e.Message);
+            }
+
             Console.WriteLine("PROBE DONE");
             Thread.Sleep(Timeout.Infinite);
         }
