@@ -5,6 +5,7 @@ using System.IO;
 using TinyDsc.Cli.Commands;
 using TinyDsc.Converter.Calibration;
 using TinyDsc.Converter.Import;
+using TinyDsc.Converter.Import.Tflite;
 using TinyDsc.Converter.IO;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Quantization;
@@ -23,6 +24,12 @@ internal static class Cli
     {
         Description = "On failure, also print the exception's stack trace",
         Recursive = true,
+    };
+
+    /// <summary>--force of every command that writes files: replace read-only outputs (see <see cref="OutputFiles"/>).</summary>
+    internal static Option<bool> ForceOption() => new("--force")
+    {
+        Description = "Replace output files even if they are read-only (the new file keeps the old one's permissions)",
     };
 
     /// <summary>Parses and runs one command line, writing to the given writers; returns the exit code.</summary>
@@ -59,6 +66,7 @@ internal static class Cli
         root.Add(ReferenceCommand.Create(context));
         root.Add(VerifyCommand.Create(context));
         root.Add(InspectCommand.Create(context));
+        root.Add(ReportCommand.Create(context));
         root.Add(DemoCommand.Create(context));
         return root;
     }
@@ -84,7 +92,7 @@ internal static class Cli
 
     /// <summary>Exceptions caused by what the user handed over, as opposed to defects in tinydsc.</summary>
     internal static bool IsBadInput(Exception e) => e is PipelineInputException or QuantizationException
-        or CalibrationException or OnnxImportException or ModelFormatException or NpyException
+        or CalibrationException or OnnxImportException or TfliteImportException or ModelFormatException or NpyException
         or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 
     internal static string OneLine(string message) =>

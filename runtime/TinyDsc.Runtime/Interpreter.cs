@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Runtime
 {
@@ -39,6 +40,9 @@ namespace TinyDsc.Runtime
         /// <summary>As _conv, for the Add steps.</summary>
         private AddParams _add;
 
+        /// <summary>Native kernels in use (IsAvailable was true at construction), else null: managed kernels only.</summary>
+        private readonly INativeKernels _native;
+
         /// <summary>Validates (ModelValidator.Validate) and prepares every operator, then allocates the arena and scratch once.</summary>
         /// <exception cref="ArgumentNullException">model is null.</exception>
         /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
@@ -56,16 +60,54 @@ namespace TinyDsc.Runtime
         /// <exception cref="ArgumentNullException">model is null.</exception>
         /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
         /// <exception cref="InvalidOperationException">the arena and scratch cannot be allocated; the message names the bytes needed.</exception>
-        public Interpreter(Model model, bool referenceConvolutions)
+        public Interpreter(Model model, bool referenceConvolutions) : this(model, referenceConvolutions, null)
+        {
+        }
+
+        /// <summary>
+        /// As <see cref="Interpreter(Model)"/>, running every operator the native kernels cover (all but Reshape) through
+        /// nativeKernels when its IsAvailable(), probed once here, is true; otherwise, or with null, the managed kernels run.
+        /// The bytes are the same either way (runtime/native is bit-exact with the managed kernels). UsesNativeKernels and
+        /// KernelName tell which path runs. On nanoFramework pass TinyDsc.Runtime.Native's FirmwareKernels: on firmware
+        /// without the native module its probe fails and this interpreter is the managed one.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">model is null.</exception>
+        /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
+        /// <exception cref="InvalidOperationException">the arena and scratch cannot be allocated; the message names the bytes needed.</exception>
+        public Interpreter(Model model, INativeKernels nativeKernels) : this(model, false, nativeKernels)
+        {
+        }
+
+        private Interpreter(Model model, bool referenceConvolutions, INativeKernels nativeKernels)
         {
             ModelValidator.Validate(model);
             _steps = new Step[model.Operators.Length];
+            if (nativeKernels != null && nativeKernels.IsAvailable())
+            {
+                _native = nativeKernels;
+            }
+
             int scratch = 0;
             int prepared = 0;
+            int groupEnd = -1;
             for (int i = 0; i < _steps.Length; i++)
             {
-                int stepScratch;
-                Step s = Prepare(model, i, referenceConvolutions, out stepScratch);
+                int stepScratch = 0;
+                Step s;
+                if (i <= groupEnd)
+                {
+                    // A member of a fused block: computed inside the block's step, on its work area in the arena.
+                    s = new FusedMemberStep();
+                }
+                else
+                {
+                    s = Prepare(model, i, referenceConvolutions, out stepScratch);
+                    if (model.Operators[i].OpCode == OpCodes.FusedBlock)
+                    {
+                        groupEnd = i + FusedBlocks.MemberCount(model.Operators[i]);
+                    }
+                }
+
                 _steps[i] = s;
                 if (stepScratch > scratch)
                 {
@@ -73,6 +115,11 @@ namespace TinyDsc.Runtime
                 }
 
                 prepared += s.PreparedBytes();
+                NativeStep n = _native != null ? s.ToNative() : null;
+                if (n != null)
+                {
+                    _steps[i] = n;
+                }
             }
 
             TensorInfo input = model.Tensors[model.InputTensor];
@@ -116,6 +163,15 @@ namespace TinyDsc.Runtime
         /// <summary>Bytes of data prepared at construction (folded biases of the specialised convolutions).</summary>
         public int PreparedBytes { get; }
 
+        /// <summary>True when operators run on the native kernels (runtime/native), false on the managed ones.</summary>
+        public bool UsesNativeKernels
+        {
+            get { return _native != null; }
+        }
+
+        /// <summary>Called after every operator of Invoke (IOperatorObserver); null (the default) for none.</summary>
+        public IOperatorObserver Observer { get; set; }
+
         /// <summary>Scratch bytes an Interpreter for this model would allocate; validates the model, allocates nothing large.</summary>
         /// <exception cref="ModelFormatException">as the constructor.</exception>
         public static int RequiredScratchBytes(Model model)
@@ -125,6 +181,13 @@ namespace TinyDsc.Runtime
             for (int i = 0; i < model.Operators.Length; i++)
             {
                 OperatorInfo op = model.Operators[i];
+                if (op.OpCode == OpCodes.FusedBlock)
+                {
+                    // Members of a fused block run inside it, on its work area in the arena: no scratch.
+                    i += FusedBlocks.MemberCount(op);
+                    continue;
+                }
+
                 if (op.OpCode != OpCodes.Conv2D)
                 {
                     continue;
@@ -179,6 +242,24 @@ namespace TinyDsc.Runtime
             Array.Copy(_arena, _outputOffset, dest, offset, OutputLength);
         }
 
+        /// <summary>
+        /// Copies the int8 bytes of a tensor of this interpreter's model (NHWC, TensorInfo.ByteSize values) to
+        /// dest[offset..]. Meaningful for a tensor whose bytes are live: the input after SetInput, an operator's output
+        /// inside IOperatorObserver.OperatorDone for that operator, the output after Invoke. The interpreter keeps no
+        /// tensor table (device heap), so the caller passes the model's TensorInfo.
+        /// </summary>
+        /// <exception cref="ArgumentException">tensor is null or lies outside the arena, or dest is too short.</exception>
+        public void GetTensor(TensorInfo tensor, sbyte[] dest, int offset)
+        {
+            if (tensor == null || tensor.ArenaOffset < 0 || tensor.ByteSize < 0 || tensor.ArenaOffset > _arena.Length - tensor.ByteSize)
+            {
+                throw new ArgumentException("GetTensor: tensor must be one of this model's tensors (inside the " + _arena.Length + "-byte arena)");
+            }
+
+            CheckRange("GetTensor", dest == null ? -1 : dest.Length, offset, tensor.ByteSize);
+            Array.Copy(_arena, tensor.ArenaOffset, dest, offset, tensor.ByteSize);
+        }
+
         /// <summary>Writes OutputLength dequantized values of the output tensor to dest[offset..].</summary>
         public void GetOutput(float[] dest, int offset)
         {
@@ -208,6 +289,12 @@ namespace TinyDsc.Runtime
             for (int i = 0; i < steps.Length; i++)
             {
                 steps[i].Run(this);
+
+                // Members of a fused block have run inside the block's step; their internal tensors never exist.
+                if (Observer != null && !(steps[i] is FusedMemberStep))
+                {
+                    Observer.OperatorDone(this, i);
+                }
             }
         }
 
@@ -354,9 +441,19 @@ namespace TinyDsc.Runtime
                     {
                         g.Multiplier = op.Multiplier[0];
                         g.Shift = op.Shift[0];
+                        g.Divisor = op.Params[0] == 1 ? g.Height * g.Width : 1;   // p0 = 1: TFLite's MEAN divides in the kernel
                     }
 
                     s = g;
+                    break;
+                }
+
+                case OpCodes.FusedBlock:
+                {
+                    var f = new FusedBlockStep();
+                    f.Block = FusedBlocks.Prepare(model, index);
+                    f.Work = FusedBlocks.WorkOffset(op);
+                    s = f;
                     break;
                 }
 
@@ -391,6 +488,59 @@ namespace TinyDsc.Runtime
             {
                 return 0;
             }
+
+            /// <summary>The same operator on the native kernels (tdsc_run's id and packing), or null where there is none.</summary>
+            public virtual NativeStep ToNative()
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// An operator on the native kernels: INativeKernels.Run with the kernel id of the managed step it replaces
+        /// (NativeKernelIds.Of its name), parameters packed as tdsc_run takes them, the same blobs (empty arrays for
+        /// absent ones: nanoFramework's interop cannot marshal null).
+        /// </summary>
+        private sealed class NativeStep : Step
+        {
+            private static readonly int[] NoInts = new int[0];
+            private static readonly sbyte[] NoBytes = new sbyte[0];
+            private readonly string _name;
+            private readonly int _kernel;
+            private readonly int[] _params;
+            private readonly sbyte[] _weights;
+            private readonly int[] _bias;
+            private readonly int[] _multiplier;
+            private readonly int[] _shift;
+            private readonly int _in1;
+
+            public NativeStep(Step managed, int[] parameters, sbyte[] weights, int[] bias, int[] multiplier, int[] shift, int in1)
+            {
+                _name = managed.Name + " (native)";
+                _kernel = NativeKernelIds.Of(managed.Name);
+                _params = parameters;
+                _weights = weights != null ? weights : NoBytes;
+                _bias = bias != null ? bias : NoInts;
+                _multiplier = multiplier != null ? multiplier : NoInts;
+                _shift = shift != null ? shift : NoInts;
+                _in1 = in1;
+                In0 = managed.In0;
+                Out = managed.Out;
+            }
+
+            public override string Name
+            {
+                get { return _name; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                int status = it._native.Run(_kernel, _params, it._arena, In0, _in1, Out, _weights, _bias, _multiplier, _shift, it._scratch);
+                if (status != NativeKernelIds.StatusOk)
+                {
+                    throw new InvalidOperationException("Invoke: native kernel " + _name + " failed with status " + status);
+                }
+            }
         }
 
         /// <summary>A Conv2D step: packed ConvParams, weights, bias (folded unless the reference runs) and requantization.</summary>
@@ -416,6 +566,11 @@ namespace TinyDsc.Runtime
             public override int PreparedBytes()
             {
                 return FoldsBias ? 4 * Bias.Length : 0;
+            }
+
+            public override NativeStep ToNative()
+            {
+                return new NativeStep(this, Packed, Weights, Bias, Multiplier, Shift, 0);
             }
         }
 
@@ -528,6 +683,41 @@ namespace TinyDsc.Runtime
             }
         }
 
+        /// <summary>A fused block (FORMAT.md op 8): its members prepared as one Kernels.FusedBlock, its work area's offset.</summary>
+        private sealed class FusedBlockStep : Step
+        {
+            public FusedBlock Block;
+            public int Work;
+
+            public override string Name
+            {
+                get { return "FusedBlock"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                FusedBlock.Run(Block, it._arena, In0, Out, Work);
+            }
+
+            public override int PreparedBytes()
+            {
+                return FusedBlocks.PreparedBytes(Block);
+            }
+        }
+
+        /// <summary>A member of a fused block: runs inside FusedBlockStep; nothing of its own (In0 and Out unused).</summary>
+        private sealed class FusedMemberStep : Step
+        {
+            public override string Name
+            {
+                get { return "FusedMember"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+            }
+        }
+
         private sealed class FullyConnectedStep : Step
         {
             public int InputLength;
@@ -546,6 +736,12 @@ namespace TinyDsc.Runtime
                 get { return "FullyConnected"; }
             }
 
+            public override NativeStep ToNative()
+            {
+                int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
+                return new NativeStep(this, p, Weights, Bias, Multiplier, Shift, 0);
+            }
+
             public override void Run(Interpreter it)
             {
                 FullyConnected.Run(InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax,
@@ -562,6 +758,11 @@ namespace TinyDsc.Runtime
             public override string Name
             {
                 get { return "Add"; }
+            }
+
+            public override NativeStep ToNative()
+            {
+                return new NativeStep(this, Packed, null, null, null, null, In1);
             }
 
             public override void Run(Interpreter it)
@@ -593,6 +794,14 @@ namespace TinyDsc.Runtime
                 get { return "AveragePool"; }
             }
 
+            public override NativeStep ToNative()
+            {
+                int[] p = new int[22];
+                Array.Copy(Packed, p, 21);
+                p[21] = CountIncludePad ? 1 : 0;
+                return new NativeStep(this, p, null, null, null, null, 0);
+            }
+
             public override void Run(Interpreter it)
             {
                 Unpack(Packed, ref it._conv);
@@ -607,6 +816,11 @@ namespace TinyDsc.Runtime
             public override string Name
             {
                 get { return "MaxPool"; }
+            }
+
+            public override NativeStep ToNative()
+            {
+                return new NativeStep(this, Packed, null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
@@ -628,10 +842,28 @@ namespace TinyDsc.Runtime
             public int ActMax;
             public int Multiplier;
             public int Shift;
+            public int Divisor;
 
             public override string Name
             {
                 get { return "GlobalAveragePool"; }
+            }
+
+            public override NativeStep ToNative()
+            {
+                if (Name == "GlobalAveragePool")
+                {
+                    return new NativeStep(this, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
+                }
+
+                if (Divisor != 1)
+                {
+                    // TFLite's MEAN form (p0 = 1) divides in the kernel; the native kernel has no divisor yet.
+                    return null;
+                }
+
+                int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
+                return new NativeStep(this, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
             }
 
             public override void Run(Interpreter it)
@@ -650,7 +882,7 @@ namespace TinyDsc.Runtime
             public override void Run(Interpreter it)
             {
                 GlobalAveragePoolRequantized.Run(Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Multiplier, Shift,
-                    ActMin, ActMax, it._arena, In0, it._arena, Out);
+                    Divisor, ActMin, ActMax, it._arena, In0, it._arena, Out);
             }
         }
 
@@ -672,7 +904,7 @@ namespace TinyDsc.Runtime
         // ---- Parameters -------------------------------------------------------------------------------------------
 
         /// <summary>Window-op parameters from the operator record and its NHWC input/output tensors.</summary>
-        private static ConvParams ConvParamsOf(Model model, OperatorInfo op)
+        internal static ConvParams ConvParamsOf(Model model, OperatorInfo op)
         {
             TensorInfo input = model.Tensors[op.Input0];
             TensorInfo output = model.Tensors[op.Output];

@@ -20,7 +20,7 @@ public class RamBudgetTests
 {
     /// <summary>
     /// What streamed loading guarantees for the bundled model, with room below the ~90 KB managed heap of an ESP32
-    /// without PSRAM (DESIGN.md). Loading the file next to the model (90.8 KB before streaming) fails this.
+    /// without PSRAM (docs/DESIGN.md). Loading the file next to the model (90.8 KB before streaming) fails this.
     /// </summary>
     private const int PeakLimit = 75 * 1024;
 

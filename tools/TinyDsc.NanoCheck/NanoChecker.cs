@@ -20,7 +20,7 @@ public static class NanoChecker
     /// <summary>Most locals a nanoCLR method may declare.</summary>
     public const int MaxLocals = 255;
 
-    /// <summary>Most method-body IL bytes one nanoFramework assembly may hold (DESIGN.md: IL ≤ 64 KB per assembly).</summary>
+    /// <summary>Most method-body IL bytes one nanoFramework assembly may hold (docs/DESIGN.md: IL ≤ 64 KB per assembly).</summary>
     public const int MaxIlBytes = 65536;
 
     private static readonly Dictionary<ushort, (string Name, OperandType Operand)> OpCodeTable = BuildOpCodeTable();

@@ -14,6 +14,10 @@ internal static class CommandFiles
 {
     public static void RequireFile(string path, string role)
     {
+        if (Directory.Exists(path))
+        {
+            throw new PipelineInputException($"{path} is a folder, not a file (the {role})");
+        }
         if (!File.Exists(path))
         {
             throw new PipelineInputException($"{path}: no such file (the {role})");

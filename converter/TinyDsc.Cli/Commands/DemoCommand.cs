@@ -48,7 +48,7 @@ internal static class DemoCommand
         var floatRunner = new FloatRunner(graph);
         var int8Runner = new Int8Runner(model);
         int n = ModelShapes.BatchOf(imagesPath, imageShape, floatRunner.InputShape);
-        long[] labels = TensorFiles.ReadLabels(labelsPath, n);
+        long[] labels = TensorFiles.ReadLabels(labelsPath, n, ModelShapes.SampleSize(floatRunner.OutputShape));
 
         BatchResult reference = context.WithProgress($"float reference, {n} images", p => floatRunner.Run(images, imageShape, imagesPath, p));
         BatchResult quantized = context.WithProgress($"int8 runtime, {n} images", p => int8Runner.Run(images, imageShape, imagesPath, p));

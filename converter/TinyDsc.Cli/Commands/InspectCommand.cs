@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
 using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
 
@@ -13,11 +14,12 @@ internal static class InspectCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("MODEL.tdsc") { Description = "int8 model written by convert" };
-        var command = new Command("inspect", "Show a .tdsc model's layers, tensors and memory") { model };
+        var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite only: import up to this tensor (see convert)" };
+        var command = new Command("inspect", "Show a .tdsc (or int8 .tflite) model's layers, tensors and memory") { model, outputTensor };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string path = parse.GetRequiredValue(model);
-            (Model m, byte[] bytes) = CommandFiles.LoadModel(path);
+            (Model m, byte[] bytes, bool tflite) = TfliteFiles.LoadModel(path, parse.GetValue(outputTensor));
             IAnsiConsole console = context.Ansi;
 
             var layers = new Table().Title("layers")
@@ -44,7 +46,7 @@ internal static class InspectCommand
             for (int t = 0; t < m.Tensors.Length; t++)
             {
                 TensorInfo info = m.Tensors[t];
-                string role = t == m.InputTensor ? "input" : t == m.OutputTensor ? "output" : "";
+                string role = t == m.InputTensor ? "input" : t == m.OutputTensor ? "output" : info.ArenaOffset == -1 ? "inside a fused block" : "";
                 tensors.AddRow(t.ToString(CultureInfo.InvariantCulture), Markup.Escape(Shape(info)),
                     info.Scale.ToString("G5", CultureInfo.InvariantCulture), info.ZeroPoint.ToString(CultureInfo.InvariantCulture),
                     info.ArenaOffset.ToString(CultureInfo.InvariantCulture), info.ByteSize.ToString(CultureInfo.InvariantCulture), role);
@@ -56,14 +58,45 @@ internal static class InspectCommand
             int scratch = interpreter.ScratchBytes;
             var memory = new Table().Title("memory").AddColumn("").AddColumn(new TableColumn("bytes").RightAligned());
             memory.AddRow("arena", Format.Bytes(m.ArenaSize));
+            int groups = BlockFusion.Groups(m).Count;
+            if (groups > 0)
+            {
+                // The same operators without their group records, planned by the same greedy planner.
+                Model unfused = BlockFusion.Defuse(m);
+                ModelMemoryPlanner.Apply(unfused);
+                memory.AddRow($"arena without fusion ({groups} fused blocks)", Format.Bytes(unfused.ArenaSize));
+            }
             memory.AddRow("scratch", Format.Bytes(scratch));
             memory.AddRow("model", Format.Bytes(bytes.Length));
             memory.AddRow("peak RAM (arena + scratch + model)", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
             memory.AddRow("also prepared at load (folded biases)", Format.Bytes(interpreter.PreparedBytes));
+            if (tflite)
+            {
+                (long? tflm, string source) = TfliteFiles.TflmArena(path);
+                memory.AddRow("TFLM arena_used_bytes (whole .tflite)", Markup.Escape(tflm is long b ? Format.Bytes(b) : "—"));
+                memory.AddRow("", Markup.Escape(source));
+            }
             console.Write(memory);
+            console.Write(BoardFitTable(m, bytes.Length));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The device heap estimate and which boards it fits (<see cref="BoardFit"/>); convert prints it too.</summary>
+    internal static Table BoardFitTable(Model m, int fileBytes)
+    {
+        HeapEstimate e = BoardFit.Estimate(m, fileBytes);
+        var table = new Table().Title("board fit (estimate: nanoCLR managed heap)")
+            .AddColumn("").AddColumn(new TableColumn("bytes / verdict"));
+        table.AddRow("loading: blobs + 16 KB chunk + tables", Format.Bytes(e.Loading));
+        table.AddRow("running: blobs + arena + prepared + scratch + buffers", Format.Bytes(e.Running));
+        table.AddRow(Markup.Escape($"heap peak + {BoardFit.Reserve:N0} B reserve"), Format.Bytes(e.Peak + BoardFit.Reserve));
+        foreach (BoardVerdict v in BoardFit.Evaluate(e))
+        {
+            table.AddRow(Markup.Escape(v.Board.Name), Markup.Escape(BoardFit.Describe(v)));
+        }
+        return table;
     }
 
     internal static string Shape(TensorInfo t)
@@ -107,6 +140,8 @@ internal static class InspectCommand
                     s += $" pad {op.PadTop},{op.PadLeft},{op.PadBottom},{op.PadRight}";
                 }
                 return s;
+            case OpCodes.FusedBlock:
+                return $"next {op.Params[0]} ops, row by row; work [{op.Params[1]}, {(long)op.Params[1] + op.Params[2]})";
             default:
                 return "";
         }

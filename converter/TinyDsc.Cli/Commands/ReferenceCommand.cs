@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO;
 using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.IO;
 using TinyDsc.Converter.Pipeline;
 
 namespace TinyDsc.Cli.Commands;
@@ -13,16 +14,21 @@ internal static class ReferenceCommand
         var model = new Argument<string>("MODEL.onnx") { Description = "PyTorch-exported ONNX model" };
         var input = new Option<string>("--input", "-i") { Description = "Input batch, float32 NCHW .npy", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Output .npy (float32)", Required = true };
-        var command = new Command("reference", "Run the float reference on a batch") { model, input, output };
+        Option<bool> force = Cli.ForceOption();
+        var command = new Command("reference", "Run the float reference on a batch") { model, input, output, force };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string inPath = parse.GetRequiredValue(input);
+            var outputs = new OutputFiles(parse.GetValue(force));
+            string outPath = parse.GetRequiredValue(output);
+            outputs.Declare(outPath, "--output");
             FloatGraph graph = CommandFiles.LoadGraph(parse.GetRequiredValue(model));
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
             var runner = new FloatRunner(graph);
             BatchResult result = context.WithProgress($"float on {Path.GetFileName(inPath)}",
                 progress => runner.Run(data, shape, inPath, progress));
-            TensorFiles.WriteFloat32(parse.GetRequiredValue(output), result.Data, result.Shape);
+            outputs.Stage(outPath, Npy.EncodeFloat32(outPath, result.Shape, result.Data));
+            outputs.Commit();
             return ExitCodes.Success;
         }));
         return command;

@@ -49,7 +49,9 @@ public static class ModelWriter
         Span<byte> s = file;
         BinaryPrimitives.WriteInt32LittleEndian(s[FormatLayout.OffsetMagic..], FormatLayout.Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(s[FormatLayout.OffsetVersionMajor..], FormatLayout.VersionMajor);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[FormatLayout.OffsetVersionMinor..], FormatLayout.VersionMinor);
+        // Minor 1 only when a fused block is present, so files without one still load in v1.0 readers.
+        bool fused = Array.Exists(model.Operators, op => op.OpCode == OpCodes.FusedBlock);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[FormatLayout.OffsetVersionMinor..], (ushort)(fused ? FormatLayout.VersionMinorFused : FormatLayout.VersionMinor));
         BinaryPrimitives.WriteInt32LittleEndian(s[FormatLayout.OffsetFileSize..], (int)fileSize);
         BinaryPrimitives.WriteInt32LittleEndian(s[FormatLayout.OffsetHeaderSize..], FormatLayout.HeaderSize);
         BinaryPrimitives.WriteInt32LittleEndian(s[FormatLayout.OffsetTensorCount..], tensorCount);

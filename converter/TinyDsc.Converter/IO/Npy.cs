@@ -63,34 +63,53 @@ public static class Npy
         return new NpyArray<float>(source, shape, r);
     }
 
+    /// <summary>Reads integers (labels, class indices): any of <see cref="IntegerTypes"/>; floats and other dtypes
+    /// are refused with one message naming the dtype and the integer types accepted.</summary>
     public static NpyArray<long> ReadInt64(byte[] bytes, string source)
     {
-        var (descr, shape, segment) = Parse(bytes, source);
+        var (descr, shape, segment) = Parse(bytes, source, IntegerTypes);
         ReadOnlySpan<byte> data = segment;
-        if (descr != "<i8" && descr != "<i4")
-        {
-            throw new NpyException($"{source}: dtype '{descr}' cannot be read as integers (expected '<i8' or '<i4')");
-        }
         int size = ItemSize(descr);
         int n = data.Length / size;
         var r = new long[n];
         for (int i = 0; i < n; i++)
         {
-            r[i] = size == 8 ? BinaryPrimitives.ReadInt64LittleEndian(data.Slice(8 * i)) : BinaryPrimitives.ReadInt32LittleEndian(data.Slice(4 * i));
+            ReadOnlySpan<byte> v = data.Slice(size * i);
+            r[i] = descr switch
+            {
+                "|u1" => v[0],
+                "|i1" => (sbyte)v[0],
+                "<u2" => BinaryPrimitives.ReadUInt16LittleEndian(v),
+                "<i2" => BinaryPrimitives.ReadInt16LittleEndian(v),
+                "<u4" => BinaryPrimitives.ReadUInt32LittleEndian(v),
+                "<i4" => BinaryPrimitives.ReadInt32LittleEndian(v),
+                _ => BinaryPrimitives.ReadInt64LittleEndian(v),
+            };
         }
         return new NpyArray<long>(source, shape, r);
     }
 
+    /// <summary>The dtypes <see cref="ReadInt64(string)"/> accepts: signed and unsigned integers up to 64 bits (not uint64).</summary>
+    public static readonly string[] IntegerTypes = { "|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<i8" };
+
+    private static readonly string[] FloatTypes = { "<f4", "<f8", "<i4", "<i8" };
+
     /// <summary>Writes float32 values of <paramref name="shape"/> to <paramref name="path"/> atomically.</summary>
     /// <exception cref="NpyException">Shape and value count disagree, or the file cannot be written.</exception>
-    public static void WriteFloat32(string path, int[] shape, ReadOnlySpan<float> values)
+    public static void WriteFloat32(string path, int[] shape, ReadOnlySpan<float> values) =>
+        WriteAtomically(path, EncodeFloat32(path, shape, values));
+
+    /// <summary>The bytes of a .npy file holding float32 values of <paramref name="shape"/> (for <see cref="OutputFiles"/>).</summary>
+    /// <param name="path">The file the bytes are meant for, named in errors.</param>
+    /// <exception cref="NpyException">Shape and value count disagree.</exception>
+    public static byte[] EncodeFloat32(string path, int[] shape, ReadOnlySpan<float> values)
     {
         var bytes = new byte[values.Length * 4];
         for (int i = 0; i < values.Length; i++)
         {
             BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
         }
-        Write(path, "<f4", shape, values.Length, bytes);
+        return Encode(path, "<f4", shape, values.Length, bytes);
     }
 
     /// <summary>Writes int64 values of <paramref name="shape"/> to <paramref name="path"/> atomically.</summary>
@@ -101,7 +120,7 @@ public static class Npy
         {
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 * i), values[i]);
         }
-        Write(path, "<i8", shape, values.Length, bytes);
+        WriteAtomically(path, Encode(path, "<i8", shape, values.Length, bytes));
     }
 
     public static string FormatShape(int[] shape) =>
@@ -119,9 +138,12 @@ public static class Npy
         }
     }
 
-    private static int ItemSize(string descr) => descr[2] == '8' ? 8 : 4;
+    private static int ItemSize(string descr) => descr[2] - '0';
 
-    private static (string Descr, int[] Shape, ArraySegment<byte> Data) Parse(byte[] bytes, string source)
+    private static (string Descr, int[] Shape, ArraySegment<byte> Data) Parse(byte[] bytes, string source) =>
+        Parse(bytes, source, FloatTypes);
+
+    private static (string Descr, int[] Shape, ArraySegment<byte> Data) Parse(byte[] bytes, string source, string[] accepted)
     {
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
         {
@@ -183,10 +205,13 @@ public static class Npy
         {
             throw new NpyException($"{source}: Fortran-order arrays are not supported (save a C-order array, e.g. np.ascontiguousarray)");
         }
-        if (descr is not ("<f4" or "<f8" or "<i4" or "<i8"))
+        if (Array.IndexOf(accepted, descr) < 0)
         {
             string hint = descr.Length > 0 && descr[0] == '>' ? " (big-endian)" : "";
-            throw new NpyException($"{source}: dtype '{descr}'{hint} is not supported (expected '<f4'; '<f8', '<i4', '<i8' are converted)");
+            throw new NpyException(accepted == FloatTypes
+                ? $"{source}: dtype '{descr}'{hint} is not supported (expected '<f4'; '<f8', '<i4', '<i8' are converted)"
+                : $"{source}: dtype '{descr}'{hint} is not an integer type; class labels must be integers " +
+                  $"({string.Join(", ", accepted.Select(t => "'" + t + "'"))}), e.g. np.save(path, labels.astype(np.int64))");
         }
         long count = 1;
         foreach (long dim in dims)
@@ -213,7 +238,7 @@ public static class Npy
         return (descr, shape, new ArraySegment<byte>(bytes, headerStart + headerLen, (int)need));
     }
 
-    private static void Write(string path, string descr, int[] shape, int count, byte[] data)
+    private static byte[] Encode(string path, string descr, int[] shape, int count, byte[] data)
     {
         long expected = 1;
         foreach (int d in shape)
@@ -250,37 +275,18 @@ public static class Npy
         ms.Write(len);
         ms.Write(Encoding.Latin1.GetBytes(header));
         ms.Write(data);
-        WriteAtomically(path, ms.ToArray());
+        return ms.ToArray();
     }
 
     private static void WriteAtomically(string path, byte[] bytes)
     {
-        string full;
         try
         {
-            full = Path.GetFullPath(path);
+            OutputFiles.Write(path, bytes);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        catch (OutputFileException e)
         {
-            throw new NpyException($"{path}: invalid path: {e.Message}", e);
-        }
-        string tmp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(tmp);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // The temporary file could not be removed either; the error below reports the write failure.
-            }
-            throw new NpyException($"{path}: cannot write: {e.Message}", e);
+            throw new NpyException(e.Message, e);
         }
     }
 

@@ -28,12 +28,11 @@ public static class OnnxImporter
 
     internal const string MaxTensorElementsText = "2^24 per tensor; an ESP32 has at most a few MB of RAM";
 
-    /// <summary>Ops the importer accepts on activations; constant-only ops are in <see cref="ConstantEvaluator.SupportedOps"/>.</summary>
-    public static readonly IReadOnlyList<string> SupportedOps = new[]
-    {
-        "Conv", "BatchNormalization", "Relu", "Clip", "Add", "Sub", "Mul", "Div", "GlobalAveragePool", "AveragePool",
-        "MaxPool", "Pad", "Flatten", "Reshape", "Squeeze", "ReduceMean", "Gemm", "MatMul", "Identity", "Dropout",
-    };
+    /// <summary>
+    /// Ops the importer accepts on activations, read from its dispatch table (<see cref="ImportOps"/>), in table order;
+    /// constant-only ops are in <see cref="ConstantEvaluator.SupportedOps"/>.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SupportedOps = ImportOps.All.Select(o => o.OpType).ToArray();
 
     /// <summary>Reads and imports the model at <paramref name="path"/>.</summary>
     /// <exception cref="OnnxImportException">The file cannot be read or the model cannot be lowered.</exception>

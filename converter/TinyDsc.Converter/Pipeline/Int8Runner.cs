@@ -14,13 +14,30 @@ public sealed class Int8Runner
     private readonly Model _model;
     private readonly Interpreter _interpreter;
 
-    public Int8Runner(Model model)
+    public Int8Runner(Model model) : this(model, nhwc: false)
+    {
+    }
+
+    /// <param name="model">The int8 model.</param>
+    /// <param name="nhwc">True to take and return the runtime's own NHWC layout unchanged (a model imported from
+    /// .tflite, whose edges are NHWC), false for PyTorch's NCHW (transposed per sample).</param>
+    public Int8Runner(Model model, bool nhwc)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
         _interpreter = new Interpreter(model);
-        InputShape = ModelShapes.Nchw(model.Tensors[model.InputTensor]);
-        OutputShape = ModelShapes.Nchw(model.Tensors[model.OutputTensor]);
+        _nhwc = nhwc;
+        InputShape = nhwc ? Dims(model.Tensors[model.InputTensor]) : ModelShapes.Nchw(model.Tensors[model.InputTensor]);
+        OutputShape = nhwc ? Dims(model.Tensors[model.OutputTensor]) : ModelShapes.Nchw(model.Tensors[model.OutputTensor]);
+    }
+
+    private readonly bool _nhwc;
+
+    private static int[] Dims(TensorInfo t)
+    {
+        var dims = new int[t.Rank];
+        Array.Copy(t.Dims, dims, t.Rank);
+        return dims;
     }
 
     /// <summary>Per-sample input shape, PyTorch layout, batch 1.</summary>
@@ -32,6 +49,13 @@ public sealed class Int8Runner
     public int ArenaBytes => _interpreter.ArenaBytes;
 
     public int ScratchBytes => _interpreter.ScratchBytes;
+
+    /// <summary>Called after every operator of every sample; null for none.</summary>
+    public IOperatorObserver? Observer
+    {
+        get => _interpreter.Observer;
+        set => _interpreter.Observer = value!;
+    }
 
     /// <summary>Runs every sample of <paramref name="batch"/> (shape checked against the model, named by
     /// <paramref name="file"/> in errors).</summary>
@@ -54,7 +78,7 @@ public sealed class Int8Runner
         var output = new float[(long)n * outSize];
         var inNhwc = new float[inSize];
         var outNhwc = new float[outSize];
-        bool input4d = InputShape.Length == 4, output4d = OutputShape.Length == 4;
+        bool input4d = !_nhwc && InputShape.Length == 4, output4d = !_nhwc && OutputShape.Length == 4;
         var watch = new Stopwatch();
         for (int s = 0; s < n; s++)
         {

@@ -14,8 +14,9 @@ public static class ModelConverter
     /// <param name="calibration">Calibration samples, PyTorch layout.</param>
     /// <param name="shape">Shape of <paramref name="calibration"/>, [N, ...] matching the graph input.</param>
     /// <param name="file">Name of the calibration file, for errors.</param>
+    /// <param name="fusion">Whether to group chains into fused blocks (FORMAT.md op 8), which the arena is then planned with.</param>
     public static ConversionResult Convert(FloatGraph graph, float[] calibration, int[] shape, string file,
-        CalibrationOptions options, Action<int, int>? progress = null)
+        CalibrationOptions options, Action<int, int>? progress = null, FusionMode fusion = FusionMode.Auto)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(calibration);
@@ -32,7 +33,7 @@ public static class ModelConverter
             // E.g. an intermediate value overflowing to infinity: name the data it came from.
             throw new CalibrationException($"{file}: {e.Message}");
         }
-        QuantizedModel quantized = GraphQuantizer.Quantize(graph, ranges);
+        QuantizedModel quantized = BlockFusion.Fuse(GraphQuantizer.Quantize(graph, ranges), fusion);
         MemoryPlan plan = ModelMemoryPlanner.Apply(quantized.Model);
         byte[] bytes = ModelWriter.Write(quantized.Model);
         return new ConversionResult(quantized, plan, bytes, ranges);

@@ -17,61 +17,37 @@ public static class TensorFiles
         return (a.Data, a.Shape);
     }
 
-    /// <summary>Reads class labels: a 1-D integer array of <paramref name="count"/> entries.</summary>
-    public static long[] ReadLabels(string path, int count)
+    /// <summary>
+    /// Reads class labels: a 1-D integer array (any dtype of <see cref="Npy.IntegerTypes"/>) of
+    /// <paramref name="count"/> entries, each a class index in [0, <paramref name="classes"/>).
+    /// </summary>
+    /// <exception cref="NpyException">Not an integer .npy file.</exception>
+    /// <exception cref="PipelineInputException">Wrong shape, or a label outside the model's classes.</exception>
+    public static long[] ReadLabels(string path, int count, int classes)
     {
         NpyArray<long> a = Npy.ReadInt64(path);
         if (a.Shape.Length != 1 || a.Shape[0] != count)
         {
             throw new PipelineInputException($"{path} has shape {ModelShapes.Text(a.Shape)} but {count} labels are expected ([{count}])");
         }
+        for (int i = 0; i < a.Data.Length; i++)
+        {
+            if (a.Data[i] < 0 || a.Data[i] >= classes)
+            {
+                throw new PipelineInputException($"{path}: label {a.Data[i]} (sample {i}) is not a class of the model, " +
+                    $"which has {classes} classes (labels 0 to {classes - 1})");
+            }
+        }
         return a.Data;
     }
 
-    /// <summary>Writes a float32 tensor atomically (an existing file is replaced only by a complete one).</summary>
-    public static void WriteFloat32(string path, float[] data, int[] shape)
-    {
-        RequireFolder(path);
-        Npy.WriteFloat32(path, shape, data);
-    }
+    /// <summary>Writes a float32 tensor atomically (an existing file is replaced only by a complete one), see
+    /// <see cref="OutputFiles"/>; <paramref name="force"/> replaces a read-only file.</summary>
+    /// <exception cref="OutputFileException">The file cannot be written; the message names it.</exception>
+    public static void WriteFloat32(string path, float[] data, int[] shape, bool force = false) =>
+        OutputFiles.Write(path, Npy.EncodeFloat32(path, shape, data), force);
 
-    /// <summary>Writes bytes to a temporary file in the target folder, then renames it over the target.</summary>
-    public static void WriteBytes(string path, byte[] bytes)
-    {
-        RequireFolder(path);
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"path '{path}' has no folder");
-        string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-                // The original error is the one to report.
-            }
-            throw;
-        }
-    }
-
-    /// <summary>Names the missing folder instead of the temporary file a write would fail on.</summary>
-    private static void RequireFolder(string path)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder == null || !Directory.Exists(folder))
-        {
-            throw new PipelineInputException($"{path}: the folder {folder} does not exist");
-        }
-        if (Directory.Exists(path))
-        {
-            throw new PipelineInputException($"{path} is a folder, not a file");
-        }
-    }
+    /// <summary>Writes bytes atomically, see <see cref="OutputFiles"/>; <paramref name="force"/> replaces a read-only file.</summary>
+    /// <exception cref="OutputFileException">The file cannot be written; the message names it.</exception>
+    public static void WriteBytes(string path, byte[] bytes, bool force = false) => OutputFiles.Write(path, bytes, force);
 }

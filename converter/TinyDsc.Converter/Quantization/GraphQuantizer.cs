@@ -12,10 +12,10 @@ namespace TinyDsc.Converter.Quantization;
 ///
 /// - Activations: asymmetric int8 from the calibrated range (<see cref="QuantParams.FromRange"/>), the graph input
 ///   included. Pool and reshape outputs take their input's scale and zero point; a global average pool gets its
-///   output's calibrated parameters and one multiplier / shift for M = s_in / (s_out · H·W)
-///   (<see cref="Requantization.GlobalAveragePool"/>). Average pools stay on the input's parameters: their divisor
+///   output's calibrated parameters, one multiplier / shift for M = s_in / s_out and p0 = 1 (TFLite's MEAN: the
+///   kernel divides the requantized sum by H·W; <see cref="Requantization.GlobalAveragePool"/>). Average pools stay on the input's parameters: their divisor
 ///   varies at padded borders.
-/// - Conv / FullyConnected: per-output-channel symmetric weights, int32 bias at s_in · s_w[c], per-channel
+/// - Conv / FullyConnected: per-output-channel symmetric weights with float32 scales, int32 bias at s_in · s_w[c], per-channel
 ///   multiplier and shift for M = s_in · s_w[c] / s_out, fused ReLU / ReLU6 as an int8 clamp.
 /// - Add: TFLite-style rescaling of both inputs (<see cref="Requantization.AddParams"/>).
 /// - Layout: 4-D values become NHWC tensors, conv weights OIHW → OHWI, and a fully connected layer reading a
@@ -185,6 +185,7 @@ public static class GraphQuantizer
                         op.Output = AddTensor(node.Output, outQ);
                         op.Multiplier = new[] { m };
                         op.Shift = new[] { sh };
+                        op.Params[0] = 1;   // TFLite's MEAN: M = s_in / s_out, the sum divided by H·W in the kernel
                     }
                     else
                     {

@@ -39,7 +39,8 @@ public readonly record struct QuantParams(float Scale, int ZeroPoint)
 
     /// <summary>
     /// The int8 clamp of a fused activation on a tensor with these parameters:
-    /// None [-128, 127]; ReLU [max(-128, zp), 127]; ReLU6 [max(-128, zp), min(127, zp + round(6 / scale))].
+    /// None [-128, 127]; ReLU [max(-128, q(0)), 127]; ReLU6 [max(-128, q(0)), min(127, q(6))], with q = <see cref="QuantizeBound"/>
+    /// (TFLite's CalculateActivationRangeQuantized).
     /// </summary>
     public (int Min, int Max) ActivationBounds(Activation activation)
     {
@@ -50,13 +51,18 @@ public readonly record struct QuantParams(float Scale, int ZeroPoint)
             case Activation.Relu:
                 return (Math.Max(-128, ZeroPoint), 127);
             case Activation.Relu6:
-                double six = Math.Round(6.0 / Scale, MidpointRounding.AwayFromZero);
-                int upper = (int)Math.Min(127.0, ZeroPoint + six);
-                return (Math.Max(-128, ZeroPoint), Math.Max(upper, Math.Max(-128, ZeroPoint)));
+                long upper = Math.Min(127L, QuantizeBound(6f));
+                return (Math.Max(-128, ZeroPoint), (int)Math.Max(upper, Math.Max(-128, ZeroPoint)));
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation");
         }
     }
 
     public float Dequantize(int q) => Scale * (q - ZeroPoint);
+
+    /// <summary>
+    /// A clamp bound as TFLite quantizes it: zp + round(f / scale) with the division and the rounding (half away from
+    /// zero) in float32, not double; near a tie the two differ by one. Not clamped to int8 (callers clamp).
+    /// </summary>
+    public long QuantizeBound(float f) => ZeroPoint + (long)MathF.Round(f / Scale, MidpointRounding.AwayFromZero);
 }

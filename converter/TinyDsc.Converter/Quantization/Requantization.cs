@@ -54,10 +54,11 @@ public static class Requantization
     }
 
     /// <summary>
-    /// Multiplier and shift of a requantizing GlobalAveragePool over <paramref name="pixels"/> = H·W taps:
-    /// M = s_in / (s_out · H·W), so out = zp_out + MBQM(Σ (q − zp_in), M) (FORMAT.md). Null when the format's sum
-    /// bound H·W·255·2^max(shift, 0) &lt; 2^31 does not hold (a large map, or an output range far narrower than the
-    /// input's); the pool then keeps its input's scale and zero point.
+    /// Multiplier and shift of a requantizing GlobalAveragePool over <paramref name="pixels"/> = H·W taps, as TFLite's
+    /// int8 MEAN prepares them: M = s_in / s_out (the division by H·W happens in the kernel, after the multiply; the
+    /// op's p0 = 1 says so, FORMAT.md). Null when the format's bound H·W·(255·2^max(shift, 0) + 1) &lt; 2^31 does not
+    /// hold (a large map, or an output range far narrower than the input's); the pool then keeps its input's scale
+    /// and zero point.
     /// </summary>
     public static (int Multiplier, int Shift)? GlobalAveragePool(float inputScale, float outputScale, long pixels)
     {
@@ -65,14 +66,13 @@ public static class Requantization
         {
             throw new QuantizationException($"global average pool over {pixels} pixels");
         }
-        double real = inputScale / ((double)outputScale * pixels);
+        double real = (double)inputScale / outputScale;
         if (real >= 1L << 30)
         {
             return null;
         }
         (int multiplier, int shift) = Quantize(real);
-        long bound = pixels * 255L;
-        if (bound > int.MaxValue || (bound << Math.Max(shift, 0)) > int.MaxValue)
+        if (pixels > int.MaxValue / 256 || ((255L << Math.Max(shift, 0)) + 1) * pixels > int.MaxValue)
         {
             return null;
         }

@@ -8,13 +8,15 @@ public static class WeightQuantization
     /// <summary>
     /// Scale used for an output channel whose weights are all zero: the weights stay 0 whatever the scale, and this
     /// one (what a channel with max |w| = 1 would get) keeps the bias representable and the multiplier non-zero, so
-    /// the channel still outputs its bias.
+    /// the channel still outputs its bias. A float32 value, as every weight scale (see <see cref="PerChannel"/>).
     /// </summary>
-    public const double ZeroChannelScale = 1.0 / 127.0;
+    public const double ZeroChannelScale = 1f / 127f;
 
     /// <summary>
     /// Quantizes <paramref name="weights"/> (row-major, <paramref name="channels"/> rows of equal length):
     /// s_w[c] = max |w_c| / 127, q = round(w / s_w[c]) in [-127, 127], zero point 0. Row order is unchanged.
+    /// TFLite parity: s_w[c] is computed and kept in float32 (max |w_c| / 127f), the value a <c>.tflite</c> stores, so
+    /// the bias and the multipliers formed from it are TFLite's; returned as double holding that float32 value exactly.
     /// </summary>
     public static (sbyte[] Quantized, double[] Scales) PerChannel(float[] weights, int channels)
     {
@@ -28,7 +30,7 @@ public static class WeightQuantization
         var scales = new double[channels];
         for (int c = 0; c < channels; c++)
         {
-            double maxAbs = 0;
+            float maxAbs = 0;
             for (int i = 0; i < per; i++)
             {
                 float w = weights[c * per + i];
@@ -36,9 +38,9 @@ public static class WeightQuantization
                 {
                     throw new QuantizationException($"weight {i} of output channel {c} is {w}");
                 }
-                maxAbs = Math.Max(maxAbs, Math.Abs((double)w));
+                maxAbs = Math.Max(maxAbs, Math.Abs(w));
             }
-            double scale = maxAbs > 0 ? maxAbs / 127.0 : ZeroChannelScale;
+            double scale = maxAbs > 0 ? maxAbs / 127f : ZeroChannelScale;
             scales[c] = scale;
             for (int i = 0; i < per; i++)
             {
@@ -49,7 +51,10 @@ public static class WeightQuantization
         return (q, scales);
     }
 
-    /// <summary>bias_q[c] = round(b[c] / (s_in · s_w[c])), saturated to int32. A null bias gives null.</summary>
+    /// <summary>
+    /// bias_q[c] = round(b[c] / s_b[c]) with s_b[c] = s_in · s_w[c] formed in float32 (the bias scale a <c>.tflite</c>
+    /// stores), saturated to int32. A null bias gives null.
+    /// </summary>
     public static int[]? Bias(float[]? bias, float inputScale, double[] weightScales)
     {
         if (bias == null)
@@ -67,7 +72,8 @@ public static class WeightQuantization
             {
                 throw new QuantizationException($"bias of output channel {c} is {bias[c]}");
             }
-            double v = Math.Round(bias[c] / ((double)inputScale * weightScales[c]), MidpointRounding.AwayFromZero);
+            float biasScale = inputScale * (float)weightScales[c];
+            double v = Math.Round(bias[c] / (double)biasScale, MidpointRounding.AwayFromZero);
             q[c] = (int)Math.Clamp(v, int.MinValue, int.MaxValue);
         }
         return q;

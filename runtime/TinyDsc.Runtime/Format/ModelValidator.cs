@@ -73,7 +73,40 @@ namespace TinyDsc.Runtime.Format
                 ValidateOperator(model, j);
             }
 
+            FusedGroupRules.Validate(model);
             ValidateDataflow(model);
+            ValidateArenaExtent(model);
+        }
+
+        /// <summary>
+        /// The arena is exactly as large as the plan needs: the end of the last tensor or fused-block work area
+        /// (FORMAT.md "Arena size"), so a file cannot make the runtime allocate bytes no tensor uses.
+        /// </summary>
+        private static void ValidateArenaExtent(Model model)
+        {
+            long end = 0;
+            TensorInfo[] tensors = model.Tensors;
+            for (int t = 0; t < tensors.Length; t++)
+            {
+                if (tensors[t].ArenaOffset >= 0 && (long)tensors[t].ArenaOffset + tensors[t].ByteSize > end)
+                {
+                    end = (long)tensors[t].ArenaOffset + tensors[t].ByteSize;
+                }
+            }
+
+            OperatorInfo[] ops = model.Operators;
+            for (int j = 0; j < ops.Length; j++)
+            {
+                if (FusedGroupRules.IsGroup(ops[j]) && FusedGroupRules.WorkEnd(ops[j]) > end)
+                {
+                    end = FusedGroupRules.WorkEnd(ops[j]);
+                }
+            }
+
+            if (model.ArenaSize != end)
+            {
+                Fail("model: arena size " + model.ArenaSize + " differs from " + end + ", the end of the last tensor or work area in it (the arena is exactly what the plan needs)");
+            }
         }
 
         /// <summary>
@@ -171,8 +204,10 @@ namespace TinyDsc.Runtime.Format
 
         /// <summary>
         /// GlobalAveragePool: no weights or bias; multiplier and shift both null (output keeps the input's scale and
-        /// zero point) or both one value (requantization): multiplier 0 or in [2^30, 2^31 − 1], shift −31..30, and
-        /// H·W·255·2^max(shift, 0) ≤ 2^31 − 1 so the shifted accumulator fits int32.
+        /// zero point) or both one value (requantization): with p0 = 1 multiplier 0 or in [2^30, 2^31 − 1]; with p0 = 0
+        /// 0..2^31 − 1 (not necessarily normalized: a .tflite MEAN folds 1/(H·W) into a normalized multiplier by an integer
+        /// division, which can leave it below 2^30),
+        /// shift −31..30, and H·W·255·2^max(shift, 0) ≤ 2^31 − 1 so the shifted accumulator fits int32.
         /// </summary>
         private static void ValidatePoolRequantization(Model model, int j, OperatorInfo op)
         {
@@ -182,8 +217,18 @@ namespace TinyDsc.Runtime.Format
                 Fail(Where(j, code) + "weights and bias must be null (unused by " + OpCodes.Name(code) + ")");
             }
 
+            if (op.Params[0] != 0 && op.Params[0] != 1)
+            {
+                Fail(Where(j, code) + "p0 (divide by H·W in the kernel, TFLite's MEAN) = " + op.Params[0] + ", must be 0 or 1");
+            }
+
             if (op.Multiplier == null)
             {
+                if (op.Params[0] != 0)
+                {
+                    Fail(Where(j, code) + "p0 = 1 (TFLite's MEAN) needs multiplier and shift");
+                }
+
                 return;
             }
 
@@ -197,7 +242,15 @@ namespace TinyDsc.Runtime.Format
                 Fail(Where(j, code) + "shift has " + op.Shift.Length + " values, expected 1 (one per tensor)");
             }
 
-            CheckMultiplier(j, code, "multiplier[0]", op.Multiplier[0]);
+            if (op.Params[0] == 1)
+            {
+                CheckMultiplier(j, code, "multiplier[0]", op.Multiplier[0]);
+            }
+            else if (op.Multiplier[0] < 0)
+            {
+                Fail(Where(j, code) + "multiplier[0] = " + op.Multiplier[0] + ", must be in [0, 2^31 - 1] (p0 = 0: the divisor folded in)");
+            }
+
             CheckShift(j, code, "shift[0]", op.Shift[0]);
             TensorInfo input = model.Tensors[op.Input0];
             long bound = (long)input.Dims[1] * input.Dims[2] * 255;
@@ -211,6 +264,13 @@ namespace TinyDsc.Runtime.Format
             {
                 Fail(Where(j, code) + "pool bound: H·W·255·2^max(shift, 0) = " + input.Dims[1] + "·" + input.Dims[2] + "·255·2^" + (shift > 0 ? shift : 0)
                     + " must be < 2^31 (requantized sum)");
+            }
+
+            // p0 = 1: the requantized sum, up to the bound above, gets ± H·W / 2 before the division by H·W.
+            if (op.Params[0] == 1 && bound + (long)input.Dims[1] * input.Dims[2] > FormatLayout.MaxRequantizedPoolSum)
+            {
+                Fail(Where(j, code) + "pool bound: H·W·(255·2^max(shift, 0) + 1) = " + input.Dims[1] + "·" + input.Dims[2] + "·(255·2^" + (shift > 0 ? shift : 0)
+                    + " + 1) must be < 2^31 (requantized sum plus rounding, p0 = 1)");
             }
         }
 
@@ -328,7 +388,8 @@ namespace TinyDsc.Runtime.Format
                 Fail(TensorWhere(i) + "zero point " + t.ZeroPoint + " is outside -128..127");
             }
 
-            if (t.ArenaOffset < 0 || (long)t.ArenaOffset + t.ByteSize > arenaSize)
+            // -1: a tensor inside a fused block, never in the arena (FusedGroupRules checks that it is one).
+            if (t.ArenaOffset != -1 && (t.ArenaOffset < 0 || (long)t.ArenaOffset + t.ByteSize > arenaSize))
             {
                 Fail(TensorWhere(i) + "arena range [" + t.ArenaOffset + ", " + ((long)t.ArenaOffset + t.ByteSize) + ") is outside the arena [0, " + arenaSize + ")");
             }
@@ -423,7 +484,7 @@ namespace TinyDsc.Runtime.Format
                 CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
-            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool ? 1 : 0);
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : 0));
             for (int k = usedParams; k < OperatorInfo.ParamCount; k++)
             {
                 if (op.Params[k] != 0)
@@ -612,6 +673,13 @@ namespace TinyDsc.Runtime.Format
                 }
 
                 producer[op.Output] = j;
+                if (FusedGroupRules.IsGroup(op))
+                {
+                    // The block reads its input and writes its output and work area; its members are FusedGroupRules'.
+                    CheckWorkApart(j, op, op.Input0, "input 0", tensors);
+                    CheckWorkApart(j, op, op.Output, "output", tensors);
+                    j += op.Params[FusedGroupRules.ParamMembers];
+                }
             }
 
             if (producer[model.OutputTensor] < 0)
@@ -628,6 +696,11 @@ namespace TinyDsc.Runtime.Format
                 {
                     CheckLive(model, producer, op.Input1, j);
                 }
+
+                if (FusedGroupRules.IsGroup(op))
+                {
+                    j += op.Params[FusedGroupRules.ParamMembers];
+                }
             }
 
             CheckLive(model, producer, model.OutputTensor, ops.Length);
@@ -641,7 +714,15 @@ namespace TinyDsc.Runtime.Format
             for (int k = producer[t] + 1; k < reader; k++)
             {
                 int written = ops[k].Output;
-                if (Overlaps(tensors[written], tensors[t]))
+                if (FusedGroupRules.IsGroup(ops[k]) && FusedGroupRules.WorkOverlaps(ops[k], tensors[t]))
+                {
+                    Fail(Where(k, ops[k].OpCode) + "work area [" + ops[k].Params[FusedGroupRules.ParamWorkOffset] + ", " + FusedGroupRules.WorkEnd(ops[k])
+                        + ") overwrites tensor " + t + " " + RangeText(tensors[t]) + " before it is read");
+                }
+
+                // Internal tensors of fused blocks (offset -1) are never written to the arena; written == t only for the
+                // member of a fused block that computes the block's output (the block record at producer[t] wrote it).
+                if (written != t && tensors[written].ArenaOffset >= 0 && Overlaps(tensors[written], tensors[t]))
                 {
                     string readBy = reader < ops.Length ? "read by operator " + reader : "the model output";
                     Fail(Where(k, ops[k].OpCode) + "output tensor " + written + " " + RangeText(tensors[written]) + " overwrites tensor " + t + " "
@@ -664,6 +745,15 @@ namespace TinyDsc.Runtime.Format
             {
                 Fail(Where(j, code) + "output tensor " + output + " " + RangeText(tensors[output]) + " overlaps " + field + " tensor " + input + " "
                     + RangeText(tensors[input]) + " in the arena (kernels are not in-place)");
+            }
+        }
+
+        private static void CheckWorkApart(int j, OperatorInfo op, int t, string field, TensorInfo[] tensors)
+        {
+            if (FusedGroupRules.WorkOverlaps(op, tensors[t]))
+            {
+                Fail(Where(j, op.OpCode) + "work area [" + op.Params[FusedGroupRules.ParamWorkOffset] + ", " + FusedGroupRules.WorkEnd(op) + ") overlaps "
+                    + field + " tensor " + t + " " + RangeText(tensors[t]));
             }
         }
 

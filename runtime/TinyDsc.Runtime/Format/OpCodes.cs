@@ -18,14 +18,21 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Max pool (output keeps the input's scale and zero point).</summary>
         public const int MaxPool = 5;
 
-        /// <summary>Mean over H and W per channel (output keeps the input's scale and zero point).</summary>
+        /// <summary>Mean over H and W per channel; requantized to the output's scale and zero point when the operator carries a
+        /// multiplier and shift, else the output keeps the input's (FORMAT.md, op code 6).</summary>
         public const int GlobalAveragePool = 6;
 
         /// <summary>Byte copy into a tensor of the same element count (flatten / reshape).</summary>
         public const int Reshape = 7;
 
+        /// <summary>
+        /// Fused block (format v1.1): a group record over the 2..4 operator records that follow it (depthwise → 1×1,
+        /// 1×1 → depthwise → 1×1, each optionally → residual Add), executed row by row (Kernels.FusedBlock).
+        /// </summary>
+        public const int FusedBlock = 8;
+
         /// <summary>Highest op code this runtime knows.</summary>
-        public const int Max = 7;
+        public const int Max = 8;
 
         /// <summary>Name of an op code for messages ("Conv2D"), or "op code N" for an unknown code.</summary>
         public static string Name(int code)
@@ -39,6 +46,7 @@ namespace TinyDsc.Runtime.Format
                 case MaxPool: return "MaxPool";
                 case GlobalAveragePool: return "GlobalAveragePool";
                 case Reshape: return "Reshape";
+                case FusedBlock: return "FusedBlock";
                 default: return "op code " + code;
             }
         }

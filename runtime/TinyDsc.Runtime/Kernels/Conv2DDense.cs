@@ -26,7 +26,23 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>True when this kernel computes the layer (groups 1, dilation 1 along W).</summary>
         public static bool IsSupported(ref ConvParams p)
         {
-            return p.Groups == 1 && p.DilationW == 1 && p.PadTop >= 0 && p.PadLeft >= 0 && p.PadBottom >= 0 && p.PadRight >= 0;
+            return KernelArguments.ConvShapeProblem(ref p) == null && Unsupported(ref p) == null;
+        }
+
+        /// <summary>Null when this kernel computes the well-formed layer p, else the limit it violates (Run throws it).</summary>
+        public static string Unsupported(ref ConvParams p)
+        {
+            if (p.Groups != 1)
+            {
+                return "groups " + p.Groups + " is not 1";
+            }
+
+            if (p.DilationW != 1)
+            {
+                return "dilation along W " + p.DilationW + " is not 1";
+            }
+
+            return null;
         }
 
         /// <summary>Scratch bytes Run needs: kh padded input rows, kh · (W + pl + pr) · Cin.</summary>
@@ -35,6 +51,7 @@ namespace TinyDsc.Runtime.Kernels
             return p.KernelH * (p.InputW + p.PadLeft + p.PadRight) * p.InputC;
         }
 
+        /// <summary>Computes the layer as the class summary states; first checks its arguments once (KernelArguments.CheckConv) and throws ArgumentException naming the violated limit.</summary>
         public static void Run(
             ref ConvParams p,
             sbyte[] input,
@@ -47,6 +64,8 @@ namespace TinyDsc.Runtime.Kernels
             int outputOffset,
             sbyte[] scratch)
         {
+            KernelArguments.CheckConv("Conv2DDense", Unsupported(ref p), ref p, input, inputOffset, weights, foldedBias, multiplier, shift,
+                output, outputOffset, scratch, GetScratchSize(ref p));
             int cin = p.InputC;
             int cout = p.OutputC;
             int kh = p.KernelH;

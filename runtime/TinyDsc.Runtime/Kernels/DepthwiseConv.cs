@@ -25,8 +25,18 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>True when this kernel computes the layer (groups = Cin, Cout a multiple of Cin).</summary>
         public static bool IsSupported(ref ConvParams p)
         {
-            return p.Groups == p.InputC && p.OutputC % p.InputC == 0
-                && p.PadTop >= 0 && p.PadLeft >= 0 && p.PadBottom >= 0 && p.PadRight >= 0;
+            return KernelArguments.ConvShapeProblem(ref p) == null && Unsupported(ref p) == null;
+        }
+
+        /// <summary>Null when this kernel computes the well-formed layer p, else the limit it violates (Run throws it).</summary>
+        public static string Unsupported(ref ConvParams p)
+        {
+            if (p.Groups != p.InputC || p.InputC < 1 || p.OutputC % p.InputC != 0)
+            {
+                return "groups " + p.Groups + ", Cin " + p.InputC + ", Cout " + p.OutputC + ": needs groups = Cin and Cout a multiple of Cin";
+            }
+
+            return null;
         }
 
         /// <summary>Scratch bytes Run needs: kh padded input rows, kh · (W + pl + pr) · Cin.</summary>
@@ -35,6 +45,7 @@ namespace TinyDsc.Runtime.Kernels
             return p.KernelH * (p.InputW + p.PadLeft + p.PadRight) * p.InputC;
         }
 
+        /// <summary>Computes the layer as the class summary states; first checks its arguments once (KernelArguments.CheckConv) and throws ArgumentException naming the violated limit.</summary>
         public static void Run(
             ref ConvParams p,
             sbyte[] input,
@@ -47,6 +58,40 @@ namespace TinyDsc.Runtime.Kernels
             int outputOffset,
             sbyte[] scratch)
         {
+            KernelArguments.CheckConv("DepthwiseConv", Unsupported(ref p), ref p, input, inputOffset, weights, foldedBias, multiplier, shift,
+                output, outputOffset, scratch, GetScratchSize(ref p));
+            int cin = p.InputC;
+            int kh = p.KernelH;
+            int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * cin;
+            int inRowBytes = p.InputW * cin;
+            int leftPadBytes = p.PadLeft * cin;
+            int outRowBytes = p.OutputW * p.OutputC;
+            sbyte zpIn = (sbyte)p.InputZeroPoint;
+
+            PaddedBand.PadColumns(scratch, kh, rowBytes, leftPadBytes, inRowBytes, zpIn);
+            for (int oy = 0; oy < p.OutputH; oy++)
+            {
+                PaddedBand.LoadRows(input, inputOffset, p.InputH, inRowBytes, oy * p.StrideH - p.PadTop, p.DilationH, kh, scratch, rowBytes, leftPadBytes, zpIn);
+                Row(ref p, scratch, 0, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes);
+            }
+        }
+
+        /// <summary>
+        /// One output row from a padded band (PaddedBand layout: kh rows of (W + pl + pr) · Cin bytes from
+        /// band[bandOffset], band row r holding input row oy·sh − pt + r·dh; pad columns and pad rows hold zp_in):
+        /// output[outRow ..] receives Wo · Cout values. Run calls it per output row; FusedBlock on its band.
+        /// </summary>
+        internal static void Row(
+            ref ConvParams p,
+            sbyte[] scratch,
+            int bandOffset,
+            sbyte[] weights,
+            int[] foldedBias,
+            int[] multiplier,
+            int[] shift,
+            sbyte[] output,
+            int outRow)
+        {
             int cin = p.InputC;
             int cout = p.OutputC;
             int depthMultiplier = cout / cin;
@@ -55,8 +100,6 @@ namespace TinyDsc.Runtime.Kernels
             int taps = kh * kw;
             int outW = p.OutputW;
             int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * cin;
-            int inRowBytes = p.InputW * cin;
-            int leftPadBytes = p.PadLeft * cin;
             int tapStep = p.DilationW * cin;
             int pixelStep = p.StrideW * cin;
             int o1 = pixelStep;
@@ -68,102 +111,92 @@ namespace TinyDsc.Runtime.Kernels
             int cout4 = 4 * cout;
             int quadStep = 4 * pixelStep;
             long nudge = 0x40000000L;
-            sbyte zpIn = (sbyte)p.InputZeroPoint;
             int zpOut = p.OutputZeroPoint;
             int actMin = p.ActMin;
             int actMax = p.ActMax;
-
-            PaddedBand.PadColumns(scratch, kh, rowBytes, leftPadBytes, inRowBytes, zpIn);
-
-            for (int oy = 0; oy < p.OutputH; oy++)
+            for (int oc = 0; oc < cout; oc++)
             {
-                PaddedBand.LoadRows(input, inputOffset, p.InputH, inRowBytes, oy * p.StrideH - p.PadTop, p.DilationH, kh, scratch, rowBytes, leftPadBytes, zpIn);
-
-                int outRow = outputOffset + oy * outW * cout;
-                for (int oc = 0; oc < cout; oc++)
+                int ic = oc / depthMultiplier;
+                int wBase = oc * taps;
+                int b = foldedBias[oc];
+                long m = multiplier[oc];
+                int s = shift[oc];
+                int pow2 = s > 0 ? 1 << s : 1;
+                int right = s > 0 ? 0 : -s;
+                long half = right > 0 ? 1L << (right - 1) : 0;
+                long nm = right > 0 ? -1L : 0;
+                int o = outRow + oc;
+                int windowStart = bandOffset + ic;
+                for (int ox = 0; ox < quadsEnd; ox += 4)
                 {
-                    int ic = oc / depthMultiplier;
-                    int wBase = oc * taps;
-                    int b = foldedBias[oc];
-                    long m = multiplier[oc];
-                    int s = shift[oc];
-                    int pow2 = s > 0 ? 1 << s : 1;
-                    int right = s > 0 ? 0 : -s;
-                    long half = right > 0 ? 1L << (right - 1) : 0;
-                    long nm = right > 0 ? -1L : 0;
-                    int o = outRow + oc;
-                    int windowStart = ic;
-                    for (int ox = 0; ox < quadsEnd; ox += 4)
+                    int a0 = b, a1 = b, a2 = b, a3 = b;
+                    int rowStart = windowStart;
+                    int j = wBase;
+                    for (int ky = 0; ky < kh; ky++)
                     {
-                        int a0 = b, a1 = b, a2 = b, a3 = b;
-                        int rowStart = windowStart;
-                        int j = wBase;
-                        for (int ky = 0; ky < kh; ky++)
+                        int i = rowStart;
+                        int rowEnd = j + kw;
+                        while (j < rowEnd)
                         {
-                            int i = rowStart;
-                            int rowEnd = j + kw;
-                            while (j < rowEnd)
-                            {
-                                int w = weights[j];
-                                a0 += scratch[i] * w;
-                                a1 += scratch[i + o1] * w;
-                                a2 += scratch[i + o2] * w;
-                                a3 += scratch[i + o3] * w;
-                                i += tapStep;
-                                j++;
-                            }
-
-                            rowStart += rowBytes;
+                            int w = weights[j];
+                            a0 += scratch[i] * w;
+                            a1 += scratch[i + o1] * w;
+                            a2 += scratch[i + o2] * w;
+                            a3 += scratch[i + o3] * w;
+                            i += tapStep;
+                            j++;
                         }
 
-                        // Requantize.Clamp inlined with this channel's constants (see Requantize for the math).
-                        long x;
-                        int y;
-                        x = ((long)(a0 * pow2) * m + nudge) >> 31;
-                        y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
-                        y = y < actMin ? actMin : y > actMax ? actMax : y;
-                        output[o] = (sbyte)y;
-                        x = ((long)(a1 * pow2) * m + nudge) >> 31;
-                        y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
-                        y = y < actMin ? actMin : y > actMax ? actMax : y;
-                        output[o + cout] = (sbyte)y;
-                        x = ((long)(a2 * pow2) * m + nudge) >> 31;
-                        y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
-                        y = y < actMin ? actMin : y > actMax ? actMax : y;
-                        output[o + cout2] = (sbyte)y;
-                        x = ((long)(a3 * pow2) * m + nudge) >> 31;
-                        y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
-                        y = y < actMin ? actMin : y > actMax ? actMax : y;
-                        output[o + cout3] = (sbyte)y;
-                        o += cout4;
-                        windowStart += quadStep;
+                        rowStart += rowBytes;
                     }
 
-                    for (int ox = quadsEnd; ox < outW; ox++)
-                    {
-                        int acc = b;
-                        int rowStart = windowStart;
-                        int j = wBase;
-                        for (int ky = 0; ky < kh; ky++)
-                        {
-                            int i = rowStart;
-                            int rowEnd = j + kw;
-                            while (j < rowEnd)
-                            {
-                                acc += scratch[i] * weights[j];
-                                i += tapStep;
-                                j++;
-                            }
+                    // Requantize.Clamp inlined with this channel's constants (see Requantize for the math).
+                    long x;
+                    int y;
+                    x = ((long)(a0 * pow2) * m + nudge) >> 31;
+                    y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
+                    y = y < actMin ? actMin : y > actMax ? actMax : y;
+                    output[o] = (sbyte)y;
+                    x = ((long)(a1 * pow2) * m + nudge) >> 31;
+                    y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
+                    y = y < actMin ? actMin : y > actMax ? actMax : y;
+                    output[o + cout] = (sbyte)y;
+                    x = ((long)(a2 * pow2) * m + nudge) >> 31;
+                    y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
+                    y = y < actMin ? actMin : y > actMax ? actMax : y;
+                    output[o + cout2] = (sbyte)y;
+                    x = ((long)(a3 * pow2) * m + nudge) >> 31;
+                    y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
+                    y = y < actMin ? actMin : y > actMax ? actMax : y;
+                    output[o + cout3] = (sbyte)y;
+                    o += cout4;
+                    windowStart += quadStep;
+                }
 
-                            rowStart += rowBytes;
+                for (int ox = quadsEnd; ox < outW; ox++)
+                {
+                    int acc = b;
+                    int rowStart = windowStart;
+                    int j = wBase;
+                    for (int ky = 0; ky < kh; ky++)
+                    {
+                        int i = rowStart;
+                        int rowEnd = j + kw;
+                        while (j < rowEnd)
+                        {
+                            acc += scratch[i] * weights[j];
+                            i += tapStep;
+                            j++;
                         }
 
-                        long x = ((long)(acc * pow2) * m + nudge) >> 31;
-                        int y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
-                        output[o] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
-                        o += cout;
-                        windowStart += pixelStep;
+                        rowStart += rowBytes;
                     }
+
+                    long x = ((long)(acc * pow2) * m + nudge) >> 31;
+                    int y = (int)((x + half + ((x >> 63) & nm)) >> right) + zpOut;
+                    output[o] = (sbyte)(y < actMin ? actMin : y > actMax ? actMax : y);
+                    o += cout;
+                    windowStart += pixelStep;
                 }
             }
         }

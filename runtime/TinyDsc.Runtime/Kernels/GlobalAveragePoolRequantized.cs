@@ -4,19 +4,23 @@ namespace TinyDsc.Runtime.Kernels
     /// int8 mean over H and W per channel, requantized to an output scale and zero point of its own (FORMAT.md,
     /// GlobalAveragePool with multiplier and shift blobs).
     ///
-    /// Formula: acc[c] = Σ_{y,x} (q[y, x, c] − zpIn);
-    ///   out[c] = clamp(zpOut + MultiplyByQuantizedMultiplier(acc[c], multiplier, shift), actMin, actMax),
-    ///   where multiplier/shift encode M = s_in / (s_out · H·W) (the divisor is folded into M).
+    /// Formula: acc[c] = Σ_{y,x} (q[y, x, c] − zpIn); r = MultiplyByQuantizedMultiplier(acc[c], multiplier, shift);
+    ///   divisor 1 (FORMAT.md p0 = 0): M = s_in / (s_out · H·W), the divisor folded into M, out = r;
+    ///   divisor H·W (p0 = 1, TFLite's int8 MEAN): M = s_in / s_out, then r = (r ± divisor / 2) / divisor (sign of r,
+    ///   C division truncating toward zero: round half away from zero);
+    ///   out[c] = clamp(zpOut + r, actMin, actMax).
     /// Layout: input [H, W, C] (NHWC) at inputOffset, output [C] at outputOffset.
-    /// Bound: |acc| ≤ H·W·255 and acc · 2^max(shift, 0) must stay below 2^31; the validator checks
-    /// H·W·255·2^max(shift, 0) ≤ 2^31 − 1.
+    /// Bound: |acc| ≤ H·W·255 and acc · 2^max(shift, 0) must stay below 2^31, and so must |r| + divisor / 2; the
+    /// validator checks H·W·255·2^max(shift, 0) ≤ 2^31 − 1, and H·W·(255·2^max(shift, 0) + 1) ≤ 2^31 − 1 when p0 = 1.
     /// </summary>
     public static class GlobalAveragePoolRequantized
     {
+        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
         public static void Run(
             int height, int width, int channels, int inputZeroPoint, int outputZeroPoint, int multiplier, int shift,
-            int actMin, int actMax, sbyte[] input, int inputOffset, sbyte[] output, int outputOffset)
+            int divisor, int actMin, int actMax, sbyte[] input, int inputOffset, sbyte[] output, int outputOffset)
         {
+            int half = divisor / 2;
             int pixels = height * width;
             int end = inputOffset + pixels * channels;
             int offset = pixels * inputZeroPoint;
@@ -28,7 +32,13 @@ namespace TinyDsc.Runtime.Kernels
                     sum += input[i];
                 }
 
-                int v = outputZeroPoint + QuantMath.MultiplyByQuantizedMultiplier(sum - offset, multiplier, shift);
+                int r = QuantMath.MultiplyByQuantizedMultiplier(sum - offset, multiplier, shift);
+                if (divisor > 1)
+                {
+                    r = r > 0 ? (r + half) / divisor : (r - half) / divisor;
+                }
+
+                int v = outputZeroPoint + r;
                 if (v < actMin)
                 {
                     v = actMin;

@@ -13,10 +13,16 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Writes zp_in into the pad columns of all band rows; row loads only write between them.</summary>
         internal static void PadColumns(sbyte[] band, int rows, int rowBytes, int leftPadBytes, int inRowBytes, sbyte zpIn)
         {
+            PadColumnsAt(band, 0, rows, rowBytes, leftPadBytes, inRowBytes, zpIn);
+        }
+
+        /// <summary>As PadColumns, for a band starting at band[bandOffset] (FusedBlock's band in the arena).</summary>
+        internal static void PadColumnsAt(sbyte[] band, int bandOffset, int rows, int rowBytes, int leftPadBytes, int inRowBytes, sbyte zpIn)
+        {
             int rightPadStart = leftPadBytes + inRowBytes;
             for (int r = 0; r < rows; r++)
             {
-                int rowStart = r * rowBytes;
+                int rowStart = bandOffset + r * rowBytes;
                 for (int i = 0; i < leftPadBytes; i++)
                 {
                     band[rowStart + i] = zpIn;
@@ -37,8 +43,16 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] input, int inputOffset, int inH, int inRowBytes, int iy0, int dy, int rows,
             sbyte[] band, int rowBytes, int leftPadBytes, sbyte zpIn)
         {
+            LoadRowsAt(input, inputOffset, inH, inRowBytes, iy0, dy, rows, band, 0, rowBytes, leftPadBytes, zpIn);
+        }
+
+        /// <summary>As LoadRows, for a band starting at band[bandOffset] (FusedBlock's band in the arena).</summary>
+        internal static void LoadRowsAt(
+            sbyte[] input, int inputOffset, int inH, int inRowBytes, int iy0, int dy, int rows,
+            sbyte[] band, int bandOffset, int rowBytes, int leftPadBytes, sbyte zpIn)
+        {
             int iy = iy0;
-            int dst = leftPadBytes;
+            int dst = bandOffset + leftPadBytes;
             for (int r = 0; r < rows; r++)
             {
                 if (iy >= 0 && iy < inH)

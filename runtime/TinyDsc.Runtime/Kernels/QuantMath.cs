@@ -3,7 +3,7 @@ using System;
 namespace TinyDsc.Runtime.Kernels
 {
     /// <summary>
-    /// Fixed-point requantization (TFLite int8 scheme, DESIGN.md "Quantization") and float/int8 conversion.
+    /// Fixed-point requantization (TFLite int8 scheme, docs/DESIGN.md "Quantization") and float/int8 conversion.
     /// Every kernel's arithmetic is defined by these functions; specialised kernels inline the same math and are
     /// tested bit for bit against kernels that call these.
     ///

@@ -8,6 +8,7 @@ using TinyDsc.Converter.Onnx;
 using TinyDsc.Converter.Tests.Import;
 using TinyDsc.Converter.Tests.Pipeline;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Converter.Tests.Cli;
 
@@ -195,34 +196,36 @@ public sealed class CliHostileInputTests
         string onnx = temp.File("garbage.onnx"), calibration = temp.File("calibration.npy");
         Npy.WriteFloat32(calibration, new[] { 2, 4, 5, 5 }, OnnxModelBuilder.Random(200, seed: 5));
         byte[] valid = ConvModel().Build();
-        var rng = new Random(7);
-        for (int i = 0; i < 60; i++)
+        TestSeed.Run(7, rng =>
         {
-            byte[] bytes;
-            if (i % 2 == 0)
+            for (int i = 0; i < 60; i++)
             {
-                bytes = new byte[rng.Next(1, 2000)];
-                rng.NextBytes(bytes);
-            }
-            else
-            {
-                // A valid model with a few bytes flipped: mostly parses, then fails somewhere in the importer.
-                bytes = (byte[])valid.Clone();
-                for (int k = 0; k < 3; k++)
+                byte[] bytes;
+                if (i % 2 == 0)
                 {
-                    bytes[rng.Next(bytes.Length)] ^= (byte)rng.Next(1, 256);
+                    bytes = new byte[rng.Next(1, 2000)];
+                    rng.NextBytes(bytes);
                 }
+                else
+                {
+                    // A valid model with a few bytes flipped: mostly parses, then fails somewhere in the importer.
+                    bytes = (byte[])valid.Clone();
+                    for (int k = 0; k < 3; k++)
+                    {
+                        bytes[rng.Next(bytes.Length)] ^= (byte)rng.Next(1, 256);
+                    }
+                }
+                File.WriteAllBytes(onnx, bytes);
+                var result = CliRunner.Run("convert", onnx, "--calibration", calibration, "--output", temp.File("out.tdsc"));
+                if (result.Code == 0)
+                {
+                    File.Delete(temp.File("out.tdsc")); // a flip in a weight value still makes a valid model
+                    continue;
+                }
+                Assert.True(result.Code == 1, $"case {i}: exit {result.Code}: {result.Err}");
+                CliRunner.AssertBadInput(result, "garbage.onnx");
             }
-            File.WriteAllBytes(onnx, bytes);
-            var result = CliRunner.Run("convert", onnx, "--calibration", calibration, "--output", temp.File("out.tdsc"));
-            if (result.Code == 0)
-            {
-                File.Delete(temp.File("out.tdsc")); // a flip in a weight value still makes a valid model
-                continue;
-            }
-            Assert.True(result.Code == 1, $"case {i}: exit {result.Code}: {result.Err}");
-            CliRunner.AssertBadInput(result, "garbage.onnx");
-        }
+        });
     }
 
     // ---- .npy files given as calibration data (convert) and as input (run, reference, verify) ----
@@ -343,18 +346,19 @@ public sealed class CliHostileInputTests
     };
 
     [Theory]
-    [InlineData("float_labels", "dtype '<f4' cannot be read as integers (expected '<i8' or '<i4')")]
+    [InlineData("float_labels", "dtype '<f4' is not an integer type; class labels must be integers")]
     [InlineData("too_few_labels", "has shape [1] but 2 labels are expected ([2])")]
     [InlineData("labels_2d", "has shape [2,1] but 2 labels are expected ([2])")]
     [InlineData("text_file", "not a .npy file")]
     public void Labels_GivenToVerify(string name, string message)
     {
         using Fixtures.TempFolder temp = Fixtures.Temp();
+        // Labels need a classification model: flatten_spatial_linear outputs [N, 6].
         string labels = temp.File(name + ".npy"), tdsc = temp.File("m.tdsc");
+        string onnx = Fixture("flatten_spatial_linear", "model.onnx"), x = Fixture("flatten_spatial_linear", "input.npy");
+        Assert.Equal(0, CliRunner.Run("convert", onnx, "--calibration", x, "--output", tdsc).Code);
         File.WriteAllBytes(labels, HostileLabels(name));
-        File.WriteAllBytes(tdsc, Conv3x3Tdsc.Value);
-        AssertRejected(temp, labels, message, "verify", Fixture("conv3x3_bias", "model.onnx"), tdsc, "--input",
-            Fixture("conv3x3_bias", "input.npy"), "--labels", labels);
+        AssertRejected(temp, labels, message, "verify", onnx, tdsc, "--input", x, "--labels", labels);
     }
 
     // ---- .tdsc files given to run, inspect and verify ----

@@ -127,7 +127,8 @@ public sealed class NpyTests : IDisposable
     public void FloatFileReadAsIntegersIsRejected()
     {
         var e = Assert.Throws<NpyException>(() => Npy.ReadInt64(Make("{'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", Bytes(1f, 2f)), "l.npy"));
-        Assert.Equal("l.npy: dtype '<f4' cannot be read as integers (expected '<i8' or '<i4')", e.Message);
+        Assert.Equal("l.npy: dtype '<f4' is not an integer type; class labels must be integers ('|u1', '|i1', '<u2', '<i2', " +
+            "'<u4', '<i4', '<i8'), e.g. np.save(path, labels.astype(np.int64))", e.Message);
     }
 
     [Fact]

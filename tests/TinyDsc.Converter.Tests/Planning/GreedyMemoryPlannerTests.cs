@@ -4,6 +4,7 @@ using CsCheck;
 using TinyDsc.Converter.Planning;
 using Xunit;
 using Xunit.Abstractions;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Converter.Tests.Planning;
 
@@ -42,12 +43,12 @@ public sealed class GreedyMemoryPlannerTests
     {
         Gen<TensorLifetime> lifetime = Gen.Select(Gen.Int[1, 4096], Gen.Int[0, 30], Gen.Int[0, 8],
             (size, first, length) => new TensorLifetime(size, first, first + length));
-        lifetime.Array[1, 60].Sample(buffers =>
+        lifetime.Array[1, 60].SampleSeeded(seed: 3000, iter: 3000, buffers =>
         {
             MemoryPlan plan = GreedyMemoryPlanner.Plan(buffers);
             AssertNoOverlap(buffers, plan);
             Assert.True(plan.ArenaBytes >= plan.LowerBoundBytes, $"arena {plan.ArenaBytes} < bound {plan.LowerBoundBytes}");
-        }, iter: 3000);
+        });
     }
 
     [Fact]

@@ -110,22 +110,24 @@ public sealed class GraphQuantizerTests
         QuantParams outQ = QuantParams.FromRange(new ValueRange(0f, 1.5f));
         Assert.Equal(outQ.Scale, m.Tensors[1].Scale);
         Assert.Equal(-128, m.Tensors[1].ZeroPoint);
-        // M = (6/255) / ((1.5/255) · 36) = 1/9 = 0.888… · 2^-3.
+        // TFLite's MEAN: M = s_in / s_out = (6/255) / (1.5/255) ≈ 4 = 0.5 · 2^3, and p0 = 1 (the kernel divides by 36).
         OperatorInfo op = m.Operators[0];
-        QuantMath.QuantizeMultiplier((double)m.Tensors[0].Scale / ((double)outQ.Scale * 36), out int multiplier, out int shift);
+        QuantMath.QuantizeMultiplier((double)m.Tensors[0].Scale / outQ.Scale, out int multiplier, out int shift);
         Assert.Equal(new[] { multiplier }, op.Multiplier);
-        Assert.Equal(new[] { -3 }, op.Shift);
-        Assert.InRange(multiplier, 1908874354 - 1, 1908874354 + 1);   // round(8/9 · 2^31) = 1908874354
+        Assert.Equal(new[] { 3 }, op.Shift);
+        Assert.InRange(multiplier, (1 << 30) - 2, (1 << 30) + 2);   // 0.5 · 2^31, up to the float32 rounding of the scales
+        Assert.Equal(1, op.Params[0]);
         Assert.Null(op.Weights);
         Assert.Null(op.Bias);
         ModelValidator.Validate(WithArena(m));
     }
 
     [Theory]
-    [InlineData(1.0, 0.5, 8421504L, true)]      // M < 1 and H·W·255 just below 2^31
-    [InlineData(1.0, 0.5, 8421505L, false)]     // H·W·255 ≥ 2^31
-    [InlineData(1.0, 1e-6, 100L, true)]         // M = 10^4 (shift 14): 100·255·2^14 < 2^31
-    [InlineData(1.0, 1e-9, 100L, false)]        // M = 10^7 (shift 24): the shifted sum would overflow
+    // Bound H·W·(255·2^max(shift, 0) + 1) ≤ 2^31 − 1 with M = s_in / s_out.
+    [InlineData(1.0, 2.0, 8388607L, true)]      // M = 0.5 (shift 0): 256 · 8388607 = 2^31 − 256
+    [InlineData(1.0, 2.0, 8388608L, false)]     // 256 · 2^23 = 2^31
+    [InlineData(1.0, 1e-4, 514L, true)]         // M = 10^4 (shift 14): (255·2^14 + 1) · 514 = 2,147,451,394
+    [InlineData(1.0, 1e-4, 515L, false)]        // · 515 = 2,151,629,315 ≥ 2^31
     public void GlobalAveragePool_FallsBackToTheInputScaleWhenTheSumBoundFails(double sIn, double sOut, long pixels, bool requantizes)
     {
         (int Multiplier, int Shift)? r = Requantization.GlobalAveragePool((float)sIn, (float)sOut, pixels);

@@ -73,10 +73,10 @@ public sealed class QuantizationMathTests
     [Fact]
     public void PerChannelWeights_SymmetricWithZeroChannel()
     {
-        // Channel 0: max |w| = 2.54 → scale 0.02, q = round(w / 0.02). Channel 1: all zero.
+        // Channel 0: max |w| = 2.54 → scale 2.54f / 127f (float32, as a .tflite stores it), q = round(w / 0.02). Channel 1: all zero.
         float[] w = { 2.54f, -1.0f, 0.015f, -2.54f, 0f, 0f, 0f, 0f };
         (sbyte[] q, double[] scales) = WeightQuantization.PerChannel(w, 2);
-        Assert.Equal(2.54f / 127.0, scales[0], 12);
+        Assert.Equal((double)(2.54f / 127f), scales[0]);
         Assert.Equal(new sbyte[] { 127, -50, 1, -127, 0, 0, 0, 0 }, q);
         Assert.Equal(WeightQuantization.ZeroChannelScale, scales[1]);
         // The zero channel's bias stays representable: 0.5 / (0.25 · 1/127) = 254.

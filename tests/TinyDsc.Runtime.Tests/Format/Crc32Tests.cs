@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime.Format;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Format;
 
@@ -18,37 +19,41 @@ public class Crc32Tests
     [Fact]
     public void MatchesSystemIoHashingForManyLengths()
     {
-        var random = new Random(1234);
-        for (int length = 0; length <= 1100; length += length < 300 ? 1 : 37)
+        TestSeed.Run(1234, random =>
         {
-            var data = new byte[length];
-            random.NextBytes(data);
-            uint expected = System.IO.Hashing.Crc32.HashToUInt32(data);
-            Assert.Equal(expected, Crc32.Compute(data));
-        }
+            for (int length = 0; length <= 1100; length += length < 300 ? 1 : 37)
+            {
+                var data = new byte[length];
+                random.NextBytes(data);
+                uint expected = System.IO.Hashing.Crc32.HashToUInt32(data);
+                Assert.Equal(expected, Crc32.Compute(data));
+            }
+        });
     }
 
     [Fact]
     public void IncrementalUpdateAcrossChunksEqualsOneShot()
     {
-        var random = new Random(99);
-        for (int trial = 0; trial < 200; trial++)
+        TestSeed.Run(99, random =>
         {
-            var data = new byte[random.Next(0, 700)];
-            random.NextBytes(data);
-            uint expected = System.IO.Hashing.Crc32.HashToUInt32(data);
-
-            uint crc = 0;
-            int pos = 0;
-            while (pos < data.Length)
+            for (int trial = 0; trial < 200; trial++)
             {
-                int n = random.Next(0, Math.Min(64, data.Length - pos) + 1);
-                crc = Crc32.Update(crc, data, pos, n);
-                pos += n;
-            }
+                var data = new byte[random.Next(0, 700)];
+                random.NextBytes(data);
+                uint expected = System.IO.Hashing.Crc32.HashToUInt32(data);
 
-            Assert.Equal(expected, crc);
-        }
+                uint crc = 0;
+                int pos = 0;
+                while (pos < data.Length)
+                {
+                    int n = random.Next(0, Math.Min(64, data.Length - pos) + 1);
+                    crc = Crc32.Update(crc, data, pos, n);
+                    pos += n;
+                }
+
+                Assert.Equal(expected, crc);
+            }
+        });
     }
 
     [Fact]

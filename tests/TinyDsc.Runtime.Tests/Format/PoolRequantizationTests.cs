@@ -3,6 +3,7 @@ using TinyDsc.Converter.Format;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Format;
 
@@ -39,10 +40,24 @@ public class PoolRequantizationTests
     public void Reader_rejects_a_bad_multiplier_value_in_the_blob()
     {
         var f = new TdscBytes(ModelWriter.Write(TestModels.RequantizedGap()));
-        f.SetI32(f.Blob(Gap, MOff), 12345);
+        f.SetI32(f.Blob(Gap, MOff), -12345);
         f.FixCrc();
         var error = Assert.Throws<ModelFormatException>(() => ModelReader.Load(f.Bytes));
-        Assert.Contains("operator 1 (GlobalAveragePool): multiplier[0] = 12345", error.Message);
+        Assert.Contains("operator 1 (GlobalAveragePool): multiplier[0] = -12345", error.Message);
+    }
+
+    [Fact]
+    public void Unnormalized_multiplier_is_accepted_only_with_the_divisor_folded_in()
+    {
+        // p0 = 0 folds 1/(H·W) into the multiplier (a .tflite MEAN forms it by integer division, so it may be below
+        // 2^30); p0 = 1 divides in the kernel and needs a normalized multiplier.
+        Model m = TestModels.RequantizedGap();
+        m.Operators[Gap].Params[0] = 0;
+        m.Operators[Gap].Multiplier[0] = 12345;
+        ModelValidator.Validate(m);
+        m.Operators[Gap].Params[0] = 1;
+        var error = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(m));
+        Assert.Contains("multiplier[0] = 12345, must be 0 or in [2^30, 2^31 - 1]", error.Message);
     }
 
     [Fact]
@@ -80,47 +95,49 @@ public class PoolRequantizationTests
         Assert.Equal("GlobalAveragePool", new TinyDsc.Runtime.Interpreter(plain).KernelName(7));
 
         // The pool's output inside the arena equals the kernel run on the conv output.
-        var rng = new Random(11);
-        var input = new sbyte[interp.InputLength];
-        for (int i = 0; i < input.Length; i++)
+        TestSeed.Run(11, rng =>
         {
-            input[i] = (sbyte)rng.Next(-128, 128);
-        }
+            var input = new sbyte[interp.InputLength];
+            for (int i = 0; i < input.Length; i++)
+            {
+                input[i] = (sbyte)rng.Next(-128, 128);
+            }
 
-        var prefix = new Model
-        {
-            Tensors = model.Tensors,
-            Operators = new[] { model.Operators[0], model.Operators[1] },
-            InputTensor = model.InputTensor,
-            OutputTensor = model.Operators[1].Output,
-            ArenaSize = model.ArenaSize,
-        };
-        var head = new TinyDsc.Runtime.Interpreter(prefix);
-        head.SetInput(input, 0);
-        head.Invoke();
-        var pooled = new sbyte[head.OutputLength];
-        head.GetOutput(pooled, 0);
+            var prefix = new Model
+            {
+                Tensors = model.Tensors,
+                Operators = new[] { model.Operators[0], model.Operators[1] },
+                InputTensor = model.InputTensor,
+                OutputTensor = model.Operators[1].Output,
+                ArenaSize = model.ArenaSize,
+            };
+            var head = new TinyDsc.Runtime.Interpreter(prefix);
+            head.SetInput(input, 0);
+            head.Invoke();
+            var pooled = new sbyte[head.OutputLength];
+            head.GetOutput(pooled, 0);
 
-        var convOnly = new Model
-        {
-            Tensors = model.Tensors,
-            Operators = new[] { model.Operators[0] },
-            InputTensor = model.InputTensor,
-            OutputTensor = model.Operators[0].Output,
-            ArenaSize = model.ArenaSize,
-        };
-        var conv = new TinyDsc.Runtime.Interpreter(convOnly);
-        conv.SetInput(input, 0);
-        conv.Invoke();
-        var features = new sbyte[conv.OutputLength];
-        conv.GetOutput(features, 0);
+            var convOnly = new Model
+            {
+                Tensors = model.Tensors,
+                Operators = new[] { model.Operators[0] },
+                InputTensor = model.InputTensor,
+                OutputTensor = model.Operators[0].Output,
+                ArenaSize = model.ArenaSize,
+            };
+            var conv = new TinyDsc.Runtime.Interpreter(convOnly);
+            conv.SetInput(input, 0);
+            conv.Invoke();
+            var features = new sbyte[conv.OutputLength];
+            conv.GetOutput(features, 0);
 
-        TensorInfo tin = model.Tensors[model.Operators[Gap].Input0];
-        TensorInfo tout = model.Tensors[model.Operators[Gap].Output];
-        var expected = new sbyte[tout.ByteSize];
-        GlobalAveragePoolRequantized.Run(tin.Dims[1], tin.Dims[2], tin.Dims[3], tin.ZeroPoint, tout.ZeroPoint, 2021161081, -2, -128, 127,
-            features, 0, expected, 0);
-        Assert.Equal(expected, pooled);
-        Assert.NotEqual(expected, new sbyte[expected.Length]);
+            TensorInfo tin = model.Tensors[model.Operators[Gap].Input0];
+            TensorInfo tout = model.Tensors[model.Operators[Gap].Output];
+            var expected = new sbyte[tout.ByteSize];
+            GlobalAveragePoolRequantized.Run(tin.Dims[1], tin.Dims[2], tin.Dims[3], tin.ZeroPoint, tout.ZeroPoint, 2021161081, -2, 1, -128, 127,
+                features, 0, expected, 0);
+            Assert.Equal(expected, pooled);
+            Assert.NotEqual(expected, new sbyte[expected.Length]);
+        });
     }
 }

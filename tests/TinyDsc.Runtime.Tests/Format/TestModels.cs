@@ -10,7 +10,7 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// </summary>
 public static class TestModels
 {
-    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap" };
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn" };
 
     public static Model Get(string name) => name switch
     {
@@ -21,8 +21,25 @@ public static class TestModels
         "inverted-residual" => InvertedResidual(),
         "ds-cnn-ping-pong" => DsCnnPingPong(),
         "requantized-gap" => RequantizedGap(),
+        "fused-inverted-residual" => Fused(InvertedResidual()),
+        "fused-ds-cnn" => Fused(DsCnnPingPong()),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>
+    /// The model with its chains grouped into fused blocks (format v1.1, op 8: internal tensors at arena offset -1, a
+    /// work area per block) by the converter's BlockFusion and planned again: inverted-residual gives one 4-member
+    /// block (expand, depthwise, project, Add), ds-cnn two 2-member blocks (depthwise, pointwise).
+    /// </summary>
+    public static Model Fused(Model model)
+    {
+        var names = new string[model.Operators.Length];
+        var tensorNames = new string[model.Tensors.Length];
+        Model fused = TinyDsc.Converter.Planning.BlockFusion.Fuse(
+            new TinyDsc.Converter.Quantization.QuantizedModel(model, tensorNames, names), TinyDsc.Converter.Planning.FusionMode.All).Model;
+        TinyDsc.Converter.Planning.ModelMemoryPlanner.Apply(fused);
+        return fused;
+    }
 
     /// <summary>All seven op codes: conv, depthwise with multiplier, grouped 1×1, add, both pools, dilated conv, GAP, reshape, FC.</summary>
     public static Model EveryOp()

@@ -25,8 +25,39 @@ public class ValidatorTests
         return m;
     }, expect);
 
+    /// <summary>
+    /// A mutation of "fused-inverted-residual": operator 0 is a FusedBlock over operators 1..4 (expand, depthwise,
+    /// project, Add); tensors 1, 2 and 3 are internal (arena offset -1).
+    /// </summary>
+    private static Case OnFused(Action<Model> mutate, params string[] expect) => new(() =>
+    {
+        Model m = TestModels.Get("fused-inverted-residual");
+        mutate(m);
+        return m;
+    }, expect);
+
     private static readonly Dictionary<string, Case> Cases = new()
     {
+        ["fused member count"] = OnFused(m => m.Operators[0].Params[0] = 3, "operator 0 (FusedBlock): output = tensor 4, but the last member (operator 3) writes tensor 3"),
+        ["fused member count 1"] = OnFused(m => m.Operators[0].Params[0] = 1, "operator 0 (FusedBlock): p0 (member count) = 1 is outside 2..4"),
+        ["fused work bytes"] = OnFused(m => m.Operators[0].Params[2] += 1, "operator 0 (FusedBlock): p2 (work bytes) = ", "expected kh·(W + pl + pr)·Cexp + Wo·Cexp + Wo·Cout = "),
+        ["fused internal tensor in the arena"] = OnFused(m => m.Tensors[2].ArenaOffset = 0, "internal tensor 2 (between member operators 2 and 3) must have arena offset -1, got 0"),
+        ["fused internal tensor read outside"] = OnFused(m =>
+        {
+            m.Operators[5].Input0 = 3;
+            foreach (int t in new[] { 5, 6 })
+            {
+                m.Tensors[t].Scale = m.Tensors[3].Scale;
+                m.Tensors[t].ZeroPoint = m.Tensors[3].ZeroPoint;
+            }
+        }, "operator 0 (FusedBlock): internal tensor 3 is also read by operator 5 (only member operator 4 may read it)"),
+        ["fused internal tensor is the model output"] = OnFused(m => m.OutputTensor = 3, "operator 0 (FusedBlock): internal tensor 3 is the model output"),
+        ["fused work over its input"] = OnFused(m => m.Operators[0].Params[1] = m.Tensors[0].ArenaOffset, "operator 0 (FusedBlock): work area [", "overlaps input 0 tensor 0"),
+        ["fused work outside the arena"] = OnFused(m => m.Operators[0].Params[1] = m.ArenaSize, "operator 0 (FusedBlock): work area [", "is outside the arena"),
+        ["fused param p3"] = OnFused(m => m.Operators[0].Params[3] = 1, "operator 0 (FusedBlock): p3 = 1, must be 0"),
+        ["fused block not chained"] = OnFused(m => m.Operators[0].Input0 = 5, "operator 0 (FusedBlock): input 0 = tensor 5, but the first member (operator 1) reads tensor 0"),
+        ["arena larger than the plan"] = On(m => m.ArenaSize += 1, "model: arena size", "the end of the last tensor or work area"),
+        ["arena above the cap"] = On(m => m.ArenaSize = (1 << 26) + 1, "model: arena size 67108865 is outside 1..67108864"),
         ["tensors null"] = On(m => m.Tensors = null!, "model: tensor table is null"),
         ["operators empty"] = On(m => m.Operators = Array.Empty<OperatorInfo>(), "model: operator count 0"),
         ["tensor null"] = On(m => m.Tensors[4] = null!, "tensor 4: is null"),
@@ -72,7 +103,6 @@ public class ValidatorTests
         ["arena size above 2^30"] = On(m => m.ArenaSize = int.MaxValue, "model: arena size 2147483647"),
         ["avg pool taps bound"] = new(HugeAvgPool, "operator 0 (AveragePool): pool bound: kh·kw = 4097·4097"),
         ["gap taps bound"] = new(HugeGap, "operator 0 (GlobalAveragePool): pool bound: H·W = 4097·4097"),
-        ["gap multiplier below 2^30"] = OnGap(m => m.Operators[1].Multiplier[0] = (1 << 30) - 1, "operator 1 (GlobalAveragePool): multiplier[0] = 1073741823, must be 0 or in [2^30, 2^31 - 1]"),
         ["gap multiplier negative"] = OnGap(m => m.Operators[1].Multiplier[0] = -5, "operator 1 (GlobalAveragePool): multiplier[0] = -5"),
         ["gap shift 31"] = OnGap(m => m.Operators[1].Shift[0] = 31, "operator 1 (GlobalAveragePool): shift[0] = 31 is outside -31..30"),
         ["gap shift -32"] = OnGap(m => m.Operators[1].Shift[0] = -32, "operator 1 (GlobalAveragePool): shift[0] = -32 is outside -31..30"),

@@ -6,6 +6,7 @@ using TinyDsc.Converter.Pipeline;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Tests.NanoCheck;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Interpreter;
 
@@ -76,42 +77,44 @@ public sealed class BundledModelInterpreterTests
     [Fact]
     public void ManyInvocations_LeakNoState()
     {
-        var rng = new Random(1126);
-        var probe = new sbyte[784];
-        for (int i = 0; i < probe.Length; i++)
+        TestSeed.Run(1126, rng =>
         {
-            probe[i] = (sbyte)rng.Next(-128, 128);
-        }
-        var fresh = Create();
-        fresh.SetInput(probe, 0);
-        fresh.Invoke();
-        var expected = new sbyte[10];
-        fresh.GetOutput(expected, 0);
-
-        var reused = Create();
-        var other = new sbyte[784];
-        var seen = new sbyte[10];
-        bool outputsVaried = false;
-        for (int n = 0; n < 1000; n++)
-        {
-            // Uniform noise, constant images at the extremes, and sparse images: different paths through the clamps.
-            int kind = n % 3;
-            for (int i = 0; i < other.Length; i++)
+            var probe = new sbyte[784];
+            for (int i = 0; i < probe.Length; i++)
             {
-                other[i] = kind == 0 ? (sbyte)rng.Next(-128, 128) : kind == 1 ? (n % 2 == 0 ? sbyte.MinValue : sbyte.MaxValue)
-                    : rng.Next(8) == 0 ? (sbyte)rng.Next(-128, 128) : (sbyte)-128;
+                probe[i] = (sbyte)rng.Next(-128, 128);
             }
-            reused.SetInput(other, 0);
-            reused.Invoke();
-            reused.GetOutput(seen, 0);
-            outputsVaried |= !seen.AsSpan().SequenceEqual(expected);
-        }
-        Assert.True(outputsVaried, "the other inputs all gave the probe's output; the test would not see a leak");
+            var fresh = Create();
+            fresh.SetInput(probe, 0);
+            fresh.Invoke();
+            var expected = new sbyte[10];
+            fresh.GetOutput(expected, 0);
 
-        var actual = new sbyte[10];
-        reused.SetInput(probe, 0);
-        reused.Invoke();
-        reused.GetOutput(actual, 0);
-        Assert.Equal(expected, actual);
+            var reused = Create();
+            var other = new sbyte[784];
+            var seen = new sbyte[10];
+            bool outputsVaried = false;
+            for (int n = 0; n < 1000; n++)
+            {
+                // Uniform noise, constant images at the extremes, and sparse images: different paths through the clamps.
+                int kind = n % 3;
+                for (int i = 0; i < other.Length; i++)
+                {
+                    other[i] = kind == 0 ? (sbyte)rng.Next(-128, 128) : kind == 1 ? (n % 2 == 0 ? sbyte.MinValue : sbyte.MaxValue)
+                        : rng.Next(8) == 0 ? (sbyte)rng.Next(-128, 128) : (sbyte)-128;
+                }
+                reused.SetInput(other, 0);
+                reused.Invoke();
+                reused.GetOutput(seen, 0);
+                outputsVaried |= !seen.AsSpan().SequenceEqual(expected);
+            }
+            Assert.True(outputsVaried, "the other inputs all gave the probe's output; the test would not see a leak");
+
+            var actual = new sbyte[10];
+            reused.SetInput(probe, 0);
+            reused.Invoke();
+            reused.GetOutput(actual, 0);
+            Assert.Equal(expected, actual);
+        });
     }
 }

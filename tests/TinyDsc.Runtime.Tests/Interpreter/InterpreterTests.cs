@@ -3,6 +3,7 @@ using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 using TinyDsc.Runtime.Tests.Kernels;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Interpreter;
 
@@ -44,16 +45,18 @@ public class InterpreterTests
     {
         Model model = ModelBuilder.Network(seed);
         var interp = new TinyDsc.Runtime.Interpreter(model);
-        var rng = new Random(seed * 11);
-        for (int rep = 0; rep < 3; rep++)
+        TestSeed.Run(seed * 11, rng =>
         {
-            sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
-            interp.SetInput(input, 0);
-            interp.Invoke();
-            var actual = new sbyte[interp.OutputLength];
-            interp.GetOutput(actual, 0);
-            Assert.Equal(RunWithReferenceKernels(model, input), actual);
-        }
+            for (int rep = 0; rep < 3; rep++)
+            {
+                sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
+                interp.SetInput(input, 0);
+                interp.Invoke();
+                var actual = new sbyte[interp.OutputLength];
+                interp.GetOutput(actual, 0);
+                Assert.Equal(RunWithReferenceKernels(model, input), actual);
+            }
+        });
     }
 
     [Fact]
@@ -61,14 +64,16 @@ public class InterpreterTests
     {
         // Guards the comparison above against a model whose output would be constant whatever the kernels do.
         Model model = ModelBuilder.Network(1);
-        var rng = new Random(3);
-        var seen = new System.Collections.Generic.HashSet<string>();
-        for (int i = 0; i < 5; i++)
+        TestSeed.Run(3, rng =>
         {
-            seen.Add(string.Join(",", RunWithReferenceKernels(model, ConvCase.RandomActivations(rng, 8 * 8 * 3))));
-        }
+            var seen = new System.Collections.Generic.HashSet<string>();
+            for (int i = 0; i < 5; i++)
+            {
+                seen.Add(string.Join(",", RunWithReferenceKernels(model, ConvCase.RandomActivations(rng, 8 * 8 * 3))));
+            }
 
-        Assert.True(seen.Count > 1, "the test network maps different inputs to the same output");
+            Assert.True(seen.Count > 1, "the test network maps different inputs to the same output");
+        });
     }
 
     [Fact]
@@ -111,16 +116,18 @@ public class InterpreterTests
 
         // The reference kernel reads padding from the input directly: no band scratch.
         Assert.Equal(0, reference.ScratchBytes);
-        var rng = new Random(seed * 13);
-        for (int rep = 0; rep < 3; rep++)
+        TestSeed.Run(seed * 13, rng =>
         {
-            sbyte[] input = ConvCase.RandomActivations(rng, picked.InputLength);
-            reference.SetInput(input, 0);
-            reference.Invoke();
-            var actual = new sbyte[reference.OutputLength];
-            reference.GetOutput(actual, 0);
-            Assert.Equal(RunWithReferenceKernels(model, input), actual);
-        }
+            for (int rep = 0; rep < 3; rep++)
+            {
+                sbyte[] input = ConvCase.RandomActivations(rng, picked.InputLength);
+                reference.SetInput(input, 0);
+                reference.Invoke();
+                var actual = new sbyte[reference.OutputLength];
+                reference.GetOutput(actual, 0);
+                Assert.Equal(RunWithReferenceKernels(model, input), actual);
+            }
+        });
     }
 
     [Fact]
@@ -179,20 +186,22 @@ public class InterpreterTests
     {
         // The scratch band and arena are reused; nothing from one run may leak into the next.
         var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(7));
-        var rng = new Random(8);
-        sbyte[] a = ConvCase.RandomActivations(rng, interp.InputLength);
-        sbyte[] other = ConvCase.RandomActivations(rng, interp.InputLength);
-        var first = new sbyte[interp.OutputLength];
-        var second = new sbyte[interp.OutputLength];
-        interp.SetInput(a, 0);
-        interp.Invoke();
-        interp.GetOutput(first, 0);
-        interp.SetInput(other, 0);
-        interp.Invoke();
-        interp.SetInput(a, 0);
-        interp.Invoke();
-        interp.GetOutput(second, 0);
-        Assert.Equal(first, second);
+        TestSeed.Run(8, rng =>
+        {
+            sbyte[] a = ConvCase.RandomActivations(rng, interp.InputLength);
+            sbyte[] other = ConvCase.RandomActivations(rng, interp.InputLength);
+            var first = new sbyte[interp.OutputLength];
+            var second = new sbyte[interp.OutputLength];
+            interp.SetInput(a, 0);
+            interp.Invoke();
+            interp.GetOutput(first, 0);
+            interp.SetInput(other, 0);
+            interp.Invoke();
+            interp.SetInput(a, 0);
+            interp.Invoke();
+            interp.GetOutput(second, 0);
+            Assert.Equal(first, second);
+        });
     }
 
     [Fact]
@@ -200,30 +209,32 @@ public class InterpreterTests
     {
         Model model = ModelBuilder.Network(2);
         TensorInfo t = model.Tensors[model.InputTensor];
-        var rng = new Random(4);
-        var floats = new float[t.ByteSize];
-        var q = new sbyte[t.ByteSize];
-        for (int i = 0; i < floats.Length; i++)
+        TestSeed.Run(4, rng =>
         {
-            floats[i] = (float)(rng.NextDouble() * 6 - 3);
-            q[i] = QuantMath.Quantize(floats[i], t.Scale, t.ZeroPoint);
-        }
+            var floats = new float[t.ByteSize];
+            var q = new sbyte[t.ByteSize];
+            for (int i = 0; i < floats.Length; i++)
+            {
+                floats[i] = (float)(rng.NextDouble() * 6 - 3);
+                q[i] = QuantMath.Quantize(floats[i], t.Scale, t.ZeroPoint);
+            }
 
-        var viaFloat = new TinyDsc.Runtime.Interpreter(model);
-        var viaInt = new TinyDsc.Runtime.Interpreter(model);
-        viaFloat.SetInput(floats, 0);
-        viaInt.SetInput(q, 0);
-        viaFloat.Invoke();
-        viaInt.Invoke();
-        var a = new float[viaFloat.OutputLength];
-        var b = new sbyte[viaInt.OutputLength];
-        viaFloat.GetOutput(a, 0);
-        viaInt.GetOutput(b, 0);
-        TensorInfo o = model.Tensors[model.OutputTensor];
-        for (int i = 0; i < a.Length; i++)
-        {
-            Assert.Equal(o.Scale * (b[i] - o.ZeroPoint), a[i]);
-        }
+            var viaFloat = new TinyDsc.Runtime.Interpreter(model);
+            var viaInt = new TinyDsc.Runtime.Interpreter(model);
+            viaFloat.SetInput(floats, 0);
+            viaInt.SetInput(q, 0);
+            viaFloat.Invoke();
+            viaInt.Invoke();
+            var a = new float[viaFloat.OutputLength];
+            var b = new sbyte[viaInt.OutputLength];
+            viaFloat.GetOutput(a, 0);
+            viaInt.GetOutput(b, 0);
+            TensorInfo o = model.Tensors[model.OutputTensor];
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.Equal(o.Scale * (b[i] - o.ZeroPoint), a[i]);
+            }
+        });
     }
 
     [Theory]
@@ -300,7 +311,11 @@ public class InterpreterTests
     /// A second executor for the same model: one array per tensor (no arena), Conv2DReference for every convolution,
     /// parameters mapped from the records independently of the interpreter.
     /// </summary>
-    private static sbyte[] RunWithReferenceKernels(Model model, sbyte[] input)
+    private static sbyte[] RunWithReferenceKernels(Model model, sbyte[] input) =>
+        RunAllWithReferenceKernels(model, input)[model.OutputTensor];
+
+    /// <summary>Every tensor of the model, by tensor index, computed with the plain reference kernels.</summary>
+    internal static sbyte[][] RunAllWithReferenceKernels(Model model, sbyte[] input)
     {
         var values = new sbyte[model.Tensors.Length][];
         values[model.InputTensor] = (sbyte[])input.Clone();
@@ -349,6 +364,6 @@ public class InterpreterTests
             values[op.Output] = output;
         }
 
-        return values[model.OutputTensor];
+        return values;
     }
 }

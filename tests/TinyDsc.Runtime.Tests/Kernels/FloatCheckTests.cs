@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Kernels;
 
@@ -20,53 +21,57 @@ public class FloatCheckTests
     [Fact]
     public void General_conv_matches_double_precision_within_one_lsb()
     {
-        var rng = new Random(2718);
-        int done = 0;
-        while (done < 150)
+        TestSeed.Run(2718, rng =>
         {
-            int groups = rng.Next(1, 4);
-            int cinPerGroup = rng.Next(1, 4);
-            int coutPerGroup = rng.Next(1, 4);
-            if (rng.Next(3) == 0)
+            int done = 0;
+            while (done < 150)
             {
-                groups = rng.Next(1, 6); // depthwise with multiplier coutPerGroup
-                cinPerGroup = 1;
-            }
+                int groups = rng.Next(1, 4);
+                int cinPerGroup = rng.Next(1, 4);
+                int coutPerGroup = rng.Next(1, 4);
+                if (rng.Next(3) == 0)
+                {
+                    groups = rng.Next(1, 6); // depthwise with multiplier coutPerGroup
+                    cinPerGroup = 1;
+                }
 
-            int kh = rng.Next(1, 4), kw = rng.Next(1, 4);
-            int dh = rng.Next(1, 3), dw = rng.Next(1, 3);
-            int pt = rng.Next(0, dh * (kh - 1) + 1), pb = rng.Next(0, dh * (kh - 1) + 1);
-            int pl = rng.Next(0, dw * (kw - 1) + 1), pr = rng.Next(0, dw * (kw - 1) + 1);
-            int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = rng.Next(-20, 21);
-            var p = ConvCase.Params(rng.Next(1, 8), rng.Next(1, 8), groups * cinPerGroup, groups * coutPerGroup, kh, kw,
-                rng.Next(1, 3), rng.Next(1, 3), dh, dw, pt, pl, pb, pr, groups, zpIn, zpOut);
-            if (p.OutputH < 1 || p.OutputW < 1)
-            {
-                continue;
-            }
+                int kh = rng.Next(1, 4), kw = rng.Next(1, 4);
+                int dh = rng.Next(1, 3), dw = rng.Next(1, 3);
+                int pt = rng.Next(0, dh * (kh - 1) + 1), pb = rng.Next(0, dh * (kh - 1) + 1);
+                int pl = rng.Next(0, dw * (kw - 1) + 1), pr = rng.Next(0, dw * (kw - 1) + 1);
+                int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = rng.Next(-20, 21);
+                var p = ConvCase.Params(rng.Next(1, 8), rng.Next(1, 8), groups * cinPerGroup, groups * coutPerGroup, kh, kw,
+                    rng.Next(1, 3), rng.Next(1, 3), dh, dw, pt, pl, pb, pr, groups, zpIn, zpOut);
+                if (p.OutputH < 1 || p.OutputW < 1)
+                {
+                    continue;
+                }
 
-            RunAndCompare(rng, p, $"float_check_{done}", ConvRunner.Reference);
-            done++;
-        }
+                RunAndCompare(rng, p, $"float_check_{done}", ConvRunner.Reference);
+                done++;
+            }
+        });
     }
 
     [Fact]
     public void Specialised_kernels_match_double_precision_within_one_lsb()
     {
-        var rng = new Random(1618);
-        for (int n = 0; n < 40; n++)
+        TestSeed.Run(1618, rng =>
         {
-            int c = rng.Next(1, 9);
-            var dw = ConvCase.Params(rng.Next(2, 9), rng.Next(2, 9), c, c, 3, 3, rng.Next(1, 3), rng.Next(1, 3), 1, 1,
-                rng.Next(3), rng.Next(3), rng.Next(3), rng.Next(3), c, ConvCase.RandomZeroPoint(rng), rng.Next(-20, 21));
-            RunAndCompare(rng, dw, $"float_dw_{n}", ConvRunner.Depthwise3x3);
-            var pw = ConvCase.Params(rng.Next(1, 6), rng.Next(1, 6), rng.Next(1, 20), rng.Next(1, 10), 1, 1,
-                zpIn: ConvCase.RandomZeroPoint(rng), zpOut: rng.Next(-20, 21));
-            RunAndCompare(rng, pw, $"float_pw_{n}", ConvRunner.Pointwise);
-            var dense = ConvCase.Params(rng.Next(3, 9), rng.Next(3, 9), rng.Next(1, 4), rng.Next(1, 9), 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1,
-                ConvCase.RandomZeroPoint(rng), rng.Next(-20, 21));
-            RunAndCompare(rng, dense, $"float_dense_{n}", ConvRunner.Dense);
-        }
+            for (int n = 0; n < 40; n++)
+            {
+                int c = rng.Next(1, 9);
+                var dw = ConvCase.Params(rng.Next(2, 9), rng.Next(2, 9), c, c, 3, 3, rng.Next(1, 3), rng.Next(1, 3), 1, 1,
+                    rng.Next(3), rng.Next(3), rng.Next(3), rng.Next(3), c, ConvCase.RandomZeroPoint(rng), rng.Next(-20, 21));
+                RunAndCompare(rng, dw, $"float_dw_{n}", ConvRunner.Depthwise3x3);
+                var pw = ConvCase.Params(rng.Next(1, 6), rng.Next(1, 6), rng.Next(1, 20), rng.Next(1, 10), 1, 1,
+                    zpIn: ConvCase.RandomZeroPoint(rng), zpOut: rng.Next(-20, 21));
+                RunAndCompare(rng, pw, $"float_pw_{n}", ConvRunner.Pointwise);
+                var dense = ConvCase.Params(rng.Next(3, 9), rng.Next(3, 9), rng.Next(1, 4), rng.Next(1, 9), 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1,
+                    ConvCase.RandomZeroPoint(rng), rng.Next(-20, 21));
+                RunAndCompare(rng, dense, $"float_dense_{n}", ConvRunner.Dense);
+            }
+        });
     }
 
     private static void RunAndCompare(Random rng, ConvParams p, string name, Func<ConvCase, sbyte[]> kernel)

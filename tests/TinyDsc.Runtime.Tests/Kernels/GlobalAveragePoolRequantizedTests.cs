@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Kernels;
 
@@ -21,7 +22,7 @@ public class GlobalAveragePoolRequantizedTests
         // c2: 127 four times → 124 · 4 = 496 → 248 − 5 = 243 → clamped to act max 127.
         var input = Guarded.From(new sbyte[] { 13, 2, 127, 23, 1, 127, 33, 0, 127, 44, -1, 127 });
         var o = new Guarded(3);
-        GlobalAveragePoolRequantized.Run(2, 2, 3, 3, -5, Half, 0, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
+        GlobalAveragePoolRequantized.Run(2, 2, 3, 3, -5, Half, 0, 1, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
         o.AssertGuardsIntact("gap output");
         Assert.Equal(new sbyte[] { 46, -10, 127 }, o.Payload());
     }
@@ -33,7 +34,7 @@ public class GlobalAveragePoolRequantizedTests
         // acc -3 → -2 → -1; acc 5 → 2.5 → 3 → 1.5 → 2 (a single rounding of 1.25 would give 1).
         var input = Guarded.From(new sbyte[] { 3, -3, 5 });
         var o = new Guarded(3);
-        GlobalAveragePoolRequantized.Run(1, 1, 3, 0, 0, Half, -1, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
+        GlobalAveragePoolRequantized.Run(1, 1, 3, 0, 0, Half, -1, 1, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
         o.AssertGuardsIntact("gap output");
         Assert.Equal(new sbyte[] { 1, -1, 2 }, o.Payload());
     }
@@ -45,7 +46,7 @@ public class GlobalAveragePoolRequantizedTests
         var input = new sbyte[64 * 64];
         Array.Fill(input, (sbyte)-128);
         var o = new sbyte[1];
-        GlobalAveragePoolRequantized.Run(64, 64, 1, 127, 127, Half, -11, -128, 127, input, 0, o, 0);
+        GlobalAveragePoolRequantized.Run(64, 64, 1, 127, 127, Half, -11, 1, -128, 127, input, 0, o, 0);
         Assert.Equal(-128, o[0]);
     }
 
@@ -54,7 +55,7 @@ public class GlobalAveragePoolRequantizedTests
     {
         var input = Guarded.From(new sbyte[] { -100, 100 });
         var o = new Guarded(2);
-        GlobalAveragePoolRequantized.Run(1, 1, 2, 0, 0, Half, 1, -20, 30, input.Array, input.Offset, o.Array, o.Offset);
+        GlobalAveragePoolRequantized.Run(1, 1, 2, 0, 0, Half, 1, 1, -20, 30, input.Array, input.Offset, o.Array, o.Offset);
         o.AssertGuardsIntact("gap output");
         Assert.Equal(new sbyte[] { -20, 30 }, o.Payload());
     }
@@ -65,41 +66,43 @@ public class GlobalAveragePoolRequantizedTests
     [InlineData(3)]
     public void Random_cases_match_the_formula_and_the_real_mean(int seed)
     {
-        var rng = new Random(seed);
-        for (int n = 0; n < 300; n++)
+        TestSeed.Run(seed, rng =>
         {
-            int h = rng.Next(1, 12), w = rng.Next(1, 12), c = rng.Next(1, 20);
-            int pixels = h * w;
-            int zpIn = rng.Next(-128, 128), zpOut = rng.Next(-128, 128);
-            double sIn = 0.001 + rng.NextDouble() * 0.1;
-            // Output scales from 1/64 to 4 times the mean's own resolution s_in (the mean never needs a finer step).
-            double sOut = sIn * Math.Pow(2, rng.NextDouble() * 8 - 6);
-            QuantMath.QuantizeMultiplier(sIn / (sOut * pixels), out int multiplier, out int shift);
-            var input = Guarded.From(ConvCase.RandomActivations(rng, pixels * c));
-            var o = new Guarded(c);
-            GlobalAveragePoolRequantized.Run(h, w, c, zpIn, zpOut, multiplier, shift, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
-            o.AssertGuardsIntact("gap output");
-            sbyte[] actual = o.Payload();
-            for (int ch = 0; ch < c; ch++)
+            for (int n = 0; n < 300; n++)
             {
-                // FORMAT.md: acc = Σ (q − zp_in) over the taps, out = clamp(zp_out + MBQM(acc, multiplier, shift)).
-                int acc = 0;
-                double real = 0;
-                for (int p = 0; p < pixels; p++)
+                int h = rng.Next(1, 12), w = rng.Next(1, 12), c = rng.Next(1, 20);
+                int pixels = h * w;
+                int zpIn = rng.Next(-128, 128), zpOut = rng.Next(-128, 128);
+                double sIn = 0.001 + rng.NextDouble() * 0.1;
+                // Output scales from 1/64 to 4 times the mean's own resolution s_in (the mean never needs a finer step).
+                double sOut = sIn * Math.Pow(2, rng.NextDouble() * 8 - 6);
+                QuantMath.QuantizeMultiplier(sIn / (sOut * pixels), out int multiplier, out int shift);
+                var input = Guarded.From(ConvCase.RandomActivations(rng, pixels * c));
+                var o = new Guarded(c);
+                GlobalAveragePoolRequantized.Run(h, w, c, zpIn, zpOut, multiplier, shift, 1, -128, 127, input.Array, input.Offset, o.Array, o.Offset);
+                o.AssertGuardsIntact("gap output");
+                sbyte[] actual = o.Payload();
+                for (int ch = 0; ch < c; ch++)
                 {
-                    int q = input.Array[input.Offset + p * c + ch];
-                    acc += q - zpIn;
-                    real += sIn * (q - zpIn);
+                    // FORMAT.md: acc = Σ (q − zp_in) over the taps, out = clamp(zp_out + MBQM(acc, multiplier, shift)).
+                    int acc = 0;
+                    double real = 0;
+                    for (int p = 0; p < pixels; p++)
+                    {
+                        int q = input.Array[input.Offset + p * c + ch];
+                        acc += q - zpIn;
+                        real += sIn * (q - zpIn);
+                    }
+
+                    int exact = Math.Clamp(zpOut + QuantMath.MultiplyByQuantizedMultiplier(acc, multiplier, shift), -128, 127);
+                    Assert.Equal(exact, actual[ch]);
+
+                    // The real mean quantized with the output's parameters.
+                    double ideal = Math.Clamp(zpOut + real / pixels / sOut, -128.0, 127.0);
+                    Assert.True(Math.Abs(actual[ch] - ideal) <= 1.0,
+                        $"case {n} ({h}x{w}x{c}, channel {ch}): int8 {actual[ch]} vs real {ideal:F3} (more than 1 LSB apart)");
                 }
-
-                int exact = Math.Clamp(zpOut + QuantMath.MultiplyByQuantizedMultiplier(acc, multiplier, shift), -128, 127);
-                Assert.Equal(exact, actual[ch]);
-
-                // The real mean quantized with the output's parameters.
-                double ideal = Math.Clamp(zpOut + real / pixels / sOut, -128.0, 127.0);
-                Assert.True(Math.Abs(actual[ch] - ideal) <= 1.0,
-                    $"case {n} ({h}x{w}x{c}, channel {ch}): int8 {actual[ch]} vs real {ideal:F3} (more than 1 LSB apart)");
             }
-        }
+        });
     }
 }

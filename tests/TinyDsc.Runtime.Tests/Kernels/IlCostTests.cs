@@ -11,7 +11,7 @@ using Xunit;
 namespace TinyDsc.Runtime.Tests.Kernels;
 
 /// <summary>
-/// Guards the figure nanoCLR's time follows (DESIGN.md "Cost on the device"): IL instructions executed per
+/// Guards the figure nanoCLR's time follows (docs/DESIGN.md "Cost on the device"): IL instructions executed per
 /// multiply-accumulate, counted exactly by interpreting each kernel's IL (IlCounter) on layer shapes of the sample
 /// nets. Ceilings sit a little above today's counts (runtime/README.md), so a change that makes a specialised kernel
 /// slower on the device fails here; the reference is measured too, to keep the stated ratio honest. The interpreted

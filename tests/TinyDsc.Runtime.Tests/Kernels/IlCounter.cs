@@ -7,7 +7,7 @@ namespace TinyDsc.Runtime.Tests.Kernels;
 
 /// <summary>
 /// Executes the IL of TinyDsc's kernel methods instruction by instruction and counts the instructions executed:
-/// the exact figure DESIGN.md says nanoCLR's time follows. Handles the opcode subset the kernels compile to
+/// the exact figure docs/DESIGN.md says nanoCLR's time follows. Handles the opcode subset the kernels compile to
 /// (int32/int64 arithmetic, sbyte/int arrays, branches, static calls, reading fields of a struct passed by ref);
 /// calls into other assemblies (Array.Copy) run natively and count as one instruction, as a native call on nanoCLR.
 /// Throws NotSupportedException on anything else, so a count is never silently wrong.
@@ -128,6 +128,7 @@ internal sealed class IlCounter
                 case 0x0A: case 0x0B: case 0x0C: case 0x0D: locals[v - 0x0A] = stack[--sp]; break; // stloc.0-3
                 case 0x13: locals[ins.I] = stack[--sp]; break; // stloc.s
                 case 0x14: stack[sp++] = new Slot { K = Kind.Obj }; break; // ldnull
+                case 0x72: stack[sp++] = new Slot { K = Kind.Obj, O = ins.Text }; break; // ldstr
                 case >= 0x15 and <= 0x1E: stack[sp++] = I4(v - 0x16); break; // ldc.i4.m1 .. ldc.i4.8
                 case 0x1F: case 0x20: stack[sp++] = I4((int)ins.I); break; // ldc.i4.s, ldc.i4
                 case 0x21: stack[sp++] = I8(ins.I); break; // ldc.i8
@@ -202,6 +203,14 @@ internal sealed class IlCounter
                 {
                     var f = (FieldInfo)ins.Member!;
                     stack[sp - 1] = FromObject(f.GetValue(stack[sp - 1].O), f.FieldType);
+                    break;
+                }
+
+                case 0x7C: // ldflda: a struct field of an object passed on by ref (FusedBlock's `ref b.Depthwise`). The kernels
+                           // only read through such refs, so a boxed copy of the field stands for its address.
+                {
+                    var f = (FieldInfo)ins.Member!;
+                    stack[sp - 1] = new Slot { K = Kind.Ref, O = f.GetValue(stack[sp - 1].O) };
                     break;
                 }
 
@@ -372,6 +381,9 @@ internal sealed class IlCounter
                     pos += 4;
                     break;
                 case OperandType.InlineString:
+                    ins.Text = m.Module.ResolveString(BitConverter.ToInt32(il, pos));
+                    pos += 4;
+                    break;
                 case OperandType.InlineSig:
                 case OperandType.ShortInlineR:
                     pos += 4;
@@ -424,6 +436,9 @@ internal sealed class IlCounter
         public OpCode Op;
         public long I;
         public MemberInfo? Member;
+
+        /// <summary>The literal of an ldstr (kernels' argument checks name the kernel in their messages).</summary>
+        public string? Text;
 
         /// <summary>Index of the branch target instruction, or -1.</summary>
         public int Target;

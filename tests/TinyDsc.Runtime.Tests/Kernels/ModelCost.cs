@@ -41,6 +41,13 @@ internal static class ModelCost
         for (int i = 0; i < model.Operators.Length; i++)
         {
             string kernel = interpreter.KernelName(i);
+            if (kernel == "FusedMember")
+            {
+                // Computed inside the fused block's row (counted there, with its MACs); nothing runs for it here.
+                rows.Add(new Row(i, OpName(model.Operators[i].OpCode), kernel, Shape(model, i), 0, 0, 0));
+                continue;
+            }
+
             Call call = Build(model, i, kernel);
             sbyte[] before = (sbyte[])arena.Clone();
             call.Method.Invoke(null, call.Args(arena));
@@ -192,9 +199,21 @@ internal static class ModelCost
                 return new Call(m, a => [p.InputH, p.InputW, p.InputC, p.ActMin, p.ActMax, a, in0, a, outOff], 0);
             case "GlobalAveragePoolRequantized":
                 return new Call(m, a => [p.InputH, p.InputW, p.InputC, p.InputZeroPoint, p.OutputZeroPoint, op.Multiplier[0], op.Shift[0],
-                    p.ActMin, p.ActMax, a, in0, a, outOff], 0);
+                    op.Params[0] == 1 ? p.InputH * p.InputW : 1, p.ActMin, p.ActMax, a, in0, a, outOff], 0);
             case "Reshape":
                 return new Call(m, a => [a, in0, a, outOff, input.ByteSize], 0);
+            case "FusedBlock":
+            {
+                FusedBlock block = FusedBlocks.Prepare(model, index);
+                int work = op.Params[1];
+                long macs = 0;
+                for (int k = index + 1; k <= index + op.Params[0]; k++)
+                {
+                    macs += model.Operators[k].OpCode == OpCodes.Conv2D ? ConvMacs(ParamsOf(model, model.Operators[k])) : 0;
+                }
+
+                return new Call(m, a => [block, a, in0, outOff, work], macs);
+            }
             default:
                 throw new NotSupportedException("kernel " + kernel);
         }
@@ -251,6 +270,7 @@ internal static class ModelCost
         OpCodes.AveragePool => "AveragePool",
         OpCodes.MaxPool => "MaxPool",
         OpCodes.GlobalAveragePool => "GlobalAveragePool",
+        OpCodes.FusedBlock => "FusedBlock",
         _ => "Reshape",
     };
 

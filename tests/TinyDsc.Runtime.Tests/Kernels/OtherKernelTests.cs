@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Kernels;
 
@@ -147,44 +148,48 @@ public class OtherKernelTests
     [Fact]
     public void FullyConnected_null_bias_equals_zero_bias()
     {
-        var rng = new Random(5);
-        var input = ConvCase.RandomActivations(rng, 50);
-        var w = new sbyte[7 * 50];
-        for (int i = 0; i < w.Length; i++)
+        TestSeed.Run(5, rng =>
         {
-            w[i] = (sbyte)rng.Next(-127, 128);
-        }
+            var input = ConvCase.RandomActivations(rng, 50);
+            var w = new sbyte[7 * 50];
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] = (sbyte)rng.Next(-127, 128);
+            }
 
-        var m = new int[7];
-        var s = new int[7];
-        for (int i = 0; i < 7; i++)
-        {
-            ConvCase.RandomRequant(rng, out m[i], out s[i]);
-        }
+            var m = new int[7];
+            var s = new int[7];
+            for (int i = 0; i < 7; i++)
+            {
+                ConvCase.RandomRequant(rng, out m[i], out s[i]);
+            }
 
-        var a = new sbyte[7];
-        var b = new sbyte[7];
-        FullyConnected.Run(50, 7, -3, 4, -128, 127, input, 0, w, null, m, s, a, 0);
-        FullyConnected.Run(50, 7, -3, 4, -128, 127, input, 0, w, new int[7], m, s, b, 0);
-        Assert.Equal(a, b);
+            var a = new sbyte[7];
+            var b = new sbyte[7];
+            FullyConnected.Run(50, 7, -3, 4, -128, 127, input, 0, w, null, m, s, a, 0);
+            FullyConnected.Run(50, 7, -3, 4, -128, 127, input, 0, w, new int[7], m, s, b, 0);
+            Assert.Equal(a, b);
+        });
     }
 
     [Fact]
     public void FullyConnected_equals_reference_conv_on_1x1_input()
     {
         // An FC over Cin values is a 1x1 conv on a 1x1xCin tensor; both paths must agree bit for bit.
-        var rng = new Random(6);
-        for (int n = 0; n < 50; n++)
+        TestSeed.Run(6, rng =>
         {
-            int cin = rng.Next(1, 70), cout = rng.Next(1, 12);
-            var p = ConvCase.Params(1, 1, cin, cout, 1, 1, zpIn: ConvCase.RandomZeroPoint(rng), zpOut: ConvCase.RandomZeroPoint(rng));
-            var c = ConvCase.Random(rng, p, $"fc_{n}");
-            var fc = new Guarded(cout);
-            FullyConnected.Run(cin, cout, p.InputZeroPoint, p.OutputZeroPoint, -128, 127, c.Input, 0, c.Weights, c.Bias,
-                c.Multiplier, c.Shift, fc.Array, fc.Offset);
-            fc.AssertGuardsIntact("fc output");
-            Assert.Equal(ConvRunner.Reference(c), fc.Payload());
-        }
+            for (int n = 0; n < 50; n++)
+            {
+                int cin = rng.Next(1, 70), cout = rng.Next(1, 12);
+                var p = ConvCase.Params(1, 1, cin, cout, 1, 1, zpIn: ConvCase.RandomZeroPoint(rng), zpOut: ConvCase.RandomZeroPoint(rng));
+                var c = ConvCase.Random(rng, p, $"fc_{n}");
+                var fc = new Guarded(cout);
+                FullyConnected.Run(cin, cout, p.InputZeroPoint, p.OutputZeroPoint, -128, 127, c.Input, 0, c.Weights, c.Bias,
+                    c.Multiplier, c.Shift, fc.Array, fc.Offset);
+                fc.AssertGuardsIntact("fc output");
+                Assert.Equal(ConvRunner.Reference(c), fc.Payload());
+            }
+        });
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace TinyDsc.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The requantization math of DESIGN.md "Quantization" written again with arbitrary-precision integers and the
+/// The requantization math of docs/DESIGN.md "Quantization" written again with arbitrary-precision integers and the
 /// rounding rules stated directly (no masks, no shifts of negative numbers), as the oracle for QuantMath.
 /// </summary>
 internal static class QuantMathModel

@@ -2,6 +2,7 @@ using System.Linq;
 using System;
 using TinyDsc.Runtime.Kernels;
 using Xunit;
+using TinyDsc.Tests;
 
 namespace TinyDsc.Runtime.Tests.Kernels;
 
@@ -32,40 +33,44 @@ public class SpecialisedConvTests
     [InlineData("valid_no_pad", 5, 5, 6, 1, 1, 0, 0, 0, 0)]
     public void Depthwise3x3_named_shapes(string name, int h, int w, int c, int sh, int sw, int pt, int pl, int pb, int pr)
     {
-        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 12345);
-        for (int rep = 0; rep < 4; rep++)
+        TestSeed.Run(TestSeed.ForName(name) ^ 12345, rng =>
         {
-            int zpIn = ConvCase.RandomZeroPoint(rng);
-            int zpOut = ConvCase.RandomZeroPoint(rng);
-            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
-            var p = ConvCase.Params(h, w, c, c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
-            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
-            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
-        }
+            for (int rep = 0; rep < 4; rep++)
+            {
+                int zpIn = ConvCase.RandomZeroPoint(rng);
+                int zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                var p = ConvCase.Params(h, w, c, c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+                var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+            }
+        });
     }
 
     [Fact]
     public void Depthwise3x3_random_shapes()
     {
-        var rng = new Random(31337);
-        int done = 0;
-        while (done < 300)
+        TestSeed.Run(31337, rng =>
         {
-            int h = rng.Next(1, 12), w = rng.Next(1, 12), c = rng.Next(1, 20);
-            int sh = rng.Next(1, 4), sw = rng.Next(1, 4);
-            int pt = rng.Next(3), pl = rng.Next(3), pb = rng.Next(3), pr = rng.Next(3);
-            int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
-            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
-            var p = ConvCase.Params(h, w, c, c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
-            if (p.OutputH < 1 || p.OutputW < 1)
+            int done = 0;
+            while (done < 300)
             {
-                continue;
-            }
+                int h = rng.Next(1, 12), w = rng.Next(1, 12), c = rng.Next(1, 20);
+                int sh = rng.Next(1, 4), sw = rng.Next(1, 4);
+                int pt = rng.Next(3), pl = rng.Next(3), pb = rng.Next(3), pr = rng.Next(3);
+                int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                var p = ConvCase.Params(h, w, c, c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+                if (p.OutputH < 1 || p.OutputW < 1)
+                {
+                    continue;
+                }
 
-            var cc = ConvCase.Random(rng, p, $"dw_random_{done}");
-            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
-            done++;
-        }
+                var cc = ConvCase.Random(rng, p, $"dw_random_{done}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+                done++;
+            }
+        });
     }
 
     [Theory]
@@ -89,32 +94,36 @@ public class SpecialisedConvTests
     [InlineData("cin_600_cout_1", 2, 3, 600, 1)]
     public void Pointwise_named_shapes(string name, int h, int w, int cin, int cout)
     {
-        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 777);
-        for (int rep = 0; rep < 4; rep++)
+        TestSeed.Run(TestSeed.ForName(name) ^ 777, rng =>
         {
-            int zpIn = ConvCase.RandomZeroPoint(rng);
-            int zpOut = ConvCase.RandomZeroPoint(rng);
-            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
-            var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
-            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
-            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
-        }
+            for (int rep = 0; rep < 4; rep++)
+            {
+                int zpIn = ConvCase.RandomZeroPoint(rng);
+                int zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
+                var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
+            }
+        });
     }
 
     [Fact]
     public void Pointwise_random_shapes()
     {
-        var rng = new Random(4242);
-        for (int n = 0; n < 300; n++)
+        TestSeed.Run(4242, rng =>
         {
-            // Every Cin mod 4 and Cout mod 8 many times; pixel counts 1..80 (every count mod 8).
-            int h = rng.Next(1, 9), w = rng.Next(1, 11), cin = n < 100 ? n % 20 + 1 : rng.Next(1, 41), cout = n < 100 ? n / 5 + 1 : rng.Next(1, 24);
-            int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
-            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
-            var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
-            var cc = ConvCase.Random(rng, p, $"pw_random_{n}");
-            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
-        }
+            for (int n = 0; n < 300; n++)
+            {
+                // Every Cin mod 4 and Cout mod 8 many times; pixel counts 1..80 (every count mod 8).
+                int h = rng.Next(1, 9), w = rng.Next(1, 11), cin = n < 100 ? n % 20 + 1 : rng.Next(1, 41), cout = n < 100 ? n / 5 + 1 : rng.Next(1, 24);
+                int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
+                var cc = ConvCase.Random(rng, p, $"pw_random_{n}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
+            }
+        });
     }
 
     [Fact]
@@ -177,42 +186,46 @@ public class SpecialisedConvTests
     [InlineData("stride_1x3", 7, 11, 3, 8, 2, 2, 1, 1, 0, 1, 1, 0)]
     public void Dense_named_shapes(string name, int h, int w, int cin, int cout, int kh, int kw, int sh, int dh, int pt, int pl, int pb, int pr)
     {
-        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 999);
-        for (int rep = 0; rep < 4; rep++)
+        TestSeed.Run(TestSeed.ForName(name) ^ 999, rng =>
         {
-            int zpIn = ConvCase.RandomZeroPoint(rng);
-            int zpOut = ConvCase.RandomZeroPoint(rng);
-            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
-            int sw = name == "stride_1x3" ? 3 : sh;
-            var p = ConvCase.Params(h, w, cin, cout, kh, kw, sh, sw, dh, 1, pt, pl, pb, pr, 1, zpIn, zpOut, lo, hi);
-            Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
-            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
-            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Dense(cc), "Conv2DDense");
-        }
+            for (int rep = 0; rep < 4; rep++)
+            {
+                int zpIn = ConvCase.RandomZeroPoint(rng);
+                int zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                int sw = name == "stride_1x3" ? 3 : sh;
+                var p = ConvCase.Params(h, w, cin, cout, kh, kw, sh, sw, dh, 1, pt, pl, pb, pr, 1, zpIn, zpOut, lo, hi);
+                Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
+                var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Dense(cc), "Conv2DDense");
+            }
+        });
     }
 
     [Fact]
     public void Dense_random_shapes()
     {
-        var rng = new Random(8086);
-        int done = 0;
-        while (done < 250)
+        TestSeed.Run(8086, rng =>
         {
-            int kh = rng.Next(1, 6), kw = rng.Next(1, 6), dh = rng.Next(1, 3);
-            int extentH = dh * (kh - 1) + 1;
-            var p = ConvCase.Params(rng.Next(1, 10), rng.Next(1, 10), rng.Next(1, 7), rng.Next(1, 11), kh, kw,
-                rng.Next(1, 4), rng.Next(1, 4), dh, 1, rng.Next(extentH), rng.Next(kw), rng.Next(extentH), rng.Next(kw), 1,
-                ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
-            ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
-            if (p.OutputH < 1 || p.OutputW < 1)
+            int done = 0;
+            while (done < 250)
             {
-                continue;
-            }
+                int kh = rng.Next(1, 6), kw = rng.Next(1, 6), dh = rng.Next(1, 3);
+                int extentH = dh * (kh - 1) + 1;
+                var p = ConvCase.Params(rng.Next(1, 10), rng.Next(1, 10), rng.Next(1, 7), rng.Next(1, 11), kh, kw,
+                    rng.Next(1, 4), rng.Next(1, 4), dh, 1, rng.Next(extentH), rng.Next(kw), rng.Next(extentH), rng.Next(kw), 1,
+                    ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
+                ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
+                if (p.OutputH < 1 || p.OutputW < 1)
+                {
+                    continue;
+                }
 
-            var cc = ConvCase.Random(rng, p, $"dense_random_{done}");
-            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Dense(cc), "Conv2DDense");
-            done++;
-        }
+                var cc = ConvCase.Random(rng, p, $"dense_random_{done}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Dense(cc), "Conv2DDense");
+                done++;
+            }
+        });
     }
 
     [Theory]
@@ -231,46 +244,50 @@ public class SpecialisedConvTests
     public void DepthwiseGeneral_named_shapes(string name, int h, int w, int c, int k, int kh, int kw, int sh, int sw, int dh, int dw,
         int pt, int pl, int pb, int pr)
     {
-        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 4711);
-        for (int rep = 0; rep < 4; rep++)
+        TestSeed.Run(TestSeed.ForName(name) ^ 4711, rng =>
         {
-            int zpIn = ConvCase.RandomZeroPoint(rng);
-            int zpOut = ConvCase.RandomZeroPoint(rng);
-            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
-            var p = ConvCase.Params(h, w, c, k * c, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
-            Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
-            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
-            sbyte[] expected = ConvRunner.Reference(cc);
-            ConvRunner.AssertSame(cc, expected, ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
-            if (DepthwiseConv3x3.IsSupported(ref cc.P))
+            for (int rep = 0; rep < 4; rep++)
             {
-                ConvRunner.AssertSame(cc, expected, ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+                int zpIn = ConvCase.RandomZeroPoint(rng);
+                int zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                var p = ConvCase.Params(h, w, c, k * c, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+                Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
+                var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+                sbyte[] expected = ConvRunner.Reference(cc);
+                ConvRunner.AssertSame(cc, expected, ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+                if (DepthwiseConv3x3.IsSupported(ref cc.P))
+                {
+                    ConvRunner.AssertSame(cc, expected, ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+                }
             }
-        }
+        });
     }
 
     [Fact]
     public void DepthwiseGeneral_random_shapes()
     {
-        var rng = new Random(6502);
-        int done = 0;
-        while (done < 250)
+        TestSeed.Run(6502, rng =>
         {
-            int kh = rng.Next(1, 6), kw = rng.Next(1, 6), dh = rng.Next(1, 3), dw = rng.Next(1, 3), c = rng.Next(1, 9);
-            int extentH = dh * (kh - 1) + 1, extentW = dw * (kw - 1) + 1;
-            var p = ConvCase.Params(rng.Next(1, 12), rng.Next(1, 12), c, c * rng.Next(1, 4), kh, kw,
-                rng.Next(1, 4), rng.Next(1, 4), dh, dw, rng.Next(extentH), rng.Next(extentW), rng.Next(extentH), rng.Next(extentW), c,
-                ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
-            ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
-            if (p.OutputH < 1 || p.OutputW < 1)
+            int done = 0;
+            while (done < 250)
             {
-                continue;
-            }
+                int kh = rng.Next(1, 6), kw = rng.Next(1, 6), dh = rng.Next(1, 3), dw = rng.Next(1, 3), c = rng.Next(1, 9);
+                int extentH = dh * (kh - 1) + 1, extentW = dw * (kw - 1) + 1;
+                var p = ConvCase.Params(rng.Next(1, 12), rng.Next(1, 12), c, c * rng.Next(1, 4), kh, kw,
+                    rng.Next(1, 4), rng.Next(1, 4), dh, dw, rng.Next(extentH), rng.Next(extentW), rng.Next(extentH), rng.Next(extentW), c,
+                    ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
+                ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
+                if (p.OutputH < 1 || p.OutputW < 1)
+                {
+                    continue;
+                }
 
-            var cc = ConvCase.Random(rng, p, $"dw_general_random_{done}");
-            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
-            done++;
-        }
+                var cc = ConvCase.Random(rng, p, $"dw_general_random_{done}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+                done++;
+            }
+        });
     }
 
     [Theory]
@@ -293,50 +310,54 @@ public class SpecialisedConvTests
     [InlineData("valid_no_pad_k6", 5, 5, 3, 6, 1, 1, 0, 0, 0, 0)]
     public void Depthwise3x3Multiplier_named_shapes(string name, int h, int w, int c, int k, int sh, int sw, int pt, int pl, int pb, int pr)
     {
-        var rng = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 2718);
-        for (int rep = 0; rep < 4; rep++)
+        TestSeed.Run(TestSeed.ForName(name) ^ 2718, rng =>
         {
-            int zpIn = ConvCase.RandomZeroPoint(rng);
-            int zpOut = ConvCase.RandomZeroPoint(rng);
-            ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
-            var p = ConvCase.Params(h, w, c, k * c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
-            Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
-            var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
-            sbyte[] expected = ConvRunner.Reference(cc);
-            ConvRunner.AssertSame(cc, expected, ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
-            ConvRunner.AssertSame(cc, expected, ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
-            if (c == 1)
+            for (int rep = 0; rep < 4; rep++)
             {
-                // Cin = 1, groups 1: also a dense stem, the kernel the Interpreter chose before.
-                ConvRunner.AssertSame(cc, expected, ConvRunner.Dense(cc), "Conv2DDense");
+                int zpIn = ConvCase.RandomZeroPoint(rng);
+                int zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                var p = ConvCase.Params(h, w, c, k * c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c, zpIn, zpOut, lo, hi);
+                Assert.True(p.OutputH >= 1 && p.OutputW >= 1, name);
+                var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+                sbyte[] expected = ConvRunner.Reference(cc);
+                ConvRunner.AssertSame(cc, expected, ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
+                ConvRunner.AssertSame(cc, expected, ConvRunner.DepthwiseGeneral(cc), "DepthwiseConv");
+                if (c == 1)
+                {
+                    // Cin = 1, groups 1: also a dense stem, the kernel the Interpreter chose before.
+                    ConvRunner.AssertSame(cc, expected, ConvRunner.Dense(cc), "Conv2DDense");
+                }
             }
-        }
+        });
     }
 
     [Fact]
     public void Depthwise3x3Multiplier_random_shapes()
     {
-        var rng = new Random(1618);
-        int done = 0;
-        while (done < 300)
+        TestSeed.Run(1618, rng =>
         {
-            // Every multiplier 1..20 (each chunk sequence of 8/4/2/1) with Cin 1..4, then random ones.
-            int c = done < 80 ? done % 4 + 1 : rng.Next(1, 7);
-            int k = done < 80 ? done / 4 + 1 : rng.Next(1, 21);
-            int sh = rng.Next(1, 4), sw = rng.Next(1, 4);
-            int pt = rng.Next(3), pl = rng.Next(3), pb = rng.Next(3), pr = rng.Next(3);
-            var p = ConvCase.Params(rng.Next(1, 12), rng.Next(1, 12), c, k * c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c,
-                ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
-            ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
-            if (p.OutputH < 1 || p.OutputW < 1)
+            int done = 0;
+            while (done < 300)
             {
-                continue;
-            }
+                // Every multiplier 1..20 (each chunk sequence of 8/4/2/1) with Cin 1..4, then random ones.
+                int c = done < 80 ? done % 4 + 1 : rng.Next(1, 7);
+                int k = done < 80 ? done / 4 + 1 : rng.Next(1, 21);
+                int sh = rng.Next(1, 4), sw = rng.Next(1, 4);
+                int pt = rng.Next(3), pl = rng.Next(3), pb = rng.Next(3), pr = rng.Next(3);
+                var p = ConvCase.Params(rng.Next(1, 12), rng.Next(1, 12), c, k * c, 3, 3, sh, sw, 1, 1, pt, pl, pb, pr, c,
+                    ConvCase.RandomZeroPoint(rng), ConvCase.RandomZeroPoint(rng));
+                ConvCase.RandomActivation(rng, p.OutputZeroPoint, out p.ActMin, out p.ActMax);
+                if (p.OutputH < 1 || p.OutputW < 1)
+                {
+                    continue;
+                }
 
-            var cc = ConvCase.Random(rng, p, $"dw_multiplier_random_{done}");
-            ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
-            done++;
-        }
+                var cc = ConvCase.Random(rng, p, $"dw_multiplier_random_{done}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
+                done++;
+            }
+        });
     }
 
     [Fact]
@@ -344,23 +365,25 @@ public class SpecialisedConvTests
     {
         // The specialised kernels' epilogue against the QuantMath path it replaces, over all shifts and extreme
         // accumulators (including int.MinValue, where a left shift wraps) and every output clamp.
-        var rng = new Random(99);
-        int[] accs = { int.MinValue, int.MinValue + 1, -291465, -1025, -3, -1, 0, 1, 2, 3, 1025, 291465, int.MaxValue };
-        int[] mults = { 0, 1 << 30, (1 << 30) + 1, 1518500250, int.MaxValue };
-        for (int shift = -31; shift <= 30; shift++)
+        TestSeed.Run(99, rng =>
         {
-            foreach (int m in mults)
+            int[] accs = { int.MinValue, int.MinValue + 1, -291465, -1025, -3, -1, 0, 1, 2, 3, 1025, 291465, int.MaxValue };
+            int[] mults = { 0, 1 << 30, (1 << 30) + 1, 1518500250, int.MaxValue };
+            for (int shift = -31; shift <= 30; shift++)
             {
-                for (int k = 0; k < accs.Length + 40; k++)
+                foreach (int m in mults)
                 {
-                    int acc = k < accs.Length ? accs[k] : QuantMathTests.RandomInt(rng);
-                    int zp = ConvCase.RandomZeroPoint(rng);
-                    ConvCase.RandomActivation(rng, zp, out int lo, out int hi);
-                    int v = zp + QuantMathModel.Mbqm(acc, m, shift);
-                    int expected = v < lo ? lo : v > hi ? hi : v;
-                    Assert.True(expected == Requantize.Clamp(acc, m, shift, zp, lo, hi), $"acc {acc} m {m} shift {shift} zp {zp}");
+                    for (int k = 0; k < accs.Length + 40; k++)
+                    {
+                        int acc = k < accs.Length ? accs[k] : QuantMathTests.RandomInt(rng);
+                        int zp = ConvCase.RandomZeroPoint(rng);
+                        ConvCase.RandomActivation(rng, zp, out int lo, out int hi);
+                        int v = zp + QuantMathModel.Mbqm(acc, m, shift);
+                        int expected = v < lo ? lo : v > hi ? hi : v;
+                        Assert.True(expected == Requantize.Clamp(acc, m, shift, zp, lo, hi), $"acc {acc} m {m} shift {shift} zp {zp}");
+                    }
                 }
             }
-        }
+        });
     }
 }

@@ -1,0 +1,294 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TinyDsc.Converter.Quantization;
+using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Kernels;
+
+namespace TinyDsc.Converter.Planning;
+
+/// <summary>How the converter groups operators into fused blocks (`convert --fuse`).</summary>
+public enum FusionMode
+{
+    /// <summary>Fuse the chains whose grouping lowers the planned arena (see <see cref="BlockFusion.Fuse"/>).</summary>
+    Auto,
+
+    /// <summary>No fused blocks: every tensor in the arena, a v1.0 file.</summary>
+    None,
+
+    /// <summary>Every chain the runtime can fuse, even where the work area is not smaller (for tests and measurements).</summary>
+    All,
+}
+
+/// <summary>
+/// Finds the chains of a quantized model that the runtime can execute row by row (FORMAT.md op 8, Kernels.FusedBlock)
+/// and inserts a group record before each: 1×1 expand → depthwise (multiplier 1, dilation 1) → 1×1 project, or
+/// depthwise → 1×1, each optionally followed by the residual Add of the chain's input. Members must be consecutive
+/// operators and every tensor between them read only by the next member (and not be the model output); those tensors
+/// become internal (arena offset -1). The work area is placed by <see cref="ModelMemoryPlanner"/>.
+/// </summary>
+public static class BlockFusion
+{
+    /// <summary>A fused block found in a model: its group record's index and the member operator indices after it.</summary>
+    public sealed record Group(int RecordIndex, int Members, int WorkBytes);
+
+    /// <summary>
+    /// The model with group records inserted (a new Model and name list; tensors are shared, arena unplanned).
+    /// <see cref="FusionMode.All"/> groups every chain the runtime can fuse. <see cref="FusionMode.Auto"/> groups only
+    /// where it lowers the arena: starting from the unfused plan, it repeatedly adds the chain whose grouping lowers the
+    /// planned arena most, until no chain lowers it further; chains away from the peak stay unfused, so their ops keep
+    /// the whole-tensor kernels (cheaper per MAC on an interpreter than the row-by-row block, whose 1×1 convolutions see
+    /// one row of pixels per call).
+    /// </summary>
+    public static QuantizedModel Fuse(QuantizedModel quantized, FusionMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(quantized);
+        if (mode == FusionMode.None)
+        {
+            return quantized;
+        }
+
+        Model model = quantized.Model;
+        var chains = Chains(model);
+        if (mode == FusionMode.Auto)
+        {
+            var chosen = new List<(int Start, int Count)>();
+            int best = PlannedArena(model, chosen);
+            while (true)
+            {
+                int pick = -1;
+                foreach ((int Start, int Count) c in chains)
+                {
+                    if (chosen.Contains(c))
+                    {
+                        continue;
+                    }
+                    var trial = new List<(int Start, int Count)>(chosen) { c };
+                    int arena = PlannedArena(model, trial);
+                    if (arena < best)
+                    {
+                        best = arena;
+                        pick = chains.IndexOf(c);
+                    }
+                }
+                if (pick < 0)
+                {
+                    break;
+                }
+                chosen.Add(chains[pick]);
+            }
+            chains = chosen;
+        }
+
+        return WithGroups(quantized, chains);
+    }
+
+    /// <summary>Arena bytes of the model with the given chains grouped, planned on a copy of its tensors.</summary>
+    private static int PlannedArena(Model model, List<(int Start, int Count)> chains)
+    {
+        var names = new string[model.Operators.Length];
+        Model copy = CopyTensors(model);
+        Model grouped = WithGroups(new QuantizedModel(copy, new string[model.Tensors.Length], names), chains).Model;
+        return ModelMemoryPlanner.Apply(grouped).ArenaBytes;
+    }
+
+    /// <summary>Every fusable chain (start operator, member count), in operator order, not overlapping.</summary>
+    private static List<(int Start, int Count)> Chains(Model model)
+    {
+        int[] readers = Readers(model);
+        var chains = new List<(int, int)>();
+        int i = 0;
+        while (i < model.Operators.Length)
+        {
+            int n = ChainAt(model, readers, i);
+            if (n > 0)
+            {
+                chains.Add((i, n));
+                i += n;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return chains;
+    }
+
+    private static QuantizedModel WithGroups(QuantizedModel quantized, List<(int Start, int Count)> chains)
+    {
+        Model model = quantized.Model;
+        OperatorInfo[] ops = model.Operators;
+        var outOps = new List<OperatorInfo>();
+        var outNames = new List<string>();
+        var byStart = new Dictionary<int, int>();
+        foreach ((int start, int count) in chains)
+        {
+            byStart[start] = count;
+        }
+        int i = 0;
+        while (i < ops.Length)
+        {
+            if (byStart.TryGetValue(i, out int n))
+            {
+                OperatorInfo last = ops[i + n - 1];
+                var group = new OperatorInfo { OpCode = OpCodes.FusedBlock, Input0 = ops[i].Input0, Output = last.Output };
+                group.Params[0] = n;
+                group.Params[2] = WorkBytes(model, ops, i, n);
+                outOps.Add(group);
+                outNames.Add("fused(" + string.Join(", ", Enumerable.Range(i, n).Select(k => quantized.OperatorNames[k])) + ")");
+                for (int k = i; k < i + n; k++)
+                {
+                    outOps.Add(ops[k]);
+                    outNames.Add(quantized.OperatorNames[k]);
+                }
+
+                i += n;
+                continue;
+            }
+
+            outOps.Add(ops[i]);
+            outNames.Add(quantized.OperatorNames[i]);
+            i++;
+        }
+
+        var fused = new Model
+        {
+            Tensors = model.Tensors,
+            Operators = outOps.ToArray(),
+            InputTensor = model.InputTensor,
+            OutputTensor = model.OutputTensor,
+            ArenaSize = model.ArenaSize,
+        };
+        return new QuantizedModel(fused, quantized.TensorNames, outNames);
+    }
+
+    private static Model CopyTensors(Model model) => new Model
+    {
+        Tensors = model.Tensors.Select(t => new TensorInfo
+        {
+            Rank = t.Rank, Dims = (int[])t.Dims.Clone(), Scale = t.Scale, ZeroPoint = t.ZeroPoint, ArenaOffset = t.ArenaOffset, ByteSize = t.ByteSize,
+        }).ToArray(),
+        Operators = model.Operators,
+        InputTensor = model.InputTensor,
+        OutputTensor = model.OutputTensor,
+        ArenaSize = model.ArenaSize,
+    };
+
+    /// <summary>
+    /// The same model without group records: every tensor back in the arena (offsets must be planned again with
+    /// <see cref="ModelMemoryPlanner.Apply"/>). Tensors are copied, so the input model is left as it is.
+    /// </summary>
+    public static Model Defuse(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model copy = CopyTensors(model);
+        copy.Operators = model.Operators.Where(op => op.OpCode != OpCodes.FusedBlock).ToArray();
+        return copy;
+    }
+
+    /// <summary>The fused blocks of a model, in operator order.</summary>
+    public static List<Group> Groups(Model model)
+    {
+        var groups = new List<Group>();
+        for (int j = 0; j < model.Operators.Length; j++)
+        {
+            OperatorInfo op = model.Operators[j];
+            if (op.OpCode == OpCodes.FusedBlock)
+            {
+                groups.Add(new Group(j, op.Params[0], op.Params[2]));
+            }
+        }
+        return groups;
+    }
+
+    /// <summary>Number of operators from index i that form a fusable chain (2..4), or 0.</summary>
+    private static int ChainAt(Model model, int[] readers, int i)
+    {
+        OperatorInfo[] ops = model.Operators;
+        int convs = 0;
+        if (IsPointwise(model, ops, i) && IsDepthwise(model, ops, i + 1) && Links(model, readers, ops, i, i + 1)
+            && IsPointwise(model, ops, i + 2) && Links(model, readers, ops, i + 1, i + 2))
+        {
+            convs = 3;
+        }
+        else if (IsDepthwise(model, ops, i) && IsPointwise(model, ops, i + 1) && Links(model, readers, ops, i, i + 1))
+        {
+            convs = 2;
+        }
+
+        if (convs == 0)
+        {
+            return 0;
+        }
+
+        int n = convs;
+        int last = i + convs - 1;
+        int addAt = i + convs;
+        if (addAt < ops.Length && ops[addAt].OpCode == OpCodes.Add && readers[ops[last].Output] == 1 && ops[last].Output != model.OutputTensor
+            && ((ops[addAt].Input0 == ops[last].Output && ops[addAt].Input1 == ops[i].Input0)
+                || (ops[addAt].Input1 == ops[last].Output && ops[addAt].Input0 == ops[i].Input0)))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private static int WorkBytes(Model model, OperatorInfo[] ops, int i, int n)
+    {
+        bool hasAdd = ops[i + n - 1].OpCode == OpCodes.Add;
+        int convs = hasAdd ? n - 1 : n;
+        OperatorInfo dw = ops[convs == 3 ? i + 1 : i];
+        OperatorInfo project = ops[i + convs - 1];
+        TensorInfo dwIn = model.Tensors[dw.Input0];
+        TensorInfo dwOut = model.Tensors[dw.Output];
+        var p = new ConvParams
+        {
+            InputH = dwIn.Dims[1], InputW = dwIn.Dims[2], InputC = dwIn.Dims[3], OutputH = dwOut.Dims[1], OutputW = dwOut.Dims[2],
+            OutputC = dwOut.Dims[3], KernelH = dw.KernelH, KernelW = dw.KernelW, PadLeft = dw.PadLeft, PadRight = dw.PadRight,
+        };
+        return FusedBlock.WorkBytes(ref p, model.Tensors[project.Output].Dims[3], hasAdd);
+    }
+
+    /// <summary>Op a's output is op b's input 0, read by nothing else and not the model output.</summary>
+    private static bool Links(Model model, int[] readers, OperatorInfo[] ops, int a, int b) =>
+        ops[b].Input0 == ops[a].Output && ops[b].Input1 < 0 && readers[ops[a].Output] == 1 && ops[a].Output != model.OutputTensor;
+
+    private static bool IsPointwise(Model model, OperatorInfo[] ops, int i)
+    {
+        if (i >= ops.Length || ops[i].OpCode != OpCodes.Conv2D)
+        {
+            return false;
+        }
+        OperatorInfo op = ops[i];
+        return op.KernelH == 1 && op.KernelW == 1 && op.StrideH == 1 && op.StrideW == 1 && op.Groups == 1 && op.DilationH == 1 && op.DilationW == 1
+            && op.PadTop == 0 && op.PadLeft == 0 && op.PadBottom == 0 && op.PadRight == 0 && model.Tensors[op.Input0].Rank == 4;
+    }
+
+    private static bool IsDepthwise(Model model, OperatorInfo[] ops, int i)
+    {
+        if (i >= ops.Length || ops[i].OpCode != OpCodes.Conv2D)
+        {
+            return false;
+        }
+        OperatorInfo op = ops[i];
+        int cin = model.Tensors[op.Input0].Dims[3];
+        return op.Groups == cin && model.Tensors[op.Output].Dims[3] == cin && op.DilationH == 1 && op.DilationW == 1;
+    }
+
+    /// <summary>Per tensor, how many operator inputs read it (the model output counts as one more).</summary>
+    private static int[] Readers(Model model)
+    {
+        var readers = new int[model.Tensors.Length];
+        foreach (OperatorInfo op in model.Operators)
+        {
+            readers[op.Input0]++;
+            if (op.Input1 >= 0)
+            {
+                readers[op.Input1]++;
+            }
+        }
+        readers[model.OutputTensor]++;
+        return readers;
+    }
+}

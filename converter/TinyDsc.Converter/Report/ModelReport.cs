@@ -1,0 +1,43 @@
+using System.Collections.Generic;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
+
+namespace TinyDsc.Converter.Report;
+
+/// <summary>Everything `tinydsc report` shows, computed by <see cref="ModelReportBuilder"/>.</summary>
+public sealed class ModelReport
+{
+    public required string OnnxFile { get; init; }
+    public required string TdscFile { get; init; }
+    public required string InputFile { get; init; }
+    public string? LabelsFile { get; init; }
+
+    /// <summary>The same numbers `tinydsc verify` prints for these files.</summary>
+    public required VerifyMetrics Output { get; init; }
+
+    /// <summary>Every tensor, by tensor index (the input first).</summary>
+    public required IReadOnlyList<TensorStats> Tensors { get; init; }
+
+    /// <summary>Operator names (float-graph node names), by operator index.</summary>
+    public required IReadOnlyList<string> OperatorNames { get; init; }
+
+    /// <summary>Output tensor index of each operator.</summary>
+    public required IReadOnlyList<int> OperatorOutputs { get; init; }
+
+    public required IReadOnlyList<WeightStats> Weights { get; init; }
+    public required IReadOnlyList<OperatorCost> Costs { get; init; }
+
+    /// <summary>One series per way of running the model (unfused today).</summary>
+    public required IReadOnlyList<ArenaSeries> Arena { get; init; }
+
+    public required long ModelBytes { get; init; }
+    public required long ArenaBytes { get; init; }
+    public required long ScratchBytes { get; init; }
+    public required long PreparedBytes { get; init; }
+
+    /// <summary>The device heap estimate (<see cref="BoardFit"/>, shared with convert and inspect).</summary>
+    public required HeapEstimate Heap { get; init; }
+
+    /// <summary>The fit on each board of <see cref="BoardFit.Boards"/>.</summary>
+    public required IReadOnlyList<BoardVerdict> Boards { get; init; }
+}

@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
+using TinyDsc.Converter.Quantization;
+using TinyDsc.Converter.Reference;
+using TinyDsc.Runtime;
+using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Kernels;
+
+namespace TinyDsc.Converter.Report;
+
+/// <summary>
+/// Runs the float reference and the int8 interpreter side by side on every sample and compares them at every tensor:
+/// the interpreter's <see cref="Interpreter.Observer"/> reads each operator's output right after it is written (the
+/// memory plan reuses arena bytes later), and <see cref="TensorMapping"/> pairs it with the float value of the same
+/// name. The graph output is fed the same way `tinydsc verify` does (Int8Runner, FloatRunner), so the output metrics
+/// are verify's numbers.
+/// </summary>
+public static class ModelReportBuilder
+{
+    /// <param name="graph">The float graph imported from <paramref name="onnxFile"/>.</param>
+    /// <param name="model">The int8 model loaded from <paramref name="tdscFile"/>, <paramref name="modelBytes"/> bytes long.</param>
+    /// <param name="batch">Input samples, PyTorch layout, shape <paramref name="shape"/> ([N, ...]).</param>
+    /// <param name="labels">One label per sample, or null.</param>
+    /// <exception cref="PipelineInputException">The files do not belong together or the input does not fit the model.</exception>
+    public static ModelReport Build(FloatGraph graph, Model model, long modelBytes, string onnxFile, string tdscFile,
+        float[] batch, int[] shape, string inputFile, long[]? labels, string? labelsFile, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batch);
+        string[] names = TensorMapping.Map(graph, model, onnxFile, tdscFile);
+        var interpreter = new Interpreter(model);
+        int[] inShape = ModelShapes.Nchw(model.Tensors[model.InputTensor]);
+        int[] outShape = ModelShapes.Nchw(model.Tensors[model.OutputTensor]);
+        int n = ModelShapes.BatchOf(inputFile, shape, inShape);
+        int inSize = ModelShapes.SampleSize(inShape), outSize = ModelShapes.SampleSize(outShape);
+        InputValues.RequireFinite(inputFile, batch, inSize);
+        if (labels != null && labels.Length != n)
+        {
+            throw new PipelineInputException($"{labelsFile} has {labels.Length} labels for {n} samples");
+        }
+
+        var producers = new int[model.Tensors.Length];
+        Array.Fill(producers, -1);
+        for (int i = 0; i < model.Operators.Length; i++)
+        {
+            producers[model.Operators[i].Output] = i;
+        }
+        var stats = new TensorStats[model.Tensors.Length];
+        for (int t = 0; t < stats.Length; t++)
+        {
+            TensorInfo info = model.Tensors[t];
+            stats[t] = new TensorStats(t, names[t], producers[t], ModelShapes.Nchw(info), info.Scale, info.ZeroPoint);
+        }
+
+        var observer = new Comparer(model, stats);
+        interpreter.Observer = observer;
+        var reference = new float[(long)n * outSize];
+        var quantized = new float[(long)n * outSize];
+        var sample = new float[inSize];
+        var inNhwc = new float[inSize];
+        var outNhwc = new float[outSize];
+        bool input4d = inShape.Length == 4, output4d = outShape.Length == 4;
+        for (int s = 0; s < n; s++)
+        {
+            Array.Copy(batch, (long)s * inSize, sample, 0, inSize);
+            observer.Float = FloatReference.RunAll(graph, sample);
+            Array.Copy(observer.Float[graph.Output], 0, reference, (long)s * outSize, outSize);
+            if (input4d)
+            {
+                Layout.NchwToNhwc(batch, s * inSize, inShape[1], inShape[2], inShape[3], inNhwc);
+                interpreter.SetInput(inNhwc, 0);
+            }
+            else
+            {
+                interpreter.SetInput(batch, s * inSize);
+            }
+            observer.Compare(interpreter, model.InputTensor);
+            interpreter.Invoke();
+            if (output4d)
+            {
+                interpreter.GetOutput(outNhwc, 0);
+                Layout.NhwcToNchw(outNhwc, outShape[1], outShape[2], outShape[3], quantized, s * outSize);
+            }
+            else
+            {
+                interpreter.GetOutput(quantized, s * outSize);
+            }
+            progress?.Invoke(s + 1, n);
+        }
+        interpreter.Observer = null;
+
+        var opNames = new string[model.Operators.Length];
+        var opOutputs = new int[model.Operators.Length];
+        var weights = new List<WeightStats>();
+        for (int i = 0; i < opNames.Length; i++)
+        {
+            opNames[i] = graph.Nodes[i].Name;
+            opOutputs[i] = model.Operators[i].Output;
+            if (model.Operators[i].Weights != null && model.Operators[i].Multiplier != null)
+            {
+                weights.Add(Weights(model, i, graph.Nodes[i], onnxFile, tdscFile));
+            }
+        }
+
+        HeapEstimate heap = BoardFit.Estimate(model, checked((int)modelBytes));
+        return new ModelReport
+        {
+            OnnxFile = onnxFile,
+            TdscFile = tdscFile,
+            InputFile = inputFile,
+            LabelsFile = labelsFile,
+            Output = VerifyMetrics.Compute(reference, quantized, n, labels),
+            Tensors = stats,
+            OperatorNames = opNames,
+            OperatorOutputs = opOutputs,
+            Weights = weights,
+            Costs = CostEstimate.Estimate(model, interpreter),
+            Arena = new[] { ArenaTimeline.Unfused(model) },
+            ModelBytes = modelBytes,
+            ArenaBytes = interpreter.ArenaBytes,
+            ScratchBytes = interpreter.ScratchBytes,
+            PreparedBytes = interpreter.PreparedBytes,
+            Heap = heap,
+            Boards = BoardFit.Evaluate(heap),
+        };
+    }
+
+    /// <summary>
+    /// Per-channel weight statistics. The scale read back from the .tdsc must equal the one the quantizer derives from
+    /// the ONNX weights (max|w|/127) to within float32 rounding of s_in and s_out (relative 1e-3 leaves room for it,
+    /// and any other model's weights miss it): the check that catches a .tdsc converted from another model of the same
+    /// structure.
+    /// </summary>
+    private static WeightStats Weights(Model model, int index, FloatNode node, string onnxFile, string tdscFile)
+    {
+        OperatorInfo op = model.Operators[index];
+        int channels = op.Multiplier.Length;
+        int per = op.Weights.Length / channels;
+        float sIn = model.Tensors[op.Input0].Scale, sOut = model.Tensors[op.Output].Scale;
+        var scale = new double[channels];
+        var fMin = new float[channels];
+        var fMax = new float[channels];
+        var qMin = new int[channels];
+        var qMax = new int[channels];
+        float[] w = node.Weight!;
+        (_, double[] expected) = WeightQuantization.PerChannel(w, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            double m = op.Multiplier[c] * Math.Pow(2, op.Shift[c] - 31);
+            scale[c] = m * sOut / sIn;
+            if (Math.Abs(scale[c] / expected[c] - 1) > 1e-3)
+            {
+                throw new PipelineInputException($"{tdscFile} was not converted from {onnxFile}: operator {index} " +
+                    $"('{node.Name}') channel {c} has weight scale {scale[c]:G4} in the .tdsc but {expected[c]:G4} from the ONNX weights");
+            }
+            fMin[c] = float.PositiveInfinity;
+            fMax[c] = float.NegativeInfinity;
+            qMin[c] = int.MaxValue;
+            qMax[c] = int.MinValue;
+            for (int k = 0; k < per; k++)
+            {
+                fMin[c] = Math.Min(fMin[c], w[c * per + k]);
+                fMax[c] = Math.Max(fMax[c], w[c * per + k]);
+                qMin[c] = Math.Min(qMin[c], op.Weights[c * per + k]);
+                qMax[c] = Math.Max(qMax[c], op.Weights[c * per + k]);
+            }
+        }
+        return new WeightStats(index, node.Name, channels, scale, fMin, fMax, qMin, qMax);
+    }
+
+    /// <summary>Pairs each tensor the interpreter writes with the float value of the same name.</summary>
+    private sealed class Comparer : IOperatorObserver
+    {
+        private readonly Model _model;
+        private readonly TensorStats[] _stats;
+        private readonly sbyte[] _bytes;
+
+        public Comparer(Model model, TensorStats[] stats)
+        {
+            _model = model;
+            _stats = stats;
+            int largest = 0;
+            foreach (TensorInfo t in model.Tensors)
+            {
+                largest = Math.Max(largest, t.ByteSize);
+            }
+            _bytes = new sbyte[largest];
+        }
+
+        /// <summary>The float reference's values of the current sample, by name.</summary>
+        public Dictionary<string, float[]> Float { get; set; } = new();
+
+        public void OperatorDone(Interpreter interpreter, int operatorIndex) =>
+            Compare(interpreter, _model.Operators[operatorIndex].Output);
+
+        public void Compare(Interpreter interpreter, int tensor)
+        {
+            TensorInfo info = _model.Tensors[tensor];
+            TensorStats s = _stats[tensor];
+            interpreter.GetTensor(info, _bytes, 0);
+            float[] f = Float[s.Name];
+            if (info.Rank == 4)
+            {
+                // int8 NHWC against float NCHW.
+                int h = info.Dims[1], w = info.Dims[2], c = info.Dims[3], hw = h * w;
+                for (int p = 0; p < hw; p++)
+                {
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        s.Add(f[ch * hw + p], QuantMath.Dequantize(_bytes[p * c + ch], info.Scale, info.ZeroPoint));
+                    }
+                }
+            }
+            else
+            {
+                for (int i = 0; i < info.ByteSize; i++)
+                {
+                    s.Add(f[i], QuantMath.Dequantize(_bytes[i], info.Scale, info.ZeroPoint));
+                }
+            }
+        }
+    }
+}

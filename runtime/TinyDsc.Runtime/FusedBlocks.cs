@@ -1,0 +1,106 @@
+using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Kernels;
+
+namespace TinyDsc.Runtime
+{
+    /// <summary>
+    /// Prepare for a fused block record (FORMAT.md op 8, validated by FusedGroupRules): reads its member records and
+    /// builds the Kernels.FusedBlock the Interpreter runs in their place, with the members' biases folded exactly as
+    /// the unfused specialised kernels fold them.
+    /// </summary>
+    public static class FusedBlocks
+    {
+        /// <summary>Number of member records after group record op.</summary>
+        internal static int MemberCount(OperatorInfo op)
+        {
+            return op.Params[0];
+        }
+
+        /// <summary>Arena offset of the group's work area.</summary>
+        internal static int WorkOffset(OperatorInfo op)
+        {
+            return op.Params[1];
+        }
+
+        /// <summary>Bytes of the folded biases of block b.</summary>
+        internal static int PreparedBytes(FusedBlock b)
+        {
+            int n = 4 * (b.DepthwiseFoldedBias.Length + b.ProjectFoldedBias.Length);
+            return b.HasExpand ? n + 4 * b.ExpandFoldedBias.Length : n;
+        }
+
+        /// <summary>The kernel parameters of the block whose group record is operator index of a validated model.</summary>
+        public static FusedBlock Prepare(Model model, int index)
+        {
+            OperatorInfo[] ops = model.Operators;
+            int n = MemberCount(ops[index]);
+            bool hasAdd = ops[index + n].OpCode == OpCodes.Add;
+            int convs = hasAdd ? n - 1 : n;
+            var b = new FusedBlock();
+            b.HasExpand = convs == 3;
+            int at = index + 1;
+            if (b.HasExpand)
+            {
+                OperatorInfo expand = ops[at++];
+                b.ExpandRow = OneRow(Interpreter.ConvParamsOf(model, expand));
+                b.ExpandWeights = expand.Weights;
+                b.ExpandFoldedBias = Fold(expand, ref b.ExpandRow);
+                b.ExpandMultiplier = expand.Multiplier;
+                b.ExpandShift = expand.Shift;
+            }
+
+            OperatorInfo depthwise = ops[at++];
+            b.Depthwise = Interpreter.ConvParamsOf(model, depthwise);
+            b.Depthwise3x3 = DepthwiseConv3x3.IsSupported(ref b.Depthwise);
+            b.DepthwiseWeights = depthwise.Weights;
+            b.DepthwiseFoldedBias = Fold(depthwise, ref b.Depthwise);
+            b.DepthwiseMultiplier = depthwise.Multiplier;
+            b.DepthwiseShift = depthwise.Shift;
+
+            OperatorInfo project = ops[at++];
+            b.ProjectRow = OneRow(Interpreter.ConvParamsOf(model, project));
+            b.ProjectWeights = project.Weights;
+            b.ProjectFoldedBias = Fold(project, ref b.ProjectRow);
+            b.ProjectMultiplier = project.Multiplier;
+            b.ProjectShift = project.Shift;
+
+            if (hasAdd)
+            {
+                OperatorInfo add = ops[at];
+                TensorInfo input0 = model.Tensors[add.Input0];
+                TensorInfo input1 = model.Tensors[add.Input1];
+                b.HasAdd = true;
+                b.ResidualFirst = add.Input0 == ops[index].Input0;
+                b.AddP.LeftShift = add.Params[0];
+                b.AddP.Input0Multiplier = add.Params[1];
+                b.AddP.Input0Shift = add.Params[2];
+                b.AddP.Input1Multiplier = add.Params[3];
+                b.AddP.Input1Shift = add.Params[4];
+                b.AddP.OutputMultiplier = add.Params[5];
+                b.AddP.OutputShift = add.Params[6];
+                b.AddP.Input0ZeroPoint = input0.ZeroPoint;
+                b.AddP.Input1ZeroPoint = input1.ZeroPoint;
+                b.AddP.OutputZeroPoint = model.Tensors[add.Output].ZeroPoint;
+                b.AddP.ActMin = add.ActMin;
+                b.AddP.ActMax = add.ActMax;
+            }
+
+            return b;
+        }
+
+        /// <summary>A 1×1 convolution's parameters for one row: H = 1 (PointwiseConv computes H·W pixels).</summary>
+        private static ConvParams OneRow(ConvParams p)
+        {
+            p.InputH = 1;
+            p.OutputH = 1;
+            return p;
+        }
+
+        private static int[] Fold(OperatorInfo op, ref ConvParams p)
+        {
+            var folded = new int[p.OutputC];
+            BiasFolding.Fold(op.Weights, op.Bias, p.OutputC, p.KernelH * p.KernelW * (p.InputC / p.Groups), p.InputZeroPoint, folded);
+            return folded;
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TinyDsc.Converter.Format;
+using TinyDsc.Converter.Planning;
+using TinyDsc.Converter.Quantization;
+using TinyDsc.Runtime.Format;
+using Xunit;
+
+namespace TinyDsc.Runtime.Tests.Kernels;
+
+/// <summary>
+/// Property: a random block (optional 1×1 expand → depthwise k×k, any stride and asymmetric pads → 1×1 project,
+/// optional residual Add; random activations, quantization, weights, biases, odd sizes and channel counts that are
+/// not multiples of 4 or 8) gives the same output bytes fused (FORMAT.md op 8, Kernels.FusedBlock) as unfused (every
+/// tensor in the arena, each op on its own kernel), both through ModelWriter's bytes and ModelReader. The unfused
+/// kernels are themselves bit-exact against Conv2DReference (SpecialisedConvTests). Every block comes from a fixed
+/// seed that a failure prints.
+/// </summary>
+public class FusedBlockPropertyTests
+{
+    /// <summary>Everything a block needs, so the same block can be built twice (the planner writes into the model).</summary>
+    public sealed record Spec(int H, int W, int Cin, int Cexp, int Cout, bool Expand, bool Residual, int Kh, int Kw, int Sh, int Sw,
+        int Pt, int Pl, int Pb, int Pr, int Seed);
+
+    /// <summary>A random block from one seed: sizes 1..11 (odd ones included), channels 1..20, k 1/3/5 (kh ≠ kw too).</summary>
+    private static Spec RandomSpec(int seed)
+    {
+        var r = new Random(seed);
+        bool expand = r.Next(2) == 0;
+        bool residual = r.Next(2) == 0;
+        int k = new[] { 1, 3, 5 }[r.Next(3)];
+        int kw = r.Next(3) == 0 ? (k == 5 ? 3 : k + 2) : k;
+        int cin = r.Next(1, 14);
+        return Make(r.Next(1, 12), r.Next(1, 12), cin, expand ? r.Next(1, 22) : cin, residual ? cin : r.Next(1, 14), expand, residual, k, kw,
+            r.Next(1, 3), r.Next(1, 3), new[] { r.Next(5), r.Next(5), r.Next(5), r.Next(5) }, r.Next());
+    }
+
+    private static Spec Make(int h, int w, int cin, int cexp, int cout, bool expand, bool residual, int kh, int kw, int sh, int sw, int[] pads, int seed)
+    {
+        if (residual)
+        {
+            // The Add needs the block output's shape = the input's: stride 1 and "same" pads (split asymmetrically).
+            sh = sw = 1;
+            int pt = pads[0] % kh;
+            int pl = pads[1] % kw;
+            return new Spec(h, w, cin, cexp, cin, expand, true, kh, kw, 1, 1, pt, pl, kh - 1 - pt, kw - 1 - pl, seed);
+        }
+
+        int t = pads[0] % kh, l = pads[1] % kw, b = pads[2] % kh, r = pads[3] % kw;
+        // Keep at least one output row and column.
+        while (h + t + b < kh) { t++; }
+        while (w + l + r < kw) { l++; }
+        t = Math.Min(t, kh - 1);
+        l = Math.Min(l, kw - 1);
+        if (h + t + b < kh) { b = kh - 1; }
+        if (w + l + r < kw) { r = kw - 1; }
+        return new Spec(h, w, cin, cexp, cout, expand, false, kh, kw, sh, sw, t, l, b, r, seed);
+    }
+
+    [Fact]
+    public void RandomBlocks_FusedEqualsUnfused()
+    {
+        // 400 blocks, block i from seed 20261206 + i; a failure names the seed and the block.
+        for (int i = 0; i < 400; i++)
+        {
+            int seed = 20261206 + i;
+            Spec spec = RandomSpec(seed);
+            Model unfused = Plan(Build(spec), FusionMode.None);
+            Model fused = Plan(Build(spec), FusionMode.All);
+            Assert.True(fused.Operators.Count(op => op.OpCode == OpCodes.FusedBlock) == 1, $"seed {seed}: {spec} was not fused");
+            Model a = ModelReader.Load(ModelWriter.Write(fused));
+            Model b = ModelReader.Load(ModelWriter.Write(unfused));
+            var rng = new Random(spec.Seed);
+            for (int run = 0; run < 3; run++)
+            {
+                var input = new sbyte[a.Tensors[a.InputTensor].ByteSize];
+                for (int j = 0; j < input.Length; j++)
+                {
+                    input[j] = (sbyte)rng.Next(-128, 128);
+                }
+
+                sbyte[] expected = Run(b, input);
+                sbyte[] actual = Run(a, input);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"seed {seed}, input {run}: fused output differs from unfused for {spec}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(true, true, 3, 1)]   // the MobileNetV2 block with residual
+    [InlineData(true, false, 3, 2)]  // MobileNetV2 stride-2 block
+    [InlineData(false, false, 5, 2)] // depthwise-separable, 5×5 stride 2
+    [InlineData(false, true, 5, 1)]  // depthwise-separable with residual, 5×5
+    public void NamedBlocks_FusedEqualsUnfused(bool expand, bool residual, int k, int stride)
+    {
+        var spec = Make(9, 7, 5, expand ? 15 : 5, residual ? 5 : 6, expand, residual, k, k, stride, stride, new[] { 1, 2, 0, 1 }, 7);
+        Model fused = Plan(Build(spec), FusionMode.All);
+        Model unfused = Plan(Build(spec), FusionMode.None);
+        Assert.True(fused.ArenaSize > 0);
+        var rng = new Random(99);
+        var input = new sbyte[fused.Tensors[fused.InputTensor].ByteSize];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (sbyte)rng.Next(-128, 128);
+        }
+
+        Assert.Equal(Run(ModelReader.Load(ModelWriter.Write(unfused)), input), Run(ModelReader.Load(ModelWriter.Write(fused)), input));
+    }
+
+    private static sbyte[] Run(Model model, sbyte[] input)
+    {
+        var interpreter = new global::TinyDsc.Runtime.Interpreter(model);
+        interpreter.SetInput(input, 0);
+        interpreter.Invoke();
+        var output = new sbyte[interpreter.OutputLength];
+        interpreter.GetOutput(output, 0);
+        return output;
+    }
+
+    private static Model Plan(Model model, FusionMode mode)
+    {
+        var names = Enumerable.Range(0, model.Operators.Length).Select(i => "op" + i).ToArray();
+        var tensorNames = Enumerable.Range(0, model.Tensors.Length).Select(i => "t" + i).ToArray();
+        Model m = BlockFusion.Fuse(new QuantizedModel(model, tensorNames, names), mode).Model;
+        ModelMemoryPlanner.Apply(m);
+        return m;
+    }
+
+    /// <summary>The unfused block as a model: quantization, weights and activations drawn from spec.Seed.</summary>
+    private static Model Build(Spec s)
+    {
+        var r = new Random(s.Seed);
+        var tensors = new List<TensorInfo>();
+        var ops = new List<OperatorInfo>();
+        int Tensor(int h, int w, int c)
+        {
+            var t = new TensorInfo { Rank = 4, Scale = (float)(0.01 + r.NextDouble() * 0.1), ZeroPoint = r.Next(-128, 128) };
+            t.Dims[1] = h;
+            t.Dims[2] = w;
+            t.Dims[3] = c;
+            t.ByteSize = h * w * c;
+            tensors.Add(t);
+            return tensors.Count - 1;
+        }
+
+        int ho = (s.H + s.Pt + s.Pb - s.Kh) / s.Sh + 1;
+        int wo = (s.W + s.Pl + s.Pr - s.Kw) / s.Sw + 1;
+        int input = Tensor(s.H, s.W, s.Cin);
+        int current = input;
+        if (s.Expand)
+        {
+            var e = new OperatorInfo { OpCode = OpCodes.Conv2D, Input0 = current, Output = Tensor(s.H, s.W, s.Cexp) };
+            Arrays(r, e, s.Cexp * s.Cin, s.Cexp);
+            ops.Add(e);
+            current = e.Output;
+        }
+
+        var dw = new OperatorInfo
+        {
+            OpCode = OpCodes.Conv2D, Input0 = current, Output = Tensor(ho, wo, s.Cexp), KernelH = s.Kh, KernelW = s.Kw, StrideH = s.Sh, StrideW = s.Sw,
+            PadTop = s.Pt, PadLeft = s.Pl, PadBottom = s.Pb, PadRight = s.Pr, Groups = s.Cexp,
+        };
+        Arrays(r, dw, s.Cexp * s.Kh * s.Kw, s.Cexp);
+        ops.Add(dw);
+        var pw = new OperatorInfo { OpCode = OpCodes.Conv2D, Input0 = dw.Output, Output = Tensor(ho, wo, s.Cout) };
+        Arrays(r, pw, s.Cout * s.Cexp, s.Cout);
+        ops.Add(pw);
+        int output = pw.Output;
+        if (s.Residual)
+        {
+            bool residualFirst = r.Next(2) == 0;
+            var add = new OperatorInfo
+            {
+                OpCode = OpCodes.Add, Input0 = residualFirst ? input : pw.Output, Input1 = residualFirst ? pw.Output : input, Output = Tensor(ho, wo, s.Cout),
+            };
+            add.Params[0] = 20;
+            for (int k = 1; k <= 5; k += 2)
+            {
+                add.Params[k] = r.Next(1 << 30, int.MaxValue);
+                add.Params[k + 1] = k == 5 ? r.Next(-25, -15) : r.Next(-3, 1);
+            }
+
+            Act(r, add);
+            ops.Add(add);
+            output = add.Output;
+        }
+
+        return new Model { Tensors = tensors.ToArray(), Operators = ops.ToArray(), InputTensor = input, OutputTensor = output, ArenaSize = 1 };
+    }
+
+    private static void Arrays(Random r, OperatorInfo op, int weights, int channels)
+    {
+        op.Weights = new sbyte[weights];
+        for (int i = 0; i < weights; i++)
+        {
+            op.Weights[i] = (sbyte)r.Next(-127, 128);
+        }
+
+        op.Bias = r.Next(4) == 0 ? null : Enumerable.Range(0, channels).Select(_ => r.Next(-20000, 20000)).ToArray();
+        op.Multiplier = Enumerable.Range(0, channels).Select(_ => r.Next(1 << 30, int.MaxValue)).ToArray();
+        // Shifts that keep most outputs inside int8 for these accumulator sizes, with some saturating ones.
+        op.Shift = Enumerable.Range(0, channels).Select(_ => r.Next(-14, -5)).ToArray();
+        Act(r, op);
+    }
+
+    /// <summary>No activation (-128..127), a ReLU-like clamp [lo, 127] or a ReLU6-like clamp [lo, lo + n].</summary>
+    private static void Act(Random r, OperatorInfo op)
+    {
+        switch (r.Next(3))
+        {
+            case 0:
+                op.ActMin = -128;
+                op.ActMax = 127;
+                break;
+            case 1:
+                op.ActMin = r.Next(-128, 100);
+                op.ActMax = 127;
+                break;
+            default:
+                op.ActMin = r.Next(-128, 60);
+                op.ActMax = Math.Min(127, op.ActMin + r.Next(1, 100));
+                break;
+        }
+    }
+}
