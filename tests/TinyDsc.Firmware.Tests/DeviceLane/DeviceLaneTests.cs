@@ -172,6 +172,7 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
               <PropertyGroup>
                 <TargetFramework>netstandard2.0</TargetFramework>
                 <AssemblyName>TinyDsc.Lane.Goldens</AssemblyName>
+                <OutputType>Exe</OutputType>
                 <NoStdLib>true</NoStdLib>
                 <NoStandardLib>true</NoStandardLib>
                 <DisableImplicitFrameworkReferences>true</DisableImplicitFrameworkReferences>
@@ -212,7 +213,7 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
         foreach ((string name, string onnx, string calibration) in new[] { Bundled(), Mbv2() })
         {
             byte[] model = Convert(onnx, calibration);
-            (Dictionary<string, HeapDump> stages, List<string> probeLines) = Probe(name, model);
+            (Dictionary<string, HeapDump> stages, _) = Probe(name, model);
 
             // Desktop twins of what the probe holds at each stage.
             Model loaded = ModelReader.Load(model);
@@ -221,11 +222,6 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
             HeapCensus atRun = HeapCensus.Of(interpreter);
             HeapDump boot = stages["boot"];
 
-            // Out of memory: the probe's model with a 64 MB arena (nanoCLR's heap here is 10 MB) must raise the
-            // Interpreter's error naming the bytes, and the program must go on.
-            long needed = 64L * 1024 * 1024 + interpreter.ScratchBytes;
-            Assert.Contains("OOM InvalidOperationException: Interpreter: cannot allocate " + needed + " bytes (arena 67108864 + scratch "
-                + interpreter.ScratchBytes + ")", string.Join("\n", probeLines));
             foreach ((string stage, HeapCensus? census) in new[] { ("boot", (HeapCensus?)null), ("loaded", atLoad), ("created", atRun), ("invoke", atRun) })
             {
                 HeapDump d = stages[stage];

@@ -56,7 +56,7 @@ internal static class NanoClrLane
     /// <summary>Builds a nanoFramework project (netstandard2.0 against nanoFramework's mscorlib) as an executable into outDir.</summary>
     public static void Build(string project, string outDir, params string[] properties)
     {
-        var args = new List<string> { "build", project, "-c", "Release", "-p:OutputType=Exe", "-o", outDir, "--nologo", "-v", "q" };
+        var args = new List<string> { "build", project, "-c", "Release", "-p:TinyDscDeviceLane=true", "-o", outDir, "--nologo", "-v", "q" };
         args.AddRange(properties.Select(p => "-p:" + p));
         Exec("dotnet", args, TimeSpan.FromMinutes(8));
     }
