@@ -11,8 +11,7 @@ namespace TinyDsc.Lane.Probe
     /// the embedded model; nanoCLR built by tools/nanoclr/build-nanoclr.sh then prints the live heap in total and by
     /// data type. Stages: boot (nothing of TinyDsc allocated), loaded (Model in memory), created (Interpreter built,
     /// the Model no longer referenced), and during Invoke: a second thread collects every few milliseconds while the
-    /// main thread runs inferences, so those collections see the kernels' stack frames. Then an Interpreter whose arena
-    /// cannot be allocated (line "OOM ..."), and "PROBE DONE".
+    /// main thread runs inferences, so those collections see the kernels' stack frames. Ends with "PROBE DONE".
     /// </summary>
     public static class Program
     {
