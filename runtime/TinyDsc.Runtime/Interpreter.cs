@@ -143,7 +143,7 @@ namespace TinyDsc.Runtime
             catch (Exception e)
             {
                 // On nanoCLR a failed allocation surfaces as a plain exception; say what was asked for.
-                throw new InvalidOperationException("Interpreter: cannot allocate " + (model.ArenaSize + scratch)
+                throw new InvalidOperationException("Interpreter: cannot allocate " + ((long)model.ArenaSize + scratch)
                     + " bytes (arena " + model.ArenaSize + " + scratch " + scratch + "): " + e.Message);
             }
         }

@@ -1,0 +1,396 @@
+#nullable enable
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using TinyDsc.Converter.Calibration;
+using TinyDsc.Converter.Embedding;
+using TinyDsc.Converter.Import;
+using TinyDsc.Converter.Pipeline;
+using TinyDsc.Runtime;
+using TinyDsc.Runtime.Format;
+using TinyDsc.Samples.SelfTest;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TinyDsc.Firmware.Tests.DeviceLane;
+
+/// <summary>
+/// The device lane: the samples, golden vectors of every model and the heap, run on the real nanoCLR (its Linux host
+/// build) and compared with the desktop runtime. Skips unless TINYDSC_NANOCLR_HOME holds the tools (NanoClrLane).
+/// One class, so its builds never run in parallel with each other.
+/// </summary>
+public class DeviceLaneTests
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(6);
+    private const long BundledPeakCeiling = 78 * 1024;
+    private const long Mbv2PeakCeiling = 92 * 1024; // 74.2 KB with the fused blocks of main, 90.5 KB without
+    private readonly ITestOutputHelper output;
+
+    public DeviceLaneTests(ITestOutputHelper output)
+    {
+        this.output = output;
+    }
+
+    [DeviceLaneFact]
+    public void SelfTest_sample_prints_all_pass_on_nanoclr_as_on_the_desktop()
+    {
+        List<string> device = RunSample("SelfTest", SelfTestRunner.SummaryPrefix);
+        output.WriteLine(string.Join("\n", device));
+        var desktop = new ListLog();
+        SelfTestApp.Run(desktop);
+
+        Assert.Contains(device, l => l.StartsWith(SelfTestRunner.SummaryPrefix + "ALL PASS", StringComparison.Ordinal));
+        Assert.Equal(desktop.Lines, device);
+    }
+
+    [DeviceLaneFact]
+    public void ImageClassifier_sample_prints_on_nanoclr_what_its_desktop_twin_prints()
+    {
+        List<string> device = RunSample("ImageClassifier", "correct ");
+        output.WriteLine(string.Join("\n", device));
+        var desktop = new ListLog();
+        TinyDsc.Samples.ImageClassifier.ClassifierApp.Run(desktop);
+
+        // Only the timings differ (", 41.3 ms" per image, "..., 40.9 ms per inference on average").
+        var time = new Regex(@", [0-9]+\.[0-9] ms");
+        Assert.Equal(desktop.Lines.Select(l => time.Replace(l, ", # ms")), device.Select(l => time.Replace(l, ", # ms")));
+    }
+
+    /// <summary>
+    /// Every ONNX fixture and both trained models, converted here, with golden vectors the desktop runtime computed
+    /// (random inputs of fixed seeds and a constant input), all in one device program built from the SelfTest
+    /// sample's runner; and the negative case: the first model again with one expected byte changed must FAIL.
+    /// </summary>
+    [DeviceLaneFact]
+    public void Golden_vectors_of_every_model_are_bit_exact_on_nanoclr_and_a_corrupted_one_fails()
+    {
+        List<(string Name, string Onnx, string Calibration)> models = LaneModels();
+        var embedded = new List<(string Name, byte[] Model, IReadOnlyList<GoldenVector> Vectors)>();
+        foreach ((string name, string onnx, string calibration) in models)
+        {
+            byte[] model = Convert(onnx, calibration);
+            var builder = new GoldenVectorBuilder(model);
+            builder.AddRandom(1);
+            builder.AddRandom(2);
+            builder.AddConstant((sbyte)builder.Model.Tensors[builder.Model.InputTensor].ZeroPoint);
+            embedded.Add((name, model, builder.Vectors));
+        }
+
+        // A .pe keeps array initialisers in its signature table, addressed with 16 bits: each device program holds
+        // models worth at most ~56 KB of initialisers, so the models are spread over a few programs.
+        var groups = new List<List<int>>();
+        long size = 0;
+        for (int k = 0; k < embedded.Count; k++)
+        {
+            long bytes = embedded[k].Model.Length + embedded[k].Vectors.Sum(v => v.Input.Length + v.ExpectedOutput.Length);
+            if (groups.Count == 0 || size + bytes > 56_000)
+            {
+                groups.Add(new List<int>());
+                size = 0;
+            }
+
+            groups[^1].Add(k);
+            size += bytes;
+        }
+
+        var lines = new List<string>();
+        for (int g = 0; g < groups.Count; g++)
+        {
+            lines.AddRange(RunGoldenProgram(g, groups[g], embedded, negative: g == 0));
+        }
+
+        output.WriteLine(string.Join("\n", lines));
+
+        // One summary per model in order, each ALL PASS; then the corrupted run's FAIL naming case 0.
+        var modelLines = lines.Where(l => l.StartsWith("MODEL ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(models.Count + 1, modelLines.Count);
+        for (int k = 0; k < models.Count; k++)
+        {
+            int at = lines.IndexOf("MODEL " + models[k].Name);
+            string summary = lines.Skip(at).First(l => l.StartsWith(SelfTestRunner.SummaryPrefix, StringComparison.Ordinal));
+            Assert.True(summary.StartsWith(SelfTestRunner.SummaryPrefix + "ALL PASS, 3 of 3", StringComparison.Ordinal), models[k].Name + ": " + summary);
+        }
+
+        int corrupted = lines.IndexOf("MODEL corrupted golden of " + models[groups[0][0]].Name);
+        Assert.StartsWith("case 0 (", lines[corrupted + 2]);
+        Assert.Contains("FAIL, 1 of ", lines[corrupted + 2]);
+        Assert.StartsWith(SelfTestRunner.SummaryPrefix + "FAIL, 2 of 3", lines.Skip(corrupted).First(l => l.StartsWith(SelfTestRunner.SummaryPrefix, StringComparison.Ordinal)));
+    }
+
+    private static List<string> RunGoldenProgram(int group, List<int> members, List<(string Name, byte[] Model, IReadOnlyList<GoldenVector> Vectors)> embedded, bool negative)
+    {
+        string dir = NanoClrLane.TempFolder("goldens" + group);
+        var program = new StringBuilder();
+        program.AppendLine("using System.Threading;\nusing TinyDsc.Samples;\nusing TinyDsc.Samples.SelfTest;\nnamespace TinyDsc.Lane\n{");
+        program.AppendLine("public static class Program\n{\npublic static void Main()\n{\nILog log = new ConsoleLog();");
+        foreach (int k in members)
+        {
+            var options = new EmbeddingOptions
+            {
+                Namespace = "TinyDsc.Lane.M" + k, ClassName = "GoldenData", Source = embedded[k].Name, InitializerByteLimit = 65536,
+            };
+            File.WriteAllText(Path.Combine(dir, "M" + k + ".g.cs"),
+                CSharpEmitter.Emit(new EmbeddingContent(embedded[k].Model) { GoldenVectors = embedded[k].Vectors }, options).Source);
+            program.AppendLine("log.WriteLine(\"MODEL " + embedded[k].Name + "\");");
+            program.AppendLine("SelfTestRunner.Run(TinyDsc.Lane.M" + k + ".GoldenData.ModelSource(), new G" + k + "(), log);");
+        }
+
+        if (negative)
+        {
+            int k = members[0];
+            program.AppendLine("log.WriteLine(\"MODEL corrupted golden of " + embedded[k].Name + "\");");
+            program.AppendLine("SelfTestRunner.Run(TinyDsc.Lane.M" + k + ".GoldenData.ModelSource(), new Corrupted(new G" + k + "()), log);");
+        }
+
+        program.AppendLine("log.WriteLine(\"LANE DONE\");\nThread.Sleep(Timeout.Infinite);\n}\n}");
+        foreach (int k in members)
+        {
+            program.AppendLine("internal sealed class G" + k + " : IGoldenVectors\n{\npublic int Count { get { return TinyDsc.Lane.M" + k + ".GoldenData.GoldenCount; } }");
+            program.AppendLine("public string Name(int i) { return TinyDsc.Lane.M" + k + ".GoldenData.GoldenName(i); }");
+            program.AppendLine("public sbyte[] Input(int i) { return TinyDsc.Lane.M" + k + ".GoldenData.GoldenInput(i); }");
+            program.AppendLine("public sbyte[] ExpectedOutput(int i) { return TinyDsc.Lane.M" + k + ".GoldenData.GoldenOutput(i); }\n}");
+        }
+
+        program.AppendLine(@"internal sealed class Corrupted : IGoldenVectors
+{
+private readonly IGoldenVectors inner;
+public Corrupted(IGoldenVectors inner) { this.inner = inner; }
+public int Count { get { return inner.Count; } }
+public string Name(int i) { return inner.Name(i); }
+public sbyte[] Input(int i) { return inner.Input(i); }
+public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (i == 0) { e[0] = (sbyte)(e[0] ^ 1); } return e; }
+}
+}");
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), program.ToString());
+        string samples = TestPaths.Samples;
+        File.WriteAllText(Path.Combine(dir, "Lane.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>netstandard2.0</TargetFramework>
+                <AssemblyName>TinyDsc.Lane.Goldens</AssemblyName>
+                <OutputType>Exe</OutputType>
+                <NoStdLib>true</NoStdLib>
+                <NoStandardLib>true</NoStandardLib>
+                <DisableImplicitFrameworkReferences>true</DisableImplicitFrameworkReferences>
+                <GenerateAssemblyInfo>false</GenerateAssemblyInfo>
+                <GenerateTargetFrameworkAttribute>false</GenerateTargetFrameworkAttribute>
+                <LangVersion>7.3</LangVersion>
+                <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
+                <CopyLocalLockFileAssemblies>false</CopyLocalLockFileAssemblies>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                <ImportDirectoryBuildProps>false</ImportDirectoryBuildProps>
+              </PropertyGroup>
+              <ItemGroup>
+                <Compile Include="*.cs" />
+                <Compile Include="{samples}/SelfTest/SelfTestRunner.cs;{samples}/SelfTest/IGoldenVectors.cs;{samples}/Shared/*.cs" />
+                <Reference Include="mscorlib"><HintPath>{TestPaths.NanoMscorlib}</HintPath><Private>false</Private></Reference>
+                <Reference Include="TinyDsc.Runtime"><HintPath>{TestPaths.NanoRuntimeAssembly}</HintPath></Reference>
+              </ItemGroup>
+            </Project>
+            """);
+        NanoClrLane.Build(Path.Combine(dir, "Lane.csproj"), Path.Combine(dir, "bin"));
+        List<string> pes = NanoClrLane.CompilePe(new[] { Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Lane.Goldens.dll") });
+        return NanoClrLane.Run(pes, "LANE DONE", RunTimeout);
+    }
+
+    /// <summary>
+    /// Live heap on nanoCLR by stage and data type (tools/nanoclr/lane/HeapProbe), with its ESP32 equivalent; prints the
+    /// table firmware-samples/README.md publishes. Checks the census of the desktop objects (HeapCensus) against
+    /// nanoCLR's own dump on the host layout, so the ESP32 conversion rests on the objects nanoCLR really holds.
+    /// </summary>
+    [DeviceLaneFact]
+    public void Heap_by_stage_and_kind_matches_the_census_and_fits_the_goals()
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| model | stage | host live heap | TinyDsc objects (census, host) | ESP32 estimate |");
+        table.AppendLine("|---|---|---|---|---|");
+        var kinds = new StringBuilder();
+        var peaks = new Dictionary<string, long>();
+        foreach ((string name, string onnx, string calibration) in new[] { Bundled(), Mbv2() })
+        {
+            byte[] model = Convert(onnx, calibration);
+            (Dictionary<string, HeapDump> stages, _) = Probe(name, model);
+
+            // Desktop twins of what the probe holds at each stage.
+            Model loaded = ModelReader.Load(model);
+            var interpreter = new Interpreter(ModelReader.Load(model));
+            HeapCensus atLoad = HeapCensus.Of(loaded);
+            HeapCensus atRun = HeapCensus.Of(interpreter);
+            HeapDump boot = stages["boot"];
+
+            foreach ((string stage, HeapCensus? census) in new[] { ("boot", (HeapCensus?)null), ("loaded", atLoad), ("created", atRun), ("invoke", atRun) })
+            {
+                HeapDump d = stages[stage];
+                long censusHost = census?.Total(Layout.Host64) ?? 0;
+                long censusEsp = census?.Total(Layout.Esp32) ?? 0;
+
+                // ESP32: the census objects converted exactly; everything else (boot objects, strings, threads, stack
+                // frames) keeps its block count, 24 -> 12 bytes.
+                long esp = (d.Used - censusHost) / 2 + censusEsp;
+                if (stage == "invoke")
+                {
+                    // The probe's sampling thread is not part of running a model: leave out its thread records.
+                    HeapDump created = stages["created"];
+                    esp -= new[] { "THREAD", "SUBTHREAD", "DELEGATE_HEAD", "OBJECT_TO_EVENT" }.Sum(k => d.Kind(k) - created.Kind(k)) / 2;
+                }
+
+                if (census != null)
+                {
+                    // The census must account for what the stage added over boot (within 5 %: boot-time objects
+                    // created lazily, strings of the probe's own lines).
+                    long added = d.Used - boot.Used - (stage == "invoke" ? d.Kind("STACK_FRAME") - boot.Kind("STACK_FRAME") : 0);
+                    Assert.True(Math.Abs(added - censusHost) <= 0.05 * censusHost,
+                        $"{name} {stage}: nanoCLR shows {added} bytes over boot, the census {censusHost}");
+                }
+
+                table.AppendLine($"| {name} | {stage} | {Kb(d.Used)} | {Kb(censusHost)} | {Kb(esp)} |");
+                if (stage == "invoke")
+                {
+                    peaks[name] = esp;
+                    kinds.AppendLine($"{name}, during Invoke (host bytes, ESP32 estimate):");
+                    foreach ((string kind, long bytes) in d.Kinds)
+                    {
+                        kinds.AppendLine($"  {kind}: {bytes} host, {EspOfKind(kind, bytes, atRun)} ESP32");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine(table.ToString());
+        output.WriteLine(kinds.ToString());
+        File.WriteAllText(Path.Combine(NanoClrLane.Home!, "heap-table.md"), table + "\n" + kinds);
+        // Ceilings lock today's figures (firmware-samples/README.md "Heap on the device"); the issue's goal for the
+        // bundled model, 75 KB, is not reached yet.
+        Assert.True(peaks["fashion-dscnn"] <= BundledPeakCeiling, $"bundled model: running peak {Kb(peaks["fashion-dscnn"])} on an ESP32, ceiling {Kb(BundledPeakCeiling)}");
+        Assert.True(peaks["mbv2-fashion"] <= Mbv2PeakCeiling, $"mbv2-fashion: running peak {Kb(peaks["mbv2-fashion"])} on an ESP32, ceiling {Kb(Mbv2PeakCeiling)}");
+    }
+
+    private static string EspOfKind(string kind, long hostBytes, HeapCensus run) => kind switch
+    {
+        "CLASS" => $"{run.ClassBytes(Layout.Esp32) + (hostBytes - run.ClassBytes(Layout.Host64)) / 2}",
+        "VALUETYPE" => $"{run.ValueTypeBytes(Layout.Esp32) + (hostBytes - run.ValueTypeBytes(Layout.Host64)) / 2}",
+        "SZARRAY" => $"{run.ArrayBytes(Layout.Esp32, _ => true) + (hostBytes - run.ArrayBytes(Layout.Host64, _ => true)) / 2}",
+        "FREEBLOCK" => "-",
+        _ => $"{hostBytes / 2}",
+    };
+
+    private static string Kb(long bytes) => (bytes / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KB";
+
+    private (Dictionary<string, HeapDump>, List<string>) Probe(string name, byte[] model)
+    {
+        string dir = NanoClrLane.TempFolder("heap-" + name);
+        var builder = new GoldenVectorBuilder(model);
+        builder.AddRandom(1);
+        string source = Path.Combine(dir, "Model.g.cs");
+        File.WriteAllText(source, CSharpEmitter.Emit(new EmbeddingContent(model) { GoldenVectors = builder.Vectors },
+            new EmbeddingOptions { Namespace = "TinyDsc.Lane.Probe", ClassName = "EmbeddedModel", Source = name, InitializerByteLimit = 65536 }).Source);
+        NanoClrLane.Build(Path.Combine(TestPaths.RepoRoot, "tools", "nanoclr", "lane", "HeapProbe", "HeapProbe.csproj"), Path.Combine(dir, "bin"),
+            "ModelSource=" + source, "RuntimeNativeDll=" + NanoClrLane.RuntimeNativeDll);
+        List<string> pes = NanoClrLane.CompilePe(new[] { Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Lane.HeapProbe.dll") });
+        pes.Insert(0, NanoClrLane.RuntimeNativePe);
+        List<string> lines = NanoClrLane.Run(pes.Where(p => !p.EndsWith("nanoFramework.Runtime.Native.pe") || p == NanoClrLane.RuntimeNativePe), "PROBE DONE", RunTimeout);
+        return (HeapDump.Parse(lines), lines);
+    }
+
+    private List<string> RunSample(string sample, string doneMarker)
+    {
+        string dir = NanoClrLane.TempFolder(sample);
+        NanoClrLane.Build(Path.Combine(TestPaths.Samples, "NanoBuild", sample + ".Nano", sample + ".Nano.csproj"), Path.Combine(dir, "bin"));
+        List<string> pes = NanoClrLane.CompilePe(new[] { Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Samples." + sample + ".dll") });
+        List<string> lines = NanoClrLane.Run(pes, doneMarker, RunTimeout);
+        return lines.Where(l => l.Length > 0).ToList();
+    }
+
+    private static byte[] Convert(string onnx, string calibration)
+    {
+        (float[] data, int[] shape) = TensorFiles.ReadFloat32(calibration);
+        return ModelConverter.Convert(OnnxImporter.Load(onnx), data, shape, Path.GetFileName(calibration), new CalibrationOptions()).FileBytes;
+    }
+
+    private static (string, string, string) Bundled()
+    {
+        string d = Path.Combine(TestPaths.Samples, "models", "fashion-dscnn");
+        return ("fashion-dscnn", Path.Combine(d, "model.onnx"), Path.Combine(d, "calibration.npy"));
+    }
+
+    private static (string, string, string) Mbv2()
+    {
+        string d = Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "models", "mbv2-fashion");
+        return ("mbv2-fashion", Path.Combine(d, "model.onnx"), Path.Combine(d, "calibration.npy"));
+    }
+
+    /// <summary>Every tests/fixtures/onnx model (calibrated on its input.npy) and the two trained models.</summary>
+    private static List<(string, string, string)> LaneModels()
+    {
+        var models = Directory.GetDirectories(Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "onnx"))
+            .Where(d => File.Exists(Path.Combine(d, "model.onnx")) && File.Exists(Path.Combine(d, "input.npy")))
+            .OrderBy(d => d, StringComparer.Ordinal)
+            .Select(d => (Path.GetFileName(d), Path.Combine(d, "model.onnx"), Path.Combine(d, "input.npy")))
+            .ToList();
+        models.Add(Bundled());
+        models.Add(Mbv2());
+        return models;
+    }
+}
+
+/// <summary>nanoCLR's heap dump after one forced collection: bytes in use and bytes by data type ("SZARRAY", "CLASS", ...).</summary>
+internal sealed class HeapDump
+{
+    public long Used { get; init; }
+    public List<(string Kind, long Bytes)> Kinds { get; } = new();
+
+    public long Kind(string kind) => Kinds.Where(k => k.Kind == kind).Sum(k => k.Bytes);
+
+    private static readonly Regex UsedLine = new(@"^GC: \d+msec (\d+) bytes used");
+    private static readonly Regex TypeLine = new(@"^Type [0-9A-F]{2} \((\S+)\s*\):\s+(\d+) bytes");
+
+    /// <summary>Per "STAGE name" line, the following collection; for "invoke", the collection with the most bytes in use before "STAGE after".</summary>
+    public static Dictionary<string, HeapDump> Parse(List<string> lines)
+    {
+        var stages = new Dictionary<string, HeapDump>();
+        string? stage = null;
+        HeapDump? current = null;
+        foreach (string line in lines)
+        {
+            if (line.StartsWith("STAGE ", StringComparison.Ordinal))
+            {
+                stage = line.Substring(6);
+                current = null;
+                continue;
+            }
+
+            Match used = UsedLine.Match(line);
+            if (used.Success && stage != null)
+            {
+                current = new HeapDump { Used = long.Parse(used.Groups[1].Value, CultureInfo.InvariantCulture) };
+                if (!stages.TryGetValue(stage, out HeapDump? before) || (stage == "invoke" && current.Used > before.Used))
+                {
+                    stages[stage] = current;
+                }
+                else
+                {
+                    current = null;
+                }
+
+                continue;
+            }
+
+            Match type = TypeLine.Match(line);
+            if (type.Success && current != null && !line.StartsWith(" ", StringComparison.Ordinal))
+            {
+                current.Kinds.Add((type.Groups[1].Value, long.Parse(type.Groups[2].Value, CultureInfo.InvariantCulture)));
+            }
+        }
+
+        foreach (string s in new[] { "boot", "loaded", "created", "invoke" })
+        {
+            Assert.True(stages.ContainsKey(s), "the heap probe printed no collection for stage " + s);
+        }
+
+        return stages;
+    }
+}
