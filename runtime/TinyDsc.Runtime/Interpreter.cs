@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Runtime
 {
@@ -39,6 +40,9 @@ namespace TinyDsc.Runtime
         /// <summary>As _conv, for the Add steps.</summary>
         private AddParams _add;
 
+        /// <summary>Native kernels in use (IsAvailable was true at construction), else null: managed kernels only.</summary>
+        private readonly INativeKernels _native;
+
         /// <summary>Validates (ModelValidator.Validate) and prepares every operator, then allocates the arena and scratch once.</summary>
         /// <exception cref="ArgumentNullException">model is null.</exception>
         /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
@@ -56,10 +60,33 @@ namespace TinyDsc.Runtime
         /// <exception cref="ArgumentNullException">model is null.</exception>
         /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
         /// <exception cref="InvalidOperationException">the arena and scratch cannot be allocated; the message names the bytes needed.</exception>
-        public Interpreter(Model model, bool referenceConvolutions)
+        public Interpreter(Model model, bool referenceConvolutions) : this(model, referenceConvolutions, null)
+        {
+        }
+
+        /// <summary>
+        /// As <see cref="Interpreter(Model)"/>, running every operator the native kernels cover (all but Reshape) through
+        /// nativeKernels when its IsAvailable(), probed once here, is true; otherwise, or with null, the managed kernels run.
+        /// The bytes are the same either way (runtime/native is bit-exact with the managed kernels). UsesNativeKernels and
+        /// KernelName tell which path runs. On nanoFramework pass TinyDsc.Runtime.Native's FirmwareKernels: on firmware
+        /// without the native module its probe fails and this interpreter is the managed one.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">model is null.</exception>
+        /// <exception cref="ModelFormatException">the model breaks a rule of FORMAT.md; the message names op and field.</exception>
+        /// <exception cref="InvalidOperationException">the arena and scratch cannot be allocated; the message names the bytes needed.</exception>
+        public Interpreter(Model model, INativeKernels nativeKernels) : this(model, false, nativeKernels)
+        {
+        }
+
+        private Interpreter(Model model, bool referenceConvolutions, INativeKernels nativeKernels)
         {
             ModelValidator.Validate(model);
             _steps = new Step[model.Operators.Length];
+            if (nativeKernels != null && nativeKernels.IsAvailable())
+            {
+                _native = nativeKernels;
+            }
+
             int scratch = 0;
             int prepared = 0;
             int groupEnd = -1;
@@ -88,6 +115,11 @@ namespace TinyDsc.Runtime
                 }
 
                 prepared += s.PreparedBytes();
+                NativeStep n = _native != null ? s.ToNative() : null;
+                if (n != null)
+                {
+                    _steps[i] = n;
+                }
             }
 
             TensorInfo input = model.Tensors[model.InputTensor];
@@ -130,6 +162,12 @@ namespace TinyDsc.Runtime
 
         /// <summary>Bytes of data prepared at construction (folded biases of the specialised convolutions).</summary>
         public int PreparedBytes { get; }
+
+        /// <summary>True when operators run on the native kernels (runtime/native), false on the managed ones.</summary>
+        public bool UsesNativeKernels
+        {
+            get { return _native != null; }
+        }
 
         /// <summary>Called after every operator of Invoke (IOperatorObserver); null (the default) for none.</summary>
         public IOperatorObserver Observer { get; set; }
@@ -450,6 +488,59 @@ namespace TinyDsc.Runtime
             {
                 return 0;
             }
+
+            /// <summary>The same operator on the native kernels (tdsc_run's id and packing), or null where there is none.</summary>
+            public virtual NativeStep ToNative()
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// An operator on the native kernels: INativeKernels.Run with the kernel id of the managed step it replaces
+        /// (NativeKernelIds.Of its name), parameters packed as tdsc_run takes them, the same blobs (empty arrays for
+        /// absent ones: nanoFramework's interop cannot marshal null).
+        /// </summary>
+        private sealed class NativeStep : Step
+        {
+            private static readonly int[] NoInts = new int[0];
+            private static readonly sbyte[] NoBytes = new sbyte[0];
+            private readonly string _name;
+            private readonly int _kernel;
+            private readonly int[] _params;
+            private readonly sbyte[] _weights;
+            private readonly int[] _bias;
+            private readonly int[] _multiplier;
+            private readonly int[] _shift;
+            private readonly int _in1;
+
+            public NativeStep(Step managed, int[] parameters, sbyte[] weights, int[] bias, int[] multiplier, int[] shift, int in1)
+            {
+                _name = managed.Name + " (native)";
+                _kernel = NativeKernelIds.Of(managed.Name);
+                _params = parameters;
+                _weights = weights != null ? weights : NoBytes;
+                _bias = bias != null ? bias : NoInts;
+                _multiplier = multiplier != null ? multiplier : NoInts;
+                _shift = shift != null ? shift : NoInts;
+                _in1 = in1;
+                In0 = managed.In0;
+                Out = managed.Out;
+            }
+
+            public override string Name
+            {
+                get { return _name; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                int status = it._native.Run(_kernel, _params, it._arena, In0, _in1, Out, _weights, _bias, _multiplier, _shift, it._scratch);
+                if (status != NativeKernelIds.StatusOk)
+                {
+                    throw new InvalidOperationException("Invoke: native kernel " + _name + " failed with status " + status);
+                }
+            }
         }
 
         /// <summary>A Conv2D step: packed ConvParams, weights, bias (folded unless the reference runs) and requantization.</summary>
@@ -475,6 +566,11 @@ namespace TinyDsc.Runtime
             public override int PreparedBytes()
             {
                 return FoldsBias ? 4 * Bias.Length : 0;
+            }
+
+            public override NativeStep ToNative()
+            {
+                return new NativeStep(this, Packed, Weights, Bias, Multiplier, Shift, 0);
             }
         }
 
@@ -640,6 +736,12 @@ namespace TinyDsc.Runtime
                 get { return "FullyConnected"; }
             }
 
+            public override NativeStep ToNative()
+            {
+                int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
+                return new NativeStep(this, p, Weights, Bias, Multiplier, Shift, 0);
+            }
+
             public override void Run(Interpreter it)
             {
                 FullyConnected.Run(InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax,
@@ -656,6 +758,11 @@ namespace TinyDsc.Runtime
             public override string Name
             {
                 get { return "Add"; }
+            }
+
+            public override NativeStep ToNative()
+            {
+                return new NativeStep(this, Packed, null, null, null, null, In1);
             }
 
             public override void Run(Interpreter it)
@@ -687,6 +794,14 @@ namespace TinyDsc.Runtime
                 get { return "AveragePool"; }
             }
 
+            public override NativeStep ToNative()
+            {
+                int[] p = new int[22];
+                Array.Copy(Packed, p, 21);
+                p[21] = CountIncludePad ? 1 : 0;
+                return new NativeStep(this, p, null, null, null, null, 0);
+            }
+
             public override void Run(Interpreter it)
             {
                 Unpack(Packed, ref it._conv);
@@ -701,6 +816,11 @@ namespace TinyDsc.Runtime
             public override string Name
             {
                 get { return "MaxPool"; }
+            }
+
+            public override NativeStep ToNative()
+            {
+                return new NativeStep(this, Packed, null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
@@ -727,6 +847,17 @@ namespace TinyDsc.Runtime
             public override string Name
             {
                 get { return "GlobalAveragePool"; }
+            }
+
+            public override NativeStep ToNative()
+            {
+                if (Name == "GlobalAveragePool")
+                {
+                    return new NativeStep(this, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
+                }
+
+                int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
+                return new NativeStep(this, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
             }
 
             public override void Run(Interpreter it)

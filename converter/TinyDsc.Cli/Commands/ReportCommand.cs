@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using TinyDsc.Cli.Report;
 using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.IO;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Report;
 using TinyDsc.Runtime.Format;
@@ -23,16 +24,19 @@ internal static class ReportCommand
         var input = new Option<string>("--input", "-i") { Description = "Input batch, float32 NCHW .npy", Required = true };
         var labels = new Option<string?>("--labels") { Description = "Class labels, one integer per sample (.npy)" };
         var output = new Option<string>("--output", "-o") { Description = "HTML file to write (replaced atomically)", Required = true };
+        Option<bool> force = Cli.ForceOption();
         var command = new Command("report", "Write an HTML report: per-layer int8 error, activations, weights, memory, cost, board fit")
         {
-            onnx, tdsc, input, labels, output,
+            onnx, tdsc, input, labels, output, force,
         };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string onnxPath = parse.GetRequiredValue(onnx), tdscPath = parse.GetRequiredValue(tdsc);
             string inPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
             string? labelPath = parse.GetValue(labels);
-            RequireWritable(outPath);
+            // Checked before the (slow) comparison runs, so a typo fails at once.
+            var outputs = new OutputFiles(parse.GetValue(force));
+            outputs.Declare(outPath, "--output");
             FloatGraph graph = CommandFiles.LoadGraph(onnxPath);
             (Model model, byte[] bytes) = CommandFiles.LoadModel(tdscPath);
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
@@ -52,26 +56,13 @@ internal static class ReportCommand
             ModelReport report = context.WithProgress($"report on {Path.GetFileName(inPath)}", p =>
                 ModelReportBuilder.Build(graph, model, bytes.Length, onnxPath, tdscPath, data, shape, inPath, truth, labelPath, p));
             string html = HtmlReport.Render(report, Version());
-            TensorFiles.WriteBytes(outPath, new UTF8Encoding(false).GetBytes(html));
+            outputs.Stage(outPath, new UTF8Encoding(false).GetBytes(html));
+            outputs.Commit();
             context.Output.WriteLine($"wrote {outPath} ({report.Output.Samples} samples, {report.Tensors.Count} tensors; " +
-                $"output SQNR {Format.Db(report.Output.SqnrDb)}; {BoardVerdict.Summary(report.PeakBytes)})");
+                $"output SQNR {Format.Db(report.Output.SqnrDb)}; board fit: {HtmlReport.BoardSummary(report)})");
             return ExitCodes.Success;
         }));
         return command;
-    }
-
-    /// <summary>Checks the output's folder before the (slow) comparison runs, so a typo fails at once.</summary>
-    private static void RequireWritable(string path)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder == null || !Directory.Exists(folder))
-        {
-            throw new PipelineInputException($"{path}: the folder {folder} does not exist");
-        }
-        if (Directory.Exists(path))
-        {
-            throw new PipelineInputException($"{path} is a folder, not a file");
-        }
     }
 
     private static string Version() =>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using TinyDsc.Cli.Commands;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
 using TinyDsc.Converter.Report;
 using static TinyDsc.Cli.Report.Svg;
 
@@ -56,7 +57,7 @@ internal static class HtmlReport
         int n = m.Samples;
         h.Append("<section id=\"s-summary\"><h2>Summary</h2><div class=\"cards\">");
         Card(h, "output SQNR", Format.Db(m.SqnrDb), m.SqnrDb < LowSqnrDb);
-        Card(h, "board fit", BoardVerdict.Summary(r.PeakBytes), r.PeakBytes > BoardVerdict.Esp32HeapBytes);
+        Card(h, "board fit (estimate)", BoardSummary(r), r.Boards[0].Fit != Fit.Fits);
         long il = r.Costs.Sum(c => c.EstimatedIl);
         Card(h, "estimated time per inference", Ms(il * CostEstimate.DesktopNanoClrNsPerIl / 1e6) + " (x86 nanoCLR)", false);
         h.Append("</div><table id=\"summary\"><tr><th>metric (as tinydsc verify)</th><th>value</th></tr>");
@@ -120,7 +121,7 @@ internal static class HtmlReport
             colours.Add(t.SqnrDb < LowSqnrDb ? Red : Blue);
             max = Math.Max(max, v);
         }
-        double axisMax = Math.Max(30, Math.Ceiling(max / 10) * 10);
+        double axisMax = Math.Max(40, max);
         h.Append("<figure>").Append(HorizontalBars("SQNR per tensor", labels, values, texts, axisMax, "SQNR (dB)", LowSqnrDb, "20 dB", colours))
             .Append("</figure>");
         h.Append("<table id=\"layers\"><tr><th>#</th><th>tensor</th><th>written by</th><th>kernel</th><th>shape (NCHW)</th>" +
@@ -215,7 +216,7 @@ internal static class HtmlReport
         h.Append("<section id=\"s-cost\"><h2>Cost per operator (estimate)</h2><p class=\"estimate\"><b>Estimates, not measurements.</b> " +
             "IL instructions per operator come from per-kernel formulas fitted to exact IL counts (IlCounter; runtime/README.md " +
             "“Cost”), within 1 % per operator on the bundled model's layers and up to 50 % low on very small feature maps. " +
-            $"Time assumes a flat cost per IL instruction (DESIGN.md): {N(x86)} ns per IL on nanoCLR built for an x86 desktop core " +
+            $"Time assumes a flat cost per IL instruction (docs/DESIGN.md): {N(x86)} ns per IL on nanoCLR built for an x86 desktop core " +
             $"(measured there); for an ESP32 an unmeasured slowdown of {N(CostEstimate.Esp32SlowdownAssumed)}× is assumed ({N(esp)} ns per IL).</p>");
         var labels = r.Costs.Select(c => $"{c.Index} {c.Kernel}").ToList();
         var values = r.Costs.Select(c => (double)c.EstimatedIl).ToList();
@@ -238,22 +239,53 @@ internal static class HtmlReport
 
     private static void Board(StringBuilder h, ModelReport r)
     {
-        h.Append("<section id=\"s-board\"><h2>Board fit</h2>");
-        h.Append($"<p id=\"board-verdict\"><b>{Esc(BoardVerdict.Summary(r.PeakBytes))}</b>: peak RAM {Esc(Format.Bytes(r.PeakBytes))} " +
-            "= model bytes + arena + kernel scratch + data prepared at load, against the managed heap of each board (DESIGN.md).</p>");
+        HeapEstimate e = r.Heap;
+        h.Append("<section id=\"s-board\"><h2>Board fit (estimate)</h2>");
+        h.Append($"<p id=\"board-verdict\"><b>{Esc(BoardSummary(r))}</b>. The managed heap the model needs on nanoCLR, " +
+            "counted as firmware-samples/README.md's RAM table counts it for a model streamed in chunks, plus a reserve for " +
+            "what the count leaves out (object headers, strings, the app); the same estimate convert and inspect print.</p>");
         h.Append("<table id=\"memory\"><tr><th>part</th><th>bytes</th></tr>");
-        h.Append($"<tr><td>model (.tdsc)</td><td class=\"num\">{Format.Bytes(r.ModelBytes)}</td></tr>");
-        h.Append($"<tr><td>arena</td><td class=\"num\">{Format.Bytes(r.ArenaBytes)}</td></tr>");
-        h.Append($"<tr><td>scratch</td><td class=\"num\">{Format.Bytes(r.ScratchBytes)}</td></tr>");
-        h.Append($"<tr><td>prepared at load (folded biases)</td><td class=\"num\">{Format.Bytes(r.PreparedBytes)}</td></tr>");
-        h.Append($"<tr class=\"total\"><th>peak RAM</th><th class=\"num\">{Format.Bytes(r.PeakBytes)}</th></tr></table>");
-        h.Append("<table id=\"board\"><tr><th>board</th><th>managed heap</th><th>fits</th></tr>");
-        foreach (BoardRow b in BoardVerdict.Rows(r.PeakBytes))
+        void Part(string name, long bytes, bool total = false) =>
+            h.Append(total ? $"<tr class=\"total\"><th>{Esc(name)}</th><th class=\"num\">{Format.Bytes(bytes)}</th></tr>"
+                : $"<tr><td>{Esc(name)}</td><td class=\"num\">{Format.Bytes(bytes)}</td></tr>");
+        Part("model file (.tdsc)", e.FileBytes);
+        Part("loaded blobs (weights, biases, requantization)", e.LoadedBlobs);
+        Part("arena", e.Arena);
+        Part("prepared at load (folded biases)", e.Prepared);
+        Part("kernel scratch", e.Scratch);
+        Part("input and float output buffers", e.CaseBuffers);
+        Part("loading: blobs + largest chunk + header and tables", e.Loading);
+        Part("running: blobs + arena + prepared + scratch + buffers", e.Running);
+        Part($"peak + {BoardFit.Reserve:N0} B reserve", e.Peak + BoardFit.Reserve, total: true);
+        h.Append("</table><table id=\"board\"><tr><th>board</th><th>nanoff targets</th><th>managed heap</th><th>fit</th></tr>");
+        foreach (BoardVerdict v in r.Boards)
         {
-            h.Append($"<tr><td>{Esc(b.Board)}</td><td class=\"num\">{Format.Bytes(b.HeapBytes)}</td>" +
-                $"<td class=\"{(b.Fits ? "ok" : "bad")}\">{(b.Fits ? "yes" : "no")}</td></tr>");
+            string heap = v.Board.HeapLow == v.Board.HeapHigh ? Format.Bytes(v.Board.HeapLow)
+                : $"{Format.Bytes(v.Board.HeapLow)} – {Format.Bytes(v.Board.HeapHigh)}";
+            h.Append($"<tr><td>{Esc(v.Board.Name)}</td><td>{Esc(v.Board.FirmwareTargets)}</td><td class=\"num\">{Esc(heap)}</td>" +
+                $"<td class=\"{(v.Fit == Fit.Fits ? "ok" : "bad")}\">{Esc(BoardFit.Describe(v))}</td></tr>");
         }
         h.Append("</table></section>");
+    }
+
+    /// <summary>One phrase: the smallest board family the model fits.</summary>
+    internal static string BoardSummary(ModelReport r)
+    {
+        foreach (BoardVerdict v in r.Boards)
+        {
+            if (v.Fit == Fit.Fits)
+            {
+                return "fits " + v.Board.Name;
+            }
+        }
+        foreach (BoardVerdict v in r.Boards)
+        {
+            if (v.Fit == Fit.Tight)
+            {
+                return "tight on " + v.Board.Name + ": measure on the board";
+            }
+        }
+        return "fits no ESP32 board, even with PSRAM";
     }
 
     private static void Card(StringBuilder h, string title, string value, bool bad) =>

@@ -28,6 +28,7 @@ internal static class Svg
         IReadOnlyList<string> valueText, double max, string axis, double? marker, string? markerText,
         IReadOnlyList<string>? colours = null)
     {
+        max = NiceMax(max);
         const int left = 260, right = 70, rowH = 18, top = 24;
         int width = 900, plot = width - left - right;
         int height = top + labels.Count * rowH + 36;
@@ -144,7 +145,7 @@ internal static class Svg
                 max = Math.Max(max, v);
             }
         }
-        max *= 1.1;
+        max = NiceMax(max * 1.05);
         double step = (double)plot / Math.Max(1, n);
         double Y(double v) => top + plotH - v / max * plotH;
         var s = Open(width, height, title);
@@ -181,7 +182,7 @@ internal static class Svg
         for (int g = 0; g <= 4; g++)
         {
             double x = left + plot * g / 4.0;
-            s.Append($"<text x=\"{N(x)}\" y=\"{N(y + 14)}\" text-anchor=\"middle\" class=\"lbl\">{Esc(Short(max * g / 4))}</text>");
+            s.Append($"<text x=\"{N(x)}\" y=\"{N(y + 14)}\" text-anchor=\"middle\" class=\"lbl\">{Esc(Tick(max * g / 4))}</text>");
         }
         s.Append($"<text x=\"{left + plot / 2}\" y=\"{N(y + 30)}\" text-anchor=\"middle\" class=\"lbl\">{Esc(label)}</text>");
     }
@@ -191,5 +192,27 @@ internal static class Svg
 
     public static string Short(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 
-    private static string Bytes(double v) => v >= 10 * 1024 ? N(Math.Round(v / 1024)) + " KiB" : N(Math.Round(v)) + " B";
+    /// <summary>The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 7.5 × 10^k at or above <paramref name="v"/>: quarter ticks stay round.</summary>
+    public static double NiceMax(double v)
+    {
+        if (v <= 0 || double.IsNaN(v) || double.IsInfinity(v))
+        {
+            return 1;
+        }
+        double p = Math.Pow(10, Math.Floor(Math.Log10(v)));
+        foreach (double m in new[] { 1, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10 })
+        {
+            if (m * p >= v * (1 - 1e-12))
+            {
+                return m * p;
+            }
+        }
+        return 10 * p;
+    }
+
+    /// <summary>Axis label: 1.5 M, 250 k, 12.5, 0.004.</summary>
+    private static string Tick(double v) =>
+        Math.Abs(v) >= 1e6 ? N(v / 1e6) + " M" : Math.Abs(v) >= 1e4 ? N(v / 1e3) + " k" : Short(v);
+
+    private static string Bytes(double v) => N(Math.Round(v)) + " B";
 }

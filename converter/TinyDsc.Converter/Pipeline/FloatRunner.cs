@@ -22,6 +22,9 @@ public sealed class FloatRunner
 
     public int[] OutputShape { get; }
 
+    /// <summary>Called with every value's name and values for every sample (e.g. <see cref="Validation.ClipCounter.Observe"/>); null for none.</summary>
+    public Action<string, float[]>? Observer { get; set; }
+
     public BatchResult Run(float[] batch, int[] shape, string file, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -40,7 +43,7 @@ public sealed class FloatRunner
         {
             Array.Copy(batch, s * inSize, sample, 0, inSize);
             watch.Start();
-            float[] y = FloatReference.Run(_graph, sample);
+            float[] y = FloatReference.Run(_graph, sample, Observer);
             watch.Stop();
             if (y.Length != outSize)
             {

@@ -50,6 +50,13 @@ public sealed class Int8Runner
 
     public int ScratchBytes => _interpreter.ScratchBytes;
 
+    /// <summary>Called after every operator of every sample; null for none.</summary>
+    public IOperatorObserver? Observer
+    {
+        get => _interpreter.Observer;
+        set => _interpreter.Observer = value!;
+    }
+
     /// <summary>Runs every sample of <paramref name="batch"/> (shape checked against the model, named by
     /// <paramref name="file"/> in errors).</summary>
     public BatchResult Run(float[] batch, int[] shape, string file, Action<int, int>? progress = null)

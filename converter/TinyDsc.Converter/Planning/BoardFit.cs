@@ -26,7 +26,7 @@ public static class BoardFit
     /// <summary>Heap kept free for what the estimate does not count (object headers, the app, strings): 16 KiB.</summary>
     public const int Reserve = 16 * 1024;
 
-    /// <summary>Board families and their managed heap after nanoCLR starts (DESIGN.md: about 90–110 KB without
+    /// <summary>Board families and their managed heap after nanoCLR starts (docs/DESIGN.md: about 90–110 KB without
     /// PSRAM, about 3.7 MB with 4 MB PSRAM).</summary>
     public static IReadOnlyList<Board> Boards { get; } = new[]
     {
@@ -81,11 +81,11 @@ public static class BoardFit
     {
         string what = v.Fit switch
         {
-            Fit.Fits => $"fits, {v.Headroom:N0} B to spare",
-            Fit.Tight => $"tight: needs {-v.Headroom:N0} B more than the smallest heap of about {v.Board.HeapLow:N0} B; measure on the board",
-            _ => $"does not fit: needs about {v.Board.HeapLow - v.Headroom:N0} B, the heap is about {v.Board.HeapHigh:N0} B",
+            Fit.Fits => FormattableString.Invariant($"fits, {v.Headroom:N0} B to spare"),
+            Fit.Tight => FormattableString.Invariant($"tight: needs {-v.Headroom:N0} B more than the smallest heap of about {v.Board.HeapLow:N0} B; measure on the board"),
+            _ => FormattableString.Invariant($"does not fit: needs about {v.Board.HeapLow - v.Headroom:N0} B, the heap is about {v.Board.HeapHigh:N0} B"),
         };
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{what} (estimate)");
+        return what + " (estimate)";
     }
 }
 

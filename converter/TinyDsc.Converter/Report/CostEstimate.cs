@@ -13,12 +13,12 @@ public sealed record OperatorCost(int Index, string Op, string Kernel, string Sh
 /// README's "Cost" tables, `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model`). An
 /// estimate: the exact count depends on the shape (tails, band prologues), and IlCostTests / ReportCostTests keep
 /// these rates within a stated tolerance of the exact counts on the bundled model and a network covering every kernel.
-/// Device time follows DESIGN.md: time ≈ IL executed × a flat cost per IL instruction.
+/// Device time follows docs/DESIGN.md: time ≈ IL executed × a flat cost per IL instruction.
 /// </summary>
 public static class CostEstimate
 {
     /// <summary>
-    /// Measured on nanoCLR built for Linux (nf-interpreter targets/posix) on an x86 desktop core, DESIGN.md
+    /// Measured on nanoCLR built for Linux (nf-interpreter targets/posix) on an x86 desktop core, docs/DESIGN.md
     /// "The device lane and the native path": about 2.9 ns per executed IL instruction.
     /// </summary>
     public const double DesktopNanoClrNsPerIl = 2.9;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
 
 namespace TinyDsc.Converter.Report;
 
@@ -34,6 +35,9 @@ public sealed class ModelReport
     public required long ScratchBytes { get; init; }
     public required long PreparedBytes { get; init; }
 
-    /// <summary>Model bytes + arena + scratch + prepared data.</summary>
-    public long PeakBytes => ModelBytes + ArenaBytes + ScratchBytes + PreparedBytes;
+    /// <summary>The device heap estimate (<see cref="BoardFit"/>, shared with convert and inspect).</summary>
+    public required HeapEstimate Heap { get; init; }
+
+    /// <summary>The fit on each board of <see cref="BoardFit.Boards"/>.</summary>
+    public required IReadOnlyList<BoardVerdict> Boards { get; init; }
 }

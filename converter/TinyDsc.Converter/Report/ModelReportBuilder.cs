@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Planning;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Reference;
 using TinyDsc.Runtime;
@@ -105,6 +106,7 @@ public static class ModelReportBuilder
             }
         }
 
+        HeapEstimate heap = BoardFit.Estimate(model, checked((int)modelBytes));
         return new ModelReport
         {
             OnnxFile = onnxFile,
@@ -122,6 +124,8 @@ public static class ModelReportBuilder
             ArenaBytes = interpreter.ArenaBytes,
             ScratchBytes = interpreter.ScratchBytes,
             PreparedBytes = interpreter.PreparedBytes,
+            Heap = heap,
+            Boards = BoardFit.Evaluate(heap),
         };
     }
 

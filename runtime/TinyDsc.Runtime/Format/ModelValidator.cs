@@ -204,8 +204,9 @@ namespace TinyDsc.Runtime.Format
 
         /// <summary>
         /// GlobalAveragePool: no weights or bias; multiplier and shift both null (output keeps the input's scale and
-        /// zero point) or both one value (requantization): multiplier 0..2^31 − 1 (not necessarily normalized: TFLite's
-        /// int8 MEAN folds 1/(H·W) into a normalized multiplier by an integer division, which can leave it below 2^30),
+        /// zero point) or both one value (requantization): with p0 = 1 multiplier 0 or in [2^30, 2^31 − 1]; with p0 = 0
+        /// 0..2^31 − 1 (not necessarily normalized: a .tflite MEAN folds 1/(H·W) into a normalized multiplier by an integer
+        /// division, which can leave it below 2^30),
         /// shift −31..30, and H·W·255·2^max(shift, 0) ≤ 2^31 − 1 so the shifted accumulator fits int32.
         /// </summary>
         private static void ValidatePoolRequantization(Model model, int j, OperatorInfo op)
@@ -241,9 +242,13 @@ namespace TinyDsc.Runtime.Format
                 Fail(Where(j, code) + "shift has " + op.Shift.Length + " values, expected 1 (one per tensor)");
             }
 
-            if (op.Multiplier[0] < 0)
+            if (op.Params[0] == 1)
             {
-                Fail(Where(j, code) + "multiplier[0] = " + op.Multiplier[0] + ", must be in [0, 2^31 - 1]");
+                CheckMultiplier(j, code, "multiplier[0]", op.Multiplier[0]);
+            }
+            else if (op.Multiplier[0] < 0)
+            {
+                Fail(Where(j, code) + "multiplier[0] = " + op.Multiplier[0] + ", must be in [0, 2^31 - 1] (p0 = 0: the divisor folded in)");
             }
 
             CheckShift(j, code, "shift[0]", op.Shift[0]);

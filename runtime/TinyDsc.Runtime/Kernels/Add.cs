@@ -15,6 +15,7 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class Add
     {
+        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
         public static void Run(
             ref AddParams p,
             sbyte[] input0,

@@ -21,6 +21,7 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class Conv2DReference
     {
+        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
         public static void Run(
             ref ConvParams p,
             sbyte[] input,

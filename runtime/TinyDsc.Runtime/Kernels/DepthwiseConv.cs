@@ -45,6 +45,7 @@ namespace TinyDsc.Runtime.Kernels
             return p.KernelH * (p.InputW + p.PadLeft + p.PadRight) * p.InputC;
         }
 
+        /// <summary>Computes the layer as the class summary states; first checks its arguments once (KernelArguments.CheckConv) and throws ArgumentException naming the violated limit.</summary>
         public static void Run(
             ref ConvParams p,
             sbyte[] input,

@@ -12,6 +12,7 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class FullyConnected
     {
+        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
         public static void Run(
             int inputLength,
             int outputLength,

@@ -9,6 +9,7 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class GlobalAveragePool
     {
+        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
         public static void Run(
             int height, int width, int channels, int actMin, int actMax, sbyte[] input, int inputOffset, sbyte[] output, int outputOffset)
         {

@@ -15,6 +15,7 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class GlobalAveragePoolRequantized
     {
+        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
         public static void Run(
             int height, int width, int channels, int inputZeroPoint, int outputZeroPoint, int multiplier, int shift,
             int divisor, int actMin, int actMax, sbyte[] input, int inputOffset, sbyte[] output, int outputOffset)

@@ -9,6 +9,7 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class MaxPool
     {
+        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
         public static void Run(ref ConvParams p, sbyte[] input, int inputOffset, sbyte[] output, int outputOffset)
         {
             int channels = p.InputC;

@@ -14,6 +14,7 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class Requantize
     {
+        /// <summary>clamp(zeroPoint + MultiplyByQuantizedMultiplier(acc, multiplier, shift), actMin, actMax), bit-identical to the QuantMath path.</summary>
         public static int Clamp(int acc, int multiplier, int shift, int zeroPoint, int actMin, int actMax)
         {
             int left = shift > 0 ? shift : 0;

@@ -8,6 +8,7 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class Reshape
     {
+        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
         public static void Run(sbyte[] input, int inputOffset, sbyte[] output, int outputOffset, int count)
         {
             if (input == output && inputOffset == outputOffset)

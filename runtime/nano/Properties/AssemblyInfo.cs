@@ -4,5 +4,4 @@ using System.Reflection;
 [assembly: AssemblyTitle("TinyDsc.Runtime")]
 [assembly: AssemblyDescription("Int8 inference runtime for depthwise-separable CNNs on .NET nanoFramework")]
 [assembly: AssemblyProduct("TinyDsc")]
-[assembly: AssemblyVersion("1.0.0.0")]
-[assembly: AssemblyFileVersion("1.0.0.0")]
+// AssemblyVersion and AssemblyFileVersion come from version.json (Directory.Build.targets writes them to obj/).

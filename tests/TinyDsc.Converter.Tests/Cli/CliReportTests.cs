@@ -130,7 +130,7 @@ public sealed class CliReportTests
     }
 
     public static TheoryData<string> BadInputs => new() { "other_structure", "other_weights", "missing_onnx", "missing_tdsc",
-        "missing_input", "missing_labels", "wrong_input_shape", "no_output_folder", "output_is_folder" };
+        "missing_input", "missing_labels", "wrong_input_shape", "no_output_folder", "output_is_folder", "read_only_output" };
 
     [Theory]
     [MemberData(nameof(BadInputs))]
@@ -175,6 +175,12 @@ public sealed class CliReportTests
                 output = Path.Combine(temp.Path, "missing", "out.html");
                 fragments = new[] { "does not exist" };
                 break;
+            case "read_only_output":
+                output = temp.File("readonly.html");
+                File.WriteAllText(output, "old");
+                File.SetUnixFileMode(output, UnixFileMode.UserRead);
+                fragments = new[] { "readonly.html", "is read-only", "--force" };
+                break;
             default:
                 output = temp.Path;
                 fragments = new[] { "is a folder" };
@@ -183,6 +189,10 @@ public sealed class CliReportTests
         var result = CliRunner.Run(new[] { "report", onnx, tdsc, "--input", x, "--output", output }.Concat(extra).ToArray());
         CliRunner.AssertBadInput(result, fragments);
         Assert.False(File.Exists(temp.File("out.html")), "a failed report wrote its output");
+        if (what == "read_only_output")
+        {
+            Assert.Equal("old", File.ReadAllText(output));
+        }
         Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
     }
 

@@ -40,10 +40,24 @@ public class PoolRequantizationTests
     public void Reader_rejects_a_bad_multiplier_value_in_the_blob()
     {
         var f = new TdscBytes(ModelWriter.Write(TestModels.RequantizedGap()));
-        f.SetI32(f.Blob(Gap, MOff), 12345);
+        f.SetI32(f.Blob(Gap, MOff), -12345);
         f.FixCrc();
         var error = Assert.Throws<ModelFormatException>(() => ModelReader.Load(f.Bytes));
-        Assert.Contains("operator 1 (GlobalAveragePool): multiplier[0] = 12345", error.Message);
+        Assert.Contains("operator 1 (GlobalAveragePool): multiplier[0] = -12345", error.Message);
+    }
+
+    [Fact]
+    public void Unnormalized_multiplier_is_accepted_only_with_the_divisor_folded_in()
+    {
+        // p0 = 0 folds 1/(H·W) into the multiplier (a .tflite MEAN forms it by integer division, so it may be below
+        // 2^30); p0 = 1 divides in the kernel and needs a normalized multiplier.
+        Model m = TestModels.RequantizedGap();
+        m.Operators[Gap].Params[0] = 0;
+        m.Operators[Gap].Multiplier[0] = 12345;
+        ModelValidator.Validate(m);
+        m.Operators[Gap].Params[0] = 1;
+        var error = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(m));
+        Assert.Contains("multiplier[0] = 12345, must be 0 or in [2^30, 2^31 - 1]", error.Message);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-# Generates runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.cs:
-#   python3 gen_depthwise_multiplier.py > ../../../runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.cs
+# Generates runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs:
+#   python3 gen_depthwise_multiplier.py > ../../../runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs
 # One row method per chunk size (8, 4, 2, 1 output channels sharing one input channel's nine taps).
 import os
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -1,4 +1,4 @@
-# Generates runtime/TinyDsc.Runtime/Kernels/PointwiseConv.cs: python3 gen_pointwise.py P C K > .../PointwiseConv.cs
+# Generates runtime/TinyDsc.Runtime/Kernels/PointwiseConv.g.cs: python3 gen_pointwise.py P C K packed > .../PointwiseConv.g.cs
 # (P pixels x C output channels per block, K input channels per inner-loop pass; '16 8 4 packed' is the committed choice:
 # two pixels per long accumulator in the main block,
 # measured with `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model`).
