@@ -31,6 +31,15 @@ public static class ModelReportBuilder
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
+        if (BlockFusion.Groups(model).Count > 0)
+        {
+            // Fused blocks (FORMAT.md op 8) keep their internal tensors out of the arena, and their group records have
+            // no ONNX node; the per-layer comparison needs every tensor, so the report runs the same operators unfused
+            // (identical output bytes: the fused kernel is bit-exact) with the unfused arena plan.
+            model = BlockFusion.Defuse(model);
+            ModelMemoryPlanner.Apply(model);
+        }
+
         string[] names = TensorMapping.Map(graph, model, onnxFile, tdscFile);
         var interpreter = new Interpreter(model);
         int[] inShape = ModelShapes.Nchw(model.Tensors[model.InputTensor]);

@@ -35,9 +35,13 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>The expand convolution over one input row: InputH = OutputH = 1, InputW = OutputW = W, Cin → Cexp.</summary>
         public ConvParams ExpandRow;
+        /// <summary>Expand weights [Cexp, Cin] (the [Cexp, 1, 1, Cin] conv layout).</summary>
         public sbyte[] ExpandWeights;
+        /// <summary>Expand bias with zp_in folded in (BiasFolding), [Cexp].</summary>
         public int[] ExpandFoldedBias;
+        /// <summary>Expand requantization multipliers, [Cexp].</summary>
         public int[] ExpandMultiplier;
+        /// <summary>Expand requantization shifts, [Cexp].</summary>
         public int[] ExpandShift;
 
         /// <summary>The depthwise convolution, full shape ([H, W, Cexp] → [Ho, Wo, Cexp], groups = Cexp, dilation 1).</summary>
@@ -45,20 +49,29 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>True: DepthwiseConv3x3.Row computes the depthwise rows (its IsSupported holds), else DepthwiseConv.Row.</summary>
         public bool Depthwise3x3;
+        /// <summary>Depthwise weights [Cexp, kh, kw, 1].</summary>
         public sbyte[] DepthwiseWeights;
+        /// <summary>Depthwise bias with zp of the expanded tensor folded in (BiasFolding), [Cexp].</summary>
         public int[] DepthwiseFoldedBias;
+        /// <summary>Depthwise requantization multipliers, [Cexp].</summary>
         public int[] DepthwiseMultiplier;
+        /// <summary>Depthwise requantization shifts, [Cexp].</summary>
         public int[] DepthwiseShift;
 
         /// <summary>The projecting 1×1 convolution over one output row: InputH = OutputH = 1, InputW = OutputW = Wo, Cexp → Cout.</summary>
         public ConvParams ProjectRow;
+        /// <summary>Project weights [Cout, Cexp].</summary>
         public sbyte[] ProjectWeights;
+        /// <summary>Project bias with zp of the depthwise output folded in (BiasFolding), [Cout].</summary>
         public int[] ProjectFoldedBias;
+        /// <summary>Project requantization multipliers, [Cout].</summary>
         public int[] ProjectMultiplier;
+        /// <summary>Project requantization shifts, [Cout].</summary>
         public int[] ProjectShift;
 
         /// <summary>True when the block ends with the residual Add of its input ([H, W, Cin] = [Ho, Wo, Cout]).</summary>
         public bool HasAdd;
+        /// <summary>The residual Add's parameters (FORMAT.md op 3 p0..p6, zero points, clamp).</summary>
         public AddParams AddP;
 
         /// <summary>With the Add: true when the block input is the Add's input 0 (the projection its input 1).</summary>
