@@ -178,7 +178,14 @@ public sealed class CliReportTests
             case "read_only_output":
                 output = temp.File("readonly.html");
                 File.WriteAllText(output, "old");
-                File.SetUnixFileMode(output, UnixFileMode.UserRead);
+                if (OperatingSystem.IsWindows())
+                {
+                    File.SetAttributes(output, FileAttributes.ReadOnly);
+                }
+                else
+                {
+                    File.SetUnixFileMode(output, UnixFileMode.UserRead);
+                }
                 fragments = new[] { "readonly.html", "is read-only", "--force" };
                 break;
             default:
