@@ -29,10 +29,12 @@ public static class SyntheticModel
             Tensor(new[] { 1, Classes }, 0.1f, -5),
         };
         int offset = 0;
+        int arenaEnd = 0;
         foreach (TensorInfo t in tensors)
         {
-            // No overlap: a valid, if not minimal, arena plan.
+            // No overlap: a valid, if not minimal, arena plan; the arena ends with the last tensor (FORMAT.md).
             t.ArenaOffset = offset;
+            arenaEnd = offset + t.ByteSize;
             offset += (t.ByteSize + 3) & ~3;
         }
 
@@ -60,7 +62,7 @@ public static class SyntheticModel
             Operators = new[] { stem, depthwise, pointwise, pool, reshape, fc },
             InputTensor = 0,
             OutputTensor = 6,
-            ArenaSize = offset,
+            ArenaSize = arenaEnd,
         };
     }
 

@@ -856,7 +856,7 @@ namespace TinyDsc.Runtime
                     return new NativeStep(this, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
                 }
 
-                int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
+                int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Divisor, ActMin, ActMax };
                 return new NativeStep(this, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
             }
 

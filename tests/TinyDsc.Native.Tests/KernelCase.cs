@@ -199,17 +199,21 @@ internal static class Cases
         return c;
     }
 
+    /// <summary>
+    /// requantized: the divisor folded into the multiplier (FORMAT.md p0 = 0), or with tfliteMean the multiplier
+    /// s_in / s_out and the kernel dividing by H·W (p0 = 1, TFLite's int8 MEAN).
+    /// </summary>
     public static KernelCase GlobalAveragePoolCase(Random rng, string name, int h, int w, int ch, bool requantized,
-        int actMin = -128, int actMax = 127)
+        int actMin = -128, int actMax = 127, bool tfliteMean = false)
     {
         var c = new KernelCase { Name = name };
         if (requantized)
         {
             double sIn = 0.02 + rng.NextDouble() * 0.1;
             double sOut = sIn * (0.05 + rng.NextDouble());
-            QuantMath.QuantizeMultiplier(sIn / (sOut * h * w), out int m, out int s);
+            QuantMath.QuantizeMultiplier(tfliteMean ? sIn / sOut : sIn / (sOut * h * w), out int m, out int s);
             c.Kernel = NativeKernelIds.GlobalAveragePoolRequantized;
-            c.Params = new[] { h, w, ch, rng.Next(-128, 128), rng.Next(-128, 128), actMin, actMax };
+            c.Params = new[] { h, w, ch, rng.Next(-128, 128), rng.Next(-128, 128), tfliteMean ? h * w : 1, actMin, actMax };
             c.Multiplier = new[] { m };
             c.Shift = new[] { s };
         }

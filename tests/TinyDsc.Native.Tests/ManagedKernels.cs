@@ -34,7 +34,7 @@ internal sealed class ManagedKernels : INativeKernels
                 GlobalAveragePool.Run(v[0], v[1], v[2], v[3], v[4], arena, in0, arena, output);
                 return 0;
             case NativeKernelIds.GlobalAveragePoolRequantized:
-                GlobalAveragePoolRequantized.Run(v[0], v[1], v[2], v[3], v[4], multiplier[0], shift[0], v[5], v[6], arena, in0, arena, output);
+                GlobalAveragePoolRequantized.Run(v[0], v[1], v[2], v[3], v[4], multiplier[0], shift[0], v[5], v[6], v[7], arena, in0, arena, output);
                 return 0;
         }
 

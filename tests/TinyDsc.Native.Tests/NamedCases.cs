@@ -63,6 +63,8 @@ internal static class NamedCases
         ("gap_1x1x3", (r, n) => Cases.GlobalAveragePoolCase(r, n, 1, 1, 3, false)),
         ("gap_requantized_7x7x16", (r, n) => Cases.GlobalAveragePoolCase(r, n, 7, 7, 16, true)),
         ("gap_requantized_2x3x5_clamp", (r, n) => Cases.GlobalAveragePoolCase(r, n, 2, 3, 5, true, -100, 100)),
+        ("gap_tflite_mean_divisor_7x7x16", (r, n) => Cases.GlobalAveragePoolCase(r, n, 7, 7, 16, true, tfliteMean: true)),
+        ("gap_tflite_mean_divisor_2x2x5_halves", (r, n) => Cases.GlobalAveragePoolCase(r, n, 2, 2, 5, true, tfliteMean: true)),
     };
 
     public static IEnumerable<object[]> Names => All.Select(c => new object[] { c.Name });

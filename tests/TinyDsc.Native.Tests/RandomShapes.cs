@@ -98,7 +98,7 @@ internal static class RandomShapes
             case NativeKernelIds.GlobalAveragePool:
                 return Cases.GlobalAveragePoolCase(r, name, r.Next(1, 12), r.Next(1, 12), r.Next(1, 20), false, actMin, actMax);
             default:
-                return Cases.GlobalAveragePoolCase(r, name, r.Next(1, 12), r.Next(1, 12), r.Next(1, 20), true, actMin, actMax);
+                return Cases.GlobalAveragePoolCase(r, name, r.Next(1, 12), r.Next(1, 12), r.Next(1, 20), true, actMin, actMax, r.Next(2) == 0);
         }
     }
 

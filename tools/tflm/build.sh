@@ -46,12 +46,12 @@ sources=()
 for k in $kernels; do sources+=("tensorflow/lite/micro/kernels/$k.cc"); done
 for f in tensorflow/lite/micro/*.cc tensorflow/lite/micro/arena_allocator/*.cc tensorflow/lite/micro/memory_planner/*.cc \
          tensorflow/lite/micro/tflite_bridge/*.cc; do
-  case "$f" in *_test.cc|*test_helper*|*fake_micro_context*|*mock_micro_graph*|*recording_*|*linear_memory_planner*|*hexdump*) continue ;; esac
+  case "$f" in *_test.cc|*test_helper*|*fake_micro_context*|*mock_micro_graph*|*recording_*|*hexdump*) continue ;; esac
   sources+=("$f")
 done
 while IFS= read -r f; do sources+=("$f"); done < <(find tensorflow -type d \( -path tensorflow/lite/experimental -o -path tensorflow/lite/micro \) -prune -false -o -name '*.cc' -print | grep -v '_test.cc$' | grep -v '^tensorflow/lite/array.cc$')
 
-flags=(-std=c++17 -O2 -DNDEBUG -DTF_LITE_STATIC_MEMORY -DTF_LITE_DISABLE_X86_NEON -DFLATBUFFERS_LOCALE_INDEPENDENT=0
+flags=(-std=c++17 -O2 -fno-exceptions -DNDEBUG -DTF_LITE_STATIC_MEMORY -DTF_LITE_DISABLE_X86_NEON -DFLATBUFFERS_LOCALE_INDEPENDENT=0
   -I"$TFLM_DIR" -I"$FLATBUFFERS_INCLUDE" -I"$GEMMLOWP_DIR" -I"$RUY_DIR" -w)
 export TFLM_BUILD_DIR
 compile() {  # source -> object named after its path; skipped when up to date

@@ -37,7 +37,7 @@ internal static class TfliteVerify
         if (labelPath != null)
         {
             CommandFiles.RequireFile(labelPath, "labels");
-            truth = TensorFiles.ReadLabels(labelPath, n, ModelShapes.SampleSize(floatRunner.OutputShape));
+            truth = TensorFiles.ReadLabels(labelPath, n, ModelShapes.SampleSize(int8Runner.OutputShape));
         }
 
         // The float reference runs NCHW: transpose each NHWC sample in, and a 4-D output back.

@@ -6,6 +6,7 @@ using System.Text;
 using TinyDsc.Cli.Commands;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Planning;
+using TinyDsc.Converter.Validation;
 using TinyDsc.Converter.Report;
 using static TinyDsc.Cli.Report.Svg;
 
@@ -38,6 +39,12 @@ internal static class HtmlReport
             h.Append($" · labels <code>{Esc(r.LabelsFile)}</code>");
         }
         h.Append($" · tinydsc {Esc(version)}</p>");
+        if (r.FusedBlocks > 0)
+        {
+            h.Append($"<p class=\"meta\" id=\"fused-note\">The .tdsc runs {r.FusedBlocks} fused block(s), whose internal tensors never " +
+                "exist whole; the per-layer comparison and the cost rows run the same model unfused (identical int8 bytes). " +
+                "Memory and board fit are the fused model's.</p>");
+        }
         h.Append("<nav><a href=\"#s-summary\">summary</a> <a href=\"#s-layers\">per-layer error</a> <a href=\"#s-histograms\">activations</a> " +
             "<a href=\"#s-weights\">weights</a> <a href=\"#s-arena\">arena</a> <a href=\"#s-cost\">cost</a> <a href=\"#s-board\">board fit</a></nav>");
         Summary(h, r);
@@ -53,7 +60,7 @@ internal static class HtmlReport
 
     private static void Summary(StringBuilder h, ModelReport r)
     {
-        VerifyMetrics m = r.Output;
+        OutputComparison m = r.Output;
         int n = m.Samples;
         h.Append("<section id=\"s-summary\"><h2>Summary</h2><div class=\"cards\">");
         Card(h, "output SQNR", Format.Db(m.SqnrDb), m.SqnrDb < LowSqnrDb);
@@ -64,7 +71,11 @@ internal static class HtmlReport
         Row(h, "samples", n.ToString(CultureInfo.InvariantCulture), "samples");
         Row(h, "SQNR (int8 vs float)", Format.Db(m.SqnrDb), "sqnr");
         Row(h, "max abs error", Format.Number(m.MaxAbsError), "max-abs-error");
-        Row(h, "top-1 agreement", Format.Percent(m.Top1Agreement, n), "top1-agreement");
+        Row(h, "cosine similarity", m.Cosine.ToString("F6", CultureInfo.InvariantCulture), "cosine");
+        if (m.Top1Agreement is double agreement)
+        {
+            Row(h, "top-1 agreement", Format.Percent(agreement, n), "top1-agreement");
+        }
         if (m.FloatAccuracy is double fa && m.Int8Accuracy is double qa)
         {
             Row(h, "float accuracy", Format.Percent(fa, n), "float-accuracy");

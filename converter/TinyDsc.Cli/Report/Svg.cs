@@ -170,8 +170,8 @@ internal static class Svg
             }
             s.Append($"<polyline points=\"{points.ToString().TrimEnd()}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
             s.Append($"<line x1=\"{left}\" y1=\"{N(Y(limits[k]))}\" x2=\"{left + plot}\" y2=\"{N(Y(limits[k]))}\" stroke=\"{colour}\" stroke-dasharray=\"6 4\"/>");
-            s.Append($"<rect x=\"{left + 10 + k * 300}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{colour}\"/>");
-            s.Append($"<text x=\"{left + 26 + k * 300}\" y=\"16\" class=\"lbl\">{Esc(names[k])}; dashed: its arena</text>");
+            s.Append($"<rect x=\"{left + 10 + k * 380}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{colour}\"/>");
+            s.Append($"<text x=\"{left + 26 + k * 380}\" y=\"16\" class=\"lbl\">{Esc(names[k])}; dashed: its arena</text>");
         }
         return s.Append("</svg>").ToString();
     }

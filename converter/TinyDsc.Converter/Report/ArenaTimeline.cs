@@ -44,4 +44,84 @@ public static class ArenaTimeline
         }
         return new ArenaSeries("unfused (one operator at a time)", live, model.ArenaSize);
     }
+
+    /// <summary>
+    /// The fused timeline of a model with fused blocks (FORMAT.md op 8), over the operator indices of the same model
+    /// without group records (BlockFusion.Defuse): a block and its members are one step, during which the block's input,
+    /// output and work area are live and its internal tensors (arena offset −1) never are; every member operator shows
+    /// the block's step.
+    /// </summary>
+    public static ArenaSeries Fused(Model fused)
+    {
+        ArgumentNullException.ThrowIfNull(fused);
+        OperatorInfo[] ops = fused.Operators;
+        var stepOfOp = new List<int>();      // per operator without group records: its step
+        var stepReads = new List<List<int>>();
+        var stepWrites = new List<int>();
+        var stepWork = new List<long>();
+        for (int j = 0; j < ops.Length; j++)
+        {
+            OperatorInfo op = ops[j];
+            if (op.OpCode == OpCodes.FusedBlock)
+            {
+                int members = op.Params[0];
+                int step = stepReads.Count;
+                stepReads.Add(new List<int> { op.Input0 });
+                stepWrites.Add(op.Output);
+                stepWork.Add(op.Params[2]);
+                for (int m = 1; m <= members; m++)
+                {
+                    OperatorInfo member = ops[j + m];
+                    foreach (int t in new[] { member.Input0, member.Input1 })
+                    {
+                        if (t >= 0 && fused.Tensors[t].ArenaOffset >= 0 && !stepReads[step].Contains(t))
+                        {
+                            stepReads[step].Add(t);
+                        }
+                    }
+                    stepOfOp.Add(step);
+                }
+                j += members;
+                continue;
+            }
+            stepOfOp.Add(stepReads.Count);
+            stepReads.Add(op.Input1 >= 0 ? new List<int> { op.Input0, op.Input1 } : new List<int> { op.Input0 });
+            stepWrites.Add(op.Output);
+            stepWork.Add(0);
+        }
+        int steps = stepReads.Count;
+        var first = new int[fused.Tensors.Length];
+        var last = new int[fused.Tensors.Length];
+        Array.Fill(first, -1);
+        Array.Fill(last, -1);
+        first[fused.InputTensor] = 0;
+        for (int s = 0; s < steps; s++)
+        {
+            foreach (int t in stepReads[s])
+            {
+                last[t] = Math.Max(last[t], s);
+            }
+            first[stepWrites[s]] = s;
+            last[stepWrites[s]] = Math.Max(last[stepWrites[s]], s);
+        }
+        last[fused.OutputTensor] = steps - 1;
+        var perStep = new long[steps];
+        for (int t = 0; t < fused.Tensors.Length; t++)
+        {
+            if (fused.Tensors[t].ArenaOffset < 0 || first[t] < 0)
+            {
+                continue;
+            }
+            for (int s = first[t]; s <= last[t]; s++)
+            {
+                perStep[s] += fused.Tensors[t].ByteSize;
+            }
+        }
+        var live = new long[stepOfOp.Count];
+        for (int i = 0; i < live.Length; i++)
+        {
+            live[i] = perStep[stepOfOp[i]] + stepWork[stepOfOp[i]];
+        }
+        return new ArenaSeries("fused blocks (as the .tdsc runs)", live, fused.ArenaSize);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Planning;
+using TinyDsc.Converter.Validation;
 
 namespace TinyDsc.Converter.Report;
 
@@ -12,8 +13,8 @@ public sealed class ModelReport
     public required string InputFile { get; init; }
     public string? LabelsFile { get; init; }
 
-    /// <summary>The same numbers `tinydsc verify` prints for these files.</summary>
-    public required VerifyMetrics Output { get; init; }
+    /// <summary>The same numbers `tinydsc verify` prints for these files (its default --task auto).</summary>
+    public required OutputComparison Output { get; init; }
 
     /// <summary>Every tensor, by tensor index (the input first).</summary>
     public required IReadOnlyList<TensorStats> Tensors { get; init; }
@@ -29,6 +30,9 @@ public sealed class ModelReport
 
     /// <summary>One series per way of running the model (unfused today).</summary>
     public required IReadOnlyList<ArenaSeries> Arena { get; init; }
+
+    /// <summary>Fused blocks in the .tdsc (0: unfused). The comparison and cost rows are per operator, run unfused.</summary>
+    public required int FusedBlocks { get; init; }
 
     public required long ModelBytes { get; init; }
     public required long ArenaBytes { get; init; }

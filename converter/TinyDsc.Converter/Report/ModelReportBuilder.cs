@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Planning;
+using TinyDsc.Converter.Validation;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Reference;
 using TinyDsc.Runtime;
@@ -31,17 +32,18 @@ public static class ModelReportBuilder
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
-        if (BlockFusion.Groups(model).Count > 0)
+        // A fused model runs its blocks row by row: their internal tensors never exist. The comparison runs the same
+        // model unfused (the same int8 arithmetic, bytes equal by FusedBlock's own tests), where every tensor does.
+        Model fused = model;
+        bool hasBlocks = BlockFusion.Groups(fused).Count > 0;
+        if (hasBlocks)
         {
-            // Fused blocks (FORMAT.md op 8) keep their internal tensors out of the arena, and their group records have
-            // no ONNX node; the per-layer comparison needs every tensor, so the report runs the same operators unfused
-            // (identical output bytes: the fused kernel is bit-exact) with the unfused arena plan.
-            model = BlockFusion.Defuse(model);
+            model = BlockFusion.Defuse(fused);
             ModelMemoryPlanner.Apply(model);
         }
-
         string[] names = TensorMapping.Map(graph, model, onnxFile, tdscFile);
         var interpreter = new Interpreter(model);
+        var deviceInterpreter = hasBlocks ? new Interpreter(fused) : interpreter;
         int[] inShape = ModelShapes.Nchw(model.Tensors[model.InputTensor]);
         int[] outShape = ModelShapes.Nchw(model.Tensors[model.OutputTensor]);
         int n = ModelShapes.BatchOf(inputFile, shape, inShape);
@@ -115,24 +117,30 @@ public static class ModelReportBuilder
             }
         }
 
-        HeapEstimate heap = BoardFit.Estimate(model, checked((int)modelBytes));
+        HeapEstimate heap = BoardFit.Estimate(fused, checked((int)modelBytes));
+        var arena = new List<ArenaSeries> { ArenaTimeline.Unfused(model) };
+        if (hasBlocks)
+        {
+            arena.Add(ArenaTimeline.Fused(fused));
+        }
         return new ModelReport
         {
             OnnxFile = onnxFile,
             TdscFile = tdscFile,
             InputFile = inputFile,
             LabelsFile = labelsFile,
-            Output = VerifyMetrics.Compute(reference, quantized, n, labels),
+            Output = OutputComparison.Compute(reference, quantized, n, OutputComparison.Detect(outShape), labels),
             Tensors = stats,
             OperatorNames = opNames,
             OperatorOutputs = opOutputs,
             Weights = weights,
             Costs = CostEstimate.Estimate(model, interpreter),
-            Arena = new[] { ArenaTimeline.Unfused(model) },
+            Arena = arena,
             ModelBytes = modelBytes,
-            ArenaBytes = interpreter.ArenaBytes,
-            ScratchBytes = interpreter.ScratchBytes,
-            PreparedBytes = interpreter.PreparedBytes,
+            ArenaBytes = deviceInterpreter.ArenaBytes,
+            ScratchBytes = deviceInterpreter.ScratchBytes,
+            PreparedBytes = deviceInterpreter.PreparedBytes,
+            FusedBlocks = BlockFusion.Groups(fused).Count,
             Heap = heap,
             Boards = BoardFit.Evaluate(heap),
         };

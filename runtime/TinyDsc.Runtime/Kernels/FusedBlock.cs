@@ -35,13 +35,13 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>The expand convolution over one input row: InputH = OutputH = 1, InputW = OutputW = W, Cin → Cexp.</summary>
         public ConvParams ExpandRow;
-        /// <summary>Expand weights [Cexp, Cin] (the [Cexp, 1, 1, Cin] conv layout).</summary>
+        /// <summary>Expand weights, [Cexp, Cin] int8 (the unfused op's blob).</summary>
         public sbyte[] ExpandWeights;
-        /// <summary>Expand bias with zp_in folded in (BiasFolding), [Cexp].</summary>
+        /// <summary>Expand bias with the input zero point folded in, one int32 per expanded channel.</summary>
         public int[] ExpandFoldedBias;
-        /// <summary>Expand requantization multipliers, [Cexp].</summary>
+        /// <summary>Expand requantization multipliers (Q31), one per expanded channel.</summary>
         public int[] ExpandMultiplier;
-        /// <summary>Expand requantization shifts, [Cexp].</summary>
+        /// <summary>Expand requantization shifts, one per expanded channel.</summary>
         public int[] ExpandShift;
 
         /// <summary>The depthwise convolution, full shape ([H, W, Cexp] → [Ho, Wo, Cexp], groups = Cexp, dilation 1).</summary>
@@ -49,29 +49,29 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>True: DepthwiseConv3x3.Row computes the depthwise rows (its IsSupported holds), else DepthwiseConv.Row.</summary>
         public bool Depthwise3x3;
-        /// <summary>Depthwise weights [Cexp, kh, kw, 1].</summary>
+        /// <summary>Depthwise weights in the layout of the kernel that runs them (DepthwiseConv3x3 or DepthwiseConv).</summary>
         public sbyte[] DepthwiseWeights;
-        /// <summary>Depthwise bias with zp of the expanded tensor folded in (BiasFolding), [Cexp].</summary>
+        /// <summary>Depthwise bias with the input zero point folded in, one int32 per channel.</summary>
         public int[] DepthwiseFoldedBias;
-        /// <summary>Depthwise requantization multipliers, [Cexp].</summary>
+        /// <summary>Depthwise requantization multipliers (Q31), one per channel.</summary>
         public int[] DepthwiseMultiplier;
-        /// <summary>Depthwise requantization shifts, [Cexp].</summary>
+        /// <summary>Depthwise requantization shifts, one per channel.</summary>
         public int[] DepthwiseShift;
 
         /// <summary>The projecting 1×1 convolution over one output row: InputH = OutputH = 1, InputW = OutputW = Wo, Cexp → Cout.</summary>
         public ConvParams ProjectRow;
-        /// <summary>Project weights [Cout, Cexp].</summary>
+        /// <summary>Projection weights, [Cout, Cexp] int8.</summary>
         public sbyte[] ProjectWeights;
-        /// <summary>Project bias with zp of the depthwise output folded in (BiasFolding), [Cout].</summary>
+        /// <summary>Projection bias with the input zero point folded in, one int32 per output channel.</summary>
         public int[] ProjectFoldedBias;
-        /// <summary>Project requantization multipliers, [Cout].</summary>
+        /// <summary>Projection requantization multipliers (Q31), one per output channel.</summary>
         public int[] ProjectMultiplier;
-        /// <summary>Project requantization shifts, [Cout].</summary>
+        /// <summary>Projection requantization shifts, one per output channel.</summary>
         public int[] ProjectShift;
 
         /// <summary>True when the block ends with the residual Add of its input ([H, W, Cin] = [Ho, Wo, Cout]).</summary>
         public bool HasAdd;
-        /// <summary>The residual Add's parameters (FORMAT.md op 3 p0..p6, zero points, clamp).</summary>
+        /// <summary>The residual Add's rescaling parameters (used when HasAdd).</summary>
         public AddParams AddP;
 
         /// <summary>With the Add: true when the block input is the Add's input 0 (the projection its input 1).</summary>

@@ -9,40 +9,40 @@ namespace TinyDsc.Runtime.Native
     public static class NativeKernelIds
     {
         /// <summary>TDSC_VERSION the managed side packs parameters for.</summary>
-        public const int Version = 1;
+        public const int Version = 2;
 
-        /// <summary>Kernel id of DepthwiseConv3x3 (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_depthwise_conv_3x3 (managed DepthwiseConv3x3).</summary>
         public const int DepthwiseConv3x3 = 1;
-        /// <summary>Kernel id of DepthwiseConv3x3Multiplier (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_depthwise_conv_3x3_multiplier (managed DepthwiseConv3x3Multiplier).</summary>
         public const int DepthwiseConv3x3Multiplier = 2;
-        /// <summary>Kernel id of DepthwiseConv (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_depthwise_conv (managed DepthwiseConv).</summary>
         public const int DepthwiseConv = 3;
-        /// <summary>Kernel id of PointwiseConv (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_pointwise_conv (managed PointwiseConv).</summary>
         public const int PointwiseConv = 4;
-        /// <summary>Kernel id of Conv2DDense (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_conv2d_dense (managed Conv2DDense).</summary>
         public const int Conv2DDense = 5;
-        /// <summary>Kernel id of Conv2DReference (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_conv2d_reference (managed Conv2DReference).</summary>
         public const int Conv2DReference = 6;
-        /// <summary>Kernel id of FullyConnected (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_fully_connected (managed FullyConnected).</summary>
         public const int FullyConnected = 7;
-        /// <summary>Kernel id of Add (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_add (managed Add).</summary>
         public const int Add = 8;
-        /// <summary>Kernel id of AveragePool (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_average_pool (managed AveragePool).</summary>
         public const int AveragePool = 9;
-        /// <summary>Kernel id of MaxPool (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_max_pool (managed MaxPool).</summary>
         public const int MaxPool = 10;
-        /// <summary>Kernel id of GlobalAveragePool (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_global_average_pool (managed GlobalAveragePool).</summary>
         public const int GlobalAveragePool = 11;
-        /// <summary>Kernel id of GlobalAveragePoolRequantized (the C header's TDSC_* value).</summary>
+        /// <summary>tdsc_global_average_pool_requantized (managed GlobalAveragePoolRequantized).</summary>
         public const int GlobalAveragePoolRequantized = 12;
 
-        /// <summary>tdsc_run status Ok (the C header's TDSC_* value).</summary>
+        /// <summary>TDSC_OK: the kernel ran.</summary>
         public const int StatusOk = 0;
-        /// <summary>tdsc_run status ArgError (the C header's TDSC_* value).</summary>
+        /// <summary>TDSC_ARG_ERROR: a kernel precondition failed (shape, shift, zero point, clamp); nothing written.</summary>
         public const int StatusArgError = -1;
-        /// <summary>tdsc_run status BoundsError (the C header's TDSC_* value).</summary>
+        /// <summary>TDSC_BOUNDS_ERROR: an extent lies outside the arrays handed over; nothing written.</summary>
         public const int StatusBoundsError = -2;
-        /// <summary>tdsc_run status UnknownKernel (the C header's TDSC_* value).</summary>
+        /// <summary>TDSC_UNKNOWN_KERNEL: unknown id or wrong parameter count.</summary>
         public const int StatusUnknownKernel = -3;
 
         /// <summary>The 21 ConvParams fields in declaration order (tdsc_conv_params), plus `extra` zeros after them.</summary>

@@ -210,7 +210,7 @@ int32_t tdsc_run(int32_t kernel, const int32_t *params, int32_t param_count,
         int32_t h;
         int32_t w;
         int32_t c;
-        if (param_count != (requantized ? 7 : 5)) {
+        if (param_count != (requantized ? 8 : 5)) {
             return TDSC_UNKNOWN_KERNEL;
         }
 
@@ -228,7 +228,7 @@ int32_t tdsc_run(int32_t kernel, const int32_t *params, int32_t param_count,
 
         return requantized
             ? tdsc_global_average_pool_requantized(h, w, c, params[3], params[4], multiplier[0], shift[0], params[5],
-                params[6], arena + in0, arena + out)
+                params[6], params[7], arena + in0, arena + out)
             : tdsc_global_average_pool(h, w, c, params[3], params[4], arena + in0, arena + out);
     }
 

@@ -82,6 +82,7 @@ public sealed class CliReportTests
         Assert.True(verify.Code == 0, verify.Err);
         Assert.Equal(VerifyValue(verify.Out, "SQNR (int8 vs float)"), Cell(dom, "data-metric", "sqnr"));
         Assert.Equal(VerifyValue(verify.Out, "max abs error"), Cell(dom, "data-metric", "max-abs-error"));
+        Assert.Equal(VerifyValue(verify.Out, "cosine similarity"), Cell(dom, "data-metric", "cosine"));
         Assert.Equal(VerifyValue(verify.Out, "top-1 agreement"), Cell(dom, "data-metric", "top1-agreement"));
         Assert.Equal(VerifyValue(verify.Out, "float accuracy"), Cell(dom, "data-metric", "float-accuracy"));
         Assert.Equal(VerifyValue(verify.Out, "int8 accuracy"), Cell(dom, "data-metric", "int8-accuracy"));
@@ -127,6 +128,40 @@ public sealed class CliReportTests
         Assert.DoesNotContain(" src=", text);
         Assert.Contains("<svg", text);
         Assert.Contains("Estimates, not measurements", text);
+    }
+
+    [Fact]
+    public void Fused_model_is_compared_unfused_and_shows_both_arena_series()
+    {
+        using Fixtures.TempFolder temp = Fixtures.Temp();
+        const string name = "inverted_residual"; // expand 1x1 -> depthwise -> project 1x1 + residual: one fused block
+        string tdsc = Convert(temp.Path, name), html = temp.File("fused.html");
+        Model model = ModelReader.Load(File.ReadAllBytes(tdsc));
+        Assert.Contains(model.Operators, o => o.OpCode == OpCodes.FusedBlock);
+        var r = CliRunner.Run("report", Fixture(name, "model.onnx"), tdsc, "--input", Fixture(name, "input.npy"), "--output", html);
+        Assert.True(r.Code == 0, r.Err);
+        string text = File.ReadAllText(html);
+        Assert.Contains("id=\"fused-note\"", text);
+        // A feature-map output: verify prints no top-1 agreement, nor does the report.
+        Assert.DoesNotContain("top1-agreement", text);
+
+        var verify = CliRunner.Run("verify", Fixture(name, "model.onnx"), tdsc, "--input", Fixture(name, "input.npy"));
+        Assert.Equal(VerifyValue(verify.Out, "SQNR (int8 vs float)"), Cell(text, "data-metric", "sqnr"));
+        // Every tensor of the unfused model has a row, the block's internal ones included.
+        Assert.Equal(model.Tensors.Length, Regex.Matches(text, "<tr data-tensor=").Count);
+
+        // The arena table: unfused and fused columns. The block spans every operator here, so during each of them
+        // the fused plan holds the block input, output and work area: exactly the .tdsc's arena.
+        string arena = Regex.Match(text, "<table id=\"arena\">(.*?)</table>").Groups[1].Value;
+        Assert.Contains("fused blocks (as the .tdsc runs)", arena);
+        string fusedArena = model.ArenaSize.ToString("N0", CultureInfo.InvariantCulture) + " B";
+        MatchCollection rows = Regex.Matches(arena, "<tr><td>\\d+</td><td>[^<]*</td><td class=\"num\">([^<]*)</td><td class=\"num\">([^<]*)</td></tr>");
+        Assert.Equal(model.Operators.Count(o => o.OpCode != OpCodes.FusedBlock), rows.Count);
+        foreach (Match row in rows)
+        {
+            Assert.Equal(fusedArena, row.Groups[2].Value);
+        }
+        Assert.Contains(rows, row => long.Parse(row.Groups[1].Value.Replace(",", "").Replace(" B", ""), CultureInfo.InvariantCulture) > model.ArenaSize);
     }
 
     public static TheoryData<string> BadInputs => new() { "other_structure", "other_weights", "missing_onnx", "missing_tdsc",
@@ -180,12 +215,9 @@ public sealed class CliReportTests
                 File.WriteAllText(output, "old");
                 if (OperatingSystem.IsWindows())
                 {
-                    File.SetAttributes(output, FileAttributes.ReadOnly);
+                    return;   // Unix file modes only; Windows read-only attributes are covered by OutputFiles' own tests
                 }
-                else
-                {
-                    File.SetUnixFileMode(output, UnixFileMode.UserRead);
-                }
+                File.SetUnixFileMode(output, UnixFileMode.UserRead);
                 fragments = new[] { "readonly.html", "is read-only", "--force" };
                 break;
             default:

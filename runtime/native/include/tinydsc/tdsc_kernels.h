@@ -57,7 +57,7 @@ extern "C" {
 #define TDSC_KERNEL_COUNT 12
 
 /* Version of this kernel set (tdsc_version): bumped when a kernel's bytes or tdsc_run's parameter packing change. */
-#define TDSC_VERSION 1
+#define TDSC_VERSION 2
 
 /*
  * Shape and quantization of a 2-D window op, field for field the managed ConvParams (and in this order in the
@@ -220,13 +220,17 @@ int32_t tdsc_global_average_pool(int32_t height, int32_t width, int32_t channels
 
 /*
  * Global average pool requantized to its own output scale (managed GlobalAveragePoolRequantized):
- *   acc[c] = Σ_{y,x} (q[y, x, c] − zp_in); out[c] = clamp(zp_out + MBQM(acc[c], multiplier, shift), act_min, act_max)
- * with multiplier/shift encoding s_in / (s_out·H·W). Layout: input [H, W, C], output [C].
- * Bound: |acc| ≤ H·W·255 and acc·2^max(shift,0) < 2^31 (the validator's check).
+ *   acc[c] = Σ_{y,x} (q[y, x, c] − zp_in); r = MBQM(acc[c], multiplier, shift);
+ *   divisor 1: multiplier/shift encode s_in / (s_out·H·W) (the divisor folded in), r as is;
+ *   divisor H·W (TFLite's int8 MEAN): multiplier/shift encode s_in / s_out, then r = (r ± divisor/2) / divisor
+ *   (sign of r, C division truncating toward zero: round half away from zero);
+ *   out[c] = clamp(zp_out + r, act_min, act_max).
+ * Layout: input [H, W, C], output [C]. divisor ≥ 1.
+ * Bound: |acc| ≤ H·W·255, acc·2^max(shift,0) < 2^31 and |r| + divisor/2 < 2^31 (the validator's checks).
  */
 int32_t tdsc_global_average_pool_requantized(int32_t height, int32_t width, int32_t channels,
-    int32_t input_zero_point, int32_t output_zero_point, int32_t multiplier, int32_t shift, int32_t act_min,
-    int32_t act_max, const int8_t *input, int8_t *output);
+    int32_t input_zero_point, int32_t output_zero_point, int32_t multiplier, int32_t shift, int32_t divisor,
+    int32_t act_min, int32_t act_max, const int8_t *input, int8_t *output);
 
 /* ---- one entry point over arrays with lengths (P/Invoke and the nanoFramework interop glue) ---- */
 
@@ -238,7 +242,8 @@ int32_t tdsc_global_average_pool_requantized(int32_t height, int32_t width, int3
  *   FULLY_CONNECTED:              input_length, output_length, zp_in, zp_out, act_min, act_max
  *   ADD:                          the 12 tdsc_add_params fields, then count
  *   GLOBAL_AVERAGE_POOL:          height, width, channels, act_min, act_max
- *   GLOBAL_AVERAGE_POOL_REQUANTIZED: height, width, channels, zp_in, zp_out, act_min, act_max (multiplier[0], shift[0])
+ *   GLOBAL_AVERAGE_POOL_REQUANTIZED: height, width, channels, zp_in, zp_out, divisor, act_min, act_max
+ *                                    (multiplier[0], shift[0])
  * Blobs: weights, bias (folded for kernels 1..5; bias_length 0 means no bias for kernels 6 and 7), multiplier, shift;
  * unused blobs may be NULL with length 0. scratch: at least the kernel's *_scratch_size bytes.
  * Every extent (tensors from their offsets, blobs, scratch) is checked against the lengths before anything is read

@@ -1,0 +1,122 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text.RegularExpressions;
+using TinyDsc.Converter.Import.Tflite;
+using Xunit;
+
+namespace TinyDsc.Converter.Tests.Import.Tflite;
+
+/// <summary>
+/// TinyDsc's int8 outputs against TensorFlow Lite Micro's, byte for byte: against the committed goldens
+/// (golden_tflm_logits.bin, written by tools/tflm/goldens.sh with TFLM's reference interpreter) always, and against
+/// a live TFLM run when the TFLM lane is built (tools/tflm/README.md).
+/// </summary>
+public class TflmGoldenTests
+{
+    [Theory]
+    [MemberData(nameof(TfliteFixtures.Names), MemberType = typeof(TfliteFixtures))]
+    public void OutputsEqualTflmGoldensByteForByte(string name)
+    {
+        byte[] inputs = File.ReadAllBytes(TfliteFixtures.Path_(name, "inputs.bin"));
+        byte[] golden = File.ReadAllBytes(TfliteFixtures.Path_(name, "golden_tflm_logits.bin"));
+        TfliteImport import = TfliteFixtures.Import(name);
+        // Both the optimised kernels the interpreter picks and the plain reference convolutions.
+        foreach (bool reference in new[] { false, true })
+        {
+            byte[] actual = TfliteFixtures.RunRuntime(import.Quantized.Model, inputs, reference);
+            AssertSameBytes(golden, actual, $"{name} ({(reference ? "reference" : "optimised")} convolutions) vs golden_tflm_logits.bin");
+        }
+    }
+
+    [Fact]
+    public void TflmsOwnPersonDetectOutputsOrderTheTestImagesAsItsTestExpects()
+    {
+        // The golden softmax outputs, [no person, person] per image: a check that the goldens come from a TFLM run that
+        // passes TFLM's own person_detection_test.
+        byte[] g = File.ReadAllBytes(TfliteFixtures.Path_("person_detect", "golden_tflm_output.bin"));
+        Assert.True((sbyte)g[1] > (sbyte)g[0]);
+        Assert.True((sbyte)g[2] > (sbyte)g[3]);
+    }
+
+    [TflmLaneTheory]
+    [MemberData(nameof(TfliteFixtures.Names), MemberType = typeof(TfliteFixtures))]
+    public void OutputsEqualALiveTflmRunByteForByte(string name)
+    {
+        string runner = TflmLane.Runner!;
+        string model = TfliteFixtures.Path_(name, "model.tflite"), inputs = TfliteFixtures.Path_(name, "inputs.bin");
+        string output = Path.Combine(Path.GetTempPath(), $"tinydsc-tflm-{name}-{Guid.NewGuid():N}.bin");
+        try
+        {
+            TfliteImport import = TfliteFixtures.Import(name);
+            string stdout = TflmLane.Run(runner, model, inputs, output, "--tensor", import.Output.TfliteIndex.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Matches(@"arena_used_bytes=\d+", stdout);
+            byte[] actual = TfliteFixtures.RunRuntime(import.Quantized.Model, File.ReadAllBytes(inputs));
+            AssertSameBytes(File.ReadAllBytes(output), actual, $"{name} vs live TFLM ({runner})");
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    private static void AssertSameBytes(byte[] expected, byte[] actual, string what)
+    {
+        Assert.True(expected.Length == actual.Length, $"{what}: {actual.Length} bytes, expected {expected.Length}");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i] == actual[i], $"{what}: byte {i} is {(sbyte)actual[i]}, TFLM has {(sbyte)expected[i]}");
+        }
+    }
+}
+
+/// <summary>The TFLM lane: TINYDSC_TFLM_RUNNER, or tools/tflm/build.sh's default output ~/.cache/tinydsc-tflm/tflm_runner.</summary>
+internal static class TflmLane
+{
+    public static string? Runner
+    {
+        get
+        {
+            string? env = Environment.GetEnvironmentVariable("TINYDSC_TFLM_RUNNER");
+            if (!string.IsNullOrEmpty(env))
+            {
+                return File.Exists(env) ? env : null;
+            }
+            string home = Environment.GetEnvironmentVariable("HOME") ?? "";
+            string path = Path.Combine(home, ".cache", "tinydsc-tflm", "tflm_runner");
+            return home.Length > 0 && File.Exists(path) ? path : null;
+        }
+    }
+
+    public const string MissingMessage = "TFLM lane not built: tools/tflm/build.sh with TFLM_DIR=<tflite-micro checkout> (tools/tflm/README.md), or set TINYDSC_TFLM_RUNNER";
+
+    public static string Run(string runner, params string[] args)
+    {
+        var start = new ProcessStartInfo(runner) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        using Process p = Process.Start(start)!;
+        string stdout = p.StandardOutput.ReadToEnd();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{runner} exited {p.ExitCode}: {stderr.Trim()}");
+        }
+        return stdout;
+    }
+}
+
+/// <summary>A [Theory] skipped, with a message, when the TFLM lane is not built.</summary>
+public sealed class TflmLaneTheoryAttribute : TheoryAttribute
+{
+    public TflmLaneTheoryAttribute()
+    {
+        if (TflmLane.Runner == null)
+        {
+            Skip = TflmLane.MissingMessage;
+        }
+    }
+}
