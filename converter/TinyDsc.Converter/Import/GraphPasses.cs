@@ -16,8 +16,11 @@ namespace TinyDsc.Converter.Import;
 ///   padded zeros are real inputs to the average) or MaxPool (only when its input is known non-negative and every
 ///   window keeps a real element, so a padded zero never wins over the −inf MaxPool pads with); otherwise it becomes
 ///   a padded identity depthwise 1×1 Conv;</item>
+/// <item>consecutive clamps (ReLU, ReLU6, Hardtanh; PyTorch's F.relu6 exports as Relu then Clip(0, 6)) merge into one
+///   clamp to the intersection of their ranges, clamp(clamp(x, a, b), c, d) = clamp(x, max(a, c), min(b, d)) when
+///   that intersection is not empty;</item>
 /// <item>ReLU/ReLU6 fuse into the producing Conv/FullyConnected/Add, also across MaxPool and Reshape, which commute with
-///   any non-decreasing function; a remaining one becomes an identity depthwise 1×1 Conv (4-D) or FullyConnected (2-D)
+///   any non-decreasing function, also onto a producer already carrying ReLU/ReLU6 (the intersection); a remaining one becomes an identity depthwise 1×1 Conv (4-D) or FullyConnected (2-D)
 ///   carrying the activation.</item>
 /// </list>
 /// </summary>
@@ -43,6 +46,7 @@ internal sealed class GraphPasses
         FoldAffine();
         LowerRemainingAffine();
         MergePads();
+        MergeActivationChains();
         FuseActivations();
     }
 
@@ -254,6 +258,44 @@ internal sealed class GraphPasses
         return true;
     }
 
+    /// <summary>The clamp range [lo, hi] of a ReLU/ReLU6/Hardtanh node, or null for any other node.</summary>
+    private static (float Lo, float Hi)? ClampRange(LoweredNode n) => n.Op switch
+    {
+        LoweredOp.Relu => (0f, float.PositiveInfinity),
+        LoweredOp.Relu6 => (0f, 6f),
+        LoweredOp.Hardtanh => (n.Params.Alpha, n.Params.Beta),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A clamp whose input is another clamp with no other consumer becomes one clamp to the intersection of both
+    /// ranges; the first is removed. Chains of any length collapse because nodes are visited in topological order.
+    /// An empty intersection (the output is then a constant) is left alone.
+    /// </summary>
+    private void MergeActivationChains()
+    {
+        foreach (var second in _nodes.Where(n => ClampRange(n) != null).ToList())
+        {
+            var first = Producer(second.Inputs[0]);
+            if (first == null || ClampRange(first) is not { } r1 || ConsumerCount(first.Output) != 1)
+            {
+                continue;
+            }
+            var r2 = ClampRange(second)!.Value;
+            float lo = MathF.Max(r1.Lo, r2.Lo), hi = MathF.Min(r1.Hi, r2.Hi);
+            if (!(lo < hi))
+            {
+                continue;
+            }
+            second.Op = lo == 0f && float.IsPositiveInfinity(hi) ? LoweredOp.Relu
+                : lo == 0f && hi == 6f ? LoweredOp.Relu6
+                : LoweredOp.Hardtanh;
+            (second.Params.Alpha, second.Params.Beta) = second.Op == LoweredOp.Hardtanh ? (lo, hi) : (0f, 0f);
+            second.Inputs[0] = first.Inputs[0];
+            _nodes.Remove(first);
+        }
+    }
+
     private void FuseActivations()
     {
         foreach (var act in _nodes.Where(n => n.Op is LoweredOp.Relu or LoweredOp.Relu6).ToList())
@@ -268,9 +310,10 @@ internal sealed class GraphPasses
                 cur = Producer(cur.Inputs[0]);
             }
             if (cur != null && cur.Op is LoweredOp.Conv or LoweredOp.FullyConnected or LoweredOp.Add
-                && cur.Params.Activation == Activation.None && ConsumerCount(cur.Output) == 1)
+                && cur.Params.Activation is Activation.None or Activation.Relu or Activation.Relu6 && ConsumerCount(cur.Output) == 1)
             {
-                cur.Params.Activation = kind;
+                // Relu after Relu6 (or the reverse) is Relu6: the intersection of [0, +inf) and [0, 6].
+                cur.Params.Activation = cur.Params.Activation == Activation.Relu6 ? Activation.Relu6 : kind;
                 Bypass(act, chain.Count > 0 ? chain[0] : cur);
             }
             else
