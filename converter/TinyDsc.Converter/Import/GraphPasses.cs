@@ -11,6 +11,11 @@ namespace TinyDsc.Converter.Import;
 /// <item>dead nodes (not reaching the output) are dropped;</item>
 /// <item>a per-channel affine (BatchNorm, Add/Sub/Mul/Div by a constant) right after a Conv/FullyConnected whose output
 ///   has no other consumer folds into its weights and bias: W'[o] = W[o]·s[o], b'[o] = b[o]·s[o] + t[o];</item>
+/// <item>an affine whose input is another affine with no other consumer merges into it (input normalisation
+///   (x − mean) / std exports as Sub then Div): y = x·(s1·s2) + (t1·s2 + t2);</item>
+/// <item>an affine whose only consumer is an unpadded Conv or a FullyConnected folds into that layer's weights and bias:
+///   W'[o, c, k] = W[o, c, k]·s[c], b'[o] = b[o] + Σ W[o, c, k]·t[c]. Not into a padded Conv: its zero pads would
+///   become (0 − mean)/std-shifted values at the borders;</item>
 /// <item>a remaining affine becomes a depthwise 1×1 Conv (4-D) or a diagonal FullyConnected (2-D);</item>
 /// <item>a zero Pad merges into the next Conv (conv padding is zero), AveragePool (as count_include_pad=1, since the
 ///   padded zeros are real inputs to the average) or MaxPool (only when its input is known non-negative and every
@@ -44,6 +49,8 @@ internal sealed class GraphPasses
         RecogniseHardSwish();
         RemoveDeadNodes();
         FoldAffine();
+        MergeAffineChains();
+        FoldAffineIntoNextConv();
         LowerRemainingAffine();
         MergePads();
         MergeActivationChains();
@@ -158,6 +165,70 @@ internal sealed class GraphPasses
             }
             p.Params.Bias = bias;
             Bypass(n, p);
+        }
+    }
+
+    private void MergeAffineChains()
+    {
+        foreach (var second in _nodes.Where(n => n.Op == LoweredOp.Affine).ToList())
+        {
+            var first = Producer(second.Inputs[0]);
+            if (first is not { Op: LoweredOp.Affine } || ConsumerCount(first.Output) != 1)
+            {
+                continue;
+            }
+            for (int c = 0; c < second.Scale!.Length; c++)
+            {
+                second.Shift![c] += first.Shift![c] * second.Scale[c];
+                second.Scale[c] *= first.Scale![c];
+            }
+            second.Inputs[0] = first.Inputs[0];
+            _nodes.Remove(first);
+        }
+    }
+
+    private void FoldAffineIntoNextConv()
+    {
+        foreach (var n in _nodes.Where(n => n.Op == LoweredOp.Affine).ToList())
+        {
+            var users = Consumers(n.Output);
+            if (ConsumerCount(n.Output) != 1 || users.Count != 1)
+            {
+                continue;
+            }
+            var user = users[0];
+            var p = user.Params;
+            bool conv = user.Op == LoweredOp.Conv && (p.PadTop | p.PadLeft | p.PadBottom | p.PadRight) == 0;
+            // A FullyConnected reads the affine's channels as its features only on a 2-D input.
+            bool fc = user.Op == LoweredOp.FullyConnected && _shapes[n.Output].Length == 2;
+            if (!conv && !fc)
+            {
+                continue;
+            }
+            var w = (float[])p.Weight!.Clone();
+            int cout = p.WeightShape![0], cinPerGroup = p.WeightShape[1];
+            int kernel = w.Length / (cout * cinPerGroup);
+            int groups = conv ? p.Groups : 1;
+            int outPerGroup = cout / groups;
+            var bias = p.Bias ?? new float[cout];
+            for (int o = 0; o < cout; o++)
+            {
+                double extra = 0;
+                for (int ci = 0; ci < cinPerGroup; ci++)
+                {
+                    int c = (o / outPerGroup) * cinPerGroup + ci;
+                    for (int k = 0; k < kernel; k++)
+                    {
+                        int i = (o * cinPerGroup + ci) * kernel + k;
+                        extra += (double)w[i] * n.Shift![c];
+                        w[i] *= n.Scale![c];
+                    }
+                }
+                bias[o] = (float)(bias[o] + extra);
+            }
+            (p.Weight, p.Bias) = (w, bias);
+            user.Inputs[user.Inputs.IndexOf(n.Output)] = n.Inputs[0];
+            _nodes.Remove(n);
         }
     }
 
