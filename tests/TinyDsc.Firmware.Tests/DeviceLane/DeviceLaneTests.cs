@@ -28,7 +28,7 @@ public class DeviceLaneTests
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(6);
     private const long BundledPeakCeiling = 78 * 1024;
-    private const long Mbv2PeakCeiling = 92 * 1024; // 74.2 KB with the fused blocks of main, 90.5 KB without
+    private const long Mbv2PeakCeiling = 92 * 1024; // 76.0 KB with the fused blocks of main (74.2 KB in an earlier run), 90.5 KB without
     private readonly ITestOutputHelper output;
 
     public DeviceLaneTests(ITestOutputHelper output)
