@@ -87,10 +87,10 @@ internal static class InspectCommand
     internal static Table BoardFitTable(Model m, int fileBytes)
     {
         HeapEstimate e = BoardFit.Estimate(m, fileBytes);
-        var table = new Table().Title("board fit (estimate: nanoCLR managed heap)")
+        var table = new Table().Title("board fit (estimate: ESP32 nanoCLR managed heap)")
             .AddColumn("").AddColumn(new TableColumn("bytes / verdict"));
-        table.AddRow("loading: blobs + 16 KB chunk + tables", Format.Bytes(e.Loading));
-        table.AddRow("running: blobs + arena + prepared + scratch + buffers", Format.Bytes(e.Running));
+        table.AddRow("loading: boot + model + 16 KB chunk", Format.Bytes(e.Loading));
+        table.AddRow("running: boot + interpreter + stack + buffers", Format.Bytes(e.Running));
         table.AddRow(Markup.Escape($"heap peak + {BoardFit.Reserve:N0} B reserve"), Format.Bytes(e.Peak + BoardFit.Reserve));
         foreach (BoardVerdict v in BoardFit.Evaluate(e))
         {

@@ -253,20 +253,24 @@ internal static class HtmlReport
         HeapEstimate e = r.Heap;
         h.Append("<section id=\"s-board\"><h2>Board fit (estimate)</h2>");
         h.Append($"<p id=\"board-verdict\"><b>{Esc(BoardSummary(r))}</b>. The managed heap the model needs on nanoCLR, " +
-            "counted as firmware-samples/README.md's RAM table counts it for a model streamed in chunks, plus a reserve for " +
-            "what the count leaves out (object headers, strings, the app); the same estimate convert and inspect print.</p>");
+            "modelled as nanoCLR lays out an ESP32's heap (object and array headers included) for the objects the runtime " +
+            "holds, plus the boot and stack part the device lane measured (firmware-samples/README.md \"Heap on the device\"), " +
+            "plus a reserve for the app's own objects; the same estimate convert and inspect print.</p>");
         h.Append("<table id=\"memory\"><tr><th>part</th><th>bytes</th></tr>");
         void Part(string name, long bytes, bool total = false) =>
             h.Append(total ? $"<tr class=\"total\"><th>{Esc(name)}</th><th class=\"num\">{Format.Bytes(bytes)}</th></tr>"
                 : $"<tr><td>{Esc(name)}</td><td class=\"num\">{Format.Bytes(bytes)}</td></tr>");
         Part("model file (.tdsc)", e.FileBytes);
-        Part("loaded blobs (weights, biases, requantization)", e.LoadedBlobs);
-        Part("arena", e.Arena);
-        Part("prepared at load (folded biases)", e.Prepared);
-        Part("kernel scratch", e.Scratch);
+        Part("boot (assemblies, strings, main thread)", e.Boot);
+        Part("loaded Model (objects and blobs)", e.LoadedModel);
+        Part("Interpreter (steps, parameters, blobs, arena, scratch)", e.Interpreter);
+        Part("of which arena payload", e.Arena);
+        Part("of which prepared at load (folded biases)", e.Prepared);
+        Part("of which kernel scratch", e.Scratch);
+        Part("kernel stack frames during Invoke", e.KernelStack);
         Part("input and float output buffers", e.CaseBuffers);
-        Part("loading: blobs + largest chunk + header and tables", e.Loading);
-        Part("running: blobs + arena + prepared + scratch + buffers", e.Running);
+        Part("loading: boot + model + largest chunk", e.Loading);
+        Part("running: boot + interpreter + stack + buffers", e.Running);
         Part($"peak + {BoardFit.Reserve:N0} B reserve", e.Peak + BoardFit.Reserve, total: true);
         h.Append("</table><table id=\"board\"><tr><th>board</th><th>nanoff targets</th><th>managed heap</th><th>fit</th></tr>");
         foreach (BoardVerdict v in r.Boards)

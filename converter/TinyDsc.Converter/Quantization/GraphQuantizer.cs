@@ -117,12 +117,11 @@ public static class GraphQuantizer
                 throw new QuantizationException($"{node.Kind} '{node.Name}' writes '{node.Output}', already written");
             }
             QuantParams inQ = quant[node.Inputs[0]];
-            var op = new OperatorInfo { Input0 = index[node.Inputs[0]] };
+            var op = new OperatorInfo { Input0 = index[node.Inputs[0]], OpCode = OpCodeOf(node.Kind) };
             switch (node.Kind)
             {
                 case NodeKind.Conv:
                 {
-                    op.OpCode = OpCodes.Conv2D;
                     QuantParams outQ = Calibrated(node.Output, "output of Conv");
                     op.Output = AddTensor(node.Output, outQ);
                     QuantizeConv(graph, node, op, inQ, outQ);
@@ -130,7 +129,6 @@ public static class GraphQuantizer
                 }
                 case NodeKind.FullyConnected:
                 {
-                    op.OpCode = OpCodes.FullyConnected;
                     QuantParams outQ = Calibrated(node.Output, "output of FullyConnected");
                     op.Output = AddTensor(node.Output, outQ);
                     QuantizeFullyConnected(graph, producers, node, op, inQ, outQ);
@@ -144,7 +142,6 @@ public static class GraphQuantizer
                     }
                     RequireSameShape(graph, node, node.Inputs[0], node.Inputs[1]);
                     RequireSameShape(graph, node, node.Inputs[0], node.Output);
-                    op.OpCode = OpCodes.Add;
                     op.Input1 = index[node.Inputs[1]];
                     QuantParams outQ = Calibrated(node.Output, "output of Add");
                     op.Output = AddTensor(node.Output, outQ);
@@ -156,7 +153,6 @@ public static class GraphQuantizer
                 case NodeKind.MaxPool:
                 {
                     RequireNoActivation(node);
-                    op.OpCode = node.Kind == NodeKind.AveragePool ? OpCodes.AveragePool : OpCodes.MaxPool;
                     op.Output = AddTensor(node.Output, inQ);
                     op.KernelH = node.KernelH;
                     op.KernelW = node.KernelW;
@@ -175,7 +171,6 @@ public static class GraphQuantizer
                 case NodeKind.GlobalAveragePool:
                 {
                     RequireNoActivation(node);
-                    op.OpCode = OpCodes.GlobalAveragePool;
                     int[] inShape = Shape(graph, node.Inputs[0]);
                     long pixels = inShape.Length == 4 ? (long)inShape[2] * inShape[3] : 1;
                     QuantParams outQ = Calibrated(node.Output, "output of GlobalAveragePool");
@@ -201,7 +196,6 @@ public static class GraphQuantizer
                 case NodeKind.Hardtanh:
                 {
                     RequireNoActivation(node);
-                    op.OpCode = OpCodes.Lookup;
                     // TFLite fixes the int8 logistic's output to [0, 1) and tanh's to [-1, 1).
                     QuantParams outQ = node.Kind switch
                     {
@@ -221,7 +215,6 @@ public static class GraphQuantizer
                         throw new QuantizationException($"Mul '{node.Name}' has {node.Inputs.Count} inputs, expected 2");
                     }
                     RequireSameShape(graph, node, node.Inputs[0], node.Output);
-                    op.OpCode = OpCodes.Mul;
                     op.Input1 = index[node.Inputs[1]];
                     QuantParams outQ = Calibrated(node.Output, "output of Mul");
                     op.Output = AddTensor(node.Output, outQ);
@@ -238,7 +231,6 @@ public static class GraphQuantizer
                 case NodeKind.Reshape:
                     RequireNoActivation(node);
                     CheckReshapeConsumers(graph, consumers, node);
-                    op.OpCode = OpCodes.Reshape;
                     op.Output = AddTensor(node.Output, inQ);
                     break;
                 default:
@@ -440,4 +432,22 @@ public static class GraphQuantizer
     }
 
     internal static string ShapeText(int[] shape) => "[" + string.Join(",", shape) + "]";
+
+    /// <summary>
+    /// The one table from a float-graph node kind to the .tdsc op code it becomes (runtime/FORMAT.md); 0 for a kind
+    /// with no int8 op of its own. The quantizer and the report's tensor mapping both read it.
+    /// </summary>
+    public static int OpCodeOf(NodeKind kind) => kind switch
+    {
+        NodeKind.Conv => OpCodes.Conv2D,
+        NodeKind.FullyConnected => OpCodes.FullyConnected,
+        NodeKind.Add => OpCodes.Add,
+        NodeKind.AveragePool => OpCodes.AveragePool,
+        NodeKind.MaxPool => OpCodes.MaxPool,
+        NodeKind.GlobalAveragePool => OpCodes.GlobalAveragePool,
+        NodeKind.Mul => OpCodes.Mul,
+        NodeKind.HardSwish or NodeKind.HardSigmoid or NodeKind.Sigmoid or NodeKind.Tanh or NodeKind.LeakyRelu or NodeKind.Hardtanh => OpCodes.Lookup,
+        NodeKind.Reshape => OpCodes.Reshape,
+        _ => 0,
+    };
 }

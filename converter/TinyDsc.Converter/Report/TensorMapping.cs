@@ -1,5 +1,6 @@
 using System;
 using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Runtime.Format;
 
@@ -32,7 +33,7 @@ public static class TensorMapping
             FloatNode node = graph.Nodes[i];
             OperatorInfo op = model.Operators[i];
             string where = $"operator {i} ({OpCodes.Name(op.OpCode)}, node '{node.Name}')";
-            if (OpCodeOf(node.Kind) != op.OpCode)
+            if (GraphQuantizer.OpCodeOf(node.Kind) != op.OpCode)
             {
                 throw new PipelineInputException($"{mismatch}: operator {i} is {OpCodes.Name(op.OpCode)} in {tdscFile} " +
                     $"but {node.Kind} '{node.Name}' in {onnxFile}");
@@ -82,17 +83,4 @@ public static class TensorMapping
             throw new PipelineInputException($"{mismatch}: {where} reads tensor {tensor}, which is not '{value}'");
         }
     }
-
-    private static int OpCodeOf(NodeKind kind) => kind switch
-    {
-        NodeKind.Conv => OpCodes.Conv2D,
-        NodeKind.FullyConnected => OpCodes.FullyConnected,
-        NodeKind.Add => OpCodes.Add,
-        NodeKind.AveragePool => OpCodes.AveragePool,
-        NodeKind.MaxPool => OpCodes.MaxPool,
-        NodeKind.GlobalAveragePool => OpCodes.GlobalAveragePool,
-        NodeKind.Mul => OpCodes.Mul,
-        NodeKind.HardSwish or NodeKind.HardSigmoid or NodeKind.Sigmoid or NodeKind.Tanh or NodeKind.LeakyRelu or NodeKind.Hardtanh => OpCodes.Lookup,
-        _ => OpCodes.Reshape,
-    };
 }

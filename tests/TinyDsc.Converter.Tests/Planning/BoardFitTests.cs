@@ -1,4 +1,8 @@
+using System;
 using System.IO;
+using TinyDsc.Converter.Calibration;
+using TinyDsc.Converter.Import;
+using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.IO;
 using TinyDsc.Converter.Planning;
 using TinyDsc.Converter.Tests.Cli;
@@ -6,18 +10,66 @@ using TinyDsc.Converter.Tests.Import;
 using TinyDsc.Converter.Tests.Pipeline;
 using TinyDsc.Runtime.Format;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace TinyDsc.Converter.Tests.Planning;
 
 public sealed class BoardFitTests
 {
+    private readonly ITestOutputHelper output;
+
+    public BoardFitTests(ITestOutputHelper output) => this.output = output;
+
     /// <summary>
-    /// The bundled model's estimate equals the RAM table of firmware-samples/README.md, which the firmware tests'
-    /// RamBudget check computes from the samples' embedded model with their own code (ImageClassifier row: 44,176 B
-    /// loaded blobs, 18,816 arena, 3,008 prepared, 3,072 scratch, 824 case buffers; loading 63,016, running 69,896).
+    /// Running peaks on an ESP32 measured by the device lane on the real nanoCLR (HeapProbe, a forced collection every
+    /// few milliseconds during six inferences, converted to ESP32 block sizes; firmware-samples/README.md "Heap on the
+    /// device"), produced by
+    /// <c>TINYDSC_NANOCLR_HOME=... dotnet test tests/TinyDsc.Firmware.Tests -c Release --filter
+    /// "FullyQualifiedName~DeviceLane.DeviceLaneTests.Heap" --logger "console;verbosity=detailed"</c>
+    /// (77.7 KB and 76.0 KB; run of 2026-12-06 on main 3a9a582, printed by the lane as "measured"). Independent of
+    /// BoardFit: nanoCLR's own heap dump.
+    /// </summary>
+    private const long BundledMeasuredPeak = 79_596;   // 77.7 KB
+    private const long Mbv2MeasuredPeak = 77_868;      // 76.0 KB
+
+    /// <summary>The same run's "loaded" stage (boot + the Model after ModelReader.Load, the chunk already dropped):
+    /// 56.0 KB and 63.9 KB.</summary>
+    private const long BundledMeasuredLoaded = 57_336;
+    private const long Mbv2MeasuredLoaded = 65_484;
+
+    /// <summary>
+    /// The converter's estimate for the two lane models is within 10 % of what nanoCLR measured (issue 11): the
+    /// running part against the running peak, and boot + the loaded Model against the "loaded" stage (the loading
+    /// estimate adds the chunk ModelReader holds meanwhile, which the lane's stage collections do not see).
+    /// </summary>
+    [Theory]
+    [InlineData("firmware-samples/models/fashion-dscnn", BundledMeasuredPeak, BundledMeasuredLoaded)]
+    [InlineData("tests/fixtures/models/mbv2-fashion", Mbv2MeasuredPeak, Mbv2MeasuredLoaded)]
+    public void Estimate_IsWithinTenPercentOfTheNanoClrMeasurement(string folder, long measured, long measuredLoaded)
+    {
+        string dir = Path.Combine(Fixtures.Root, folder);
+        (float[] data, int[] shape) = TensorFiles.ReadFloat32(Path.Combine(dir, "calibration.npy"));
+        byte[] bytes = ModelConverter.Convert(OnnxImporter.Load(Path.Combine(dir, "model.onnx")), data, shape,
+            "calibration.npy", new CalibrationOptions()).FileBytes;
+
+        HeapEstimate e = BoardFit.Estimate(ModelReader.Load(bytes), bytes.Length);
+
+        output.WriteLine($"{folder}: {e}; running {e.Running:N0} (measured {measured:N0}), loading {e.Loading:N0}, boot + Model {e.Boot + e.LoadedModel:N0} (measured {measuredLoaded:N0})");
+        Assert.True(Math.Abs(e.Running - measured) <= 0.10 * measured,
+            $"{folder}: running estimate {e.Running:N0} B, nanoCLR measured {measured:N0} B (ESP32)");
+        long loaded = e.Boot + e.LoadedModel;
+        Assert.True(Math.Abs(loaded - measuredLoaded) <= 0.10 * measuredLoaded,
+            $"{folder}: boot + loaded Model estimated {loaded:N0} B, nanoCLR measured {measuredLoaded:N0} B (ESP32)");
+        Assert.Equal(e.Loading, loaded + e.LargestChunk);
+    }
+
+    /// <summary>
+    /// The parts of the bundled model's estimate that are plain sums: the file and the chunk as
+    /// ESP32 arrays (20-byte header, 12-byte blocks), and the payloads firmware-samples/README.md's RAM table lists
+    /// (18,816 arena, 3,008 prepared, 3,072 scratch; input 784 B + output 10 floats).
     /// </summary>
     [Fact]
-    public void BundledModel_MatchesTheFirmwareRamTable_AndFitsAnEsp32WithoutPsram()
+    public void BundledModel_PartsAndVerdict()
     {
         using Fixtures.TempFolder temp = Fixtures.Temp();
         string folder = Path.Combine(Fixtures.Root, "firmware-samples", "models", "fashion-dscnn");
@@ -30,29 +82,28 @@ public sealed class BoardFitTests
         HeapEstimate e = BoardFit.Estimate(ModelReader.Load(bytes), bytes.Length);
 
         Assert.Equal(46_632, e.FileBytes);
-        Assert.Equal(44_176, e.LoadedBlobs);
-        Assert.Equal(16_384, e.LargestChunk);
-        Assert.Equal(2_456, e.TablesCopy);
+        Assert.Equal(16_404, e.LargestChunk);      // 20 + 16,384 = 16,404, a multiple of 12
         Assert.Equal(18_816, e.Arena);
         Assert.Equal(3_008, e.Prepared);
         Assert.Equal(3_072, e.Scratch);
-        Assert.Equal(824, e.CaseBuffers);
-        Assert.Equal(63_016, e.Loading);
-        Assert.Equal(69_896, e.Running);
-        Assert.Equal(69_896, e.Peak);
-        Assert.All(BoardFit.Evaluate(e), v => Assert.Equal(Fit.Fits, v.Fit));
-        Assert.Contains("fits, 3,720 B to spare (estimate)", convert.Out); // 90,000 − (69,896 + 16,384)
+        Assert.Equal(804 + 60, e.CaseBuffers);     // 20 + 784 = 804; 20 + 40 = 60
+        Assert.Equal(e.Boot + e.Interpreter + e.KernelStack + e.CaseBuffers, e.Running);
+        Assert.Equal(e.Running, e.Peak);
+        Assert.Equal(Fit.Fits, BoardFit.Evaluate(e)[1].Fit);
+        long spare = 90_000 - (e.Peak + BoardFit.Reserve);
+        Assert.Equal(spare >= 0 ? Fit.Fits : Fit.Tight, BoardFit.Evaluate(e)[0].Fit);
+        Assert.Contains("(estimate)", convert.Out);
     }
 
-    /// <summary>Hand-made estimates on both sides of each threshold (90,000 / 110,000 B heap, 16,384 B reserve).</summary>
+    /// <summary>Hand-made estimates on both sides of each threshold (90,000 / 110,000 B heap, 8,192 B reserve).</summary>
     [Theory]
-    [InlineData(73_616, Fit.Fits, 0L)]          // 73,616 + 16,384 = 90,000: exactly the smallest heap
-    [InlineData(73_617, Fit.Tight, -1L)]
-    [InlineData(93_616, Fit.Tight, -20_000L)]   // = 110,000, the largest heap
-    [InlineData(93_617, Fit.DoesNotFit, -20_001L)]
+    [InlineData(81_808, Fit.Fits, 0L)]          // 81,808 + 8,192 = 90,000: exactly the smallest heap
+    [InlineData(81_809, Fit.Tight, -1L)]
+    [InlineData(101_808, Fit.Tight, -20_000L)]  // = 110,000, the largest heap
+    [InlineData(101_809, Fit.DoesNotFit, -20_001L)]
     public void Esp32WithoutPsram_Thresholds(long running, Fit expected, long headroom)
     {
-        var e = new HeapEstimate(0, running, 0, 0, 0, 0, 0, 0);
+        var e = new HeapEstimate(0, 0, 0, 0, running, 0, 0, 0, 0, 0);
         BoardVerdict v = BoardFit.Evaluate(e, BoardFit.Boards[0]);
         Assert.Equal(expected, v.Fit);
         Assert.Equal(headroom, v.Headroom);
