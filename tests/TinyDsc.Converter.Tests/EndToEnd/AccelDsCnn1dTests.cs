@@ -88,6 +88,38 @@ public sealed class AccelDsCnn1dTests
         Assert.True(m.SqnrDb >= 25.0, $"SQNR {m.SqnrDb:F2} dB");
     }
 
+    /// <summary>
+    /// README: on the device a 1-D model's input is NHWC [1, 1, L, C], time steps in order with the channels
+    /// interleaved (x0 y0 z0 x1 …). Fed that way, the interpreter gives exactly what the NCL pipeline gives.
+    /// </summary>
+    [Fact]
+    public void DeviceInputIsTimeMajorWithInterleavedChannels()
+    {
+        var inputs = Npy.ReadFloat32(File("test_inputs.npy"));
+        var calibration = Npy.ReadFloat32(File("calibration.npy"));
+        var graph = OnnxImporter.Load(File("model.onnx"));
+        Model model = ModelReader.Load(ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration.npy", new CalibrationOptions()).FileBytes);
+        Assert.Equal(new[] { 1, 1, 128, 3 }, model.Tensors[model.InputTensor].Dims);
+        const int window = 7;
+        var ncl = inputs.Data.AsSpan(window * 3 * 128, 3 * 128).ToArray();
+        BatchResult expected = new Int8Runner(model).Run(ncl, new[] { 1, 3, 128 }, "window");
+
+        var interleaved = new float[3 * 128];
+        for (int t = 0; t < 128; t++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                interleaved[t * 3 + c] = ncl[c * 128 + t];
+            }
+        }
+        var interpreter = new TinyDsc.Runtime.Interpreter(model);
+        interpreter.SetInput(interleaved, 0);
+        interpreter.Invoke();
+        var scores = new float[6];
+        interpreter.GetOutput(scores, 0);
+        Assert.Equal(expected.Data, scores);
+    }
+
     /// <summary>The README's commands: the CLI takes the fixture's [N, 3, 128] files as they are.</summary>
     [Fact]
     public void CliConvertsAndVerifiesWithLabels()
