@@ -108,6 +108,10 @@ public static class CostEstimate
                 return (21 * outputs, "21/output value");
             case "Mul":
                 return (136 * outputs, "136/output value");
+            case "Concat":
+                return (24 * outputs, "24/output value (copied inputs cost less)");
+            case "PRelu":
+                return (150 * outputs, "150/output value");
             default:
                 return (13, "one native copy (13 IL)");
         }
