@@ -21,11 +21,11 @@ public sealed class PytorchConvertedTests
         "test_Conv2d", "test_Conv2d_depthwise", "test_Conv2d_depthwise_padded", "test_Conv2d_depthwise_strided",
         "test_Conv2d_depthwise_with_multiplier", "test_Conv2d_dilated", "test_Conv2d_groups", "test_Conv2d_groups_thnn",
         "test_Conv2d_no_bias", "test_Conv2d_padding", "test_Conv2d_strided", "test_Linear", "test_Linear_no_bias",
-        "test_MaxPool2d", "test_ReLU", "test_ZeroPad2d", "test_Sigmoid", "test_Tanh",
+        "test_MaxPool2d", "test_ReLU", "test_ZeroPad2d", "test_Sigmoid", "test_Tanh", "test_Softmax", "test_softmax_lastdim",
         // 1-D layers on [N, C, L], lowered to the 2-D ops with H = 1.
         "test_BatchNorm1d_3d_input_eval", "test_Conv1d", "test_Conv1d_dilated", "test_Conv1d_groups", "test_Conv1d_pad1",
         "test_Conv1d_pad1size1", "test_Conv1d_pad2", "test_Conv1d_pad2size1", "test_Conv1d_stride", "test_MaxPool1d",
-        "test_MaxPool1d_stride", "test_LeakyReLU", "test_LeakyReLU_with_negval",
+        "test_MaxPool1d_stride", "test_LeakyReLU", "test_LeakyReLU_with_negval", "test_PReLU_1d", "test_PReLU_2d",
     };
 
     /// <summary>Unsupported cases and a fragment the import error must contain.</summary>
@@ -58,10 +58,11 @@ public sealed class PytorchConvertedTests
         ["test_ELU"] = "op Elu is not supported",
         ["test_GLU"] = "op Split is not supported",
         ["test_GLU_dim"] = "op Split is not supported",
-        ["test_PReLU_1d"] = "op PRelu is not supported",
-        ["test_PReLU_1d_multiparam"] = "op PRelu is not supported",
         ["test_SELU"] = "op Selu is not supported",
         ["test_Softsign"] = "op Abs is not supported",
+        // Opset 6 PReLU(num_parameters=3): slope [3], per channel in PyTorch but broadcast over the last axis in ONNX.
+        ["test_PReLU_1d_multiparam"] = "constant operand of shape [3]",
+        ["test_PReLU_2d_multiparam"] = "constant operand of shape [3]",
         // Ops outside TinyDsc's set.
         ["test_ConstantPad2d"] = "padding value 2 is not supported",
         ["test_ReflectionPad2d"] = "mode 'reflect' is not supported",
@@ -74,14 +75,10 @@ public sealed class PytorchConvertedTests
         ["test_LogSoftmax"] = "op LogSoftmax is not supported",
         ["test_log_softmax_dim3"] = "op LogSoftmax is not supported",
         ["test_log_softmax_lastdim"] = "op LogSoftmax is not supported",
-        ["test_Softmax"] = "op Softmax is not supported",
-        ["test_softmax_functional_dim3"] = "op Softmax is not supported",
-        ["test_softmax_lastdim"] = "op Softmax is not supported",
-        ["test_Softmin"] = "op Softmax is not supported",
+        ["test_softmax_functional_dim3"] = "softmax over axis 3 of a [1, 3, 4, 5] tensor; only the class axis of an [N, C] tensor",
+        ["test_Softmin"] = "op Neg is not supported",
         ["test_PixelShuffle"] = "Reshape of [1, 9, 4, 4] to [1, 1, 3, 3, 4, 4] is not supported",
         ["test_PoissonNLLLLoss_no_reduce"] = "op Exp is not supported",
-        ["test_PReLU_2d"] = "op PRelu is not supported",
-        ["test_PReLU_2d_multiparam"] = "op PRelu is not supported",
         ["test_Softplus"] = "op Softplus is not supported",
     };
 

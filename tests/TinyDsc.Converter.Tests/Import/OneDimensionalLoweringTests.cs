@@ -273,6 +273,25 @@ public sealed class OneDimensionalLoweringTests
         Assert.Equal(new[] { 1, 3, 1, 8 }, g.Values[g.Output].Shape);
     }
 
+    /// <summary>
+    /// torch.cat of 1-D branches along the channels (dim 1, or -2 of [N, C, L]) and nn.PReLU(C) on [N, C, L], whose
+    /// slope exports as [C, 1].
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(-2)]
+    public void ConcatAlongChannelsAndPRelu(int axis)
+    {
+        var b = Model(3, 8);
+        b.Init("w", new long[] { 4, 3, 3 }, Random(36, 12));
+        b.Node("Conv", new[] { "x", "w" }, "c", "conv", ("kernel_shape", new[] { 3 }), ("pads", new[] { 1, 1 }));
+        b.Init("slope", new long[] { 4, 1 }, new[] { 0.1f, 0.25f, -0.5f, 2f });
+        b.Node("PRelu", new[] { "c", "slope" }, "p", "prelu");
+        b.Node("Concat", new[] { "x", "p" }, "y", "cat", ("axis", axis));
+        var g = MatchesOnnxRuntime(b.Build(), 3, 8);
+        Assert.Equal(new[] { 1, 7, 1, 8 }, g.Values[g.Output].Shape);
+    }
+
     /// <summary>Input normalisation with per-channel constants shaped for [N, C, L] ([C, 1]) is a per-channel affine.</summary>
     [Fact]
     public void PerChannelConstantsShapedForOneD()
@@ -300,6 +319,7 @@ public sealed class OneDimensionalLoweringTests
     [InlineData("flatten-axis2", "axis 2 is not supported")]
     [InlineData("pad-channels", "pads [0, 1, 0, 0, 0, 0] on input [1, 3, 8]: only H and W of a 4-D NCHW tensor, or L of a 3-D NCL tensor, can be padded")]
     [InlineData("gemm-3d", "input A must be 2-D [N, K], got [1, 3, 8] (insert Flatten)")]
+    [InlineData("concat-length", "axis 2 on rank-3 inputs [1, 3, 8]: only concatenation along the channels")]
     public void UnsupportedOneDimensionalAttributesAreRejected(string variant, string fragment)
     {
         var b = Model(3, 8);
@@ -352,6 +372,10 @@ public sealed class OneDimensionalLoweringTests
             case "pad-channels":
                 b.InitInt64("pads", new long[] { 6 }, new long[] { 0, 1, 0, 0, 0, 0 });
                 b.Node("Pad", new[] { "x", "pads" }, "y", "pad");
+                break;
+            case "concat-length":
+                b.Node("Relu", new[] { "x" }, "r", "relu");
+                b.Node("Concat", new[] { "x", "r" }, "y", "cat", ("axis", 2));
                 break;
             case "gemm-3d":
                 b.Init("w", new long[] { 2, 8 }, Random(16, 1));
