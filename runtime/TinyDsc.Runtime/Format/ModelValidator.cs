@@ -505,7 +505,7 @@ namespace TinyDsc.Runtime.Format
                 CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
-            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : (code == OpCodes.Mul ? 2 : 0)));
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 4 : (code == OpCodes.Mul ? 2 : 0)));
             for (int k = usedParams; k < OperatorInfo.ParamCount; k++)
             {
                 if (op.Params[k] != 0)
