@@ -37,9 +37,11 @@ public static class BlockFusion
 
     /// <summary>
     /// Auto adds a block only when it lowers the arena by at least 1/MinimumGainDivisor of the arena before it: a
-    /// fused block executes more IL per MAC on nanoCLR than the whole-tensor kernels (its 1×1 convolutions run one row
-    /// of pixels per call, too few for PointwiseConv's 16-pixel blocks; measured with `ilcount-model`: mbv2-fashion
-    /// 8.2 IL/MAC unfused, 15.3 with all five blocks that lower its arena fused), so small savings are not worth it.
+    /// fused block executes somewhat more IL per MAC on nanoCLR than the whole-tensor kernels (its 1×1 convolutions see
+    /// one or two rows of pixels per call, on PointwiseRows' 8-pixel blocks instead of PointwiseConv's 16-pixel ones;
+    /// measured with `ilcount-model`: mbv2-fashion 8.20 IL/MAC unfused, 8.81 with the three blocks auto picks), so
+    /// small savings are not worth it. After the choice, each narrow block (output rows under 16 pixels) computes two
+    /// output rows per step (p3 = 2) where that does not raise the planned arena.
     /// </summary>
     public const int MinimumGainDivisor = 10;
 

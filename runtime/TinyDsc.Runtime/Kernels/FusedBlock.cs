@@ -9,20 +9,23 @@ namespace TinyDsc.Runtime.Kernels
     ///   project (+act) [→ Add with the block input];
     ///   depthwise-separable: kh×kw depthwise (+act) → 1×1 pointwise (+act) [→ Add with the block input].
     ///
-    /// Formula: exactly the unfused operators'. Every element is computed by the same kernel code the unfused ops use
-    /// (PointwiseConv.Run on one row, DepthwiseConv3x3.Row or DepthwiseConv.Row on the band, Add.Run on one row), on
-    /// the same int8 inputs, so the output bytes equal the unfused path's.
+    /// Formula: exactly the unfused operators'. Every element is computed by the same arithmetic the unfused ops use
+    /// (PointwiseRows, PointwiseConv's formula over a few rows of pixels; DepthwiseConv3x3.Row or DepthwiseConv.Row on
+    /// the band; Add.Run over the projected rows), on the same int8 inputs, so the output bytes equal the unfused path's.
     ///
-    /// Work area (`work` bytes from workOffset, in the arena, planned by the converter; WorkBytes gives its size):
-    ///   band    kh rows of (W + pl + pr) · Cexp bytes: the expanded rows oy·sh − pt … oy·sh − pt + kh − 1 the depthwise
-    ///           output row oy reads, in PaddedBand's layout (pad columns and rows outside 0..H−1 hold zp of the
-    ///           expanded tensor, i.e. real zero);
-    ///   dwRow   Wo · Cexp bytes: one depthwise output row;
-    ///   projRow Wo · Cout bytes, only with the Add: one projected row before the residual is added.
-    /// Per output row oy: the band moves up by sh rows (one Array.Copy within the arena; nanoCLR's Array.Copy is a
-    /// memmove), the rows that entered it are expanded from the matching input rows (or copied, without expand, or
-    /// set to zp outside the input), then the depthwise row, the projection, and the residual Add of input row oy.
-    /// Peak bytes = block input + block output + work, instead of input + the whole expanded tensor.
+    /// Work area (`work` bytes from workOffset, in the arena, planned by the converter; WorkBytes gives its size), with
+    /// R = Rows output rows per step:
+    ///   band     (R − 1)·sh + kh rows of (W + pl + pr) · Cexp bytes: the expanded rows top … top + (R − 1)·sh + kh − 1
+    ///            (top = oy·sh − pt) that output rows oy … oy + R − 1 read, in PaddedBand's layout (pad columns and
+    ///            rows outside 0..H−1 hold zp of the expanded tensor, i.e. real zero);
+    ///   dwRows   R · Wo · Cexp bytes: R depthwise output rows;
+    ///   projRows R · Wo · Cout bytes, only with the Add: R projected rows before the residual is added.
+    /// Per step: the rows already in the band move up (one Array.Copy within the arena; nanoCLR's Array.Copy is a
+    /// memmove); the rows that entered it are expanded from the matching input rows, which are consecutive, in one
+    /// PointwiseRows call written back to back and then moved apart to their padded band rows (or copied, without
+    /// expand, or set to zp outside the input); then R depthwise rows, one projection of R·Wo pixels, and the residual
+    /// Add of input rows oy … oy + R − 1. Peak bytes = block input + block output + work, instead of input + the whole
+    /// expanded tensor.
     ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in
     /// the same array (the arena); the work area overlaps neither. Ranges and accumulator bounds: those of the member
