@@ -26,6 +26,8 @@ internal enum LoweredOp
     Hardtanh,
     /// <summary>Product of two activations (same shape, or Inputs[1] [1, C, 1, 1] per channel).</summary>
     Mul,
+    /// <summary>Softmax over the class axis of [N, C].</summary>
+    Softmax,
 }
 
 /// <summary>A node of the importer's working graph; <see cref="Params"/> carries the final node's fields.</summary>
