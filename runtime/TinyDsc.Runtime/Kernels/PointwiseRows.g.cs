@@ -14,8 +14,9 @@ namespace TinyDsc.Runtime.Kernels
     ///
     /// How it stays cheap per MAC: as PointwiseConv, two pixels share one long accumulator per channel (the class
     /// comment of PointwiseConv gives the exactness argument), in blocks of 8, 4, ... 2 pixels × 8 output
-    /// channels with 4 input channels per inner-loop pass; a lone last pixel goes through an unpacked 1×8 block,
-    /// output channels left over (Cout mod 8) through Block1x1. Per MAC the 8-pixel block costs about as much as
+    /// channels with 4 input channels per inner-loop pass; a lone last pixel goes through the 2-pixel block as both of
+    /// its pixels (computed twice, written once: no separate one-pixel block, which would cost 2 KB of the assembly's
+    /// 64 KB of IL), output channels left over (Cout mod 8) through Block1x1. Per MAC the 8-pixel block costs about as much as
     /// PointwiseConv's 16-pixel one; the smaller blocks cost more, but only cover the last pixels of a row.
     /// </summary>
     public static class PointwiseRows
@@ -72,7 +73,7 @@ namespace TinyDsc.Runtime.Kernels
                 oc = 0;
                 while (oc < channelBlocksEnd)
                 {
-                    Block2x8(input, i, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax);
+                    Block2x8(input, i, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, cin, cout);
                     oc += 8;
                 }
 
@@ -87,7 +88,7 @@ namespace TinyDsc.Runtime.Kernels
                 oc = 0;
                 while (oc < channelBlocksEnd)
                 {
-                    Block1x8(input, i, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, zpOut, actMin, actMax);
+                    Block2x8(input, i, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, 0, 0);
                     oc += 8;
                 }
 
@@ -491,13 +492,15 @@ namespace TinyDsc.Runtime.Kernels
         /// 2 pixels × 8 output channels from (input[i], weights[oc·cin]); outputs from output[o] on. Pixels 2u and 2u + 1
         /// share the long accumulators a{u}{c} = S(2u, c) + S(2u + 1, c)·2^32 (S = Σ q·w, see the class comment).
         /// </summary>
+        /// The second pixel's input starts at i + inStep and its outputs at o + outStep (cin and cout for two consecutive
+        /// pixels; 0 and 0 for a lone pixel, which is then computed twice and written once).
         private static void Block2x8(
             sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
-            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
+            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int inStep, int outStep)
         {
             long a00 = 0, a01 = 0, a02 = 0, a03 = 0, a04 = 0, a05 = 0, a06 = 0, a07 = 0;
             int i0 = i;
-            int i1 = i0 + cin;
+            int i1 = i0 + inStep;
             int j0 = oc * cin;
             int j1 = j0 + cin;
             int j2 = j1 + cin;
@@ -608,157 +611,14 @@ namespace TinyDsc.Runtime.Kernels
             }
 
             // Each channel's outputs: split every long into its two pixels' sums and requantize (StorePairs).
-            StorePairs1(output, o, cout, a00, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
-            StorePairs1(output, o + 1, cout, a01, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
-            StorePairs1(output, o + 2, cout, a02, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
-            StorePairs1(output, o + 3, cout, a03, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
-            StorePairs1(output, o + 4, cout, a04, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
-            StorePairs1(output, o + 5, cout, a05, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
-            StorePairs1(output, o + 6, cout, a06, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
-            StorePairs1(output, o + 7, cout, a07, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
-        }
-
-        /// <summary>1 pixel × 8 output channel(s) from (input[i], weights[oc·cin]); outputs from output[o] on.</summary>
-        private static void Block1x8(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
-            sbyte[] output, int o, int zpOut, int actMin, int actMax)
-        {
-            int a0 = foldedBias[oc], a1 = foldedBias[oc + 1], a2 = foldedBias[oc + 2], a3 = foldedBias[oc + 3], a4 = foldedBias[oc + 4], a5 = foldedBias[oc + 5], a6 = foldedBias[oc + 6], a7 = foldedBias[oc + 7];
-            int j0 = oc * cin;
-            int j1 = j0 + cin;
-            int j2 = j1 + cin;
-            int j3 = j2 + cin;
-            int j4 = j3 + cin;
-            int j5 = j4 + cin;
-            int j6 = j5 + cin;
-            int j7 = j6 + cin;
-            int x0, x1, x2, x3;
-            int end = i + cin - cin % 4;
-            while (i < end)
-            {
-                x0 = input[i];
-                x1 = input[i + 1];
-                x2 = input[i + 2];
-                x3 = input[i + 3];
-                a0 += x0 * weights[j0] + x1 * weights[j0 + 1] + x2 * weights[j0 + 2] + x3 * weights[j0 + 3];
-                j0 += 4;
-                a1 += x0 * weights[j1] + x1 * weights[j1 + 1] + x2 * weights[j1 + 2] + x3 * weights[j1 + 3];
-                j1 += 4;
-                a2 += x0 * weights[j2] + x1 * weights[j2 + 1] + x2 * weights[j2 + 2] + x3 * weights[j2 + 3];
-                j2 += 4;
-                a3 += x0 * weights[j3] + x1 * weights[j3 + 1] + x2 * weights[j3 + 2] + x3 * weights[j3 + 3];
-                j3 += 4;
-                a4 += x0 * weights[j4] + x1 * weights[j4 + 1] + x2 * weights[j4 + 2] + x3 * weights[j4 + 3];
-                j4 += 4;
-                a5 += x0 * weights[j5] + x1 * weights[j5 + 1] + x2 * weights[j5 + 2] + x3 * weights[j5 + 3];
-                j5 += 4;
-                a6 += x0 * weights[j6] + x1 * weights[j6 + 1] + x2 * weights[j6 + 2] + x3 * weights[j6 + 3];
-                j6 += 4;
-                a7 += x0 * weights[j7] + x1 * weights[j7 + 1] + x2 * weights[j7 + 2] + x3 * weights[j7 + 3];
-                j7 += 4;
-                i += 4;
-            }
-
-            // Input channels left over (cin mod 4).
-            end += cin % 4;
-            while (i < end)
-            {
-                x0 = input[i];
-                a0 += x0 * weights[j0];
-                j0++;
-                a1 += x0 * weights[j1];
-                j1++;
-                a2 += x0 * weights[j2];
-                j2++;
-                a3 += x0 * weights[j3];
-                j3++;
-                a4 += x0 * weights[j4];
-                j4++;
-                a5 += x0 * weights[j5];
-                j5++;
-                a6 += x0 * weights[j6];
-                j6++;
-                a7 += x0 * weights[j7];
-                j7++;
-                i++;
-            }
-
-            // Requantize.Clamp inlined (see Requantize for the math).
-            long nudge = 0x40000000L;
-            long m, h, n, x;
-            int s, pow2, r, q;
-            m = multiplier[oc];
-            s = shift[oc];
-            pow2 = s > 0 ? 1 << s : 1;
-            r = s > 0 ? 0 : -s;
-            h = r > 0 ? 1L << (r - 1) : 0;
-            n = r > 0 ? -1L : 0;
-            x = ((long)(a0 * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
-            output[o] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-            m = multiplier[oc + 1];
-            s = shift[oc + 1];
-            pow2 = s > 0 ? 1 << s : 1;
-            r = s > 0 ? 0 : -s;
-            h = r > 0 ? 1L << (r - 1) : 0;
-            n = r > 0 ? -1L : 0;
-            x = ((long)(a1 * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
-            output[o + 1] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-            m = multiplier[oc + 2];
-            s = shift[oc + 2];
-            pow2 = s > 0 ? 1 << s : 1;
-            r = s > 0 ? 0 : -s;
-            h = r > 0 ? 1L << (r - 1) : 0;
-            n = r > 0 ? -1L : 0;
-            x = ((long)(a2 * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
-            output[o + 2] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-            m = multiplier[oc + 3];
-            s = shift[oc + 3];
-            pow2 = s > 0 ? 1 << s : 1;
-            r = s > 0 ? 0 : -s;
-            h = r > 0 ? 1L << (r - 1) : 0;
-            n = r > 0 ? -1L : 0;
-            x = ((long)(a3 * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
-            output[o + 3] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-            m = multiplier[oc + 4];
-            s = shift[oc + 4];
-            pow2 = s > 0 ? 1 << s : 1;
-            r = s > 0 ? 0 : -s;
-            h = r > 0 ? 1L << (r - 1) : 0;
-            n = r > 0 ? -1L : 0;
-            x = ((long)(a4 * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
-            output[o + 4] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-            m = multiplier[oc + 5];
-            s = shift[oc + 5];
-            pow2 = s > 0 ? 1 << s : 1;
-            r = s > 0 ? 0 : -s;
-            h = r > 0 ? 1L << (r - 1) : 0;
-            n = r > 0 ? -1L : 0;
-            x = ((long)(a5 * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
-            output[o + 5] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-            m = multiplier[oc + 6];
-            s = shift[oc + 6];
-            pow2 = s > 0 ? 1 << s : 1;
-            r = s > 0 ? 0 : -s;
-            h = r > 0 ? 1L << (r - 1) : 0;
-            n = r > 0 ? -1L : 0;
-            x = ((long)(a6 * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
-            output[o + 6] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-            m = multiplier[oc + 7];
-            s = shift[oc + 7];
-            pow2 = s > 0 ? 1 << s : 1;
-            r = s > 0 ? 0 : -s;
-            h = r > 0 ? 1L << (r - 1) : 0;
-            n = r > 0 ? -1L : 0;
-            x = ((long)(a7 * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
-            output[o + 7] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            StorePairs1(output, o, outStep, a00, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+            StorePairs1(output, o + 1, outStep, a01, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
+            StorePairs1(output, o + 2, outStep, a02, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
+            StorePairs1(output, o + 3, outStep, a03, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
+            StorePairs1(output, o + 4, outStep, a04, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
+            StorePairs1(output, o + 5, outStep, a05, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
+            StorePairs1(output, o + 6, outStep, a06, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
+            StorePairs1(output, o + 7, outStep, a07, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
         }
 
         /// <summary>1 pixel × 1 output channel(s) from (input[i], weights[oc·cin]); outputs from output[o] on.</summary>

@@ -20,19 +20,23 @@ def w(s=""):
 
 def block_packed(P, C, K):
     U = P // 2
+    pair = P == 2
     w("        /// <summary>")
     w(f"        /// {P} pixels × {C} output channels from (input[i], weights[oc·cin]); outputs from output[o] on. Pixels 2u and 2u + 1")
     w("        /// share the long accumulators a{u}{c} = S(2u, c) + S(2u + 1, c)·2^32 (S = Σ q·w, see the class comment).")
     w("        /// </summary>")
+    if pair:
+        w("        /// The second pixel's input starts at i + inStep and its outputs at o + outStep (cin and cout for two consecutive")
+        w("        /// pixels; 0 and 0 for a lone pixel, which is then computed twice and written once).")
     w(f"        private static void Block{P}x{C}(")
     w("            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,")
-    w("            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
+    w("            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax" + (", int inStep, int outStep)" if pair else ")"))
     w("        {")
     for u in range(U):
         w("            long " + ", ".join(f"a{u}{c} = 0" for c in range(C)) + ";")
     w("            int i0 = i;")
     for p in range(1, P):
-        w(f"            int i{p} = i{p - 1} + cin;")
+        w(f"            int i{p} = i{p - 1} + {'inStep' if pair else 'cin'};")
     w("            int j0 = oc * cin;")
     for c in range(1, C):
         w(f"            int j{c} = j{c - 1} + cin;")
@@ -80,7 +84,7 @@ def block_packed(P, C, K):
     for c in range(C):
         idx = "oc" if c == 0 else f"oc + {c}"
         accs = ", ".join(f"a{u}{c}" for u in range(U))
-        w(f"            StorePairs{U}(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
+        w(f"            StorePairs{U}(output, o{'' if c == 0 else ' + ' + str(c)}, {'outStep' if pair else 'cout'}, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
     w("        }")
 
 
@@ -198,7 +202,8 @@ def run_method():
         w("                oc = 0;")
         w("                while (oc < channelBlocksEnd)")
         w("                {")
-        w(f"                    Block{size}x{C}(input, i, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax);")
+        extra = ", cin, cout" if size == 2 else ""
+        w(f"                    Block{size}x{C}(input, i, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax{extra});")
         w(f"                    oc += {C};")
         w("                }")
         w("")
@@ -213,7 +218,7 @@ def run_method():
     w("                oc = 0;")
     w("                while (oc < channelBlocksEnd)")
     w("                {")
-    w(f"                    Block1x{C}(input, i, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, zpOut, actMin, actMax);")
+    w(f"                    Block2x{C}(input, i, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, 0, 0);")
     w(f"                    oc += {C};")
     w("                }")
     w("")
@@ -252,8 +257,9 @@ namespace TinyDsc.Runtime.Kernels
     ///
     /// How it stays cheap per MAC: as PointwiseConv, two pixels share one long accumulator per channel (the class
     /// comment of PointwiseConv gives the exactness argument), in blocks of {P}, {P // 2}, ... 2 pixels × {C} output
-    /// channels with {K} input channels per inner-loop pass; a lone last pixel goes through an unpacked 1×{C} block,
-    /// output channels left over (Cout mod {C}) through Block1x1. Per MAC the {P}-pixel block costs about as much as
+    /// channels with {K} input channels per inner-loop pass; a lone last pixel goes through the 2-pixel block as both of
+    /// its pixels (computed twice, written once: no separate one-pixel block, which would cost 2 KB of the assembly's
+    /// 64 KB of IL), output channels left over (Cout mod {C}) through Block1x1. Per MAC the {P}-pixel block costs about as much as
     /// PointwiseConv's 16-pixel one; the smaller blocks cost more, but only cover the last pixels of a row.
     /// </summary>
     public static class PointwiseRows
@@ -269,9 +275,6 @@ while s >= 2:
     block_packed(s, C, K)
     body.append("\n".join(out))
     s //= 2
-out.clear()
-block_single(C, K, f"Block1x{C}")
-body.append("\n".join(out))
 out.clear()
 block_single(1, K, "Block1x1")
 body.append("\n".join(out))
