@@ -39,7 +39,7 @@ public static class BlockFusion
     /// Auto adds a block only when it lowers the arena by at least 1/MinimumGainDivisor of the arena before it: a
     /// fused block executes somewhat more IL per MAC on nanoCLR than the whole-tensor kernels (its 1×1 convolutions see
     /// one or two rows of pixels per call, on PointwiseRows' 8-pixel blocks instead of PointwiseConv's 16-pixel ones;
-    /// measured with `ilcount-model`: mbv2-fashion 8.20 IL/MAC unfused, 8.81 with the three blocks auto picks), so
+    /// measured with `ilcount-model`: mbv2-fashion 8.20 IL/MAC unfused, 8.83 with the three blocks auto picks), so
     /// small savings are not worth it. After the choice, each narrow block (output rows under 16 pixels) computes two
     /// output rows per step (p3 = 2) where that does not raise the planned arena.
     /// </summary>
