@@ -65,7 +65,7 @@ public class ValidatorTests
         ["prelu output dims"] = OnConcat(m => m.Operators[4].Output = 6, "operator 4 (PRelu): output tensor 6 dims [1, 3] differ from input 0 dims [1, 2]"),
         ["fused member count"] = OnFused(m => m.Operators[0].Params[0] = 3, "operator 0 (FusedBlock): output = tensor 4, but the last member (operator 3) writes tensor 3"),
         ["fused member count 1"] = OnFused(m => m.Operators[0].Params[0] = 1, "operator 0 (FusedBlock): p0 (member count) = 1 is outside 2..4"),
-        ["fused work bytes"] = OnFused(m => m.Operators[0].Params[2] += 1, "operator 0 (FusedBlock): p2 (work bytes) = ", "expected kh·(W + pl + pr)·Cexp + Wo·Cexp + Wo·Cout = "),
+        ["fused work bytes"] = OnFused(m => m.Operators[0].Params[2] += 1, "operator 0 (FusedBlock): p2 (work bytes) = ", "expected ((R − 1)·sh + kh)·(W + pl + pr)·Cexp + R·Wo·Cexp + R·Wo·Cout = "),
         ["fused internal tensor in the arena"] = OnFused(m => m.Tensors[2].ArenaOffset = 0, "internal tensor 2 (between member operators 2 and 3) must have arena offset -1, got 0"),
         ["fused internal tensor read outside"] = OnFused(m =>
         {
@@ -77,9 +77,12 @@ public class ValidatorTests
             }
         }, "operator 0 (FusedBlock): internal tensor 3 is also read by operator 5 (only member operator 4 may read it)"),
         ["fused internal tensor is the model output"] = OnFused(m => m.OutputTensor = 3, "operator 0 (FusedBlock): internal tensor 3 is the model output"),
-        ["fused work over its input"] = OnFused(m => m.Operators[0].Params[1] = m.Tensors[0].ArenaOffset, "operator 0 (FusedBlock): work area [", "overlaps input 0 tensor 0"),
+        ["fused work over its input"] = OnFused(m => m.Operators[0].Params[1] = Math.Min(m.Tensors[0].ArenaOffset, m.ArenaSize - m.Operators[0].Params[2]), "operator 0 (FusedBlock): work area [", "overlaps input 0 tensor 0"),
         ["fused work outside the arena"] = OnFused(m => m.Operators[0].Params[1] = m.ArenaSize, "operator 0 (FusedBlock): work area [", "is outside the arena"),
-        ["fused param p3"] = OnFused(m => m.Operators[0].Params[3] = 1, "operator 0 (FusedBlock): p3 = 1, must be 0"),
+        ["fused param p4"] = OnFused(m => m.Operators[0].Params[4] = 1, "operator 0 (FusedBlock): p4 = 1, must be 0"),
+        ["fused rows per step negative"] = OnFused(m => m.Operators[0].Params[3] = -1, "operator 0 (FusedBlock): p3 (output rows per step) = -1 is outside 0..Ho = 0.."),
+        ["fused rows per step above Ho"] = OnFused(m => m.Operators[0].Params[3] = 1000, "operator 0 (FusedBlock): p3 (output rows per step) = 1000 is outside 0..Ho = 0.."),
+        ["fused rows per step without its work bytes"] = OnFused(m => m.Operators[0].Params[3] = m.Operators[0].Params[3] == 2 ? 1 : 2, "operator 0 (FusedBlock): p2 (work bytes) = ", "(R = p3 rows per step)"),
         ["fused block not chained"] = OnFused(m => m.Operators[0].Input0 = 5, "operator 0 (FusedBlock): input 0 = tensor 5, but the first member (operator 1) reads tensor 0"),
         ["arena larger than the plan"] = On(m => m.ArenaSize += 1, "model: arena size", "the end of the last tensor or work area"),
         ["arena above the cap"] = On(m => m.ArenaSize = (1 << 26) + 1, "model: arena size 67108865 is outside 1..67108864"),
