@@ -36,8 +36,33 @@ public class ValidatorTests
         return m;
     }, expect);
 
+    /// <summary>A mutation of "softmax-head": operators 0 and 2 are Softmax (tensors 0 → 1 rank 4, 2 → 3 rank 2).</summary>
+    private static Case OnSoftmax(Action<Model> mutate, params string[] expect) => new(() =>
+    {
+        Model m = TestModels.SoftmaxHead();
+        mutate(m);
+        return m;
+    }, expect);
+
     private static readonly Dictionary<string, Case> Cases = new()
     {
+        ["softmax output scale"] = OnSoftmax(m => m.Tensors[1].Scale = 1f / 128, "operator 0 (Softmax): output tensor 1 scale/zero point 0.0078125/-128, must be 0.00390625 (1/256)/-128"),
+        ["softmax output zero point"] = OnSoftmax(m => m.Tensors[3].ZeroPoint = 0, "operator 2 (Softmax): output tensor 3 scale/zero point 0.00390625/0, must be"),
+        ["softmax multiplier"] = OnSoftmax(m => m.Operators[0].Params[0] = (1 << 30) - 1, "operator 0 (Softmax): p0 (input multiplier) = 1073741823, must be in [2^30, 2^31 - 1]"),
+        ["softmax multiplier zero"] = OnSoftmax(m => m.Operators[0].Params[0] = 0, "operator 0 (Softmax): p0 (input multiplier) = 0, must be in [2^30, 2^31 - 1]"),
+        ["softmax left shift"] = OnSoftmax(m => m.Operators[0].Params[1] = 32, "operator 0 (Softmax): p1 (input left shift) = 32 is outside 0..31"),
+        ["softmax negative shift"] = OnSoftmax(m => m.Operators[2].Params[1] = -1, "operator 2 (Softmax): p1 (input left shift) = -1 is outside 0..31"),
+        ["softmax unused param"] = OnSoftmax(m => m.Operators[0].Params[2] = 5, "operator 0 (Softmax): p2 = 5, must be 0 (unused)"),
+        ["softmax dims"] = OnSoftmax(m => m.Tensors[3].Dims[1] = m.Tensors[3].ByteSize = 23, "operator 2 (Softmax): output tensor 3 dims"),
+        ["softmax activation"] = OnSoftmax(m => m.Operators[0].ActMax = 100, "operator 0 (Softmax): act min/max = -128..100, must be -128..127 (unused)"),
+        ["softmax classes"] = new(() =>
+        {
+            var b = new TestModels.Builder(seed: 1);
+            int x = b.Tensor(0.1f, 0, 1, 4096), y = b.Tensor(1f / 256, -128, 1, 4096);
+            OperatorInfo op = b.Simple(OpCodes.Softmax, x, y);
+            (op.Params[0], op.Params[1]) = (1 << 30, 23);
+            return b.Build(x, y);
+        }, "operator 0 (Softmax): sum bound: 4096 classes in the last dimension; classes·2^19 must be < 2^31 (at most 4095)"),
         ["fused member count"] = OnFused(m => m.Operators[0].Params[0] = 3, "operator 0 (FusedBlock): output = tensor 4, but the last member (operator 3) writes tensor 3"),
         ["fused member count 1"] = OnFused(m => m.Operators[0].Params[0] = 1, "operator 0 (FusedBlock): p0 (member count) = 1 is outside 2..4"),
         ["fused work bytes"] = OnFused(m => m.Operators[0].Params[2] += 1, "operator 0 (FusedBlock): p2 (work bytes) = ", "expected kh·(W + pl + pr)·Cexp + Wo·Cexp + Wo·Cout = "),

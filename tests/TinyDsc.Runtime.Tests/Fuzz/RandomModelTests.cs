@@ -113,8 +113,8 @@ public class RandomModelTests
         {
             TensorInfo cur = tensors[current];
             bool rank4 = cur.Rank == 4;
-            int choice = r.Next(9);
-            if (!rank4 && choice != 1 && choice != 2 && choice != 6 && choice != 7 && choice != 8)
+            int choice = r.Next(10);
+            if (!rank4 && choice != 1 && choice != 2 && choice != 6 && choice != 7 && choice != 8 && choice != 9)
             {
                 choice = r.Next(2) == 0 ? 1 : 6;
             }
@@ -224,6 +224,14 @@ public class RandomModelTests
                         break;
                     }
 
+                case 9:
+                    // Softmax over the last dimension (every tensor here has at most 4095 elements): TFLite's fixed output
+                    // quantization, any multiplier in range and any left shift 0..31.
+                    op.OpCode = OpCodes.Softmax;
+                    op.Output = NewTensor(1f / 256, -128, cur.Dims.Take(cur.Rank).ToArray());
+                    op.Params[0] = r.Next(3) switch { 0 => 1 << 30, 1 => int.MaxValue, _ => r.Next(1 << 30, int.MaxValue) };
+                    op.Params[1] = r.Next(0, 32);
+                    break;
                 default:
                     op.OpCode = OpCodes.Reshape;
                     op.Output = r.Next(2) == 0
