@@ -108,6 +108,8 @@ public static class CostEstimate
                 return (21 * outputs, "21/output value");
             case "Mul":
                 return (136 * outputs, "136/output value");
+            case "Softmax":
+                return (863 * outputs, "863/output value (two fixed-point exps each; fewer past diff_min)");
             default:
                 return (13, "one native copy (13 IL)");
         }
