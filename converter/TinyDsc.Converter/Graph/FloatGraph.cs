@@ -54,6 +54,10 @@ public enum NodeKind
     Mul,
     /// <summary>y[c] = e^x[c] / Σ e^x over the class axis of [N, C] (ONNX Softmax, axis -1 or 1).</summary>
     Softmax,
+    /// <summary>Inputs (2..4) joined along the channel axis (NCHW axis 1, or the C of [N, C]), in order.</summary>
+    Concat,
+    /// <summary>y = x for x ≥ 0, Weight[c] · x otherwise: one slope per channel (Weight, length C).</summary>
+    PRelu,
 }
 
 public enum Activation

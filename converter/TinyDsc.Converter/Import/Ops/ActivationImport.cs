@@ -56,6 +56,28 @@ internal static class ActivationImport
         n.Params.Alpha = node.Float("alpha", 0.01f);
     }
 
+    /// <summary>
+    /// PRelu(x, slope): the slope a constant that varies only along the channel axis once broadcast to x (ONNX's
+    /// unidirectional broadcast: a scalar, [C, 1, 1] as PyTorch's nn.PReLU exports for NCHW, [1, C, 1, 1], or [C] for
+    /// an [N, C] input); kept as one slope per channel.
+    /// </summary>
+    internal static void LowerPRelu(ImportContext ctx, NodeView node)
+    {
+        string x = ctx.Activation(node, 0);
+        var slope = ctx.Const(node, 1, "slope");
+        float[] alpha = ArithmeticImport.PerChannel(node, slope, ctx.Shapes[x], constIsB: true);
+        foreach (float a in alpha)
+        {
+            if (!float.IsFinite(a))
+            {
+                throw node.Fail($"slope {Show(a)} is not finite");
+            }
+        }
+        var n = ctx.AddNode(node, LoweredOp.PRelu, x);
+        n.Params.Weight = alpha;
+        n.Params.WeightShape = new[] { alpha.Length };
+    }
+
     internal static void LowerClip(ImportContext ctx, NodeView node)
     {
         string x = ctx.Activation(node, 0);
