@@ -59,11 +59,15 @@ internal static class VerifyCommand
                 "regression" => OutputTask.Regression,
                 _ => OutputComparison.Detect(outShape),
             };
+            if (kind == OutputTask.Classification && model.Operators.Length > 0 && model.Operators[^1].OpCode == OpCodes.Softmax)
+            {
+                kind = OutputTask.Probabilities;   // a final Softmax: both sides are probabilities (the int8 one in steps of 1/256)
+            }
             long[]? truth = null;
             if (labelPath != null)
             {
                 CommandFiles.RequireFile(labelPath, "labels");
-                if (kind != OutputTask.Classification)
+                if (kind == OutputTask.Regression)
                 {
                     throw new PipelineInputException($"--labels needs a classification model (output [N, classes]), but " +
                         $"{onnxPath} outputs {ModelShapes.Describe(outShape)}" +
@@ -82,9 +86,9 @@ internal static class VerifyCommand
 
             var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
             table.AddRow("samples", n.ToString(CultureInfo.InvariantCulture));
-            table.AddRow("output", Markup.Escape($"{ModelShapes.Describe(outShape)}, {(kind == OutputTask.Classification ? "classification" : "regression")}"));
+            table.AddRow("output", Markup.Escape($"{ModelShapes.Describe(outShape)}, {kind switch { OutputTask.Classification => "classification", OutputTask.Probabilities => "class probabilities (Softmax)", _ => "regression" }}"));
             table.AddRow("SQNR (int8 vs float)", Format.Db(m.SqnrDb));
-            table.AddRow("max abs error", Format.Number(m.MaxAbsError));
+            table.AddRow("max abs error", Format.Number(m.MaxAbsError) + (m.MaxErrorSteps is double steps ? Markup.Escape($" ({steps.ToString("F1", CultureInfo.InvariantCulture)} steps of 1/256)") : ""));
             table.AddRow("cosine similarity", m.Cosine.ToString("F6", CultureInfo.InvariantCulture));
             if (m.Top1Agreement is double agreement)
             {

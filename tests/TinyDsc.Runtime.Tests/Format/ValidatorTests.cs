@@ -36,6 +36,14 @@ public class ValidatorTests
         return m;
     }, expect);
 
+    /// <summary>A mutation of "softmax-rows": operators 0 and 2 are Softmax (tensors 0 → 1 rank 4, 2 → 3 rank 2).</summary>
+    private static Case OnSoftmax(Action<Model> mutate, params string[] expect) => new(() =>
+    {
+        Model m = TestModels.SoftmaxRows();
+        mutate(m);
+        return m;
+    }, expect);
+
     /// <summary>
     /// A mutation of "concat-prelu": operator 1 is a PRelu (tensor 0 → 2, 3 channels), operator 2 a 3-input Concat
     /// (tensors 1, 2, 0 → 3: 5 + 3 + 3 = 11 channels), operator 6 a 2-input Concat of vectors (tensors 5, 6 → 7).
@@ -49,6 +57,23 @@ public class ValidatorTests
 
     private static readonly Dictionary<string, Case> Cases = new()
     {
+        ["softmax output scale"] = OnSoftmax(m => m.Tensors[1].Scale = 1f / 128, "operator 0 (Softmax): output tensor 1 scale/zero point 0.0078125/-128, must be 0.00390625 (1/256)/-128"),
+        ["softmax output zero point"] = OnSoftmax(m => m.Tensors[3].ZeroPoint = 0, "operator 2 (Softmax): output tensor 3 scale/zero point 0.00390625/0, must be"),
+        ["softmax multiplier"] = OnSoftmax(m => m.Operators[0].Params[0] = (1 << 30) - 1, "operator 0 (Softmax): p0 (input multiplier) = 1073741823, must be in [2^30, 2^31 - 1]"),
+        ["softmax multiplier zero"] = OnSoftmax(m => m.Operators[0].Params[0] = 0, "operator 0 (Softmax): p0 (input multiplier) = 0, must be in [2^30, 2^31 - 1]"),
+        ["softmax left shift"] = OnSoftmax(m => m.Operators[0].Params[1] = 32, "operator 0 (Softmax): p1 (input left shift) = 32 is outside 0..31"),
+        ["softmax negative shift"] = OnSoftmax(m => m.Operators[2].Params[1] = -1, "operator 2 (Softmax): p1 (input left shift) = -1 is outside 0..31"),
+        ["softmax unused param"] = OnSoftmax(m => m.Operators[0].Params[2] = 5, "operator 0 (Softmax): p2 = 5, must be 0 (unused)"),
+        ["softmax dims"] = OnSoftmax(m => m.Tensors[3].Dims[1] = m.Tensors[3].ByteSize = 23, "operator 2 (Softmax): output tensor 3 dims"),
+        ["softmax activation"] = OnSoftmax(m => m.Operators[0].ActMax = 100, "operator 0 (Softmax): act min/max = -128..100, must be -128..127 (unused)"),
+        ["softmax classes"] = new(() =>
+        {
+            var b = new TestModels.Builder(seed: 1);
+            int x = b.Tensor(0.1f, 0, 1, 4096), y = b.Tensor(1f / 256, -128, 1, 4096);
+            OperatorInfo op = b.Simple(OpCodes.Softmax, x, y);
+            (op.Params[0], op.Params[1]) = (1 << 30, 23);
+            return b.Build(x, y);
+        }, "operator 0 (Softmax): sum bound: 4096 classes in the last dimension; classes·2^19 must be < 2^31 (at most 4095)"),
         ["concat input count 5"] = OnConcat(m => m.Operators[2].Params[0] = 5, "operator 2 (Concat): p0 (input count) = 5, must be 2..4"),
         ["concat input count 1"] = OnConcat(m => m.Operators[6].Params[0] = 1, "operator 6 (Concat): p0 (input count) = 1, must be 2..4"),
         ["concat unused input slot"] = OnConcat(m => m.Operators[6].Params[1] = 3, "operator 6 (Concat): p1 = 3, must be 0 (unused: 2 inputs)"),
