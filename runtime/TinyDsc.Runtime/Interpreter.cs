@@ -65,8 +65,9 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>
-        /// As <see cref="Interpreter(Model)"/>, running every operator the native kernels cover (all but Reshape) through
-        /// nativeKernels when its IsAvailable(), probed once here, is true; otherwise, or with null, the managed kernels run.
+        /// As <see cref="Interpreter(Model)"/>, running every operator but Reshape (a byte copy) through nativeKernels
+        /// when its IsAvailable(), probed once here, is true (a fused block moves its band in IL and runs each row's
+        /// convolutions and Add natively); otherwise, or with null, the managed kernels run.
         /// The bytes are the same either way (runtime/native is bit-exact with the managed kernels). UsesNativeKernels and
         /// KernelName tell which path runs. On nanoFramework pass TinyDsc.Runtime.Native's FirmwareKernels: on firmware
         /// without the native module its probe fails and this interpreter is the managed one.
@@ -115,7 +116,7 @@ namespace TinyDsc.Runtime
                 }
 
                 prepared += s.PreparedBytes();
-                NativeStep n = _native != null ? s.ToNative() : null;
+                Step n = _native != null ? s.ToNative() : null;
                 if (n != null)
                 {
                     _steps[i] = n;
@@ -513,7 +514,7 @@ namespace TinyDsc.Runtime
             }
 
             /// <summary>The same operator on the native kernels (tdsc_run's id and packing), or null where there is none.</summary>
-            public virtual NativeStep ToNative()
+            public virtual Step ToNative()
             {
                 return null;
             }
@@ -591,7 +592,7 @@ namespace TinyDsc.Runtime
                 return FoldsBias ? 4 * Bias.Length : 0;
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 return new NativeStep(this, Packed, Weights, Bias, Multiplier, Shift, 0);
             }
@@ -712,14 +713,24 @@ namespace TinyDsc.Runtime
             public FusedBlock Block;
             public int Work;
 
+            /// <summary>True once ToNative moved the block's rows to the native kernels.</summary>
+            public bool Native;
+
             public override string Name
             {
-                get { return "FusedBlock"; }
+                get { return Native ? "FusedBlock (native)" : "FusedBlock"; }
+            }
+
+            public override Step ToNative()
+            {
+                Block.PackNative();
+                Native = true;
+                return this;
             }
 
             public override void Run(Interpreter it)
             {
-                FusedBlock.Run(Block, it._arena, In0, Out, Work);
+                FusedBlock.Run(Block, it._arena, In0, Out, Work, it._native, it._scratch);
             }
 
             public override int PreparedBytes()
@@ -759,7 +770,7 @@ namespace TinyDsc.Runtime
                 get { return "FullyConnected"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
                 return new NativeStep(this, p, Weights, Bias, Multiplier, Shift, 0);
@@ -783,7 +794,7 @@ namespace TinyDsc.Runtime
                 get { return "Add"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 return new NativeStep(this, Packed, null, null, null, null, In1);
             }
@@ -817,7 +828,7 @@ namespace TinyDsc.Runtime
                 get { return "AveragePool"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 int[] p = new int[22];
                 Array.Copy(Packed, p, 21);
@@ -841,7 +852,7 @@ namespace TinyDsc.Runtime
                 get { return "MaxPool"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 return new NativeStep(this, Packed, null, null, null, null, 0);
             }
@@ -872,7 +883,7 @@ namespace TinyDsc.Runtime
                 get { return "GlobalAveragePool"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 if (Name == "GlobalAveragePool")
                 {
@@ -914,6 +925,11 @@ namespace TinyDsc.Runtime
                 get { return "Lookup"; }
             }
 
+            public override Step ToNative()
+            {
+                return new NativeStep(this, new int[] { Count }, Table, null, null, null, 0);
+            }
+
             public override void Run(Interpreter it)
             {
                 Lookup.Run(Table, it._arena, In0, it._arena, Out, Count);
@@ -929,6 +945,11 @@ namespace TinyDsc.Runtime
             public override string Name
             {
                 get { return "Mul"; }
+            }
+
+            public override Step ToNative()
+            {
+                return new NativeStep(this, Packed, null, null, null, null, In1);
             }
 
             public override void Run(Interpreter it)

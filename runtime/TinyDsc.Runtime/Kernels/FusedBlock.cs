@@ -1,4 +1,5 @@
 using System;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Runtime.Kernels
 {
@@ -77,6 +78,37 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>With the Add: true when the block input is the Add's input 0 (the projection its input 1).</summary>
         public bool ResidualFirst;
 
+        /// <summary>
+        /// tdsc_run parameters of the member rows (expand row, depthwise, project row, Add with one row's count) when
+        /// the block runs on native kernels (PackNative), else null.
+        /// </summary>
+        public int[] NativeExpand;
+        /// <summary>See NativeExpand.</summary>
+        public int[] NativeDepthwise;
+        /// <summary>See NativeExpand.</summary>
+        public int[] NativeProject;
+        /// <summary>See NativeExpand.</summary>
+        public int[] NativeAdd;
+
+        private static readonly sbyte[] NoBytes = new sbyte[0];
+        private static readonly int[] NoInts = new int[0];
+
+        /// <summary>Packs the member rows' parameters for Run with native kernels (a few hundred bytes per block).</summary>
+        public void PackNative()
+        {
+            if (HasExpand)
+            {
+                NativeExpand = NativeKernelIds.PackConv(ref ExpandRow, 0);
+            }
+
+            NativeDepthwise = NativeKernelIds.PackConv(ref Depthwise, 0);
+            NativeProject = NativeKernelIds.PackConv(ref ProjectRow, 0);
+            if (HasAdd)
+            {
+                NativeAdd = NativeKernelIds.PackAdd(ref AddP, Depthwise.OutputW * ProjectRow.OutputC);
+            }
+        }
+
         /// <summary>Work-area bytes: kh·(W + pl + pr)·Cexp + Wo·Cexp (+ Wo·Cout with the Add).</summary>
         public static int WorkBytes(ref ConvParams depthwise, int projectChannels, bool hasAdd)
         {
@@ -87,6 +119,17 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena.</summary>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset)
+        {
+            Run(b, arena, inputOffset, outputOffset, workOffset, null, null);
+        }
+
+        /// <summary>
+        /// As Run; with native kernels (b.PackNative() called) each row's expand, depthwise, projection and Add run
+        /// through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets) while
+        /// this loop moves the band: the same calls on the same bytes, so the same output.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
+        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native, sbyte[] scratch)
         {
             int inH = b.Depthwise.InputH;
             int inW = b.Depthwise.InputW;
@@ -140,6 +183,11 @@ namespace TinyDsc.Runtime.Kernels
                             arena[dst + i] = zpExpanded;
                         }
                     }
+                    else if (b.HasExpand && native != null)
+                    {
+                        Check(native.Run(NativeKernelIds.PointwiseConv, b.NativeExpand, arena, inputOffset + iy * inputRowBytes, 0, dst,
+                            b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, scratch));
+                    }
                     else if (b.HasExpand)
                     {
                         PointwiseConv.Run(ref b.ExpandRow, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights, b.ExpandFoldedBias,
@@ -151,7 +199,12 @@ namespace TinyDsc.Runtime.Kernels
                     }
                 }
 
-                if (b.Depthwise3x3)
+                if (native != null)
+                {
+                    Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, b.NativeDepthwise, arena, workOffset, 0, dwRow,
+                        b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, b.DepthwiseShift, scratch));
+                }
+                else if (b.Depthwise3x3)
                 {
                     DepthwiseConv3x3.Row(ref b.Depthwise, arena, workOffset, b.DepthwiseWeights, b.DepthwiseFoldedBias,
                         b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwRow);
@@ -163,6 +216,20 @@ namespace TinyDsc.Runtime.Kernels
                 }
 
                 int outRow = outputOffset + oy * outRowBytes;
+                if (native != null)
+                {
+                    Check(native.Run(NativeKernelIds.PointwiseConv, b.NativeProject, arena, dwRow, 0, b.HasAdd ? projRow : outRow,
+                        b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier, b.ProjectShift, scratch));
+                    if (b.HasAdd)
+                    {
+                        int residual = inputOffset + oy * inputRowBytes;
+                        Check(native.Run(NativeKernelIds.Add, b.NativeAdd, arena, b.ResidualFirst ? residual : projRow,
+                            b.ResidualFirst ? projRow : residual, outRow, NoBytes, NoInts, NoInts, NoInts, scratch));
+                    }
+
+                    continue;
+                }
+
                 if (!b.HasAdd)
                 {
                     PointwiseConv.Run(ref b.ProjectRow, arena, dwRow, b.ProjectWeights, b.ProjectFoldedBias,
@@ -181,6 +248,14 @@ namespace TinyDsc.Runtime.Kernels
                 {
                     Add.Run(ref b.AddP, arena, projRow, arena, residualRow, arena, outRow, outRowBytes);
                 }
+            }
+        }
+
+        private static void Check(int status)
+        {
+            if (status != NativeKernelIds.StatusOk)
+            {
+                throw new InvalidOperationException("FusedBlock: native kernel failed with status " + status);
             }
         }
     }
