@@ -713,29 +713,48 @@ namespace TinyDsc.Runtime
             public FusedBlock Block;
             public int Work;
 
-            /// <summary>True once ToNative moved the block's rows to the native kernels.</summary>
-            public bool Native;
-
             public override string Name
             {
-                get { return Native ? "FusedBlock (native)" : "FusedBlock"; }
+                get { return "FusedBlock"; }
             }
 
             public override Step ToNative()
             {
-                Block.PackNative();
-                Native = true;
-                return this;
+                var n = new NativeFusedBlockStep();
+                n.Block = Block;
+                n.Rows = FusedBlockRows.Pack(Block);
+                n.Work = Work;
+                n.In0 = In0;
+                n.Out = Out;
+                return n;
             }
 
             public override void Run(Interpreter it)
             {
-                FusedBlock.Run(Block, it._arena, In0, Out, Work, it._native, it._scratch);
+                FusedBlock.Run(Block, it._arena, In0, Out, Work);
             }
 
             public override int PreparedBytes()
             {
                 return FusedBlocks.PreparedBytes(Block);
+            }
+        }
+
+        /// <summary>A fused block on the native kernels: the band moves in IL, each row's convolutions and Add run natively.</summary>
+        private sealed class NativeFusedBlockStep : Step
+        {
+            public FusedBlock Block;
+            public FusedBlockRows Rows;
+            public int Work;
+
+            public override string Name
+            {
+                get { return "FusedBlock (native)"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                FusedBlock.Run(Block, it._arena, In0, Out, Work, it._native, Rows, it._scratch);
             }
         }
 

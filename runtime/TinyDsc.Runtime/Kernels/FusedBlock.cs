@@ -78,37 +78,6 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>With the Add: true when the block input is the Add's input 0 (the projection its input 1).</summary>
         public bool ResidualFirst;
 
-        /// <summary>
-        /// tdsc_run parameters of the member rows (expand row, depthwise, project row, Add with one row's count) when
-        /// the block runs on native kernels (PackNative), else null.
-        /// </summary>
-        public int[] NativeExpand;
-        /// <summary>See NativeExpand.</summary>
-        public int[] NativeDepthwise;
-        /// <summary>See NativeExpand.</summary>
-        public int[] NativeProject;
-        /// <summary>See NativeExpand.</summary>
-        public int[] NativeAdd;
-
-        private static readonly sbyte[] NoBytes = new sbyte[0];
-        private static readonly int[] NoInts = new int[0];
-
-        /// <summary>Packs the member rows' parameters for Run with native kernels (a few hundred bytes per block).</summary>
-        public void PackNative()
-        {
-            if (HasExpand)
-            {
-                NativeExpand = NativeKernelIds.PackConv(ref ExpandRow, 0);
-            }
-
-            NativeDepthwise = NativeKernelIds.PackConv(ref Depthwise, 0);
-            NativeProject = NativeKernelIds.PackConv(ref ProjectRow, 0);
-            if (HasAdd)
-            {
-                NativeAdd = NativeKernelIds.PackAdd(ref AddP, Depthwise.OutputW * ProjectRow.OutputC);
-            }
-        }
-
         /// <summary>Work-area bytes: kh·(W + pl + pr)·Cexp + Wo·Cexp (+ Wo·Cout with the Add).</summary>
         public static int WorkBytes(ref ConvParams depthwise, int projectChannels, bool hasAdd)
         {
@@ -120,16 +89,17 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena.</summary>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset)
         {
-            Run(b, arena, inputOffset, outputOffset, workOffset, null, null);
+            Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null);
         }
 
         /// <summary>
-        /// As Run; with native kernels (b.PackNative() called) each row's expand, depthwise, projection and Add run
-        /// through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets) while
-        /// this loop moves the band: the same calls on the same bytes, so the same output.
+        /// As Run; with native kernels (rows = FusedBlockRows.Pack(b)) each row's expand, depthwise, projection and Add
+        /// run through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets)
+        /// while this loop moves the band: the same calls on the same bytes, so the same output.
         /// </summary>
         /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
-        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native, sbyte[] scratch)
+        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
+            FusedBlockRows rows, sbyte[] scratch)
         {
             int inH = b.Depthwise.InputH;
             int inW = b.Depthwise.InputW;
@@ -185,7 +155,7 @@ namespace TinyDsc.Runtime.Kernels
                     }
                     else if (b.HasExpand && native != null)
                     {
-                        Check(native.Run(NativeKernelIds.PointwiseConv, b.NativeExpand, arena, inputOffset + iy * inputRowBytes, 0, dst,
+                        Check(native.Run(NativeKernelIds.PointwiseConv, rows.Expand, arena, inputOffset + iy * inputRowBytes, 0, dst,
                             b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, scratch));
                     }
                     else if (b.HasExpand)
@@ -201,7 +171,7 @@ namespace TinyDsc.Runtime.Kernels
 
                 if (native != null)
                 {
-                    Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, b.NativeDepthwise, arena, workOffset, 0, dwRow,
+                    Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, rows.Depthwise, arena, workOffset, 0, dwRow,
                         b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, b.DepthwiseShift, scratch));
                 }
                 else if (b.Depthwise3x3)
@@ -218,13 +188,13 @@ namespace TinyDsc.Runtime.Kernels
                 int outRow = outputOffset + oy * outRowBytes;
                 if (native != null)
                 {
-                    Check(native.Run(NativeKernelIds.PointwiseConv, b.NativeProject, arena, dwRow, 0, b.HasAdd ? projRow : outRow,
+                    Check(native.Run(NativeKernelIds.PointwiseConv, rows.Project, arena, dwRow, 0, b.HasAdd ? projRow : outRow,
                         b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier, b.ProjectShift, scratch));
                     if (b.HasAdd)
                     {
                         int residual = inputOffset + oy * inputRowBytes;
-                        Check(native.Run(NativeKernelIds.Add, b.NativeAdd, arena, b.ResidualFirst ? residual : projRow,
-                            b.ResidualFirst ? projRow : residual, outRow, NoBytes, NoInts, NoInts, NoInts, scratch));
+                        Check(native.Run(NativeKernelIds.Add, rows.Add, arena, b.ResidualFirst ? residual : projRow,
+                            b.ResidualFirst ? projRow : residual, outRow, rows.NoBytes, rows.NoInts, rows.NoInts, rows.NoInts, scratch));
                     }
 
                     continue;
@@ -257,6 +227,48 @@ namespace TinyDsc.Runtime.Kernels
             {
                 throw new InvalidOperationException("FusedBlock: native kernel failed with status " + status);
             }
+        }
+    }
+
+    /// <summary>
+    /// The tdsc_run parameters of a fused block's member rows, packed once when the block runs on native kernels
+    /// (only then allocated): expand row (with the expand), depthwise, project row, and the Add over one output row
+    /// (with the Add); empty blobs for the Add, which has none (interop cannot pass null).
+    /// </summary>
+    public sealed class FusedBlockRows
+    {
+        /// <summary>The expand row's 21 ConvParams fields, or null without an expand.</summary>
+        public int[] Expand;
+        /// <summary>The depthwise convolution's 21 ConvParams fields (tdsc_depthwise_conv_band_row).</summary>
+        public int[] Depthwise;
+        /// <summary>The project row's 21 ConvParams fields.</summary>
+        public int[] Project;
+        /// <summary>The 12 AddParams fields and one row's element count, or null without the Add.</summary>
+        public int[] Add;
+        /// <summary>An empty byte array (the Add's weights).</summary>
+        public sbyte[] NoBytes;
+        /// <summary>An empty int array (the Add's bias, multiplier, shift).</summary>
+        public int[] NoInts;
+
+        /// <summary>Packs block b's rows.</summary>
+        public static FusedBlockRows Pack(FusedBlock b)
+        {
+            var r = new FusedBlockRows();
+            if (b.HasExpand)
+            {
+                r.Expand = NativeKernelIds.PackConv(ref b.ExpandRow, 0);
+            }
+
+            r.Depthwise = NativeKernelIds.PackConv(ref b.Depthwise, 0);
+            r.Project = NativeKernelIds.PackConv(ref b.ProjectRow, 0);
+            if (b.HasAdd)
+            {
+                r.Add = NativeKernelIds.PackAdd(ref b.AddP, b.Depthwise.OutputW * b.ProjectRow.OutputC);
+                r.NoBytes = new sbyte[0];
+                r.NoInts = new int[0];
+            }
+
+            return r;
         }
     }
 }

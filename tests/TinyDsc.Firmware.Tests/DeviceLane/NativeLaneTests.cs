@@ -140,7 +140,7 @@ public class NativeLaneTests
                         Console.WriteLine("native output: " + Check(native));
                         Console.WriteLine("SPEED " + managedTicks.ToString() + " " + (Rounds * ManagedPerRound).ToString() + " "
                             + nativeTicks.ToString() + " " + (Rounds * NativePerRound).ToString());
-                        Console.WriteLine("SPEED DONE");
+                        Console.WriteLine("BENCH DONE");
                         Thread.Sleep(Timeout.Infinite);
                     }
 
@@ -209,6 +209,6 @@ public class NativeLaneTests
         {
             Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Runtime.Native.dll"), Path.Combine(dir, "bin", "TinyDsc.Lane.Speed.dll"),
         });
-        return NanoClrLane.Run(pes, "SPEED DONE", DeviceLaneTests.RunTimeout, NanoClrLane.NativeNanoClr);
+        return NanoClrLane.Run(pes, "BENCH DONE", DeviceLaneTests.RunTimeout, NanoClrLane.NativeNanoClr);
     }
 }
