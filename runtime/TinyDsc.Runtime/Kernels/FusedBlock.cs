@@ -1,4 +1,5 @@
 using System;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Runtime.Kernels
 {
@@ -98,6 +99,18 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena.</summary>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset)
         {
+            Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null);
+        }
+
+        /// <summary>
+        /// As Run; with native kernels (rows = FusedBlockRows.Pack(b)) each row's expand, depthwise, projection and Add
+        /// run through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets)
+        /// while this loop moves the band: the same calls on the same bytes, so the same output.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
+        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
+            FusedBlockRows rows, sbyte[] scratch)
+        {
             int inH = b.Depthwise.InputH;
             int inW = b.Depthwise.InputW;
             int cexp = b.Depthwise.InputC;
@@ -157,6 +170,12 @@ namespace TinyDsc.Runtime.Kernels
 
                         r++;
                     }
+                    else if (b.HasExpand && native != null)
+                    {
+                        Check(native.Run(NativeKernelIds.PointwiseConv, rows.Expand, arena, inputOffset + iy * inputRowBytes, 0, dst,
+                            b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, scratch));
+                        r++;
+                    }
                     else if (b.HasExpand)
                     {
                         // Input rows iy .. iy + count − 1 are consecutive: one expand call writes their expanded rows
@@ -192,7 +211,12 @@ namespace TinyDsc.Runtime.Kernels
                 for (int k = 0; k < n; k++)
                 {
                     int bandRow = workOffset + k * strideH * rowBytes;
-                    if (b.Depthwise3x3)
+                    if (native != null)
+                    {
+                        Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, rows.Depthwise, arena, bandRow, 0, dwRows + k * dwRowBytes,
+                            b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, b.DepthwiseShift, scratch));
+                    }
+                    else if (b.Depthwise3x3)
                     {
                         DepthwiseConv3x3.Row(ref b.Depthwise, arena, bandRow, b.DepthwiseWeights, b.DepthwiseFoldedBias,
                             b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwRows + k * dwRowBytes);
@@ -205,6 +229,25 @@ namespace TinyDsc.Runtime.Kernels
                 }
 
                 int outRow = outputOffset + oy * outRowBytes;
+                if (native != null)
+                {
+                    // One output row per call, as rows.Project and rows.Add describe.
+                    for (int k = 0; k < n; k++)
+                    {
+                        int dst = b.HasAdd ? projRows + k * outRowBytes : outRow + k * outRowBytes;
+                        Check(native.Run(NativeKernelIds.PointwiseConv, rows.Project, arena, dwRows + k * dwRowBytes, 0, dst,
+                            b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier, b.ProjectShift, scratch));
+                        if (b.HasAdd)
+                        {
+                            int residual = inputOffset + (oy + k) * inputRowBytes;
+                            Check(native.Run(NativeKernelIds.Add, rows.Add, arena, b.ResidualFirst ? residual : dst,
+                                b.ResidualFirst ? dst : residual, outRow + k * outRowBytes, rows.NoBytes, rows.NoInts, rows.NoInts, rows.NoInts, scratch));
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (!b.HasAdd)
                 {
                     PointwiseRows.Run(ref b.ProjectRow, n * outW, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
@@ -224,6 +267,56 @@ namespace TinyDsc.Runtime.Kernels
                     Add.Run(ref b.AddP, arena, projRows, arena, residualRow, arena, outRow, n * outRowBytes);
                 }
             }
+        }
+
+        private static void Check(int status)
+        {
+            if (status != NativeKernelIds.StatusOk)
+            {
+                throw new InvalidOperationException("FusedBlock: native kernel failed with status " + status);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The tdsc_run parameters of a fused block's member rows, packed once when the block runs on native kernels
+    /// (only then allocated): expand row (with the expand), depthwise, project row, and the Add over one output row
+    /// (with the Add); empty blobs for the Add, which has none (interop cannot pass null).
+    /// </summary>
+    public sealed class FusedBlockRows
+    {
+        /// <summary>The expand row's 21 ConvParams fields, or null without an expand.</summary>
+        public int[] Expand;
+        /// <summary>The depthwise convolution's 21 ConvParams fields (tdsc_depthwise_conv_band_row).</summary>
+        public int[] Depthwise;
+        /// <summary>The project row's 21 ConvParams fields.</summary>
+        public int[] Project;
+        /// <summary>The 12 AddParams fields and one row's element count, or null without the Add.</summary>
+        public int[] Add;
+        /// <summary>An empty byte array (the Add's weights).</summary>
+        public sbyte[] NoBytes;
+        /// <summary>An empty int array (the Add's bias, multiplier, shift).</summary>
+        public int[] NoInts;
+
+        /// <summary>Packs block b's rows.</summary>
+        public static FusedBlockRows Pack(FusedBlock b)
+        {
+            var r = new FusedBlockRows();
+            if (b.HasExpand)
+            {
+                r.Expand = NativeKernelIds.PackConv(ref b.ExpandRow, 0);
+            }
+
+            r.Depthwise = NativeKernelIds.PackConv(ref b.Depthwise, 0);
+            r.Project = NativeKernelIds.PackConv(ref b.ProjectRow, 0);
+            if (b.HasAdd)
+            {
+                r.Add = NativeKernelIds.PackAdd(ref b.AddP, b.Depthwise.OutputW * b.ProjectRow.OutputC);
+                r.NoBytes = new sbyte[0];
+                r.NoInts = new int[0];
+            }
+
+            return r;
         }
     }
 }
