@@ -8,11 +8,15 @@ namespace TinyDsc.Converter.Pipeline;
 /// <summary>
 /// Runs the int8 runtime (the same Interpreter the device runs) over a batch in PyTorch layout: each sample is
 /// transposed NCHW → NHWC, quantized by the interpreter, invoked, dequantized, and transposed back for 4-D outputs.
+/// Samples are split over <see cref="Threads"/> workers, one interpreter each (<see cref="Workers"/>); every sample's
+/// bytes are the same for any thread count.
 /// </summary>
 public sealed class Int8Runner
 {
     private readonly Model _model;
     private readonly Interpreter _interpreter;
+    private Interpreter[] _workers = Array.Empty<Interpreter>();
+    private int _threads = Workers.DefaultThreads;
 
     public Int8Runner(Model model) : this(model, nhwc: false)
     {
@@ -46,6 +50,21 @@ public sealed class Int8Runner
     /// <summary>Per-sample output shape, PyTorch layout, batch 1.</summary>
     public int[] OutputShape { get; }
 
+    /// <summary>
+    /// Worker threads of <see cref="Run"/> (default: the core count), each with its own interpreter. With an
+    /// <see cref="Observer"/> the batch runs on one thread, in sample order.
+    /// </summary>
+    /// <exception cref="PipelineInputException">the value is not in 1..1024.</exception>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            Workers.Check(value);
+            _threads = value;
+        }
+    }
+
     public int ArenaBytes => _interpreter.ArenaBytes;
 
     public int ScratchBytes => _interpreter.ScratchBytes;
@@ -76,36 +95,53 @@ public sealed class Int8Runner
                 $"differ from the model's {inSize}/{outSize}");
         }
         var output = new float[(long)n * outSize];
-        var inNhwc = new float[inSize];
-        var outNhwc = new float[outSize];
         bool input4d = !_nhwc && InputShape.Length == 4, output4d = !_nhwc && OutputShape.Length == 4;
-        var watch = new Stopwatch();
-        for (int s = 0; s < n; s++)
+        int threads = Observer != null ? 1 : _threads;
+        int workers = Workers.Count(n, threads);
+        if (_workers.Length < workers)
         {
-            watch.Start();
-            if (input4d)
+            var more = new Interpreter[workers];
+            Array.Copy(_workers, more, _workers.Length);
+            more[0] = _interpreter;
+            for (int w = Math.Max(1, _workers.Length); w < workers; w++)
             {
-                Layout.NchwToNhwc(batch, s * inSize, InputShape[1], InputShape[2], InputShape[3], inNhwc);
-                _interpreter.SetInput(inNhwc, 0);
+                more[w] = new Interpreter(_model);
             }
-            else
-            {
-                _interpreter.SetInput(batch, s * inSize);
-            }
-            _interpreter.Invoke();
-            if (output4d)
-            {
-                _interpreter.GetOutput(outNhwc, 0);
-                Layout.NhwcToNchw(outNhwc, OutputShape[1], OutputShape[2], OutputShape[3], output, s * outSize);
-            }
-            else
-            {
-                _interpreter.GetOutput(output, s * outSize);
-            }
-            watch.Stop();
-            progress?.Invoke(s + 1, n);
+            _workers = more;
         }
-        return new BatchResult(output, ModelShapes.WithBatch(OutputShape, n), watch.Elapsed.TotalMilliseconds / n);
+        Action? tick = Workers.Counter(progress, n);
+        var watch = Stopwatch.StartNew();
+        Workers.ForRanges(n, threads, (worker, first, end) =>
+        {
+            Interpreter interpreter = _workers.Length == 0 ? _interpreter : _workers[worker];
+            var inNhwc = new float[inSize];
+            var outNhwc = new float[outSize];
+            for (int s = first; s < end; s++)
+            {
+                if (input4d)
+                {
+                    Layout.NchwToNhwc(batch, s * inSize, InputShape[1], InputShape[2], InputShape[3], inNhwc);
+                    interpreter.SetInput(inNhwc, 0);
+                }
+                else
+                {
+                    interpreter.SetInput(batch, s * inSize);
+                }
+                interpreter.Invoke();
+                if (output4d)
+                {
+                    interpreter.GetOutput(outNhwc, 0);
+                    Layout.NhwcToNchw(outNhwc, OutputShape[1], OutputShape[2], OutputShape[3], output, s * outSize);
+                }
+                else
+                {
+                    interpreter.GetOutput(output, s * outSize);
+                }
+                tick?.Invoke();
+            }
+        });
+        watch.Stop();
+        return new BatchResult(output, ModelShapes.WithBatch(OutputShape, n), watch.Elapsed.TotalMilliseconds / Math.Max(1, n));
     }
 
     /// <summary>The model this runner executes.</summary>
