@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
+using TinyDsc.Converter.Planning;
 using TinyDsc.Runtime;
+using TinyDsc.Runtime.Desktop;
 using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Converter.Pipeline;
@@ -8,12 +10,14 @@ namespace TinyDsc.Converter.Pipeline;
 /// <summary>
 /// Runs the int8 runtime (the same Interpreter the device runs) over a batch in PyTorch layout: each sample is
 /// transposed NCHW → NHWC, quantized by the interpreter, invoked, dequantized, and transposed back for 4-D outputs.
+/// Interpreters run on the desktop kernels (<see cref="DesktopKernels.Default"/>: SIMD, the device kernels' bytes).
 /// Samples are split over <see cref="Threads"/> workers, one interpreter each (<see cref="Workers"/>); every sample's
 /// bytes are the same for any thread count.
 /// </summary>
 public sealed class Int8Runner
 {
     private readonly Model _model;
+    private readonly Model _desktopModel;
     private readonly Interpreter _interpreter;
     private Interpreter[] _workers = Array.Empty<Interpreter>();
     private int _threads = Workers.DefaultThreads;
@@ -29,7 +33,15 @@ public sealed class Int8Runner
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
-        _interpreter = new Interpreter(model);
+        // Fused blocks exist to save device RAM; their bytes equal the unfused operators' (FusedBlock's tests), which
+        // the desktop kernels run. So the desktop runs the model unfused, planned afresh.
+        _desktopModel = model;
+        if (BlockFusion.Groups(model).Count > 0)
+        {
+            _desktopModel = BlockFusion.Defuse(model);
+            ModelMemoryPlanner.Apply(_desktopModel);
+        }
+        _interpreter = DesktopKernels.CreateInterpreter(_desktopModel);
         _nhwc = nhwc;
         InputShape = nhwc ? Dims(model.Tensors[model.InputTensor]) : ModelShapes.Nchw(model.Tensors[model.InputTensor]);
         OutputShape = nhwc ? Dims(model.Tensors[model.OutputTensor]) : ModelShapes.Nchw(model.Tensors[model.OutputTensor]);
@@ -65,11 +77,17 @@ public sealed class Int8Runner
         }
     }
 
-    public int ArenaBytes => _interpreter.ArenaBytes;
+    /// <summary>Arena bytes of the model on the device (its planned ArenaSize).</summary>
+    public int ArenaBytes => _model.ArenaSize;
 
-    public int ScratchBytes => _interpreter.ScratchBytes;
+    /// <summary>Scratch bytes the device interpreter allocates for the model.</summary>
+    public int ScratchBytes => Interpreter.RequiredScratchBytes(_model);
 
-    /// <summary>Called after every operator of every sample; null for none.</summary>
+    /// <summary>The model the runner's interpreters execute: <see cref="Model"/>, or with fused blocks, the same model
+    /// unfused (same bytes); <see cref="Observer"/>'s operator indices are this model's.</summary>
+    public Model RunModel => _desktopModel;
+
+    /// <summary>Called after every operator of every sample (operators of <see cref="RunModel"/>); null for none.</summary>
     public IOperatorObserver? Observer
     {
         get => _interpreter.Observer;
@@ -105,7 +123,7 @@ public sealed class Int8Runner
             more[0] = _interpreter;
             for (int w = Math.Max(1, _workers.Length); w < workers; w++)
             {
-                more[w] = new Interpreter(_model);
+                more[w] = DesktopKernels.CreateInterpreter(_desktopModel);
             }
             _workers = more;
         }

@@ -7,6 +7,7 @@ using TinyDsc.Converter.Validation;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Reference;
 using TinyDsc.Runtime;
+using TinyDsc.Runtime.Desktop;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 
@@ -82,7 +83,7 @@ public static class ModelReportBuilder
         var captures = new Capture[workers];
         for (int w = 0; w < workers; w++)
         {
-            interpreters[w] = w == 0 ? interpreter : new Interpreter(model);
+            interpreters[w] = DesktopKernels.CreateInterpreter(model);
             captures[w] = new Capture(model);
             interpreters[w].Observer = captures[w];
         }
@@ -139,10 +140,6 @@ public static class ModelReportBuilder
                     comparer.Compare(tensors[i], model.Operators[op].Output);
                 }
             }
-        }
-        foreach (Interpreter it in interpreters)
-        {
-            it.Observer = null;
         }
 
         var opNames = new string[model.Operators.Length];
