@@ -44,10 +44,10 @@ public class PackageTests
         Assert.Equal(expected, AssemblyVersionOf(TestPaths.NanoRuntimeAssembly));
 
         // The nanoFramework project's hand-written AssemblyInfo must not carry a version of its own.
-        string info = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "runtime", "nano", "Properties", "AssemblyInfo.cs"));
+        string info = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime", "Properties", "AssemblyInfo.cs"));
         Assert.DoesNotContain("AssemblyVersion(", info);
         Assert.DoesNotContain("AssemblyFileVersion(", info);
-        XDocument nfproj = XDocument.Load(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime.nfproj"));
+        XDocument nfproj = XDocument.Load(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime", "TinyDsc.Runtime.nfproj"));
         Assert.Contains(nfproj.Descendants(), e => e.Name.LocalName == "TinyDscVersionInfo" && e.Value == "true");
     }
 
@@ -77,12 +77,12 @@ public class PackageTests
             string[] lib = zip.Entries.Select(e => e.FullName).Where(n => n.StartsWith("lib/", StringComparison.Ordinal)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
             bool peBuilt = log.Contains("no .pe compiler", StringComparison.Ordinal) == false;
             string[] expected = peBuilt
-                ? new[] { "lib/TinyDsc.Runtime.dll", "lib/TinyDsc.Runtime.pe", "lib/TinyDsc.Runtime.xml" }
+                ? new[] { "lib/TinyDsc.Runtime.dll", "lib/TinyDsc.Runtime.pdbx", "lib/TinyDsc.Runtime.pe", "lib/TinyDsc.Runtime.xml" }
                 : new[] { "lib/TinyDsc.Runtime.dll", "lib/TinyDsc.Runtime.xml" };
             Assert.Equal(expected, lib);
             if (!peBuilt)
             {
-                output.WriteLine("no .pe compiler on this machine (tools/nanoclr/build-metadata-processor.sh): the package was checked without lib/TinyDsc.Runtime.pe");
+                output.WriteLine("no .pe compiler on this machine (tools/nanoclr/build-metadata-processor.sh): the package was checked without lib/TinyDsc.Runtime.pe and .pdbx");
             }
 
             XDocument nuspec;
@@ -108,6 +108,34 @@ public class PackageTests
             AssemblyReference mscorlib = md.AssemblyReferences.Select(md.GetAssemblyReference).Single();
             Assert.Equal("mscorlib", md.GetString(mscorlib.Name));
             Assert.Equal(new Version(1, 17, 11, 0), mscorlib.Version);
+
+            if (peBuilt)
+            {
+                // The .pdbx maps the .dll's metadata tokens to the .pe's: it names the packaged .dll at the one version,
+                // and every method it lists is a method definition of that .dll.
+                XDocument pdbx;
+                using (Stream s = zip.GetEntry("lib/TinyDsc.Runtime.pdbx")!.Open())
+                {
+                    pdbx = XDocument.Load(s);
+                }
+
+                XElement assembly = pdbx.Root!.Element("Assembly")!;
+                Assert.Equal("TinyDsc.Runtime.dll", assembly.Element("FileName")!.Value);
+                XElement v = assembly.Element("Version")!;
+                Assert.Equal(Version.Parse(version + ".0"), new Version(
+                    int.Parse(v.Element("Major")!.Value), int.Parse(v.Element("Minor")!.Value),
+                    int.Parse(v.Element("Build")!.Value), int.Parse(v.Element("Revision")!.Value)));
+                int[] methodRows = pdbx.Descendants("Method")
+                    .Select(m => Convert.ToInt32(m.Element("Token")!.Element("CLR")!.Value, 16))
+                    .ToArray();
+                Assert.NotEmpty(methodRows);
+                Assert.All(methodRows, token =>
+                {
+                    Assert.Equal(0x06, token >> 24);
+                    Assert.InRange(token & 0xFFFFFF, 1, md.MethodDefinitions.Count);
+                });
+                Assert.Equal(methodRows.Length, methodRows.Distinct().Count());
+            }
         }
         finally
         {

@@ -15,7 +15,7 @@
 #  - System.Drawing.Common is referenced so the resource table compiles; it is only reached for bitmap/font resources,
 #    which TinyDsc assemblies do not have (on Linux it would throw PlatformNotSupportedException);
 #  - the console's Program.cs is replaced by TinyDsc's own driver, tools/nanoclr/pe-compiler/Program.cs, which runs the
-#    same steps (parse with load hints, compile, minimize, write) for one assembly;
+#    same steps (parse with load hints, compile, minimize, write) for one assembly and writes the .pdbx beside the .pe;
 #  - Nerdbank.GitVersioning and SourceLink are dropped (versioning only).
 set -euo pipefail
 

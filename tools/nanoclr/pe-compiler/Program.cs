@@ -6,10 +6,13 @@
 //   pe-compiler <assembly.dll> <output.pe> [reference.dll ...]
 //
 // Each reference is an assembly the input depends on (mscorlib.dll first); the same steps as MetadataProcessor's
-// console (-parse, -loadHints, -compile, minimize) run in order, and errors leave no output file.
+// console (-parse, -loadHints, -compile, minimize) run in order. Beside the .pe it writes the .pdbx (same name,
+// extension .pdbx): the XML symbol map from the assembly's metadata tokens to the .pe's, which nanoFramework's
+// debugger reads and nanoFramework NuGet packages ship in lib/. Errors leave neither file.
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Xml;
 using Mono.Cecil;
 using nanoFramework.Tools.MetadataProcessor;
 
@@ -51,13 +54,22 @@ internal static class PeCompiler
                 builder.Write(nanoBinaryWriter.CreateLittleEndianBinaryWriter(writer));
             }
 
+            string pdbx = Path.ChangeExtension(output, ".pdbx");
+            string pdbxTemp = pdbx + ".tmp";
+            using (var xml = XmlWriter.Create(pdbxTemp, new XmlWriterSettings { Indent = true }))
+            {
+                builder.Write(xml);
+            }
+
             File.Move(temp, output, true);
+            File.Move(pdbxTemp, pdbx, true);
             return 0;
         }
         catch (Exception e)
         {
             Console.Error.WriteLine("pe-compiler: " + input + ": " + e.GetType().Name + ": " + e.Message);
             File.Delete(output + ".tmp");
+            File.Delete(Path.ChangeExtension(output, ".pdbx") + ".tmp");
             return 1;
         }
     }

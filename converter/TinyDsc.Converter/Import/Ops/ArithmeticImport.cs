@@ -90,7 +90,7 @@ internal static class ArithmeticImport
     /// The constant operand as one value per channel of activation shape <paramref name="xs"/>; it must broadcast
     /// without changing the activation's shape and vary only along the channel axis (scalar, [C], [C,1,1], [1,C,1,1]).
     /// </summary>
-    private static float[] PerChannel(NodeView node, ConstTensor c, int[] xs, bool constIsB)
+    internal static float[] PerChannel(NodeView node, ConstTensor c, int[] xs, bool constIsB)
     {
         var cShape = constIsB ? ConstantEvaluator.AlignForBroadcast(node, xs.Length, c.Shape) : c.Shape;
         int rank = xs.Length;
