@@ -202,8 +202,18 @@ public sealed class DesktopKernels : INativeKernels
     {
         int pixels = p.InputH * p.InputW, cin = p.InputC, cout = p.OutputC;
         int[] acc = Workspace.Current.Ints(0, Requantizer.Pad(cout, 16));
+        int[] acc1 = Workspace.Current.Ints(1, Requantizer.Pad(cout, 16));
         bool avx2 = Avx2Requant;
-        for (int px = 0; px < pixels; px++)
+        int px = 0;
+        for (; px + 2 <= pixels; px += 2)
+        {
+            // Both rows are read before either output is written (an output pixel may overlay a later input pixel).
+            g.Rows2(arena, in0 + px * cin, in0 + (px + 1) * cin, acc, acc1);
+            g.Requant.Row(acc, arena, output + px * cout, p.OutputZeroPoint, p.ActMin, p.ActMax, avx2);
+            g.Requant.Row(acc1, arena, output + (px + 1) * cout, p.OutputZeroPoint, p.ActMin, p.ActMax, avx2);
+        }
+
+        for (; px < pixels; px++)
         {
             g.Row(arena, in0 + px * cin, acc);
             g.Requant.Row(acc, arena, output + px * cout, p.OutputZeroPoint, p.ActMin, p.ActMax, avx2);

@@ -92,6 +92,74 @@ internal sealed class Gemm
         }
     }
 
+    /// <summary>
+    /// Two rows at once (a[offset0..], a[offset1..] into acc0, acc1): on the Vector256 path each weight vector loaded
+    /// serves both rows; the other paths run the rows one after the other. Same sums as two Row calls.
+    /// </summary>
+    public void Rows2(sbyte[] a, int offset0, int offset1, int[] acc0, int[] acc1)
+    {
+        if (_path != KernelPath.Vector256)
+        {
+            Row(a, offset0, acc0);
+            Row(a, offset1, acc1);
+            return;
+        }
+
+        if ((uint)offset0 > (uint)a.Length || a.Length - offset0 < K || (uint)offset1 > (uint)a.Length || a.Length - offset1 < K)
+        {
+            throw new ArgumentException("row outside the activations");
+        }
+
+        ref sbyte row0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), offset0);
+        ref sbyte row1 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), offset1);
+        ref short b = ref MemoryMarshal.GetArrayDataReference(_pairs);
+        ref int bias = ref MemoryMarshal.GetArrayDataReference(Bias);
+        ref int dst0 = ref MemoryMarshal.GetArrayDataReference(acc0);
+        ref int dst1 = ref MemoryMarshal.GetArrayDataReference(acc1);
+        int np = _np, k = K, pairs = (K + 1) / 2;
+        int n = 0;
+        for (; n + 24 <= np; n += 24)
+        {
+            Vector256<int> b0 = Vector256.LoadUnsafe(ref bias, (nuint)n), b1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8));
+            Vector256<int> b2 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 16));
+            Vector256<int> c0 = b0, c1 = b1, c2 = b2, d0 = b0, d1 = b1, d2 = b2;
+            for (int p = 0; p < pairs; p++)
+            {
+                Vector256<short> x = Vector256.Create(Pair(ref row0, 2 * p, k)).AsInt16();
+                Vector256<short> y = Vector256.Create(Pair(ref row1, 2 * p, k)).AsInt16();
+                ref short w = ref Unsafe.Add(ref b, (p * np + n) * 2);
+                Vector256<short> w0 = Vector256.LoadUnsafe(ref w), w1 = Vector256.LoadUnsafe(ref w, 16), w2 = Vector256.LoadUnsafe(ref w, 32);
+                c0 = Avx2.Add(c0, Avx2.MultiplyAddAdjacent(x, w0));
+                d0 = Avx2.Add(d0, Avx2.MultiplyAddAdjacent(y, w0));
+                c1 = Avx2.Add(c1, Avx2.MultiplyAddAdjacent(x, w1));
+                d1 = Avx2.Add(d1, Avx2.MultiplyAddAdjacent(y, w1));
+                c2 = Avx2.Add(c2, Avx2.MultiplyAddAdjacent(x, w2));
+                d2 = Avx2.Add(d2, Avx2.MultiplyAddAdjacent(y, w2));
+            }
+
+            c0.StoreUnsafe(ref dst0, (nuint)n);
+            c1.StoreUnsafe(ref dst0, (nuint)(n + 8));
+            c2.StoreUnsafe(ref dst0, (nuint)(n + 16));
+            d0.StoreUnsafe(ref dst1, (nuint)n);
+            d1.StoreUnsafe(ref dst1, (nuint)(n + 8));
+            d2.StoreUnsafe(ref dst1, (nuint)(n + 16));
+        }
+
+        for (; n < np; n += 8)
+        {
+            Vector256<int> c0 = Vector256.LoadUnsafe(ref bias, (nuint)n), d0 = c0;
+            for (int p = 0; p < pairs; p++)
+            {
+                Vector256<short> w0 = Vector256.LoadUnsafe(ref b, (nuint)((p * np + n) * 2));
+                c0 = Avx2.Add(c0, Avx2.MultiplyAddAdjacent(Vector256.Create(Pair(ref row0, 2 * p, k)).AsInt16(), w0));
+                d0 = Avx2.Add(d0, Avx2.MultiplyAddAdjacent(Vector256.Create(Pair(ref row1, 2 * p, k)).AsInt16(), w0));
+            }
+
+            c0.StoreUnsafe(ref dst0, (nuint)n);
+            d0.StoreUnsafe(ref dst1, (nuint)n);
+        }
+    }
+
     private void RowScalar(sbyte[] a, int offset, int[] acc)
     {
         for (int c = 0; c < N; c++)
