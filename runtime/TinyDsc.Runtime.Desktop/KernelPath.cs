@@ -2,12 +2,12 @@ namespace TinyDsc.Runtime.Desktop;
 
 /// <summary>
 /// Instruction-set path of <see cref="DesktopKernels"/>. Every path gives the same bytes as the device kernels; the
-/// choice only changes speed. <see cref="Auto"/> takes the widest the CPU supports; the others force a path (tests run
+/// choice only changes speed. <see cref="Auto"/> takes DesktopKernels.Best; the others force a path (tests run
 /// each one, and <c>TINYDSC_KERNEL_PATH</c> forces one for <see cref="DesktopKernels.Default"/>).
 /// </summary>
 public enum KernelPath
 {
-    /// <summary>The widest path the CPU supports: Vector512 (AVX-512BW), else Vector256 (AVX2), else Vector128, else Scalar.</summary>
+    /// <summary>DesktopKernels.Best: Vector256 (AVX2), else Vector128, else Scalar (Vector512 only when forced).</summary>
     Auto = 0,
 
     /// <summary>Plain C# loops, no vectors: the portable fallback.</summary>
