@@ -31,21 +31,23 @@ internal static class VerifyCommand
         };
         task.AcceptOnlyFromAmong("auto", "classification", "regression");
         var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite reference only: compare up to this tensor (see convert)" };
-        var command = new Command("verify", "Compare the int8 model with the float reference (ONNX, or a .tflite: float, or int8 dequantized)") { onnx, tdsc, input, labels, task, outputTensor };
+        Option<int> threads = Cli.ThreadsOption();
+        var command = new Command("verify", "Compare the int8 model with the float reference (ONNX, or a .tflite: float, or int8 dequantized)") { onnx, tdsc, input, labels, task, outputTensor, threads };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string onnxPath = parse.GetRequiredValue(onnx), tdscPath = parse.GetRequiredValue(tdsc);
             string inPath = parse.GetRequiredValue(input);
             string? labelPath = parse.GetValue(labels);
+            int workers = Cli.Threads(parse, threads);
             if (TfliteFiles.IsTflite(onnxPath))
             {
-                return TfliteVerify.Run(context, onnxPath, tdscPath, inPath, labelPath, parse.GetValue(outputTensor));
+                return TfliteVerify.Run(context, onnxPath, tdscPath, inPath, labelPath, parse.GetValue(outputTensor), workers);
             }
             FloatGraph graph = CommandFiles.LoadGraph(onnxPath);
             (Model model, _) = CommandFiles.LoadModel(tdscPath);
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
-            var floatRunner = new FloatRunner(graph);
-            var int8Runner = new Int8Runner(model);
+            var floatRunner = new FloatRunner(graph) { Threads = workers };
+            var int8Runner = new Int8Runner(model) { Threads = workers };
             if (!((ReadOnlySpan<int>)floatRunner.InputShape).SequenceEqual(int8Runner.InputShape))
             {
                 throw new PipelineInputException($"{onnxPath} takes {ModelShapes.Describe(floatRunner.InputShape)} but " +
