@@ -103,13 +103,13 @@ namespace TinyDsc.Runtime.Kernels
         }
 
         /// <summary>
-        /// As Run; with native kernels (rows = FusedBlockRows.Pack(b)) each row's expand, depthwise, projection and Add
+        /// As Run; with native kernels (nativeRows = FusedBlockRows.Pack(b)) each row's expand, depthwise, projection and Add
         /// run through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets)
         /// while this loop moves the band: the same calls on the same bytes, so the same output.
         /// </summary>
         /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
-            FusedBlockRows rows, sbyte[] scratch)
+            FusedBlockRows nativeRows, sbyte[] scratch)
         {
             int inH = b.Depthwise.InputH;
             int inW = b.Depthwise.InputW;
@@ -172,7 +172,7 @@ namespace TinyDsc.Runtime.Kernels
                     }
                     else if (b.HasExpand && native != null)
                     {
-                        Check(native.Run(NativeKernelIds.PointwiseConv, rows.Expand, arena, inputOffset + iy * inputRowBytes, 0, dst,
+                        Check(native.Run(NativeKernelIds.PointwiseConv, nativeRows.Expand, arena, inputOffset + iy * inputRowBytes, 0, dst,
                             b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, scratch));
                         r++;
                     }
@@ -213,7 +213,7 @@ namespace TinyDsc.Runtime.Kernels
                     int bandRow = workOffset + k * strideH * rowBytes;
                     if (native != null)
                     {
-                        Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, rows.Depthwise, arena, bandRow, 0, dwRows + k * dwRowBytes,
+                        Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, nativeRows.Depthwise, arena, bandRow, 0, dwRows + k * dwRowBytes,
                             b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, b.DepthwiseShift, scratch));
                     }
                     else if (b.Depthwise3x3)
@@ -231,17 +231,17 @@ namespace TinyDsc.Runtime.Kernels
                 int outRow = outputOffset + oy * outRowBytes;
                 if (native != null)
                 {
-                    // One output row per call, as rows.Project and rows.Add describe.
+                    // One output row per call, as nativeRows.Project and nativeRows.Add describe.
                     for (int k = 0; k < n; k++)
                     {
                         int dst = b.HasAdd ? projRows + k * outRowBytes : outRow + k * outRowBytes;
-                        Check(native.Run(NativeKernelIds.PointwiseConv, rows.Project, arena, dwRows + k * dwRowBytes, 0, dst,
+                        Check(native.Run(NativeKernelIds.PointwiseConv, nativeRows.Project, arena, dwRows + k * dwRowBytes, 0, dst,
                             b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier, b.ProjectShift, scratch));
                         if (b.HasAdd)
                         {
                             int residual = inputOffset + (oy + k) * inputRowBytes;
-                            Check(native.Run(NativeKernelIds.Add, rows.Add, arena, b.ResidualFirst ? residual : dst,
-                                b.ResidualFirst ? dst : residual, outRow + k * outRowBytes, rows.NoBytes, rows.NoInts, rows.NoInts, rows.NoInts, scratch));
+                            Check(native.Run(NativeKernelIds.Add, nativeRows.Add, arena, b.ResidualFirst ? residual : dst,
+                                b.ResidualFirst ? dst : residual, outRow + k * outRowBytes, nativeRows.NoBytes, nativeRows.NoInts, nativeRows.NoInts, nativeRows.NoInts, scratch));
                         }
                     }
 
