@@ -361,7 +361,7 @@ namespace TinyDsc.Runtime
                     c.Packed = Pack(ref p);
                     c.Weights = op.Weights;
                     c.Multiplier = op.Multiplier;
-                    c.Shift = op.Shift;
+                    c.Shift = Requantize.NarrowShifts(op.Shift);
                     if (c.FoldsBias)
                     {
                         // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
@@ -389,7 +389,7 @@ namespace TinyDsc.Runtime
                     f.Weights = op.Weights;
                     f.Bias = op.Bias;
                     f.Multiplier = op.Multiplier;
-                    f.Shift = op.Shift;
+                    f.Shift = Requantize.NarrowShifts(op.Shift);
                     s = f;
                     break;
                 }
@@ -494,6 +494,18 @@ namespace TinyDsc.Runtime
             return s;
         }
 
+        /// <summary>Shifts as the native kernels take them (int32 each; the managed ones keep one byte per channel).</summary>
+        private static int[] WidenShifts(sbyte[] shift)
+        {
+            var wide = new int[shift.Length];
+            for (int i = 0; i < shift.Length; i++)
+            {
+                wide[i] = shift[i];
+            }
+
+            return wide;
+        }
+
         /// <summary>One prepared operator: the base of every kernel's step class; holds its arena offsets.</summary>
         private abstract class Step
         {
@@ -573,7 +585,7 @@ namespace TinyDsc.Runtime
             public sbyte[] Weights;
             public int[] Bias;
             public int[] Multiplier;
-            public int[] Shift;
+            public sbyte[] Shift;
 
             /// <summary>True when the kernel takes the bias with the input zero point folded in (BiasFolding).</summary>
             public virtual bool FoldsBias
@@ -593,7 +605,7 @@ namespace TinyDsc.Runtime
 
             public override NativeStep ToNative()
             {
-                return new NativeStep(this, Packed, Weights, Bias, Multiplier, Shift, 0);
+                return new NativeStep(this, Packed, Weights, Bias, Multiplier, WidenShifts(Shift), 0);
             }
         }
 
@@ -752,7 +764,7 @@ namespace TinyDsc.Runtime
             public sbyte[] Weights;
             public int[] Bias;
             public int[] Multiplier;
-            public int[] Shift;
+            public sbyte[] Shift;
 
             public override string Name
             {
@@ -762,7 +774,7 @@ namespace TinyDsc.Runtime
             public override NativeStep ToNative()
             {
                 int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
-                return new NativeStep(this, p, Weights, Bias, Multiplier, Shift, 0);
+                return new NativeStep(this, p, Weights, Bias, Multiplier, WidenShifts(Shift), 0);
             }
 
             public override void Run(Interpreter it)

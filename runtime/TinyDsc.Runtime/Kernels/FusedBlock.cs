@@ -42,7 +42,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Expand requantization multipliers (Q31), one per expanded channel.</summary>
         public int[] ExpandMultiplier;
         /// <summary>Expand requantization shifts, one per expanded channel.</summary>
-        public int[] ExpandShift;
+        public sbyte[] ExpandShift;
 
         /// <summary>The depthwise convolution, full shape ([H, W, Cexp] → [Ho, Wo, Cexp], groups = Cexp, dilation 1).</summary>
         public ConvParams Depthwise;
@@ -56,7 +56,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Depthwise requantization multipliers (Q31), one per channel.</summary>
         public int[] DepthwiseMultiplier;
         /// <summary>Depthwise requantization shifts, one per channel.</summary>
-        public int[] DepthwiseShift;
+        public sbyte[] DepthwiseShift;
 
         /// <summary>The projecting 1×1 convolution over one output row: InputH = OutputH = 1, InputW = OutputW = Wo, Cexp → Cout.</summary>
         public ConvParams ProjectRow;
@@ -67,7 +67,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Projection requantization multipliers (Q31), one per output channel.</summary>
         public int[] ProjectMultiplier;
         /// <summary>Projection requantization shifts, one per output channel.</summary>
-        public int[] ProjectShift;
+        public sbyte[] ProjectShift;
 
         /// <summary>True when the block ends with the residual Add of its input ([H, W, Cin] = [Ho, Wo, Cout]).</summary>
         public bool HasAdd;

@@ -45,7 +45,7 @@ public class IlCostTests
 
         var output = new sbyte[c.OutputLength];
         var reference = new IlCounter();
-        reference.Call(Method(typeof(Conv2DReference)), (object)c.P, c.Input, 0, c.Weights, c.Bias, c.Multiplier, c.Shift, output, 0);
+        reference.Call(Method(typeof(Conv2DReference)), (object)c.P, c.Input, 0, c.Weights, c.Bias, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0);
         Assert.Equal(expected, output);
 
         Array.Clear(output);
@@ -56,26 +56,26 @@ public class IlCostTests
         {
             case "DepthwiseConv3x3":
                 Assert.True(DepthwiseConv3x3.IsSupported(ref c.P), layer);
-                specialised.Call(Method(typeof(DepthwiseConv3x3)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, c.Shift, output, 0,
+                specialised.Call(Method(typeof(DepthwiseConv3x3)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0,
                     new sbyte[DepthwiseConv3x3.GetScratchSize(ref c.P)]);
                 break;
             case "DepthwiseConv3x3Multiplier":
                 Assert.True(DepthwiseConv3x3Multiplier.IsSupported(ref c.P), layer);
-                specialised.Call(Method(typeof(DepthwiseConv3x3Multiplier)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, c.Shift, output, 0,
+                specialised.Call(Method(typeof(DepthwiseConv3x3Multiplier)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0,
                     new sbyte[DepthwiseConv3x3Multiplier.GetScratchSize(ref c.P)]);
                 break;
             case "PointwiseConv":
                 Assert.True(PointwiseConv.IsSupported(ref c.P), layer);
-                specialised.Call(Method(typeof(PointwiseConv)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, c.Shift, output, 0);
+                specialised.Call(Method(typeof(PointwiseConv)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0);
                 break;
             case "Conv2DDense":
                 Assert.True(Conv2DDense.IsSupported(ref c.P), layer);
-                specialised.Call(Method(typeof(Conv2DDense)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, c.Shift, output, 0,
+                specialised.Call(Method(typeof(Conv2DDense)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0,
                     new sbyte[Conv2DDense.GetScratchSize(ref c.P)]);
                 break;
             default:
                 Assert.True(DepthwiseConv.IsSupported(ref c.P), layer);
-                specialised.Call(Method(typeof(DepthwiseConv)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, c.Shift, output, 0,
+                specialised.Call(Method(typeof(DepthwiseConv)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0,
                     new sbyte[DepthwiseConv.GetScratchSize(ref c.P)]);
                 break;
         }
