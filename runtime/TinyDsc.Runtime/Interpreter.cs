@@ -492,6 +492,56 @@ namespace TinyDsc.Runtime
                     break;
                 }
 
+                case OpCodes.Softmax:
+                {
+                    var x = new SoftmaxStep();
+                    x.Depth = input.Dims[input.Rank - 1];
+                    x.Rows = input.ByteSize / x.Depth;
+                    x.Multiplier = op.Params[0];
+                    x.LeftShift = op.Params[1];
+                    s = x;
+                    break;
+                }
+
+                case OpCodes.Concat:
+                {
+                    var c = new ConcatStep();
+                    int n = op.Params[0];
+                    int last = output.Rank - 1;
+                    c.Pixels = output.ByteSize / output.Dims[last];
+                    c.OutputChannels = output.Dims[last];
+                    c.InputOffsets = new int[n];
+                    c.InputChannels = new int[n];
+                    c.Tables = new sbyte[n][];
+                    for (int k = 0; k < n; k++)
+                    {
+                        TensorInfo t = model.Tensors[OperatorInputs.At(op, k)];
+                        c.InputOffsets[k] = t.ArenaOffset;
+                        c.InputChannels[k] = t.Dims[last];
+                        int m = op.Params[3 + 2 * k], sh = op.Params[4 + 2 * k];
+                        if (!Concat.IsIdentity(t.ZeroPoint, output.ZeroPoint, m, sh))
+                        {
+                            c.Tables[k] = new sbyte[256];
+                            Concat.FillTable(t.ZeroPoint, output.ZeroPoint, m, sh, c.Tables[k]);
+                        }
+                    }
+
+                    s = c;
+                    break;
+                }
+
+                case OpCodes.PRelu:
+                {
+                    var pr = new PReluStep();
+                    pr.Alpha = op.Weights;
+                    pr.Packed = new int[]
+                    {
+                        input.ByteSize, input.ZeroPoint, op.Params[4], output.ZeroPoint, op.Params[0], op.Params[1], op.Params[2], op.Params[3],
+                    };
+                    s = pr;
+                    break;
+                }
+
                 default:
                 {
                     var r = new ReshapeStep();
@@ -973,6 +1023,82 @@ namespace TinyDsc.Runtime
             {
                 int[] a = Packed;
                 Mul.Run(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], it._arena, In0, it._arena, In1, it._arena, Out);
+            }
+        }
+
+        /// <summary>Softmax over the last axis: Rows rows of Depth classes, the input multiplier and left shift (p0, p1).</summary>
+        private sealed class SoftmaxStep : Step
+        {
+            public int Rows;
+            public int Depth;
+            public int Multiplier;
+            public int LeftShift;
+
+            public override string Name
+            {
+                get { return "Softmax"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Softmax.Run(Rows, Depth, Multiplier, LeftShift, it._arena, In0, it._arena, Out);
+            }
+        }
+
+        /// <summary>Concat: each input's channel slice in turn, copied (null table) or through its requantization table.</summary>
+        private sealed class ConcatStep : Step
+        {
+            public int Pixels;
+            public int OutputChannels;
+            public int[] InputOffsets;
+            public int[] InputChannels;
+            public sbyte[][] Tables;
+
+            public override string Name
+            {
+                get { return "Concat"; }
+            }
+
+            public override int PreparedBytes()
+            {
+                int bytes = 0;
+                for (int k = 0; k < Tables.Length; k++)
+                {
+                    if (Tables[k] != null)
+                    {
+                        bytes += 256;
+                    }
+                }
+
+                return bytes;
+            }
+
+            public override void Run(Interpreter it)
+            {
+                int offset = 0;
+                for (int k = 0; k < InputOffsets.Length; k++)
+                {
+                    Concat.Run(Pixels, InputChannels[k], OutputChannels, offset, Tables[k], it._arena, InputOffsets[k], it._arena, Out);
+                    offset += InputChannels[k];
+                }
+            }
+        }
+
+        /// <summary>PRelu: Packed holds count, the input, alpha and output zero points, multiplier and shift for x ≥ 0, then for x &lt; 0.</summary>
+        private sealed class PReluStep : Step
+        {
+            public sbyte[] Alpha;
+            public int[] Packed;
+
+            public override string Name
+            {
+                get { return "PRelu"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                int[] a = Packed;
+                PRelu.Run(a[0], Alpha, a[1], a[2], a[3], a[4], a[5], a[6], a[7], it._arena, In0, it._arena, Out);
             }
         }
 

@@ -44,10 +44,10 @@ public class PackageTests
         Assert.Equal(expected, AssemblyVersionOf(TestPaths.NanoRuntimeAssembly));
 
         // The nanoFramework project's hand-written AssemblyInfo must not carry a version of its own.
-        string info = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "runtime", "nano", "Properties", "AssemblyInfo.cs"));
+        string info = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime", "Properties", "AssemblyInfo.cs"));
         Assert.DoesNotContain("AssemblyVersion(", info);
         Assert.DoesNotContain("AssemblyFileVersion(", info);
-        XDocument nfproj = XDocument.Load(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime.nfproj"));
+        XDocument nfproj = XDocument.Load(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime", "TinyDsc.Runtime.nfproj"));
         Assert.Contains(nfproj.Descendants(), e => e.Name.LocalName == "TinyDscVersionInfo" && e.Value == "true");
     }
 

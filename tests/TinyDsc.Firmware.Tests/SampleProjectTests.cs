@@ -46,8 +46,8 @@ public class SampleProjectTests
         Assert.Contains("Version=1.17.11.0", (string)mscorlib.Attribute("Include")!);
         Assert.Equal(@"..\" + CoreLibraryHint, mscorlib.Element(Msb + "HintPath")!.Value);
         XElement runtime = project.Descendants(Msb + "ProjectReference").Single();
-        Assert.Equal(@"..\..\runtime\TinyDsc.Runtime.nfproj", (string)runtime.Attribute("Include")!);
-        Assert.Equal(Value(Project(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime.nfproj")), "ProjectGuid"), runtime.Element(Msb + "Project")!.Value);
+        Assert.Equal(@"..\..\runtime\TinyDsc.Runtime\TinyDsc.Runtime.nfproj", (string)runtime.Attribute("Include")!);
+        Assert.Equal(Value(Project(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime", "TinyDsc.Runtime.nfproj")), "ProjectGuid"), runtime.Element(Msb + "Project")!.Value);
         AssertPackagesConfig(Path.Combine(dir, "packages.config"));
         Assert.True(File.Exists(Path.Combine(dir, "Properties", "AssemblyInfo.cs")));
     }
@@ -71,26 +71,30 @@ public class SampleProjectTests
     [Fact]
     public void RuntimeProject_IsANanoFrameworkLibraryOverTheRuntimeSources()
     {
-        string path = Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime.nfproj");
+        string path = Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime", "TinyDsc.Runtime.nfproj");
         XDocument project = Project(path);
 
         Assert.StartsWith(NanoProjectType, Value(project, "ProjectTypeGuids"));
         Assert.Equal("Library", Value(project, "OutputType"));
         Assert.Equal("TinyDsc.Runtime", Value(project, "AssemblyName"));
-        Assert.Equal(new[] { @"TinyDsc.Runtime\**\*.cs", @"nano\Properties\AssemblyInfo.cs" }, CompileItems(project));
+        // The project sits beside its sources (as nanoFramework class libraries do) and compiles all of them: the same
+        // files as the desktop and Nano builds, plus the nanoFramework builds' AssemblyInfo.
+        Assert.Equal(new[] { @"**\*.cs" }, CompileItems(project));
+        string dir = Path.GetDirectoryName(path)!;
+        Assert.True(File.Exists(Path.Combine(dir, "Interpreter.cs")), "the .nfproj is not beside the runtime sources");
         // The nano-only AssemblyInfo compiles against nanoFramework's mscorlib (the runtime sources are compiled by
         // runtime/TinyDsc.Runtime.Nano).
-        EmittedCode.CompileForNano(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "runtime", "nano", "Properties", "AssemblyInfo.cs")));
+        EmittedCode.CompileForNano(File.ReadAllText(Path.Combine(dir, "Properties", "AssemblyInfo.cs")));
         XElement mscorlib = project.Descendants(Msb + "Reference").Single();
         Assert.Equal(@"$(SolutionDir)" + CoreLibraryHint, mscorlib.Element(Msb + "HintPath")!.Value);
-        AssertPackagesConfig(Path.Combine(TestPaths.RepoRoot, "runtime", "packages.config"));
+        AssertPackagesConfig(Path.Combine(dir, "packages.config"));
     }
 
     [Fact]
     public void SamplesSolution_ReferencesEveryNanoFrameworkProject()
     {
         string sln = File.ReadAllText(Path.Combine(TestPaths.Samples, "TinyDsc.Samples.sln"));
-        foreach (string project in new[] { @"..\runtime\TinyDsc.Runtime.nfproj", @"ImageClassifier\ImageClassifier.nfproj", @"SelfTest\SelfTest.nfproj" })
+        foreach (string project in new[] { @"..\runtime\TinyDsc.Runtime\TinyDsc.Runtime.nfproj", @"ImageClassifier\ImageClassifier.nfproj", @"SelfTest\SelfTest.nfproj" })
         {
             Assert.Contains("Project(\"" + NanoProjectType + "\") = ", sln);
             Assert.Contains("\"" + project + "\"", sln);

@@ -4,6 +4,7 @@ using Spectre.Console;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Planning;
 using TinyDsc.Runtime;
+using TinyDsc.Converter.Format;
 using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Cli.Commands;
@@ -30,7 +31,7 @@ internal static class InspectCommand
             {
                 OperatorInfo op = m.Operators[i];
                 TensorInfo output = m.Tensors[op.Output];
-                string inputs = Shape(m.Tensors[op.Input0]) + (op.Input1 >= 0 ? " + " + Shape(m.Tensors[op.Input1]) : "");
+                string inputs = string.Join(" + ", System.Array.ConvertAll(op.InputTensors(), t => Shape(m.Tensors[t])));
                 layers.AddRow(i.ToString(CultureInfo.InvariantCulture), OpCodes.Name(op.OpCode), Markup.Escape(Geometry(op)),
                     Markup.Escape(inputs + " → " + Shape(output)), WeightBytes(op).ToString(CultureInfo.InvariantCulture),
                     RequantBytes(op).ToString(CultureInfo.InvariantCulture),

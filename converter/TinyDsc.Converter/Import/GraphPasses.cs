@@ -79,6 +79,9 @@ internal sealed class GraphPasses
                 LoweredOp.LeakyRelu => NodeKind.LeakyRelu,
                 LoweredOp.Hardtanh => NodeKind.Hardtanh,
                 LoweredOp.Mul => NodeKind.Mul,
+                LoweredOp.Softmax => NodeKind.Softmax,
+                LoweredOp.Concat => NodeKind.Concat,
+                LoweredOp.PRelu => NodeKind.PRelu,
                 _ => throw new InvalidOperationException($"{n.Where}: internal error, {n.Op} left after lowering"),
             };
             g.Nodes.Add(n.Params);
@@ -279,6 +282,7 @@ internal sealed class GraphPasses
             LoweredOp.Relu or LoweredOp.Relu6 or LoweredOp.HardSigmoid or LoweredOp.Sigmoid => true,
             LoweredOp.Conv or LoweredOp.FullyConnected or LoweredOp.Add => p.Params.Activation != Activation.None,
             LoweredOp.MaxPool or LoweredOp.AveragePool or LoweredOp.GlobalAveragePool or LoweredOp.Reshape or LoweredOp.Pad => NonNegative(p.Inputs[0]),
+            LoweredOp.Concat => p.Inputs.All(NonNegative),
             _ => false,
         };
     }

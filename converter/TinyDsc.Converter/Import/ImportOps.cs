@@ -35,6 +35,8 @@ internal static class ImportOps
         new("Sigmoid", Activations, ActivationImport.LowerSigmoid),
         new("Tanh", Activations, ActivationImport.LowerTanh),
         new("LeakyRelu", Activations, ActivationImport.LowerLeakyRelu),
+        new("Softmax", Activations, ActivationImport.LowerSoftmax),
+        new("PRelu", Activations, ActivationImport.LowerPRelu),
         new("Add", Arithmetic, ArithmeticImport.LowerArithmetic),
         new("Sub", Arithmetic, ArithmeticImport.LowerArithmetic),
         new("Mul", Arithmetic, ArithmeticImport.LowerArithmetic),
@@ -51,6 +53,7 @@ internal static class ImportOps
         new("MatMul", Linear, LinearImport.LowerMatMul),
         new("Identity", Shape, ShapeImport.LowerIdentity),
         new("Dropout", Shape, ShapeImport.LowerDropout),
+        new("Concat", Shape, ConcatImport.LowerConcat),
     };
 
     private static readonly Dictionary<string, ImportOp> ByType = All.ToDictionary(o => o.OpType);

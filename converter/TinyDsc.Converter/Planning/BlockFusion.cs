@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TinyDsc.Converter.Quantization;
+using TinyDsc.Converter.Format;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 
@@ -293,10 +294,9 @@ public static class BlockFusion
         var readers = new int[model.Tensors.Length];
         foreach (OperatorInfo op in model.Operators)
         {
-            readers[op.Input0]++;
-            if (op.Input1 >= 0)
+            foreach (int t in op.InputTensors())
             {
-                readers[op.Input1]++;
+                readers[t]++;
             }
         }
         readers[model.OutputTensor]++;

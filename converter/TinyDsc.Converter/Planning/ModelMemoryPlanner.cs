@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using TinyDsc.Converter.Format;
 using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Converter.Planning;
@@ -55,7 +56,7 @@ public static class ModelMemoryPlanner
         for (int j = 0; j < ops.Length; j++)
         {
             OperatorInfo op = ops[j];
-            inputs.Add(op.Input1 >= 0 ? new[] { op.Input0, op.Input1 } : new[] { op.Input0 });
+            inputs.Add(op.InputTensors());
             outputs.Add(op.Output);
             if (op.OpCode == OpCodes.FusedBlock)
             {

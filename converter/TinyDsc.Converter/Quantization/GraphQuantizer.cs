@@ -228,6 +228,64 @@ public static class GraphQuantizer
                     op.Params[1] = sh;
                     break;
                 }
+                case NodeKind.Softmax:
+                {
+                    RequireNoActivation(node);
+                    // TFLite's int8 softmax: output fixed to [0, 1) as 1/256, -128; input multiplier from the calibrated input scale.
+                    op.Output = AddTensor(node.Output, new QuantParams(Requantization.SoftmaxOutputScale, Requantization.SoftmaxOutputZeroPoint));
+                    (op.Params[0], op.Params[1]) = Requantization.Softmax(inQ.Scale);
+                    break;
+                }
+                case NodeKind.Concat:
+                {
+                    RequireNoActivation(node);
+                    int n = node.Inputs.Count;
+                    if (n < 2 || n > OperatorInputs.ConcatMaxInputs)
+                    {
+                        throw new QuantizationException($"Concat '{node.Name}' has {n} inputs, expected 2..{OperatorInputs.ConcatMaxInputs}");
+                    }
+                    // One calibrated range for the joined tensor (the union of its inputs' values); each input is
+                    // requantized to it as TFLite's int8 requantize does: M = (double) s_i / (double) s_out.
+                    QuantParams outQ = Calibrated(node.Output, "output of Concat");
+                    op.Output = AddTensor(node.Output, outQ);
+                    op.Input1 = index[node.Inputs[1]];
+                    op.Params[0] = n;
+                    for (int k = 0; k < n; k++)
+                    {
+                        if (k >= 2)
+                        {
+                            op.Params[k - 1] = index[node.Inputs[k]];
+                        }
+                        (int m, int sh) = Requantization.Quantize((double)quant[node.Inputs[k]].Scale / outQ.Scale);
+                        if (sh > 23)
+                        {
+                            throw new QuantizationException($"Concat '{node.Name}': input {k} scale / output scale = 2^{sh} would overflow the requantization bound (shift ≤ 23)");
+                        }
+                        op.Params[3 + 2 * k] = m;
+                        op.Params[4 + 2 * k] = sh;
+                    }
+                    break;
+                }
+                case NodeKind.PRelu:
+                {
+                    RequireNoActivation(node);
+                    RequireSameShape(graph, node, node.Inputs[0], node.Output);
+                    QuantParams outQ = Calibrated(node.Output, "output of PRelu");
+                    op.Output = AddTensor(node.Output, outQ);
+                    (op.Weights, float alphaScale) = PReluAlpha(node);
+                    // TFLite's int8 PRELU: M1 = s_in / s_out for x ≥ 0, M2 = s_in · s_alpha / s_out for x < 0, in double.
+                    (int m1, int s1) = Requantization.Quantize((double)inQ.Scale / outQ.Scale);
+                    (int m2, int s2) = Requantization.Quantize((double)inQ.Scale * alphaScale / outQ.Scale);
+                    if (s1 > 23 || s2 > 15)
+                    {
+                        throw new QuantizationException($"PRelu '{node.Name}': multipliers 2^{s1} and 2^{s2} exceed the bounds (shifts ≤ 23 and ≤ 15)");
+                    }
+                    op.Params[0] = m1;
+                    op.Params[1] = s1;
+                    op.Params[2] = m2;
+                    op.Params[3] = s2;
+                    break;
+                }
                 case NodeKind.Reshape:
                     RequireNoActivation(node);
                     CheckReshapeConsumers(graph, consumers, node);
@@ -386,6 +444,27 @@ public static class GraphQuantizer
         }
     }
 
+    /// <summary>
+    /// PRelu slopes as int8, symmetric per tensor (zero point 0, FORMAT.md p4 = 0): s_alpha = max |alpha| / 127 as a
+    /// float32 (1 when every slope is 0), q = round half away from zero of alpha / s_alpha.
+    /// </summary>
+    internal static (sbyte[] Alpha, float Scale) PReluAlpha(FloatNode node)
+    {
+        float[] alpha = node.Weight ?? throw new QuantizationException($"PRelu '{node.Name}' has no slopes");
+        float max = 0f;
+        foreach (float a in alpha)
+        {
+            max = MathF.Max(max, MathF.Abs(a));
+        }
+        float scale = max > 0f ? max / 127f : 1f;
+        var q = new sbyte[alpha.Length];
+        for (int c = 0; c < alpha.Length; c++)
+        {
+            q[c] = (sbyte)Math.Clamp(MathF.Round(alpha[c] / scale, MidpointRounding.AwayFromZero), -127f, 127f);
+        }
+        return (q, scale);
+    }
+
     private static void RequireNoActivation(FloatNode node)
     {
         if (node.Activation != Activation.None)
@@ -446,6 +525,9 @@ public static class GraphQuantizer
         NodeKind.MaxPool => OpCodes.MaxPool,
         NodeKind.GlobalAveragePool => OpCodes.GlobalAveragePool,
         NodeKind.Mul => OpCodes.Mul,
+        NodeKind.Softmax => OpCodes.Softmax,
+        NodeKind.Concat => OpCodes.Concat,
+        NodeKind.PRelu => OpCodes.PRelu,
         NodeKind.HardSwish or NodeKind.HardSigmoid or NodeKind.Sigmoid or NodeKind.Tanh or NodeKind.LeakyRelu or NodeKind.Hardtanh => OpCodes.Lookup,
         NodeKind.Reshape => OpCodes.Reshape,
         _ => 0,

@@ -48,7 +48,10 @@ public static class FloatReference
                 NodeKind.MaxPool => Pool(node, x, inShape, outShape, max: true),
                 NodeKind.GlobalAveragePool => GlobalAveragePool(x, inShape),
                 NodeKind.Reshape => (float[])x.Clone(),
+                NodeKind.Softmax => Softmax(x, inShape.Length == 4 ? inShape[1] : inShape[^1]),   // [N, C] or NCHW [N, C, 1, 1]
                 NodeKind.Mul => Mul(x, values[node.Inputs[1]], inShape, graph.Values[node.Inputs[1]].Shape),
+                NodeKind.Concat => Concat(node.Inputs.Select(i => values[i]).ToArray()),
+                NodeKind.PRelu => PRelu(node, x, inShape),
                 NodeKind.HardSwish or NodeKind.HardSigmoid or NodeKind.Sigmoid or NodeKind.Tanh or NodeKind.LeakyRelu or NodeKind.Hardtanh
                     => Array.ConvertAll(x, v => Elementwise(node, v)),
                 _ => throw new NotSupportedException($"node '{node.Name}': kind {node.Kind} is not executable"),
@@ -195,6 +198,31 @@ public static class FloatReference
     };
 
     /// <summary>a · b, b of a's shape or [1, C, 1, 1] (one value per channel of a [1, C, H, W] a).</summary>
+    /// <summary>Softmax over rows of <paramref name="classes"/> values (the last axis), in float32 after subtracting each row's maximum.</summary>
+    private static float[] Softmax(float[] x, int classes)
+    {
+        var y = new float[x.Length];
+        for (int r = 0; r < x.Length; r += classes)
+        {
+            float max = float.NegativeInfinity;
+            for (int c = 0; c < classes; c++)
+            {
+                max = MathF.Max(max, x[r + c]);
+            }
+            float sum = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                y[r + c] = MathF.Exp(x[r + c] - max);
+                sum += y[r + c];
+            }
+            for (int c = 0; c < classes; c++)
+            {
+                y[r + c] /= sum;
+            }
+        }
+        return y;
+    }
+
     private static float[] Mul(float[] a, float[] b, int[] aShape, int[] bShape)
     {
         var y = new float[a.Length];
@@ -207,6 +235,36 @@ public static class FloatReference
         for (int ch = 0; ch < c; ch++)
         {
             TensorPrimitives.Multiply(new ReadOnlySpan<float>(a, ch * hw, hw), b[ch], new Span<float>(y, ch * hw, hw));
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// Inputs joined along axis 1 in order: [1, C_i, H, W] (or [1, C_i]) into [1, ΣC_i, H, W]; in NCHW each input is
+    /// one contiguous block of C_i · H · W values (batch 1).
+    /// </summary>
+    private static float[] Concat(float[][] inputs)
+    {
+        var y = new float[inputs.Sum(a => a.Length)];
+        int at = 0;
+        foreach (float[] a in inputs)
+        {
+            Array.Copy(a, 0, y, at, a.Length);
+            at += a.Length;
+        }
+        return y;
+    }
+
+    /// <summary>y = x for x ≥ 0, alpha[c] · x otherwise, c the channel (axis 1) of x.</summary>
+    private static float[] PRelu(FloatNode n, float[] x, int[] shape)
+    {
+        float[] alpha = n.Weight ?? throw new InvalidOperationException($"PRelu '{n.Name}' has no slopes");
+        int c = shape[1], inner = x.Length / c;
+        var y = new float[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            float v = x[i];
+            y[i] = v >= 0 ? v : alpha[i / inner] * v;
         }
         return y;
     }

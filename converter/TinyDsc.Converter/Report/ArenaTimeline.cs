@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using TinyDsc.Converter.Planning;
+using TinyDsc.Converter.Format;
 using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Converter.Report;
@@ -30,7 +31,7 @@ public static class ArenaTimeline
         var outputs = new List<int>();
         foreach (OperatorInfo op in model.Operators)
         {
-            inputs.Add(op.OpCode == OpCodes.Add ? new[] { op.Input0, op.Input1 } : new[] { op.Input0 });
+            inputs.Add(op.InputTensors());
             outputs.Add(op.Output);
         }
         TensorLifetime[] lifetimes = LifetimeAnalysis.Compute(sizes, inputs, outputs, model.InputTensor, model.OutputTensor);
@@ -85,7 +86,7 @@ public static class ArenaTimeline
                 continue;
             }
             stepOfOp.Add(stepReads.Count);
-            stepReads.Add(op.Input1 >= 0 ? new List<int> { op.Input0, op.Input1 } : new List<int> { op.Input0 });
+            stepReads.Add(new List<int>(op.InputTensors()));
             stepWrites.Add(op.Output);
             stepWork.Add(0);
         }

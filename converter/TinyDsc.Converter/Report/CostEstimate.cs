@@ -108,6 +108,10 @@ public static class CostEstimate
                 return (21 * outputs, "21/output value");
             case "Mul":
                 return (136 * outputs, "136/output value");
+            case "Concat":
+                return (21 * outputs, "21/output value (requantized by table; copied inputs cost 0.3–2.7)");
+            case "PRelu":
+                return (137 * outputs, "137/output value");
             default:
                 return (13, "one native copy (13 IL)");
         }

@@ -2,6 +2,7 @@ using System;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Format;
 using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Converter.Report;
@@ -38,10 +39,10 @@ public static class TensorMapping
                 throw new PipelineInputException($"{mismatch}: operator {i} is {OpCodes.Name(op.OpCode)} in {tdscFile} " +
                     $"but {node.Kind} '{node.Name}' in {onnxFile}");
             }
-            Require(names, op.Input0, node.Inputs[0], mismatch, where);
-            if (op.OpCode == OpCodes.Add)
+            int[] inputs = op.InputTensors();
+            for (int k = 0; k < inputs.Length; k++)
             {
-                Require(names, op.Input1, node.Inputs.Count > 1 ? node.Inputs[1] : "", mismatch, where);
+                Require(names, inputs[k], k < node.Inputs.Count ? node.Inputs[k] : "", mismatch, where);
             }
             if ((node.Weight?.Length ?? 0) != (op.Weights?.Length ?? 0))
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TinyDsc.Converter.Calibration;
 using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Planning;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Runtime.Format;
 
@@ -13,7 +14,9 @@ namespace TinyDsc.Converter.Validation;
 /// [(−128 − z)·s, (127 − z)·s]; a value more than s/2 outside it (beyond rounding) is clipped. The .tdsc keeps no
 /// names, so the tensor of each float value is found by quantizing the same float graph again (the quantizer's
 /// tensor order depends on the graph only) and checking that shapes agree with the .tdsc; pool and reshape outputs,
-/// which inherit their input's range and so its clipping, are not counted twice.
+/// which inherit their input's range and so its clipping, are not counted twice. A model with fused blocks is matched
+/// without its group records (the quantizer writes none), and operators keep their numbers in the file, so the
+/// tensors inside a block, which never reach the arena, are counted too.
 /// </summary>
 public sealed class ClipCounter
 {
@@ -30,6 +33,18 @@ public sealed class ClipCounter
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(model);
+        var fileIndex = new List<int>(model.Operators.Length);
+        for (int j = 0; j < model.Operators.Length; j++)
+        {
+            if (model.Operators[j].OpCode != OpCodes.FusedBlock)
+            {
+                fileIndex.Add(j);
+            }
+        }
+        if (fileIndex.Count != model.Operators.Length)
+        {
+            model = BlockFusion.Defuse(model);
+        }
         QuantizedModel structure;
         try
         {
@@ -63,7 +78,7 @@ public sealed class ClipCounter
             OperatorInfo op = model.Operators[i];
             TensorInfo input = model.Tensors[op.Input0], output = model.Tensors[op.Output];
             inherits[op.Output] = op.Input1 < 0 && output.Scale == input.Scale && output.ZeroPoint == input.ZeroPoint;
-            producer[op.Output] = $"operator {i} ({OpCodes.Name(op.OpCode)}) output";
+            producer[op.Output] = $"operator {fileIndex[i]} ({OpCodes.Name(op.OpCode)}) output";
         }
         var counter = new ClipCounter();
         for (int t = 0; t < model.Tensors.Length; t++)

@@ -224,7 +224,7 @@ namespace TinyDsc.Runtime.Format
             OperatorInfo[] ops = model.Operators;
             for (int k = 0; k < ops.Length; k++)
             {
-                if (k != readerIndex && (ops[k].Input0 == t || ops[k].Input1 == t))
+                if (k != readerIndex && Reads(ops[k], t))
                 {
                     Fail(j, "internal tensor " + t + " is also read by operator " + k + " (only member operator " + readerIndex + " may read it)");
                 }
@@ -236,6 +236,21 @@ namespace TinyDsc.Runtime.Format
         private static void Fail(int j, string message)
         {
             throw new ModelFormatException((j >= 0 ? "operator " + j + " (FusedBlock): " : "") + message);
+        }
+
+        /// <summary>True when op reads tensor t as any of its inputs.</summary>
+        private static bool Reads(OperatorInfo op, int t)
+        {
+            int n = OperatorInputs.Count(op);
+            for (int k = 0; k < n; k++)
+            {
+                if (OperatorInputs.At(op, k) == t)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

@@ -322,7 +322,7 @@ namespace TinyDsc.Runtime.Format
                 OperatorInfo op = model.Operators[j];
                 bool hasBlobs = ModelValidator.HasWeights(op.OpCode);
                 bool pool = op.OpCode == OpCodes.GlobalAveragePool;
-                bool table = op.OpCode == OpCodes.Lookup;
+                bool table = op.OpCode == OpCodes.Lookup || op.OpCode == OpCodes.PRelu;
                 for (int f = 0; f < 4; f++)
                 {
                     int offset = offsets[4 * j + f];
@@ -386,9 +386,9 @@ namespace TinyDsc.Runtime.Format
                     continue;
                 }
 
-                if (op.OpCode == OpCodes.Lookup)
+                if (op.OpCode == OpCodes.Lookup || op.OpCode == OpCodes.PRelu)
                 {
-                    op.Weights = new sbyte[256];
+                    op.Weights = new sbyte[(int)ModelValidator.WeightCount(model, op)];
                     copier.Add(dataOffset + offsets[4 * j], op.Weights);
                     continue;
                 }

@@ -126,6 +126,23 @@ namespace TinyDsc.Runtime.Format
                     continue;
                 }
 
+                if (code == OpCodes.PRelu)
+                {
+                    // The alphas: one int8 per channel (the input's last dim), any value (-128 included: p4 is their zero point).
+                    long alphas = WeightCount(model, op);
+                    if (op.Weights == null || op.Weights.Length != alphas)
+                    {
+                        Fail(Where(j, code) + "alpha (weights) must have C = " + alphas + " entries, got " + (op.Weights == null ? "none" : op.Weights.Length.ToString()));
+                    }
+
+                    if (op.Bias != null || op.Multiplier != null || op.Shift != null)
+                    {
+                        Fail(Where(j, code) + "bias, multiplier and shift must be null (unused by PRelu)");
+                    }
+
+                    continue;
+                }
+
                 if (code == OpCodes.Lookup)
                 {
                     // The table: 256 int8 entries, any value (-128 included); no bias, multiplier or shift.
@@ -302,7 +319,7 @@ namespace TinyDsc.Runtime.Format
             return opCode == OpCodes.Conv2D || opCode == OpCodes.FullyConnected;
         }
 
-        /// <summary>Element count of the op's weights (Conv2D: Cout·kh·kw·Cin/groups, FullyConnected: Cout·Cin, Lookup: 256). Structure must be valid.</summary>
+        /// <summary>Element count of the op's weights (Conv2D: Cout·kh·kw·Cin/groups, FullyConnected: Cout·Cin, Lookup: 256, PRelu: C). Structure must be valid.</summary>
         internal static long WeightCount(Model model, OperatorInfo op)
         {
             if (op.OpCode == OpCodes.Lookup)
@@ -311,6 +328,11 @@ namespace TinyDsc.Runtime.Format
             }
 
             TensorInfo input = model.Tensors[op.Input0];
+            if (op.OpCode == OpCodes.PRelu)
+            {
+                return input.Dims[input.Rank - 1];
+            }
+
             TensorInfo output = model.Tensors[op.Output];
             if (op.OpCode == OpCodes.Conv2D)
             {
@@ -427,7 +449,7 @@ namespace TinyDsc.Runtime.Format
             int code = op.OpCode;
             if (!OpCodes.IsKnown(code))
             {
-                Fail(Where(j, code) + "op code " + code + " is unknown (known: 1..7, 16, 17)");
+                Fail(Where(j, code) + "op code " + code + " is unknown (known: 1..8, 16..20)");
             }
 
             if (op.Params == null || op.Params.Length != OperatorInfo.ParamCount)
@@ -437,7 +459,7 @@ namespace TinyDsc.Runtime.Format
 
             TensorInfo[] tensors = model.Tensors;
             CheckTensorIndex(j, code, "input 0", op.Input0, tensors.Length);
-            if (code == OpCodes.Add || code == OpCodes.Mul)
+            if (code == OpCodes.Add || code == OpCodes.Mul || code == OpCodes.Concat)
             {
                 CheckTensorIndex(j, code, "input 1", op.Input1, tensors.Length);
             }
@@ -505,7 +527,16 @@ namespace TinyDsc.Runtime.Format
                 CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
-            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : (code == OpCodes.Mul ? 2 : 0)));
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : (code == OpCodes.Mul || code == OpCodes.Softmax ? 2 : 0)));
+            if (code == OpCodes.Concat)
+            {
+                usedParams = ConcatUsedParams(j, code, op, tensors.Length);
+            }
+            else if (code == OpCodes.PRelu)
+            {
+                usedParams = 5;
+            }
+
             for (int k = usedParams; k < OperatorInfo.ParamCount; k++)
             {
                 if (op.Params[k] != 0)
@@ -537,6 +568,15 @@ namespace TinyDsc.Runtime.Format
                     break;
                 case OpCodes.Mul:
                     ValidateMul(j, code, op, input, tensors[op.Input1], output);
+                    break;
+                case OpCodes.Softmax:
+                    ValidateSoftmax(j, code, op, input, output);
+                    break;
+                case OpCodes.Concat:
+                    ValidateConcat(j, code, op, tensors, output);
+                    break;
+                case OpCodes.PRelu:
+                    ValidatePRelu(j, code, op, input, output);
                     break;
                 case OpCodes.AveragePool:
                 case OpCodes.MaxPool:
@@ -578,6 +618,102 @@ namespace TinyDsc.Runtime.Format
             }
         }
 
+        /// <summary>
+        /// Concat's p0 (input count 2..4) and its extra input indices p1, p2 (0 where unused); output not an input.
+        /// Returns how many params are used (3 + 2 · count: p3 + 2i, p4 + 2i are input i's multiplier and shift).
+        /// </summary>
+        private static int ConcatUsedParams(int j, int code, OperatorInfo op, int tensorCount)
+        {
+            int n = op.Params[0];
+            if (n < 2 || n > OperatorInputs.ConcatMaxInputs)
+            {
+                Fail(Where(j, code) + "p0 (input count) = " + n + ", must be 2.." + OperatorInputs.ConcatMaxInputs);
+            }
+
+            for (int k = 2; k < OperatorInputs.ConcatMaxInputs; k++)
+            {
+                if (k < n)
+                {
+                    CheckTensorIndex(j, code, "input " + k + " (p" + (k - 1) + ")", op.Params[k - 1], tensorCount);
+                    if (op.Params[k - 1] == op.Output)
+                    {
+                        Fail(Where(j, code) + "output tensor " + op.Output + " is also an input of the same operator");
+                    }
+                }
+                else if (op.Params[k - 1] != 0)
+                {
+                    Fail(Where(j, code) + "p" + (k - 1) + " = " + op.Params[k - 1] + ", must be 0 (unused: " + n + " inputs)");
+                }
+            }
+
+            return 3 + 2 * n;
+        }
+
+        /// <summary>
+        /// Concat: every input has the output's rank and every dim but the last; the last dims add up to the output's;
+        /// per input a multiplier (0 or normalized) and a shift −31..23 (255 · 2^shift &lt; 2^31).
+        /// </summary>
+        private static void ValidateConcat(int j, int code, OperatorInfo op, TensorInfo[] tensors, TensorInfo output)
+        {
+            int n = op.Params[0];
+            int last = output.Rank - 1;
+            long channels = 0;
+            for (int k = 0; k < n; k++)
+            {
+                int index = OperatorInputs.At(op, k);
+                TensorInfo t = tensors[index];
+                bool fits = t.Rank == output.Rank;
+                for (int d = 0; d < last && fits; d++)
+                {
+                    fits = t.Dims[d] == output.Dims[d];
+                }
+
+                if (!fits)
+                {
+                    Fail(Where(j, code) + "input " + k + " tensor " + index + " dims " + DimsText(t) + " must match output dims " + DimsText(output)
+                        + " in every axis but the last (concatenation along the channels)");
+                }
+
+                channels += t.Dims[last];
+                CheckMultiplier(j, code, "p" + (3 + 2 * k) + " (input " + k + " multiplier)", op.Params[3 + 2 * k]);
+                int shift = op.Params[4 + 2 * k];
+                CheckShift(j, code, "p" + (4 + 2 * k) + " (input " + k + " shift)", shift);
+                if (shift > 23)
+                {
+                    Fail(Where(j, code) + "requantization bound: 255·2^shift must be < 2^31, so shift ≤ 23, got p" + (4 + 2 * k) + " = " + shift);
+                }
+            }
+
+            if (channels != output.Dims[last])
+            {
+                Fail(Where(j, code) + "inputs have " + channels + " channels in all, output dims " + DimsText(output) + " have " + output.Dims[last]);
+            }
+        }
+
+        /// <summary>PRelu: output has the input's dims; p0/p1 and p2/p3 the two multipliers and shifts with their bounds, p4 the alpha zero point.</summary>
+        private static void ValidatePRelu(int j, int code, OperatorInfo op, TensorInfo input, TensorInfo output)
+        {
+            CheckSameDims(j, code, "output", op.Output, output, input);
+            CheckMultiplier(j, code, "p0 (multiplier for x ≥ 0)", op.Params[0]);
+            CheckShift(j, code, "p1 (shift for x ≥ 0)", op.Params[1]);
+            CheckMultiplier(j, code, "p2 (multiplier for x < 0)", op.Params[2]);
+            CheckShift(j, code, "p3 (shift for x < 0)", op.Params[3]);
+            if (op.Params[1] > 23)
+            {
+                Fail(Where(j, code) + "bound: 255·2^shift must be < 2^31, so p1 (shift for x ≥ 0) ≤ 23, got " + op.Params[1]);
+            }
+
+            if (op.Params[3] > 15)
+            {
+                Fail(Where(j, code) + "product bound: 255·255·2^shift must be < 2^31, so p3 (shift for x < 0) ≤ 15, got " + op.Params[3]);
+            }
+
+            if (op.Params[4] < -128 || op.Params[4] > 127)
+            {
+                Fail(Where(j, code) + "p4 (alpha zero point) = " + op.Params[4] + " is outside -128..127");
+            }
+        }
+
         /// <summary>Mul: in1 has in0's dims or is [1, 1, 1, C] (rank 4) with in0's C; out has in0's dims; p0/p1 multiplier and shift with the product bound.</summary>
         private static void ValidateMul(int j, int code, OperatorInfo op, TensorInfo input0, TensorInfo input1, TensorInfo output)
         {
@@ -594,6 +730,35 @@ namespace TinyDsc.Runtime.Format
             if (op.Params[1] > 15)
             {
                 Fail(Where(j, code) + "product bound: 255·255·2^shift must be < 2^31, so shift ≤ 15, got " + op.Params[1]);
+            }
+        }
+
+        /// <summary>
+        /// Softmax: out has in's dims, scale 1/256 and zero point -128 (TFLite's int8 softmax output); p0 input multiplier in
+        /// [2^30, 2^31 - 1], p1 left shift 0..31; sum bound: the last dimension (classes) at most 4095.
+        /// </summary>
+        private static void ValidateSoftmax(int j, int code, OperatorInfo op, TensorInfo input, TensorInfo output)
+        {
+            CheckSameDims(j, code, "output", op.Output, output, input);
+            if (output.Scale != 1f / 256 || output.ZeroPoint != -128)
+            {
+                Fail(Where(j, code) + "output tensor " + op.Output + " scale/zero point " + output.Scale + "/" + output.ZeroPoint + ", must be 0.00390625 (1/256)/-128");
+            }
+
+            if (op.Params[0] < FormatLayout.MinMultiplier)
+            {
+                Fail(Where(j, code) + "p0 (input multiplier) = " + op.Params[0] + ", must be in [2^30, 2^31 - 1]");
+            }
+
+            if (op.Params[1] < 0 || op.Params[1] > 31)
+            {
+                Fail(Where(j, code) + "p1 (input left shift) = " + op.Params[1] + " is outside 0..31");
+            }
+
+            int depth = input.Dims[input.Rank - 1];
+            if (depth > 4095)
+            {
+                Fail(Where(j, code) + "sum bound: " + depth + " classes in the last dimension; classes·2^19 must be < 2^31 (at most 4095)");
             }
         }
 
@@ -704,10 +869,10 @@ namespace TinyDsc.Runtime.Format
             {
                 OperatorInfo op = ops[j];
                 int code = op.OpCode;
-                CheckProduced(j, code, "input 0", op.Input0, model, producer);
-                if (op.Input1 >= 0)
+                int inputs = OperatorInputs.Count(op);
+                for (int k = 0; k < inputs; k++)
                 {
-                    CheckProduced(j, code, "input 1", op.Input1, model, producer);
+                    CheckProduced(j, code, "input " + k, OperatorInputs.At(op, k), model, producer);
                 }
 
                 if (op.Output == model.InputTensor)
@@ -720,10 +885,9 @@ namespace TinyDsc.Runtime.Format
                     Fail(Where(j, code) + "output tensor " + op.Output + " is already produced by operator " + producer[op.Output]);
                 }
 
-                CheckNoOverlap(j, code, "input 0", op.Input0, op.Output, tensors);
-                if (op.Input1 >= 0)
+                for (int k = 0; k < inputs; k++)
                 {
-                    CheckNoOverlap(j, code, "input 1", op.Input1, op.Output, tensors);
+                    CheckNoOverlap(j, code, "input " + k, OperatorInputs.At(op, k), op.Output, tensors);
                 }
 
                 producer[op.Output] = j;
@@ -745,10 +909,10 @@ namespace TinyDsc.Runtime.Format
             for (int j = 0; j < ops.Length; j++)
             {
                 OperatorInfo op = ops[j];
-                CheckLive(model, producer, op.Input0, j);
-                if (op.Input1 >= 0)
+                int inputs = OperatorInputs.Count(op);
+                for (int k = 0; k < inputs; k++)
                 {
-                    CheckLive(model, producer, op.Input1, j);
+                    CheckLive(model, producer, OperatorInputs.At(op, k), j);
                 }
 
                 if (FusedGroupRules.IsGroup(op))

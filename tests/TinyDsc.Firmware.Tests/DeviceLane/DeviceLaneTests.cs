@@ -66,7 +66,8 @@ public class DeviceLaneTests
     }
 
     /// <summary>
-    /// Every ONNX fixture and both trained models, converted here, with golden vectors the desktop runtime computed
+    /// Every ONNX fixture, both trained models, mbv3-tiny-32 (Lookup, Mul) and accel-dscnn-1d (1-D), converted here,
+    /// with golden vectors the desktop runtime computed
     /// (random inputs of fixed seeds and a constant input), all in one device program built from the SelfTest
     /// sample's runner; and the negative case: the first model again with one expected byte changed must FAIL.
     /// </summary>
@@ -345,7 +346,18 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
         return ("mbv2-fashion", Path.Combine(d, "model.onnx"), Path.Combine(d, "calibration.npy"));
     }
 
-    /// <summary>Every tests/fixtures/onnx model (calibrated on its input.npy) and the two trained models.</summary>
+    /// <summary>
+    /// Models from tests/fixtures/models that exercise what the ONNX fixtures do not: mbv3-tiny-32 (torchvision's
+    /// MobileNetV3 blocks: Lookup for HardSwish and HardSigmoid, the squeeze-and-excite Mul) and accel-dscnn-1d (a
+    /// 1-D DS-CNN, run as 2-D ops with H = 1).
+    /// </summary>
+    private static (string, string, string) FixtureModel(string name)
+    {
+        string d = Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "models", name);
+        return (name, Path.Combine(d, "model.onnx"), Path.Combine(d, "calibration.npy"));
+    }
+
+    /// <summary>Every tests/fixtures/onnx model (calibrated on its input.npy), the two trained models, mbv3-tiny-32 and accel-dscnn-1d.</summary>
     private static List<(string, string, string)> LaneModels()
     {
         var models = Directory.GetDirectories(Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "onnx"))
@@ -355,6 +367,8 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
             .ToList();
         models.Add(Bundled());
         models.Add(Mbv2());
+        models.Add(FixtureModel("mbv3-tiny-32"));
+        models.Add(FixtureModel("accel-dscnn-1d"));
         return models;
     }
 }

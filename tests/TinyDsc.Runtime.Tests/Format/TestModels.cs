@@ -10,7 +10,7 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// </summary>
 public static class TestModels
 {
-    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn", "squeeze-excite" };
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn", "squeeze-excite", "concat-prelu", "softmax-head" };
 
     public static Model Get(string name) => name switch
     {
@@ -24,6 +24,8 @@ public static class TestModels
         "fused-inverted-residual" => Fused(InvertedResidual()),
         "fused-ds-cnn" => Fused(DsCnnPingPong()),
         "squeeze-excite" => SqueezeExcite(),
+        "concat-prelu" => ConcatPRelu(),
+        "softmax-head" => SoftmaxHead(),
         _ => throw new ArgumentException(name),
     };
 
@@ -228,6 +230,76 @@ public static class TestModels
         square.ActMin = -128;
         square.ActMax = 100;
         return b.Build(t0, t6);
+    }
+
+    /// <summary>
+    /// Concat (op 19) and PRelu (op 20): a 3×3 conv and a PRelu of the input, joined with the input itself along the
+    /// channels (3 inputs: one requantized, one requantized with an edge zero point, one with the output's own scale
+    /// and zero point, i.e. copied), then a 2-input Concat of rank-2 vectors ([1, 2] + [1, 3]) after a PRelu of one channel.
+    /// </summary>
+    public static Model ConcatPRelu()
+    {
+        var b = new Builder(19);
+        int t0 = b.Tensor(0.05f, -3, 1, 4, 4, 3);
+        int t1 = b.Tensor(0.08f, 127, 1, 4, 4, 5);
+        int t2 = b.Tensor(0.04f, -128, 1, 4, 4, 3);
+        int t3 = b.Tensor(0.05f, -3, 1, 4, 4, 11);
+        b.Conv(t0, t1, k: 3, stride: 1, pads: (1, 1, 1, 1), groups: 1, bias: true, act: (-128, 127));
+        OperatorInfo prelu = b.Simple(OpCodes.PRelu, t0, t2);
+        prelu.Weights = new sbyte[] { 64, -128, 127 };
+        prelu.Params[0] = 1342177280;   // 0.05 / 0.04 = 1.25 = 0.625 · 2^1
+        prelu.Params[1] = 1;
+        prelu.Params[2] = 1342177280;   // 0.05 · (1/128) / 0.04 = 0.625 · 2^-6
+        prelu.Params[3] = -6;
+        prelu.Params[4] = 3;
+        OperatorInfo concat = b.Simple(OpCodes.Concat, t1, t3);
+        concat.Input1 = t2;
+        concat.Params[0] = 3;
+        concat.Params[1] = t0;
+        concat.Params[3] = 1717986918;   // 0.08 / 0.05 = 1.6 = 0.8 · 2^1
+        concat.Params[4] = 1;
+        concat.Params[5] = 1717986918;   // 0.04 / 0.05 = 0.8 · 2^0
+        concat.Params[6] = 0;
+        concat.Params[7] = 1073741824;   // the input itself: M = 1, copied
+        concat.Params[8] = 1;
+        int t4 = b.Tensor(0.05f, -3, 1, 2);
+        int t5 = b.Tensor(0.02f, 10, 1, 2);
+        int t6 = b.Tensor(0.05f, -3, 1, 3);
+        int t7 = b.Tensor(0.1f, 0, 1, 5);
+        b.Fc(t3, t4, bias: true);
+        OperatorInfo vectorPrelu = b.Simple(OpCodes.PRelu, t4, t5);
+        vectorPrelu.Weights = new sbyte[] { 100, 30 };
+        vectorPrelu.Params[0] = 1342177280;   // 0.05 / 0.02 = 2.5 = 0.625 · 2^2
+        vectorPrelu.Params[1] = 2;
+        vectorPrelu.Params[2] = 1073741824;
+        vectorPrelu.Params[3] = -5;
+        b.Fc(t3, t6, bias: false);
+        OperatorInfo join = b.Simple(OpCodes.Concat, t5, t7);
+        join.Input1 = t6;
+        join.Params[0] = 2;
+        join.Params[3] = 1717986918;   // 0.02 / 0.1 = 0.8 · 2^-2
+        join.Params[4] = -2;
+        join.Params[5] = 1073741824;   // 0.05 / 0.1 = 0.5 · 2^0
+        join.Params[6] = 0;
+        return b.Build(t0, t7);
+    }
+
+    /// <summary>
+    /// Softmax (op 18) after a fully connected head: 24 inputs, 10 logits at scale 0.11, softmax output at TFLite's fixed
+    /// 1/256 and -128. The input multiplier and shift are TFLite's for s_in = 0.11: s_in · 2^26 = 0.11 · 2^26 =
+    /// 0.88 · 2^23, so p0 = round(0.88 · 2^31) = 1889785610 and p1 = 23.
+    /// </summary>
+    public static Model SoftmaxHead()
+    {
+        var b = new Builder(18);
+        int t0 = b.Tensor(0.05f, 4, 1, 24);
+        int t1 = b.Tensor(0.11f, -7, 1, 10);
+        int t2 = b.Tensor(1f / 256, -128, 1, 10);
+        b.Fc(t0, t1, bias: true);
+        OperatorInfo softmax = b.Simple(OpCodes.Softmax, t1, t2);
+        softmax.Params[0] = 1889785610;
+        softmax.Params[1] = 23;
+        return b.Build(t0, t2);
     }
 
     /// <summary>Assembles tensors and operators; tensors get consecutive arena ranges unless an offset is given.</summary>

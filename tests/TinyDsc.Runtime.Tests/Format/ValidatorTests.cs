@@ -36,8 +36,33 @@ public class ValidatorTests
         return m;
     }, expect);
 
+    /// <summary>
+    /// A mutation of "concat-prelu": operator 1 is a PRelu (tensor 0 → 2, 3 channels), operator 2 a 3-input Concat
+    /// (tensors 1, 2, 0 → 3: 5 + 3 + 3 = 11 channels), operator 6 a 2-input Concat of vectors (tensors 5, 6 → 7).
+    /// </summary>
+    private static Case OnConcat(Action<Model> mutate, params string[] expect) => new(() =>
+    {
+        Model m = TestModels.Get("concat-prelu");
+        mutate(m);
+        return m;
+    }, expect);
+
     private static readonly Dictionary<string, Case> Cases = new()
     {
+        ["concat input count 5"] = OnConcat(m => m.Operators[2].Params[0] = 5, "operator 2 (Concat): p0 (input count) = 5, must be 2..4"),
+        ["concat input count 1"] = OnConcat(m => m.Operators[6].Params[0] = 1, "operator 6 (Concat): p0 (input count) = 1, must be 2..4"),
+        ["concat unused input slot"] = OnConcat(m => m.Operators[6].Params[1] = 3, "operator 6 (Concat): p1 = 3, must be 0 (unused: 2 inputs)"),
+        ["concat channels"] = OnConcat(m => m.Operators[2].Params[1] = 1, "operator 2 (Concat): inputs have 13 channels in all, output dims [1, 4, 4, 11] have 11"),
+        ["concat input rank"] = OnConcat(m => m.Operators[6].Input1 = 2, "operator 6 (Concat): input 1 tensor 2 dims [1, 4, 4, 3] must match output dims [1, 5]"),
+        ["concat shift bound"] = OnConcat(m => m.Operators[2].Params[4] = 24, "operator 2 (Concat): requantization bound", "shift ≤ 23, got p4 = 24"),
+        ["concat multiplier"] = OnConcat(m => m.Operators[2].Params[7] = 5, "operator 2 (Concat): p7 (input 2 multiplier) = 5"),
+        ["concat output is an input"] = OnConcat(m => m.Operators[2].Params[1] = 3, "operator 2 (Concat): output tensor 3 is also an input of the same operator"),
+        ["concat unused param"] = OnConcat(m => m.Operators[6].Params[7] = 1, "operator 6 (Concat): p7 = 1, must be 0 (unused)"),
+        ["prelu alpha length"] = OnConcat(m => m.Operators[1].Weights = new sbyte[2], "operator 1 (PRelu): alpha (weights) must have C = 3 entries, got 2"),
+        ["prelu negative shift bound"] = OnConcat(m => m.Operators[1].Params[3] = 16, "operator 1 (PRelu): product bound", "p3 (shift for x < 0) ≤ 15, got 16"),
+        ["prelu alpha zero point"] = OnConcat(m => m.Operators[1].Params[4] = 128, "operator 1 (PRelu): p4 (alpha zero point) = 128 is outside -128..127"),
+        ["prelu act"] = OnConcat(m => m.Operators[1].ActMin = 0, "operator 1 (PRelu): act min/max = 0..127, must be -128..127"),
+        ["prelu output dims"] = OnConcat(m => m.Operators[4].Output = 6, "operator 4 (PRelu): output tensor 6 dims [1, 3] differ from input 0 dims [1, 2]"),
         ["fused member count"] = OnFused(m => m.Operators[0].Params[0] = 3, "operator 0 (FusedBlock): output = tensor 4, but the last member (operator 3) writes tensor 3"),
         ["fused member count 1"] = OnFused(m => m.Operators[0].Params[0] = 1, "operator 0 (FusedBlock): p0 (member count) = 1 is outside 2..4"),
         ["fused work bytes"] = OnFused(m => m.Operators[0].Params[2] += 1, "operator 0 (FusedBlock): p2 (work bytes) = ", "expected kh·(W + pl + pr)·Cexp + Wo·Cexp + Wo·Cout = "),

@@ -113,8 +113,8 @@ public class RandomModelTests
         {
             TensorInfo cur = tensors[current];
             bool rank4 = cur.Rank == 4;
-            int choice = r.Next(9);
-            if (!rank4 && choice != 1 && choice != 2 && choice != 6 && choice != 7 && choice != 8)
+            int choice = r.Next(12);
+            if (!rank4 && choice != 1 && choice != 2 && choice != 6 && choice != 7 && choice != 8 && choice != 9 && choice != 10)
             {
                 choice = r.Next(2) == 0 ? 1 : 6;
             }
@@ -224,6 +224,64 @@ public class RandomModelTests
                         break;
                     }
 
+                case 9:
+                    {
+                        // Concat of 2..4 earlier tensors (repeats allowed) that share every dim but the last with cur.
+                        op.OpCode = OpCodes.Concat;
+                        var candidates = Enumerable.Range(0, tensors.Count).Where(t => tensors[t].Rank == cur.Rank
+                            && Enumerable.Range(0, cur.Rank - 1).All(d => tensors[t].Dims[d] == cur.Dims[d])).ToArray();
+                        int inputs = r.Next(2, 5);
+                        int channels = cur.Dims[cur.Rank - 1];
+                        op.Params[0] = inputs;
+                        for (int k = 1; k < inputs; k++)
+                        {
+                            int t = candidates[r.Next(candidates.Length)];
+                            channels += tensors[t].Dims[cur.Rank - 1];
+                            if (k == 1)
+                            {
+                                op.Input1 = t;
+                            }
+                            else
+                            {
+                                op.Params[k - 1] = t;
+                            }
+                        }
+
+                        for (int k = 0; k < inputs; k++)
+                        {
+                            op.Params[3 + 2 * k] = Multiplier(r);
+                            op.Params[4 + 2 * k] = r.Next(-31, 24);
+                        }
+
+                        int[] dims = cur.Dims.Take(cur.Rank).ToArray();
+                        dims[cur.Rank - 1] = channels;
+                        op.Output = NewTensor(Scale(), Zp(), dims);
+                        break;
+                    }
+
+                case 10:
+                    op.OpCode = OpCodes.PRelu;
+                    op.Output = NewTensor(Scale(), Zp(), cur.Dims.Take(cur.Rank).ToArray());
+                    op.Weights = new sbyte[cur.Dims[cur.Rank - 1]];
+                    r.NextBytes((byte[])(Array)op.Weights);
+                    op.Params[0] = Multiplier(r);
+                    op.Params[1] = r.Next(-31, 24);
+                    op.Params[2] = Multiplier(r);
+                    op.Params[3] = r.Next(-31, 16);
+                    op.Params[4] = Zp();
+                    break;
+                case 11:
+                    // Softmax over the last dim (at most 4095 classes), output at 1/256 and -128.
+                    if (cur.Dims[cur.Rank - 1] > 4095)
+                    {
+                        goto default;
+                    }
+
+                    op.OpCode = OpCodes.Softmax;
+                    op.Output = NewTensor(1f / 256, -128, cur.Dims.Take(cur.Rank).ToArray());
+                    op.Params[0] = r.Next(2) == 0 ? int.MaxValue : r.Next(1 << 30, int.MaxValue);
+                    op.Params[1] = r.Next(0, 32);
+                    break;
                 default:
                     op.OpCode = OpCodes.Reshape;
                     op.Output = r.Next(2) == 0

@@ -37,6 +37,73 @@ public class InterpreterTests
         Assert.Equal(0, interp.ScratchBytes);
     }
 
+    [Fact]
+    public void Softmax_head_matches_the_plain_twins_chained_by_hand()
+    {
+        // TestModels' softmax-head: FullyConnected to 10 logits, then Softmax (op 18) at 1/256, -128.
+        Model model = TinyDsc.Runtime.Tests.Format.TestModels.Get("softmax-head");
+        var interp = new TinyDsc.Runtime.Interpreter(model);
+        Assert.Equal("Softmax", interp.KernelName(1));
+        TestSeed.Run(1818, rng =>
+        {
+            for (int rep = 0; rep < 20; rep++)
+            {
+                sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
+                interp.SetInput(input, 0);
+                interp.Invoke();
+                var actual = new sbyte[interp.OutputLength];
+                interp.GetOutput(actual, 0);
+                Assert.Equal(RunWithReferenceKernels(model, input), actual);
+                // Probabilities: 256 · Σ (q + 128) / 256 is 1 within a rounding of 1/2 LSB per class.
+                int sum = 0;
+                foreach (sbyte q in actual)
+                {
+                    sum += q + 128;
+                }
+                Assert.InRange(sum, 256 - 5, 256 + 5);
+            }
+        });
+    }
+
+    [Fact]
+    public void Concat_and_PRelu_model_matches_the_plain_twins_chained_by_hand()
+    {
+        // TestModels' concat-prelu: a 3-input channel Concat (requantized, edge zero point, copied) and a 2-input
+        // Concat of vectors, two PRelus (4-D, and rank 2 with an alpha zero point of 0 and 3).
+        Model model = TinyDsc.Runtime.Tests.Format.TestModels.Get("concat-prelu");
+        var interp = new TinyDsc.Runtime.Interpreter(model);
+        Assert.Equal("Concat", interp.KernelName(2));
+        Assert.Equal("PRelu", interp.KernelName(1));
+        Assert.Equal(4 * 256, interp.PreparedBytes - FoldedBiasBytes(interp, model));   // one table per requantized Concat input
+        TestSeed.Run(1919, rng =>
+        {
+            for (int rep = 0; rep < 20; rep++)
+            {
+                sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
+                interp.SetInput(input, 0);
+                interp.Invoke();
+                var actual = new sbyte[interp.OutputLength];
+                interp.GetOutput(actual, 0);
+                Assert.Equal(RunWithReferenceKernels(model, input), actual);
+            }
+        });
+    }
+
+    /// <summary>PreparedBytes of the convolutions alone (4 bytes per output channel of each specialised one).</summary>
+    private static int FoldedBiasBytes(TinyDsc.Runtime.Interpreter interp, Model model)
+    {
+        int bytes = 0;
+        for (int i = 0; i < model.Operators.Length; i++)
+        {
+            if (model.Operators[i].OpCode == OpCodes.Conv2D && interp.KernelName(i) != "Conv2DReference")
+            {
+                bytes += 4 * model.Tensors[model.Operators[i].Output].Dims[3];
+            }
+        }
+
+        return bytes;
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -359,6 +426,34 @@ public class InterpreterTests
                 case OpCodes.Reshape:
                     Array.Copy(x, output, output.Length);
                     break;
+                case OpCodes.Softmax:
+                    TinyDsc.Runtime.Tests.Kernels.SoftmaxReference.Run(to.ByteSize / to.Dims[to.Rank - 1], to.Dims[to.Rank - 1], op.Params[0], op.Params[1], x, 0, output, 0);
+                    break;
+                case OpCodes.PRelu:
+                    output = ConcatPReluReference.PRelu(x, op.Weights, ti.ZeroPoint, op.Params[4], to.ZeroPoint, op.Params[0], op.Params[1], op.Params[2], op.Params[3]);
+                    break;
+                case OpCodes.Concat:
+                {
+                    int n = op.Params[0];
+                    var inputs = new sbyte[n][];
+                    var channels = new int[n];
+                    var zps = new int[n];
+                    var ms = new int[n];
+                    var shs = new int[n];
+                    for (int k = 0; k < n; k++)
+                    {
+                        int t = k == 0 ? op.Input0 : k == 1 ? op.Input1 : op.Params[k - 1];
+                        TensorInfo tk = model.Tensors[t];
+                        inputs[k] = values[t];
+                        channels[k] = tk.Dims[tk.Rank - 1];
+                        zps[k] = tk.ZeroPoint;
+                        ms[k] = op.Params[3 + 2 * k];
+                        shs[k] = op.Params[4 + 2 * k];
+                    }
+
+                    output = ConcatPReluReference.Concat(to.ByteSize / to.Dims[to.Rank - 1], inputs, channels, zps, ms, shs, to.ZeroPoint);
+                    break;
+                }
             }
 
             values[op.Output] = output;

@@ -50,4 +50,30 @@ public class ElementwiseIlCostTests
         _output.WriteLine($"Mul (channels {channels}): {perElement:F2} IL per element");
         Assert.InRange(perElement, 1, 150);   // measured 135.5 (same shape) and 135.8 (per channel)
     }
+
+    [Theory]
+    [InlineData(false, 64)]   // requantized input: one table load per element
+    [InlineData(true, 64)]    // input with the output's quantization: one Array.Copy per pixel
+    [InlineData(true, 8)]
+    public void Concat_il_per_element(bool copied, int channels)
+    {
+        // One input of `channels` channels into a 2·channels output (the other half is another input's slice).
+        int pixels = Count / 64;
+        var counter = new IlCounter();
+        counter.Call(Run(typeof(Concat)), pixels, channels, 2 * channels, channels, copied ? null : Data(256, 5),
+            Data(pixels * channels, 6), 0, new sbyte[pixels * 2 * channels], 0);
+        double perElement = (double)counter.Executed / (pixels * channels);
+        _output.WriteLine($"Concat ({(copied ? "copied" : "table")}, {channels} channels): {perElement:F2} IL per element");
+        Assert.InRange(perElement, 0.01, copied ? (channels == 8 ? 3 : 0.4) : 23.5);   // measured 21.3 (table), 0.33 and 2.65 (copied, 64 and 8 channels)
+    }
+
+    [Fact]
+    public void PRelu_il_per_element()
+    {
+        var counter = new IlCounter();
+        counter.Call(Run(typeof(PRelu)), Count, Data(64, 7), 3, 0, -5, 1 << 30, 1, 1 << 30, -7, Data(Count, 8), 0, new sbyte[Count], 0);
+        double perElement = (double)counter.Executed / Count;
+        _output.WriteLine($"PRelu: {perElement:F2} IL per element");
+        Assert.InRange(perElement, 1, 150);   // measured 136.6 (two MBQM paths, one taken per element)
+    }
 }

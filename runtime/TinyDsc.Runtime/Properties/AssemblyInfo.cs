@@ -1,6 +1,7 @@
 using System.Reflection;
 
-// Assembly attributes of the nanoFramework build (TinyDsc.Runtime.nfproj). The desktop build generates its own.
+// Assembly attributes of the nanoFramework builds (TinyDsc.Runtime.nfproj beside this folder's sources, and
+// ../TinyDsc.Runtime.Nano). The desktop build (TinyDsc.Runtime.csproj) leaves this file out and generates its own.
 [assembly: AssemblyTitle("TinyDsc.Runtime")]
 [assembly: AssemblyDescription("Int8 inference runtime for depthwise-separable CNNs on .NET nanoFramework")]
 [assembly: AssemblyProduct("TinyDsc")]
