@@ -15,10 +15,12 @@ internal static class DeviceKernels
         int[] multiplier, int[] shift, sbyte[] scratch)
     {
         int[]? biasOrNull = bias.Length == 0 ? null : bias;
+        // The device kernels hold one byte per channel shift (the Interpreter's narrowing); tdsc_run passes int32.
+        sbyte[] shift8 = shift.Length == 0 ? Array.Empty<sbyte>() : Requantize.NarrowShifts(shift);
         switch (kernel)
         {
             case NativeKernelIds.FullyConnected:
-                FullyConnected.Run(v[0], v[1], v[2], v[3], v[4], v[5], arena, in0, weights, biasOrNull!, multiplier, shift, arena, output);
+                FullyConnected.Run(v[0], v[1], v[2], v[3], v[4], v[5], arena, in0, weights, biasOrNull!, multiplier, shift8, arena, output);
                 return NativeKernelIds.StatusOk;
             case NativeKernelIds.Add:
                 var a = new AddParams
@@ -52,22 +54,22 @@ internal static class DeviceKernels
         switch (kernel)
         {
             case NativeKernelIds.DepthwiseConv3x3:
-                DepthwiseConv3x3.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output, scratch);
+                DepthwiseConv3x3.Run(ref p, arena, in0, weights, bias, multiplier, shift8, arena, output, scratch);
                 return NativeKernelIds.StatusOk;
             case NativeKernelIds.DepthwiseConv3x3Multiplier:
-                DepthwiseConv3x3Multiplier.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output, scratch);
+                DepthwiseConv3x3Multiplier.Run(ref p, arena, in0, weights, bias, multiplier, shift8, arena, output, scratch);
                 return NativeKernelIds.StatusOk;
             case NativeKernelIds.DepthwiseConv:
-                DepthwiseConv.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output, scratch);
+                DepthwiseConv.Run(ref p, arena, in0, weights, bias, multiplier, shift8, arena, output, scratch);
                 return NativeKernelIds.StatusOk;
             case NativeKernelIds.PointwiseConv:
-                PointwiseConv.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output);
+                PointwiseConv.Run(ref p, arena, in0, weights, bias, multiplier, shift8, arena, output);
                 return NativeKernelIds.StatusOk;
             case NativeKernelIds.Conv2DDense:
-                Conv2DDense.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output, scratch);
+                Conv2DDense.Run(ref p, arena, in0, weights, bias, multiplier, shift8, arena, output, scratch);
                 return NativeKernelIds.StatusOk;
             case NativeKernelIds.Conv2DReference:
-                Conv2DReference.Run(ref p, arena, in0, weights, biasOrNull!, multiplier, shift, arena, output);
+                Conv2DReference.Run(ref p, arena, in0, weights, biasOrNull!, multiplier, shift8, arena, output);
                 return NativeKernelIds.StatusOk;
             case NativeKernelIds.AveragePool:
                 AveragePool.Run(ref p, v.Length > 21 && v[21] != 0, arena, in0, arena, output);

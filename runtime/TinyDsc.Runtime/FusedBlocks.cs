@@ -53,7 +53,7 @@ namespace TinyDsc.Runtime
                 b.ExpandWeights = expand.Weights;
                 b.ExpandFoldedBias = Fold(expand, ref b.ExpandRow);
                 b.ExpandMultiplier = expand.Multiplier;
-                b.ExpandShift = expand.Shift;
+                b.ExpandShift = Requantize.NarrowShifts(expand.Shift);
             }
 
             OperatorInfo depthwise = ops[at++];
@@ -62,14 +62,14 @@ namespace TinyDsc.Runtime
             b.DepthwiseWeights = depthwise.Weights;
             b.DepthwiseFoldedBias = Fold(depthwise, ref b.Depthwise);
             b.DepthwiseMultiplier = depthwise.Multiplier;
-            b.DepthwiseShift = depthwise.Shift;
+            b.DepthwiseShift = Requantize.NarrowShifts(depthwise.Shift);
 
             OperatorInfo project = ops[at++];
             b.ProjectRow = OneRow(Interpreter.ConvParamsOf(model, project));
             b.ProjectWeights = project.Weights;
             b.ProjectFoldedBias = Fold(project, ref b.ProjectRow);
             b.ProjectMultiplier = project.Multiplier;
-            b.ProjectShift = project.Shift;
+            b.ProjectShift = Requantize.NarrowShifts(project.Shift);
 
             if (hasAdd)
             {

@@ -15,9 +15,11 @@ namespace TinyDsc.Runtime
     /// Memory (nanoCLR keeps every object field in its own 12-byte heap block and boxes a struct field of a class as a
     /// separate object): after construction the interpreter holds only what Invoke reads. Each operator is one small
     /// step object of its kernel's class with exactly the fields that kernel needs; window-op parameters are packed in
-    /// one int[] per step and unpacked into the interpreter's single ConvParams before the kernel call. The Model,
-    /// OperatorInfo and TensorInfo objects are not referenced after the constructor (only the weight, bias and
-    /// requantization arrays are), so a caller that drops its Model reference lets the collector free them.
+    /// one int[] per step (for the specialised convolutions, at the end of the folded bias array) and unpacked into the
+    /// interpreter's single ConvParams before the kernel call; the one AddParams exists only when the model has an Add.
+    /// Shifts are kept as one byte per channel (a copy of the Model's int32 shifts). The Model, OperatorInfo and
+    /// TensorInfo objects are not referenced after the constructor (only the weight, bias and multiplier arrays are),
+    /// so a caller that drops its Model reference lets the collector free them.
     /// </summary>
     public sealed class Interpreter
     {
@@ -37,8 +39,9 @@ namespace TinyDsc.Runtime
         /// <summary>The one ConvParams every window-op step unpacks into before calling its kernel (one boxed struct per interpreter, not per step).</summary>
         private ConvParams _conv;
 
-        /// <summary>As _conv, for the Add steps.</summary>
-        private AddParams _add;
+        /// <summary>As _conv, for the Add steps; allocated only when the model has an Add step (a boxed struct field costs
+        /// one heap block per field on nanoCLR even when unused).</summary>
+        private AddHolder _add;
 
         /// <summary>Native kernels in use (IsAvailable was true at construction), else null: managed kernels only.</summary>
         private readonly INativeKernels _native;
@@ -110,6 +113,11 @@ namespace TinyDsc.Runtime
                 }
 
                 _steps[i] = s;
+                if (s is AddStep && _add == null)
+                {
+                    _add = new AddHolder();
+                }
+
                 if (stepScratch > scratch)
                 {
                     scratch = stepScratch;
@@ -359,19 +367,23 @@ namespace TinyDsc.Runtime
                     ConvParams p = ConvParamsOf(model, op);
                     ConvStep c = ChooseConvKernel(ref p, referenceConvolutions);
                     scratch = c.ScratchBytes(ref p);
-                    c.Packed = Pack(ref p);
                     c.Weights = op.Weights;
                     c.Multiplier = op.Multiplier;
-                    c.Shift = op.Shift;
+                    c.Shift = Requantize.NarrowShifts(op.Shift);
                     if (c.FoldsBias)
                     {
                         // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
-                        c.Bias = new int[p.OutputC];
+                        // The packed ConvParams ride at the end of the folded bias array (one array header less per
+                        // step; kernels read only its first Cout values).
+                        c.Bias = new int[p.OutputC + PackedCount];
                         BiasFolding.Fold(op.Weights, op.Bias, p.OutputC, p.KernelH * p.KernelW * (p.InputC / p.Groups), p.InputZeroPoint, c.Bias);
+                        PackInto(ref p, c.Bias, p.OutputC);
+                        c.Packed = c.Bias;
                     }
                     else
                     {
                         c.Bias = op.Bias;
+                        c.Packed = Pack(ref p);
                     }
 
                     s = c;
@@ -390,7 +402,7 @@ namespace TinyDsc.Runtime
                     f.Weights = op.Weights;
                     f.Bias = op.Bias;
                     f.Multiplier = op.Multiplier;
-                    f.Shift = op.Shift;
+                    f.Shift = Requantize.NarrowShifts(op.Shift);
                     s = f;
                     break;
                 }
@@ -545,6 +557,18 @@ namespace TinyDsc.Runtime
             return s;
         }
 
+        /// <summary>Shifts as the native kernels take them (int32 each; the managed ones keep one byte per channel).</summary>
+        private static int[] WidenShifts(sbyte[] shift)
+        {
+            var wide = new int[shift.Length];
+            for (int i = 0; i < shift.Length; i++)
+            {
+                wide[i] = shift[i];
+            }
+
+            return wide;
+        }
+
         /// <summary>One prepared operator: the base of every kernel's step class; holds its arena offsets.</summary>
         private abstract class Step
         {
@@ -624,7 +648,7 @@ namespace TinyDsc.Runtime
             public sbyte[] Weights;
             public int[] Bias;
             public int[] Multiplier;
-            public int[] Shift;
+            public sbyte[] Shift;
 
             /// <summary>True when the kernel takes the bias with the input zero point folded in (BiasFolding).</summary>
             public virtual bool FoldsBias
@@ -639,12 +663,19 @@ namespace TinyDsc.Runtime
 
             public override int PreparedBytes()
             {
-                return FoldsBias ? 4 * Bias.Length : 0;
+                return FoldsBias ? 4 * (Bias.Length - PackedCount) : 0;
             }
 
             public override Step ToNative()
             {
-                return new NativeStep(this, Packed, Weights, Bias, Multiplier, Shift, 0);
+                int[] bias = Bias;
+                if (FoldsBias)
+                {
+                    bias = new int[Bias.Length - PackedCount];
+                    Array.Copy(Bias, bias, bias.Length);
+                }
+
+                return new NativeStep(this, PackedTail(Packed), Weights, bias, Multiplier, WidenShifts(Shift), 0);
             }
         }
 
@@ -832,7 +863,7 @@ namespace TinyDsc.Runtime
             public sbyte[] Weights;
             public int[] Bias;
             public int[] Multiplier;
-            public int[] Shift;
+            public sbyte[] Shift;
 
             public override string Name
             {
@@ -842,7 +873,7 @@ namespace TinyDsc.Runtime
             public override Step ToNative()
             {
                 int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
-                return new NativeStep(this, p, Weights, Bias, Multiplier, Shift, 0);
+                return new NativeStep(this, p, Weights, Bias, Multiplier, WidenShifts(Shift), 0);
             }
 
             public override void Run(Interpreter it)
@@ -871,20 +902,27 @@ namespace TinyDsc.Runtime
             public override void Run(Interpreter it)
             {
                 int[] a = Packed;
-                it._add.LeftShift = a[0];
-                it._add.Input0Multiplier = a[1];
-                it._add.Input0Shift = a[2];
-                it._add.Input1Multiplier = a[3];
-                it._add.Input1Shift = a[4];
-                it._add.OutputMultiplier = a[5];
-                it._add.OutputShift = a[6];
-                it._add.Input0ZeroPoint = a[7];
-                it._add.Input1ZeroPoint = a[8];
-                it._add.OutputZeroPoint = a[9];
-                it._add.ActMin = a[10];
-                it._add.ActMax = a[11];
-                Add.Run(ref it._add, it._arena, In0, it._arena, In1, it._arena, Out, a[12]);
+                AddHolder h = it._add;
+                h.P.LeftShift = a[0];
+                h.P.Input0Multiplier = a[1];
+                h.P.Input0Shift = a[2];
+                h.P.Input1Multiplier = a[3];
+                h.P.Input1Shift = a[4];
+                h.P.OutputMultiplier = a[5];
+                h.P.OutputShift = a[6];
+                h.P.Input0ZeroPoint = a[7];
+                h.P.Input1ZeroPoint = a[8];
+                h.P.OutputZeroPoint = a[9];
+                h.P.ActMin = a[10];
+                h.P.ActMax = a[11];
+                Add.Run(ref h.P, it._arena, In0, it._arena, In1, it._arena, Out, a[12]);
             }
+        }
+
+        /// <summary>The Add steps' one AddParams (Interpreter._add).</summary>
+        private sealed class AddHolder
+        {
+            public AddParams P;
         }
 
         private sealed class AveragePoolStep : Step
@@ -1154,37 +1192,74 @@ namespace TinyDsc.Runtime
         /// <summary>The 21 fields of p in declaration order (Unpack's layout).</summary>
         private static int[] Pack(ref ConvParams p)
         {
-            return new int[]
-            {
-                p.InputH, p.InputW, p.InputC, p.OutputH, p.OutputW, p.OutputC, p.KernelH, p.KernelW, p.StrideH, p.StrideW,
-                p.DilationH, p.DilationW, p.PadTop, p.PadLeft, p.PadBottom, p.PadRight, p.Groups, p.InputZeroPoint,
-                p.OutputZeroPoint, p.ActMin, p.ActMax,
-            };
+            var a = new int[PackedCount];
+            PackInto(ref p, a, 0);
+            return a;
         }
 
-        private static void Unpack(int[] a, ref ConvParams p)
+        /// <summary>The PackedCount values of p into a[at ..] (Unpack reads them from the array's last PackedCount).</summary>
+        private static void PackInto(ref ConvParams p, int[] a, int at)
         {
-            p.InputH = a[0];
-            p.InputW = a[1];
-            p.InputC = a[2];
-            p.OutputH = a[3];
-            p.OutputW = a[4];
-            p.OutputC = a[5];
-            p.KernelH = a[6];
-            p.KernelW = a[7];
-            p.StrideH = a[8];
-            p.StrideW = a[9];
-            p.DilationH = a[10];
-            p.DilationW = a[11];
-            p.PadTop = a[12];
-            p.PadLeft = a[13];
-            p.PadBottom = a[14];
-            p.PadRight = a[15];
-            p.Groups = a[16];
-            p.InputZeroPoint = a[17];
-            p.OutputZeroPoint = a[18];
-            p.ActMin = a[19];
-            p.ActMax = a[20];
+            a[at] = p.InputH;
+            a[at + 1] = p.InputW;
+            a[at + 2] = p.InputC;
+            a[at + 3] = p.OutputH;
+            a[at + 4] = p.OutputW;
+            a[at + 5] = p.OutputC;
+            a[at + 6] = p.KernelH;
+            a[at + 7] = p.KernelW;
+            a[at + 8] = p.StrideH;
+            a[at + 9] = p.StrideW;
+            a[at + 10] = p.DilationH;
+            a[at + 11] = p.DilationW;
+            a[at + 12] = p.PadTop;
+            a[at + 13] = p.PadLeft;
+            a[at + 14] = p.PadBottom;
+            a[at + 15] = p.PadRight;
+            a[at + 16] = p.Groups;
+            a[at + 17] = p.InputZeroPoint;
+            a[at + 18] = p.OutputZeroPoint;
+            a[at + 19] = p.ActMin;
+            a[at + 20] = p.ActMax;
+        }
+
+        /// <summary>The last PackedCount values of a, as Pack wrote them (a new array; the native steps take them from index 0).</summary>
+        private static int[] PackedTail(int[] a)
+        {
+            var t = new int[PackedCount];
+            Array.Copy(a, a.Length - PackedCount, t, 0, PackedCount);
+            return t;
+        }
+
+        /// <summary>Values Pack writes.</summary>
+        private const int PackedCount = 21;
+
+        private static void Unpack(int[] packed, ref ConvParams p)
+        {
+            // Read from the array's end: a folded bias array carries them after its Cout values.
+            int at = packed.Length - PackedCount;
+            int[] a = packed;
+            p.InputH = a[at];
+            p.InputW = a[at + 1];
+            p.InputC = a[at + 2];
+            p.OutputH = a[at + 3];
+            p.OutputW = a[at + 4];
+            p.OutputC = a[at + 5];
+            p.KernelH = a[at + 6];
+            p.KernelW = a[at + 7];
+            p.StrideH = a[at + 8];
+            p.StrideW = a[at + 9];
+            p.DilationH = a[at + 10];
+            p.DilationW = a[at + 11];
+            p.PadTop = a[at + 12];
+            p.PadLeft = a[at + 13];
+            p.PadBottom = a[at + 14];
+            p.PadRight = a[at + 15];
+            p.Groups = a[at + 16];
+            p.InputZeroPoint = a[at + 17];
+            p.OutputZeroPoint = a[at + 18];
+            p.ActMin = a[at + 19];
+            p.ActMax = a[at + 20];
         }
 
         private static void CheckRange(string method, int arrayLength, int offset, int count)

@@ -16,10 +16,11 @@ internal sealed class ManagedKernels : INativeKernels
         int[] multiplier, int[] shift, sbyte[] scratch)
     {
         int[]? biasOrNull = bias.Length == 0 ? null : bias;
+        sbyte[] narrow = Requantize.NarrowShifts(shift);   // the managed kernels take one byte per shift
         switch (kernel)
         {
             case NativeKernelIds.FullyConnected:
-                FullyConnected.Run(v[0], v[1], v[2], v[3], v[4], v[5], arena, in0, weights, biasOrNull, multiplier, shift, arena, output);
+                FullyConnected.Run(v[0], v[1], v[2], v[3], v[4], v[5], arena, in0, weights, biasOrNull, multiplier, narrow, arena, output);
                 return 0;
             case NativeKernelIds.Add:
                 var a = new AddParams
@@ -48,22 +49,22 @@ internal sealed class ManagedKernels : INativeKernels
         switch (kernel)
         {
             case NativeKernelIds.DepthwiseConv3x3:
-                DepthwiseConv3x3.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output, scratch);
+                DepthwiseConv3x3.Run(ref p, arena, in0, weights, bias, multiplier, narrow, arena, output, scratch);
                 return 0;
             case NativeKernelIds.DepthwiseConv3x3Multiplier:
-                DepthwiseConv3x3Multiplier.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output, scratch);
+                DepthwiseConv3x3Multiplier.Run(ref p, arena, in0, weights, bias, multiplier, narrow, arena, output, scratch);
                 return 0;
             case NativeKernelIds.DepthwiseConv:
-                DepthwiseConv.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output, scratch);
+                DepthwiseConv.Run(ref p, arena, in0, weights, bias, multiplier, narrow, arena, output, scratch);
                 return 0;
             case NativeKernelIds.PointwiseConv:
-                PointwiseConv.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output);
+                PointwiseConv.Run(ref p, arena, in0, weights, bias, multiplier, narrow, arena, output);
                 return 0;
             case NativeKernelIds.Conv2DDense:
-                Conv2DDense.Run(ref p, arena, in0, weights, bias, multiplier, shift, arena, output, scratch);
+                Conv2DDense.Run(ref p, arena, in0, weights, bias, multiplier, narrow, arena, output, scratch);
                 return 0;
             case NativeKernelIds.Conv2DReference:
-                Conv2DReference.Run(ref p, arena, in0, weights, biasOrNull, multiplier, shift, arena, output);
+                Conv2DReference.Run(ref p, arena, in0, weights, biasOrNull, multiplier, narrow, arena, output);
                 return 0;
             case NativeKernelIds.AveragePool:
                 AveragePool.Run(ref p, v[21] != 0, arena, in0, arena, output);
@@ -83,7 +84,7 @@ internal sealed class ManagedKernels : INativeKernels
                 band.StrideH = 1;
                 band.OutputH = 1;
                 var bandScratch = new sbyte[DepthwiseConv.GetScratchSize(ref band)];
-                DepthwiseConv.Run(ref band, arena, in0, weights, bias, multiplier, shift, arena, output, bandScratch);
+                DepthwiseConv.Run(ref band, arena, in0, weights, bias, multiplier, narrow, arena, output, bandScratch);
                 return 0;
             }
             default:

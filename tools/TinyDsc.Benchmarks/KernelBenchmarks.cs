@@ -62,7 +62,7 @@ internal sealed class Layer
     public int[] Bias = Array.Empty<int>();
     public int[] Folded = Array.Empty<int>();
     public int[] Multiplier = Array.Empty<int>();
-    public int[] Shift = Array.Empty<int>();
+    public sbyte[] Shift = Array.Empty<sbyte>();
     public sbyte[] Output = Array.Empty<sbyte>();
     public sbyte[] Scratch = Array.Empty<sbyte>();
 
@@ -91,12 +91,12 @@ internal sealed class Layer
 
         l.Bias = new int[cout];
         l.Multiplier = new int[cout];
-        l.Shift = new int[cout];
+        l.Shift = new sbyte[cout];
         for (int c = 0; c < cout; c++)
         {
             l.Bias[c] = rng.Next(-2000, 2001);
             l.Multiplier[c] = rng.Next(1 << 30, int.MaxValue);
-            l.Shift[c] = rng.Next(-10, -6);
+            l.Shift[c] = (sbyte)rng.Next(-10, -6);
         }
 
         l.Folded = new int[cout];

@@ -59,7 +59,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outputOffset,
             sbyte[] scratch)

@@ -53,7 +53,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outputOffset,
             sbyte[] scratch)
@@ -88,7 +88,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outRow)
         {

@@ -64,7 +64,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outputOffset,
             sbyte[] scratch)
@@ -101,7 +101,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outRow)
         {
@@ -148,15 +148,17 @@ namespace TinyDsc.Runtime.Kernels
                 // multiply by 2^shift, which wraps exactly like the int32 shift). See Requantize for the math.
                 if (s < 0)
                 {
-                    int right = -s;
-                    long half = 1L << (right - 1);
+                    // One rounding step (Requantize.OneStepNudge): floor((acc·m + k) / 2^(31 − s)), k by the sign of acc.
+                    int right = 31 - s;
+                    long kPos = 0x40000000L + (1L << (30 - s));
+                    long kNeg = kPos - 0x80000000L;
                     while (i < end)
                     {
-                        long x = ((b
+                        int acc = b
                             + scratch[i] * w0 + scratch[i + o1] * w1 + scratch[i + o2] * w2
                             + scratch[i + o3] * w3 + scratch[i + o4] * w4 + scratch[i + o5] * w5
-                            + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8) * m + nudge) >> 31;
-                        int y = (int)((x + half + (x >> 63)) >> right) + zpOut;
+                            + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8;
+                        int y = (int)((acc * m + (acc < 0 ? kNeg : kPos)) >> right) + zpOut;
                         if (y < actMin)
                         {
                             y = actMin;

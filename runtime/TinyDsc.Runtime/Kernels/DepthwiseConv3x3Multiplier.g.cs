@@ -74,7 +74,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outputOffset,
             sbyte[] scratch)
@@ -132,7 +132,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>One output row of output channels oc..oc+7, which all read the band channel at index i (ox = 0).</summary>
         private static void Row8(
             sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
-            int[] multiplier, int[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
+            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             int o1 = cin;
             int o2 = 2 * cin;
@@ -143,6 +143,7 @@ namespace TinyDsc.Runtime.Kernels
             int o7 = 2 * rowBytes + cin;
             int o8 = 2 * rowBytes + 2 * cin;
             int wb = oc * 9;
+            int s;
             int w00 = weights[wb];
             int w01 = weights[wb + 1];
             int w02 = weights[wb + 2];
@@ -217,63 +218,61 @@ namespace TinyDsc.Runtime.Kernels
             int w78 = weights[wb + 71];
             int b0 = foldedBias[oc];
             long m0 = multiplier[oc];
-            int s0 = shift[oc];
-            int p0 = s0 > 0 ? 1 << s0 : 1;
-            int r0 = s0 > 0 ? 0 : -s0;
-            long h0 = r0 > 0 ? 1L << (r0 - 1) : 0;
-            long n0 = r0 > 0 ? -1L : 0;
+            s = shift[oc];
+            int p0 = s > 0 ? 1 << s : 1;
+            int r0 = s > 0 ? 31 : 31 - s;
+            long kp0 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn0 = s >= 0 ? kp0 : kp0 - 0x80000000L;
             int b1 = foldedBias[oc + 1];
             long m1 = multiplier[oc + 1];
-            int s1 = shift[oc + 1];
-            int p1 = s1 > 0 ? 1 << s1 : 1;
-            int r1 = s1 > 0 ? 0 : -s1;
-            long h1 = r1 > 0 ? 1L << (r1 - 1) : 0;
-            long n1 = r1 > 0 ? -1L : 0;
+            s = shift[oc + 1];
+            int p1 = s > 0 ? 1 << s : 1;
+            int r1 = s > 0 ? 31 : 31 - s;
+            long kp1 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn1 = s >= 0 ? kp1 : kp1 - 0x80000000L;
             int b2 = foldedBias[oc + 2];
             long m2 = multiplier[oc + 2];
-            int s2 = shift[oc + 2];
-            int p2 = s2 > 0 ? 1 << s2 : 1;
-            int r2 = s2 > 0 ? 0 : -s2;
-            long h2 = r2 > 0 ? 1L << (r2 - 1) : 0;
-            long n2 = r2 > 0 ? -1L : 0;
+            s = shift[oc + 2];
+            int p2 = s > 0 ? 1 << s : 1;
+            int r2 = s > 0 ? 31 : 31 - s;
+            long kp2 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn2 = s >= 0 ? kp2 : kp2 - 0x80000000L;
             int b3 = foldedBias[oc + 3];
             long m3 = multiplier[oc + 3];
-            int s3 = shift[oc + 3];
-            int p3 = s3 > 0 ? 1 << s3 : 1;
-            int r3 = s3 > 0 ? 0 : -s3;
-            long h3 = r3 > 0 ? 1L << (r3 - 1) : 0;
-            long n3 = r3 > 0 ? -1L : 0;
+            s = shift[oc + 3];
+            int p3 = s > 0 ? 1 << s : 1;
+            int r3 = s > 0 ? 31 : 31 - s;
+            long kp3 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn3 = s >= 0 ? kp3 : kp3 - 0x80000000L;
             int b4 = foldedBias[oc + 4];
             long m4 = multiplier[oc + 4];
-            int s4 = shift[oc + 4];
-            int p4 = s4 > 0 ? 1 << s4 : 1;
-            int r4 = s4 > 0 ? 0 : -s4;
-            long h4 = r4 > 0 ? 1L << (r4 - 1) : 0;
-            long n4 = r4 > 0 ? -1L : 0;
+            s = shift[oc + 4];
+            int p4 = s > 0 ? 1 << s : 1;
+            int r4 = s > 0 ? 31 : 31 - s;
+            long kp4 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn4 = s >= 0 ? kp4 : kp4 - 0x80000000L;
             int b5 = foldedBias[oc + 5];
             long m5 = multiplier[oc + 5];
-            int s5 = shift[oc + 5];
-            int p5 = s5 > 0 ? 1 << s5 : 1;
-            int r5 = s5 > 0 ? 0 : -s5;
-            long h5 = r5 > 0 ? 1L << (r5 - 1) : 0;
-            long n5 = r5 > 0 ? -1L : 0;
+            s = shift[oc + 5];
+            int p5 = s > 0 ? 1 << s : 1;
+            int r5 = s > 0 ? 31 : 31 - s;
+            long kp5 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn5 = s >= 0 ? kp5 : kp5 - 0x80000000L;
             int b6 = foldedBias[oc + 6];
             long m6 = multiplier[oc + 6];
-            int s6 = shift[oc + 6];
-            int p6 = s6 > 0 ? 1 << s6 : 1;
-            int r6 = s6 > 0 ? 0 : -s6;
-            long h6 = r6 > 0 ? 1L << (r6 - 1) : 0;
-            long n6 = r6 > 0 ? -1L : 0;
+            s = shift[oc + 6];
+            int p6 = s > 0 ? 1 << s : 1;
+            int r6 = s > 0 ? 31 : 31 - s;
+            long kp6 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn6 = s >= 0 ? kp6 : kp6 - 0x80000000L;
             int b7 = foldedBias[oc + 7];
             long m7 = multiplier[oc + 7];
-            int s7 = shift[oc + 7];
-            int p7 = s7 > 0 ? 1 << s7 : 1;
-            int r7 = s7 > 0 ? 0 : -s7;
-            long h7 = r7 > 0 ? 1L << (r7 - 1) : 0;
-            long n7 = r7 > 0 ? -1L : 0;
-            long nudge = 0x40000000L;
-            long x;
-            int q;
+            s = shift[oc + 7];
+            int p7 = s > 0 ? 1 << s : 1;
+            int r7 = s > 0 ? 31 : 31 - s;
+            long kp7 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn7 = s >= 0 ? kp7 : kp7 - 0x80000000L;
+            int v, q;
             int end = i + outW * step;
             while (i < end)
             {
@@ -286,29 +285,29 @@ namespace TinyDsc.Runtime.Kernels
                 int t6 = band[i + o6];
                 int t7 = band[i + o7];
                 int t8 = band[i + o8];
-                x = ((long)((b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0) * m0 + nudge) >> 31;
-                q = (int)((x + h0 + ((x >> 63) & n0)) >> r0) + zpOut;
+                v = (b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0;
+                q = (int)((v * m0 + (v < 0 ? kn0 : kp0)) >> r0) + zpOut;
                 output[o] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1) * m1 + nudge) >> 31;
-                q = (int)((x + h1 + ((x >> 63) & n1)) >> r1) + zpOut;
+                v = (b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1;
+                q = (int)((v * m1 + (v < 0 ? kn1 : kp1)) >> r1) + zpOut;
                 output[o + 1] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b2 + t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28) * p2) * m2 + nudge) >> 31;
-                q = (int)((x + h2 + ((x >> 63) & n2)) >> r2) + zpOut;
+                v = (b2 + t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28) * p2;
+                q = (int)((v * m2 + (v < 0 ? kn2 : kp2)) >> r2) + zpOut;
                 output[o + 2] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b3 + t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38) * p3) * m3 + nudge) >> 31;
-                q = (int)((x + h3 + ((x >> 63) & n3)) >> r3) + zpOut;
+                v = (b3 + t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38) * p3;
+                q = (int)((v * m3 + (v < 0 ? kn3 : kp3)) >> r3) + zpOut;
                 output[o + 3] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b4 + t0 * w40 + t1 * w41 + t2 * w42 + t3 * w43 + t4 * w44 + t5 * w45 + t6 * w46 + t7 * w47 + t8 * w48) * p4) * m4 + nudge) >> 31;
-                q = (int)((x + h4 + ((x >> 63) & n4)) >> r4) + zpOut;
+                v = (b4 + t0 * w40 + t1 * w41 + t2 * w42 + t3 * w43 + t4 * w44 + t5 * w45 + t6 * w46 + t7 * w47 + t8 * w48) * p4;
+                q = (int)((v * m4 + (v < 0 ? kn4 : kp4)) >> r4) + zpOut;
                 output[o + 4] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b5 + t0 * w50 + t1 * w51 + t2 * w52 + t3 * w53 + t4 * w54 + t5 * w55 + t6 * w56 + t7 * w57 + t8 * w58) * p5) * m5 + nudge) >> 31;
-                q = (int)((x + h5 + ((x >> 63) & n5)) >> r5) + zpOut;
+                v = (b5 + t0 * w50 + t1 * w51 + t2 * w52 + t3 * w53 + t4 * w54 + t5 * w55 + t6 * w56 + t7 * w57 + t8 * w58) * p5;
+                q = (int)((v * m5 + (v < 0 ? kn5 : kp5)) >> r5) + zpOut;
                 output[o + 5] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b6 + t0 * w60 + t1 * w61 + t2 * w62 + t3 * w63 + t4 * w64 + t5 * w65 + t6 * w66 + t7 * w67 + t8 * w68) * p6) * m6 + nudge) >> 31;
-                q = (int)((x + h6 + ((x >> 63) & n6)) >> r6) + zpOut;
+                v = (b6 + t0 * w60 + t1 * w61 + t2 * w62 + t3 * w63 + t4 * w64 + t5 * w65 + t6 * w66 + t7 * w67 + t8 * w68) * p6;
+                q = (int)((v * m6 + (v < 0 ? kn6 : kp6)) >> r6) + zpOut;
                 output[o + 6] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b7 + t0 * w70 + t1 * w71 + t2 * w72 + t3 * w73 + t4 * w74 + t5 * w75 + t6 * w76 + t7 * w77 + t8 * w78) * p7) * m7 + nudge) >> 31;
-                q = (int)((x + h7 + ((x >> 63) & n7)) >> r7) + zpOut;
+                v = (b7 + t0 * w70 + t1 * w71 + t2 * w72 + t3 * w73 + t4 * w74 + t5 * w75 + t6 * w76 + t7 * w77 + t8 * w78) * p7;
+                q = (int)((v * m7 + (v < 0 ? kn7 : kp7)) >> r7) + zpOut;
                 output[o + 7] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
                 i += step;
                 o += cout;
@@ -318,7 +317,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>One output row of output channels oc..oc+3, which all read the band channel at index i (ox = 0).</summary>
         private static void Row4(
             sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
-            int[] multiplier, int[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
+            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             int o1 = cin;
             int o2 = 2 * cin;
@@ -329,6 +328,7 @@ namespace TinyDsc.Runtime.Kernels
             int o7 = 2 * rowBytes + cin;
             int o8 = 2 * rowBytes + 2 * cin;
             int wb = oc * 9;
+            int s;
             int w00 = weights[wb];
             int w01 = weights[wb + 1];
             int w02 = weights[wb + 2];
@@ -367,35 +367,33 @@ namespace TinyDsc.Runtime.Kernels
             int w38 = weights[wb + 35];
             int b0 = foldedBias[oc];
             long m0 = multiplier[oc];
-            int s0 = shift[oc];
-            int p0 = s0 > 0 ? 1 << s0 : 1;
-            int r0 = s0 > 0 ? 0 : -s0;
-            long h0 = r0 > 0 ? 1L << (r0 - 1) : 0;
-            long n0 = r0 > 0 ? -1L : 0;
+            s = shift[oc];
+            int p0 = s > 0 ? 1 << s : 1;
+            int r0 = s > 0 ? 31 : 31 - s;
+            long kp0 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn0 = s >= 0 ? kp0 : kp0 - 0x80000000L;
             int b1 = foldedBias[oc + 1];
             long m1 = multiplier[oc + 1];
-            int s1 = shift[oc + 1];
-            int p1 = s1 > 0 ? 1 << s1 : 1;
-            int r1 = s1 > 0 ? 0 : -s1;
-            long h1 = r1 > 0 ? 1L << (r1 - 1) : 0;
-            long n1 = r1 > 0 ? -1L : 0;
+            s = shift[oc + 1];
+            int p1 = s > 0 ? 1 << s : 1;
+            int r1 = s > 0 ? 31 : 31 - s;
+            long kp1 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn1 = s >= 0 ? kp1 : kp1 - 0x80000000L;
             int b2 = foldedBias[oc + 2];
             long m2 = multiplier[oc + 2];
-            int s2 = shift[oc + 2];
-            int p2 = s2 > 0 ? 1 << s2 : 1;
-            int r2 = s2 > 0 ? 0 : -s2;
-            long h2 = r2 > 0 ? 1L << (r2 - 1) : 0;
-            long n2 = r2 > 0 ? -1L : 0;
+            s = shift[oc + 2];
+            int p2 = s > 0 ? 1 << s : 1;
+            int r2 = s > 0 ? 31 : 31 - s;
+            long kp2 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn2 = s >= 0 ? kp2 : kp2 - 0x80000000L;
             int b3 = foldedBias[oc + 3];
             long m3 = multiplier[oc + 3];
-            int s3 = shift[oc + 3];
-            int p3 = s3 > 0 ? 1 << s3 : 1;
-            int r3 = s3 > 0 ? 0 : -s3;
-            long h3 = r3 > 0 ? 1L << (r3 - 1) : 0;
-            long n3 = r3 > 0 ? -1L : 0;
-            long nudge = 0x40000000L;
-            long x;
-            int q;
+            s = shift[oc + 3];
+            int p3 = s > 0 ? 1 << s : 1;
+            int r3 = s > 0 ? 31 : 31 - s;
+            long kp3 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn3 = s >= 0 ? kp3 : kp3 - 0x80000000L;
+            int v, q;
             int end = i + outW * step;
             while (i < end)
             {
@@ -408,17 +406,17 @@ namespace TinyDsc.Runtime.Kernels
                 int t6 = band[i + o6];
                 int t7 = band[i + o7];
                 int t8 = band[i + o8];
-                x = ((long)((b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0) * m0 + nudge) >> 31;
-                q = (int)((x + h0 + ((x >> 63) & n0)) >> r0) + zpOut;
+                v = (b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0;
+                q = (int)((v * m0 + (v < 0 ? kn0 : kp0)) >> r0) + zpOut;
                 output[o] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1) * m1 + nudge) >> 31;
-                q = (int)((x + h1 + ((x >> 63) & n1)) >> r1) + zpOut;
+                v = (b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1;
+                q = (int)((v * m1 + (v < 0 ? kn1 : kp1)) >> r1) + zpOut;
                 output[o + 1] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b2 + t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28) * p2) * m2 + nudge) >> 31;
-                q = (int)((x + h2 + ((x >> 63) & n2)) >> r2) + zpOut;
+                v = (b2 + t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28) * p2;
+                q = (int)((v * m2 + (v < 0 ? kn2 : kp2)) >> r2) + zpOut;
                 output[o + 2] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b3 + t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38) * p3) * m3 + nudge) >> 31;
-                q = (int)((x + h3 + ((x >> 63) & n3)) >> r3) + zpOut;
+                v = (b3 + t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38) * p3;
+                q = (int)((v * m3 + (v < 0 ? kn3 : kp3)) >> r3) + zpOut;
                 output[o + 3] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
                 i += step;
                 o += cout;
@@ -428,7 +426,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>One output row of output channels oc..oc+1, which all read the band channel at index i (ox = 0).</summary>
         private static void Row2(
             sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
-            int[] multiplier, int[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
+            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             int o1 = cin;
             int o2 = 2 * cin;
@@ -439,6 +437,7 @@ namespace TinyDsc.Runtime.Kernels
             int o7 = 2 * rowBytes + cin;
             int o8 = 2 * rowBytes + 2 * cin;
             int wb = oc * 9;
+            int s;
             int w00 = weights[wb];
             int w01 = weights[wb + 1];
             int w02 = weights[wb + 2];
@@ -459,21 +458,19 @@ namespace TinyDsc.Runtime.Kernels
             int w18 = weights[wb + 17];
             int b0 = foldedBias[oc];
             long m0 = multiplier[oc];
-            int s0 = shift[oc];
-            int p0 = s0 > 0 ? 1 << s0 : 1;
-            int r0 = s0 > 0 ? 0 : -s0;
-            long h0 = r0 > 0 ? 1L << (r0 - 1) : 0;
-            long n0 = r0 > 0 ? -1L : 0;
+            s = shift[oc];
+            int p0 = s > 0 ? 1 << s : 1;
+            int r0 = s > 0 ? 31 : 31 - s;
+            long kp0 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn0 = s >= 0 ? kp0 : kp0 - 0x80000000L;
             int b1 = foldedBias[oc + 1];
             long m1 = multiplier[oc + 1];
-            int s1 = shift[oc + 1];
-            int p1 = s1 > 0 ? 1 << s1 : 1;
-            int r1 = s1 > 0 ? 0 : -s1;
-            long h1 = r1 > 0 ? 1L << (r1 - 1) : 0;
-            long n1 = r1 > 0 ? -1L : 0;
-            long nudge = 0x40000000L;
-            long x;
-            int q;
+            s = shift[oc + 1];
+            int p1 = s > 0 ? 1 << s : 1;
+            int r1 = s > 0 ? 31 : 31 - s;
+            long kp1 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn1 = s >= 0 ? kp1 : kp1 - 0x80000000L;
+            int v, q;
             int end = i + outW * step;
             while (i < end)
             {
@@ -486,11 +483,11 @@ namespace TinyDsc.Runtime.Kernels
                 int t6 = band[i + o6];
                 int t7 = band[i + o7];
                 int t8 = band[i + o8];
-                x = ((long)((b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0) * m0 + nudge) >> 31;
-                q = (int)((x + h0 + ((x >> 63) & n0)) >> r0) + zpOut;
+                v = (b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0;
+                q = (int)((v * m0 + (v < 0 ? kn0 : kp0)) >> r0) + zpOut;
                 output[o] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                x = ((long)((b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1) * m1 + nudge) >> 31;
-                q = (int)((x + h1 + ((x >> 63) & n1)) >> r1) + zpOut;
+                v = (b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1;
+                q = (int)((v * m1 + (v < 0 ? kn1 : kp1)) >> r1) + zpOut;
                 output[o + 1] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
                 i += step;
                 o += cout;
@@ -500,7 +497,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>One output row of output channels oc..oc+0, which all read the band channel at index i (ox = 0).</summary>
         private static void Row1(
             sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
-            int[] multiplier, int[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
+            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             int o1 = cin;
             int o2 = 2 * cin;
@@ -511,6 +508,7 @@ namespace TinyDsc.Runtime.Kernels
             int o7 = 2 * rowBytes + cin;
             int o8 = 2 * rowBytes + 2 * cin;
             int wb = oc * 9;
+            int s;
             int w00 = weights[wb];
             int w01 = weights[wb + 1];
             int w02 = weights[wb + 2];
@@ -522,14 +520,12 @@ namespace TinyDsc.Runtime.Kernels
             int w08 = weights[wb + 8];
             int b0 = foldedBias[oc];
             long m0 = multiplier[oc];
-            int s0 = shift[oc];
-            int p0 = s0 > 0 ? 1 << s0 : 1;
-            int r0 = s0 > 0 ? 0 : -s0;
-            long h0 = r0 > 0 ? 1L << (r0 - 1) : 0;
-            long n0 = r0 > 0 ? -1L : 0;
-            long nudge = 0x40000000L;
-            long x;
-            int q;
+            s = shift[oc];
+            int p0 = s > 0 ? 1 << s : 1;
+            int r0 = s > 0 ? 31 : 31 - s;
+            long kp0 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
+            long kn0 = s >= 0 ? kp0 : kp0 - 0x80000000L;
+            int v, q;
             int end = i + outW * step;
             while (i < end)
             {
@@ -542,8 +538,8 @@ namespace TinyDsc.Runtime.Kernels
                 int t6 = band[i + o6];
                 int t7 = band[i + o7];
                 int t8 = band[i + o8];
-                x = ((long)((b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0) * m0 + nudge) >> 31;
-                q = (int)((x + h0 + ((x >> 63) & n0)) >> r0) + zpOut;
+                v = (b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0;
+                q = (int)((v * m0 + (v < 0 ? kn0 : kp0)) >> r0) + zpOut;
                 output[o] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
                 i += step;
                 o += cout;

@@ -25,7 +25,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] bias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outputOffset)
         {

@@ -46,7 +46,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Expand requantization multipliers (Q31), one per expanded channel.</summary>
         public int[] ExpandMultiplier;
         /// <summary>Expand requantization shifts, one per expanded channel.</summary>
-        public int[] ExpandShift;
+        public sbyte[] ExpandShift;
 
         /// <summary>The depthwise convolution, full shape ([H, W, Cexp] → [Ho, Wo, Cexp], groups = Cexp, dilation 1).</summary>
         public ConvParams Depthwise;
@@ -60,7 +60,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Depthwise requantization multipliers (Q31), one per channel.</summary>
         public int[] DepthwiseMultiplier;
         /// <summary>Depthwise requantization shifts, one per channel.</summary>
-        public int[] DepthwiseShift;
+        public sbyte[] DepthwiseShift;
 
         /// <summary>The projecting 1×1 convolution over one output row: InputH = OutputH = 1, InputW = OutputW = Wo, Cexp → Cout.</summary>
         public ConvParams ProjectRow;
@@ -71,7 +71,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Projection requantization multipliers (Q31), one per output channel.</summary>
         public int[] ProjectMultiplier;
         /// <summary>Projection requantization shifts, one per output channel.</summary>
-        public int[] ProjectShift;
+        public sbyte[] ProjectShift;
 
         /// <summary>True when the block ends with the residual Add of its input ([H, W, Cin] = [Ho, Wo, Cout]).</summary>
         public bool HasAdd;
@@ -173,7 +173,7 @@ namespace TinyDsc.Runtime.Kernels
                     else if (b.HasExpand && native != null)
                     {
                         Check(native.Run(NativeKernelIds.PointwiseConv, nativeRows.Expand, arena, inputOffset + iy * inputRowBytes, 0, dst,
-                            b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, scratch));
+                            b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, nativeRows.ExpandShift, scratch));
                         r++;
                     }
                     else if (b.HasExpand)
@@ -214,7 +214,7 @@ namespace TinyDsc.Runtime.Kernels
                     if (native != null)
                     {
                         Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, nativeRows.Depthwise, arena, bandRow, 0, dwRows + k * dwRowBytes,
-                            b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, b.DepthwiseShift, scratch));
+                            b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, nativeRows.DepthwiseShift, scratch));
                     }
                     else if (b.Depthwise3x3)
                     {
@@ -236,7 +236,7 @@ namespace TinyDsc.Runtime.Kernels
                     {
                         int dst = b.HasAdd ? projRows + k * outRowBytes : outRow + k * outRowBytes;
                         Check(native.Run(NativeKernelIds.PointwiseConv, nativeRows.Project, arena, dwRows + k * dwRowBytes, 0, dst,
-                            b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier, b.ProjectShift, scratch));
+                            b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier, nativeRows.ProjectShift, scratch));
                         if (b.HasAdd)
                         {
                             int residual = inputOffset + (oy + k) * inputRowBytes;
@@ -293,6 +293,12 @@ namespace TinyDsc.Runtime.Kernels
         public int[] Project;
         /// <summary>The 12 AddParams fields and one row's element count, or null without the Add.</summary>
         public int[] Add;
+        /// <summary>The expand's shifts as the native kernels take them (int32 each), or null without an expand.</summary>
+        public int[] ExpandShift;
+        /// <summary>The depthwise convolution's shifts, int32 each.</summary>
+        public int[] DepthwiseShift;
+        /// <summary>The projection's shifts, int32 each.</summary>
+        public int[] ProjectShift;
         /// <summary>An empty byte array (the Add's weights).</summary>
         public sbyte[] NoBytes;
         /// <summary>An empty int array (the Add's bias, multiplier, shift).</summary>
@@ -305,10 +311,13 @@ namespace TinyDsc.Runtime.Kernels
             if (b.HasExpand)
             {
                 r.Expand = NativeKernelIds.PackConv(ref b.ExpandRow, 0);
+                r.ExpandShift = Widen(b.ExpandShift);
             }
 
             r.Depthwise = NativeKernelIds.PackConv(ref b.Depthwise, 0);
             r.Project = NativeKernelIds.PackConv(ref b.ProjectRow, 0);
+            r.DepthwiseShift = Widen(b.DepthwiseShift);
+            r.ProjectShift = Widen(b.ProjectShift);
             if (b.HasAdd)
             {
                 r.Add = NativeKernelIds.PackAdd(ref b.AddP, b.Depthwise.OutputW * b.ProjectRow.OutputC);
@@ -317,6 +326,17 @@ namespace TinyDsc.Runtime.Kernels
             }
 
             return r;
+        }
+
+        private static int[] Widen(sbyte[] shift)
+        {
+            var wide = new int[shift.Length];
+            for (int i = 0; i < shift.Length; i++)
+            {
+                wide[i] = shift[i];
+            }
+
+            return wide;
         }
     }
 }

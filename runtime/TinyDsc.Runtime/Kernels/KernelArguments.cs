@@ -27,7 +27,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outputOffset,
             sbyte[] scratch,
@@ -122,6 +122,21 @@ namespace TinyDsc.Runtime.Kernels
             if (offset < 0 || offset > array.Length - count)
             {
                 return name + ": expected " + count + " values from offset " + offset + ", array holds " + array.Length;
+            }
+
+            return null;
+        }
+
+        private static string Count(string name, sbyte[] array, int count)
+        {
+            if (array == null)
+            {
+                return name + " is null (expected " + count + " values)";
+            }
+
+            if (array.Length < count)
+            {
+                return name + ": expected " + count + " values (one per output channel), got " + array.Length;
             }
 
             return null;

@@ -78,7 +78,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
-            int[] shift,
+            sbyte[] shift,
             sbyte[] output,
             int outputOffset)
         {
@@ -141,7 +141,7 @@ namespace TinyDsc.Runtime.Kernels
         /// share the long accumulators a{u}{c} = S(2u, c) + S(2u + 1, c)·2^32 (S = Σ q·w, see the class comment).
         /// </summary>
         private static void Block16x8(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             long a00 = 0, a01 = 0, a02 = 0, a03 = 0, a04 = 0, a05 = 0, a06 = 0, a07 = 0;
@@ -176,14 +176,7 @@ namespace TinyDsc.Runtime.Kernels
             int j5 = j4 + cin;
             int j6 = j5 + cin;
             int j7 = j6 + cin;
-            long x00, x01, x02, x03;
-            long x10, x11, x12, x13;
-            long x20, x21, x22, x23;
-            long x30, x31, x32, x33;
-            long x40, x41, x42, x43;
-            long x50, x51, x52, x53;
-            long x60, x61, x62, x63;
-            long x70, x71, x72, x73;
+            long x0, x1, x2, x3;
             long w00, w01, w02, w03;
             long w10, w11, w12, w13;
             long w20, w21, w22, w23;
@@ -195,38 +188,6 @@ namespace TinyDsc.Runtime.Kernels
             int end = i + cin - cin % 4;
             while (i0 < end)
             {
-                x00 = input[i0] + ((long)input[i1] << 32);
-                x01 = input[i0 + 1] + ((long)input[i1 + 1] << 32);
-                x02 = input[i0 + 2] + ((long)input[i1 + 2] << 32);
-                x03 = input[i0 + 3] + ((long)input[i1 + 3] << 32);
-                x10 = input[i2] + ((long)input[i3] << 32);
-                x11 = input[i2 + 1] + ((long)input[i3 + 1] << 32);
-                x12 = input[i2 + 2] + ((long)input[i3 + 2] << 32);
-                x13 = input[i2 + 3] + ((long)input[i3 + 3] << 32);
-                x20 = input[i4] + ((long)input[i5] << 32);
-                x21 = input[i4 + 1] + ((long)input[i5 + 1] << 32);
-                x22 = input[i4 + 2] + ((long)input[i5 + 2] << 32);
-                x23 = input[i4 + 3] + ((long)input[i5 + 3] << 32);
-                x30 = input[i6] + ((long)input[i7] << 32);
-                x31 = input[i6 + 1] + ((long)input[i7 + 1] << 32);
-                x32 = input[i6 + 2] + ((long)input[i7 + 2] << 32);
-                x33 = input[i6 + 3] + ((long)input[i7 + 3] << 32);
-                x40 = input[i8] + ((long)input[i9] << 32);
-                x41 = input[i8 + 1] + ((long)input[i9 + 1] << 32);
-                x42 = input[i8 + 2] + ((long)input[i9 + 2] << 32);
-                x43 = input[i8 + 3] + ((long)input[i9 + 3] << 32);
-                x50 = input[i10] + ((long)input[i11] << 32);
-                x51 = input[i10 + 1] + ((long)input[i11 + 1] << 32);
-                x52 = input[i10 + 2] + ((long)input[i11 + 2] << 32);
-                x53 = input[i10 + 3] + ((long)input[i11 + 3] << 32);
-                x60 = input[i12] + ((long)input[i13] << 32);
-                x61 = input[i12 + 1] + ((long)input[i13 + 1] << 32);
-                x62 = input[i12 + 2] + ((long)input[i13 + 2] << 32);
-                x63 = input[i12 + 3] + ((long)input[i13 + 3] << 32);
-                x70 = input[i14] + ((long)input[i15] << 32);
-                x71 = input[i14 + 1] + ((long)input[i15 + 1] << 32);
-                x72 = input[i14 + 2] + ((long)input[i15 + 2] << 32);
-                x73 = input[i14 + 3] + ((long)input[i15 + 3] << 32);
                 w00 = weights[j0];
                 w01 = weights[j0 + 1];
                 w02 = weights[j0 + 2];
@@ -259,70 +220,102 @@ namespace TinyDsc.Runtime.Kernels
                 w71 = weights[j7 + 1];
                 w72 = weights[j7 + 2];
                 w73 = weights[j7 + 3];
-                a00 += x00 * w00 + x01 * w01 + x02 * w02 + x03 * w03;
-                a01 += x00 * w10 + x01 * w11 + x02 * w12 + x03 * w13;
-                a02 += x00 * w20 + x01 * w21 + x02 * w22 + x03 * w23;
-                a03 += x00 * w30 + x01 * w31 + x02 * w32 + x03 * w33;
-                a04 += x00 * w40 + x01 * w41 + x02 * w42 + x03 * w43;
-                a05 += x00 * w50 + x01 * w51 + x02 * w52 + x03 * w53;
-                a06 += x00 * w60 + x01 * w61 + x02 * w62 + x03 * w63;
-                a07 += x00 * w70 + x01 * w71 + x02 * w72 + x03 * w73;
-                a10 += x10 * w00 + x11 * w01 + x12 * w02 + x13 * w03;
-                a11 += x10 * w10 + x11 * w11 + x12 * w12 + x13 * w13;
-                a12 += x10 * w20 + x11 * w21 + x12 * w22 + x13 * w23;
-                a13 += x10 * w30 + x11 * w31 + x12 * w32 + x13 * w33;
-                a14 += x10 * w40 + x11 * w41 + x12 * w42 + x13 * w43;
-                a15 += x10 * w50 + x11 * w51 + x12 * w52 + x13 * w53;
-                a16 += x10 * w60 + x11 * w61 + x12 * w62 + x13 * w63;
-                a17 += x10 * w70 + x11 * w71 + x12 * w72 + x13 * w73;
-                a20 += x20 * w00 + x21 * w01 + x22 * w02 + x23 * w03;
-                a21 += x20 * w10 + x21 * w11 + x22 * w12 + x23 * w13;
-                a22 += x20 * w20 + x21 * w21 + x22 * w22 + x23 * w23;
-                a23 += x20 * w30 + x21 * w31 + x22 * w32 + x23 * w33;
-                a24 += x20 * w40 + x21 * w41 + x22 * w42 + x23 * w43;
-                a25 += x20 * w50 + x21 * w51 + x22 * w52 + x23 * w53;
-                a26 += x20 * w60 + x21 * w61 + x22 * w62 + x23 * w63;
-                a27 += x20 * w70 + x21 * w71 + x22 * w72 + x23 * w73;
-                a30 += x30 * w00 + x31 * w01 + x32 * w02 + x33 * w03;
-                a31 += x30 * w10 + x31 * w11 + x32 * w12 + x33 * w13;
-                a32 += x30 * w20 + x31 * w21 + x32 * w22 + x33 * w23;
-                a33 += x30 * w30 + x31 * w31 + x32 * w32 + x33 * w33;
-                a34 += x30 * w40 + x31 * w41 + x32 * w42 + x33 * w43;
-                a35 += x30 * w50 + x31 * w51 + x32 * w52 + x33 * w53;
-                a36 += x30 * w60 + x31 * w61 + x32 * w62 + x33 * w63;
-                a37 += x30 * w70 + x31 * w71 + x32 * w72 + x33 * w73;
-                a40 += x40 * w00 + x41 * w01 + x42 * w02 + x43 * w03;
-                a41 += x40 * w10 + x41 * w11 + x42 * w12 + x43 * w13;
-                a42 += x40 * w20 + x41 * w21 + x42 * w22 + x43 * w23;
-                a43 += x40 * w30 + x41 * w31 + x42 * w32 + x43 * w33;
-                a44 += x40 * w40 + x41 * w41 + x42 * w42 + x43 * w43;
-                a45 += x40 * w50 + x41 * w51 + x42 * w52 + x43 * w53;
-                a46 += x40 * w60 + x41 * w61 + x42 * w62 + x43 * w63;
-                a47 += x40 * w70 + x41 * w71 + x42 * w72 + x43 * w73;
-                a50 += x50 * w00 + x51 * w01 + x52 * w02 + x53 * w03;
-                a51 += x50 * w10 + x51 * w11 + x52 * w12 + x53 * w13;
-                a52 += x50 * w20 + x51 * w21 + x52 * w22 + x53 * w23;
-                a53 += x50 * w30 + x51 * w31 + x52 * w32 + x53 * w33;
-                a54 += x50 * w40 + x51 * w41 + x52 * w42 + x53 * w43;
-                a55 += x50 * w50 + x51 * w51 + x52 * w52 + x53 * w53;
-                a56 += x50 * w60 + x51 * w61 + x52 * w62 + x53 * w63;
-                a57 += x50 * w70 + x51 * w71 + x52 * w72 + x53 * w73;
-                a60 += x60 * w00 + x61 * w01 + x62 * w02 + x63 * w03;
-                a61 += x60 * w10 + x61 * w11 + x62 * w12 + x63 * w13;
-                a62 += x60 * w20 + x61 * w21 + x62 * w22 + x63 * w23;
-                a63 += x60 * w30 + x61 * w31 + x62 * w32 + x63 * w33;
-                a64 += x60 * w40 + x61 * w41 + x62 * w42 + x63 * w43;
-                a65 += x60 * w50 + x61 * w51 + x62 * w52 + x63 * w53;
-                a66 += x60 * w60 + x61 * w61 + x62 * w62 + x63 * w63;
-                a67 += x60 * w70 + x61 * w71 + x62 * w72 + x63 * w73;
-                a70 += x70 * w00 + x71 * w01 + x72 * w02 + x73 * w03;
-                a71 += x70 * w10 + x71 * w11 + x72 * w12 + x73 * w13;
-                a72 += x70 * w20 + x71 * w21 + x72 * w22 + x73 * w23;
-                a73 += x70 * w30 + x71 * w31 + x72 * w32 + x73 * w33;
-                a74 += x70 * w40 + x71 * w41 + x72 * w42 + x73 * w43;
-                a75 += x70 * w50 + x71 * w51 + x72 * w52 + x73 * w53;
-                a76 += x70 * w60 + x71 * w61 + x72 * w62 + x73 * w63;
-                a77 += x70 * w70 + x71 * w71 + x72 * w72 + x73 * w73;
+                x0 = input[i0] + ((long)input[i1] << 32);
+                x1 = input[i0 + 1] + ((long)input[i1 + 1] << 32);
+                x2 = input[i0 + 2] + ((long)input[i1 + 2] << 32);
+                x3 = input[i0 + 3] + ((long)input[i1 + 3] << 32);
+                a00 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03;
+                a01 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13;
+                a02 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23;
+                a03 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33;
+                a04 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43;
+                a05 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53;
+                a06 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63;
+                a07 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73;
+                x0 = input[i2] + ((long)input[i3] << 32);
+                x1 = input[i2 + 1] + ((long)input[i3 + 1] << 32);
+                x2 = input[i2 + 2] + ((long)input[i3 + 2] << 32);
+                x3 = input[i2 + 3] + ((long)input[i3 + 3] << 32);
+                a10 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03;
+                a11 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13;
+                a12 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23;
+                a13 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33;
+                a14 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43;
+                a15 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53;
+                a16 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63;
+                a17 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73;
+                x0 = input[i4] + ((long)input[i5] << 32);
+                x1 = input[i4 + 1] + ((long)input[i5 + 1] << 32);
+                x2 = input[i4 + 2] + ((long)input[i5 + 2] << 32);
+                x3 = input[i4 + 3] + ((long)input[i5 + 3] << 32);
+                a20 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03;
+                a21 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13;
+                a22 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23;
+                a23 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33;
+                a24 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43;
+                a25 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53;
+                a26 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63;
+                a27 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73;
+                x0 = input[i6] + ((long)input[i7] << 32);
+                x1 = input[i6 + 1] + ((long)input[i7 + 1] << 32);
+                x2 = input[i6 + 2] + ((long)input[i7 + 2] << 32);
+                x3 = input[i6 + 3] + ((long)input[i7 + 3] << 32);
+                a30 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03;
+                a31 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13;
+                a32 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23;
+                a33 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33;
+                a34 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43;
+                a35 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53;
+                a36 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63;
+                a37 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73;
+                x0 = input[i8] + ((long)input[i9] << 32);
+                x1 = input[i8 + 1] + ((long)input[i9 + 1] << 32);
+                x2 = input[i8 + 2] + ((long)input[i9 + 2] << 32);
+                x3 = input[i8 + 3] + ((long)input[i9 + 3] << 32);
+                a40 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03;
+                a41 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13;
+                a42 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23;
+                a43 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33;
+                a44 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43;
+                a45 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53;
+                a46 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63;
+                a47 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73;
+                x0 = input[i10] + ((long)input[i11] << 32);
+                x1 = input[i10 + 1] + ((long)input[i11 + 1] << 32);
+                x2 = input[i10 + 2] + ((long)input[i11 + 2] << 32);
+                x3 = input[i10 + 3] + ((long)input[i11 + 3] << 32);
+                a50 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03;
+                a51 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13;
+                a52 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23;
+                a53 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33;
+                a54 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43;
+                a55 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53;
+                a56 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63;
+                a57 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73;
+                x0 = input[i12] + ((long)input[i13] << 32);
+                x1 = input[i12 + 1] + ((long)input[i13 + 1] << 32);
+                x2 = input[i12 + 2] + ((long)input[i13 + 2] << 32);
+                x3 = input[i12 + 3] + ((long)input[i13 + 3] << 32);
+                a60 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03;
+                a61 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13;
+                a62 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23;
+                a63 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33;
+                a64 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43;
+                a65 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53;
+                a66 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63;
+                a67 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73;
+                x0 = input[i14] + ((long)input[i15] << 32);
+                x1 = input[i14 + 1] + ((long)input[i15 + 1] << 32);
+                x2 = input[i14 + 2] + ((long)input[i15 + 2] << 32);
+                x3 = input[i14 + 3] + ((long)input[i15 + 3] << 32);
+                a70 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03;
+                a71 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13;
+                a72 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23;
+                a73 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33;
+                a74 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43;
+                a75 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53;
+                a76 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63;
+                a77 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73;
                 i0 += 4;
                 i1 += 4;
                 i2 += 4;
@@ -353,14 +346,6 @@ namespace TinyDsc.Runtime.Kernels
             int tailEnd = i + cin;
             while (i0 < tailEnd)
             {
-                x00 = input[i0] + ((long)input[i1] << 32);
-                x10 = input[i2] + ((long)input[i3] << 32);
-                x20 = input[i4] + ((long)input[i5] << 32);
-                x30 = input[i6] + ((long)input[i7] << 32);
-                x40 = input[i8] + ((long)input[i9] << 32);
-                x50 = input[i10] + ((long)input[i11] << 32);
-                x60 = input[i12] + ((long)input[i13] << 32);
-                x70 = input[i14] + ((long)input[i15] << 32);
                 w00 = weights[j0];
                 w10 = weights[j1];
                 w20 = weights[j2];
@@ -369,70 +354,78 @@ namespace TinyDsc.Runtime.Kernels
                 w50 = weights[j5];
                 w60 = weights[j6];
                 w70 = weights[j7];
-                a00 += x00 * w00;
-                a01 += x00 * w10;
-                a02 += x00 * w20;
-                a03 += x00 * w30;
-                a04 += x00 * w40;
-                a05 += x00 * w50;
-                a06 += x00 * w60;
-                a07 += x00 * w70;
-                a10 += x10 * w00;
-                a11 += x10 * w10;
-                a12 += x10 * w20;
-                a13 += x10 * w30;
-                a14 += x10 * w40;
-                a15 += x10 * w50;
-                a16 += x10 * w60;
-                a17 += x10 * w70;
-                a20 += x20 * w00;
-                a21 += x20 * w10;
-                a22 += x20 * w20;
-                a23 += x20 * w30;
-                a24 += x20 * w40;
-                a25 += x20 * w50;
-                a26 += x20 * w60;
-                a27 += x20 * w70;
-                a30 += x30 * w00;
-                a31 += x30 * w10;
-                a32 += x30 * w20;
-                a33 += x30 * w30;
-                a34 += x30 * w40;
-                a35 += x30 * w50;
-                a36 += x30 * w60;
-                a37 += x30 * w70;
-                a40 += x40 * w00;
-                a41 += x40 * w10;
-                a42 += x40 * w20;
-                a43 += x40 * w30;
-                a44 += x40 * w40;
-                a45 += x40 * w50;
-                a46 += x40 * w60;
-                a47 += x40 * w70;
-                a50 += x50 * w00;
-                a51 += x50 * w10;
-                a52 += x50 * w20;
-                a53 += x50 * w30;
-                a54 += x50 * w40;
-                a55 += x50 * w50;
-                a56 += x50 * w60;
-                a57 += x50 * w70;
-                a60 += x60 * w00;
-                a61 += x60 * w10;
-                a62 += x60 * w20;
-                a63 += x60 * w30;
-                a64 += x60 * w40;
-                a65 += x60 * w50;
-                a66 += x60 * w60;
-                a67 += x60 * w70;
-                a70 += x70 * w00;
-                a71 += x70 * w10;
-                a72 += x70 * w20;
-                a73 += x70 * w30;
-                a74 += x70 * w40;
-                a75 += x70 * w50;
-                a76 += x70 * w60;
-                a77 += x70 * w70;
+                x0 = input[i0] + ((long)input[i1] << 32);
+                a00 += x0 * w00;
+                a01 += x0 * w10;
+                a02 += x0 * w20;
+                a03 += x0 * w30;
+                a04 += x0 * w40;
+                a05 += x0 * w50;
+                a06 += x0 * w60;
+                a07 += x0 * w70;
+                x0 = input[i2] + ((long)input[i3] << 32);
+                a10 += x0 * w00;
+                a11 += x0 * w10;
+                a12 += x0 * w20;
+                a13 += x0 * w30;
+                a14 += x0 * w40;
+                a15 += x0 * w50;
+                a16 += x0 * w60;
+                a17 += x0 * w70;
+                x0 = input[i4] + ((long)input[i5] << 32);
+                a20 += x0 * w00;
+                a21 += x0 * w10;
+                a22 += x0 * w20;
+                a23 += x0 * w30;
+                a24 += x0 * w40;
+                a25 += x0 * w50;
+                a26 += x0 * w60;
+                a27 += x0 * w70;
+                x0 = input[i6] + ((long)input[i7] << 32);
+                a30 += x0 * w00;
+                a31 += x0 * w10;
+                a32 += x0 * w20;
+                a33 += x0 * w30;
+                a34 += x0 * w40;
+                a35 += x0 * w50;
+                a36 += x0 * w60;
+                a37 += x0 * w70;
+                x0 = input[i8] + ((long)input[i9] << 32);
+                a40 += x0 * w00;
+                a41 += x0 * w10;
+                a42 += x0 * w20;
+                a43 += x0 * w30;
+                a44 += x0 * w40;
+                a45 += x0 * w50;
+                a46 += x0 * w60;
+                a47 += x0 * w70;
+                x0 = input[i10] + ((long)input[i11] << 32);
+                a50 += x0 * w00;
+                a51 += x0 * w10;
+                a52 += x0 * w20;
+                a53 += x0 * w30;
+                a54 += x0 * w40;
+                a55 += x0 * w50;
+                a56 += x0 * w60;
+                a57 += x0 * w70;
+                x0 = input[i12] + ((long)input[i13] << 32);
+                a60 += x0 * w00;
+                a61 += x0 * w10;
+                a62 += x0 * w20;
+                a63 += x0 * w30;
+                a64 += x0 * w40;
+                a65 += x0 * w50;
+                a66 += x0 * w60;
+                a67 += x0 * w70;
+                x0 = input[i14] + ((long)input[i15] << 32);
+                a70 += x0 * w00;
+                a71 += x0 * w10;
+                a72 += x0 * w20;
+                a73 += x0 * w30;
+                a74 += x0 * w40;
+                a75 += x0 * w50;
+                a76 += x0 * w60;
+                a77 += x0 * w70;
                 i0++;
                 i1++;
                 i2++;
@@ -473,7 +466,7 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>16 pixel(s) × 1 output channel(s) from (input[i], weights[oc·cin]); outputs from output[o] on.</summary>
         private static void Block16x1(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             int b0 = foldedBias[oc];
@@ -767,7 +760,7 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>1 pixel(s) × 8 output channel(s) from (input[i], weights[oc·cin]); outputs from output[o] on.</summary>
         private static void Block1x8(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             int b0 = foldedBias[oc];
@@ -975,7 +968,7 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>1 pixel(s) × 1 output channel(s) from (input[i], weights[oc·cin]); outputs from output[o] on.</summary>
         private static void Block1x1(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             int b0 = foldedBias[oc];
@@ -1030,90 +1023,133 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>
         /// Outputs of one channel for 16 pixels from output[t] on, pixel stride cout: pixel 2u from the low 32 bits of
         /// a{u}, pixel 2u + 1 from (a{u} − low) >> 32, each plus the folded bias b (int32, wrapping as the reference does),
-        /// then Requantize.Clamp inlined (see Requantize for the math) with the channel's constants computed once.
+        /// then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once (Requantize.OneStep
+        /// states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.
         /// </summary>
         private static void StorePairs8(
             sbyte[] output, int t, int cout, long a0, long a1, long a2, long a3, long a4, long a5, long a6, long a7,
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
         {
-            long nudge = 0x40000000L;
-            long m = multiplier;
-            int pow2 = shift > 0 ? 1 << shift : 1;
-            int r = shift > 0 ? 0 : -shift;
-            long h = r > 0 ? 1L << (r - 1) : 0;
-            long n = r > 0 ? -1L : 0;
-            long x;
             int q, lo;
+            if (shift > 0)
+            {
+                lo = (int)a0;
+                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(b + (int)((a0 - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                lo = (int)a1;
+                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(b + (int)((a1 - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                lo = (int)a2;
+                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(b + (int)((a2 - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                lo = (int)a3;
+                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(b + (int)((a3 - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                lo = (int)a4;
+                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(b + (int)((a4 - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                lo = (int)a5;
+                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(b + (int)((a5 - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                lo = (int)a6;
+                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(b + (int)((a6 - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                lo = (int)a7;
+                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(b + (int)((a7 - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);
+                return;
+            }
+
+            long m = multiplier;
+            int right = 31 - shift;
+            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));
+            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
+            int v;
             lo = (int)a0;
-            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + lo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
-            x = ((long)((b + (int)((a0 - lo) >> 32)) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + (int)((a0 - lo) >> 32);
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             lo = (int)a1;
-            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + lo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
-            x = ((long)((b + (int)((a1 - lo) >> 32)) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + (int)((a1 - lo) >> 32);
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             lo = (int)a2;
-            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + lo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
-            x = ((long)((b + (int)((a2 - lo) >> 32)) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + (int)((a2 - lo) >> 32);
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             lo = (int)a3;
-            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + lo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
-            x = ((long)((b + (int)((a3 - lo) >> 32)) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + (int)((a3 - lo) >> 32);
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             lo = (int)a4;
-            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + lo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
-            x = ((long)((b + (int)((a4 - lo) >> 32)) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + (int)((a4 - lo) >> 32);
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             lo = (int)a5;
-            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + lo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
-            x = ((long)((b + (int)((a5 - lo) >> 32)) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + (int)((a5 - lo) >> 32);
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             lo = (int)a6;
-            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + lo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
-            x = ((long)((b + (int)((a6 - lo) >> 32)) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + (int)((a6 - lo) >> 32);
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             lo = (int)a7;
-            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + lo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
-            x = ((long)((b + (int)((a7 - lo) >> 32)) * pow2) * m + nudge) >> 31;
-            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;
+            v = b + (int)((a7 - lo) >> 32);
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
         }
     }

@@ -27,7 +27,7 @@ namespace TinyDsc.Runtime.Kernels
         /// (FusedBlock) runs members a validated model's loader prepared.
         /// </summary>
         internal static void Run(
-            ref ConvParams p, int pixels, sbyte[] input, int i, sbyte[] weights, int[] foldedBias, int[] multiplier, int[] shift,
+            ref ConvParams p, int pixels, sbyte[] input, int i, sbyte[] weights, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o)
         {
             int cin = p.InputC;
@@ -98,7 +98,7 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>Output channels from oc to Cout (fewer than 8) of `pixels` pixels, one pixel and channel per Block1x1.</summary>
         private static void Leftover(
-            sbyte[] input, int i, int pixels, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int pixels, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             for (int c = oc; c < cout; c++)
@@ -115,7 +115,7 @@ namespace TinyDsc.Runtime.Kernels
         /// share the long accumulators a{u}{c} = S(2u, c) + S(2u + 1, c)·2^32 (S = Σ q·w, see the class comment).
         /// </summary>
         private static void Block8x8(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             long a00 = 0, a01 = 0, a02 = 0, a03 = 0, a04 = 0, a05 = 0, a06 = 0, a07 = 0;
@@ -333,7 +333,7 @@ namespace TinyDsc.Runtime.Kernels
         /// share the long accumulators a{u}{c} = S(2u, c) + S(2u + 1, c)·2^32 (S = Σ q·w, see the class comment).
         /// </summary>
         private static void Block4x8(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {
             long a00 = 0, a01 = 0, a02 = 0, a03 = 0, a04 = 0, a05 = 0, a06 = 0, a07 = 0;
@@ -495,7 +495,7 @@ namespace TinyDsc.Runtime.Kernels
         /// The second pixel's input starts at i + inStep and its outputs at o + outStep (cin and cout for two consecutive
         /// pixels; 0 and 0 for a lone pixel, which is then computed twice and written once).
         private static void Block2x8(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int inStep, int outStep)
         {
             long a00 = 0, a01 = 0, a02 = 0, a03 = 0, a04 = 0, a05 = 0, a06 = 0, a07 = 0;
@@ -623,7 +623,7 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>1 pixel × 1 output channel(s) from (input[i], weights[oc·cin]); outputs from output[o] on.</summary>
         private static void Block1x1(
-            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,
+            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
             sbyte[] output, int o, int zpOut, int actMin, int actMax)
         {
             int a0 = foldedBias[oc];

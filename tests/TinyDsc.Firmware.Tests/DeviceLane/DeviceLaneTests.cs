@@ -30,8 +30,12 @@ namespace TinyDsc.Firmware.Tests.DeviceLane;
 public class DeviceLaneTests
 {
     internal static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(6);
-    private const long BundledPeakCeiling = 78 * 1024;
     private const long Mbv2PeakCeiling = 92 * 1024; // 76.0 KB with the fused blocks of main (74.2 KB in an earlier run), 90.5 KB without
+
+    /// <summary>Issue 11's goals on an ESP32: the bundled model's running peak at most 75 KB, the 24-operator
+    /// MobileNetV2-style model without fusion at most 0.75x the 118.6 KB estimated before the heap cuts.</summary>
+    private const long BundledPeakGoal = 75 * 1024;
+    private const long Mbv2UnfusedPeakGoal = (long)(0.75 * 118.6 * 1024);
     private readonly ITestOutputHelper output;
 
     public DeviceLaneTests(ITestOutputHelper output)
@@ -232,9 +236,15 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
         table.AppendLine("|---|---|---|---|---|");
         var kinds = new StringBuilder();
         var peaks = new Dictionary<string, long>();
-        foreach ((string name, string onnx, string calibration) in new[] { Bundled(), Mbv2() })
+        (string, string, string) mbv2 = Mbv2();
+        foreach ((string name, string onnx, string calibration, FusionMode fusion) in new[]
         {
-            byte[] model = Convert(onnx, calibration);
+            (Bundled().Item1, Bundled().Item2, Bundled().Item3, FusionMode.Auto),
+            (mbv2.Item1, mbv2.Item2, mbv2.Item3, FusionMode.Auto),
+            (mbv2.Item1 + "-unfused", mbv2.Item2, mbv2.Item3, FusionMode.None),
+        })
+        {
+            byte[] model = Convert(onnx, calibration, fusion);
             (Dictionary<string, HeapDump> stages, _) = Probe(name, model);
 
             // Desktop twins of what the probe holds at each stage.
@@ -295,9 +305,10 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
         output.WriteLine(table.ToString());
         output.WriteLine(kinds.ToString());
         File.WriteAllText(Path.Combine(NanoClrLane.Home!, "heap-table.md"), table + "\n" + kinds);
-        // Ceilings lock today's figures (firmware-samples/README.md "Heap on the device"); the issue's goal for the
-        // bundled model, 75 KB, is not reached yet.
-        Assert.True(peaks["fashion-dscnn"] <= BundledPeakCeiling, $"bundled model: running peak {Kb(peaks["fashion-dscnn"])} on an ESP32, ceiling {Kb(BundledPeakCeiling)}");
+        // The issue's goals (firmware-samples/README.md "Heap on the device"), and a ceiling on the fused mbv2.
+        Assert.True(peaks["fashion-dscnn"] <= BundledPeakGoal, $"bundled model: running peak {Kb(peaks["fashion-dscnn"])} on an ESP32, goal {Kb(BundledPeakGoal)}");
+        Assert.True(peaks["mbv2-fashion-unfused"] <= Mbv2UnfusedPeakGoal,
+            $"mbv2-fashion without fusion: running peak {Kb(peaks["mbv2-fashion-unfused"])} on an ESP32, goal {Kb(Mbv2UnfusedPeakGoal)} (0.75 x 118.6 KB)");
         Assert.True(peaks["mbv2-fashion"] <= Mbv2PeakCeiling, $"mbv2-fashion: running peak {Kb(peaks["mbv2-fashion"])} on an ESP32, ceiling {Kb(Mbv2PeakCeiling)}");
     }
 
@@ -341,10 +352,10 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
         return lines.Where(l => l.Length > 0).ToList();
     }
 
-    internal static byte[] Convert(string onnx, string calibration)
+    internal static byte[] Convert(string onnx, string calibration, FusionMode fusion = FusionMode.Auto)
     {
         (float[] data, int[] shape) = TensorFiles.ReadFloat32(calibration);
-        return ModelConverter.Convert(OnnxImporter.Load(onnx), data, shape, Path.GetFileName(calibration), new CalibrationOptions()).FileBytes;
+        return ModelConverter.Convert(OnnxImporter.Load(onnx), data, shape, Path.GetFileName(calibration), new CalibrationOptions(), fusion: fusion).FileBytes;
     }
 
     internal static (string, string, string) Bundled()

@@ -435,11 +435,11 @@ public class InterpreterTests
             switch (op.OpCode)
             {
                 case OpCodes.Conv2D:
-                    Conv2DReference.Run(ref p, x, 0, op.Weights, op.Bias, op.Multiplier, op.Shift, output, 0);
+                    Conv2DReference.Run(ref p, x, 0, op.Weights, op.Bias, op.Multiplier, Requantize.NarrowShifts(op.Shift), output, 0);
                     break;
                 case OpCodes.FullyConnected:
                     FullyConnected.Run(ti.ByteSize, to.ByteSize, ti.ZeroPoint, to.ZeroPoint, op.ActMin, op.ActMax, x, 0,
-                        op.Weights, op.Bias, op.Multiplier, op.Shift, output, 0);
+                        op.Weights, op.Bias, op.Multiplier, Requantize.NarrowShifts(op.Shift), output, 0);
                     break;
                 case OpCodes.Add:
                     var ap = new AddParams

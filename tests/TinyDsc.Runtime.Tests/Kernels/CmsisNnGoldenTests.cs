@@ -139,7 +139,7 @@ public class CmsisNnGoldenTests
         Assert.Equal(f.Int("INPUT_BATCHES") * depth, input.Length);
 
         var output = new sbyte[cout];
-        FullyConnected.Run(depth, cout, zpIn, zpOut, lo, hi, input, 0, weights, bias, mult, shift, output, 0);
+        FullyConnected.Run(depth, cout, zpIn, zpOut, lo, hi, input, 0, weights, bias, mult, Requantize.NarrowShifts(shift), output, 0);
         Assert.Equal(expected, output);
 
         // The same layer as a 1x1 convolution over a 1x1xDepth image: the reference and the packed pointwise kernel.

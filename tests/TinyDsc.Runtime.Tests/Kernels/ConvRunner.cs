@@ -11,7 +11,7 @@ public static class ConvRunner
     {
         var input = Guarded.From(c.Input);
         var output = new Guarded(c.OutputLength);
-        Conv2DReference.Run(ref c.P, input.Array, input.Offset, c.Weights, c.Bias, c.Multiplier, c.Shift, output.Array, output.Offset);
+        Conv2DReference.Run(ref c.P, input.Array, input.Offset, c.Weights, c.Bias, c.Multiplier, Requantize.NarrowShifts(c.Shift), output.Array, output.Offset);
         output.AssertGuardsIntact(c.Name + " reference output");
         AssertUnchanged(c.Input, input, c.Name + " reference input");
         return output.Payload();
@@ -24,7 +24,7 @@ public static class ConvRunner
         var output = new Guarded(c.OutputLength);
         var scratch = new Guarded(DepthwiseConv3x3.GetScratchSize(ref c.P), 0, 23);
         int[] folded = Fold(c, 9);
-        DepthwiseConv3x3.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, c.Shift, output.Array, output.Offset, scratch.Array);
+        DepthwiseConv3x3.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output.Array, output.Offset, scratch.Array);
         output.AssertGuardsIntact(c.Name + " depthwise output");
         scratch.AssertGuardsIntact(c.Name + " depthwise scratch");
         AssertUnchanged(c.Input, input, c.Name + " depthwise input");
@@ -37,7 +37,7 @@ public static class ConvRunner
         var input = Guarded.From(c.Input);
         var output = new Guarded(c.OutputLength);
         int[] folded = Fold(c, c.P.InputC);
-        PointwiseConv.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, c.Shift, output.Array, output.Offset);
+        PointwiseConv.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output.Array, output.Offset);
         output.AssertGuardsIntact(c.Name + " pointwise output");
         AssertUnchanged(c.Input, input, c.Name + " pointwise input");
         return output.Payload();
@@ -50,7 +50,7 @@ public static class ConvRunner
         var output = new Guarded(c.OutputLength);
         var scratch = new Guarded(Conv2DDense.GetScratchSize(ref c.P), 0, 19);
         int[] folded = Fold(c, c.P.KernelH * c.P.KernelW * c.P.InputC);
-        Conv2DDense.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, c.Shift, output.Array, output.Offset, scratch.Array);
+        Conv2DDense.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output.Array, output.Offset, scratch.Array);
         output.AssertGuardsIntact(c.Name + " dense output");
         scratch.AssertGuardsIntact(c.Name + " dense scratch");
         AssertUnchanged(c.Input, input, c.Name + " dense input");
@@ -64,7 +64,7 @@ public static class ConvRunner
         var output = new Guarded(c.OutputLength);
         var scratch = new Guarded(DepthwiseConv.GetScratchSize(ref c.P), 0, 29);
         int[] folded = Fold(c, c.P.KernelH * c.P.KernelW);
-        DepthwiseConv.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, c.Shift, output.Array, output.Offset, scratch.Array);
+        DepthwiseConv.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output.Array, output.Offset, scratch.Array);
         output.AssertGuardsIntact(c.Name + " general depthwise output");
         scratch.AssertGuardsIntact(c.Name + " general depthwise scratch");
         AssertUnchanged(c.Input, input, c.Name + " general depthwise input");
@@ -78,7 +78,7 @@ public static class ConvRunner
         var output = new Guarded(c.OutputLength);
         var scratch = new Guarded(DepthwiseConv3x3Multiplier.GetScratchSize(ref c.P), 0, 31);
         int[] folded = Fold(c, 9);
-        DepthwiseConv3x3Multiplier.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, c.Shift, output.Array, output.Offset, scratch.Array);
+        DepthwiseConv3x3Multiplier.Run(ref c.P, input.Array, input.Offset, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output.Array, output.Offset, scratch.Array);
         output.AssertGuardsIntact(c.Name + " depthwise multiplier output");
         scratch.AssertGuardsIntact(c.Name + " depthwise multiplier scratch");
         AssertUnchanged(c.Input, input, c.Name + " depthwise multiplier input");

@@ -15,7 +15,8 @@ public class KernelPreconditionTests
     private sealed class Args
     {
         public sbyte[] Input = Array.Empty<sbyte>(), Weights = Array.Empty<sbyte>(), Output = Array.Empty<sbyte>(), Scratch = Array.Empty<sbyte>();
-        public int[] Bias = Array.Empty<int>(), Multiplier = Array.Empty<int>(), Shift = Array.Empty<int>();
+        public int[] Bias = Array.Empty<int>(), Multiplier = Array.Empty<int>();
+        public sbyte[] Shift = Array.Empty<sbyte>();
 
         public static Args For(ConvParams p, int scratchBytes, int inputShort = 0, int weightsShort = 0, int outputShort = 0, int scratchShort = 0, int shiftShort = 0)
         {
@@ -29,7 +30,7 @@ public class KernelPreconditionTests
                 Scratch = Enumerable.Repeat((sbyte)55, Math.Max(scratchBytes - scratchShort, 0)).ToArray(),
                 Bias = new int[cout],
                 Multiplier = Enumerable.Repeat(1 << 30, cout).ToArray(),
-                Shift = new int[Math.Max(cout - shiftShort, 0)],
+                Shift = new sbyte[Math.Max(cout - shiftShort, 0)],
             };
             return a;
         }

@@ -153,11 +153,11 @@ internal static class ModelCost
         switch (kernel)
         {
             case "Conv2DReference":
-                return new Call(m, a => [p, a, in0, op.Weights, op.Bias, op.Multiplier, op.Shift, a, outOff], ConvMacs(p));
+                return new Call(m, a => [p, a, in0, op.Weights, op.Bias, op.Multiplier, Requantize.NarrowShifts(op.Shift), a, outOff], ConvMacs(p));
             case "PointwiseConv":
             {
                 int[] folded = Fold(op, p);
-                return new Call(m, a => [p, a, in0, op.Weights, folded, op.Multiplier, op.Shift, a, outOff], ConvMacs(p));
+                return new Call(m, a => [p, a, in0, op.Weights, folded, op.Multiplier, Requantize.NarrowShifts(op.Shift), a, outOff], ConvMacs(p));
             }
 
             case "DepthwiseConv3x3":
@@ -170,12 +170,12 @@ internal static class ModelCost
                     : kernel == "Conv2DDense" ? Conv2DDense.GetScratchSize(ref p)
                     : kernel == "DepthwiseConv3x3Multiplier" ? DepthwiseConv3x3Multiplier.GetScratchSize(ref p) : DepthwiseConv.GetScratchSize(ref p);
                 var scratch = new sbyte[size];
-                return new Call(m, a => [p, a, in0, op.Weights, folded, op.Multiplier, op.Shift, a, outOff, scratch], ConvMacs(p));
+                return new Call(m, a => [p, a, in0, op.Weights, folded, op.Multiplier, Requantize.NarrowShifts(op.Shift), a, outOff, scratch], ConvMacs(p));
             }
 
             case "FullyConnected":
                 return new Call(m, a => [input.ByteSize, output.ByteSize, p.InputZeroPoint, p.OutputZeroPoint, p.ActMin, p.ActMax,
-                    a, in0, op.Weights, op.Bias, op.Multiplier, op.Shift, a, outOff], (long)input.ByteSize * output.ByteSize);
+                    a, in0, op.Weights, op.Bias, op.Multiplier, Requantize.NarrowShifts(op.Shift), a, outOff], (long)input.ByteSize * output.ByteSize);
             case "Add":
             {
                 TensorInfo input1 = model.Tensors[op.Input1];

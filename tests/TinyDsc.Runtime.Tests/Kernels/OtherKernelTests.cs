@@ -140,7 +140,7 @@ public class OtherKernelTests
         var o = new Guarded(3);
         FullyConnected.Run(3, 3, 1, 2, -128, 100, input.Array, input.Offset,
             new sbyte[] { 1, 1, 1, -1, 0, 2, 127, 127, 127 }, new[] { 4, 0, 0 },
-            new[] { Half, Half, Half }, new[] { 1, -1, 1 }, o.Array, o.Offset);
+            new[] { Half, Half, Half }, new sbyte[] { 1, -1, 1 }, o.Array, o.Offset);
         o.AssertGuardsIntact("fc output");
         Assert.Equal(new sbyte[] { 10, 0, 100 }, o.Payload());
     }
@@ -166,8 +166,8 @@ public class OtherKernelTests
 
             var a = new sbyte[7];
             var b = new sbyte[7];
-            FullyConnected.Run(50, 7, -3, 4, -128, 127, input, 0, w, null, m, s, a, 0);
-            FullyConnected.Run(50, 7, -3, 4, -128, 127, input, 0, w, new int[7], m, s, b, 0);
+            FullyConnected.Run(50, 7, -3, 4, -128, 127, input, 0, w, null, m, Requantize.NarrowShifts(s), a, 0);
+            FullyConnected.Run(50, 7, -3, 4, -128, 127, input, 0, w, new int[7], m, Requantize.NarrowShifts(s), b, 0);
             Assert.Equal(a, b);
         });
     }
@@ -185,7 +185,7 @@ public class OtherKernelTests
                 var c = ConvCase.Random(rng, p, $"fc_{n}");
                 var fc = new Guarded(cout);
                 FullyConnected.Run(cin, cout, p.InputZeroPoint, p.OutputZeroPoint, -128, 127, c.Input, 0, c.Weights, c.Bias,
-                    c.Multiplier, c.Shift, fc.Array, fc.Offset);
+                    c.Multiplier, Requantize.NarrowShifts(c.Shift), fc.Array, fc.Offset);
                 fc.AssertGuardsIntact("fc output");
                 Assert.Equal(ConvRunner.Reference(c), fc.Payload());
             }

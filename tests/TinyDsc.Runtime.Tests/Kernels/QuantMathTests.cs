@@ -115,6 +115,62 @@ public class QuantMathTests
         }
     }
 
+    /// <summary>
+    /// The one-step requantization the specialised kernels inline (Requantize's summary): floor((v·m + k) / 2^R) with
+    /// R = 31 + max(−shift, 0), k = OneStepNudge(shift, v &lt; 0) and v = acc·2^max(shift, 0) wrapping in int32, against
+    /// the arbitrary-precision model on every shift, edge accumulators and multipliers, exact halves of both signs,
+    /// and random cases (seed printed on failure).
+    /// </summary>
+    [Fact]
+    public void One_step_requantization_matches_model()
+    {
+        static int OneStep(int acc, int m, int shift)
+        {
+            int v = shift > 0 ? acc * (1 << shift) : acc;
+            int right = shift > 0 ? 31 : 31 - shift;
+            return (int)((v * (long)m + Requantize.OneStepNudge(shift, v < 0)) >> right);
+        }
+
+        int[] accs = { int.MinValue, int.MinValue + 1, -291465, -65537, -1025, -3, -2, -1, 0, 1, 2, 3, 1025, 291465, int.MaxValue };
+        int[] mults = { 0, 1 << 30, (1 << 30) + 1, 1518500250, int.MaxValue - 1, int.MaxValue };
+        for (int shift = -31; shift <= 30; shift++)
+        {
+            foreach (int acc in accs)
+            {
+                foreach (int m in mults)
+                {
+                    Assert.True(QuantMathModel.Mbqm(acc, m, shift) == OneStep(acc, m, shift), $"one step ({acc}, {m}, {shift})");
+                }
+            }
+
+            if (shift < 0)
+            {
+                // acc·2^30/2^31 = acc/2 exactly (m = 2^30), so acc = ±(2k + 1)·2^(r) lands on a half after the shift.
+                int r = -shift;
+                foreach (long k in new long[] { 0, 1, 5 })
+                {
+                    long acc = (2 * k + 1) << r;
+                    if (acc <= int.MaxValue)
+                    {
+                        Assert.True(QuantMathModel.Mbqm((int)acc, 1 << 30, shift) == OneStep((int)acc, 1 << 30, shift), $"half +{acc} shift {shift}");
+                        Assert.True(QuantMathModel.Mbqm((int)-acc, 1 << 30, shift) == OneStep((int)-acc, 1 << 30, shift), $"half -{acc} shift {shift}");
+                    }
+                }
+            }
+        }
+
+        TestSeed.Run(20261207, rng =>
+        {
+            for (int n = 0; n < 20000; n++)
+            {
+                int acc = RandomInt(rng);
+                int shift = rng.Next(-31, 31);
+                int m = rng.Next(4) == 0 ? rng.Next(0, int.MaxValue) : rng.Next(1 << 30, int.MaxValue) + rng.Next(2);
+                Assert.True(QuantMathModel.Mbqm(acc, m, shift) == OneStep(acc, m, shift), $"one step ({acc}, {m}, {shift})");
+            }
+        });
+    }
+
     [Fact]
     public void Exact_halves_round_away_from_zero_for_every_exponent()
     {

@@ -11,7 +11,7 @@ def row(C):
     w(f"        /// <summary>One output row of output channels oc..oc+{C - 1}, which all read the band channel at index i (ox = 0).</summary>")
     w(f"        private static void Row{C}(")
     w("            sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,")
-    w("            int[] multiplier, int[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
+    w("            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
     w("        {")
     w("            int o1 = cin;")
     w("            int o2 = 2 * cin;")
@@ -22,6 +22,7 @@ def row(C):
     w("            int o7 = 2 * rowBytes + cin;")
     w("            int o8 = 2 * rowBytes + 2 * cin;")
     w("            int wb = oc * 9;")
+    w("            int s;")
     for c in range(C):
         for t in range(9):
             off = c * 9 + t
@@ -30,14 +31,12 @@ def row(C):
         idx = "oc" if c == 0 else f"oc + {c}"
         w(f"            int b{c} = foldedBias[{idx}];")
         w(f"            long m{c} = multiplier[{idx}];")
-        w(f"            int s{c} = shift[{idx}];")
-        w(f"            int p{c} = s{c} > 0 ? 1 << s{c} : 1;")
-        w(f"            int r{c} = s{c} > 0 ? 0 : -s{c};")
-        w(f"            long h{c} = r{c} > 0 ? 1L << (r{c} - 1) : 0;")
-        w(f"            long n{c} = r{c} > 0 ? -1L : 0;")
-    w("            long nudge = 0x40000000L;")
-    w("            long x;")
-    w("            int q;")
+        w(f"            s = shift[{idx}];")
+        w(f"            int p{c} = s > 0 ? 1 << s : 1;")
+        w(f"            int r{c} = s > 0 ? 31 : 31 - s;")
+        w(f"            long kp{c} = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));")
+        w(f"            long kn{c} = s >= 0 ? kp{c} : kp{c} - 0x80000000L;")
+    w("            int v, q;")
     w("            int end = i + outW * step;")
     w("            while (i < end)")
     w("            {")
@@ -46,8 +45,8 @@ def row(C):
         w(f"                int t{t} = band[i + o{t}];")
     for c in range(C):
         terms = " + ".join(f"t{t} * w{c}{t}" for t in range(9))
-        w(f"                x = ((long)((b{c} + {terms}) * p{c}) * m{c} + nudge) >> 31;")
-        w(f"                q = (int)((x + h{c} + ((x >> 63) & n{c})) >> r{c}) + zpOut;")
+        w(f"                v = (b{c} + {terms}) * p{c};")
+        w(f"                q = (int)((v * m{c} + (v < 0 ? kn{c} : kp{c})) >> r{c}) + zpOut;")
         w(f"                output[o{'' if c == 0 else ' + ' + str(c)}] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
     w("                i += step;")
     w("                o += cout;")

@@ -13,7 +13,7 @@ def w(s=""): out.append(s)
 def block(P, C, K, name):
     w(f"        /// <summary>{P} pixel(s) × {C} output channel(s) from (input[i], weights[oc·cin]); outputs from output[o] on.</summary>")
     w(f"        private static void {name}(")
-    w(f"            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,")
+    w(f"            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,")
     w(f"            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
     w("        {")
     for c in range(C):
@@ -94,7 +94,7 @@ def block_packed(P, C, K, name):
     w(f"        /// share the long accumulators a{{u}}{{c}} = S(2u, c) + S(2u + 1, c)·2^32 (S = Σ q·w, see the class comment).")
     w(f"        /// </summary>")
     w(f"        private static void {name}(")
-    w(f"            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, int[] shift,")
+    w(f"            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,")
     w(f"            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
     w("        {")
     for u in range(U):
@@ -105,23 +105,23 @@ def block_packed(P, C, K, name):
     w("            int j0 = oc * cin;")
     for c in range(1, C):
         w(f"            int j{c} = j{c-1} + cin;")
-    for u in range(U):
-        w("            long " + ", ".join(f"x{u}{k}" for k in range(K)) + ";")
+    w("            long " + ", ".join(f"x{k}" for k in range(K)) + ";")
     for c in range(C):
         w("            long " + ", ".join(f"w{c}{k}" for k in range(K)) + ";")
     w(f"            int end = i + cin - cin % {K};")
     w("            while (i0 < end)")
     w("            {")
-    for u in range(U):
-        for k in range(K):
-            pk = '' if k == 0 else ' + ' + str(k)
-            w(f"                x{u}{k} = input[i{2*u}{pk}] + ((long)input[i{2*u+1}{pk}] << 32);")
     for c in range(C):
         for k in range(K):
             w(f"                w{c}{k} = weights[j{c}{'' if k == 0 else ' + ' + str(k)}];")
+    # One pixel pair at a time: its K packed activations live in x0..x{K-1} (reused by the next pair, which keeps
+    # the frame small), each added into the pair's C accumulators.
     for u in range(U):
+        for k in range(K):
+            pk = '' if k == 0 else ' + ' + str(k)
+            w(f"                x{k} = input[i{2*u}{pk}] + ((long)input[i{2*u+1}{pk}] << 32);")
         for c in range(C):
-            w(f"                a{u}{c} += " + " + ".join(f"x{u}{k} * w{c}{k}" for k in range(K)) + ";")
+            w(f"                a{u}{c} += " + " + ".join(f"x{k} * w{c}{k}" for k in range(K)) + ";")
     for p in range(P):
         w(f"                i{p} += {K};")
     for c in range(C):
@@ -132,13 +132,12 @@ def block_packed(P, C, K, name):
     w("            int tailEnd = i + cin;")
     w("            while (i0 < tailEnd)")
     w("            {")
-    for u in range(U):
-        w(f"                x{u}0 = input[i{2*u}] + ((long)input[i{2*u+1}] << 32);")
     for c in range(C):
         w(f"                w{c}0 = weights[j{c}];")
     for u in range(U):
+        w(f"                x0 = input[i{2*u}] + ((long)input[i{2*u+1}] << 32);")
         for c in range(C):
-            w(f"                a{u}{c} += x{u}0 * w{c}0;")
+            w(f"                a{u}{c} += x0 * w{c}0;")
     for p in range(P):
         w(f"                i{p}++;")
     for c in range(C):
@@ -158,31 +157,42 @@ def store_pairs(U):
     w(f"        /// <summary>")
     w(f"        /// Outputs of one channel for {2 * U} pixels from output[t] on, pixel stride cout: pixel 2u from the low 32 bits of")
     w(f"        /// a{{u}}, pixel 2u + 1 from (a{{u}} − low) >> 32, each plus the folded bias b (int32, wrapping as the reference does),")
-    w(f"        /// then Requantize.Clamp inlined (see Requantize for the math) with the channel's constants computed once.")
+    w(f"        /// then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once (Requantize.OneStep")
+    w(f"        /// states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.")
     w(f"        /// </summary>")
     w(f"        private static void StorePairs{U}(")
     w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(U)) + ",")
     w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax)")
     w("        {")
-    w("            long nudge = 0x40000000L;")
-    w("            long m = multiplier;")
-    w("            int pow2 = shift > 0 ? 1 << shift : 1;")
-    w("            int r = shift > 0 ? 0 : -shift;")
-    w("            long h = r > 0 ? 1L << (r - 1) : 0;")
-    w("            long n = r > 0 ? -1L : 0;")
-    w("            long x;")
     w("            int q, lo;")
+    w("            if (shift > 0)")
+    w("            {")
     for u in range(U):
-        w(f"            lo = (int)a{u};")
-        w(f"            x = ((long)((b + lo) * pow2) * m + nudge) >> 31;")
-        w("            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;")
-        w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
-        w("            t += cout;")
-        w(f"            x = ((long)((b + (int)((a{u} - lo) >> 32)) * pow2) * m + nudge) >> 31;")
-        w("            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;")
-        w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
+        w(f"                lo = (int)a{u};")
+        w(f"                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);")
+        w("                t += cout;")
+        w(f"                output[t] = (sbyte)Requantize.Clamp(b + (int)((a{u} - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);")
         if u < U - 1:
-            w("            t += cout;")
+            w("                t += cout;")
+    w("                return;")
+    w("            }")
+    w("")
+    w("            long m = multiplier;")
+    w("            int right = 31 - shift;")
+    w("            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));")
+    w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
+    w("            int v;")
+    for u in range(U):
+        for half in range(2):
+            if half == 0:
+                w(f"            lo = (int)a{u};")
+                w("            v = b + lo;")
+            else:
+                w(f"            v = b + (int)((a{u} - lo) >> 32);")
+            w("            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;")
+            w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
+            if not (u == U - 1 and half == 1):
+                w("            t += cout;")
     w("        }")
 
 

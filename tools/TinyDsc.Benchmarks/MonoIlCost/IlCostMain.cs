@@ -42,7 +42,7 @@ namespace TinyDsc.MonoIlCost
             sbyte[] weights = Random(cout * 9, -127, 127);
             int[] bias = RandomInts(cout, -2000, 2000);
             int[] mult = RandomInts(cout, 1 << 30, int.MaxValue);
-            int[] shift = RandomInts(cout, -10, -6);
+            sbyte[] shift = Requantize.NarrowShifts(RandomInts(cout, -10, -6));
             int[] folded = new int[cout];
             BiasFolding.Fold(weights, bias, cout, 9, p.InputZeroPoint, folded);
             sbyte[] outRef = new sbyte[p.OutputH * p.OutputW * cout];
@@ -91,7 +91,7 @@ namespace TinyDsc.MonoIlCost
             sbyte[] weights = Random(c * 9, -127, 127);
             int[] bias = RandomInts(c, -2000, 2000);
             int[] mult = RandomInts(c, 1 << 30, int.MaxValue);
-            int[] shift = RandomInts(c, -10, -6);
+            sbyte[] shift = Requantize.NarrowShifts(RandomInts(c, -10, -6));
             int[] folded = new int[c];
             BiasFolding.Fold(weights, bias, c, 9, p.InputZeroPoint, folded);
             sbyte[] outRef = new sbyte[p.OutputH * p.OutputW * c];
@@ -132,7 +132,7 @@ namespace TinyDsc.MonoIlCost
             sbyte[] weights = Random(cout * cin, -127, 127);
             int[] bias = RandomInts(cout, -2000, 2000);
             int[] mult = RandomInts(cout, 1 << 30, int.MaxValue);
-            int[] shift = RandomInts(cout, -10, -6);
+            sbyte[] shift = Requantize.NarrowShifts(RandomInts(cout, -10, -6));
             int[] folded = new int[cout];
             BiasFolding.Fold(weights, bias, cout, cin, p.InputZeroPoint, folded);
             sbyte[] outRef = new sbyte[h * w * cout];
@@ -172,7 +172,7 @@ namespace TinyDsc.MonoIlCost
             sbyte[] weights = Random(c * k * k, -127, 127);
             int[] bias = RandomInts(c, -2000, 2000);
             int[] mult = RandomInts(c, 1 << 30, int.MaxValue);
-            int[] shift = RandomInts(c, -10, -6);
+            sbyte[] shift = Requantize.NarrowShifts(RandomInts(c, -10, -6));
             int[] folded = new int[c];
             BiasFolding.Fold(weights, bias, c, k * k, p.InputZeroPoint, folded);
             sbyte[] outRef = new sbyte[p.OutputH * p.OutputW * c];
@@ -213,7 +213,7 @@ namespace TinyDsc.MonoIlCost
             sbyte[] weights = Random(cout * 9 * cin, -127, 127);
             int[] bias = RandomInts(cout, -2000, 2000);
             int[] mult = RandomInts(cout, 1 << 30, int.MaxValue);
-            int[] shift = RandomInts(cout, -10, -6);
+            sbyte[] shift = Requantize.NarrowShifts(RandomInts(cout, -10, -6));
             int[] folded = new int[cout];
             BiasFolding.Fold(weights, bias, cout, 9 * cin, p.InputZeroPoint, folded);
             sbyte[] outRef = new sbyte[p.OutputH * p.OutputW * cout];
