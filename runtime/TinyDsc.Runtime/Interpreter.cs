@@ -480,6 +480,17 @@ namespace TinyDsc.Runtime
                     break;
                 }
 
+                case OpCodes.Softmax:
+                {
+                    var x = new SoftmaxStep();
+                    x.Depth = input.Dims[input.Rank - 1];
+                    x.Rows = input.ByteSize / x.Depth;
+                    x.Multiplier = op.Params[0];
+                    x.LeftShift = op.Params[1];
+                    s = x;
+                    break;
+                }
+
                 case OpCodes.Concat:
                 {
                     var c = new ConcatStep();
@@ -974,6 +985,25 @@ namespace TinyDsc.Runtime
             {
                 int[] a = Packed;
                 Mul.Run(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], it._arena, In0, it._arena, In1, it._arena, Out);
+            }
+        }
+
+        /// <summary>Softmax over the last axis: Rows rows of Depth classes, the input multiplier and left shift (p0, p1).</summary>
+        private sealed class SoftmaxStep : Step
+        {
+            public int Rows;
+            public int Depth;
+            public int Multiplier;
+            public int LeftShift;
+
+            public override string Name
+            {
+                get { return "Softmax"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                Softmax.Run(Rows, Depth, Multiplier, LeftShift, it._arena, In0, it._arena, Out);
             }
         }
 

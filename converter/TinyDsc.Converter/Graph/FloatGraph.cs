@@ -52,6 +52,8 @@ public enum NodeKind
     Hardtanh,
     /// <summary>Element-wise product of Inputs[0] and Inputs[1]: same shape, or Inputs[1] [N, C, 1, 1] broadcast over Inputs[0]'s H and W.</summary>
     Mul,
+    /// <summary>y[c] = e^x[c] / Σ e^x over the class axis of [N, C] (ONNX Softmax, axis -1 or 1).</summary>
+    Softmax,
     /// <summary>Inputs (2..4) joined along the channel axis (NCHW axis 1, or the C of [N, C]), in order.</summary>
     Concat,
     /// <summary>y = x for x ≥ 0, Weight[c] · x otherwise: one slope per channel (Weight, length C).</summary>

@@ -252,8 +252,8 @@ internal sealed class GraphLowering
     {
         bool constOnly = ConstantEvaluator.SupportedOps.Contains(node.OpType);
         // README's advice for the usual last layer: the logits' argmax is the class already.
-        string advice = node.OpType is "Softmax" or "LogSoftmax"
-            ? "; export the model without it (return the logits) and apply it on the host side of the logits, if at all: the argmax of the logits is already the class"
+        string advice = node.OpType is "LogSoftmax"
+            ? "; export Softmax instead (supported over the class axis) or the logits alone: the argmax of the logits is already the class"
             : "";
         return node.Fail(
             $"op {node.OpType} is not supported{(constOnly ? " on activations (only on constants)" : "")}{advice}; " +

@@ -79,6 +79,7 @@ internal sealed class GraphPasses
                 LoweredOp.LeakyRelu => NodeKind.LeakyRelu,
                 LoweredOp.Hardtanh => NodeKind.Hardtanh,
                 LoweredOp.Mul => NodeKind.Mul,
+                LoweredOp.Softmax => NodeKind.Softmax,
                 LoweredOp.Concat => NodeKind.Concat,
                 LoweredOp.PRelu => NodeKind.PRelu,
                 _ => throw new InvalidOperationException($"{n.Where}: internal error, {n.Op} left after lowering"),

@@ -35,6 +35,7 @@ internal static class ImportOps
         new("Sigmoid", Activations, ActivationImport.LowerSigmoid),
         new("Tanh", Activations, ActivationImport.LowerTanh),
         new("LeakyRelu", Activations, ActivationImport.LowerLeakyRelu),
+        new("Softmax", Activations, ActivationImport.LowerSoftmax),
         new("PRelu", Activations, ActivationImport.LowerPRelu),
         new("Add", Arithmetic, ArithmeticImport.LowerArithmetic),
         new("Sub", Arithmetic, ArithmeticImport.LowerArithmetic),

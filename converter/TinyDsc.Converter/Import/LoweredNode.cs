@@ -26,6 +26,8 @@ internal enum LoweredOp
     Hardtanh,
     /// <summary>Product of two activations (same shape, or Inputs[1] [1, C, 1, 1] per channel).</summary>
     Mul,
+    /// <summary>Softmax over the class axis of [N, C].</summary>
+    Softmax,
     /// <summary>Concatenation of Inputs (2..4) along the channel axis (NCHW axis 1, or the C of [N, C]).</summary>
     Concat,
     /// <summary>y = x for x ≥ 0, Weight[c] · x otherwise (ONNX PRelu with a per-channel or scalar slope).</summary>

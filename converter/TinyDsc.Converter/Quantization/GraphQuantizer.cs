@@ -228,6 +228,14 @@ public static class GraphQuantizer
                     op.Params[1] = sh;
                     break;
                 }
+                case NodeKind.Softmax:
+                {
+                    RequireNoActivation(node);
+                    // TFLite's int8 softmax: output fixed to [0, 1) as 1/256, -128; input multiplier from the calibrated input scale.
+                    op.Output = AddTensor(node.Output, new QuantParams(Requantization.SoftmaxOutputScale, Requantization.SoftmaxOutputZeroPoint));
+                    (op.Params[0], op.Params[1]) = Requantization.Softmax(inQ.Scale);
+                    break;
+                }
                 case NodeKind.Concat:
                 {
                     RequireNoActivation(node);
@@ -517,6 +525,7 @@ public static class GraphQuantizer
         NodeKind.MaxPool => OpCodes.MaxPool,
         NodeKind.GlobalAveragePool => OpCodes.GlobalAveragePool,
         NodeKind.Mul => OpCodes.Mul,
+        NodeKind.Softmax => OpCodes.Softmax,
         NodeKind.Concat => OpCodes.Concat,
         NodeKind.PRelu => OpCodes.PRelu,
         NodeKind.HardSwish or NodeKind.HardSigmoid or NodeKind.Sigmoid or NodeKind.Tanh or NodeKind.LeakyRelu or NodeKind.Hardtanh => OpCodes.Lookup,

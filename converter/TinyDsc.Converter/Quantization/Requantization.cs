@@ -92,4 +92,27 @@ public static class Requantization
         (int mo, int sho) = Quantize(twiceMax / ((1 << AddLeftShift) * (double)outputScale));
         return new[] { AddLeftShift, m0, sh0, m1, sh1, mo, sho };
     }
+
+    /// <summary>Output scale TFLite's int8 softmax requires (its zero point is <see cref="SoftmaxOutputZeroPoint"/>).</summary>
+    public const float SoftmaxOutputScale = 1f / 256;
+
+    /// <summary>Output zero point TFLite's int8 softmax requires.</summary>
+    public const int SoftmaxOutputZeroPoint = -128;
+
+    /// <summary>
+    /// Input multiplier and left shift of TFLite's int8 softmax with beta = 1 (PreprocessSoftmaxScaling with 5 integer
+    /// bits): M = min((double)s_in · 2^26, 2^31 − 1), then QuantizeMultiplierGreaterThanOne (f · 2^shift, f in
+    /// [0.5, 1), round(f · 2^31), shift 1..31). s_in ≤ 2^−26 (M ≤ 1) is refused, as TFLite refuses it.
+    /// </summary>
+    public static (int Multiplier, int LeftShift) Softmax(float inputScale)
+    {
+        double real = Math.Min((double)inputScale * (1 << 26), (1L << 31) - 1.0);
+        if (!(real > 1.0))
+        {
+            throw new QuantizationException($"softmax input scale {inputScale:G9} is at most 2^-26: TFLite's softmax input multiplier must exceed 1");
+        }
+        // Halving is exact, so quantizing M / 2 and adding 1 to the shift keeps every bit and stays within Quantize's shift ≤ 30.
+        (int m, int sh) = Quantize(real / 2);
+        return (m, sh + 1);
+    }
 }

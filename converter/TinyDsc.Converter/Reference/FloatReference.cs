@@ -48,6 +48,7 @@ public static class FloatReference
                 NodeKind.MaxPool => Pool(node, x, inShape, outShape, max: true),
                 NodeKind.GlobalAveragePool => GlobalAveragePool(x, inShape),
                 NodeKind.Reshape => (float[])x.Clone(),
+                NodeKind.Softmax => Softmax(x, inShape.Length == 4 ? inShape[1] : inShape[^1]),   // [N, C] or NCHW [N, C, 1, 1]
                 NodeKind.Mul => Mul(x, values[node.Inputs[1]], inShape, graph.Values[node.Inputs[1]].Shape),
                 NodeKind.Concat => Concat(node.Inputs.Select(i => values[i]).ToArray()),
                 NodeKind.PRelu => PRelu(node, x, inShape),
@@ -197,6 +198,31 @@ public static class FloatReference
     };
 
     /// <summary>a · b, b of a's shape or [1, C, 1, 1] (one value per channel of a [1, C, H, W] a).</summary>
+    /// <summary>Softmax over rows of <paramref name="classes"/> values (the last axis), in float32 after subtracting each row's maximum.</summary>
+    private static float[] Softmax(float[] x, int classes)
+    {
+        var y = new float[x.Length];
+        for (int r = 0; r < x.Length; r += classes)
+        {
+            float max = float.NegativeInfinity;
+            for (int c = 0; c < classes; c++)
+            {
+                max = MathF.Max(max, x[r + c]);
+            }
+            float sum = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                y[r + c] = MathF.Exp(x[r + c] - max);
+                sum += y[r + c];
+            }
+            for (int c = 0; c < classes; c++)
+            {
+                y[r + c] /= sum;
+            }
+        }
+        return y;
+    }
+
     private static float[] Mul(float[] a, float[] b, int[] aShape, int[] bShape)
     {
         var y = new float[a.Length];

@@ -449,7 +449,7 @@ namespace TinyDsc.Runtime.Format
             int code = op.OpCode;
             if (!OpCodes.IsKnown(code))
             {
-                Fail(Where(j, code) + "op code " + code + " is unknown (known: 1..8, 16, 17, 19, 20)");
+                Fail(Where(j, code) + "op code " + code + " is unknown (known: 1..8, 16..20)");
             }
 
             if (op.Params == null || op.Params.Length != OperatorInfo.ParamCount)
@@ -527,7 +527,7 @@ namespace TinyDsc.Runtime.Format
                 CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
-            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : (code == OpCodes.Mul ? 2 : 0)));
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 3 : (code == OpCodes.Mul || code == OpCodes.Softmax ? 2 : 0)));
             if (code == OpCodes.Concat)
             {
                 usedParams = ConcatUsedParams(j, code, op, tensors.Length);
@@ -568,6 +568,9 @@ namespace TinyDsc.Runtime.Format
                     break;
                 case OpCodes.Mul:
                     ValidateMul(j, code, op, input, tensors[op.Input1], output);
+                    break;
+                case OpCodes.Softmax:
+                    ValidateSoftmax(j, code, op, input, output);
                     break;
                 case OpCodes.Concat:
                     ValidateConcat(j, code, op, tensors, output);
@@ -727,6 +730,35 @@ namespace TinyDsc.Runtime.Format
             if (op.Params[1] > 15)
             {
                 Fail(Where(j, code) + "product bound: 255·255·2^shift must be < 2^31, so shift ≤ 15, got " + op.Params[1]);
+            }
+        }
+
+        /// <summary>
+        /// Softmax: out has in's dims, scale 1/256 and zero point -128 (TFLite's int8 softmax output); p0 input multiplier in
+        /// [2^30, 2^31 - 1], p1 left shift 0..31; sum bound: the last dimension (classes) at most 4095.
+        /// </summary>
+        private static void ValidateSoftmax(int j, int code, OperatorInfo op, TensorInfo input, TensorInfo output)
+        {
+            CheckSameDims(j, code, "output", op.Output, output, input);
+            if (output.Scale != 1f / 256 || output.ZeroPoint != -128)
+            {
+                Fail(Where(j, code) + "output tensor " + op.Output + " scale/zero point " + output.Scale + "/" + output.ZeroPoint + ", must be 0.00390625 (1/256)/-128");
+            }
+
+            if (op.Params[0] < FormatLayout.MinMultiplier)
+            {
+                Fail(Where(j, code) + "p0 (input multiplier) = " + op.Params[0] + ", must be in [2^30, 2^31 - 1]");
+            }
+
+            if (op.Params[1] < 0 || op.Params[1] > 31)
+            {
+                Fail(Where(j, code) + "p1 (input left shift) = " + op.Params[1] + " is outside 0..31");
+            }
+
+            int depth = input.Dims[input.Rank - 1];
+            if (depth > 4095)
+            {
+                Fail(Where(j, code) + "sum bound: " + depth + " classes in the last dimension; classes·2^19 must be < 2^31 (at most 4095)");
             }
         }
 

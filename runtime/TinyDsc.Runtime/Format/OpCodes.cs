@@ -37,6 +37,9 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Element-wise multiply, same shape or by one value per channel ([1,H,W,C] × [1,1,1,C]).</summary>
         public const int Mul = 17;
 
+        /// <summary>Int8 softmax over the last axis (TFLite's int8 softmax, beta 1; output scale 1/256, zero point -128).</summary>
+        public const int Softmax = 18;
+
         /// <summary>Concatenation along the last (channel) axis of 2..4 inputs, each requantized to the output's scale and zero point.</summary>
         public const int Concat = 19;
 
@@ -46,10 +49,10 @@ namespace TinyDsc.Runtime.Format
         /// <summary>Highest op code this runtime knows (codes between are unassigned and rejected, see IsKnown).</summary>
         public const int Max = 20;
 
-        /// <summary>True for an op code this runtime knows (1..8, 16, 17, 19, 20).</summary>
+        /// <summary>True for an op code this runtime knows (1..8, 16..20).</summary>
         public static bool IsKnown(int code)
         {
-            return (code >= Conv2D && code <= FusedBlock) || code == Lookup || code == Mul || code == Concat || code == PRelu;
+            return (code >= Conv2D && code <= FusedBlock) || (code >= Lookup && code <= PRelu);
         }
 
         /// <summary>Name of an op code for messages ("Conv2D"), or "op code N" for an unknown code.</summary>
@@ -67,6 +70,7 @@ namespace TinyDsc.Runtime.Format
                 case FusedBlock: return "FusedBlock";
                 case Lookup: return "Lookup";
                 case Mul: return "Mul";
+                case Softmax: return "Softmax";
                 case Concat: return "Concat";
                 case PRelu: return "PRelu";
                 default: return "op code " + code;

@@ -21,7 +21,7 @@ public sealed class PytorchConvertedTests
         "test_Conv2d", "test_Conv2d_depthwise", "test_Conv2d_depthwise_padded", "test_Conv2d_depthwise_strided",
         "test_Conv2d_depthwise_with_multiplier", "test_Conv2d_dilated", "test_Conv2d_groups", "test_Conv2d_groups_thnn",
         "test_Conv2d_no_bias", "test_Conv2d_padding", "test_Conv2d_strided", "test_Linear", "test_Linear_no_bias",
-        "test_MaxPool2d", "test_ReLU", "test_ZeroPad2d", "test_Sigmoid", "test_Tanh",
+        "test_MaxPool2d", "test_ReLU", "test_ZeroPad2d", "test_Sigmoid", "test_Tanh", "test_Softmax", "test_softmax_lastdim",
     };
 
     /// <summary>Unsupported cases and a fragment the import error must contain.</summary>
@@ -80,10 +80,8 @@ public sealed class PytorchConvertedTests
         ["test_LogSoftmax"] = "op LogSoftmax is not supported",
         ["test_log_softmax_dim3"] = "op LogSoftmax is not supported",
         ["test_log_softmax_lastdim"] = "op LogSoftmax is not supported",
-        ["test_Softmax"] = "op Softmax is not supported",
-        ["test_softmax_functional_dim3"] = "op Softmax is not supported",
-        ["test_softmax_lastdim"] = "op Softmax is not supported",
-        ["test_Softmin"] = "op Softmax is not supported",
+        ["test_softmax_functional_dim3"] = "softmax over axis 3 of a [1, 3, 4, 5] tensor; only the class axis of an [N, C] tensor",
+        ["test_Softmin"] = "op Neg is not supported",
         ["test_PixelShuffle"] = "Reshape of [1, 9, 4, 4] to [1, 1, 3, 3, 4, 4] is not supported",
         ["test_PoissonNLLLLoss_no_reduce"] = "op Exp is not supported",
         ["test_PReLU_2d"] = "op PRelu is not supported",

@@ -16,6 +16,26 @@ internal static class ActivationImport
     internal static void LowerSigmoid(ImportContext ctx, NodeView node) =>
         ctx.AddNode(node, LoweredOp.Sigmoid, ctx.Activation(node, 0));
 
+    /// <summary>
+    /// Softmax over the class axis of an [N, C] tensor (after Gemm / Flatten): axis -1 or 1 (opset 13's default -1,
+    /// earlier opsets' default 1, the same axis on rank 2). Other ranks or axes are refused with the shape.
+    /// </summary>
+    internal static void LowerSoftmax(ImportContext ctx, NodeView node)
+    {
+        string x = ctx.Activation(node, 0);
+        int[] shape = ctx.Shapes[x];
+        long axis = node.Int("axis", ctx.Opset >= 13 ? -1 : 1);
+        if (shape.Length != 2 || (axis != -1 && axis != 1))
+        {
+            throw node.Fail($"softmax over axis {axis} of a [{string.Join(", ", shape)}] tensor; only the class axis of an [N, C] tensor (axis -1 or 1, e.g. after Gemm or Flatten) is supported");
+        }
+        if (shape[1] > 4095)
+        {
+            throw node.Fail($"softmax over {shape[1]} classes; the int8 softmax sums at most 4095 (its int32 bound)");
+        }
+        ctx.AddNode(node, LoweredOp.Softmax, x);
+    }
+
     internal static void LowerTanh(ImportContext ctx, NodeView node) =>
         ctx.AddNode(node, LoweredOp.Tanh, ctx.Activation(node, 0));
 

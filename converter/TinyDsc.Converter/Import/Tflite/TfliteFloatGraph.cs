@@ -13,7 +13,7 @@ namespace TinyDsc.Converter.Import.Tflite;
 /// dequantized execution; a float32 file's weights as they are. Activations are real-valued throughout: QUANTIZE and
 /// DEQUANTIZE are identities, fused RELU/RELU6 clamp to [0, ∞) / [0, 6], HARD_SWISH, LOGISTIC, MUL and CONCATENATION
 /// (last axis) are the float functions. PAD folds into the following convolution;
-/// SOFTMAX is not in the float graph, so a model ending in one is built up to <see cref="TfliteImportOptions.OutputTensor"/>.
+/// SOFTMAX (beta 1) is a float softmax over the classes.
 /// A FULLY_CONNECTED that reads a flattened map with H·W &gt; 1 is rejected (its NHWC flatten order differs from the
 /// graph's NCHW order).
 /// </summary>
@@ -125,9 +125,11 @@ public static class TfliteFloatGraph
                             }
                         });
                         break;
+                    case BuiltinOperator.SOFTMAX:
+                        Softmax(op, where);
+                        break;
                     default:
-                        throw new TfliteImportException($"{where}: not in TinyDsc's float reference" +
-                            (code == BuiltinOperator.SOFTMAX ? $"; build it up to '{_f.TensorName(op.Inputs(0))}' (--output-tensor)" : ""));
+                        throw new TfliteImportException($"{where}: not in TinyDsc's float reference");
                 }
                 reached = output == target;
             }
@@ -148,6 +150,22 @@ public static class TfliteFloatGraph
             fill(node);
             _g.Nodes.Add(node);
             _g.Values[node.Output] = new ValueInfo(node.Output, Nchw(_f.Shape(op.Outputs(0))));
+        }
+
+        /// <summary>SOFTMAX with beta 1 over the last axis: [N, C], or NHWC with H = W = 1 (C is then the graph's axis 1).</summary>
+        private void Softmax(Operator op, string where)
+        {
+            float beta = op.BuiltinOptionsType == BuiltinOptions.SoftmaxOptions ? op.BuiltinOptionsAsSoftmaxOptions().Beta : 0f;   // absent options: the schema default 0
+            if (beta != 1f)
+            {
+                throw new TfliteImportException($"{where}: beta = {beta:G9}; only beta = 1 is supported");
+            }
+            int[] shape = _f.Shape(op.Inputs(0));
+            if (shape.Length != 2 && !(shape.Length == 4 && shape[1] == 1 && shape[2] == 1))
+            {
+                throw new TfliteImportException($"{where}: softmax over [{string.Join(", ", shape)}]; the float reference takes [N, C] or [N, 1, 1, C]");
+            }
+            Node(NodeKind.Softmax, op, where, _ => { });
         }
 
         private void Conv(Operator op, bool depthwise, string where)

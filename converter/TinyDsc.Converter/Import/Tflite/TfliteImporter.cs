@@ -16,9 +16,9 @@ namespace TinyDsc.Converter.Import.Tflite;
 /// Ops: CONV_2D (grouped too), DEPTHWISE_CONV_2D (any depth multiplier), FULLY_CONNECTED, ADD (same shapes),
 /// AVERAGE_POOL_2D, MAX_POOL_2D, MEAN over H and W, RESHAPE, PAD folded into the following convolution, HARD_SWISH and
 /// LOGISTIC (Lookup tables of TFLM's int8 results), MUL (same shapes or per-channel broadcast), CONCATENATION (last
-/// axis, inputs at the output's quantization), QUANTIZE at the input and DEQUANTIZE at the output (the .tdsc runtime quantizes and dequantizes at its edges itself). SAME and
-/// VALID padding; per-channel and per-tensor weights. SOFTMAX is recognised but the .tdsc runtime has no kernel for
-/// it yet: convert up to its input with <see cref="TfliteImportOptions.OutputTensor"/>.
+/// axis, inputs at the output's quantization), QUANTIZE at the input and DEQUANTIZE at the output (the .tdsc runtime
+/// quantizes and dequantizes at its edges itself). SOFTMAX (int8, beta 1, over the last axis). SAME and VALID padding;
+/// per-channel and per-tensor weights.
 /// </summary>
 public static class TfliteImporter
 {
@@ -272,8 +272,8 @@ public static class TfliteImporter
                     MapConcatenation(j, op);
                     break;
                 case BuiltinOperator.SOFTMAX:
-                    throw new TfliteImportException($"{Where(j)}: the .tdsc runtime has no Softmax kernel yet; convert up to its " +
-                        $"input with --output-tensor '{_f.TensorName(op.Inputs(0))}' (softmax keeps the order of the scores)");
+                    MapSoftmax(j, op);
+                    break;
                 case BuiltinOperator.QUANTIZE:
                     throw new TfliteImportException($"{Where(j)}: QUANTIZE is supported only on the model input (float → int8), " +
                         $"not between '{_f.TensorName(op.Inputs(0))}' and '{_f.TensorName(op.Outputs(0))}'");
@@ -577,6 +577,43 @@ public static class TfliteImporter
             Add(j, info);
             _ops.Add(new OperatorInfo { OpCode = OpCodes.Reshape, Input0 = info.Output, Output = Map(output) });
             _opNames.Add(_opNames[^1] + "/reshape");
+        }
+
+        /// <summary>
+        /// SOFTMAX (int8 in and out, beta 1) over the last axis: op 18 with the input multiplier and left shift TFLite
+        /// forms from the input scale; the output must be TFLite's 1/256, −128.
+        /// </summary>
+        private void MapSoftmax(int j, Operator op)
+        {
+            string where = Where(j);
+            int input = op.Inputs(0), output = op.Outputs(0);
+            RequireInt8Activation(input, where);
+            RequireInt8Activation(output, where);
+            float beta = op.BuiltinOptionsType == BuiltinOptions.SoftmaxOptions ? op.BuiltinOptionsAsSoftmaxOptions().Beta : 0f;   // absent options: the schema default 0
+            if (beta != 1f)
+            {
+                throw new TfliteImportException($"{where}: beta = {beta:G9}; only beta = 1 is supported (TinyDsc's softmax kernel has no beta)");
+            }
+            if (!Same(_f.Shape(input), _f.Shape(output)))
+            {
+                throw new TfliteImportException($"{where}: input {Text(_f.Shape(input))} and output {Text(_f.Shape(output))} differ");
+            }
+            (float sIn, int _) = Quant(input, where);
+            (float sOut, int zpOut) = Quant(output, where);
+            if (sOut != Requantization.SoftmaxOutputScale || zpOut != Requantization.SoftmaxOutputZeroPoint)
+            {
+                throw new TfliteImportException($"{where}: output scale/zero point {sOut:G9}/{zpOut}; int8 softmax requires 1/256 and -128");
+            }
+            int depth = _f.Shape(input)[^1];
+            if (depth > 4095)
+            {
+                throw new TfliteImportException($"{where}: {depth} classes; the runtime's softmax takes at most 4095 (its int32 sum bound)");
+            }
+            (int m, int shift) = Requantization.Softmax(sIn);
+            var info = new OperatorInfo { OpCode = OpCodes.Softmax, Input0 = Map(input), Output = Map(output) };
+            info.Params[0] = m;
+            info.Params[1] = shift;
+            Add(j, info);
         }
 
         /// <summary>

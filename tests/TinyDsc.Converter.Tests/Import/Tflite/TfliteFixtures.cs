@@ -10,7 +10,8 @@ namespace TinyDsc.Converter.Tests.Import.Tflite;
 
 /// <summary>
 /// The public int8 .tflite models in tests/fixtures/tflite (README.md there: source, licence, inputs, goldens).
-/// Each is imported up to the input of its final SOFTMAX (the .tdsc runtime has no Softmax kernel yet).
+/// Each is imported whole (through its final SOFTMAX, <see cref="ImportWhole"/>) and up to the SOFTMAX's input, the
+/// scores (<see cref="Import"/>), so both TFLM goldens are checked.
 /// </summary>
 internal static class TfliteFixtures
 {
@@ -54,6 +55,14 @@ internal static class TfliteFixtures
     public static TfliteImport Import(string name)
     {
         TfliteImport import = TfliteImporter.Import(Model(name), name + "/model.tflite", new TfliteImportOptions { OutputTensor = Logits[name] });
+        ModelMemoryPlanner.Apply(import.Quantized.Model);
+        return import;
+    }
+
+    /// <summary>Imports the whole fixture, its own output (after SOFTMAX), and plans the arena.</summary>
+    public static TfliteImport ImportWhole(string name)
+    {
+        TfliteImport import = TfliteImporter.Import(Model(name), name + "/model.tflite");
         ModelMemoryPlanner.Apply(import.Quantized.Model);
         return import;
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Text.RegularExpressions;
 using TinyDsc.Converter.Import.Tflite;
+using TinyDsc.Runtime.Format;
 using Xunit;
 
 namespace TinyDsc.Converter.Tests.Import.Tflite;
@@ -26,6 +27,21 @@ public class TflmGoldenTests
         {
             byte[] actual = TfliteFixtures.RunRuntime(import.Quantized.Model, inputs, reference);
             AssertSameBytes(golden, actual, $"{name} ({(reference ? "reference" : "optimised")} convolutions) vs golden_tflm_logits.bin");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TfliteFixtures.Names), MemberType = typeof(TfliteFixtures))]
+    public void WholeModelOutputsEqualTflmPostSoftmaxGoldensByteForByte(string name)
+    {
+        byte[] inputs = File.ReadAllBytes(TfliteFixtures.Path_(name, "inputs.bin"));
+        byte[] golden = File.ReadAllBytes(TfliteFixtures.Path_(name, "golden_tflm_output.bin"));
+        TfliteImport import = TfliteFixtures.ImportWhole(name);
+        Assert.Equal(OpCodes.Softmax, import.Quantized.Model.Operators[^1].OpCode);
+        foreach (bool reference in new[] { false, true })
+        {
+            byte[] actual = TfliteFixtures.RunRuntime(import.Quantized.Model, inputs, reference);
+            AssertSameBytes(golden, actual, $"{name} whole model ({(reference ? "reference" : "optimised")} convolutions) vs golden_tflm_output.bin");
         }
     }
 
@@ -53,6 +69,25 @@ public class TflmGoldenTests
             Assert.Matches(@"arena_used_bytes=\d+", stdout);
             byte[] actual = TfliteFixtures.RunRuntime(import.Quantized.Model, File.ReadAllBytes(inputs));
             AssertSameBytes(File.ReadAllBytes(output), actual, $"{name} vs live TFLM ({runner})");
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [TflmLaneTheory]
+    [MemberData(nameof(TfliteFixtures.Names), MemberType = typeof(TfliteFixtures))]
+    public void WholeModelOutputsEqualALiveTflmRunByteForByte(string name)
+    {
+        string runner = TflmLane.Runner!;
+        string model = TfliteFixtures.Path_(name, "model.tflite"), inputs = TfliteFixtures.Path_(name, "inputs.bin");
+        string output = Path.Combine(Path.GetTempPath(), $"tinydsc-tflm-whole-{name}-{Guid.NewGuid():N}.bin");
+        try
+        {
+            TflmLane.Run(runner, model, inputs, output);
+            byte[] actual = TfliteFixtures.RunRuntime(TfliteFixtures.ImportWhole(name).Quantized.Model, File.ReadAllBytes(inputs));
+            AssertSameBytes(File.ReadAllBytes(output), actual, $"{name} whole model vs live TFLM ({runner})");
         }
         finally
         {
