@@ -10,7 +10,7 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// </summary>
 public static class TestModels
 {
-    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn", "squeeze-excite", "concat-prelu" };
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn", "squeeze-excite", "concat-prelu", "softmax-head" };
 
     public static Model Get(string name) => name switch
     {
@@ -25,6 +25,7 @@ public static class TestModels
         "fused-ds-cnn" => Fused(DsCnnPingPong()),
         "squeeze-excite" => SqueezeExcite(),
         "concat-prelu" => ConcatPRelu(),
+        "softmax-head" => SoftmaxHead(),
         _ => throw new ArgumentException(name),
     };
 
@@ -281,6 +282,24 @@ public static class TestModels
         join.Params[5] = 1073741824;   // 0.05 / 0.1 = 0.5 · 2^0
         join.Params[6] = 0;
         return b.Build(t0, t7);
+    }
+
+    /// <summary>
+    /// Softmax (op 18) after a fully connected head: 24 inputs, 10 logits at scale 0.11, softmax output at TFLite's fixed
+    /// 1/256 and -128. The input multiplier and shift are TFLite's for s_in = 0.11: s_in · 2^26 = 0.11 · 2^26 =
+    /// 0.88 · 2^23, so p0 = round(0.88 · 2^31) = 1889785610 and p1 = 23.
+    /// </summary>
+    public static Model SoftmaxHead()
+    {
+        var b = new Builder(18);
+        int t0 = b.Tensor(0.05f, 4, 1, 24);
+        int t1 = b.Tensor(0.11f, -7, 1, 10);
+        int t2 = b.Tensor(1f / 256, -128, 1, 10);
+        b.Fc(t0, t1, bias: true);
+        OperatorInfo softmax = b.Simple(OpCodes.Softmax, t1, t2);
+        softmax.Params[0] = 1889785610;
+        softmax.Params[1] = 23;
+        return b.Build(t0, t2);
     }
 
     /// <summary>Assembles tensors and operators; tensors get consecutive arena ranges unless an offset is given.</summary>

@@ -113,7 +113,7 @@ public class RandomModelTests
         {
             TensorInfo cur = tensors[current];
             bool rank4 = cur.Rank == 4;
-            int choice = r.Next(11);
+            int choice = r.Next(12);
             if (!rank4 && choice != 1 && choice != 2 && choice != 6 && choice != 7 && choice != 8 && choice != 9 && choice != 10)
             {
                 choice = r.Next(2) == 0 ? 1 : 6;
@@ -269,6 +269,18 @@ public class RandomModelTests
                     op.Params[2] = Multiplier(r);
                     op.Params[3] = r.Next(-31, 16);
                     op.Params[4] = Zp();
+                    break;
+                case 11:
+                    // Softmax over the last dim (at most 4095 classes), output at 1/256 and -128.
+                    if (cur.Dims[cur.Rank - 1] > 4095)
+                    {
+                        goto default;
+                    }
+
+                    op.OpCode = OpCodes.Softmax;
+                    op.Output = NewTensor(1f / 256, -128, cur.Dims.Take(cur.Rank).ToArray());
+                    op.Params[0] = r.Next(2) == 0 ? int.MaxValue : r.Next(1 << 30, int.MaxValue);
+                    op.Params[1] = r.Next(0, 32);
                     break;
                 default:
                     op.OpCode = OpCodes.Reshape;

@@ -38,6 +38,34 @@ public class InterpreterTests
     }
 
     [Fact]
+    public void Softmax_head_matches_the_plain_twins_chained_by_hand()
+    {
+        // TestModels' softmax-head: FullyConnected to 10 logits, then Softmax (op 18) at 1/256, -128.
+        Model model = TinyDsc.Runtime.Tests.Format.TestModels.Get("softmax-head");
+        var interp = new TinyDsc.Runtime.Interpreter(model);
+        Assert.Equal("Softmax", interp.KernelName(1));
+        TestSeed.Run(1818, rng =>
+        {
+            for (int rep = 0; rep < 20; rep++)
+            {
+                sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
+                interp.SetInput(input, 0);
+                interp.Invoke();
+                var actual = new sbyte[interp.OutputLength];
+                interp.GetOutput(actual, 0);
+                Assert.Equal(RunWithReferenceKernels(model, input), actual);
+                // Probabilities: 256 · Σ (q + 128) / 256 is 1 within a rounding of 1/2 LSB per class.
+                int sum = 0;
+                foreach (sbyte q in actual)
+                {
+                    sum += q + 128;
+                }
+                Assert.InRange(sum, 256 - 5, 256 + 5);
+            }
+        });
+    }
+
+    [Fact]
     public void Concat_and_PRelu_model_matches_the_plain_twins_chained_by_hand()
     {
         // TestModels' concat-prelu: a 3-input channel Concat (requantized, edge zero point, copied) and a 2-input
@@ -397,6 +425,9 @@ public class InterpreterTests
                     break;
                 case OpCodes.Reshape:
                     Array.Copy(x, output, output.Length);
+                    break;
+                case OpCodes.Softmax:
+                    TinyDsc.Runtime.Tests.Kernels.SoftmaxReference.Run(to.ByteSize / to.Dims[to.Rank - 1], to.Dims[to.Rank - 1], op.Params[0], op.Params[1], x, 0, output, 0);
                     break;
                 case OpCodes.PRelu:
                     output = ConcatPReluReference.PRelu(x, op.Weights, ti.ZeroPoint, op.Params[4], to.ZeroPoint, op.Params[0], op.Params[1], op.Params[2], op.Params[3]);
