@@ -154,8 +154,8 @@ public sealed class ImportErrorTests
         b.Node("Erf", new[] { "x" }, "y", "gate");
         ImportAssert.Rejects(b.Build(),
             "node 'gate' (Erf): op Erf is not supported; supported ops: Conv, BatchNormalization, Relu, Clip, HardSwish, HardSigmoid, " +
-            "Sigmoid, Tanh, LeakyRelu, Softmax, Add, Sub, Mul, Div, GlobalAveragePool, AveragePool, MaxPool, Pad, Flatten, Reshape, Squeeze, " +
-            "ReduceMean, Gemm, MatMul, Identity, Dropout (and, on constants only: Constant, Shape,");
+            "Sigmoid, Tanh, LeakyRelu, Softmax, PRelu, Add, Sub, Mul, Div, GlobalAveragePool, AveragePool, MaxPool, Pad, Flatten, Reshape, Squeeze, " +
+            "ReduceMean, Gemm, MatMul, Identity, Dropout, Concat (and, on constants only: Constant, Shape,");
     }
 
     [Fact]
