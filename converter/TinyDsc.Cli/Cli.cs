@@ -32,6 +32,21 @@ internal static class Cli
         Description = "Replace output files even if they are read-only (the new file keeps the old one's permissions)",
     };
 
+    /// <summary>--threads of every command that runs a batch: worker threads, one interpreter or float reference each.</summary>
+    internal static Option<int> ThreadsOption() => new("--threads")
+    {
+        Description = "Worker threads over the samples (default: the core count); the results are the same bytes for any count",
+        DefaultValueFactory = _ => Workers.DefaultThreads,
+    };
+
+    /// <summary>The value of a <see cref="ThreadsOption"/>, checked (1..1024).</summary>
+    internal static int Threads(ParseResult parse, Option<int> option)
+    {
+        int threads = parse.GetValue(option);
+        Workers.Check(threads);
+        return threads;
+    }
+
     /// <summary>Parses and runs one command line, writing to the given writers; returns the exit code.</summary>
     internal static int Run(string[] args, TextWriter output, TextWriter error)
     {

@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Samples.ImageClassifier
 {
@@ -16,9 +17,15 @@ namespace TinyDsc.Samples.ImageClassifier
         private float lastScore;
 
         /// <exception cref="ArgumentException">The number of class names differs from the model's output length.</exception>
-        public Classifier(Model model, string[] classNames)
+        public Classifier(Model model, string[] classNames) : this(model, classNames, null)
         {
-            interpreter = new Interpreter(model);
+        }
+
+        /// <summary>As Classifier(model, classNames), on nativeKernels where they are available (null: managed).</summary>
+        /// <exception cref="ArgumentException">The number of class names differs from the model's output length.</exception>
+        public Classifier(Model model, string[] classNames, INativeKernels nativeKernels)
+        {
+            interpreter = new Interpreter(model, nativeKernels);
             if (classNames.Length != interpreter.OutputLength)
             {
                 throw new ArgumentException("model has " + interpreter.OutputLength.ToString() + " outputs but "
@@ -27,6 +34,12 @@ namespace TinyDsc.Samples.ImageClassifier
 
             this.classNames = classNames;
             scores = new float[interpreter.OutputLength];
+        }
+
+        /// <summary>True when the interpreter runs on native kernels (Interpreter.UsesNativeKernels).</summary>
+        public bool UsesNativeKernels
+        {
+            get { return interpreter.UsesNativeKernels; }
         }
 
         /// <summary>Int8 elements one input image must have (NHWC).</summary>

@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Samples.ImageClassifier
 {
@@ -13,13 +14,23 @@ namespace TinyDsc.Samples.ImageClassifier
         /// <summary>Line prefix of the per-image lines.</summary>
         public const string ImagePrefix = "image ";
 
-        /// <summary>Returns the number of images whose predicted class equals their label.</summary>
+        /// <summary>Returns the number of images whose predicted class equals their label (managed kernels).</summary>
         public static int Run(ILog log)
+        {
+            return Run(log, null);
+        }
+
+        /// <summary>
+        /// As Run, on nativeKernels where they are available (the device's Program passes FirmwareKernels); prints
+        /// "kernels: native" or "kernels: managed" after the arena line.
+        /// </summary>
+        public static int Run(ILog log, INativeKernels nativeKernels)
         {
             log.WriteLine("TinyDsc ImageClassifier: " + EmbeddedModel.ModelLength.ToString() + " model bytes in "
                 + EmbeddedModel.ChunkCount.ToString() + " chunks, " + EmbeddedModel.InputCount.ToString() + " images");
-            Classifier classifier = new Classifier(LoadModel(), EmbeddedModel.ClassNames());
+            Classifier classifier = new Classifier(LoadModel(), EmbeddedModel.ClassNames(), nativeKernels);
             log.WriteLine("arena " + classifier.ArenaBytes.ToString() + " bytes, scratch " + classifier.ScratchBytes.ToString() + " bytes");
+            log.WriteLine("kernels: " + (classifier.UsesNativeKernels ? "native" : "managed"));
 
             int correct = 0;
             long totalTicks = 0;

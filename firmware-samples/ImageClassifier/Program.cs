@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Samples.ImageClassifier
 {
@@ -10,7 +11,8 @@ namespace TinyDsc.Samples.ImageClassifier
             ILog log = new ConsoleLog();
             try
             {
-                ClassifierApp.Run(log);
+                // Native kernels where the firmware has TinyDsc.Runtime.Native, else managed; it prints which.
+                ClassifierApp.Run(log, new FirmwareKernels());
             }
             catch (Exception e)
             {

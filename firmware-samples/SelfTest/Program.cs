@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Samples.SelfTest
 {
@@ -10,7 +11,8 @@ namespace TinyDsc.Samples.SelfTest
             ILog log = new ConsoleLog();
             try
             {
-                SelfTestApp.Run(log);
+                // Native kernels where the firmware has TinyDsc.Runtime.Native, else managed; it prints which.
+                SelfTestApp.Run(log, new FirmwareKernels());
             }
             catch (Exception e)
             {

@@ -1,6 +1,7 @@
 using System;
 using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Samples.SelfTest
 {
@@ -19,12 +20,21 @@ namespace TinyDsc.Samples.SelfTest
             log.WriteLine("TinyDsc SelfTest: " + golden.Count.ToString() + " golden cases");
         }
 
+        /// <summary>Start of the line that says which kernels run; it continues "native" or "managed".</summary>
+        public const string KernelsPrefix = "kernels: ";
+
         /// <summary>Header, model load and every case; returns true when the model loaded and every case matched.</summary>
         public static bool Run(IModelSource source, IGoldenVectors golden, ILog log)
         {
+            return Run(source, golden, log, null);
+        }
+
+        /// <summary>As Run, on native kernels where nativeKernels is available (see RunCases).</summary>
+        public static bool Run(IModelSource source, IGoldenVectors golden, ILog log, INativeKernels nativeKernels)
+        {
             WriteHeader(golden, log);
             Model model = LoadModel(source, log);
-            return model != null && RunCases(model, golden, log);
+            return model != null && RunCases(model, golden, log, nativeKernels);
         }
 
         /// <summary>Loads the model; on failure prints the FAIL and summary lines and returns null.</summary>
@@ -45,10 +55,19 @@ namespace TinyDsc.Samples.SelfTest
         /// <summary>Runs every case on a loaded model; returns true when every case matched.</summary>
         public static bool RunCases(Model model, IGoldenVectors golden, ILog log)
         {
+            return RunCases(model, golden, log, null);
+        }
+
+        /// <summary>
+        /// As RunCases, with an interpreter given nativeKernels (null: managed only; on a device TinyDsc.Runtime.Native's
+        /// FirmwareKernels, which the interpreter probes once); prints "kernels: native" or "kernels: managed".
+        /// </summary>
+        public static bool RunCases(Model model, IGoldenVectors golden, ILog log, INativeKernels nativeKernels)
+        {
             Interpreter interpreter;
             try
             {
-                interpreter = new Interpreter(model);
+                interpreter = new Interpreter(model, nativeKernels);
             }
             catch (Exception e)
             {
@@ -57,6 +76,7 @@ namespace TinyDsc.Samples.SelfTest
                 return false;
             }
 
+            log.WriteLine(KernelsPrefix + (interpreter.UsesNativeKernels ? "native" : "managed"));
             sbyte[] actual = new sbyte[interpreter.OutputLength];
             int passed = 0;
             for (int i = 0; i < golden.Count; i++)

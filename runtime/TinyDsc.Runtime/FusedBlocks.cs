@@ -22,6 +22,12 @@ namespace TinyDsc.Runtime
             return op.Params[1];
         }
 
+        /// <summary>Output rows the group computes per step: p3, or 1 when p3 is 0.</summary>
+        internal static int RowsPerStep(OperatorInfo op)
+        {
+            return op.Params[3] > 1 ? op.Params[3] : 1;
+        }
+
         /// <summary>Bytes of the folded biases of block b.</summary>
         internal static int PreparedBytes(FusedBlock b)
         {
@@ -38,6 +44,7 @@ namespace TinyDsc.Runtime
             int convs = hasAdd ? n - 1 : n;
             var b = new FusedBlock();
             b.HasExpand = convs == 3;
+            b.Rows = RowsPerStep(ops[index]);
             int at = index + 1;
             if (b.HasExpand)
             {

@@ -65,8 +65,9 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>
-        /// As <see cref="Interpreter(Model)"/>, running every operator the native kernels cover (all but Reshape) through
-        /// nativeKernels when its IsAvailable(), probed once here, is true; otherwise, or with null, the managed kernels run.
+        /// As <see cref="Interpreter(Model)"/>, running every operator but Reshape (a byte copy) through nativeKernels
+        /// when its IsAvailable(), probed once here, is true (a fused block moves its band in IL and runs each row's
+        /// convolutions and Add natively); otherwise, or with null, the managed kernels run.
         /// The bytes are the same either way (runtime/native is bit-exact with the managed kernels). UsesNativeKernels and
         /// KernelName tell which path runs. On nanoFramework pass TinyDsc.Runtime.Native's FirmwareKernels: on firmware
         /// without the native module its probe fails and this interpreter is the managed one.
@@ -115,7 +116,7 @@ namespace TinyDsc.Runtime
                 }
 
                 prepared += s.PreparedBytes();
-                NativeStep n = _native != null ? s.ToNative() : null;
+                Step n = _native != null ? s.ToNative() : null;
                 if (n != null)
                 {
                     _steps[i] = n;
@@ -563,7 +564,7 @@ namespace TinyDsc.Runtime
             }
 
             /// <summary>The same operator on the native kernels (tdsc_run's id and packing), or null where there is none.</summary>
-            public virtual NativeStep ToNative()
+            public virtual Step ToNative()
             {
                 return null;
             }
@@ -641,7 +642,7 @@ namespace TinyDsc.Runtime
                 return FoldsBias ? 4 * Bias.Length : 0;
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 return new NativeStep(this, Packed, Weights, Bias, Multiplier, Shift, 0);
             }
@@ -767,6 +768,17 @@ namespace TinyDsc.Runtime
                 get { return "FusedBlock"; }
             }
 
+            public override Step ToNative()
+            {
+                var n = new NativeFusedBlockStep();
+                n.Block = Block;
+                n.Rows = FusedBlockRows.Pack(Block);
+                n.Work = Work;
+                n.In0 = In0;
+                n.Out = Out;
+                return n;
+            }
+
             public override void Run(Interpreter it)
             {
                 FusedBlock.Run(Block, it._arena, In0, Out, Work);
@@ -775,6 +787,24 @@ namespace TinyDsc.Runtime
             public override int PreparedBytes()
             {
                 return FusedBlocks.PreparedBytes(Block);
+            }
+        }
+
+        /// <summary>A fused block on the native kernels: the band moves in IL, each row's convolutions and Add run natively.</summary>
+        private sealed class NativeFusedBlockStep : Step
+        {
+            public FusedBlock Block;
+            public FusedBlockRows Rows;
+            public int Work;
+
+            public override string Name
+            {
+                get { return "FusedBlock (native)"; }
+            }
+
+            public override void Run(Interpreter it)
+            {
+                FusedBlock.Run(Block, it._arena, In0, Out, Work, it._native, Rows, it._scratch);
             }
         }
 
@@ -809,7 +839,7 @@ namespace TinyDsc.Runtime
                 get { return "FullyConnected"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
                 return new NativeStep(this, p, Weights, Bias, Multiplier, Shift, 0);
@@ -833,7 +863,7 @@ namespace TinyDsc.Runtime
                 get { return "Add"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 return new NativeStep(this, Packed, null, null, null, null, In1);
             }
@@ -867,7 +897,7 @@ namespace TinyDsc.Runtime
                 get { return "AveragePool"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 int[] p = new int[22];
                 Array.Copy(Packed, p, 21);
@@ -891,7 +921,7 @@ namespace TinyDsc.Runtime
                 get { return "MaxPool"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 return new NativeStep(this, Packed, null, null, null, null, 0);
             }
@@ -922,7 +952,7 @@ namespace TinyDsc.Runtime
                 get { return "GlobalAveragePool"; }
             }
 
-            public override NativeStep ToNative()
+            public override Step ToNative()
             {
                 if (Name == "GlobalAveragePool")
                 {
@@ -964,6 +994,11 @@ namespace TinyDsc.Runtime
                 get { return "Lookup"; }
             }
 
+            public override Step ToNative()
+            {
+                return new NativeStep(this, new int[] { Count }, Table, null, null, null, 0);
+            }
+
             public override void Run(Interpreter it)
             {
                 Lookup.Run(Table, it._arena, In0, it._arena, Out, Count);
@@ -979,6 +1014,11 @@ namespace TinyDsc.Runtime
             public override string Name
             {
                 get { return "Mul"; }
+            }
+
+            public override Step ToNative()
+            {
+                return new NativeStep(this, Packed, null, null, null, null, In1);
             }
 
             public override void Run(Interpreter it)

@@ -135,6 +135,20 @@ public class PackageTests
                     Assert.InRange(token & 0xFFFFFF, 1, md.MethodDefinitions.Count);
                 });
                 Assert.Equal(methodRows.Length, methodRows.Distinct().Count());
+
+                // NanoCheck's bytecode budget models what MetadataProcessor writes; the .pe's own bytecode table is the
+                // reference. Header (CLR_RECORD_ASSEMBLY): 16 table offsets (uint32) at byte 40, then the count of
+                // patched methods, then 16 padding bytes; the bytecode table is table 13.
+                string peFile = Path.Combine(dir, "TinyDsc.Runtime.pe");
+                zip.GetEntry("lib/TinyDsc.Runtime.pe")!.ExtractToFile(peFile);
+                byte[] image = File.ReadAllBytes(peFile);
+                Assert.Equal("NFMRK1", System.Text.Encoding.ASCII.GetString(image, 0, 6));
+                const int Tables = 40, ByteCode = 13;
+                uint start = BitConverter.ToUInt32(image, Tables + 4 * ByteCode), end = BitConverter.ToUInt32(image, Tables + 4 * (ByteCode + 1));
+                int padding = image[Tables + 16 * 4 + 4 + ByteCode];
+                long modelled = TinyDsc.NanoCheck.NanoChecker.NanoBytecodeBytes(extracted);
+                output.WriteLine($".pe bytecode table: {end - start - padding} bytes; NanoCheck's model: {modelled}");
+                Assert.Equal(end - start - padding, modelled);
             }
         }
         finally

@@ -45,9 +45,16 @@ public class SampleProjectTests
         XElement mscorlib = project.Descendants(Msb + "Reference").Single(r => ((string)r.Attribute("Include")!).StartsWith("mscorlib,"));
         Assert.Contains("Version=1.17.11.0", (string)mscorlib.Attribute("Include")!);
         Assert.Equal(@"..\" + CoreLibraryHint, mscorlib.Element(Msb + "HintPath")!.Value);
-        XElement runtime = project.Descendants(Msb + "ProjectReference").Single();
+        // The runtime and the interop assembly whose FirmwareKernels the device Program passes (native kernels on
+        // firmware with the module, managed on stock firmware).
+        XElement[] references = project.Descendants(Msb + "ProjectReference").ToArray();
+        Assert.Equal(2, references.Length);
+        XElement runtime = references[0];
         Assert.Equal(@"..\..\runtime\TinyDsc.Runtime\TinyDsc.Runtime.nfproj", (string)runtime.Attribute("Include")!);
         Assert.Equal(Value(Project(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime", "TinyDsc.Runtime.nfproj")), "ProjectGuid"), runtime.Element(Msb + "Project")!.Value);
+        XElement native = references[1];
+        Assert.Equal(@"..\..\runtime\TinyDsc.Runtime.Native\TinyDsc.Runtime.Native.nfproj", (string)native.Attribute("Include")!);
+        Assert.Equal(Value(Project(Path.Combine(TestPaths.RepoRoot, "runtime", "TinyDsc.Runtime.Native", "TinyDsc.Runtime.Native.nfproj")), "ProjectGuid"), native.Element(Msb + "Project")!.Value);
         AssertPackagesConfig(Path.Combine(dir, "packages.config"));
         Assert.True(File.Exists(Path.Combine(dir, "Properties", "AssemblyInfo.cs")));
     }
@@ -94,7 +101,7 @@ public class SampleProjectTests
     public void SamplesSolution_ReferencesEveryNanoFrameworkProject()
     {
         string sln = File.ReadAllText(Path.Combine(TestPaths.Samples, "TinyDsc.Samples.sln"));
-        foreach (string project in new[] { @"..\runtime\TinyDsc.Runtime\TinyDsc.Runtime.nfproj", @"ImageClassifier\ImageClassifier.nfproj", @"SelfTest\SelfTest.nfproj" })
+        foreach (string project in new[] { @"..\runtime\TinyDsc.Runtime\TinyDsc.Runtime.nfproj", @"..\runtime\TinyDsc.Runtime.Native\TinyDsc.Runtime.Native.nfproj", @"ImageClassifier\ImageClassifier.nfproj", @"SelfTest\SelfTest.nfproj" })
         {
             Assert.Contains("Project(\"" + NanoProjectType + "\") = ", sln);
             Assert.Contains("\"" + project + "\"", sln);

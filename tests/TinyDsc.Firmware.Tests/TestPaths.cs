@@ -26,6 +26,10 @@ internal static class TestPaths
     public static string NanoRuntimeAssembly => Path.Combine(
         RepoRoot, "runtime", "TinyDsc.Runtime.Nano", "bin", Configuration, "netstandard2.0", "TinyDsc.Runtime.dll");
 
+    /// <summary>TinyDsc.Runtime.Native.dll (FirmwareKernels), built by the samples' NanoBuild projects.</summary>
+    public static string NanoRuntimeNativeAssembly => Path.Combine(
+        RepoRoot, "runtime", "TinyDsc.Runtime.Native", "bin", Configuration, "netstandard2.0", "TinyDsc.Runtime.Native.dll");
+
     private static string Metadata(string key) =>
         typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
         ?? throw new InvalidOperationException("assembly metadata " + key + " is empty");

@@ -19,6 +19,7 @@ internal sealed class ComparingKernels : INativeKernels
     public bool Record;
     public string Prefix = "";
     public int Calls;
+    public readonly Dictionary<int, int> CallsByKernel = new();
 
     public bool IsAvailable() => _native.IsAvailable();
 
@@ -31,6 +32,7 @@ internal sealed class ComparingKernels : INativeKernels
         _managed.Run(kernel, parameters, arena, in0, in1, output, weights, bias, multiplier, shift, scratch);
         string name = $"{Prefix} call {Calls} {NativeKernelIds.Name(kernel)}";
         Calls++;
+        CallsByKernel[kernel] = CallsByKernel.GetValueOrDefault(kernel) + 1;
         if (status != NativeKernelIds.StatusOk)
         {
             Differences.Add($"{name}: native status {status}");

@@ -19,8 +19,10 @@ namespace TinyDsc.Native.Tests;
 /// nanoTablesContext.GetOrderedMethods): types by full name; per type virtual methods, then other instance
 /// methods, then static ones, each in declaration order; a method is native when it has no body (RVA 0) and is not
 /// abstract; CRC-32 (polynomial 0x04C11DB7, MSB first, no reflection, init 0) chained over assembly name, type name
-/// (namespace_type, dots as underscores) and handler name for each native method, "NULL" for the others once the
-/// first native method has been seen.
+/// (namespace_type, dots as underscores) and handler name for each native method, "NULL" for the others. Until the
+/// first native method has been counted, MetadataProcessor reads the running CRC as 0 before each step (its
+/// CurrentCrc), so everything before the first native method's handler name drops out, its assembly and type names
+/// included. The device lane confirmed the value: nanoCLR compares it with the .pe that MetadataProcessor writes.
 /// </summary>
 public sealed class InteropStubTests
 {
@@ -62,10 +64,12 @@ public sealed class InteropStubTests
             foreach (MethodDefinition m in ordered)
             {
                 bool native = m.RelativeVirtualAddress == 0 && (m.Attributes & MethodAttributes.Abstract) == 0;
+                // MetadataProcessor's NativeMethodsCrc.CurrentCrc: 0 while no native method has been counted.
+                uint Current() => natives == 0 ? 0 : crc;
                 if (!native)
                 {
                     entries.Add("nullptr");
-                    crc = natives == 0 ? 0 : Crc(Encoding.ASCII.GetBytes("NULL"), crc);
+                    crc = Crc(Encoding.ASCII.GetBytes("NULL"), Current());
                     continue;
                 }
 
@@ -73,9 +77,9 @@ public sealed class InteropStubTests
                 string handler = md.GetString(m.Name) + ((m.Attributes & MethodAttributes.Static) != 0 ? "___STATIC__" : "___")
                     + string.Join("__", new[] { sig.ReturnType }.Concat(sig.ParameterTypes));
                 entries.Add($"Library_{assemblyName.Replace('.', '_')}_{typeName}::{handler}");
-                crc = Crc(Encoding.ASCII.GetBytes(assemblyName), crc);
-                crc = Crc(Encoding.ASCII.GetBytes(typeName), crc);
-                crc = Crc(Encoding.ASCII.GetBytes(handler), crc);
+                crc = Crc(Encoding.ASCII.GetBytes(assemblyName), Current());
+                crc = Crc(Encoding.ASCII.GetBytes(typeName), Current());
+                crc = Crc(Encoding.ASCII.GetBytes(handler), Current());
                 natives++;
             }
         }

@@ -227,6 +227,73 @@ internal static class Cases
         return c;
     }
 
+    /// <summary>A 256-entry table (random bytes, -128 allowed) over count elements; inPlace writes over the input.</summary>
+    public static KernelCase LookupCase(Random rng, string name, int count, bool inPlace = false)
+    {
+        var c = new KernelCase
+        {
+            Name = name, Kernel = NativeKernelIds.Lookup, Params = new[] { count },
+            Weights = Enumerable.Range(0, 256).Select(_ => (sbyte)rng.Next(-128, 128)).ToArray(),
+        };
+        Place(rng, c, count, 0, count);
+        if (inPlace)
+        {
+            c.Out = c.In0;
+        }
+
+        return c;
+    }
+
+    /// <summary>
+    /// TFLite's int8 MUL from random scales (M = s0·s1/s_out through QuantizeMultiplier), same shape (channels 0) or
+    /// broadcast per channel; wild draws any shift in −31..30 and any multiplier.
+    /// </summary>
+    public static KernelCase MulCase(Random rng, string name, int count, int channels, int actMin = -128, int actMax = 127,
+        bool wild = false, bool inPlace = false)
+    {
+        double s0 = 0.005 + rng.NextDouble() * 0.1;
+        double s1 = 0.005 + rng.NextDouble() * 0.1;
+        double sOut = 0.001 + rng.NextDouble() * 0.05;
+        QuantMath.QuantizeMultiplier(s0 * s1 / sOut, out int m, out int sh);
+        if (wild)
+        {
+            m = rng.Next(int.MinValue, int.MaxValue);
+            sh = rng.Next(-31, 31);
+        }
+
+        var c = new KernelCase
+        {
+            Name = name, Kernel = NativeKernelIds.Mul,
+            Params = new[] { count, channels, rng.Next(-128, 128), rng.Next(-128, 128), rng.Next(-128, 128), m, sh, actMin, actMax },
+        };
+        Place(rng, c, count, channels == 0 ? count : channels, count);
+        if (inPlace)
+        {
+            c.Out = c.In0;
+        }
+
+        return c;
+    }
+
+    /// <summary>
+    /// One depthwise row over a band (what a fused block asks for): the band (kh rows of (W + pl + pr)·C random bytes,
+    /// pad bytes included, as FusedBlock leaves them) at In0, weights [Cout, kh, kw], folded bias, requantization.
+    /// </summary>
+    public static KernelCase BandRowCase(Random rng, string name, ConvParams p, bool wild = false)
+    {
+        int perChannel = p.KernelH * p.KernelW;
+        var weights = Enumerable.Range(0, p.OutputC * perChannel).Select(_ => (sbyte)rng.Next(-127, 128)).ToArray();
+        (int[] m, int[] s) = Requant(rng, p.OutputC, wild);
+        var c = new KernelCase
+        {
+            Name = name, Kernel = NativeKernelIds.DepthwiseConvBandRow, Params = NativeKernelIds.PackConv(ref p, 0),
+            Weights = weights, Bias = Enumerable.Range(0, p.OutputC).Select(_ => rng.Next(-200000, 200000)).ToArray(),
+            Multiplier = m, Shift = s,
+        };
+        Place(rng, c, p.KernelH * (p.InputW + p.PadLeft + p.PadRight) * p.InputC, 0, p.OutputW * p.OutputC);
+        return c;
+    }
+
     /// <summary>Per-channel multipliers in [2^30, 2^31) (a few 0) and shifts −14..1, or anywhere in −31..30 when wild.</summary>
     public static (int[] Multiplier, int[] Shift) Requant(Random rng, int n, bool wild)
     {

@@ -33,6 +33,12 @@ internal sealed class ManagedKernels : INativeKernels
             case NativeKernelIds.GlobalAveragePool:
                 GlobalAveragePool.Run(v[0], v[1], v[2], v[3], v[4], arena, in0, arena, output);
                 return 0;
+            case NativeKernelIds.Lookup:
+                Lookup.Run(weights, arena, in0, arena, output, v[0]);
+                return 0;
+            case NativeKernelIds.Mul:
+                Mul.Run(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], arena, in0, arena, in1, arena, output);
+                return 0;
             case NativeKernelIds.GlobalAveragePoolRequantized:
                 GlobalAveragePoolRequantized.Run(v[0], v[1], v[2], v[3], v[4], multiplier[0], shift[0], v[5], v[6], v[7], arena, in0, arena, output);
                 return 0;
@@ -65,6 +71,21 @@ internal sealed class ManagedKernels : INativeKernels
             case NativeKernelIds.MaxPool:
                 MaxPool.Run(ref p, arena, in0, arena, output);
                 return 0;
+            case NativeKernelIds.DepthwiseConvBandRow:
+            {
+                // The row's twin: DepthwiseConv over the band itself as an unpadded kh-row tensor (its rows are the
+                // band's rows in order, whatever dilation_h chose them), one output row.
+                ConvParams band = p;
+                band.InputH = p.KernelH;
+                band.InputW = p.InputW + p.PadLeft + p.PadRight;
+                band.PadTop = band.PadLeft = band.PadBottom = band.PadRight = 0;
+                band.DilationH = 1;
+                band.StrideH = 1;
+                band.OutputH = 1;
+                var bandScratch = new sbyte[DepthwiseConv.GetScratchSize(ref band)];
+                DepthwiseConv.Run(ref band, arena, in0, weights, bias, multiplier, shift, arena, output, bandScratch);
+                return 0;
+            }
             default:
                 throw new ArgumentException("unknown kernel id " + kernel);
         }

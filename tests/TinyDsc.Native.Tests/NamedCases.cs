@@ -65,6 +65,21 @@ internal static class NamedCases
         ("gap_requantized_2x3x5_clamp", (r, n) => Cases.GlobalAveragePoolCase(r, n, 2, 3, 5, true, -100, 100)),
         ("gap_tflite_mean_divisor_7x7x16", (r, n) => Cases.GlobalAveragePoolCase(r, n, 7, 7, 16, true, tfliteMean: true)),
         ("gap_tflite_mean_divisor_2x2x5_halves", (r, n) => Cases.GlobalAveragePoolCase(r, n, 2, 2, 5, true, tfliteMean: true)),
+        // Lookup: every input value once (input bytes -128..127 in order), in place.
+        ("lookup_all_256_inputs", (r, n) => { KernelCase c = Cases.LookupCase(r, n, 256); for (int i = 0; i < 256; i++) c.Arena[c.In0 + i] = (sbyte)(i - 128); return c; }),
+        ("lookup_in_place", (r, n) => Cases.LookupCase(r, n, 77, inPlace: true)),
+        // Mul: same shape, squeeze-and-excite broadcast per channel, clamp, in place, extreme requantization.
+        ("mul_same_shape", (r, n) => Cases.MulCase(r, n, 96, 0)),
+        ("mul_broadcast_se_16ch", (r, n) => Cases.MulCase(r, n, 7 * 7 * 16, 16)),
+        ("mul_broadcast_one_channel", (r, n) => Cases.MulCase(r, n, 25, 1)),
+        ("mul_relu_clamp", (r, n) => Cases.MulCase(r, n, 60, 12, actMin: -5, actMax: 70)),
+        ("mul_in_place", (r, n) => Cases.MulCase(r, n, 40, 8, inPlace: true)),
+        ("mul_wild_requant", (r, n) => Cases.MulCase(r, n, 64, 0, wild: true)),
+        // Depthwise band rows (fused blocks): 3×3 stride 1 and 2, 5×5, asymmetric pads, a depth multiplier, W dilation.
+        ("bandrow_3x3_s1_pad1", (r, n) => Cases.BandRowCase(r, n, Cases.Conv(8, 8, 24, 24, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 24, zpIn: -4, zpOut: 9))),
+        ("bandrow_3x3_s2_odd", (r, n) => Cases.BandRowCase(r, n, Cases.Conv(7, 7, 16, 16, 3, 3, 2, 2, pt: 1, pl: 1, pb: 1, pr: 1, groups: 16, actMin: -128, actMax: 40))),
+        ("bandrow_5x5_pad2_asym", (r, n) => Cases.BandRowCase(r, n, Cases.Conv(6, 9, 5, 5, 5, 5, pt: 2, pl: 3, pb: 2, pr: 1, groups: 5))),
+        ("bandrow_multiplier2_dilation_w2", (r, n) => Cases.BandRowCase(r, n, Cases.Conv(6, 10, 3, 6, 3, 3, 1, 2, 1, 2, pt: 1, pl: 2, pb: 1, pr: 2, groups: 3), wild: true)),
     };
 
     public static IEnumerable<object[]> Names => All.Select(c => new object[] { c.Name });

@@ -10,7 +10,7 @@ public sealed class RandomShapeTests
 {
     public const int PerKernel = 150;
 
-    public static IEnumerable<object[]> Kernels => Enumerable.Range(1, 12).Select(k => new object[] { k });
+    public static IEnumerable<object[]> Kernels => Enumerable.Range(1, NativeKernelIds.DepthwiseConvBandRow).Select(k => new object[] { k });
 
     [NativeTheory]
     [MemberData(nameof(Kernels))]

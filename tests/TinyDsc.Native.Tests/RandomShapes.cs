@@ -97,6 +97,29 @@ internal static class RandomShapes
                 return Cases.AddCase(r, name, r.Next(1, 300), actMin, actMax, r.Next(4) == 0);
             case NativeKernelIds.GlobalAveragePool:
                 return Cases.GlobalAveragePoolCase(r, name, r.Next(1, 12), r.Next(1, 12), r.Next(1, 20), false, actMin, actMax);
+            case NativeKernelIds.Lookup:
+                return Cases.LookupCase(r, name, r.Next(0, 400), r.Next(4) == 0);
+            case NativeKernelIds.Mul:
+            {
+                int channels = r.Next(3) == 0 ? 0 : r.Next(1, 33);
+                int count = (channels == 0 ? 1 : channels) * r.Next(1, 40);
+                return Cases.MulCase(r, name, count, channels, actMin, actMax, wild, r.Next(5) == 0);
+            }
+
+            case NativeKernelIds.DepthwiseConvBandRow:
+            {
+                // What a fused block sends: multiplier 1 (any kernel, stride, pads), plus depth multipliers and W
+                // dilation, which the row supports as DepthwiseConv does.
+                int c = r.Next(1, 20);
+                int k = r.Next(4) == 0 ? r.Next(2, 4) : 1;
+                var p = Cases.Conv(r.Next(1, 10), r.Next(1, 12), c, c * k, r.Next(1, 6), r.Next(1, 6), r.Next(1, 3), r.Next(1, 3), r.Next(1, 3), r.Next(1, 3), Pad(3), Pad(3), Pad(3), Pad(3), c, zpIn, zpOut, actMin, actMax);
+                if (p.OutputH < 1 || p.OutputW < 1)
+                {
+                    p = Cases.Conv(6, 6, c, c * k, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: c, zpIn: zpIn, zpOut: zpOut, actMin: actMin, actMax: actMax);
+                }
+
+                return Cases.BandRowCase(r, name, p, wild);
+            }
             default:
                 return Cases.GlobalAveragePoolCase(r, name, r.Next(1, 12), r.Next(1, 12), r.Next(1, 20), true, actMin, actMax, r.Next(2) == 0);
         }
@@ -105,7 +128,7 @@ internal static class RandomShapes
     /// <summary>Cases for every kernel id: `perKernel` of each.</summary>
     public static IEnumerable<KernelCase> All(int perKernel)
     {
-        for (int kernel = 1; kernel <= 12; kernel++)
+        for (int kernel = 1; kernel <= NativeKernelIds.DepthwiseConvBandRow; kernel++)
         {
             for (int i = 0; i < perKernel; i++)
             {

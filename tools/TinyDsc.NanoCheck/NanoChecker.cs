@@ -20,7 +20,11 @@ public static class NanoChecker
     /// <summary>Most locals a nanoCLR method may declare.</summary>
     public const int MaxLocals = 255;
 
-    /// <summary>Most method-body IL bytes one nanoFramework assembly may hold (docs/DESIGN.md: IL ≤ 64 KB per assembly).</summary>
+    /// <summary>
+    /// Most bytecode one nanoFramework assembly may hold: a .pe addresses each method's code by a 16-bit offset into
+    /// its bytecode table (docs/DESIGN.md). Measured by <see cref="NanoBytecodeBytes(string)"/>, not by the .NET IL
+    /// size, which is larger (4-byte tokens and branch offsets).
+    /// </summary>
     public const int MaxIlBytes = 65536;
 
     private static readonly Dictionary<ushort, (string Name, OperandType Operand)> OpCodeTable = BuildOpCodeTable();
@@ -202,12 +206,84 @@ public static class NanoChecker
         return total;
     }
 
+    /// <summary>
+    /// Size of the bytecode table nanoFramework's MetadataProcessor writes for the assembly at <paramref name="path"/>:
+    /// every method's IL as in the .dll, except that a string, method, field or type token and a long branch offset
+    /// take 2 bytes instead of 4, a switch has a 1-byte count and 2-byte targets, and a method with exception clauses
+    /// appends 12 bytes per clause and a 1-byte count. No method headers, no padding between methods.
+    /// </summary>
+    public static long NanoBytecodeBytes(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        using var pe = new PEReader(stream, PEStreamOptions.PrefetchEntireImage);
+        return NanoBytecodeBytes(pe.GetMetadataReader(), pe);
+    }
+
+    private static long NanoBytecodeBytes(MetadataReader md, PEReader pe)
+    {
+        long total = 0;
+        foreach (MethodDefinitionHandle mh in md.MethodDefinitions)
+        {
+            MethodDefinition method = md.GetMethodDefinition(mh);
+            if (method.RelativeVirtualAddress == 0)
+            {
+                continue;
+            }
+
+            MethodBodyBlock body = pe.GetMethodBody(method.RelativeVirtualAddress);
+            byte[] il = body.GetILBytes() ?? Array.Empty<byte>();
+            long size = il.Length;
+            int pos = 0;
+            while (pos < il.Length)
+            {
+                ushort code = il[pos++];
+                if (code == 0xFE && pos < il.Length)
+                {
+                    code = (ushort)(0xFE00 | il[pos++]);
+                }
+
+                if (!OpCodeTable.TryGetValue(code, out var info))
+                {
+                    throw new BadImageFormatException($"unknown IL opcode 0x{code:X} at offset {pos - 1}");
+                }
+
+                switch (info.Operand)
+                {
+                    case OperandType.InlineString:
+                    case OperandType.InlineMethod:
+                    case OperandType.InlineField:
+                    case OperandType.InlineType:
+                    case OperandType.InlineBrTarget:
+                        size -= 2;
+                        break;
+                    case OperandType.InlineSwitch:
+                        size -= 3 + 2 * (long)BitConverter.ToUInt32(il, pos);
+                        break;
+                    case OperandType.InlineSig:
+                        size -= 4;
+                        break;
+                }
+
+                pos += OperandSize(info.Operand, il, pos);
+            }
+
+            if (body.ExceptionRegions.Length > 0)
+            {
+                size += 1 + 12 * body.ExceptionRegions.Length;
+            }
+
+            total += size;
+        }
+
+        return total;
+    }
+
     private static void ScanTypes(MetadataReader md, PEReader pe, List<Violation> found)
     {
-        long il = IlBytes(md, pe);
-        if (il > MaxIlBytes)
+        long bytecode = NanoBytecodeBytes(md, pe);
+        if (bytecode > MaxIlBytes)
         {
-            found.Add(new(NanoRule.TooMuchIl, "assembly", $"{il} bytes of method-body IL, over the {MaxIlBytes}-byte limit of one nanoFramework assembly"));
+            found.Add(new(NanoRule.TooMuchIl, "assembly", $"{bytecode} bytes of nanoCLR bytecode ({IlBytes(md, pe)} bytes of .NET IL), over the {MaxIlBytes}-byte limit of one nanoFramework assembly (16-bit method offsets)"));
         }
 
         foreach (TypeDefinitionHandle th in md.TypeDefinitions)

@@ -50,7 +50,7 @@ internal static class Program
                 }
 
                 total += violations.Count;
-                Console.Error.WriteLine($"{path}: {violations.Count} violation(s)");
+                Console.Error.WriteLine($"{path}: {violations.Count} violation(s); {NanoChecker.NanoBytecodeBytes(path)} of {NanoChecker.MaxIlBytes} bytes of nanoCLR bytecode");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException)
             {

@@ -21,7 +21,7 @@ public enum NanoRule
     /// <summary>A method with more than 255 locals.</summary>
     TooManyLocals,
 
-    /// <summary>More than 64 KB of method-body IL in one assembly (nanoFramework's per-assembly limit).</summary>
+    /// <summary>More than 64 KB of nanoCLR bytecode in one assembly (a .pe addresses method code by 16-bit offsets).</summary>
     TooMuchIl,
 }
 

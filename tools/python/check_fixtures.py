@@ -151,6 +151,10 @@ def run(model, x):
             aa = i[0].T if a.get("transA", 0) else i[0]
             bb = i[1].T if a.get("transB", 0) else i[1]
             r = a.get("alpha", 1.0) * aa @ bb + (a.get("beta", 1.0) * i[2] if len(i) > 2 else 0)
+        elif op == "Softmax":
+            ax = a.get("axis", -1)
+            e = np.exp(i[0] - i[0].max(axis=ax, keepdims=True))
+            r = e / e.sum(axis=ax, keepdims=True)
         else:
             raise NotImplementedError(op)
         env[node.output[0]] = r

@@ -246,6 +246,10 @@ CASES = [
     ("gap_flatten_linear", "Conv + ReLU -> AdaptiveAvgPool2d(1) -> Flatten -> Linear 8->5 (Gemm)",
      lambda g: nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                              nn.Linear(8, 5)), (3, 3, 8, 8), {}),
+    ("gap_linear_softmax", "Conv + ReLU -> AdaptiveAvgPool2d(1) -> Flatten -> Linear 8->5 -> Softmax(dim=1): a classifier "
+     "returning probabilities",
+     lambda g: nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                             nn.Linear(8, 5), nn.Softmax(dim=1)), (3, 3, 8, 8), {}),
     ("flatten_spatial_linear", "Conv stride 2 -> Flatten of a 4x3x3 map (NCHW order: c*9 + y*3 + x) -> Linear 36->6",
      lambda g: nn.Sequential(nn.Conv2d(2, 4, 3, stride=2, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(36, 6)),
      (2, 2, 6, 6), {}),

@@ -54,14 +54,16 @@ internal static class ConvertCommand
         fuse.AcceptOnlyFromAmong("auto", "none");
 
         Option<bool> force = Cli.ForceOption();
+        Option<int> threads = Cli.ThreadsOption();
         var command = new Command("convert", "Quantize an ONNX model to an int8 .tdsc model")
         {
-            model, calibration, output, method, percentile, emit, golden, goldenInput, ns, outputTensor, force, fuse,
+            model, calibration, output, method, percentile, emit, golden, goldenInput, ns, outputTensor, force, fuse, threads,
         };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string modelPath = parse.GetRequiredValue(model);
             string outPath = parse.GetRequiredValue(output);
+            int workers = Cli.Threads(parse, threads);
             if (TfliteFiles.IsTflite(modelPath))
             {
                 foreach (Option option in new Option[] { calibration, method, percentile, emit, golden, goldenInput, ns })
@@ -88,6 +90,7 @@ internal static class ConvertCommand
                     _ => CalibrationMethod.MinMax,
                 },
                 Percentile = parse.GetValue(percentile),
+                Threads = workers,
             };
             if (options.Method == CalibrationMethod.Percentile && !(options.Percentile > 50 && options.Percentile <= 100))
             {

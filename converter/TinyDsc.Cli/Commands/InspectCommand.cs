@@ -142,7 +142,7 @@ internal static class InspectCommand
                 }
                 return s;
             case OpCodes.FusedBlock:
-                return $"next {op.Params[0]} ops, row by row; work [{op.Params[1]}, {(long)op.Params[1] + op.Params[2]})";
+                return $"next {op.Params[0]} ops, row by row{(op.Params[3] > 1 ? $" ({op.Params[3]} rows per step)" : "")}; work [{op.Params[1]}, {(long)op.Params[1] + op.Params[2]})";
             default:
                 return "";
         }

@@ -15,16 +15,18 @@ internal static class ReferenceCommand
         var input = new Option<string>("--input", "-i") { Description = "Input batch, float32 NCHW .npy", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Output .npy (float32)", Required = true };
         Option<bool> force = Cli.ForceOption();
-        var command = new Command("reference", "Run the float reference on a batch") { model, input, output, force };
+        Option<int> threads = Cli.ThreadsOption();
+        var command = new Command("reference", "Run the float reference on a batch") { model, input, output, threads, force };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string inPath = parse.GetRequiredValue(input);
+            int workers = Cli.Threads(parse, threads);
             var outputs = new OutputFiles(parse.GetValue(force));
             string outPath = parse.GetRequiredValue(output);
             outputs.Declare(outPath, "--output");
             FloatGraph graph = CommandFiles.LoadGraph(parse.GetRequiredValue(model));
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
-            var runner = new FloatRunner(graph);
+            var runner = new FloatRunner(graph) { Threads = workers };
             BatchResult result = context.WithProgress($"float on {Path.GetFileName(inPath)}",
                 progress => runner.Run(data, shape, inPath, progress));
             outputs.Stage(outPath, Npy.EncodeFloat32(outPath, result.Shape, result.Data));

@@ -25,15 +25,17 @@ internal static class ReportCommand
         var labels = new Option<string?>("--labels") { Description = "Class labels, one integer per sample (.npy)" };
         var output = new Option<string>("--output", "-o") { Description = "HTML file to write (replaced atomically)", Required = true };
         Option<bool> force = Cli.ForceOption();
+        Option<int> threads = Cli.ThreadsOption();
         var command = new Command("report", "Write an HTML report: per-layer int8 error, activations, weights, memory, cost, board fit")
         {
-            onnx, tdsc, input, labels, output, force,
+            onnx, tdsc, input, labels, output, threads, force,
         };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string onnxPath = parse.GetRequiredValue(onnx), tdscPath = parse.GetRequiredValue(tdsc);
             string inPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
             string? labelPath = parse.GetValue(labels);
+            int workers = Cli.Threads(parse, threads);
             // Checked before the (slow) comparison runs, so a typo fails at once.
             var outputs = new OutputFiles(parse.GetValue(force));
             outputs.Declare(outPath, "--output");
@@ -54,7 +56,7 @@ internal static class ReportCommand
             }
 
             ModelReport report = context.WithProgress($"report on {Path.GetFileName(inPath)}", p =>
-                ModelReportBuilder.Build(graph, model, bytes.Length, onnxPath, tdscPath, data, shape, inPath, truth, labelPath, p));
+                ModelReportBuilder.Build(graph, model, bytes.Length, onnxPath, tdscPath, data, shape, inPath, truth, labelPath, p, workers));
             string html = HtmlReport.Render(report, Version());
             outputs.Stage(outPath, new UTF8Encoding(false).GetBytes(html));
             outputs.Commit();

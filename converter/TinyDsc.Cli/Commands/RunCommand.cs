@@ -17,16 +17,18 @@ internal static class RunCommand
         var nhwc = new Option<bool>("--nhwc") { Description = "Take and return NHWC (a .tdsc converted from .tflite); implied for a .tflite MODEL" };
         var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite only: run up to this tensor (see convert)" };
         Option<bool> force = Cli.ForceOption();
-        var command = new Command("run", "Run the int8 model (.tdsc or int8 .tflite) on a batch") { model, input, output, nhwc, outputTensor, force };
+        Option<int> threads = Cli.ThreadsOption();
+        var command = new Command("run", "Run the int8 model (.tdsc or int8 .tflite) on a batch") { model, input, output, nhwc, outputTensor, threads, force };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string inPath = parse.GetRequiredValue(input);
+            int workers = Cli.Threads(parse, threads);
             var outputs = new OutputFiles(parse.GetValue(force));
             string outPath = parse.GetRequiredValue(output);
             outputs.Declare(outPath, "--output");
             (Model m, _, bool tflite) = TfliteFiles.LoadModel(parse.GetRequiredValue(model), parse.GetValue(outputTensor));
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
-            var runner = new Int8Runner(m, tflite || parse.GetValue(nhwc));
+            var runner = new Int8Runner(m, tflite || parse.GetValue(nhwc)) { Threads = workers };
             BatchResult result = context.WithProgress($"int8 on {Path.GetFileName(inPath)}",
                 progress => runner.Run(data, shape, inPath, progress));
             outputs.Stage(outPath, Npy.EncodeFloat32(outPath, result.Shape, result.Data));

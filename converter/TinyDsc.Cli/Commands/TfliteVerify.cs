@@ -15,7 +15,7 @@ namespace TinyDsc.Cli.Commands;
 /// </summary>
 internal static class TfliteVerify
 {
-    public static int Run(CliContext context, string referencePath, string modelPath, string inPath, string? labelPath, string? outputTensor)
+    public static int Run(CliContext context, string referencePath, string modelPath, string inPath, string? labelPath, string? outputTensor, int threads)
     {
         CommandFiles.RequireFile(referencePath, "reference .tflite");
         var options = new TfliteImportOptions { OutputTensor = outputTensor };
@@ -24,8 +24,8 @@ internal static class TfliteVerify
             ? TfliteFiles.LoadModel(modelPath, outputTensor)
             : TfliteFiles.LoadModel(modelPath, null);
         (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
-        var floatRunner = new FloatRunner(graph);
-        var int8Runner = new Int8Runner(model, nhwc: true);
+        var floatRunner = new FloatRunner(graph) { Threads = threads };
+        var int8Runner = new Int8Runner(model, nhwc: true) { Threads = threads };
         int[] refNhwc = Nhwc(floatRunner.InputShape);
         if (!((ReadOnlySpan<int>)refNhwc).SequenceEqual(int8Runner.InputShape))
         {

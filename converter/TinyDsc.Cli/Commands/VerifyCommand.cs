@@ -31,21 +31,23 @@ internal static class VerifyCommand
         };
         task.AcceptOnlyFromAmong("auto", "classification", "regression");
         var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite reference only: compare up to this tensor (see convert)" };
-        var command = new Command("verify", "Compare the int8 model with the float reference (ONNX, or a .tflite: float, or int8 dequantized)") { onnx, tdsc, input, labels, task, outputTensor };
+        Option<int> threads = Cli.ThreadsOption();
+        var command = new Command("verify", "Compare the int8 model with the float reference (ONNX, or a .tflite: float, or int8 dequantized)") { onnx, tdsc, input, labels, task, outputTensor, threads };
         command.SetAction(Cli.Guard(context, parse =>
         {
             string onnxPath = parse.GetRequiredValue(onnx), tdscPath = parse.GetRequiredValue(tdsc);
             string inPath = parse.GetRequiredValue(input);
             string? labelPath = parse.GetValue(labels);
+            int workers = Cli.Threads(parse, threads);
             if (TfliteFiles.IsTflite(onnxPath))
             {
-                return TfliteVerify.Run(context, onnxPath, tdscPath, inPath, labelPath, parse.GetValue(outputTensor));
+                return TfliteVerify.Run(context, onnxPath, tdscPath, inPath, labelPath, parse.GetValue(outputTensor), workers);
             }
             FloatGraph graph = CommandFiles.LoadGraph(onnxPath);
             (Model model, _) = CommandFiles.LoadModel(tdscPath);
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");
-            var floatRunner = new FloatRunner(graph);
-            var int8Runner = new Int8Runner(model);
+            var floatRunner = new FloatRunner(graph) { Threads = workers };
+            var int8Runner = new Int8Runner(model) { Threads = workers };
             if (!((ReadOnlySpan<int>)floatRunner.InputShape).SequenceEqual(int8Runner.InputShape))
             {
                 throw new PipelineInputException($"{onnxPath} takes {ModelShapes.Describe(floatRunner.InputShape)} but " +
@@ -59,11 +61,15 @@ internal static class VerifyCommand
                 "regression" => OutputTask.Regression,
                 _ => OutputComparison.Detect(outShape),
             };
+            if (kind == OutputTask.Classification && model.Operators.Length > 0 && model.Operators[^1].OpCode == OpCodes.Softmax)
+            {
+                kind = OutputTask.Probabilities;   // a final Softmax: both sides are probabilities (the int8 one in steps of 1/256)
+            }
             long[]? truth = null;
             if (labelPath != null)
             {
                 CommandFiles.RequireFile(labelPath, "labels");
-                if (kind != OutputTask.Classification)
+                if (kind == OutputTask.Regression)
                 {
                     throw new PipelineInputException($"--labels needs a classification model (output [N, classes]), but " +
                         $"{onnxPath} outputs {ModelShapes.Describe(outShape)}" +
@@ -82,9 +88,9 @@ internal static class VerifyCommand
 
             var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
             table.AddRow("samples", n.ToString(CultureInfo.InvariantCulture));
-            table.AddRow("output", Markup.Escape($"{ModelShapes.Describe(outShape)}, {(kind == OutputTask.Classification ? "classification" : "regression")}"));
+            table.AddRow("output", Markup.Escape($"{ModelShapes.Describe(outShape)}, {kind switch { OutputTask.Classification => "classification", OutputTask.Probabilities => "class probabilities (Softmax)", _ => "regression" }}"));
             table.AddRow("SQNR (int8 vs float)", Format.Db(m.SqnrDb));
-            table.AddRow("max abs error", Format.Number(m.MaxAbsError));
+            table.AddRow("max abs error", Format.Number(m.MaxAbsError) + (m.MaxErrorSteps is double steps ? Markup.Escape($" ({steps.ToString("F1", CultureInfo.InvariantCulture)} steps of 1/256)") : ""));
             table.AddRow("cosine similarity", m.Cosine.ToString("F6", CultureInfo.InvariantCulture));
             if (m.Top1Agreement is double agreement)
             {

@@ -13,8 +13,16 @@ public sealed record CalibrationOptions
     /// <summary>Histogram bins per value for the percentile method: the range error is at most (max − min) / bins.</summary>
     public int HistogramBins { get; init; } = 4096;
 
+    /// <summary>Worker threads running the float reference over the samples (CLI: --threads; default the core count).
+    /// The ranges do not depend on it.</summary>
+    public int Threads { get; init; } = Pipeline.Workers.DefaultThreads;
+
     public void Validate()
     {
+        if (Threads < 1 || Threads > 1024)
+        {
+            throw new ArgumentException($"--threads must be between 1 and 1024, got {Threads}");
+        }
         if (Method == CalibrationMethod.Percentile && !(Percentile > 50 && Percentile <= 100))
         {
             throw new ArgumentException($"--percentile must be in (50, 100], got {Percentile}");

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using TinyDsc.Converter.Graph;
-using TinyDsc.Converter.Reference;
+using TinyDsc.Converter.Pipeline;
 
 namespace TinyDsc.Converter.Calibration;
 
@@ -16,6 +16,8 @@ public static class Calibrator
     /// Calibrates <paramref name="graph"/> on <paramref name="samples"/> samples laid one after another in
     /// <paramref name="data"/> (NCHW, each the size of the graph input).
     /// </summary>
+    /// <remarks>The float reference runs on <see cref="CalibrationOptions.Threads"/> workers; the ranges are the same for
+    /// any thread count (observations are replayed in sample order, FloatRunner.RunSamples).</remarks>
     /// <param name="progress">Called after each sample with (done, total); total counts both passes of the
     /// percentile method.</param>
     /// <exception cref="CalibrationException">No samples, a size mismatch, or a NaN / infinite value.</exception>
@@ -43,20 +45,16 @@ public static class Calibrator
         var collector = new RangeCollector(options) { MinMaxValues = new HashSet<string> { graph.Input, graph.Output } };
         int total = samples * collector.Passes;
         int done = 0;
-        var sample = new float[per];
         Action<string, float[]> observe = (name, values) => collector.Observe(name, values);
+        Action? tick = progress == null ? null : () => progress(++done, total);
         for (int pass = 0; pass < collector.Passes; pass++)
         {
             if (pass == 1)
             {
                 collector.BeginHistograms();
             }
-            for (int s = 0; s < samples; s++)
-            {
-                Array.Copy(data, s * per, sample, 0, per);
-                FloatReference.Run(graph, sample, observe);
-                progress?.Invoke(++done, total);
-            }
+            // tick runs on the workers: Workers.Counter serialises it.
+            FloatRunner.RunSamples(graph, data, samples, per, options.Threads, observe, null, 0, Workers.Counter(tick == null ? null : (_, _) => tick(), samples));
         }
         return collector.Ranges();
     }

@@ -86,13 +86,13 @@ internal sealed class GraphLowering
         }
         if (tt.Shape == null)
         {
-            throw new OnnxImportException($"graph input '{vi.Name}' has no shape; TinyDsc needs [N, C, H, W] or [N, C] with known C, H, W");
+            throw new OnnxImportException($"graph input '{vi.Name}' has no shape; TinyDsc needs [N, C, H, W], [N, C, L] or [N, C] with known C, H, W, L");
         }
         var dims = tt.Shape.Dim;
         string Shown() => "[" + string.Join(", ", dims.Select(d => d.HasDimValue ? d.DimValue.ToString() : d.HasDimParam ? d.DimParam : "?")) + "]";
-        if (dims.Count != 4 && dims.Count != 2)
+        if (dims.Count != 4 && dims.Count != 3 && dims.Count != 2)
         {
-            throw new OnnxImportException($"graph input '{vi.Name}' has shape {Shown()}; TinyDsc needs [N, C, H, W] or [N, C]");
+            throw new OnnxImportException($"graph input '{vi.Name}' has shape {Shown()}; TinyDsc needs [N, C, H, W], [N, C, L] or [N, C]");
         }
         var shape = new int[dims.Count];
         shape[0] = 1;
@@ -126,6 +126,12 @@ internal sealed class GraphLowering
         {
             throw new OnnxImportException($"graph input '{vi.Name}' has shape {Shown()}: {elements} elements per sample, " +
                 $"over TinyDsc's limit of {OnnxImporter.MaxTensorElements} ({OnnxImporter.MaxTensorElementsText})");
+        }
+        if (shape.Length == 3)
+        {
+            // A 1-D input [N, C, L] is held as [1, C, 1, L]: 1-D ops become 2-D ops with H = 1.
+            shape = new[] { 1, shape[1], 1, shape[2] };
+            _ctx.OneD.Add(_ctx.Input);
         }
         _ctx.Shapes[_ctx.Input] = shape;
     }
@@ -271,7 +277,7 @@ internal sealed class GraphLowering
         }
         else
         {
-            shape = _ctx.Shapes[_ctx.Activation(node, 0)].Select(d => (long)d).ToArray();
+            shape = _ctx.LogicalShape(_ctx.Activation(node, 0)).Select(d => (long)d).ToArray();
         }
         int rank = shape.Length;
         long start = node.Int("start", 0), end = node.Int("end", rank);

@@ -32,6 +32,13 @@ internal sealed class ImportContext
 
     public List<LoweredNode> Nodes { get; } = new();
 
+    /// <summary>
+    /// Activation values that are 1-D in the ONNX graph, [N, C, L], and held as [1, C, 1, L] (NCHW with H = 1): every
+    /// 1-D op is lowered to its 2-D form over that shape. Node attributes and axes still refer to the 3-D shape
+    /// (<see cref="LogicalShape"/>).
+    /// </summary>
+    public HashSet<string> OneD { get; } = new();
+
     public string Input { get; set; } = "";
 
     /// <summary>Batch dim the graph input declares (1 when symbolic): a Reshape may name it as its first target dim.</summary>
@@ -84,17 +91,29 @@ internal sealed class ImportContext
     public ConstTensor Const(NodeView node, int i, string what) =>
         OptionalConst(node, i, what) ?? throw node.Fail($"{what} (input {i}) is missing");
 
+    /// <summary>Whether activation <paramref name="x"/> is a 1-D [N, C, L] value held as [1, C, 1, L].</summary>
+    public bool IsOneD(string x) => OneD.Contains(x);
+
+    /// <summary>The shape of <paramref name="x"/> as the ONNX graph sees it: [1, C, L] for a 1-D value, else its held shape.</summary>
+    public int[] LogicalShape(string x) => OneD.Contains(x) ? new[] { 1, Shapes[x][1], Shapes[x][3] } : Shapes[x];
+
+    /// <summary><see cref="LogicalShape"/> formatted for messages.</summary>
+    public string Describe(string x) => FormatShape(LogicalShape(x));
+
     public int[] Rank4(NodeView node, string x)
     {
         var s = Shapes[x];
         if (s.Length != 4)
         {
-            throw node.Fail($"needs a 4-D NCHW input, got shape {FormatShape(s)}");
+            throw node.Fail($"needs a 4-D NCHW or 3-D NCL input, got shape {FormatShape(s)}");
         }
         return s;
     }
 
-    /// <summary>Appends a node reading <paramref name="input"/> and writing the ONNX node's output with <paramref name="shape"/> (default: the input's).</summary>
+    /// <summary>
+    /// Appends a node reading <paramref name="input"/> and writing the ONNX node's output with <paramref name="shape"/>
+    /// (default: the input's). A 4-D output of a 1-D input is 1-D too (<see cref="OneD"/>).
+    /// </summary>
     public LoweredNode AddNode(NodeView node, LoweredOp op, string input, int[]? shape = null)
     {
         var n = new LoweredNode(op, node.Name, node.Where) { Output = node.Output };
@@ -108,6 +127,10 @@ internal sealed class ImportContext
                 $"over TinyDsc's limit of {OnnxImporter.MaxTensorElements} ({OnnxImporter.MaxTensorElementsText})");
         }
         Shapes[node.Output] = shape;
+        if (shape.Length == 4 && OneD.Contains(input))
+        {
+            OneD.Add(node.Output);
+        }
         return n;
     }
 

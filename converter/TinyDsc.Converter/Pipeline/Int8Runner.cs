@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
+using TinyDsc.Converter.Planning;
 using TinyDsc.Runtime;
+using TinyDsc.Runtime.Desktop;
 using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Converter.Pipeline;
@@ -8,11 +10,17 @@ namespace TinyDsc.Converter.Pipeline;
 /// <summary>
 /// Runs the int8 runtime (the same Interpreter the device runs) over a batch in PyTorch layout: each sample is
 /// transposed NCHW → NHWC, quantized by the interpreter, invoked, dequantized, and transposed back for 4-D outputs.
+/// Interpreters run on the desktop kernels (<see cref="DesktopKernels.Default"/>: SIMD, the device kernels' bytes).
+/// Samples are split over <see cref="Threads"/> workers, one interpreter each (<see cref="Workers"/>); every sample's
+/// bytes are the same for any thread count.
 /// </summary>
 public sealed class Int8Runner
 {
     private readonly Model _model;
+    private readonly Model _desktopModel;
     private readonly Interpreter _interpreter;
+    private Interpreter[] _workers = Array.Empty<Interpreter>();
+    private int _threads = Workers.DefaultThreads;
 
     public Int8Runner(Model model) : this(model, nhwc: false)
     {
@@ -25,7 +33,15 @@ public sealed class Int8Runner
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
-        _interpreter = new Interpreter(model);
+        // Fused blocks exist to save device RAM; their bytes equal the unfused operators' (FusedBlock's tests), which
+        // the desktop kernels run. So the desktop runs the model unfused, planned afresh.
+        _desktopModel = model;
+        if (BlockFusion.Groups(model).Count > 0)
+        {
+            _desktopModel = BlockFusion.Defuse(model);
+            ModelMemoryPlanner.Apply(_desktopModel);
+        }
+        _interpreter = DesktopKernels.CreateInterpreter(_desktopModel);
         _nhwc = nhwc;
         InputShape = nhwc ? Dims(model.Tensors[model.InputTensor]) : ModelShapes.Nchw(model.Tensors[model.InputTensor]);
         OutputShape = nhwc ? Dims(model.Tensors[model.OutputTensor]) : ModelShapes.Nchw(model.Tensors[model.OutputTensor]);
@@ -46,11 +62,32 @@ public sealed class Int8Runner
     /// <summary>Per-sample output shape, PyTorch layout, batch 1.</summary>
     public int[] OutputShape { get; }
 
-    public int ArenaBytes => _interpreter.ArenaBytes;
+    /// <summary>
+    /// Worker threads of <see cref="Run"/> (default: the core count), each with its own interpreter. With an
+    /// <see cref="Observer"/> the batch runs on one thread, in sample order.
+    /// </summary>
+    /// <exception cref="PipelineInputException">the value is not in 1..1024.</exception>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            Workers.Check(value);
+            _threads = value;
+        }
+    }
 
-    public int ScratchBytes => _interpreter.ScratchBytes;
+    /// <summary>Arena bytes of the model on the device (its planned ArenaSize).</summary>
+    public int ArenaBytes => _model.ArenaSize;
 
-    /// <summary>Called after every operator of every sample; null for none.</summary>
+    /// <summary>Scratch bytes the device interpreter allocates for the model.</summary>
+    public int ScratchBytes => Interpreter.RequiredScratchBytes(_model);
+
+    /// <summary>The model the runner's interpreters execute: <see cref="Model"/>, or with fused blocks, the same model
+    /// unfused (same bytes); <see cref="Observer"/>'s operator indices are this model's.</summary>
+    public Model RunModel => _desktopModel;
+
+    /// <summary>Called after every operator of every sample (operators of <see cref="RunModel"/>); null for none.</summary>
     public IOperatorObserver? Observer
     {
         get => _interpreter.Observer;
@@ -76,36 +113,53 @@ public sealed class Int8Runner
                 $"differ from the model's {inSize}/{outSize}");
         }
         var output = new float[(long)n * outSize];
-        var inNhwc = new float[inSize];
-        var outNhwc = new float[outSize];
         bool input4d = !_nhwc && InputShape.Length == 4, output4d = !_nhwc && OutputShape.Length == 4;
-        var watch = new Stopwatch();
-        for (int s = 0; s < n; s++)
+        int threads = Observer != null ? 1 : _threads;
+        int workers = Workers.Count(n, threads);
+        if (_workers.Length < workers)
         {
-            watch.Start();
-            if (input4d)
+            var more = new Interpreter[workers];
+            Array.Copy(_workers, more, _workers.Length);
+            more[0] = _interpreter;
+            for (int w = Math.Max(1, _workers.Length); w < workers; w++)
             {
-                Layout.NchwToNhwc(batch, s * inSize, InputShape[1], InputShape[2], InputShape[3], inNhwc);
-                _interpreter.SetInput(inNhwc, 0);
+                more[w] = DesktopKernels.CreateInterpreter(_desktopModel);
             }
-            else
-            {
-                _interpreter.SetInput(batch, s * inSize);
-            }
-            _interpreter.Invoke();
-            if (output4d)
-            {
-                _interpreter.GetOutput(outNhwc, 0);
-                Layout.NhwcToNchw(outNhwc, OutputShape[1], OutputShape[2], OutputShape[3], output, s * outSize);
-            }
-            else
-            {
-                _interpreter.GetOutput(output, s * outSize);
-            }
-            watch.Stop();
-            progress?.Invoke(s + 1, n);
+            _workers = more;
         }
-        return new BatchResult(output, ModelShapes.WithBatch(OutputShape, n), watch.Elapsed.TotalMilliseconds / n);
+        Action? tick = Workers.Counter(progress, n);
+        var watch = Stopwatch.StartNew();
+        Workers.ForRanges(n, threads, (worker, first, end) =>
+        {
+            Interpreter interpreter = _workers.Length == 0 ? _interpreter : _workers[worker];
+            var inNhwc = new float[inSize];
+            var outNhwc = new float[outSize];
+            for (int s = first; s < end; s++)
+            {
+                if (input4d)
+                {
+                    Layout.NchwToNhwc(batch, s * inSize, InputShape[1], InputShape[2], InputShape[3], inNhwc);
+                    interpreter.SetInput(inNhwc, 0);
+                }
+                else
+                {
+                    interpreter.SetInput(batch, s * inSize);
+                }
+                interpreter.Invoke();
+                if (output4d)
+                {
+                    interpreter.GetOutput(outNhwc, 0);
+                    Layout.NhwcToNchw(outNhwc, OutputShape[1], OutputShape[2], OutputShape[3], output, s * outSize);
+                }
+                else
+                {
+                    interpreter.GetOutput(output, s * outSize);
+                }
+                tick?.Invoke();
+            }
+        });
+        watch.Stop();
+        return new BatchResult(output, ModelShapes.WithBatch(OutputShape, n), watch.Elapsed.TotalMilliseconds / Math.Max(1, n));
     }
 
     /// <summary>The model this runner executes.</summary>

@@ -34,10 +34,21 @@ public static class ModelShapes
 
     /// <summary>
     /// The batch size N of <paramref name="actual"/> if it is [N, ...] with the model's per-sample dims and N ≥ 1.
+    /// A 1-D model's tensors are held as [N, C, 1, L] (NCHW with H = 1, the same values in the same order), so
+    /// [N, C, L], the shape its ONNX model takes, is accepted for [1, C, 1, L].
     /// </summary>
     /// <exception cref="PipelineInputException">"X.npy has shape [2,3,28,28] but the model expects [N,1,28,28]".</exception>
     public static int BatchOf(string file, int[] actual, int[] perSample)
     {
+        if (actual.Length == 3 && perSample.Length == 4 && perSample[2] == 1)
+        {
+            if (actual[1] == perSample[1] && actual[2] == perSample[3])
+            {
+                return BatchOf(file, new[] { actual[0], actual[1], 1, actual[2] }, perSample);
+            }
+            throw new PipelineInputException(
+                $"{file} has shape {Text(actual)} but the model expects {Describe(perSample)} or {Describe(new[] { 1, perSample[1], perSample[3] })}");
+        }
         if (actual.Length == perSample.Length && actual.Length >= 1 && actual[0] == 0)
         {
             throw new PipelineInputException($"{file} has shape {Text(actual)}: it holds no samples");

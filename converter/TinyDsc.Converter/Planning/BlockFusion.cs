@@ -33,11 +33,16 @@ public static class BlockFusion
     /// <summary>A fused block found in a model: its group record's index and the member operator indices after it.</summary>
     public sealed record Group(int RecordIndex, int Members, int WorkBytes);
 
+    /// <summary>A fusable chain: its first operator, member count, and output rows per step (FORMAT.md p3).</summary>
+    private readonly record struct Chain(int Start, int Count, int Rows);
+
     /// <summary>
     /// Auto adds a block only when it lowers the arena by at least 1/MinimumGainDivisor of the arena before it: a
-    /// fused block executes more IL per MAC on nanoCLR than the whole-tensor kernels (its 1×1 convolutions run one row
-    /// of pixels per call, too few for PointwiseConv's 16-pixel blocks; measured with `ilcount-model`: mbv2-fashion
-    /// 8.2 IL/MAC unfused, 15.3 with all five blocks that lower its arena fused), so small savings are not worth it.
+    /// fused block executes somewhat more IL per MAC on nanoCLR than the whole-tensor kernels (its 1×1 convolutions see
+    /// one or two rows of pixels per call, on PointwiseRows' 8-pixel blocks instead of PointwiseConv's 16-pixel ones;
+    /// measured with `ilcount-model`: mbv2-fashion 8.20 IL/MAC unfused, 8.83 with the three blocks auto picks), so
+    /// small savings are not worth it. After the choice, each narrow block (output rows under 16 pixels) computes two
+    /// output rows per step (p3 = 2) where that does not raise the planned arena.
     /// </summary>
     public const int MinimumGainDivisor = 10;
 
@@ -60,43 +65,62 @@ public static class BlockFusion
 
         Model model = quantized.Model;
         var chains = Chains(model);
-        if (mode == FusionMode.Auto)
+        if (mode == FusionMode.All)
         {
-            var chosen = new List<(int Start, int Count)>();
-            int current = PlannedArena(model, chosen);
-            int best = current;
-            while (true)
-            {
-                int pick = -1;
-                foreach ((int Start, int Count) c in chains)
-                {
-                    if (chosen.Contains(c))
-                    {
-                        continue;
-                    }
-                    var trial = new List<(int Start, int Count)>(chosen) { c };
-                    int arena = PlannedArena(model, trial);
-                    if (arena < best)
-                    {
-                        best = arena;
-                        pick = chains.IndexOf(c);
-                    }
-                }
-                if (pick < 0 || best > current - current / MinimumGainDivisor)
-                {
-                    break;
-                }
-                chosen.Add(chains[pick]);
-                current = best;
-            }
-            chains = chosen;
+            return WithGroups(quantized, chains.Select(c => c with { Rows = NarrowRows(model, c) }).ToList());
         }
 
-        return WithGroups(quantized, chains);
+        var chosen = new List<Chain>();
+        int current = PlannedArena(model, chosen);
+        int best = current;
+        while (true)
+        {
+            int pick = -1;
+            foreach (Chain c in chains)
+            {
+                if (chosen.Contains(c))
+                {
+                    continue;
+                }
+                var trial = new List<Chain>(chosen) { c };
+                int arena = PlannedArena(model, trial);
+                if (arena < best)
+                {
+                    best = arena;
+                    pick = chains.IndexOf(c);
+                }
+            }
+            if (pick < 0 || best > current - current / MinimumGainDivisor)
+            {
+                break;
+            }
+            chosen.Add(chains[pick]);
+            current = best;
+        }
+
+        // Narrow blocks compute two output rows per step where that does not raise the planned arena.
+        for (int k = 0; k < chosen.Count; k++)
+        {
+            int rows = NarrowRows(model, chosen[k]);
+            if (rows == 1)
+            {
+                continue;
+            }
+            var trial = new List<Chain>(chosen);
+            trial[k] = chosen[k] with { Rows = rows };
+            int arena = PlannedArena(model, trial);
+            if (arena <= current)
+            {
+                chosen = trial;
+                current = arena;
+            }
+        }
+
+        return WithGroups(quantized, chosen);
     }
 
     /// <summary>Arena bytes of the model with the given chains grouped, planned on a copy of its tensors.</summary>
-    private static int PlannedArena(Model model, List<(int Start, int Count)> chains)
+    private static int PlannedArena(Model model, List<Chain> chains)
     {
         var names = new string[model.Operators.Length];
         Model copy = CopyTensors(model);
@@ -105,17 +129,17 @@ public static class BlockFusion
     }
 
     /// <summary>Every fusable chain (start operator, member count), in operator order, not overlapping.</summary>
-    private static List<(int Start, int Count)> Chains(Model model)
+    private static List<Chain> Chains(Model model)
     {
         int[] readers = Readers(model);
-        var chains = new List<(int, int)>();
+        var chains = new List<Chain>();
         int i = 0;
         while (i < model.Operators.Length)
         {
             int n = ChainAt(model, readers, i);
             if (n > 0)
             {
-                chains.Add((i, n));
+                chains.Add(new Chain(i, n, 1));
                 i += n;
             }
             else
@@ -126,26 +150,29 @@ public static class BlockFusion
         return chains;
     }
 
-    private static QuantizedModel WithGroups(QuantizedModel quantized, List<(int Start, int Count)> chains)
+    private static QuantizedModel WithGroups(QuantizedModel quantized, List<Chain> chains)
     {
         Model model = quantized.Model;
         OperatorInfo[] ops = model.Operators;
         var outOps = new List<OperatorInfo>();
         var outNames = new List<string>();
-        var byStart = new Dictionary<int, int>();
-        foreach ((int start, int count) in chains)
+        var byStart = new Dictionary<int, Chain>();
+        foreach (Chain c in chains)
         {
-            byStart[start] = count;
+            byStart[c.Start] = c;
         }
         int i = 0;
         while (i < ops.Length)
         {
-            if (byStart.TryGetValue(i, out int n))
+            if (byStart.TryGetValue(i, out Chain chain))
             {
+                int n = chain.Count;
+                int rows = chain.Rows;
                 OperatorInfo last = ops[i + n - 1];
                 var group = new OperatorInfo { OpCode = OpCodes.FusedBlock, Input0 = ops[i].Input0, Output = last.Output };
                 group.Params[0] = n;
-                group.Params[2] = WorkBytes(model, ops, i, n);
+                group.Params[2] = WorkBytes(model, ops, i, n, rows);
+                group.Params[3] = rows;
                 outOps.Add(group);
                 outNames.Add("fused(" + string.Join(", ", Enumerable.Range(i, n).Select(k => quantized.OperatorNames[k])) + ")");
                 for (int k = i; k < i + n; k++)
@@ -246,7 +273,22 @@ public static class BlockFusion
         return n;
     }
 
-    private static int WorkBytes(Model model, OperatorInfo[] ops, int i, int n)
+    /// <summary>
+    /// Output rows per step (p3): 2 when the block's output rows are narrower than 16 pixels, so that its 1×1 stages
+    /// see at least twice as many pixels per call (PointwiseRows' packed blocks; executed IL per MAC within 1.1× of
+    /// unfused, IlCostTests), else 1 (a row alone fills the 8-pixel blocks).
+    /// </summary>
+    private static int NarrowRows(Model model, Chain chain)
+    {
+        OperatorInfo[] ops = model.Operators;
+        int i = chain.Start;
+        bool hasAdd = ops[i + chain.Count - 1].OpCode == OpCodes.Add;
+        int convs = hasAdd ? chain.Count - 1 : chain.Count;
+        TensorInfo dwOut = model.Tensors[ops[convs == 3 ? i + 1 : i].Output];
+        return dwOut.Dims[2] < 16 && dwOut.Dims[1] >= 2 ? 2 : 1;
+    }
+
+    private static int WorkBytes(Model model, OperatorInfo[] ops, int i, int n, int rows)
     {
         bool hasAdd = ops[i + n - 1].OpCode == OpCodes.Add;
         int convs = hasAdd ? n - 1 : n;
@@ -258,8 +300,9 @@ public static class BlockFusion
         {
             InputH = dwIn.Dims[1], InputW = dwIn.Dims[2], InputC = dwIn.Dims[3], OutputH = dwOut.Dims[1], OutputW = dwOut.Dims[2],
             OutputC = dwOut.Dims[3], KernelH = dw.KernelH, KernelW = dw.KernelW, PadLeft = dw.PadLeft, PadRight = dw.PadRight,
+            StrideH = dw.StrideH,
         };
-        return FusedBlock.WorkBytes(ref p, model.Tensors[project.Output].Dims[3], hasAdd);
+        return FusedBlock.WorkBytes(ref p, model.Tensors[project.Output].Dims[3], hasAdd, rows);
     }
 
     /// <summary>Op a's output is op b's input 0, read by nothing else and not the model output.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Numerics;
 using System.Numerics.Tensors;
 using TinyDsc.Converter.Graph;
 
@@ -117,8 +118,10 @@ public static class FloatReference
     /// <summary>
     /// y[oc, oy, ox] = bias[oc] + Σ_{ic, ky, kx} W[oc, ic, ky, kx] · x[g·Cin_g + ic, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw],
     /// g = oc / (Cout / groups), out-of-range taps read 0. For each group the input is gathered once into one row per
-    /// tap (ic, ky, kx) holding that tap's value for every output pixel; an output channel is then the bias plus a
-    /// weighted sum of those rows, accumulated a whole output plane at a time.
+    /// tap (ic, ky, kx) holding that tap's value for every output pixel (im2col); each output value is then
+    /// bias + tap₀·w₀ + tap₁·w₁ + … summed in tap order, each product and sum rounded to float32 on its own (no fused
+    /// multiply-add), the order TensorPrimitives.MultiplyAdd over whole planes gives, computed in registers for four
+    /// output channels and two vectors of pixels at a time (Planes).
     /// </summary>
     private static float[] Conv(FloatNode n, float[] x, int[] inShape, int[] outShape)
     {
@@ -129,6 +132,13 @@ public static class FloatReference
         int k = cinG * kh * kw, pixels = oh * ow;
         var weight = n.Weight!;
         var y = new float[cout * pixels];
+        if (groups == 1 && kh == 1 && kw == 1 && n.StrideH == 1 && n.StrideW == 1
+            && n.PadTop == 0 && n.PadLeft == 0 && n.PadBottom == 0 && n.PadRight == 0)
+        {
+            // 1×1, stride 1, no pads: tap row ic is input plane ic itself; nothing to gather.
+            Planes(x, k, pixels, weight, n.Bias, 0, cout, y);
+            return y;
+        }
         var taps = new float[k * pixels];
         for (int g = 0; g < groups; g++)
         {
@@ -140,6 +150,11 @@ public static class FloatReference
                     for (int kx = 0; kx < kw; kx++)
                     {
                         int row = ((ic * kh + ky) * kw + kx) * pixels;
+                        // Output columns whose input column ix = ox·sw − pl + kx·dw lies inside [0, w).
+                        int shift = kx * n.DilationW - n.PadLeft;
+                        int first = shift >= 0 ? 0 : (-shift + n.StrideW - 1) / n.StrideW;
+                        int end = w - 1 - shift < 0 ? 0 : Math.Min(ow, (w - 1 - shift) / n.StrideW + 1);
+                        first = Math.Min(first, end);
                         for (int oy = 0; oy < oh; oy++)
                         {
                             int iy = oy * n.StrideH - n.PadTop + ky * n.DilationH;
@@ -149,28 +164,109 @@ public static class FloatReference
                                 Array.Clear(taps, dst, ow);
                                 continue;
                             }
-                            int src = plane + iy * w;
-                            for (int ox = 0; ox < ow; ox++)
+                            int src = plane + iy * w + shift;
+                            Array.Clear(taps, dst, first);
+                            if (n.StrideW == 1 && end > first)
                             {
-                                int ix = ox * n.StrideW - n.PadLeft + kx * n.DilationW;
-                                taps[dst + ox] = (uint)ix < (uint)w ? x[src + ix] : 0f;
+                                Array.Copy(x, src + first, taps, dst + first, end - first);
                             }
+                            else if (n.StrideW != 1)
+                            {
+                                for (int ox = first; ox < end; ox++)
+                                {
+                                    taps[dst + ox] = x[src + ox * n.StrideW];
+                                }
+                            }
+                            Array.Clear(taps, dst + end, ow - end);
                         }
                     }
                 }
             }
-            for (int o = 0; o < coutG; o++)
-            {
-                int oc = g * coutG + o;
-                var plane = new Span<float>(y, oc * pixels, pixels);
-                plane.Fill(n.Bias?[oc] ?? 0f);
-                for (int t = 0; t < k; t++)
-                {
-                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(taps, t * pixels, pixels), weight[oc * k + t], plane, plane);
-                }
-            }
+            Planes(taps, k, pixels, weight, n.Bias, g * coutG, coutG, y);
         }
         return y;
+    }
+
+    /// <summary>
+    /// y[oc, p] = ((bias[oc] + taps[0, p]·w[oc, 0]) + taps[1, p]·w[oc, 1]) + … for oc in [oc0, oc0 + count), every
+    /// product and sum rounded separately, in tap order.
+    /// </summary>
+    private static void Planes(float[] taps, int k, int pixels, float[] weight, float[]? bias, int oc0, int count, float[] y)
+    {
+        int lanes = Vector<float>.Count;
+        int o = 0;
+        for (; o + 4 <= count; o += 4)
+        {
+            int oc = oc0 + o;
+            int w0 = oc * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
+            float b0 = bias?[oc] ?? 0f, b1 = bias?[oc + 1] ?? 0f, b2 = bias?[oc + 2] ?? 0f, b3 = bias?[oc + 3] ?? 0f;
+            int p = 0;
+            for (; p + 2 * lanes <= pixels; p += 2 * lanes)
+            {
+                Vector<float> a0 = new(b0), a1 = new(b1), a2 = new(b2), a3 = new(b3);
+                Vector<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+                for (int t = 0; t < k; t++)
+                {
+                    var u = new Vector<float>(taps, t * pixels + p);
+                    var v = new Vector<float>(taps, t * pixels + p + lanes);
+                    Vector<float> s0 = new(weight[w0 + t]), s1 = new(weight[w1 + t]), s2 = new(weight[w2 + t]), s3 = new(weight[w3 + t]);
+                    a0 += u * s0;
+                    c0 += v * s0;
+                    a1 += u * s1;
+                    c1 += v * s1;
+                    a2 += u * s2;
+                    c2 += v * s2;
+                    a3 += u * s3;
+                    c3 += v * s3;
+                }
+                a0.CopyTo(y, oc * pixels + p);
+                c0.CopyTo(y, oc * pixels + p + lanes);
+                a1.CopyTo(y, (oc + 1) * pixels + p);
+                c1.CopyTo(y, (oc + 1) * pixels + p + lanes);
+                a2.CopyTo(y, (oc + 2) * pixels + p);
+                c2.CopyTo(y, (oc + 2) * pixels + p + lanes);
+                a3.CopyTo(y, (oc + 3) * pixels + p);
+                c3.CopyTo(y, (oc + 3) * pixels + p + lanes);
+            }
+            for (int i = 0; i < 4; i++)
+            {
+                Tail(taps, k, pixels, weight, bias, oc + i, p, y);
+            }
+        }
+        for (; o < count; o++)
+        {
+            int oc = oc0 + o, w0 = oc * k;
+            float b0 = bias?[oc] ?? 0f;
+            int p = 0;
+            for (; p + 2 * lanes <= pixels; p += 2 * lanes)
+            {
+                Vector<float> a0 = new(b0), c0 = a0;
+                for (int t = 0; t < k; t++)
+                {
+                    Vector<float> s0 = new(weight[w0 + t]);
+                    a0 += new Vector<float>(taps, t * pixels + p) * s0;
+                    c0 += new Vector<float>(taps, t * pixels + p + lanes) * s0;
+                }
+                a0.CopyTo(y, oc * pixels + p);
+                c0.CopyTo(y, oc * pixels + p + lanes);
+            }
+            Tail(taps, k, pixels, weight, bias, oc, p, y);
+        }
+    }
+
+    /// <summary>Planes' sum for pixels [from, pixels) of one output channel, one value at a time.</summary>
+    private static void Tail(float[] taps, int k, int pixels, float[] weight, float[]? bias, int oc, int from, float[] y)
+    {
+        float b = bias?[oc] ?? 0f;
+        for (int p = from; p < pixels; p++)
+        {
+            float acc = b;
+            for (int t = 0; t < k; t++)
+            {
+                acc += taps[t * pixels + p] * weight[oc * k + t];
+            }
+            y[oc * pixels + p] = acc;
+        }
     }
 
     /// <summary>y[o] = bias[o] + Σ_i W[o, i] · x[i].</summary>

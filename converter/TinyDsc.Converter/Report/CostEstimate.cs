@@ -108,6 +108,8 @@ public static class CostEstimate
                 return (21 * outputs, "21/output value");
             case "Mul":
                 return (136 * outputs, "136/output value");
+            case "Softmax":
+                return (863 * outputs, "863/output value (two fixed-point exps each; fewer past diff_min)");
             case "Concat":
                 return (21 * outputs, "21/output value (requantized by table; copied inputs cost 0.3–2.7)");
             case "PRelu":

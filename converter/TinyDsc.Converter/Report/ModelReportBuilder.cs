@@ -7,6 +7,7 @@ using TinyDsc.Converter.Validation;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Reference;
 using TinyDsc.Runtime;
+using TinyDsc.Runtime.Desktop;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 
@@ -27,8 +28,11 @@ public static class ModelReportBuilder
     /// <param name="labels">One label per sample, or null.</param>
     /// <exception cref="PipelineInputException">The files do not belong together or the input does not fit the model.</exception>
     public static ModelReport Build(FloatGraph graph, Model model, long modelBytes, string onnxFile, string tdscFile,
-        float[] batch, int[] shape, string inputFile, long[]? labels, string? labelsFile, Action<int, int>? progress = null)
+        float[] batch, int[] shape, string inputFile, long[]? labels, string? labelsFile, Action<int, int>? progress = null,
+        int? threads = null)
     {
+        int workerThreads = threads ?? Workers.DefaultThreads;
+        Workers.Check(workerThreads);
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
@@ -67,42 +71,76 @@ public static class ModelReportBuilder
             stats[t] = new TensorStats(t, names[t], producers[t], ModelShapes.Nchw(info), info.Scale, info.ZeroPoint);
         }
 
-        var observer = new Comparer(model, stats);
-        interpreter.Observer = observer;
+        // Samples run in chunks on the workers (one interpreter each), which keep every tensor's bytes and every float
+        // value of each sample; the comparer then takes them in sample and operator order on this thread, so the
+        // statistics are the same for any thread count.
+        var comparer = new Comparer(model, stats);
         var reference = new float[(long)n * outSize];
         var quantized = new float[(long)n * outSize];
-        var sample = new float[inSize];
-        var inNhwc = new float[inSize];
-        var outNhwc = new float[outSize];
         bool input4d = inShape.Length == 4, output4d = outShape.Length == 4;
-        for (int s = 0; s < n; s++)
+        int workers = Workers.Count(n, workerThreads);
+        var interpreters = new Interpreter[workers];
+        var captures = new Capture[workers];
+        for (int w = 0; w < workers; w++)
         {
-            Array.Copy(batch, (long)s * inSize, sample, 0, inSize);
-            observer.Float = FloatReference.RunAll(graph, sample);
-            Array.Copy(observer.Float[graph.Output], 0, reference, (long)s * outSize, outSize);
-            if (input4d)
-            {
-                Layout.NchwToNhwc(batch, s * inSize, inShape[1], inShape[2], inShape[3], inNhwc);
-                interpreter.SetInput(inNhwc, 0);
-            }
-            else
-            {
-                interpreter.SetInput(batch, s * inSize);
-            }
-            observer.Compare(interpreter, model.InputTensor);
-            interpreter.Invoke();
-            if (output4d)
-            {
-                interpreter.GetOutput(outNhwc, 0);
-                Layout.NhwcToNchw(outNhwc, outShape[1], outShape[2], outShape[3], quantized, s * outSize);
-            }
-            else
-            {
-                interpreter.GetOutput(quantized, s * outSize);
-            }
-            progress?.Invoke(s + 1, n);
+            interpreters[w] = DesktopKernels.CreateInterpreter(model);
+            captures[w] = new Capture(model);
+            interpreters[w].Observer = captures[w];
         }
-        interpreter.Observer = null;
+        Action? tick = Workers.Counter(progress, n);
+        int chunk = workers * 4;
+        for (int start = 0; start < n; start += chunk)
+        {
+            int count = Math.Min(chunk, n - start);
+            var floats = new Dictionary<string, float[]>[count];
+            var tensors = new sbyte[count][][];
+            Workers.ForRanges(count, workerThreads, (worker, first, end) =>
+            {
+                Interpreter it = interpreters[worker];
+                Capture capture = captures[worker];
+                var sample = new float[inSize];
+                var inNhwc = new float[inSize];
+                var outNhwc = new float[outSize];
+                for (int i = first; i < end; i++)
+                {
+                    int s = start + i;
+                    Array.Copy(batch, (long)s * inSize, sample, 0, inSize);
+                    floats[i] = FloatReference.RunAll(graph, sample);
+                    Array.Copy(floats[i][graph.Output], 0, reference, (long)s * outSize, outSize);
+                    if (input4d)
+                    {
+                        Layout.NchwToNhwc(batch, s * inSize, inShape[1], inShape[2], inShape[3], inNhwc);
+                        it.SetInput(inNhwc, 0);
+                    }
+                    else
+                    {
+                        it.SetInput(batch, s * inSize);
+                    }
+                    capture.Tensors = tensors[i] = new sbyte[model.Tensors.Length][];
+                    capture.Keep(it, model.InputTensor);
+                    it.Invoke();
+                    if (output4d)
+                    {
+                        it.GetOutput(outNhwc, 0);
+                        Layout.NhwcToNchw(outNhwc, outShape[1], outShape[2], outShape[3], quantized, s * outSize);
+                    }
+                    else
+                    {
+                        it.GetOutput(quantized, s * outSize);
+                    }
+                    tick?.Invoke();
+                }
+            });
+            for (int i = 0; i < count; i++)
+            {
+                comparer.Float = floats[i];
+                comparer.Compare(tensors[i], model.InputTensor);
+                for (int op = 0; op < model.Operators.Length; op++)
+                {
+                    comparer.Compare(tensors[i], model.Operators[op].Output);
+                }
+            }
+        }
 
         var opNames = new string[model.Operators.Length];
         var opOutputs = new int[model.Operators.Length];
@@ -189,36 +227,52 @@ public static class ModelReportBuilder
         return new WeightStats(index, node.Name, channels, scale, fMin, fMax, qMin, qMax);
     }
 
-    /// <summary>Pairs each tensor the interpreter writes with the float value of the same name.</summary>
-    private sealed class Comparer : IOperatorObserver
+    /// <summary>Keeps a copy of each tensor the interpreter writes (a worker's observer), by tensor index.</summary>
+    private sealed class Capture : IOperatorObserver
+    {
+        private readonly Model _model;
+
+        public Capture(Model model)
+        {
+            _model = model;
+        }
+
+        /// <summary>The current sample's tensors, filled as the operators run.</summary>
+        public sbyte[][] Tensors { get; set; } = Array.Empty<sbyte[]>();
+
+        public void OperatorDone(Interpreter interpreter, int operatorIndex) =>
+            Keep(interpreter, _model.Operators[operatorIndex].Output);
+
+        public void Keep(Interpreter interpreter, int tensor)
+        {
+            TensorInfo info = _model.Tensors[tensor];
+            var bytes = new sbyte[info.ByteSize];
+            interpreter.GetTensor(info, bytes, 0);
+            Tensors[tensor] = bytes;
+        }
+    }
+
+    /// <summary>Pairs each tensor the interpreter wrote with the float value of the same name.</summary>
+    private sealed class Comparer
     {
         private readonly Model _model;
         private readonly TensorStats[] _stats;
-        private readonly sbyte[] _bytes;
 
         public Comparer(Model model, TensorStats[] stats)
         {
             _model = model;
             _stats = stats;
-            int largest = 0;
-            foreach (TensorInfo t in model.Tensors)
-            {
-                largest = Math.Max(largest, t.ByteSize);
-            }
-            _bytes = new sbyte[largest];
         }
 
         /// <summary>The float reference's values of the current sample, by name.</summary>
         public Dictionary<string, float[]> Float { get; set; } = new();
 
-        public void OperatorDone(Interpreter interpreter, int operatorIndex) =>
-            Compare(interpreter, _model.Operators[operatorIndex].Output);
-
-        public void Compare(Interpreter interpreter, int tensor)
+        /// <summary>Compares tensor <paramref name="tensor"/>'s kept bytes with its float value.</summary>
+        public void Compare(sbyte[][] tensors, int tensor)
         {
             TensorInfo info = _model.Tensors[tensor];
             TensorStats s = _stats[tensor];
-            interpreter.GetTensor(info, _bytes, 0);
+            sbyte[] bytes = tensors[tensor];
             float[] f = Float[s.Name];
             if (info.Rank == 4)
             {
@@ -228,7 +282,7 @@ public static class ModelReportBuilder
                 {
                     for (int ch = 0; ch < c; ch++)
                     {
-                        s.Add(f[ch * hw + p], QuantMath.Dequantize(_bytes[p * c + ch], info.Scale, info.ZeroPoint));
+                        s.Add(f[ch * hw + p], QuantMath.Dequantize(bytes[p * c + ch], info.Scale, info.ZeroPoint));
                     }
                 }
             }
@@ -236,7 +290,7 @@ public static class ModelReportBuilder
             {
                 for (int i = 0; i < info.ByteSize; i++)
                 {
-                    s.Add(f[i], QuantMath.Dequantize(_bytes[i], info.Scale, info.ZeroPoint));
+                    s.Add(f[i], QuantMath.Dequantize(bytes[i], info.Scale, info.ZeroPoint));
                 }
             }
         }

@@ -22,6 +22,9 @@ public sealed record OutputComparison
     /// 0 when exactly one is).</summary>
     public double Cosine { get; init; }
 
+    /// <summary>Probabilities only: <see cref="MaxAbsError"/> in steps of the int8 softmax output (1/256); null otherwise.</summary>
+    public double? MaxErrorSteps { get; init; }
+
     /// <summary>Classification only: fraction of samples whose argmax is the same in both; null otherwise.</summary>
     public double? Top1Agreement { get; init; }
 
@@ -40,7 +43,7 @@ public sealed record OutputComparison
 
     /// <summary>
     /// Compares float and int8 outputs of <paramref name="samples"/> samples (each sample's elements contiguous).
-    /// For <see cref="OutputTask.Classification"/> the class scores are each sample's elements (argmax over them);
+    /// For <see cref="OutputTask.Classification"/> and <see cref="OutputTask.Probabilities"/> the class scores are each sample's elements (argmax over them);
     /// labels need classification.
     /// </summary>
     /// <exception cref="ArgumentException">Lengths disagree, labels count or range is wrong, or labels for regression.</exception>
@@ -52,7 +55,7 @@ public sealed record OutputComparison
         {
             throw new ArgumentException($"{reference.Length} float and {int8.Length} int8 values for {samples} samples");
         }
-        bool classify = task == OutputTask.Classification;
+        bool classify = task is OutputTask.Classification or OutputTask.Probabilities;
         if (labels != null && (!classify || labels.Length != samples))
         {
             throw new ArgumentException(classify ? $"{labels.Length} labels for {samples} samples" : "labels need the classification task");
@@ -100,6 +103,7 @@ public sealed record OutputComparison
             Task = task,
             SqnrDb = noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise),
             MaxAbsError = maxErr,
+            MaxErrorSteps = task == OutputTask.Probabilities ? maxErr * 256 : null,
             Cosine = cosines / samples,
             Top1Agreement = classify ? (double)agree / samples : null,
             FloatAccuracy = labels == null ? null : (double)floatRight / samples,

@@ -36,6 +36,8 @@ set(TinyDsc.Runtime.Native_SRCS
     tdsc_average_pool.c
     tdsc_max_pool.c
     tdsc_global_average_pool.c
+    tdsc_lookup.c
+    tdsc_mul.c
     tdsc_run.c
 )
 

@@ -26,7 +26,7 @@ static const CLR_RT_MethodHandler method_lookup[] =
 const CLR_RT_NativeAssemblyData g_CLR_AssemblyNative_TinyDsc_Runtime_Native =
 {
     "TinyDsc.Runtime.Native",
-    0xE30D697F,
+    0x34D0836C,
     method_lookup,
     { 1, 0, 0, 0 }
 };

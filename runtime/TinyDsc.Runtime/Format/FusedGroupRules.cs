@@ -9,10 +9,11 @@ namespace TinyDsc.Runtime.Format
     /// </summary>
     internal static class FusedGroupRules
     {
-        /// <summary>Group record params: p0 member count, p1 work-area arena offset, p2 work-area bytes.</summary>
+        /// <summary>Group record params: p0 member count, p1 work-area arena offset, p2 work-area bytes, p3 output rows per step (0 = 1).</summary>
         internal const int ParamMembers = 0;
         internal const int ParamWorkOffset = 1;
         internal const int ParamWorkBytes = 2;
+        internal const int ParamRows = 3;
 
         /// <summary>Checks every group record and that arena offset -1 is used exactly by the groups' internal tensors.</summary>
         internal static void Validate(Model model)
@@ -78,14 +79,16 @@ namespace TinyDsc.Runtime.Format
         }
 
         /// <summary>
-        /// Work-area bytes of a block: kh·(W + pl + pr)·Cexp (the band) + Wo·Cexp (a depthwise row) + Wo·Cout with
-        /// the Add (a projected row); Kernels.FusedBlock.WorkBytes, in 64-bit arithmetic.
+        /// Work-area bytes of a block computing R output rows per step: ((R − 1)·sh + kh)·(W + pl + pr)·Cexp (the
+        /// band) + R·Wo·Cexp (depthwise rows) + R·Wo·Cout with the Add (projected rows); Kernels.FusedBlock.WorkBytes,
+        /// in 64-bit arithmetic.
         /// </summary>
-        internal static long WorkBytes(OperatorInfo depthwise, TensorInfo dwInput, TensorInfo dwOutput, int projectChannels, bool hasAdd)
+        internal static long WorkBytes(OperatorInfo depthwise, TensorInfo dwInput, TensorInfo dwOutput, int projectChannels, bool hasAdd, int rows)
         {
             long cexp = dwInput.Dims[3];
-            long band = (long)depthwise.KernelH * (dwInput.Dims[2] + (long)depthwise.PadLeft + depthwise.PadRight) * cexp;
-            return band + dwOutput.Dims[2] * cexp + (hasAdd ? (long)dwOutput.Dims[2] * projectChannels : 0);
+            long bandRows = (rows - 1L) * depthwise.StrideH + depthwise.KernelH;
+            long band = bandRows * (dwInput.Dims[2] + (long)depthwise.PadLeft + depthwise.PadRight) * cexp;
+            return band + (long)rows * dwOutput.Dims[2] * (cexp + (hasAdd ? projectChannels : 0));
         }
 
         private static void ValidateGroup(Model model, int j, int n, bool[] internalTensor)
@@ -163,12 +166,18 @@ namespace TinyDsc.Runtime.Format
                 Fail(j, "the block input " + blockInput + " and output " + group.Output + " must lie in the arena (offset -1 is for internal tensors)");
             }
 
-            long need = WorkBytes(depthwise, dwInput, dwOutput, tensors[project.Output].Dims[3], hasAdd);
+            int rows = group.Params[ParamRows];
+            if (rows < 0 || rows > dwOutput.Dims[1])
+            {
+                Fail(j, "p3 (output rows per step) = " + rows + " is outside 0..Ho = 0.." + dwOutput.Dims[1]);
+            }
+
+            long need = WorkBytes(depthwise, dwInput, dwOutput, tensors[project.Output].Dims[3], hasAdd, rows > 1 ? rows : 1);
             int workOffset = group.Params[ParamWorkOffset];
             int workBytes = group.Params[ParamWorkBytes];
             if (workBytes != need)
             {
-                Fail(j, "p2 (work bytes) = " + workBytes + ", expected kh·(W + pl + pr)·Cexp + Wo·Cexp" + (hasAdd ? " + Wo·Cout" : "") + " = " + need);
+                Fail(j, "p2 (work bytes) = " + workBytes + ", expected ((R − 1)·sh + kh)·(W + pl + pr)·Cexp + R·Wo·Cexp" + (hasAdd ? " + R·Wo·Cout" : "") + " = " + need + " (R = p3 rows per step)");
             }
 
             if (workOffset < 0 || (long)workOffset + workBytes > model.ArenaSize)
@@ -176,7 +185,7 @@ namespace TinyDsc.Runtime.Format
                 Fail(j, "work area [" + workOffset + ", " + ((long)workOffset + workBytes) + ") is outside the arena [0, " + model.ArenaSize + ")");
             }
 
-            for (int k = 3; k < OperatorInfo.ParamCount; k++)
+            for (int k = ParamRows + 1; k < OperatorInfo.ParamCount; k++)
             {
                 if (group.Params[k] != 0)
                 {

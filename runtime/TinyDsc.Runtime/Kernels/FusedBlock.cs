@@ -1,4 +1,5 @@
 using System;
+using TinyDsc.Runtime.Native;
 
 namespace TinyDsc.Runtime.Kernels
 {
@@ -9,20 +10,23 @@ namespace TinyDsc.Runtime.Kernels
     ///   project (+act) [→ Add with the block input];
     ///   depthwise-separable: kh×kw depthwise (+act) → 1×1 pointwise (+act) [→ Add with the block input].
     ///
-    /// Formula: exactly the unfused operators'. Every element is computed by the same kernel code the unfused ops use
-    /// (PointwiseConv.Run on one row, DepthwiseConv3x3.Row or DepthwiseConv.Row on the band, Add.Run on one row), on
-    /// the same int8 inputs, so the output bytes equal the unfused path's.
+    /// Formula: exactly the unfused operators'. Every element is computed by the same arithmetic the unfused ops use
+    /// (PointwiseRows, PointwiseConv's formula over a few rows of pixels; DepthwiseConv3x3.Row or DepthwiseConv.Row on
+    /// the band; Add.Run over the projected rows), on the same int8 inputs, so the output bytes equal the unfused path's.
     ///
-    /// Work area (`work` bytes from workOffset, in the arena, planned by the converter; WorkBytes gives its size):
-    ///   band    kh rows of (W + pl + pr) · Cexp bytes: the expanded rows oy·sh − pt … oy·sh − pt + kh − 1 the depthwise
-    ///           output row oy reads, in PaddedBand's layout (pad columns and rows outside 0..H−1 hold zp of the
-    ///           expanded tensor, i.e. real zero);
-    ///   dwRow   Wo · Cexp bytes: one depthwise output row;
-    ///   projRow Wo · Cout bytes, only with the Add: one projected row before the residual is added.
-    /// Per output row oy: the band moves up by sh rows (one Array.Copy within the arena; nanoCLR's Array.Copy is a
-    /// memmove), the rows that entered it are expanded from the matching input rows (or copied, without expand, or
-    /// set to zp outside the input), then the depthwise row, the projection, and the residual Add of input row oy.
-    /// Peak bytes = block input + block output + work, instead of input + the whole expanded tensor.
+    /// Work area (`work` bytes from workOffset, in the arena, planned by the converter; WorkBytes gives its size), with
+    /// R = Rows output rows per step:
+    ///   band     (R − 1)·sh + kh rows of (W + pl + pr) · Cexp bytes: the expanded rows top … top + (R − 1)·sh + kh − 1
+    ///            (top = oy·sh − pt) that output rows oy … oy + R − 1 read, in PaddedBand's layout (pad columns and
+    ///            rows outside 0..H−1 hold zp of the expanded tensor, i.e. real zero);
+    ///   dwRows   R · Wo · Cexp bytes: R depthwise output rows;
+    ///   projRows R · Wo · Cout bytes, only with the Add: R projected rows before the residual is added.
+    /// Per step: the rows already in the band move up (one Array.Copy within the arena; nanoCLR's Array.Copy is a
+    /// memmove); the rows that entered it are expanded from the matching input rows, which are consecutive, in one
+    /// PointwiseRows call written back to back and then moved apart to their padded band rows (or copied, without
+    /// expand, or set to zp outside the input); then R depthwise rows, one projection of R·Wo pixels, and the residual
+    /// Add of input rows oy … oy + R − 1. Peak bytes = block input + block output + work, instead of input + the whole
+    /// expanded tensor.
     ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in
     /// the same array (the arena); the work area overlaps neither. Ranges and accumulator bounds: those of the member
@@ -77,16 +81,35 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>With the Add: true when the block input is the Add's input 0 (the projection its input 1).</summary>
         public bool ResidualFirst;
 
-        /// <summary>Work-area bytes: kh·(W + pl + pr)·Cexp + Wo·Cexp (+ Wo·Cout with the Add).</summary>
-        public static int WorkBytes(ref ConvParams depthwise, int projectChannels, bool hasAdd)
+        /// <summary>Output rows computed per step (1 or more): the 1×1 stages then see Rows·W pixels per call.</summary>
+        public int Rows;
+
+        /// <summary>
+        /// Work-area bytes with rows output rows per step: ((rows − 1)·sh + kh)·(W + pl + pr)·Cexp (the band) +
+        /// rows·Wo·Cexp (depthwise rows) (+ rows·Wo·Cout with the Add).
+        /// </summary>
+        public static int WorkBytes(ref ConvParams depthwise, int projectChannels, bool hasAdd, int rows)
         {
             int cexp = depthwise.InputC;
-            int band = depthwise.KernelH * (depthwise.InputW + depthwise.PadLeft + depthwise.PadRight) * cexp;
-            return band + depthwise.OutputW * cexp + (hasAdd ? depthwise.OutputW * projectChannels : 0);
+            int bandRows = (rows - 1) * depthwise.StrideH + depthwise.KernelH;
+            int band = bandRows * (depthwise.InputW + depthwise.PadLeft + depthwise.PadRight) * cexp;
+            return band + rows * depthwise.OutputW * (cexp + (hasAdd ? projectChannels : 0));
         }
 
         /// <summary>Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena.</summary>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset)
+        {
+            Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null);
+        }
+
+        /// <summary>
+        /// As Run; with native kernels (nativeRows = FusedBlockRows.Pack(b)) each row's expand, depthwise, projection and Add
+        /// run through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets)
+        /// while this loop moves the band: the same calls on the same bytes, so the same output.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
+        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
+            FusedBlockRows nativeRows, sbyte[] scratch)
         {
             int inH = b.Depthwise.InputH;
             int inW = b.Depthwise.InputW;
@@ -98,38 +121,43 @@ namespace TinyDsc.Runtime.Kernels
             int outW = b.Depthwise.OutputW;
             int cin = b.HasExpand ? b.ExpandRow.InputC : cexp;
             int cout = b.ProjectRow.OutputC;
+            int rows = b.Rows;
             int rowBytes = (inW + b.Depthwise.PadLeft + b.Depthwise.PadRight) * cexp;
             int expandedRowBytes = inW * cexp;
             int leftPadBytes = b.Depthwise.PadLeft * cexp;
             int inputRowBytes = inW * cin;
             int outRowBytes = outW * cout;
-            int dwRow = workOffset + kh * rowBytes;
-            int projRow = dwRow + outW * cexp;
+            int dwRowBytes = outW * cexp;
+            int bandRows = (rows - 1) * strideH + kh;
+            int dwRows = workOffset + bandRows * rowBytes;
+            int projRows = dwRows + rows * dwRowBytes;
             sbyte zpExpanded = (sbyte)b.Depthwise.InputZeroPoint;
 
-            PaddedBand.PadColumnsAt(arena, workOffset, kh, rowBytes, leftPadBytes, expandedRowBytes, zpExpanded);
+            PaddedBand.PadColumnsAt(arena, workOffset, bandRows, rowBytes, leftPadBytes, expandedRowBytes, zpExpanded);
             int previousTop = 0;
-            for (int oy = 0; oy < outH; oy++)
+            int previousEnd = 0;
+            for (int oy = 0; oy < outH; oy += rows)
             {
+                // This step: output rows oy .. oy + n − 1, which read expanded rows top .. top + needed − 1.
+                int n = outH - oy < rows ? outH - oy : rows;
                 int top = oy * strideH - padTop;
+                int needed = (n - 1) * strideH + kh;
 
                 // Rows already in the band move up; only the rows that entered it are computed.
-                int kept = 0;
-                if (oy > 0)
+                int kept = oy > 0 ? previousEnd - top : 0;
+                if (kept > 0)
                 {
-                    kept = kh - (top - previousTop);
-                    if (kept > 0)
-                    {
-                        Array.Copy(arena, workOffset + (kh - kept) * rowBytes, arena, workOffset, kept * rowBytes);
-                    }
-                    else
-                    {
-                        kept = 0;
-                    }
+                    Array.Copy(arena, workOffset + (top - previousTop) * rowBytes, arena, workOffset, kept * rowBytes);
+                }
+                else
+                {
+                    kept = 0;
                 }
 
                 previousTop = top;
-                for (int r = kept; r < kh; r++)
+                previousEnd = top + needed;
+                int r = kept;
+                while (r < needed)
                 {
                     int iy = top + r;
                     int dst = workOffset + r * rowBytes + leftPadBytes;
@@ -139,49 +167,156 @@ namespace TinyDsc.Runtime.Kernels
                         {
                             arena[dst + i] = zpExpanded;
                         }
+
+                        r++;
+                    }
+                    else if (b.HasExpand && native != null)
+                    {
+                        Check(native.Run(NativeKernelIds.PointwiseConv, nativeRows.Expand, arena, inputOffset + iy * inputRowBytes, 0, dst,
+                            b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, scratch));
+                        r++;
                     }
                     else if (b.HasExpand)
                     {
-                        PointwiseConv.Run(ref b.ExpandRow, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights, b.ExpandFoldedBias,
-                            b.ExpandMultiplier, b.ExpandShift, arena, dst);
+                        // Input rows iy .. iy + count − 1 are consecutive: one expand call writes their expanded rows
+                        // back to back from dst, then they move apart to their band rows (last first: Array.Copy is a
+                        // memmove and every row moves up) and their pad columns are refilled.
+                        int count = needed - r;
+                        if (inH - iy < count)
+                        {
+                            count = inH - iy;
+                        }
+
+                        PointwiseRows.Run(ref b.ExpandRow, count * inW, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
+                            b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst);
+                        if (rowBytes != expandedRowBytes && count > 1)
+                        {
+                            for (int q = count - 1; q > 0; q--)
+                            {
+                                Array.Copy(arena, dst + q * expandedRowBytes, arena, dst + q * rowBytes, expandedRowBytes);
+                            }
+
+                            PaddedBand.PadColumnsAt(arena, workOffset + r * rowBytes, count, rowBytes, leftPadBytes, expandedRowBytes, zpExpanded);
+                        }
+
+                        r += count;
                     }
                     else
                     {
                         Array.Copy(arena, inputOffset + iy * inputRowBytes, arena, dst, expandedRowBytes);
+                        r++;
                     }
                 }
 
-                if (b.Depthwise3x3)
+                for (int k = 0; k < n; k++)
                 {
-                    DepthwiseConv3x3.Row(ref b.Depthwise, arena, workOffset, b.DepthwiseWeights, b.DepthwiseFoldedBias,
-                        b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwRow);
-                }
-                else
-                {
-                    DepthwiseConv.Row(ref b.Depthwise, arena, workOffset, b.DepthwiseWeights, b.DepthwiseFoldedBias,
-                        b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwRow);
+                    int bandRow = workOffset + k * strideH * rowBytes;
+                    if (native != null)
+                    {
+                        Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, nativeRows.Depthwise, arena, bandRow, 0, dwRows + k * dwRowBytes,
+                            b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, b.DepthwiseShift, scratch));
+                    }
+                    else if (b.Depthwise3x3)
+                    {
+                        DepthwiseConv3x3.Row(ref b.Depthwise, arena, bandRow, b.DepthwiseWeights, b.DepthwiseFoldedBias,
+                            b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwRows + k * dwRowBytes);
+                    }
+                    else
+                    {
+                        DepthwiseConv.Row(ref b.Depthwise, arena, bandRow, b.DepthwiseWeights, b.DepthwiseFoldedBias,
+                            b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwRows + k * dwRowBytes);
+                    }
                 }
 
                 int outRow = outputOffset + oy * outRowBytes;
+                if (native != null)
+                {
+                    // One output row per call, as nativeRows.Project and nativeRows.Add describe.
+                    for (int k = 0; k < n; k++)
+                    {
+                        int dst = b.HasAdd ? projRows + k * outRowBytes : outRow + k * outRowBytes;
+                        Check(native.Run(NativeKernelIds.PointwiseConv, nativeRows.Project, arena, dwRows + k * dwRowBytes, 0, dst,
+                            b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier, b.ProjectShift, scratch));
+                        if (b.HasAdd)
+                        {
+                            int residual = inputOffset + (oy + k) * inputRowBytes;
+                            Check(native.Run(NativeKernelIds.Add, nativeRows.Add, arena, b.ResidualFirst ? residual : dst,
+                                b.ResidualFirst ? dst : residual, outRow + k * outRowBytes, nativeRows.NoBytes, nativeRows.NoInts, nativeRows.NoInts, nativeRows.NoInts, scratch));
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (!b.HasAdd)
                 {
-                    PointwiseConv.Run(ref b.ProjectRow, arena, dwRow, b.ProjectWeights, b.ProjectFoldedBias,
+                    PointwiseRows.Run(ref b.ProjectRow, n * outW, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
                         b.ProjectMultiplier, b.ProjectShift, arena, outRow);
                     continue;
                 }
 
-                PointwiseConv.Run(ref b.ProjectRow, arena, dwRow, b.ProjectWeights, b.ProjectFoldedBias,
-                    b.ProjectMultiplier, b.ProjectShift, arena, projRow);
+                PointwiseRows.Run(ref b.ProjectRow, n * outW, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
+                    b.ProjectMultiplier, b.ProjectShift, arena, projRows);
                 int residualRow = inputOffset + oy * inputRowBytes;
                 if (b.ResidualFirst)
                 {
-                    Add.Run(ref b.AddP, arena, residualRow, arena, projRow, arena, outRow, outRowBytes);
+                    Add.Run(ref b.AddP, arena, residualRow, arena, projRows, arena, outRow, n * outRowBytes);
                 }
                 else
                 {
-                    Add.Run(ref b.AddP, arena, projRow, arena, residualRow, arena, outRow, outRowBytes);
+                    Add.Run(ref b.AddP, arena, projRows, arena, residualRow, arena, outRow, n * outRowBytes);
                 }
             }
+        }
+
+        private static void Check(int status)
+        {
+            if (status != NativeKernelIds.StatusOk)
+            {
+                throw new InvalidOperationException("FusedBlock: native kernel failed with status " + status);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The tdsc_run parameters of a fused block's member rows, packed once when the block runs on native kernels
+    /// (only then allocated): expand row (with the expand), depthwise, project row, and the Add over one output row
+    /// (with the Add); empty blobs for the Add, which has none (interop cannot pass null).
+    /// </summary>
+    public sealed class FusedBlockRows
+    {
+        /// <summary>The expand row's 21 ConvParams fields, or null without an expand.</summary>
+        public int[] Expand;
+        /// <summary>The depthwise convolution's 21 ConvParams fields (tdsc_depthwise_conv_band_row).</summary>
+        public int[] Depthwise;
+        /// <summary>The project row's 21 ConvParams fields.</summary>
+        public int[] Project;
+        /// <summary>The 12 AddParams fields and one row's element count, or null without the Add.</summary>
+        public int[] Add;
+        /// <summary>An empty byte array (the Add's weights).</summary>
+        public sbyte[] NoBytes;
+        /// <summary>An empty int array (the Add's bias, multiplier, shift).</summary>
+        public int[] NoInts;
+
+        /// <summary>Packs block b's rows.</summary>
+        public static FusedBlockRows Pack(FusedBlock b)
+        {
+            var r = new FusedBlockRows();
+            if (b.HasExpand)
+            {
+                r.Expand = NativeKernelIds.PackConv(ref b.ExpandRow, 0);
+            }
+
+            r.Depthwise = NativeKernelIds.PackConv(ref b.Depthwise, 0);
+            r.Project = NativeKernelIds.PackConv(ref b.ProjectRow, 0);
+            if (b.HasAdd)
+            {
+                r.Add = NativeKernelIds.PackAdd(ref b.AddP, b.Depthwise.OutputW * b.ProjectRow.OutputC);
+                r.NoBytes = new sbyte[0];
+                r.NoInts = new int[0];
+            }
+
+            return r;
         }
     }
 }

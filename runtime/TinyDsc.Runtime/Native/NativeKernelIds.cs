@@ -8,8 +8,8 @@ namespace TinyDsc.Runtime.Native
     /// </summary>
     public static class NativeKernelIds
     {
-        /// <summary>TDSC_VERSION the managed side packs parameters for.</summary>
-        public const int Version = 2;
+        /// <summary>TDSC_VERSION the managed side packs parameters for (3: Lookup, Mul and the depthwise band row added).</summary>
+        public const int Version = 3;
 
         /// <summary>tdsc_depthwise_conv_3x3 (managed DepthwiseConv3x3).</summary>
         public const int DepthwiseConv3x3 = 1;
@@ -35,6 +35,12 @@ namespace TinyDsc.Runtime.Native
         public const int GlobalAveragePool = 11;
         /// <summary>tdsc_global_average_pool_requantized (managed GlobalAveragePoolRequantized).</summary>
         public const int GlobalAveragePoolRequantized = 12;
+        /// <summary>tdsc_lookup (managed Lookup).</summary>
+        public const int Lookup = 13;
+        /// <summary>tdsc_mul (managed Mul).</summary>
+        public const int Mul = 14;
+        /// <summary>tdsc_depthwise_conv_band_row (managed DepthwiseConv.Row / DepthwiseConv3x3.Row: one depthwise row of a FusedBlock).</summary>
+        public const int DepthwiseConvBandRow = 15;
 
         /// <summary>TDSC_OK: the kernel ran.</summary>
         public const int StatusOk = 0;
@@ -86,7 +92,7 @@ namespace TinyDsc.Runtime.Native
         /// <summary>Id of the native kernel that computes what the managed kernel of that name computes, 0 for none.</summary>
         public static int Of(string managedKernelName)
         {
-            for (int id = 1; id <= GlobalAveragePoolRequantized; id++)
+            for (int id = 1; id <= Mul; id++)
             {
                 if (Name(id) == managedKernelName)
                 {
@@ -114,6 +120,9 @@ namespace TinyDsc.Runtime.Native
                 case MaxPool: return "MaxPool";
                 case GlobalAveragePool: return "GlobalAveragePool";
                 case GlobalAveragePoolRequantized: return "GlobalAveragePoolRequantized";
+                case Lookup: return "Lookup";
+                case Mul: return "Mul";
+                case DepthwiseConvBandRow: return "DepthwiseConvBandRow";
                 default: return "kernel " + kernel;
             }
         }

@@ -232,6 +232,67 @@ int32_t tdsc_run(int32_t kernel, const int32_t *params, int32_t param_count,
             : tdsc_global_average_pool(h, w, c, params[3], params[4], arena + in0, arena + out);
     }
 
+    case TDSC_KERNEL_LOOKUP: {
+        int32_t count;
+        if (param_count != 1) {
+            return TDSC_UNKNOWN_KERNEL;
+        }
+
+        count = params[0];
+        if (weights_length != 256) {
+            return TDSC_ARG_ERROR;
+        }
+
+        if (!tdsc_in_range(in0, count, arena_length) || !tdsc_in_range(out, count, arena_length)) {
+            return TDSC_BOUNDS_ERROR;
+        }
+
+        return tdsc_lookup(weights, arena + in0, arena + out, count);
+    }
+
+    case TDSC_KERNEL_MUL: {
+        int32_t count;
+        int32_t channels;
+        if (param_count != 9) {
+            return TDSC_UNKNOWN_KERNEL;
+        }
+
+        count = params[0];
+        channels = params[1];
+        if (channels < 0) {
+            return TDSC_ARG_ERROR;
+        }
+
+        if (!tdsc_in_range(in0, count, arena_length) || !tdsc_in_range(out, count, arena_length)
+            || !tdsc_in_range(in1, channels == 0 ? count : channels, arena_length)) {
+            return TDSC_BOUNDS_ERROR;
+        }
+
+        return tdsc_mul(count, channels, params[2], params[3], params[4], params[5], params[6], params[7], params[8],
+            arena + in0, arena + in1, arena + out);
+    }
+
+    case TDSC_KERNEL_DEPTHWISE_CONV_BAND_ROW:
+        if (param_count != TDSC_CONV_PARAM_COUNT) {
+            return TDSC_UNKNOWN_KERNEL;
+        }
+
+        tdsc_unpack_conv(params, &p);
+        if (!tdsc_conv_params_valid(&p) || !tdsc_depthwise_conv_is_supported(&p)) {
+            return TDSC_ARG_ERROR;
+        }
+
+        if (!tdsc_in_range(in0, (int64_t)p.kernel_h * (p.input_w + p.pad_left + p.pad_right) * p.input_c,
+                arena_length)
+            || !tdsc_in_range(out, (int64_t)p.output_w * p.output_c, arena_length)
+            || !tdsc_in_range(0, (int64_t)p.output_c * p.kernel_h * p.kernel_w, weights_length)
+            || !tdsc_in_range(0, p.output_c, bias_length) || !tdsc_in_range(0, p.output_c, multiplier_length)
+            || !tdsc_in_range(0, p.output_c, shift_length)) {
+            return TDSC_BOUNDS_ERROR;
+        }
+
+        return tdsc_depthwise_conv_band_row(&p, arena + in0, weights, bias, multiplier, shift, arena + out);
+
     default:
         return TDSC_UNKNOWN_KERNEL;
     }

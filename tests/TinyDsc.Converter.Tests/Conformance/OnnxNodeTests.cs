@@ -10,7 +10,7 @@ namespace TinyDsc.Converter.Tests.Conformance;
 
 /// <summary>
 /// ONNX's own single-op conformance cases (data/node) for the op variants TinyDsc lowers: auto_pad, asymmetric and
-/// precomputed pads, count_include_pad, Gemm alpha/beta/bias forms, BatchNorm epsilon, Flatten axes. These models take
+/// precomputed pads, count_include_pad, 1-D pools, Gemm alpha/beta/bias forms, BatchNorm epsilon, Flatten axes. These models take
 /// weights as extra graph inputs; TinyDsc needs them constant, so the test turns inputs 1.. into initializers holding
 /// the case's own input_1.pb, input_2.pb, ... before importing. Expected values are ONNX's output_0.pb.
 /// (test_identity is left out: a graph that only passes its input through is rejected as having nothing to run.)
@@ -19,7 +19,7 @@ public sealed class OnnxNodeTests
 {
     public static readonly string[] Cases =
     {
-        "test_averagepool_2d_default", "test_averagepool_2d_pads", "test_averagepool_2d_pads_count_include_pad",
+        "test_averagepool_1d_default", "test_maxpool_1d_default", "test_averagepool_2d_default", "test_averagepool_2d_pads", "test_averagepool_2d_pads_count_include_pad",
         "test_averagepool_2d_precomputed_pads", "test_averagepool_2d_precomputed_pads_count_include_pad",
         "test_averagepool_2d_precomputed_same_upper", "test_averagepool_2d_precomputed_strides",
         "test_averagepool_2d_same_lower", "test_averagepool_2d_same_upper", "test_averagepool_2d_strides",

@@ -22,11 +22,14 @@ namespace TinyDsc.Firmware.Tests.DeviceLane;
 /// <summary>
 /// The device lane: the samples, golden vectors of every model and the heap, run on the real nanoCLR (its Linux host
 /// build) and compared with the desktop runtime. Skips unless TINYDSC_NANOCLR_HOME holds the tools (NanoClrLane).
-/// One class, so its builds never run in parallel with each other.
+/// The device programs pass TinyDsc.Runtime.Native's FirmwareKernels: this stock build has no native module, so they
+/// must say "kernels: managed" (NativeLaneTests runs the same programs on the interop build). One collection with
+/// NativeLaneTests, so their builds never run in parallel with each other.
 /// </summary>
+[Collection("DeviceLane")]
 public class DeviceLaneTests
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(6);
+    internal static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(6);
     private const long BundledPeakCeiling = 78 * 1024;
     private const long Mbv2PeakCeiling = 92 * 1024; // 76.0 KB with the fused blocks of main (74.2 KB in an earlier run), 90.5 KB without
     private readonly ITestOutputHelper output;
@@ -45,6 +48,7 @@ public class DeviceLaneTests
         SelfTestApp.Run(desktop);
 
         Assert.Contains(device, l => l.StartsWith(SelfTestRunner.SummaryPrefix + "ALL PASS", StringComparison.Ordinal));
+        Assert.Contains(SelfTestRunner.KernelsPrefix + "managed", device);
         Assert.Equal(desktop.Lines, device);
     }
 
@@ -58,16 +62,27 @@ public class DeviceLaneTests
 
         // Only the timings differ (", 41.3 ms" per image, "..., 40.9 ms per inference on average").
         var time = new Regex(@", [0-9]+\.[0-9] ms");
+        Assert.Contains("kernels: managed", device);
         Assert.Equal(desktop.Lines.Select(l => time.Replace(l, ", # ms")), device.Select(l => time.Replace(l, ", # ms")));
     }
 
     /// <summary>
-    /// Every ONNX fixture and both trained models, converted here, with golden vectors the desktop runtime computed
+    /// Every ONNX fixture, both trained models, mbv3-tiny-32 (Lookup, Mul) and accel-dscnn-1d (1-D), converted here,
+    /// with golden vectors the desktop runtime computed
     /// (random inputs of fixed seeds and a constant input), all in one device program built from the SelfTest
     /// sample's runner; and the negative case: the first model again with one expected byte changed must FAIL.
     /// </summary>
     [DeviceLaneFact]
     public void Golden_vectors_of_every_model_are_bit_exact_on_nanoclr_and_a_corrupted_one_fails()
+    {
+        output.WriteLine(string.Join("\n", CheckGoldens(null, "managed")));
+    }
+
+    /// <summary>
+    /// The golden programs on nanoClr (null: the stock build): every model ALL PASS on the kernels named by `kernels`
+    /// ("managed" or "native", the SelfTest runner's line), the corrupted case FAIL. Returns the device's lines.
+    /// </summary>
+    internal static List<string> CheckGoldens(string? nanoClr, string kernels)
     {
         List<(string Name, string Onnx, string Calibration)> models = LaneModels();
         var embedded = new List<(string Name, byte[] Model, IReadOnlyList<GoldenVector> Vectors)>();
@@ -101,10 +116,8 @@ public class DeviceLaneTests
         var lines = new List<string>();
         for (int g = 0; g < groups.Count; g++)
         {
-            lines.AddRange(RunGoldenProgram(g, groups[g], embedded, negative: g == 0));
+            lines.AddRange(RunGoldenProgram(g, groups[g], embedded, negative: g == 0, nanoClr));
         }
-
-        output.WriteLine(string.Join("\n", lines));
 
         // One summary per model in order, each ALL PASS; then the corrupted run's FAIL naming case 0.
         var modelLines = lines.Where(l => l.StartsWith("MODEL ", StringComparison.Ordinal)).ToList();
@@ -114,12 +127,16 @@ public class DeviceLaneTests
             int at = lines.IndexOf("MODEL " + models[k].Name);
             string summary = lines.Skip(at).First(l => l.StartsWith(SelfTestRunner.SummaryPrefix, StringComparison.Ordinal));
             Assert.True(summary.StartsWith(SelfTestRunner.SummaryPrefix + "ALL PASS, 3 of 3", StringComparison.Ordinal), models[k].Name + ": " + summary);
+            string path = lines.Skip(at).First(l => l.StartsWith(SelfTestRunner.KernelsPrefix, StringComparison.Ordinal));
+            Assert.True(path == SelfTestRunner.KernelsPrefix + kernels, models[k].Name + ": " + path + ", expected " + kernels);
         }
 
         int corrupted = lines.IndexOf("MODEL corrupted golden of " + models[groups[0][0]].Name);
-        Assert.StartsWith("case 0 (", lines[corrupted + 2]);
-        Assert.Contains("FAIL, 1 of ", lines[corrupted + 2]);
+        string firstCase = lines.Skip(corrupted).First(l => l.StartsWith("case ", StringComparison.Ordinal));
+        Assert.StartsWith("case 0 (", firstCase);
+        Assert.Contains("FAIL, 1 of ", firstCase);
         Assert.StartsWith(SelfTestRunner.SummaryPrefix + "FAIL, 2 of 3", lines.Skip(corrupted).First(l => l.StartsWith(SelfTestRunner.SummaryPrefix, StringComparison.Ordinal)));
+        return lines;
     }
 
     /// <summary>
@@ -149,15 +166,15 @@ public class DeviceLaneTests
         builder.AddRandom(2);
         builder.AddConstant((sbyte)builder.Model.Tensors[builder.Model.InputTensor].ZeroPoint);
         var embedded = new List<(string Name, byte[] Model, IReadOnlyList<GoldenVector> Vectors)> { ("concat-prelu", model, builder.Vectors) };
-        List<string> lines = RunGoldenProgram(90, new List<int> { 0 }, embedded, negative: false);
+        List<string> lines = RunGoldenProgram(90, new List<int> { 0 }, embedded, negative: false, nanoClr: null);
         output.WriteLine(string.Join("\n", lines));
         string summary = lines.First(l => l.StartsWith(SelfTestRunner.SummaryPrefix, StringComparison.Ordinal));
         Assert.StartsWith(SelfTestRunner.SummaryPrefix + "ALL PASS, 3 of 3", summary);
     }
 
-    private static List<string> RunGoldenProgram(int group, List<int> members, List<(string Name, byte[] Model, IReadOnlyList<GoldenVector> Vectors)> embedded, bool negative)
+    private static List<string> RunGoldenProgram(int group, List<int> members, List<(string Name, byte[] Model, IReadOnlyList<GoldenVector> Vectors)> embedded, bool negative, string? nanoClr)
     {
-        string dir = NanoClrLane.TempFolder("goldens" + group);
+        string dir = NanoClrLane.TempFolder((nanoClr == null ? "goldens" : "native-goldens") + group);
         var program = new StringBuilder();
         program.AppendLine("using System.Threading;\nusing TinyDsc.Samples;\nusing TinyDsc.Samples.SelfTest;\nnamespace TinyDsc.Lane\n{");
         program.AppendLine("public static class Program\n{\npublic static void Main()\n{\nILog log = new ConsoleLog();");
@@ -170,14 +187,14 @@ public class DeviceLaneTests
             File.WriteAllText(Path.Combine(dir, "M" + k + ".g.cs"),
                 CSharpEmitter.Emit(new EmbeddingContent(embedded[k].Model) { GoldenVectors = embedded[k].Vectors }, options).Source);
             program.AppendLine("log.WriteLine(\"MODEL " + embedded[k].Name + "\");");
-            program.AppendLine("SelfTestRunner.Run(TinyDsc.Lane.M" + k + ".GoldenData.ModelSource(), new G" + k + "(), log);");
+            program.AppendLine("SelfTestRunner.Run(TinyDsc.Lane.M" + k + ".GoldenData.ModelSource(), new G" + k + "(), log, new TinyDsc.Runtime.Native.FirmwareKernels());");
         }
 
         if (negative)
         {
             int k = members[0];
             program.AppendLine("log.WriteLine(\"MODEL corrupted golden of " + embedded[k].Name + "\");");
-            program.AppendLine("SelfTestRunner.Run(TinyDsc.Lane.M" + k + ".GoldenData.ModelSource(), new Corrupted(new G" + k + "()), log);");
+            program.AppendLine("SelfTestRunner.Run(TinyDsc.Lane.M" + k + ".GoldenData.ModelSource(), new Corrupted(new G" + k + "()), log, new TinyDsc.Runtime.Native.FirmwareKernels());");
         }
 
         program.AppendLine("log.WriteLine(\"LANE DONE\");\nThread.Sleep(Timeout.Infinite);\n}\n}");
@@ -223,12 +240,16 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
                 <Compile Include="{samples}/SelfTest/SelfTestRunner.cs;{samples}/SelfTest/IGoldenVectors.cs;{samples}/Shared/*.cs" />
                 <Reference Include="mscorlib"><HintPath>{TestPaths.NanoMscorlib}</HintPath><Private>false</Private></Reference>
                 <Reference Include="TinyDsc.Runtime"><HintPath>{TestPaths.NanoRuntimeAssembly}</HintPath></Reference>
+                <Reference Include="TinyDsc.Runtime.Native"><HintPath>{TestPaths.NanoRuntimeNativeAssembly}</HintPath></Reference>
               </ItemGroup>
             </Project>
             """);
         NanoClrLane.Build(Path.Combine(dir, "Lane.csproj"), Path.Combine(dir, "bin"));
-        List<string> pes = NanoClrLane.CompilePe(new[] { Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Lane.Goldens.dll") });
-        return NanoClrLane.Run(pes, "LANE DONE", RunTimeout);
+        List<string> pes = NanoClrLane.CompilePe(new[]
+        {
+            Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Runtime.Native.dll"), Path.Combine(dir, "bin", "TinyDsc.Lane.Goldens.dll"),
+        });
+        return NanoClrLane.Run(pes, "LANE DONE", RunTimeout, nanoClr);
     }
 
     /// <summary>
@@ -340,34 +361,49 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
         return (HeapDump.Parse(lines), lines);
     }
 
-    private List<string> RunSample(string sample, string doneMarker)
+    /// <summary>Builds a sample (its device Program, which passes FirmwareKernels) and runs it on nanoClr (null: the stock build).</summary>
+    internal static List<string> RunSample(string sample, string doneMarker, string? nanoClr = null)
     {
-        string dir = NanoClrLane.TempFolder(sample);
+        string dir = NanoClrLane.TempFolder((nanoClr == null ? "" : "native-") + sample);
         NanoClrLane.Build(Path.Combine(TestPaths.Samples, "NanoBuild", sample + ".Nano", sample + ".Nano.csproj"), Path.Combine(dir, "bin"));
-        List<string> pes = NanoClrLane.CompilePe(new[] { Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Samples." + sample + ".dll") });
-        List<string> lines = NanoClrLane.Run(pes, doneMarker, RunTimeout);
+        List<string> pes = NanoClrLane.CompilePe(new[]
+        {
+            Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Runtime.Native.dll"), Path.Combine(dir, "bin", "TinyDsc.Samples." + sample + ".dll"),
+        });
+        List<string> lines = NanoClrLane.Run(pes, doneMarker, RunTimeout, nanoClr);
         return lines.Where(l => l.Length > 0).ToList();
     }
 
-    private static byte[] Convert(string onnx, string calibration)
+    internal static byte[] Convert(string onnx, string calibration)
     {
         (float[] data, int[] shape) = TensorFiles.ReadFloat32(calibration);
         return ModelConverter.Convert(OnnxImporter.Load(onnx), data, shape, Path.GetFileName(calibration), new CalibrationOptions()).FileBytes;
     }
 
-    private static (string, string, string) Bundled()
+    internal static (string, string, string) Bundled()
     {
         string d = Path.Combine(TestPaths.Samples, "models", "fashion-dscnn");
         return ("fashion-dscnn", Path.Combine(d, "model.onnx"), Path.Combine(d, "calibration.npy"));
     }
 
-    private static (string, string, string) Mbv2()
+    internal static (string, string, string) Mbv2()
     {
         string d = Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "models", "mbv2-fashion");
         return ("mbv2-fashion", Path.Combine(d, "model.onnx"), Path.Combine(d, "calibration.npy"));
     }
 
-    /// <summary>Every tests/fixtures/onnx model (calibrated on its input.npy) and the two trained models.</summary>
+    /// <summary>
+    /// Models from tests/fixtures/models that exercise what the ONNX fixtures do not: mbv3-tiny-32 (torchvision's
+    /// MobileNetV3 blocks: Lookup for HardSwish and HardSigmoid, the squeeze-and-excite Mul) and accel-dscnn-1d (a
+    /// 1-D DS-CNN, run as 2-D ops with H = 1).
+    /// </summary>
+    private static (string, string, string) FixtureModel(string name)
+    {
+        string d = Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "models", name);
+        return (name, Path.Combine(d, "model.onnx"), Path.Combine(d, "calibration.npy"));
+    }
+
+    /// <summary>Every tests/fixtures/onnx model (calibrated on its input.npy), the two trained models, mbv3-tiny-32 and accel-dscnn-1d.</summary>
     private static List<(string, string, string)> LaneModels()
     {
         var models = Directory.GetDirectories(Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "onnx"))
@@ -377,6 +413,8 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
             .ToList();
         models.Add(Bundled());
         models.Add(Mbv2());
+        models.Add(FixtureModel("mbv3-tiny-32"));
+        models.Add(FixtureModel("accel-dscnn-1d"));
         return models;
     }
 }

@@ -33,6 +33,34 @@ internal static class NanoClrLane
     /// <summary>Null when the lane can run; else why not, naming the variables and scripts.</summary>
     public static string? Missing { get; } = FindMissing();
 
+    /// <summary>Output folder of tools/nanoclr/build-nanoclr-native.sh: nanoCLR built with TinyDsc.Runtime.Native.</summary>
+    public const string NativeHomeVariable = "TINYDSC_NANOCLR_NATIVE_HOME";
+
+    public static string? NativeHome { get; } = Environment.GetEnvironmentVariable(NativeHomeVariable);
+
+    /// <summary>nanoCLR with the interop module (the lane's other tools come from TINYDSC_NANOCLR_HOME).</summary>
+    public static string NativeNanoClr => Path.Combine(NativeHome!, "nanoclr", "nanoclr");
+
+    /// <summary>Null when the native lane can run (the lane and the interop build present); else why not.</summary>
+    public static string? MissingNative { get; } = FindMissingNative();
+
+    private static string? FindMissingNative()
+    {
+        const string how = " (build it with tools/nanoclr/build-nanoclr-native.sh from the checkout named by TINYDSC_NF_INTERPRETER,"
+            + " after the device lane's scripts; tools/nanoclr/README.md \"Native kernels\")";
+        if (Missing != null)
+        {
+            return "native lane skipped: " + Missing;
+        }
+
+        if (string.IsNullOrEmpty(NativeHome))
+        {
+            return "native lane skipped: " + NativeHomeVariable + " is not set" + how;
+        }
+
+        return File.Exists(NativeNanoClr) ? null : "native lane skipped: " + NativeNanoClr + " not found" + how;
+    }
+
     private static string? FindMissing()
     {
         const string how = " (build it with tools/nanoclr/build-nanoclr.sh, build-metadata-processor.sh and build-runtime-native.sh"
@@ -81,9 +109,9 @@ internal static class NanoClrLane
     /// Runs nanoCLR on mscorlib.pe plus the given .pe files until a line starts with doneMarker (device programs sleep
     /// forever at the end), then stops it; returns the program's lines after nanoCLR's "Ready.".
     /// </summary>
-    public static List<string> Run(IEnumerable<string> pes, string doneMarker, TimeSpan timeout)
+    public static List<string> Run(IEnumerable<string> pes, string doneMarker, TimeSpan timeout, string? nanoClr = null)
     {
-        var start = new ProcessStartInfo(NanoClr) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(nanoClr ?? NanoClr) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(MscorlibPe);
         foreach (string pe in pes)
         {
@@ -163,6 +191,18 @@ internal static class NanoClrLane
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(file + " " + string.Join(" ", start.ArgumentList) + " failed (" + process.ExitCode + "):\n" + output);
+        }
+    }
+}
+
+/// <summary>A fact that skips, naming the variables, when the interop build of nanoCLR is absent (NanoClrLane.MissingNative).</summary>
+public sealed class NativeLaneFactAttribute : FactAttribute
+{
+    public NativeLaneFactAttribute()
+    {
+        if (NanoClrLane.MissingNative != null)
+        {
+            Skip = NanoClrLane.MissingNative;
         }
     }
 }

@@ -10,7 +10,7 @@ namespace TinyDsc.Runtime.Tests.Format;
 /// </summary>
 public static class TestModels
 {
-    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn", "squeeze-excite", "concat-prelu", "softmax-head" };
+    public static IEnumerable<string> Names => new[] { "every-op", "fc-only", "arena-reuse", "depthwise-multiplier", "inverted-residual", "ds-cnn-ping-pong", "requantized-gap", "fused-inverted-residual", "fused-ds-cnn", "squeeze-excite", "concat-prelu", "softmax-head", "softmax-rows" };
 
     public static Model Get(string name) => name switch
     {
@@ -26,6 +26,7 @@ public static class TestModels
         "squeeze-excite" => SqueezeExcite(),
         "concat-prelu" => ConcatPRelu(),
         "softmax-head" => SoftmaxHead(),
+        "softmax-rows" => SoftmaxRows(),
         _ => throw new ArgumentException(name),
     };
 
@@ -300,6 +301,25 @@ public static class TestModels
         softmax.Params[0] = 1889785610;
         softmax.Params[1] = 23;
         return b.Build(t0, t2);
+    }
+
+    /// <summary>
+    /// Softmax (op 18) twice: over the channels of a [1, 2, 2, 6] map (4 rows of 6), then, after a Reshape, over one
+    /// row of 24; parameters as TFLite forms them from each input scale (SoftmaxReference.Scaling).
+    /// </summary>
+    public static Model SoftmaxRows()
+    {
+        var b = new Builder(seed: 18);
+        int t0 = b.Tensor(0.07f, 12, 1, 2, 2, 6);
+        int t1 = b.Tensor(1f / 256, -128, 1, 2, 2, 6);
+        int t2 = b.Tensor(1f / 256, -128, 1, 24);
+        int t3 = b.Tensor(1f / 256, -128, 1, 24);
+        OperatorInfo first = b.Simple(OpCodes.Softmax, t0, t1);
+        (first.Params[0], first.Params[1]) = Kernels.SoftmaxReference.Scaling(0.07f);
+        b.Simple(OpCodes.Reshape, t1, t2);
+        OperatorInfo second = b.Simple(OpCodes.Softmax, t2, t3);
+        (second.Params[0], second.Params[1]) = Kernels.SoftmaxReference.Scaling(1f / 256);
+        return b.Build(t0, t3);
     }
 
     /// <summary>Assembles tensors and operators; tensors get consecutive arena ranges unless an offset is given.</summary>

@@ -36,6 +36,14 @@ public class ValidatorTests
         return m;
     }, expect);
 
+    /// <summary>A mutation of "softmax-rows": operators 0 and 2 are Softmax (tensors 0 → 1 rank 4, 2 → 3 rank 2).</summary>
+    private static Case OnSoftmax(Action<Model> mutate, params string[] expect) => new(() =>
+    {
+        Model m = TestModels.SoftmaxRows();
+        mutate(m);
+        return m;
+    }, expect);
+
     /// <summary>
     /// A mutation of "concat-prelu": operator 1 is a PRelu (tensor 0 → 2, 3 channels), operator 2 a 3-input Concat
     /// (tensors 1, 2, 0 → 3: 5 + 3 + 3 = 11 channels), operator 6 a 2-input Concat of vectors (tensors 5, 6 → 7).
@@ -49,6 +57,23 @@ public class ValidatorTests
 
     private static readonly Dictionary<string, Case> Cases = new()
     {
+        ["softmax output scale"] = OnSoftmax(m => m.Tensors[1].Scale = 1f / 128, "operator 0 (Softmax): output tensor 1 scale/zero point 0.0078125/-128, must be 0.00390625 (1/256)/-128"),
+        ["softmax output zero point"] = OnSoftmax(m => m.Tensors[3].ZeroPoint = 0, "operator 2 (Softmax): output tensor 3 scale/zero point 0.00390625/0, must be"),
+        ["softmax multiplier"] = OnSoftmax(m => m.Operators[0].Params[0] = (1 << 30) - 1, "operator 0 (Softmax): p0 (input multiplier) = 1073741823, must be in [2^30, 2^31 - 1]"),
+        ["softmax multiplier zero"] = OnSoftmax(m => m.Operators[0].Params[0] = 0, "operator 0 (Softmax): p0 (input multiplier) = 0, must be in [2^30, 2^31 - 1]"),
+        ["softmax left shift"] = OnSoftmax(m => m.Operators[0].Params[1] = 32, "operator 0 (Softmax): p1 (input left shift) = 32 is outside 0..31"),
+        ["softmax negative shift"] = OnSoftmax(m => m.Operators[2].Params[1] = -1, "operator 2 (Softmax): p1 (input left shift) = -1 is outside 0..31"),
+        ["softmax unused param"] = OnSoftmax(m => m.Operators[0].Params[2] = 5, "operator 0 (Softmax): p2 = 5, must be 0 (unused)"),
+        ["softmax dims"] = OnSoftmax(m => m.Tensors[3].Dims[1] = m.Tensors[3].ByteSize = 23, "operator 2 (Softmax): output tensor 3 dims"),
+        ["softmax activation"] = OnSoftmax(m => m.Operators[0].ActMax = 100, "operator 0 (Softmax): act min/max = -128..100, must be -128..127 (unused)"),
+        ["softmax classes"] = new(() =>
+        {
+            var b = new TestModels.Builder(seed: 1);
+            int x = b.Tensor(0.1f, 0, 1, 4096), y = b.Tensor(1f / 256, -128, 1, 4096);
+            OperatorInfo op = b.Simple(OpCodes.Softmax, x, y);
+            (op.Params[0], op.Params[1]) = (1 << 30, 23);
+            return b.Build(x, y);
+        }, "operator 0 (Softmax): sum bound: 4096 classes in the last dimension; classes·2^19 must be < 2^31 (at most 4095)"),
         ["concat input count 5"] = OnConcat(m => m.Operators[2].Params[0] = 5, "operator 2 (Concat): p0 (input count) = 5, must be 2..4"),
         ["concat input count 1"] = OnConcat(m => m.Operators[6].Params[0] = 1, "operator 6 (Concat): p0 (input count) = 1, must be 2..4"),
         ["concat unused input slot"] = OnConcat(m => m.Operators[6].Params[1] = 3, "operator 6 (Concat): p1 = 3, must be 0 (unused: 2 inputs)"),
@@ -65,7 +90,7 @@ public class ValidatorTests
         ["prelu output dims"] = OnConcat(m => m.Operators[4].Output = 6, "operator 4 (PRelu): output tensor 6 dims [1, 3] differ from input 0 dims [1, 2]"),
         ["fused member count"] = OnFused(m => m.Operators[0].Params[0] = 3, "operator 0 (FusedBlock): output = tensor 4, but the last member (operator 3) writes tensor 3"),
         ["fused member count 1"] = OnFused(m => m.Operators[0].Params[0] = 1, "operator 0 (FusedBlock): p0 (member count) = 1 is outside 2..4"),
-        ["fused work bytes"] = OnFused(m => m.Operators[0].Params[2] += 1, "operator 0 (FusedBlock): p2 (work bytes) = ", "expected kh·(W + pl + pr)·Cexp + Wo·Cexp + Wo·Cout = "),
+        ["fused work bytes"] = OnFused(m => m.Operators[0].Params[2] += 1, "operator 0 (FusedBlock): p2 (work bytes) = ", "expected ((R − 1)·sh + kh)·(W + pl + pr)·Cexp + R·Wo·Cexp + R·Wo·Cout = "),
         ["fused internal tensor in the arena"] = OnFused(m => m.Tensors[2].ArenaOffset = 0, "internal tensor 2 (between member operators 2 and 3) must have arena offset -1, got 0"),
         ["fused internal tensor read outside"] = OnFused(m =>
         {
@@ -77,9 +102,12 @@ public class ValidatorTests
             }
         }, "operator 0 (FusedBlock): internal tensor 3 is also read by operator 5 (only member operator 4 may read it)"),
         ["fused internal tensor is the model output"] = OnFused(m => m.OutputTensor = 3, "operator 0 (FusedBlock): internal tensor 3 is the model output"),
-        ["fused work over its input"] = OnFused(m => m.Operators[0].Params[1] = m.Tensors[0].ArenaOffset, "operator 0 (FusedBlock): work area [", "overlaps input 0 tensor 0"),
+        ["fused work over its input"] = OnFused(m => m.Operators[0].Params[1] = Math.Min(m.Tensors[0].ArenaOffset, m.ArenaSize - m.Operators[0].Params[2]), "operator 0 (FusedBlock): work area [", "overlaps input 0 tensor 0"),
         ["fused work outside the arena"] = OnFused(m => m.Operators[0].Params[1] = m.ArenaSize, "operator 0 (FusedBlock): work area [", "is outside the arena"),
-        ["fused param p3"] = OnFused(m => m.Operators[0].Params[3] = 1, "operator 0 (FusedBlock): p3 = 1, must be 0"),
+        ["fused param p4"] = OnFused(m => m.Operators[0].Params[4] = 1, "operator 0 (FusedBlock): p4 = 1, must be 0"),
+        ["fused rows per step negative"] = OnFused(m => m.Operators[0].Params[3] = -1, "operator 0 (FusedBlock): p3 (output rows per step) = -1 is outside 0..Ho = 0.."),
+        ["fused rows per step above Ho"] = OnFused(m => m.Operators[0].Params[3] = 1000, "operator 0 (FusedBlock): p3 (output rows per step) = 1000 is outside 0..Ho = 0.."),
+        ["fused rows per step without its work bytes"] = OnFused(m => m.Operators[0].Params[3] = m.Operators[0].Params[3] == 2 ? 1 : 2, "operator 0 (FusedBlock): p2 (work bytes) = ", "(R = p3 rows per step)"),
         ["fused block not chained"] = OnFused(m => m.Operators[0].Input0 = 5, "operator 0 (FusedBlock): input 0 = tensor 5, but the first member (operator 1) reads tensor 0"),
         ["arena larger than the plan"] = On(m => m.ArenaSize += 1, "model: arena size", "the end of the last tensor or work area"),
         ["arena above the cap"] = On(m => m.ArenaSize = (1 << 26) + 1, "model: arena size 67108865 is outside 1..67108864"),

@@ -212,6 +212,43 @@ public class InterpreterTests
     }
 
     [Fact]
+    public void Softmax_rows_run_as_their_twin_chained_by_hand()
+    {
+        // softmax-rows: Softmax over 4 rows of 6 channels, Reshape, Softmax over one row of 24 (TestModels.SoftmaxRows).
+        var model = TinyDsc.Runtime.Tests.Format.TestModels.SoftmaxRows();
+        var interp = new TinyDsc.Runtime.Interpreter(model);
+        Assert.Equal("Softmax", interp.KernelName(0));
+        Assert.Equal("Softmax", interp.KernelName(2));
+        sbyte[] input = ConvCase.RandomActivations(new Random(18), 24);
+        var first = new sbyte[24];
+        var expected = new sbyte[24];
+        SoftmaxReference.Run(4, 6, model.Operators[0].Params[0], model.Operators[0].Params[1], input, 0, first, 0);
+        SoftmaxReference.Run(1, 24, model.Operators[2].Params[0], model.Operators[2].Params[1], first, 0, expected, 0);
+        interp.SetInput(input, 0);
+        interp.Invoke();
+        var output = new sbyte[24];
+        interp.GetOutput(output, 0);
+        Assert.Equal(expected, output);
+    }
+
+    [Fact]
+    public void Invoke_allocates_nothing_with_softmax()
+    {
+        var interp = new TinyDsc.Runtime.Interpreter(TinyDsc.Runtime.Tests.Format.TestModels.SoftmaxRows());
+        sbyte[] input = ConvCase.RandomActivations(new Random(2), interp.InputLength);
+        interp.SetInput(input, 0);
+        interp.Invoke();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            interp.SetInput(input, 0);
+            interp.Invoke();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Invoke_allocates_nothing()
     {
         var interp = new TinyDsc.Runtime.Interpreter(ModelBuilder.Network(5));

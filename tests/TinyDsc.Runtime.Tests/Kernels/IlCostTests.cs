@@ -110,6 +110,34 @@ public class IlCostTests
         Assert.True(perMac <= BundledModelCeiling, $"bundled model: {perMac:F2} IL/MAC exceeds the ceiling {BundledModelCeiling}");
     }
 
+    /// <summary>
+    /// Issue 10, "stays cheap on the interpreter": the model converted with fused blocks (`--fuse auto`, the default)
+    /// executes at most 1.1× the IL per MAC of the same model unfused (`--fuse none`), on the same input (the first
+    /// bundled test image, quantized for each file; the two files share their input quantization). Measured with
+    /// `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model M.tdsc` on both files (pseudo-random
+    /// input): mbv2-fashion 8.83 fused (3 blocks) against 8.20 unfused (1.08×); the bundled fashion-dscnn has no block
+    /// (6.18 both, 1.00×). README.md "Activation RAM: fused blocks" has the table.
+    /// </summary>
+    [Theory]
+    [InlineData(ModelCost.BundledFolder)]
+    [InlineData("tests/fixtures/models/mbv2-fashion")]
+    public void Fused_model_il_per_mac_stays_within_a_tenth_of_unfused(string folder)
+    {
+        const double ceiling = 1.1;
+        string path = Path.Combine(NanoPaths.RepoRoot, folder);
+        Model fused = ModelReader.Load(ModelCost.ConvertBundled(path, TinyDsc.Converter.Planning.FusionMode.Auto));
+        Model unfused = ModelReader.Load(ModelCost.ConvertBundled(path, TinyDsc.Converter.Planning.FusionMode.None));
+        Assert.Equal(fused.Tensors[fused.InputTensor].Scale, unfused.Tensors[unfused.InputTensor].Scale);
+        sbyte[] input = ModelCost.BundledInput(unfused, Path.Combine(NanoPaths.RepoRoot, ModelCost.BundledFolder));
+
+        double perMacFused = PerMac(ModelCost.Count(fused, input, countReference: false));
+        double perMacUnfused = PerMac(ModelCost.Count(unfused, input, countReference: false));
+        Assert.True(perMacFused <= ceiling * perMacUnfused,
+            $"{folder}: fused {perMacFused:F2} IL/MAC is {perMacFused / perMacUnfused:F3}x unfused {perMacUnfused:F2}, ceiling {ceiling}x");
+    }
+
+    private static double PerMac(List<ModelCost.Row> rows) => (double)rows.Sum(r => r.Il) / rows.Sum(r => r.Macs);
+
     private static MethodInfo Method(Type kernel) => kernel.GetMethod("Run")!;
 
     /// <summary>Layers with realistic requantization (shift -10..-7), so clamping is rare as in a trained net.</summary>

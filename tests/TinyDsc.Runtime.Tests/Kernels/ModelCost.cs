@@ -87,9 +87,15 @@ internal static class ModelCost
     /// <summary>The converter's .tdsc bytes for the bundled ONNX model and its calibration set (the README's conversion).</summary>
     public static byte[] ConvertBundled(string folder)
     {
+        return ConvertBundled(folder, TinyDsc.Converter.Planning.FusionMode.Auto);
+    }
+
+    /// <summary>The converter's .tdsc bytes for folder's model.onnx and calibration.npy, with the given fusion mode.</summary>
+    public static byte[] ConvertBundled(string folder, TinyDsc.Converter.Planning.FusionMode fusion)
+    {
         NpyArray<float> calibration = Npy.ReadFloat32(Path.Combine(folder, "calibration.npy"));
         return ModelConverter.Convert(OnnxImporter.Load(Path.Combine(folder, "model.onnx")), calibration.Data, calibration.Shape,
-            "calibration.npy", new CalibrationOptions()).FileBytes;
+            "calibration.npy", new CalibrationOptions(), null, fusion).FileBytes;
     }
 
     /// <summary>The first image of the bundled test_images.npy (NCHW), reordered to NHWC and quantized for the model.</summary>

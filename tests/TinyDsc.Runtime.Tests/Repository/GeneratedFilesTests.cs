@@ -20,6 +20,7 @@ public class GeneratedFilesTests
     {
         { "runtime/TinyDsc.Runtime/Kernels/PointwiseConv.g.cs", "tools/TinyDsc.Benchmarks/KernelGen/gen_pointwise.py 16 8 4 packed" },
         { "runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs", "tools/TinyDsc.Benchmarks/KernelGen/gen_depthwise_multiplier.py" },
+        { "runtime/TinyDsc.Runtime/Kernels/PointwiseRows.g.cs", "tools/TinyDsc.Benchmarks/KernelGen/gen_pointwise_rows.py 8 8 4" },
     };
 
     /// <summary>Generated files checked elsewhere, with the test that regenerates them.</summary>

@@ -27,7 +27,7 @@ internal static class ActivationImport
         long axis = node.Int("axis", ctx.Opset >= 13 ? -1 : 1);
         if (shape.Length != 2 || (axis != -1 && axis != 1))
         {
-            throw node.Fail($"softmax over axis {axis} of a [{string.Join(", ", shape)}] tensor; only the class axis of an [N, C] tensor (axis -1 or 1, e.g. after Gemm or Flatten) is supported");
+            throw node.Fail($"softmax over axis {axis} of a {ctx.Describe(x)} tensor; only the class axis of an [N, C] tensor (axis -1 or 1, e.g. after Gemm or Flatten) is supported");
         }
         if (shape[1] > 4095)
         {
@@ -65,7 +65,7 @@ internal static class ActivationImport
     {
         string x = ctx.Activation(node, 0);
         var slope = ctx.Const(node, 1, "slope");
-        float[] alpha = ArithmeticImport.PerChannel(node, slope, ctx.Shapes[x], constIsB: true);
+        float[] alpha = ArithmeticImport.PerChannel(node, slope, ctx.LogicalShape(x), constIsB: true);
         foreach (float a in alpha)
         {
             if (!float.IsFinite(a))

@@ -27,9 +27,9 @@ internal static class ArithmeticImport
                 throw node.Fail($"{op} of two activations is not supported (only Add, for residual connections, and Mul)");
             }
             string xa = ctx.Activation(node, 0), xb = ctx.Activation(node, 1);
-            if (!ctx.Shapes[xa].SequenceEqual(ctx.Shapes[xb]))
+            if (!ctx.LogicalShape(xa).SequenceEqual(ctx.LogicalShape(xb)))
             {
-                throw node.Fail($"input shapes {FormatShape(ctx.Shapes[xa])} and {FormatShape(ctx.Shapes[xb])} differ; only same-shape Add is supported");
+                throw node.Fail($"input shapes {ctx.Describe(xa)} and {ctx.Describe(xb)} differ; only same-shape Add is supported");
             }
             var n = ctx.AddNode(node, LoweredOp.Add, xa);
             n.Inputs.Add(xb);
@@ -39,7 +39,7 @@ internal static class ArithmeticImport
         string x = ctx.Activation(node, xi);
         var c = ctx.Consts[aConst ? a : b];
         var xs = ctx.Shapes[x];
-        float[] perChannel = PerChannel(node, c, xs, constIsB: !aConst);
+        float[] perChannel = PerChannel(node, c, ctx.LogicalShape(x), constIsB: !aConst);
         int ch = xs[1];
         var scale = new float[ch];
         var shift = new float[ch];
@@ -63,13 +63,17 @@ internal static class ArithmeticImport
 
     /// <summary>
     /// Mul of two activations: same shape, or one of them [N, C, 1, 1] (squeeze-and-excite's channel weights) times
-    /// an [N, C, H, W] one; the per-channel operand becomes Inputs[1].
+    /// an [N, C, H, W] one (on 1-D values: [N, C, 1] times [N, C, L]); the per-channel operand becomes Inputs[1].
     /// </summary>
     private static void LowerActivationProduct(ImportContext ctx, NodeView node)
     {
         string xa = ctx.Activation(node, 0), xb = ctx.Activation(node, 1);
         int[] sa = ctx.Shapes[xa], sb = ctx.Shapes[xb];
         static bool PerChannelOf(int[] c, int[] x) => c.Length == 4 && x.Length == 4 && c[1] == x[1] && c[2] == 1 && c[3] == 1;
+        if (ctx.IsOneD(xa) != ctx.IsOneD(xb))
+        {
+            throw node.Fail($"input shapes {ctx.Describe(xa)} and {ctx.Describe(xb)}: Mul of a 1-D [N, C, L] and a 2-D [N, C, H, W] activation is not supported");
+        }
         if (!sa.SequenceEqual(sb))
         {
             if (PerChannelOf(sa, sb))
@@ -78,7 +82,7 @@ internal static class ArithmeticImport
             }
             else if (!PerChannelOf(sb, sa))
             {
-                throw node.Fail($"input shapes {FormatShape(sa)} and {FormatShape(sb)}: Mul of two activations needs equal shapes " +
+                throw node.Fail($"input shapes {ctx.Describe(xa)} and {ctx.Describe(xb)}: Mul of two activations needs equal shapes " +
                     "or [N, C, 1, 1] times [N, C, H, W] (squeeze-and-excite)");
             }
         }

@@ -6,8 +6,8 @@ namespace TinyDsc.Converter.Import.Ops;
 
 /// <summary>
 /// Import of Concat on activations (a Concat of constants, as in shape subgraphs, is the constant evaluator's): along
-/// the channel axis only, axis 1 of NCHW or of [N, C] (torch.cat(..., dim=1)), 2..4 inputs (FORMAT.md op 19). One
-/// input is the identity.
+/// the channel axis only, axis 1 of NCHW, of 1-D NCL (held as NCHW with H = 1) or of [N, C] (torch.cat(..., dim=1)),
+/// 2..4 inputs (FORMAT.md op 19). One input is the identity.
 /// </summary>
 internal static class ConcatImport
 {
@@ -25,15 +25,20 @@ internal static class ConcatImport
         var inputs = Enumerable.Range(0, count).Select(i => ctx.Activation(node, i)).ToArray();
         int[] first = ctx.Shapes[inputs[0]];
         int rank = first.Length;
+        int logicalRank = ctx.LogicalShape(inputs[0]).Length;
         long axis = node.Int("axis", 1);
         if (axis < 0)
         {
-            axis += rank;
+            axis += logicalRank;
         }
         if (axis != 1 || (rank != 4 && rank != 2))
         {
-            throw node.Fail($"axis {node.Int("axis", 1)} on rank-{rank} inputs {FormatShape(first)}: only concatenation along the channels " +
-                "(axis 1 of NCHW or of [N, C]) is supported");
+            throw node.Fail($"axis {node.Int("axis", 1)} on rank-{logicalRank} inputs {ctx.Describe(inputs[0])}: only concatenation along the channels " +
+                "(axis 1 of NCHW, NCL or [N, C]) is supported");
+        }
+        if (inputs.Any(i => ctx.IsOneD(i) != ctx.IsOneD(inputs[0])))
+        {
+            throw node.Fail($"input shapes {string.Join(" and ", inputs.Select(ctx.Describe))} mix 1-D [N, C, L] and 2-D [N, C, H, W] values");
         }
         if (count == 1)
         {

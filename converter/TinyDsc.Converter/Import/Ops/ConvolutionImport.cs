@@ -7,21 +7,29 @@ using static TinyDsc.Converter.Import.Ops.WindowAttributes;
 
 namespace TinyDsc.Converter.Import.Ops;
 
-/// <summary>Import of Conv (2-D, grouped, depthwise with multiplier).</summary>
+/// <summary>
+/// Import of Conv: 2-D (grouped, depthwise with multiplier), and 1-D on [N, C, L] as the 2-D conv with H = 1
+/// (weight [Cout, Cin/groups, k] read as [Cout, Cin/groups, 1, k], the same values in the same order).
+/// </summary>
 internal static class ConvolutionImport
 {
     internal static void LowerConv(ImportContext ctx, NodeView node)
     {
         string x = ctx.Activation(node, 0);
         var xs = ctx.Shapes[x];
+        bool oneD = ctx.IsOneD(x);
         if (xs.Length != 4)
         {
-            throw node.Fail($"only 2-D convolution on NCHW input is supported, got input shape {FormatShape(xs)}");
+            throw node.Fail($"only 1-D convolution on NCL input and 2-D convolution on NCHW input are supported, got input shape {FormatShape(xs)}");
         }
         var w = ctx.Const(node, 1, "weight");
-        if (w.Rank != 4)
+        if (oneD && w.Rank != 3)
         {
-            throw node.Fail($"weight must be 4-D [Cout, Cin/groups, kh, kw], got {ConstTensor.Format(w.Shape)}");
+            throw node.Fail($"input {ctx.Describe(x)} is 1-D [N, C, L], so the weight must be 3-D [Cout, Cin/groups, k], got {ConstTensor.Format(w.Shape)}");
+        }
+        if (!oneD && w.Rank != 4)
+        {
+            throw node.Fail($"weight must be 4-D [Cout, Cin/groups, kh, kw] for input {FormatShape(xs)}, got {ConstTensor.Format(w.Shape)}");
         }
         int groups = ToInt(node, node.Int("group", 1), "group");
         int cout = (int)w.Shape[0], cin = xs[1];
@@ -43,15 +51,17 @@ internal static class ConvolutionImport
         {
             throw node.Fail(
                 $"groups={groups} with {cin} input channels requires weight dim 1 = {cin}/{groups} = {cin / groups}, got {w.Shape[1]} " +
-                $"(in PyTorch terms: Conv2d(in_channels={cin}, groups={groups}) has a weight of shape [out_channels, {cin / groups}, kh, kw])");
+                (oneD
+                    ? $"(in PyTorch terms: Conv1d(in_channels={cin}, groups={groups}) has a weight of shape [out_channels, {cin / groups}, k])"
+                    : $"(in PyTorch terms: Conv2d(in_channels={cin}, groups={groups}) has a weight of shape [out_channels, {cin / groups}, kh, kw])"));
         }
-        int kh = (int)w.Shape[2], kw = (int)w.Shape[3];
+        int kh = oneD ? 1 : (int)w.Shape[2], kw = (int)w.Shape[oneD ? 2 : 3];
         if (kh <= 0 || kw <= 0 || cout <= 0)
         {
             throw node.Fail($"weight shape {ConstTensor.Format(w.Shape)} has a zero dim");
         }
         var ks = node.Ints("kernel_shape");
-        if (ks != null && (ks.Length != 2 || ks[0] != kh || ks[1] != kw))
+        if (ks != null && (oneD ? ks.Length != 1 || ks[0] != kw : ks.Length != 2 || ks[0] != kh || ks[1] != kw))
         {
             throw node.Fail($"kernel_shape [{string.Join(", ", ks)}] does not match weight shape {ConstTensor.Format(w.Shape)}");
         }
@@ -60,14 +70,14 @@ internal static class ConvolutionImport
         {
             throw node.Fail($"bias has shape {ConstTensor.Format(bias.Shape)}, expected [{cout}]");
         }
-        var strides = Pair(node, "strides", 1);
-        var dil = Pair(node, "dilations", 1);
-        var (pads, oh, ow) = Window(node, xs[2], xs[3], kh, kw, strides[0], strides[1], dil[0], dil[1]);
+        var strides = Pair(node, "strides", 1, oneD);
+        var dil = Pair(node, "dilations", 1, oneD);
+        var (pads, oh, ow) = Window(node, xs[2], xs[3], kh, kw, strides[0], strides[1], dil[0], dil[1], oneD: oneD);
         var n = ctx.AddNode(node, LoweredOp.Conv, x, new[] { 1, cout, oh, ow });
         var p = n.Params;
         // Copies: the passes fold into these arrays, and one initializer may feed several nodes.
         p.Weight = (float[])w.AsFloats().Clone();
-        p.WeightShape = w.Shape.Select(d => (int)d).ToArray();
+        p.WeightShape = oneD ? new[] { cout, (int)w.Shape[1], 1, kw } : w.Shape.Select(d => (int)d).ToArray();
         p.Bias = (float[]?)bias?.AsFloats().Clone();
         p.Groups = groups;
         p.KernelH = kh;

@@ -16,7 +16,7 @@ internal static class LinearImport
         var xs = ctx.Shapes[x];
         if (xs.Length != 2)
         {
-            throw node.Fail($"input A must be 2-D [N, K], got {FormatShape(xs)} (insert Flatten)");
+            throw node.Fail($"input A must be 2-D [N, K], got {ctx.Describe(x)} (insert Flatten)");
         }
         if (node.Int("transA", 0) != 0)
         {
@@ -70,7 +70,7 @@ internal static class LinearImport
         var b = ctx.Const(node, 1, "B");
         if (xs.Length != 2 || b.Rank != 2 || b.Shape[0] != xs[1])
         {
-            throw node.Fail($"only [N, K] x [K, M] with a constant right operand is supported, got {FormatShape(xs)} x {ConstTensor.Format(b.Shape)}");
+            throw node.Fail($"only [N, K] x [K, M] with a constant right operand is supported, got {ctx.Describe(x)} x {ConstTensor.Format(b.Shape)}");
         }
         int k = xs[1], cout = (int)b.Shape[1];
         var bv = b.AsFloats();

@@ -7,7 +7,11 @@ using static TinyDsc.Converter.Import.Ops.WindowAttributes;
 
 namespace TinyDsc.Converter.Import.Ops;
 
-/// <summary>Import of BatchNormalization as a per-channel affine (folded by the passes).</summary>
+/// <summary>
+/// Import of BatchNormalization (BatchNorm2d, and BatchNorm1d on [N, C] or [N, C, L]) as a per-channel affine: the
+/// passes fold it into the preceding Conv/FullyConnected, or the following unpadded one, or lower it to a depthwise
+/// 1×1 Conv / diagonal FullyConnected.
+/// </summary>
 internal static class NormalizationImport
 {
     internal static void LowerBatchNorm(ImportContext ctx, NodeView node)
@@ -26,7 +30,7 @@ internal static class NormalizationImport
             var t = ctx.Const(node, i + 1, names[i]);
             if (t.Count != c)
             {
-                throw node.Fail($"{names[i]} has shape {ConstTensor.Format(t.Shape)}, expected [{c}] for input {FormatShape(xs)}");
+                throw node.Fail($"{names[i]} has shape {ConstTensor.Format(t.Shape)}, expected [{c}] for input {ctx.Describe(x)}");
             }
             p[i] = t.AsFloats();
         }

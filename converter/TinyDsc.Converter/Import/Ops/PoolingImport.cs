@@ -7,7 +7,10 @@ using static TinyDsc.Converter.Import.Ops.WindowAttributes;
 
 namespace TinyDsc.Converter.Import.Ops;
 
-/// <summary>Import of pooling: AveragePool, MaxPool, GlobalAveragePool, ReduceMean over H and W.</summary>
+/// <summary>
+/// Import of pooling: AveragePool, MaxPool, GlobalAveragePool, ReduceMean over H and W; on 1-D [N, C, L] input the
+/// same ops over L (held as [1, C, 1, L], so a window 1 × k).
+/// </summary>
 internal static class PoolingImport
 {
     internal static void LowerGlobalAveragePool(ImportContext ctx, NodeView node)
@@ -22,20 +25,23 @@ internal static class PoolingImport
         bool isMax = node.OpType == "MaxPool";
         string x = ctx.Activation(node, 0);
         var xs = ctx.Rank4(node, x);
+        bool oneD = ctx.IsOneD(x);
         var k = node.Ints("kernel_shape") ?? throw node.Fail("attribute kernel_shape is missing");
-        if (k.Length != 2)
+        if (k.Length != (oneD ? 1 : 2))
         {
-            throw node.Fail($"kernel_shape [{string.Join(", ", k)}] is not 2-D; only 2-D pooling on NCHW input is supported");
+            throw node.Fail(oneD
+                ? $"kernel_shape [{string.Join(", ", k)}] is not 1-D, but input {ctx.Describe(x)} is [N, C, L]"
+                : $"kernel_shape [{string.Join(", ", k)}] is not 2-D; only 1-D pooling on NCL input and 2-D pooling on NCHW input are supported");
         }
-        var kernel = Pair(node, "kernel_shape", 1);
-        var strides = Pair(node, "strides", 1);
-        var dil = Pair(node, "dilations", 1);
+        var kernel = Pair(node, "kernel_shape", 1, oneD);
+        var strides = Pair(node, "strides", 1, oneD);
+        var dil = Pair(node, "dilations", 1, oneD);
         if (dil[0] != 1 || dil[1] != 1)
         {
-            throw node.Fail($"dilations [{dil[0]}, {dil[1]}] are not supported for pooling (only 1)");
+            throw node.Fail($"dilations [{string.Join(", ", node.Ints("dilations")!)}] are not supported for pooling (only 1)");
         }
         bool ceil = node.Int("ceil_mode", 0) != 0;
-        var (pads, oh, ow) = Window(node, xs[2], xs[3], kernel[0], kernel[1], strides[0], strides[1], 1, 1, ceil);
+        var (pads, oh, ow) = Window(node, xs[2], xs[3], kernel[0], kernel[1], strides[0], strides[1], 1, 1, ceil, oneD);
         var n = ctx.AddNode(node, isMax ? LoweredOp.MaxPool : LoweredOp.AveragePool, x, new[] { 1, xs[1], oh, ow });
         var p = n.Params;
         p.KernelH = kernel[0];
@@ -49,16 +55,22 @@ internal static class PoolingImport
         p.CountIncludePad = !isMax && node.Int("count_include_pad", 0) != 0;
     }
 
-    /// <summary>ReduceMean over H and W (<c>x.mean((2, 3))</c>) is a GlobalAveragePool, then a flatten when keepdims=0.</summary>
+    /// <summary>
+    /// ReduceMean over H and W (<c>x.mean((2, 3))</c>), or over L of a 1-D value (<c>x.mean(2)</c>), is a
+    /// GlobalAveragePool, then a flatten when keepdims=0.
+    /// </summary>
     internal static void LowerReduceMean(ImportContext ctx, NodeView node)
     {
         string x = ctx.Activation(node, 0);
         var xs = ctx.Shapes[x];
+        var logical = ctx.LogicalShape(x);
+        bool oneD = ctx.IsOneD(x);
         long[]? axes = node.Ints("axes");
-        var norm = axes?.Select(a => a < 0 ? a + xs.Length : a).OrderBy(a => a).ToArray();
-        if (xs.Length != 4 || norm == null || !norm.SequenceEqual(new long[] { 2, 3 }))
+        var norm = axes?.Select(a => a < 0 ? a + logical.Length : a).OrderBy(a => a).ToArray();
+        if (xs.Length != 4 || norm == null || !norm.SequenceEqual(oneD ? new long[] { 2 } : new long[] { 2, 3 }))
         {
-            throw node.Fail($"ReduceMean of {FormatShape(xs)} on axes [{string.Join(", ", axes ?? Array.Empty<long>())}] is not supported (only over H and W, axes 2, 3)");
+            throw node.Fail($"ReduceMean of {FormatShape(logical)} on axes [{string.Join(", ", axes ?? Array.Empty<long>())}] is not supported " +
+                (oneD ? "(only over L, axis 2)" : "(only over H and W, axes 2, 3)"));
         }
         var pooled = new[] { 1, xs[1], 1, 1 };
         if (node.Int("keepdims", 1) != 0)

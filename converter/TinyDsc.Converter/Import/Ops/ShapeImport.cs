@@ -22,10 +22,11 @@ internal static class ShapeImport
         ctx.Alias[node.Output] = ctx.Activation(node, 0);
     }
 
+    /// <summary>Zero Pad of H and W of [N, C, H, W], or of L of a 1-D [N, C, L] (as W, with H = 1).</summary>
     internal static void LowerPad(ImportContext ctx, NodeView node)
     {
         string x = ctx.Activation(node, 0);
-        var xs = ctx.Shapes[x];
+        var xs = ctx.LogicalShape(x);
         string mode = node.String("mode", "constant");
         if (mode != "constant")
         {
@@ -57,13 +58,15 @@ internal static class ShapeImport
         {
             throw node.Fail($"negative pads [{string.Join(", ", pads)}] (cropping) are not supported");
         }
-        if (r != 4 || pads[0] != 0 || pads[1] != 0 || pads[r] != 0 || pads[r + 1] != 0)
+        if (r == 2 || pads[0] != 0 || pads[1] != 0 || pads[r] != 0 || pads[r + 1] != 0)
         {
-            throw node.Fail($"pads [{string.Join(", ", pads)}] on input {FormatShape(xs)}: only H and W of a 4-D NCHW tensor can be padded");
+            throw node.Fail($"pads [{string.Join(", ", pads)}] on input {FormatShape(xs)}: only H and W of a 4-D NCHW tensor, or L of a 3-D NCL tensor, can be padded");
         }
-        int top = ToInt(node, pads[2], "pad"), left = ToInt(node, pads[3], "pad");
-        int bottom = ToInt(node, pads[6], "pad"), right = ToInt(node, pads[7], "pad");
-        var n = ctx.AddNode(node, LoweredOp.Pad, x, new[] { 1, xs[1], xs[2] + top + bottom, xs[3] + left + right });
+        bool oneD = r == 3;
+        int top = oneD ? 0 : ToInt(node, pads[2], "pad"), left = ToInt(node, pads[r - 1], "pad");
+        int bottom = oneD ? 0 : ToInt(node, pads[6], "pad"), right = ToInt(node, pads[2 * r - 1], "pad");
+        var held = ctx.Shapes[x];
+        var n = ctx.AddNode(node, LoweredOp.Pad, x, new[] { 1, held[1], held[2] + top + bottom, held[3] + left + right });
         n.Pads = new[] { top, left, bottom, right };
     }
 
@@ -74,11 +77,11 @@ internal static class ShapeImport
         long axis = node.Int("axis", 1);
         if (axis < 0)
         {
-            axis += xs.Length;
+            axis += ctx.LogicalShape(x).Length;
         }
         if (axis != 1)
         {
-            throw node.Fail($"axis {node.Int("axis", 1)} is not supported (only 1: [N, C, H, W] to [N, C·H·W])");
+            throw node.Fail($"axis {node.Int("axis", 1)} is not supported (only 1: [N, C, H, W] to [N, C·H·W], [N, C, L] to [N, C·L])");
         }
         Flatten(ctx, node, x, xs);
     }
@@ -93,17 +96,22 @@ internal static class ShapeImport
         ctx.AddNode(node, LoweredOp.Reshape, x, new[] { 1, xs.Skip(1).Aggregate(1, (a, b) => a * b) });
     }
 
-    /// <summary>Squeeze of the unit spatial dims of [N, C, 1, 1] (after global pooling) is a flatten to [N, C].</summary>
+    /// <summary>
+    /// Squeeze of the unit spatial dims of [N, C, 1, 1] or of 1-D [N, C, 1] (after global pooling) is a flatten to [N, C].
+    /// </summary>
     internal static void LowerSqueeze(ImportContext ctx, NodeView node)
     {
         string x = ctx.Activation(node, 0);
         var xs = ctx.Shapes[x];
+        var logical = ctx.LogicalShape(x);
         long[]? axes = ctx.Opset >= 13 ? ctx.OptionalConst(node, 1, "axes")?.AsInts(node.Where) : node.Ints("axes");
-        var norm = axes?.Select(a => a < 0 ? a + xs.Length : a).OrderBy(a => a).ToArray();
-        bool spatial = xs.Length == 4 && xs[2] == 1 && xs[3] == 1 && (norm == null || norm.SequenceEqual(new long[] { 2, 3 }));
+        var norm = axes?.Select(a => a < 0 ? a + logical.Length : a).OrderBy(a => a).ToArray();
+        var spatialAxes = ctx.IsOneD(x) ? new long[] { 2 } : new long[] { 2, 3 };
+        bool spatial = xs.Length == 4 && xs[2] == 1 && xs[3] == 1 && (norm == null || norm.SequenceEqual(spatialAxes));
         if (!spatial)
         {
-            throw node.Fail($"Squeeze of {FormatShape(xs)} on axes [{string.Join(", ", axes ?? Array.Empty<long>())}] is not supported (only [N, C, 1, 1] to [N, C] on axes 2, 3)");
+            throw node.Fail($"Squeeze of {FormatShape(logical)} on axes [{string.Join(", ", axes ?? Array.Empty<long>())}] is not supported " +
+                "(only [N, C, 1, 1] to [N, C] on axes 2, 3, or [N, C, 1] to [N, C] on axis 2)");
         }
         Flatten(ctx, node, x, xs);
     }
@@ -131,15 +139,16 @@ internal static class ShapeImport
                 return;
             }
         }
-        if (t.Length == xs.Length)
+        var logical = ctx.LogicalShape(x).Select(d => (long)d).ToArray();
+        if (t.Length == logical.Length)
         {
-            long[] target = ConstantEvaluator.ReshapeTarget(node, xs.Select(d => (long)d).ToArray(), t.Select((v, i) => i == 0 && v == ctx.DeclaredBatch ? 1 : v).ToArray(), allowZero);
-            if (target.SequenceEqual(xs.Select(d => (long)d)))
+            long[] target = ConstantEvaluator.ReshapeTarget(node, logical, t.Select((v, i) => i == 0 && v == ctx.DeclaredBatch ? 1 : v).ToArray(), allowZero);
+            if (target.SequenceEqual(logical))
             {
                 ctx.Alias[node.Output] = x;
                 return;
             }
         }
-        throw node.Fail($"Reshape of {FormatShape(xs)} to [{string.Join(", ", t)}] is not supported (only flattening to [N, -1] or [N, C·H·W])");
+        throw node.Fail($"Reshape of {FormatShape(ctx.LogicalShape(x))} to [{string.Join(", ", t)}] is not supported (only flattening to [N, -1] or [N, C·H·W])");
     }
 }

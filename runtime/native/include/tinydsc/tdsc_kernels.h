@@ -54,10 +54,16 @@ extern "C" {
 #define TDSC_KERNEL_MAX_POOL 10
 #define TDSC_KERNEL_GLOBAL_AVERAGE_POOL 11
 #define TDSC_KERNEL_GLOBAL_AVERAGE_POOL_REQUANTIZED 12
-#define TDSC_KERNEL_COUNT 12
+#define TDSC_KERNEL_LOOKUP 13
+#define TDSC_KERNEL_MUL 14
+#define TDSC_KERNEL_DEPTHWISE_CONV_BAND_ROW 15
+#define TDSC_KERNEL_COUNT 15
 
-/* Version of this kernel set (tdsc_version): bumped when a kernel's bytes or tdsc_run's parameter packing change. */
-#define TDSC_VERSION 2
+/*
+ * Version of this kernel set (tdsc_version): bumped when a kernel's bytes or tdsc_run's parameter packing change, or
+ * kernels are added (3: LOOKUP, MUL, DEPTHWISE_CONV_BAND_ROW), so a managed side never sends an id the firmware lacks.
+ */
+#define TDSC_VERSION 3
 
 /*
  * Shape and quantization of a 2-D window op, field for field the managed ConvParams (and in this order in the
@@ -177,6 +183,20 @@ int32_t tdsc_conv2d_reference(const tdsc_conv_params *p, const int8_t *input, co
 /* ---- other ops ---- */
 
 /*
+ * One output row of a depthwise convolution from a band the caller has filled (managed DepthwiseConv.Row and
+ * DepthwiseConv3x3.Row, which FusedBlock calls on its work area): the band holds kh rows of
+ * row_bytes = (W + pl + pr)·Cin bytes in tdsc_depthwise_conv's scratch layout (band row r = input row oy·sh − pt + r·dh,
+ * pad columns and rows outside the input holding zp_in), and
+ *   acc = folded_bias[oc] + Σ_{ky<kh, kx<kw} band[ky·row_bytes + ox·sw·Cin + kx·dw·Cin + oc/K] · w[oc, ky, kx]
+ *   out[ox, oc] = clamp(zp_out + MBQM(acc, multiplier[oc], shift[oc]), act_min, act_max), ox < Wo, oc < Cout.
+ * Uses p's W, Cin, Cout, kernel, stride_w, dilation_w, pad_left/right (band width), zero point out, clamp; p's H
+ * extents only for validation. The sums wrap modulo 2^32, so the bytes equal both managed rows (3×3 and general).
+ * Preconditions: tdsc_depthwise_conv_is_supported(p). Bounds as tdsc_depthwise_conv.
+ */
+int32_t tdsc_depthwise_conv_band_row(const tdsc_conv_params *p, const int8_t *band, const int8_t *weights,
+    const int32_t *folded_bias, const int32_t *multiplier, const int32_t *shift, int8_t *output);
+
+/*
  * Fully connected (managed FullyConnected), per-output-channel requantization.
  *   acc[o] = bias[o] + Σ_{i<input_length} (in[i] − zp_in) · w[o, i]; out[o] = clamp(zp_out + MBQM(acc[o], m[o], s[o]))
  * Layout: input [input_length], output [output_length], weights [output_length, input_length]; bias may be NULL.
@@ -232,6 +252,23 @@ int32_t tdsc_global_average_pool_requantized(int32_t height, int32_t width, int3
     int32_t input_zero_point, int32_t output_zero_point, int32_t multiplier, int32_t shift, int32_t divisor,
     int32_t act_min, int32_t act_max, const int8_t *input, int8_t *output);
 
+/*
+ * Table lookup (managed Lookup, FORMAT.md op 16): out[k] = table[in[k] + 128], k < count; table has 256 entries
+ * (index q + 128 for input q). Output may alias input. No accumulator.
+ */
+int32_t tdsc_lookup(const int8_t *table, const int8_t *input, int8_t *output, int32_t count);
+
+/*
+ * Element-wise multiply (managed Mul, TFLite's int8 MUL, FORMAT.md op 17), per element k < count:
+ *   p = (in0[k] − zp0)·(in1[j] − zp1), j = k (channels 0: same shape) or k mod channels (per-channel broadcast)
+ *   out[k] = clamp(zp_out + MBQM(p, multiplier, shift), act_min, act_max)
+ * Layout: in0 and out count elements, in1 count (channels 0) or channels elements; count a multiple of channels.
+ * Bound: |p| ≤ 255·255 = 65025 (times 2^max(shift, 0) < 2^31: shift ≤ 15 for a valid model).
+ */
+int32_t tdsc_mul(int32_t count, int32_t channels, int32_t zero_point0, int32_t zero_point1, int32_t output_zero_point,
+    int32_t multiplier, int32_t shift, int32_t act_min, int32_t act_max, const int8_t *input0, const int8_t *input1,
+    int8_t *output);
+
 /* ---- one entry point over arrays with lengths (P/Invoke and the nanoFramework interop glue) ---- */
 
 /*
@@ -244,6 +281,10 @@ int32_t tdsc_global_average_pool_requantized(int32_t height, int32_t width, int3
  *   GLOBAL_AVERAGE_POOL:          height, width, channels, act_min, act_max
  *   GLOBAL_AVERAGE_POOL_REQUANTIZED: height, width, channels, zp_in, zp_out, divisor, act_min, act_max
  *                                    (multiplier[0], shift[0])
+ *   LOOKUP:                       count (weights: the 256-entry table)
+ *   MUL:                          count, channels, zp0, zp1, zp_out, multiplier, shift, act_min, act_max (in1 used)
+ *   DEPTHWISE_CONV_BAND_ROW:      the 21 conv fields; in0 is the band (kh·(W + pl + pr)·Cin bytes), out one row
+ *                                 (Wo·Cout bytes); weights, folded bias, multiplier, shift as DEPTHWISE_CONV
  * Blobs: weights, bias (folded for kernels 1..5; bias_length 0 means no bias for kernels 6 and 7), multiplier, shift;
  * unused blobs may be NULL with length 0. scratch: at least the kernel's *_scratch_size bytes.
  * Every extent (tensors from their offsets, blobs, scratch) is checked against the lengths before anything is read

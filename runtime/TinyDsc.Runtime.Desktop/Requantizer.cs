@@ -1,0 +1,121 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TinyDsc.Runtime.Desktop;
+
+/// <summary>
+/// Per-channel requantization constants of one layer, padded with zero multipliers to a whole number of 16 lanes, and
+/// the requantization itself: QuantMath.MultiplyByQuantizedMultiplier, then + zp_out and the clamp, bit for bit.
+///
+/// Why the vector form is exact: for a multiplier m in [0, 2^31) the device's SaturatingRoundingDoublingHighMul(x, m)
+/// never saturates (that needs x = m = −2^31) and equals floor((x·m + 2^30) / 2^31): for x·m ≥ 0 the device adds 2^30
+/// and truncates (= floor); for x·m &lt; 0 it adds 1 − 2^30 and truncates toward zero, which is
+/// floor((x·m + 1 − 2^30 + 2^31 − 1) / 2^31) = floor((x·m + 2^30) / 2^31). The quotient fits in int32, so its low 32
+/// bits are those of the logical shift (x·m + 2^30) >>> 31. RoundingDivideByPOT is computed as the device does, lane by
+/// lane with the channel's shift.
+/// </summary>
+internal sealed class Requantizer
+{
+    public readonly int Count;
+    public readonly int[] Multiplier;
+    public readonly int[] Left;
+    public readonly int[] Right;
+    public readonly int[] Mask;
+    public readonly int[] HalfMask;
+
+    /// <summary>False when a multiplier is negative or a shift lies outside −31..30: the device kernel must run (and throw).</summary>
+    public readonly bool Valid = true;
+
+    public Requantizer(int[] multiplier, int[] shift, int count)
+    {
+        Count = count;
+        int padded = Pad(count, 16);
+        Multiplier = new int[padded];
+        Left = new int[padded];
+        Right = new int[padded];
+        Mask = new int[padded];
+        HalfMask = new int[padded];
+        for (int c = 0; c < count; c++)
+        {
+            int m = multiplier[c], s = shift[c];
+            if (m < 0 || s < -31 || s > 30)
+            {
+                Valid = false;
+            }
+
+            Multiplier[c] = m;
+            Left[c] = s > 0 ? s : 0;
+            Right[c] = s > 0 ? 0 : -s;
+            Mask[c] = (int)((1L << Right[c]) - 1);
+            HalfMask[c] = Mask[c] >> 1;
+        }
+    }
+
+    public static int Pad(int n, int multiple) => (n + multiple - 1) / multiple * multiple;
+
+    /// <summary>One value: the device's requantization (see the class summary for the floor form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int One(int acc, int c, int zp, int min, int max)
+    {
+        int x = acc << Left[c];
+        int high = (int)(((long)x * Multiplier[c] + (1L << 30)) >> 31);
+        int mask = Mask[c];
+        int threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+        int v = zp + (high >> Right[c]) + ((high & mask) > threshold ? 1 : 0);
+        return v < min ? min : v > max ? max : v;
+    }
+
+    /// <summary>Requantizes acc[0..Count) into dest[destOffset..+Count), scalar or, with avx2, eight channels at a time.</summary>
+    public void Row(int[] acc, sbyte[] dest, int destOffset, int zp, int min, int max, bool avx2)
+    {
+        int c = 0;
+        if (avx2)
+        {
+            ref int a = ref MemoryMarshal.GetArrayDataReference(acc);
+            ref byte d = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(dest));
+            Vector256<int> vzp = Vector256.Create(zp), vmin = Vector256.Create(min), vmax = Vector256.Create(max);
+            for (; c + 8 <= Count; c += 8)
+            {
+                Vector256<int> v = Eight(Vector256.LoadUnsafe(ref a, (nuint)c), c);
+                v = Avx2.Min(Avx2.Max(Avx2.Add(v, vzp), vmin), vmax);
+                Vector128<short> s = Sse2.PackSignedSaturate(v.GetLower(), v.GetUpper());
+                Vector128<sbyte> b = Sse2.PackSignedSaturate(s, s);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, destOffset + c), b.AsInt64().ToScalar());
+            }
+        }
+
+        for (; c < Count; c++)
+        {
+            dest[destOffset + c] = (sbyte)One(acc[c], c, zp, min, max);
+        }
+    }
+
+    /// <summary>Channels c..c+7 of the accumulator vector, requantized without zp and clamp (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector256<int> Eight(Vector256<int> acc, int c)
+    {
+        ref int m = ref MemoryMarshal.GetArrayDataReference(Multiplier);
+        Vector256<int> mult = Vector256.LoadUnsafe(ref m, (nuint)c);
+        Vector256<uint> left = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Left), (nuint)c).AsUInt32();
+        Vector256<uint> right = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Right), (nuint)c).AsUInt32();
+        Vector256<int> mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Mask), (nuint)c);
+        Vector256<int> half = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(HalfMask), (nuint)c);
+
+        Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc, left);
+        Vector256<long> round = Vector256.Create(1L << 30);
+        // vpmuldq multiplies the low (even) int32 of each int64 lane, sign-extended.
+        Vector256<long> even = Avx2.Add(Avx2.Multiply(x, mult), round);
+        Vector256<long> odd = Avx2.Add(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(),
+            Avx2.ShiftRightLogical(mult.AsInt64(), 32).AsInt32()), round);
+        Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(),
+            Avx2.ShiftLeftLogical(Avx2.ShiftRightLogical(odd, 31), 32).AsInt32(), 0b1010_1010);
+
+        Vector256<int> threshold = Avx2.Subtract(half, Avx2.ShiftRightArithmetic(high, 31));
+        Vector256<int> rounded = Avx2.ShiftRightArithmeticVariable(high, right);
+        // CompareGreaterThan is −1 where the remainder exceeds the threshold: subtracting it adds 1.
+        return Avx2.Subtract(rounded, Avx2.CompareGreaterThan(Avx2.And(high, mask), threshold));
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using TinyDsc.Converter.Graph;
+using TinyDsc.Converter.Reference;
+using Xunit;
+
+namespace TinyDsc.Converter.Tests.Reference;
+
+/// <summary>
+/// The float reference's convolution (im2col, register-blocked over four output channels and two vectors of pixels)
+/// against a plain twin that states its order: y = bias, then y = y + x·w for each tap (ic, ky, kx) in turn, product
+/// and sum each rounded to float32. Bit for bit, on random shapes: groups, depth multipliers, strides, dilations,
+/// asymmetric pads, pixel counts around the vector width. The order is the one the reference has always summed in
+/// (TensorPrimitives.MultiplyAdd over whole planes), so its calibration ranges and every float result stay the same.
+/// </summary>
+public sealed class FloatConvOrderTests
+{
+    [Fact]
+    public void Conv_EqualsThePlainTapOrderSum_BitForBit()
+    {
+        const int seed = 20261414;
+        var r = new Random(seed);
+        for (int i = 0; i < 300; i++)
+        {
+            int groups = r.Next(3) == 0 ? r.Next(1, 5) : 1;
+            bool depthwise = r.Next(3) == 0;
+            int cin = depthwise ? r.Next(1, 9) : groups * r.Next(1, 5);
+            if (depthwise)
+            {
+                groups = cin;
+            }
+            int cout = groups * r.Next(1, depthwise ? 4 : 7);
+            int kh = r.Next(1, 6), kw = r.Next(1, 6), sh = r.Next(1, 4), sw = r.Next(1, 4), dh = r.Next(1, 3), dw = r.Next(1, 3);
+            int pt = r.Next(0, kh), pl = r.Next(0, kw), pb = r.Next(0, kh), pr = r.Next(0, kw);
+            if (!depthwise && i % 4 == 0)
+            {
+                // The 1×1 stride-1 unpadded dense case, which reads the input planes without gathering.
+                groups = 1;
+                kh = kw = sh = sw = 1;
+                pt = pl = pb = pr = 0;
+            }
+            int h = r.Next(1, 20), w = r.Next(1, 20);
+            int oh = (h + pt + pb - ((kh - 1) * dh + 1)) / sh + 1, ow = (w + pl + pr - ((kw - 1) * dw + 1)) / sw + 1;
+            if (h + pt + pb < (kh - 1) * dh + 1 || w + pl + pr < (kw - 1) * dw + 1)
+            {
+                continue;
+            }
+            int cinG = cin / groups, k = cinG * kh * kw;
+            var node = new FloatNode
+            {
+                Kind = NodeKind.Conv, Name = "c", Output = "y", Groups = groups, KernelH = kh, KernelW = kw, StrideH = sh, StrideW = sw,
+                DilationH = dh, DilationW = dw, PadTop = pt, PadLeft = pl, PadBottom = pb, PadRight = pr,
+                Weight = Random(r, cout * k), WeightShape = new[] { cout, cinG, kh, kw }, Bias = r.Next(4) == 0 ? null : Random(r, cout),
+            };
+            node.Inputs.Add("x");
+            var g = new FloatGraph { Input = "x", Output = "y" };
+            g.Values["x"] = new ValueInfo("x", new[] { 1, cin, h, w });
+            g.Values["y"] = new ValueInfo("y", new[] { 1, cout, oh, ow });
+            g.Nodes.Add(node);
+            float[] x = Random(r, cin * h * w);
+
+            float[] actual = FloatReference.Run(g, x);
+            for (int oc = 0; oc < cout; oc++)
+            {
+                int group = oc / (cout / groups);
+                for (int oy = 0; oy < oh; oy++)
+                {
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        float y = node.Bias?[oc] ?? 0f;
+                        for (int ic = 0; ic < cinG; ic++)
+                        {
+                            for (int ky = 0; ky < kh; ky++)
+                            {
+                                for (int kx = 0; kx < kw; kx++)
+                                {
+                                    int iy = oy * sh - pt + ky * dh, ix = ox * sw - pl + kx * dw;
+                                    float v = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[((group * cinG + ic) * h + iy) * w + ix] : 0f;
+                                    float product = v * node.Weight[oc * k + (ic * kh + ky) * kw + kx];
+                                    y = y + product;
+                                }
+                            }
+                        }
+                        float got = actual[(oc * oh + oy) * ow + ox];
+                        Assert.True(BitConverter.SingleToInt32Bits(y) == BitConverter.SingleToInt32Bits(got),
+                            $"seed {seed} case {i}: [{cin},{h},{w}] -> [{cout},{oh},{ow}] k{kh}x{kw} s{sh},{sw} d{dh},{dw} g{groups} at ({oc},{oy},{ox}): {got} vs {y}");
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] Random(Random r, int n)
+    {
+        var v = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            v[i] = (float)(r.NextDouble() * 4 - 2);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using CsCheck;
+using TinyDsc.Runtime;
+using TinyDsc.Runtime.Desktop;
+using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Native;
+using TinyDsc.Tests;
+using Xunit;
+
+namespace TinyDsc.Native.Tests.Desktop;
+
+/// <summary>
+/// Issue 14's desktop kernels (TinyDsc.Runtime.Desktop) against the device kernels they replace, on every instruction-set
+/// path this CPU has (KernelPath forces each one): every fixture model byte for byte and call by call, and random
+/// shapes of every kernel family drawn by CsCheck. A path the CPU lacks is reported, not silently passed.
+/// </summary>
+public sealed class DesktopKernelTests
+{
+    private static readonly KernelPath[] AllPaths = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512 };
+
+    public static IEnumerable<object[]> Paths => AllPaths.Select(p => new object[] { p });
+
+    public static IEnumerable<object[]> PathsAndFixtures =>
+        from path in AllPaths from f in FixtureModels.Names select new object[] { path, f[0] };
+
+    public static IEnumerable<object[]> PathsAndKernels =>
+        from path in AllPaths from kernel in Enumerable.Range(1, 12) select new object[] { path, kernel };
+
+    private static DesktopKernels? KernelsOn(KernelPath path)
+    {
+        if (!DesktopKernels.IsSupported(path))
+        {
+            Assert.Throws<PlatformNotSupportedException>(() => new DesktopKernels(path));
+            return null;
+        }
+
+        var kernels = new DesktopKernels(path);
+        Assert.Equal(path, kernels.Path);
+        return kernels;
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndFixtures))]
+    public void FixtureModel_GivesTheDeviceBytes(KernelPath path, string name)
+    {
+        DesktopKernels? kernels = KernelsOn(path);
+        if (kernels == null)
+        {
+            return;
+        }
+
+        Model model = FixtureModels.Get(name);
+        var device = new Interpreter(model);
+        var desktop = new Interpreter(model, kernels);
+        var comparing = new DesktopComparingKernels(kernels) { Prefix = $"{name} on {path}" };
+        var checkedRun = new Interpreter(model, comparing);
+        Assert.True(desktop.UsesNativeKernels);
+        var expected = new sbyte[device.OutputLength];
+        var actual = new sbyte[desktop.OutputLength];
+        foreach (sbyte[] input in FixtureModels.Inputs(model, 11, 5))
+        {
+            device.SetInput(input, 0);
+            device.Invoke();
+            device.GetOutput(expected, 0);
+            desktop.SetInput(input, 0);
+            desktop.Invoke();
+            desktop.GetOutput(actual, 0);
+            Assert.Equal(expected, actual);
+            checkedRun.SetInput(input, 0);
+            checkedRun.Invoke();
+        }
+
+        Assert.Empty(comparing.Differences);
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndKernels))]
+    public void RandomShapes_GiveTheDeviceBytes(KernelPath path, int kernel)
+    {
+        DesktopKernels? kernels = KernelsOn(path);
+        if (kernels == null)
+        {
+            return;
+        }
+
+        var device = new ManagedKernels();
+        // CsCheck draws the case number; RandomShapes turns it into a shape inside what the kernel takes, with data.
+        Gen.Int[0, 99_999].SampleSeeded(seed: 1400 + 100 * kernel + (int)path, iter: 120, i =>
+        {
+            KernelCase c = RandomShapes.Build(kernel, i);
+            string? difference = c.Compare(kernels, device);
+            Assert.True(difference == null, $"{difference} (path {path}, seed {RandomShapes.Seed(kernel, i)})");
+        });
+    }
+
+    /// <summary>Wider matrix products than RandomShapes draws: Cout across the 32- and 16-channel blocks, odd and long K.</summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void WideProducts_GiveTheDeviceBytes(KernelPath path)
+    {
+        DesktopKernels? kernels = KernelsOn(path);
+        if (kernels == null)
+        {
+            return;
+        }
+
+        var device = new ManagedKernels();
+        Gen<(int, int, int, int, int, int)> shapes = Gen.Select(Gen.Int[1, 6], Gen.Int[1, 6], Gen.Int[1, 150], Gen.Int[1, 130], Gen.Int[0, 2], Gen.Int);
+        shapes.SampleSeeded(seed: 1414 + (int)path, iter: 80, s =>
+        {
+            (int h, int w, int cin, int cout, int kind, int seed) = s;
+            var r = new Random(seed);
+            int zpIn = r.Next(-128, 128), zpOut = r.Next(-128, 128);
+            string name = $"wide {kind} {h}x{w}x{cin}->{cout} seed {seed}";
+            KernelCase c = kind switch
+            {
+                0 => Cases.ConvCase(r, name, Cases.Conv(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut), NativeKernelIds.PointwiseConv),
+                1 => Cases.ConvCase(r, name, Cases.Conv(h + 2, w + 2, Math.Min(cin, 12), cout, 3, 3, 2, 1, 1, 1, 1, 1, 0, 1, 1, zpIn, zpOut),
+                    NativeKernelIds.Conv2DDense),
+                _ => Cases.FullyConnectedCase(r, name, cin * h, cout, zpIn, zpOut, -128, 127, seed % 2 == 0),
+            };
+            string? difference = c.Compare(kernels, device);
+            Assert.True(difference == null, $"{difference} (path {path})");
+        });
+    }
+
+    [Fact]
+    public void OneInstance_ServesInterpretersOnManyThreads_WithTheDeviceBytes()
+    {
+        var kernels = new DesktopKernels();
+        Model model = FixtureModels.Get("mbv2-fashion");
+        sbyte[][] inputs = FixtureModels.Inputs(model, 5, 12);
+        var device = new Interpreter(model);
+        var expected = inputs.Select(input =>
+        {
+            device.SetInput(input, 0);
+            device.Invoke();
+            var o = new sbyte[device.OutputLength];
+            device.GetOutput(o, 0);
+            return o;
+        }).ToArray();
+        var actual = new sbyte[inputs.Length][];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            var it = new Interpreter(model, kernels);
+            for (int i = worker; i < inputs.Length; i += 4)
+            {
+                it.SetInput(inputs[i], 0);
+                it.Invoke();
+                actual[i] = new sbyte[it.OutputLength];
+                it.GetOutput(actual[i], 0);
+            }
+        });
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Auto_TakesVector256WithAvx2_ElseTheWidestBelow()
+    {
+        KernelPath best = DesktopKernels.Best;
+        Assert.True(DesktopKernels.IsSupported(best));
+        Assert.Equal(best, new DesktopKernels(KernelPath.Auto).Path);
+        Assert.Equal(best, new DesktopKernels().Path);
+        // Vector512 is never automatic (README: slower than Vector256 where measured); below it, the widest supported.
+        foreach (KernelPath wider in AllPaths.Where(p => p > best && p != KernelPath.Vector512))
+        {
+            Assert.False(DesktopKernels.IsSupported(wider), $"{wider} is supported but Best is {best}");
+        }
+        Assert.NotEqual(KernelPath.Vector512, best);
+    }
+}
+
+/// <summary>Runs each call on the desktop kernels and on the device twin (a copy of the arena); keeps every difference.</summary>
+internal sealed class DesktopComparingKernels : INativeKernels
+{
+    private readonly DesktopKernels _desktop;
+    private readonly ManagedKernels _device = new();
+
+    public DesktopComparingKernels(DesktopKernels desktop) => _desktop = desktop;
+
+    public readonly List<string> Differences = new();
+    public string Prefix = "";
+    public int Calls;
+
+    public bool IsAvailable() => true;
+
+    public int Run(int kernel, int[] parameters, sbyte[] arena, int in0, int in1, int output, sbyte[] weights,
+        int[] bias, int[] multiplier, int[] shift, sbyte[] scratch)
+    {
+        var desktopArena = (sbyte[])arena.Clone();
+        int status = _desktop.Run(kernel, parameters, desktopArena, in0, in1, output, weights, bias, multiplier, shift, (sbyte[])scratch.Clone());
+        _device.Run(kernel, parameters, arena, in0, in1, output, weights, bias, multiplier, shift, scratch);
+        string name = $"{Prefix} call {Calls} {NativeKernelIds.Name(kernel)}";
+        Calls++;
+        if (status != NativeKernelIds.StatusOk)
+        {
+            Differences.Add($"{name}: status {status}");
+        }
+        else if (!desktopArena.AsSpan().SequenceEqual(arena))
+        {
+            int first = 0;
+            while (desktopArena[first] == arena[first])
+            {
+                first++;
+            }
+
+            Differences.Add($"{name}: arena byte {first} (output at {output}) desktop {desktopArena[first]}, device {arena[first]}");
+        }
+
+        return NativeKernelIds.StatusOk;
+    }
+}
