@@ -41,7 +41,8 @@ cd "$TFLM_DIR"
 # The kernels of the ops TinyDsc imports (tflm_runner.cc registers the same list).
 kernels="add add_common conv conv_common depthwise_conv depthwise_conv_common dequantize dequantize_common fully_connected
   fully_connected_common kernel_util micro_tensor_utils pad pad_common pooling pooling_common quantize quantize_common
-  reduce reduce_common reshape reshape_common softmax softmax_common"
+  reduce reduce_common reshape reshape_common softmax softmax_common concatenation hard_swish hard_swish_common logistic
+  logistic_common mul mul_common prelu prelu_common"
 sources=()
 for k in $kernels; do sources+=("tensorflow/lite/micro/kernels/$k.cc"); done
 for f in tensorflow/lite/micro/*.cc tensorflow/lite/micro/arena_allocator/*.cc tensorflow/lite/micro/memory_planner/*.cc \

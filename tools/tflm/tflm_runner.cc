@@ -61,16 +61,21 @@ int main(int argc, char** argv) {
   const tflite::Model* model = tflite::GetModel(model_data);
   if (model->version() != TFLITE_SCHEMA_VERSION) return Fail("model schema version is not " + std::to_string(TFLITE_SCHEMA_VERSION));
 
-  tflite::MicroMutableOpResolver<12> resolver;
+  tflite::MicroMutableOpResolver<17> resolver;
   resolver.AddAdd();
   resolver.AddAveragePool2D();
+  resolver.AddConcatenation();
   resolver.AddConv2D();
   resolver.AddDepthwiseConv2D();
   resolver.AddDequantize();
   resolver.AddFullyConnected();
+  resolver.AddHardSwish();
+  resolver.AddLogistic();
   resolver.AddMaxPool2D();
   resolver.AddMean();
+  resolver.AddMul();
   resolver.AddPad();
+  resolver.AddPrelu();
   resolver.AddQuantize();
   resolver.AddReshape();
   resolver.AddSoftmax();

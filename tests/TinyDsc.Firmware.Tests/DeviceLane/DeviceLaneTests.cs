@@ -143,6 +143,39 @@ public class DeviceLaneTests
         return lines;
     }
 
+    /// <summary>
+    /// Concat (op 19) and PRelu (op 20) on nanoCLR: tools/python/make_concat_model.py's torch.cat / nn.PReLU network
+    /// (a 3-input channel concat, a concat of vectors, per-channel and shared PReLU), converted here, with golden
+    /// vectors from the desktop runtime; every byte must match on the device.
+    /// </summary>
+    [DeviceLaneFact]
+    public void Concat_and_PRelu_model_is_bit_exact_on_nanoclr()
+    {
+        string dir = NanoClrLane.TempFolder("concat-model");
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(TestPaths.RepoRoot, "tools", "python", "make_concat_model.py"));
+        start.ArgumentList.Add(dir);
+        using (var p = System.Diagnostics.Process.Start(start)!)
+        {
+            string err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, "make_concat_model.py (needs /usr/bin/python3 with torch and onnx) failed: " + err);
+        }
+
+        byte[] model = Convert(Path.Combine(dir, "model.onnx"), Path.Combine(dir, "calibration.npy"));
+        Assert.Contains(ModelReader.Load(model).Operators, op => op.OpCode == OpCodes.Concat);
+        Assert.Contains(ModelReader.Load(model).Operators, op => op.OpCode == OpCodes.PRelu);
+        var builder = new GoldenVectorBuilder(model);
+        builder.AddRandom(1);
+        builder.AddRandom(2);
+        builder.AddConstant((sbyte)builder.Model.Tensors[builder.Model.InputTensor].ZeroPoint);
+        var embedded = new List<(string Name, byte[] Model, IReadOnlyList<GoldenVector> Vectors)> { ("concat-prelu", model, builder.Vectors) };
+        List<string> lines = RunGoldenProgram(90, new List<int> { 0 }, embedded, negative: false, nanoClr: null);
+        output.WriteLine(string.Join("\n", lines));
+        string summary = lines.First(l => l.StartsWith(SelfTestRunner.SummaryPrefix, StringComparison.Ordinal));
+        Assert.StartsWith(SelfTestRunner.SummaryPrefix + "ALL PASS, 3 of 3", summary);
+    }
+
     private static List<string> RunGoldenProgram(int group, List<int> members, List<(string Name, byte[] Model, IReadOnlyList<GoldenVector> Vectors)> embedded, bool negative, string? nanoClr)
     {
         string dir = NanoClrLane.TempFolder((nanoClr == null ? "goldens" : "native-goldens") + group);

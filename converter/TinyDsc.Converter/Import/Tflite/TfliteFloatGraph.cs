@@ -11,7 +11,8 @@ namespace TinyDsc.Converter.Import.Tflite;
 /// The float reference of a .tflite as a <see cref="FloatGraph"/> (NCHW, run by the converter's float reference):
 /// an int8 file's weights and biases dequantized (w · s_w[c], bias · s_in · s_w[c]), so the reference is the model's
 /// dequantized execution; a float32 file's weights as they are. Activations are real-valued throughout: QUANTIZE and
-/// DEQUANTIZE are identities, fused RELU/RELU6 clamp to [0, ∞) / [0, 6]. PAD folds into the following convolution;
+/// DEQUANTIZE are identities, fused RELU/RELU6 clamp to [0, ∞) / [0, 6], HARD_SWISH, LOGISTIC, MUL and CONCATENATION
+/// (last axis) are the float functions. PAD folds into the following convolution;
 /// SOFTMAX (beta 1) is a float softmax over the classes.
 /// A FULLY_CONNECTED that reads a flattened map with H·W &gt; 1 is rejected (its NHWC flatten order differs from the
 /// graph's NCHW order).
@@ -93,6 +94,36 @@ public static class TfliteFloatGraph
                     case BuiltinOperator.QUANTIZE:
                     case BuiltinOperator.DEQUANTIZE:
                         _alias[output] = Name(op.Inputs(0));
+                        break;
+                    case BuiltinOperator.HARD_SWISH:
+                        Node(NodeKind.HardSwish, op, where, _ => { });
+                        break;
+                    case BuiltinOperator.LOGISTIC:
+                        Node(NodeKind.Sigmoid, op, where, _ => { });
+                        break;
+                    case BuiltinOperator.MUL:
+                        Node(NodeKind.Mul, op, where, n =>
+                        {
+                            // The float reference's Mul takes the per-channel operand ([1, C, 1, 1]) second.
+                            int a = op.Inputs(0), b = op.Inputs(1);
+                            if (_f.Shape(a).Aggregate(1, (x, y) => x * y) < _f.Shape(b).Aggregate(1, (x, y) => x * y))
+                            {
+                                n.Inputs[0] = Name(b);
+                                b = a;
+                            }
+                            n.Inputs.Add(Name(b));
+                            n.Activation = Act(op.BuiltinOptionsType == BuiltinOptions.MulOptions ? op.BuiltinOptionsAsMulOptions().FusedActivationFunction : ActivationFunctionType.NONE, where);
+                        });
+                        break;
+                    case BuiltinOperator.CONCATENATION:
+                        // Along the last (NHWC channel) axis, the importer's only one: NCHW's axis 1.
+                        Node(NodeKind.Concat, op, where, n =>
+                        {
+                            for (int k = 1; k < op.InputsLength; k++)
+                            {
+                                n.Inputs.Add(Name(op.Inputs(k)));
+                            }
+                        });
                         break;
                     case BuiltinOperator.SOFTMAX:
                         Softmax(op, where);

@@ -14,9 +14,11 @@ namespace TinyDsc.Converter.Import.Tflite;
 /// (<see cref="TfliteQuantization"/>), so the runtime computes TFLite Micro's bytes.
 ///
 /// Ops: CONV_2D (grouped too), DEPTHWISE_CONV_2D (any depth multiplier), FULLY_CONNECTED, ADD (same shapes),
-/// AVERAGE_POOL_2D, MAX_POOL_2D, MEAN over H and W, RESHAPE, PAD folded into the following convolution, QUANTIZE at
-/// the input and DEQUANTIZE at the output (the .tdsc runtime quantizes and dequantizes at its edges itself). SOFTMAX (int8, beta 1,
-/// over the last axis). SAME and VALID padding; per-channel and per-tensor weights.
+/// AVERAGE_POOL_2D, MAX_POOL_2D, MEAN over H and W, RESHAPE, PAD folded into the following convolution, HARD_SWISH and
+/// LOGISTIC (Lookup tables of TFLM's int8 results), MUL (same shapes or per-channel broadcast), CONCATENATION (last
+/// axis, inputs at the output's quantization), QUANTIZE at the input and DEQUANTIZE at the output (the .tdsc runtime
+/// quantizes and dequantizes at its edges itself). SOFTMAX (int8, beta 1, over the last axis). SAME and VALID padding;
+/// per-channel and per-tensor weights.
 /// </summary>
 public static class TfliteImporter
 {
@@ -258,6 +260,16 @@ public static class TfliteImporter
                     break;
                 case BuiltinOperator.PAD:
                     FoldPad(j, op);
+                    break;
+                case BuiltinOperator.HARD_SWISH:
+                case BuiltinOperator.LOGISTIC:
+                    MapActivationTable(j, op);
+                    break;
+                case BuiltinOperator.MUL:
+                    MapMul(j, op);
+                    break;
+                case BuiltinOperator.CONCATENATION:
+                    MapConcatenation(j, op);
                     break;
                 case BuiltinOperator.SOFTMAX:
                     MapSoftmax(j, op);
@@ -601,6 +613,171 @@ public static class TfliteImporter
             var info = new OperatorInfo { OpCode = OpCodes.Softmax, Input0 = Map(input), Output = Map(output) };
             info.Params[0] = m;
             info.Params[1] = shift;
+            Add(j, info);
+        }
+
+        /// <summary>
+        /// HARD_SWISH and LOGISTIC as the runtime's Lookup (op 16): the 256-entry table holds TFLM's own int8 result for
+        /// every input, from the file's scales (HARD_SWISH: TFLite's hard_swish with its two 16-bit multipliers;
+        /// LOGISTIC: TFLM's fixed-point logistic, <see cref="TfliteLogistic"/>, which requires output zero point −128).
+        /// </summary>
+        private void MapActivationTable(int j, Operator op)
+        {
+            string where = Where(j);
+            int input = op.Inputs(0), output = op.Outputs(0);
+            RequireInt8Activation(input, where);
+            RequireInt8Activation(output, where);
+            if (!Same(_f.Shape(input), _f.Shape(output)))
+            {
+                throw new TfliteImportException($"{where}: input {Text(_f.Shape(input))} and output {Text(_f.Shape(output))} differ");
+            }
+            (float sIn, int zpIn) = Quant(input, where);
+            (float sOut, int zpOut) = Quant(output, where);
+            sbyte[] table;
+            if (Code(j).Op == BuiltinOperator.LOGISTIC)
+            {
+                if (zpOut != -128)
+                {
+                    throw new TfliteImportException($"{where}: output zero point {zpOut}; TFLite's int8 LOGISTIC requires -128 (output scale 1/256)");
+                }
+                table = TfliteLogistic.Table(sIn, zpIn, where);
+            }
+            else
+            {
+                try
+                {
+                    var p = ActivationTables.HardSwishParams.Prepare(new QuantParams(sIn, zpIn), new QuantParams(sOut, zpOut));
+                    table = new sbyte[256];
+                    for (int q = -128; q <= 127; q++)
+                    {
+                        table[q + 128] = ActivationTables.HardSwishQ(p, q);
+                    }
+                }
+                catch (QuantizationException e)
+                {
+                    throw new TfliteImportException($"{where}: {e.Message}", e);
+                }
+            }
+            Add(j, new OperatorInfo { OpCode = OpCodes.Lookup, Input0 = Map(input), Output = Map(output), Weights = table });
+        }
+
+        /// <summary>
+        /// MUL as the runtime's Mul (op 17): same shapes, or one operand [1, 1, 1, C] broadcast over the other's H and W
+        /// (squeeze-and-excite; it becomes input 1, the product being symmetric); M = (double)s0 · (double)s1 / (double)s_out
+        /// through TFLite's QuantizeMultiplier, the fused activation's range as TFLite computes it.
+        /// </summary>
+        private void MapMul(int j, Operator op)
+        {
+            string where = Where(j);
+            if (op.InputsLength != 2)
+            {
+                throw new TfliteImportException($"{where}: {op.InputsLength} inputs, expected 2");
+            }
+            int a = op.Inputs(0), b = op.Inputs(1), output = op.Outputs(0);
+            foreach (int t in new[] { a, b, output })
+            {
+                RequireInt8Activation(t, where);
+            }
+            int[] sa = _f.Shape(a), sb = _f.Shape(b), so = _f.Shape(output);
+            static bool PerChannel(int[] c, int[] x) => c.Length == 4 && x.Length == 4 && c[0] == 1 && c[1] == 1 && c[2] == 1 && c[3] == x[3];
+            if (!Same(sa, so))
+            {
+                (a, b, sa, sb) = (b, a, sb, sa);
+            }
+            if (!Same(sa, so) || !(Same(sb, so) || PerChannel(sb, so)))
+            {
+                throw new TfliteImportException($"{where}: shapes {Text(_f.Shape(op.Inputs(0)))} × {Text(_f.Shape(op.Inputs(1)))} → {Text(so)}; " +
+                    "TinyDsc's Mul takes equal shapes or [1, 1, 1, C] times [1, H, W, C]");
+            }
+            ActivationFunctionType activation = op.BuiltinOptionsType == BuiltinOptions.MulOptions
+                ? op.BuiltinOptionsAsMulOptions().FusedActivationFunction
+                : ActivationFunctionType.NONE;
+            (float s0, int _) = Quant(a, where);
+            (float s1, int _) = Quant(b, where);
+            (float sOut, int zpOut) = Quant(output, where);
+            (int m, int sh) = Requantization.Quantize((double)s0 * (double)s1 / (double)sOut);
+            if (sh > 15)
+            {
+                throw new TfliteImportException($"{where}: s0·s1/s_out = {(double)s0 * s1 / sOut:G6} needs shift {sh}; the .tdsc Mul's product bound allows ≤ 15");
+            }
+            var info = new OperatorInfo { OpCode = OpCodes.Mul, Input0 = Map(a), Input1 = Map(b), Output = Map(output) };
+            info.Params[0] = m;
+            info.Params[1] = sh;
+            (info.ActMin, info.ActMax) = TfliteQuantization.ActivationRange(activation, sOut, zpOut, where);
+            Add(j, info);
+        }
+
+        /// <summary>
+        /// CONCATENATION along the last axis as the runtime's Concat (op 19), 2..4 inputs. TFLite's int8 kernel copies
+        /// bytes, its Prepare requiring every input to have the output's scale and zero point (TFLM copies without
+        /// checking): such inputs get M = 1 (multiplier 2^30, shift 1), which the runtime copies, so the bytes are TFLM's.
+        /// An input with other quantization is rejected: TFLM's bytes would then not be the concatenated values.
+        /// </summary>
+        private void MapConcatenation(int j, Operator op)
+        {
+            string where = Where(j);
+            int n = op.InputsLength, output = op.Outputs(0);
+            if (n < 2 || n > OperatorInputs.ConcatMaxInputs)
+            {
+                throw new TfliteImportException($"{where}: {n} inputs; TinyDsc's Concat takes 2..{OperatorInputs.ConcatMaxInputs}");
+            }
+            int[] so = _f.Shape(output);
+            ConcatenationOptions? options = op.BuiltinOptionsType == BuiltinOptions.ConcatenationOptions ? op.BuiltinOptionsAsConcatenationOptions() : null;
+            int axis = options?.Axis ?? 0;
+            if (axis < 0)
+            {
+                axis += so.Length;
+            }
+            if (axis != so.Length - 1)
+            {
+                throw new TfliteImportException($"{where}: axis {options?.Axis ?? 0} of output {Text(so)}; TinyDsc concatenates along the last (channel) axis only");
+            }
+            if (options?.FusedActivationFunction is { } act && act != ActivationFunctionType.NONE)
+            {
+                throw new TfliteImportException($"{where}: fused {act}; TFLite's int8 CONCATENATION takes none");
+            }
+            RequireInt8Activation(output, where);
+            (float sOut, int zpOut) = Quant(output, where);
+            var info = new OperatorInfo { OpCode = OpCodes.Concat };
+            info.Params[0] = n;
+            int channels = 0;
+            for (int k = 0; k < n; k++)
+            {
+                int t = op.Inputs(k);
+                RequireInt8Activation(t, where);
+                int[] s = _f.Shape(t);
+                if (s.Length != so.Length || !s.AsSpan(0, s.Length - 1).SequenceEqual(so.AsSpan(0, so.Length - 1)))
+                {
+                    throw new TfliteImportException($"{where}: input '{_f.TensorName(t)}' {Text(s)} differs from output {Text(so)} outside the last axis");
+                }
+                channels += s[^1];
+                (float si, int zi) = Quant(t, where);
+                if (si != sOut || zi != zpOut)
+                {
+                    throw new TfliteImportException($"{where}: input '{_f.TensorName(t)}' has scale/zero point {si:G9}/{zi}, output {sOut:G9}/{zpOut}; " +
+                        "TFLite's int8 CONCATENATION requires the output's quantization on every input");
+                }
+                int index = Map(t);
+                if (k == 0)
+                {
+                    info.Input0 = index;
+                }
+                else if (k == 1)
+                {
+                    info.Input1 = index;
+                }
+                else
+                {
+                    info.Params[k - 1] = index;
+                }
+                info.Params[3 + 2 * k] = 1 << 30;   // M = 1: copied
+                info.Params[4 + 2 * k] = 1;
+            }
+            if (channels != so[^1])
+            {
+                throw new TfliteImportException($"{where}: inputs hold {channels} values along the last axis, output {so[^1]}");
+            }
+            info.Output = Map(output);
             Add(j, info);
         }
 

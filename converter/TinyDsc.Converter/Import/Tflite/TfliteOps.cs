@@ -25,6 +25,10 @@ public static class TfliteOps
         [BuiltinOperator.PAD] = 4,
         [BuiltinOperator.QUANTIZE] = 3,
         [BuiltinOperator.DEQUANTIZE] = 5,
+        [BuiltinOperator.HARD_SWISH] = 1,
+        [BuiltinOperator.LOGISTIC] = 2,
+        [BuiltinOperator.MUL] = 3,
+        [BuiltinOperator.CONCATENATION] = 3,
     };
 
     /// <summary>TFLite's name of a builtin code ("CONV_2D"), or "builtin op N" for one outside the schema subset.</summary>
