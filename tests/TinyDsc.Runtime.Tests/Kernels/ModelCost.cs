@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using TinyDsc.Converter.Calibration;
 using TinyDsc.Converter.Import;
@@ -149,7 +150,8 @@ internal static class ModelCost
         int in0 = input.ArenaOffset;
         int outOff = output.ArenaOffset;
         ConvParams p = ParamsOf(model, op);
-        MethodInfo m = Type(kernel).GetMethod("Run")!;
+        // The kernel's managed entry point: its shortest Run (FusedBlock also has one that takes native kernels).
+        MethodInfo m = Type(kernel).GetMethods().Where(x => x.Name == "Run").OrderBy(x => x.GetParameters().Length).First();
         switch (kernel)
         {
             case "Conv2DReference":
