@@ -34,6 +34,12 @@ internal static class DeviceKernels
             case NativeKernelIds.GlobalAveragePool:
                 GlobalAveragePool.Run(v[0], v[1], v[2], v[3], v[4], arena, in0, arena, output);
                 return NativeKernelIds.StatusOk;
+            case NativeKernelIds.Lookup:
+                Lookup.Run(weights, arena, in0, arena, output, v[0]);
+                return NativeKernelIds.StatusOk;
+            case NativeKernelIds.Mul:
+                Mul.Run(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], arena, in0, arena, in1, arena, output);
+                return NativeKernelIds.StatusOk;
             case NativeKernelIds.GlobalAveragePoolRequantized:
                 GlobalAveragePoolRequantized.Run(v[0], v[1], v[2], v[3], v[4], multiplier[0], shift[0], v[5], v[6], v[7], arena, in0, arena, output);
                 return NativeKernelIds.StatusOk;
@@ -77,6 +83,22 @@ internal static class DeviceKernels
             case NativeKernelIds.MaxPool:
                 MaxPool.Run(ref p, arena, in0, arena, output);
                 return NativeKernelIds.StatusOk;
+            case NativeKernelIds.DepthwiseConvBandRow:
+            {
+                // One depthwise output row of a fused block from its padded band at in0: the band is an unpadded
+                // kh-row tensor whose rows are the ones the row reads (fused blocks have dilation 1), so DepthwiseConv
+                // over it with one output row gives the row's bytes.
+                ConvParams band = p;
+                band.InputH = p.KernelH;
+                band.InputW = p.InputW + p.PadLeft + p.PadRight;
+                band.PadTop = band.PadLeft = band.PadBottom = band.PadRight = 0;
+                band.DilationH = 1;
+                band.StrideH = 1;
+                band.OutputH = 1;
+                var bandScratch = new sbyte[DepthwiseConv.GetScratchSize(ref band)];
+                DepthwiseConv.Run(ref band, arena, in0, weights, bias, multiplier, shift8, arena, output, bandScratch);
+                return NativeKernelIds.StatusOk;
+            }
             default:
                 return NativeKernelIds.StatusUnknownKernel;
         }
