@@ -39,6 +39,17 @@ internal static class ReportCommand
             // Checked before the (slow) comparison runs, so a typo fails at once.
             var outputs = new OutputFiles(parse.GetValue(force));
             outputs.Declare(outPath, "--output");
+            foreach (string path in new[] { onnxPath, tdscPath })
+            {
+                if (TfliteFiles.IsTflite(path))
+                {
+                    // The per-layer comparison matches the .tdsc's tensors to an ONNX graph's values; a .tflite has its
+                    // own tensor list and NHWC layout, which the report does not map yet.
+                    throw new PipelineInputException($"{path}: report takes an ONNX model and the .tdsc converted from it; " +
+                        "for a .tflite use `tinydsc verify MODEL.tflite MODEL.tdsc --input X.npy` (whole-model metrics) and `tinydsc inspect`");
+                }
+            }
+
             FloatGraph graph = CommandFiles.LoadGraph(onnxPath);
             (Model model, byte[] bytes) = CommandFiles.LoadModel(tdscPath);
             (float[] data, int[] shape) = CommandFiles.ReadTensor(inPath, "input");

@@ -165,7 +165,7 @@ public sealed class CliReportTests
     }
 
     public static TheoryData<string> BadInputs => new() { "other_structure", "other_weights", "missing_onnx", "missing_tdsc",
-        "missing_input", "missing_labels", "wrong_input_shape", "no_output_folder", "output_is_folder", "read_only_output" };
+        "missing_input", "missing_labels", "wrong_input_shape", "no_output_folder", "output_is_folder", "read_only_output", "tflite_reference" };
 
     [Theory]
     [MemberData(nameof(BadInputs))]
@@ -205,6 +205,10 @@ public sealed class CliReportTests
             case "wrong_input_shape":
                 x = Fixture("conv3x3_bias", "input.npy");
                 fragments = new[] { "has shape [2,3,8,8]", "[N,3,6,6]" };
+                break;
+            case "tflite_reference": // a real .tflite: report has no per-layer mapping for it and says what to use
+                onnx = Path.Combine(Fixtures.Root, "tests", "fixtures", "tflite", "kws_ref_model", "model.tflite");
+                fragments = new[] { "model.tflite: report takes an ONNX model", "tinydsc verify MODEL.tflite" };
                 break;
             case "no_output_folder":
                 output = Path.Combine(temp.Path, "missing", "out.html");
