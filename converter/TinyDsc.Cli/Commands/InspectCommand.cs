@@ -9,7 +9,7 @@ using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Cli.Commands;
 
-/// <summary>tinydsc inspect MODEL.tdsc — layers, tensors, arena, scratch, model bytes and peak RAM.</summary>
+/// <summary>tinydsc inspect MODEL.tdsc — layers, tensors, arena, scratch, model bytes and the device heap estimate (board fit).</summary>
 internal static class InspectCommand
 {
     public static Command Create(CliContext context)
@@ -69,7 +69,8 @@ internal static class InspectCommand
             }
             memory.AddRow("scratch", Format.Bytes(scratch));
             memory.AddRow("model", Format.Bytes(bytes.Length));
-            memory.AddRow("peak RAM (arena + scratch + model)", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
+            // Data only; the device heap (objects, headers, stack) is the board-fit table's estimate below.
+            memory.AddRow("data: arena + scratch + model", Format.Bytes((long)m.ArenaSize + scratch + bytes.Length));
             memory.AddRow("also prepared at load (folded biases)", Format.Bytes(interpreter.PreparedBytes));
             if (tflite)
             {

@@ -80,7 +80,8 @@ public sealed class CliCommandTests
         Assert.True(inspect.Code == 0, inspect.Err);
         long fileBytes = new FileInfo(tdsc).Length;
         Assert.Contains(TinyDsc.Cli.Commands.Format.Bytes(fileBytes), inspect.Out);
-        Assert.Matches(new Regex("peak RAM"), inspect.Out);
+        Assert.Matches(new Regex("data: arena \\+ scratch \\+ model"), inspect.Out);
+        Assert.Contains("board fit (estimate: ESP32 nanoCLR managed heap)", inspect.Out);
         Assert.Contains("Conv2D", inspect.Out);
     }
 
@@ -122,7 +123,7 @@ public sealed class CliCommandTests
         int code = TinyDsc.Cli.Commands.DemoCommand.Run(new CliContext(output, error), temp.Path);
         Assert.True(code == 0, error.ToString());
         string text = output.ToString();
-        foreach (string row in new[] { "accuracy", "top-1 agreement", "SQNR", ".onnx", ".tdsc", "arena", "peak RAM", "ms" })
+        foreach (string row in new[] { "accuracy", "top-1 agreement", "SQNR", ".onnx", ".tdsc", "arena", "ESP32 heap peak (estimate)", "ms" })
         {
             Assert.Contains(row, text);
         }
