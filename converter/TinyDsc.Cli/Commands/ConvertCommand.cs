@@ -6,6 +6,7 @@ using TinyDsc.Converter.Calibration;
 using TinyDsc.Converter.Embedding;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.IO;
+using TinyDsc.Converter.Import.Tflite;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Planning;
 
@@ -20,7 +21,7 @@ internal static class ConvertCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("MODEL.onnx") { Description = "PyTorch-exported ONNX model" };
-        var calibration = new Option<string>("--calibration") { Description = "Calibration samples, float32 NCHW .npy (ONNX models; an int8 .tflite needs none)" };
+        var calibration = new Option<string>("--calibration") { Description = "Calibration samples, float32 .npy: NCHW for ONNX, NHWC for a float .tflite; an int8 .tflite needs none" };
         var outputTensor = new Option<string?>("--output-tensor") { Description = ".tflite only: convert up to this tensor (name or index), e.g. the scores before a SOFTMAX" };
         var output = new Option<string>("--output", "-o") { Description = "The .tdsc file to write", Required = true };
         var method = new Option<string>("--calibration-method")
@@ -64,7 +65,19 @@ internal static class ConvertCommand
             string modelPath = parse.GetRequiredValue(model);
             string outPath = parse.GetRequiredValue(output);
             int workers = Cli.Threads(parse, threads);
-            if (TfliteFiles.IsTflite(modelPath))
+            bool floatTflite = TfliteFiles.IsTflite(modelPath) && TfliteFiles.IsFloatModel(modelPath);
+            if (floatTflite)
+            {
+                // A float .tflite is calibrated like an ONNX model; its calibration data is in its own NHWC layout.
+                foreach (Option option in new Option[] { emit, golden, goldenInput, ns })
+                {
+                    if (parse.GetResult(option) is { Implicit: false })
+                    {
+                        throw new PipelineInputException($"{option.Name} applies to ONNX models only (a float .tflite converts to a .tdsc; embed that with the ONNX path's tools)");
+                    }
+                }
+            }
+            else if (TfliteFiles.IsTflite(modelPath))
             {
                 foreach (Option option in new Option[] { calibration, method, percentile, emit, golden, goldenInput, ns })
                 {
@@ -75,11 +88,13 @@ internal static class ConvertCommand
                 }
                 return TfliteFiles.Convert(context, modelPath, outPath, parse.GetValue(outputTensor), parse.GetValue(force));
             }
-            if (parse.GetResult(outputTensor) != null)
+            if (!floatTflite && parse.GetResult(outputTensor) != null)
             {
                 throw new PipelineInputException("--output-tensor applies to a .tflite model only");
             }
-            string calibPath = parse.GetValue(calibration) ?? throw new PipelineInputException("--calibration CALIB.npy is required for an ONNX model");
+            string calibPath = parse.GetValue(calibration) ?? throw new PipelineInputException(floatTflite
+                ? "--calibration CALIB.npy is required for a float .tflite (float32 samples in the model's NHWC layout)"
+                : "--calibration CALIB.npy is required for an ONNX model");
             var options = new CalibrationOptions
             {
                 Method = parse.GetValue(method) switch
@@ -135,8 +150,18 @@ internal static class ConvertCommand
                 }
             }
 
-            FloatGraph graph = CommandFiles.LoadGraph(modelPath);
+            FloatGraph graph;
             (float[] data, int[] shape) = CommandFiles.ReadTensor(calibPath, "calibration data");
+            if (floatTflite)
+            {
+                graph = TfliteFloatGraph.Build(File.ReadAllBytes(modelPath), Path.GetFileName(modelPath),
+                    new TfliteImportOptions { OutputTensor = parse.GetValue(outputTensor) });
+                (data, shape) = TfliteFiles.ToNchw(data, shape);
+            }
+            else
+            {
+                graph = CommandFiles.LoadGraph(modelPath);
+            }
             ConversionResult result = context.WithProgress($"calibrating on {Path.GetFileName(calibPath)}",
                 progress => ModelConverter.Convert(graph, data, shape, calibPath, options, progress,
                     parse.GetValue(fuse) == "none" ? FusionMode.None : FusionMode.Auto));

@@ -21,6 +21,57 @@ internal static class TfliteFiles
 {
     public static bool IsTflite(string path) => path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>True for a float .tflite: no activation is quantized (no operator output and no graph input is INT8,
+    /// UINT8 or INT16; constant weights may be, as in a weight-only quantized file, and are dequantized), so convert
+    /// calibrates it as it does an ONNX model.</summary>
+    public static bool IsFloatModel(string path)
+    {
+        CommandFiles.RequireFile(path, ".tflite model");
+        TfliteModelFile f = TfliteModelFile.Open(File.ReadAllBytes(path), Path.GetFileName(path));
+        var activations = new System.Collections.Generic.List<int>(f.Graph.GetInputsArray() ?? Array.Empty<int>());
+        for (int j = 0; j < f.Graph.OperatorsLength; j++)
+        {
+            activations.AddRange(f.Graph.Operators(j)!.Value.GetOutputsArray() ?? Array.Empty<int>());
+        }
+        foreach (int t in activations)
+        {
+            var type = f.Tensor(t).Type;
+            if (type is TinyDsc.Converter.Import.Tflite.Schema.TensorType.INT8 or TinyDsc.Converter.Import.Tflite.Schema.TensorType.UINT8
+                or TinyDsc.Converter.Import.Tflite.Schema.TensorType.INT16)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>NHWC samples (the .tflite's layout) as NCHW for the float graph; other ranks are returned as they are.</summary>
+    public static (float[] Data, int[] Shape) ToNchw(float[] data, int[] shape)
+    {
+        if (shape.Length != 4)
+        {
+            return (data, shape);
+        }
+        int n = shape[0], h = shape[1], w = shape[2], c = shape[3];
+        var result = new float[data.Length];
+        for (int s = 0; s < n; s++)
+        {
+            int b = s * h * w * c;
+            for (int y = 0; y < h; y++)
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    for (int k = 0; k < c; k++)
+                    {
+                        result[b + (k * h + y) * w + x] = data[b + (y * w + x) * c + k];
+                    }
+                }
+            }
+        }
+        return (result, new[] { n, c, h, w });
+    }
+
     /// <summary>Imports a .tflite and plans its arena, as convert does.</summary>
     public static (TfliteImport Import, MemoryPlan Plan, byte[] Bytes) Import(string path, string? outputTensor)
     {

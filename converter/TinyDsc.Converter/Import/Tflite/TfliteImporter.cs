@@ -905,7 +905,7 @@ public static class TfliteImporter
             {
                 string hint = tensor.Type == TensorType.FLOAT32
                     ? "; this looks like a float .tflite: TinyDsc imports full-integer int8 .tflite files (TFLite converter with " +
-                      "full integer quantization); float .tflite through calibration is not implemented — export ONNX and use --calibration"
+                      "full integer quantization) as given; a float .tflite converts through calibration: tinydsc convert MODEL.tflite --calibration CALIB.npy"
                     : "";
                 throw new TfliteImportException($"{where}: tensor '{_f.TensorName(t)}' is {tensor.Type}, expected INT8{hint}");
             }
