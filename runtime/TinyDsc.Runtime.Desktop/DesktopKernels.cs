@@ -125,7 +125,7 @@ public sealed class DesktopKernels : INativeKernels
             {
                 ConvParams p = Unpack(parameters);
                 KernelArguments.CheckConv("PointwiseConv", PointwiseConv.Unsupported(ref p), ref p, arena, in0, weights, bias, multiplier,
-                    Requantize.NarrowShifts(shift), arena, output, null!, 0);
+                    DeviceKernels.Narrow(shift), arena, output, null!, 0);
                 Gemm g = GemmOf(weights, bias, multiplier, shift, p.OutputC, p.InputC, null);
                 if (!g.Requant.Valid)
                 {
@@ -140,7 +140,7 @@ public sealed class DesktopKernels : INativeKernels
             {
                 ConvParams p = Unpack(parameters);
                 KernelArguments.CheckConv("Conv2DDense", Conv2DDense.Unsupported(ref p), ref p, arena, in0, weights, bias, multiplier,
-                    Requantize.NarrowShifts(shift), arena, output, null!, 0);
+                    DeviceKernels.Narrow(shift), arena, output, null!, 0);
                 Gemm g = GemmOf(weights, bias, multiplier, shift, p.OutputC, p.KernelH * p.KernelW * p.InputC, null);
                 if (!g.Requant.Valid)
                 {
@@ -180,7 +180,7 @@ public sealed class DesktopKernels : INativeKernels
                     : kernel == NativeKernelIds.DepthwiseConv3x3Multiplier ? DepthwiseConv3x3Multiplier.Unsupported(ref p)
                     : DepthwiseConv.Unsupported(ref p);
                 KernelArguments.CheckConv(NativeKernelIds.Name(kernel), unsupported, ref p, arena, in0, weights, bias, multiplier,
-                    Requantize.NarrowShifts(shift), arena, output, null!, 0);
+                    DeviceKernels.Narrow(shift), arena, output, null!, 0);
                 Depthwise d = DepthwiseOf(ref p, weights, bias, multiplier, shift);
                 if (!d.Requant.Valid)
                 {

@@ -11,12 +11,19 @@ namespace TinyDsc.Runtime.Desktop;
 /// </summary>
 internal static class DeviceKernels
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<int[], sbyte[]> Narrowed = new();
+
+    /// <summary>The one-byte shifts the device kernels take, for the Interpreter's int32 array (tdsc_run's form):
+    /// made once per array and kept while the array lives, so running a model allocates nothing per call.</summary>
+    public static sbyte[] Narrow(int[] shift) =>
+        shift.Length == 0 ? Array.Empty<sbyte>() : Narrowed.GetValue(shift, Requantize.NarrowShifts);
+
     public static int Run(int kernel, int[] v, sbyte[] arena, int in0, int in1, int output, sbyte[] weights, int[] bias,
         int[] multiplier, int[] shift, sbyte[] scratch)
     {
         int[]? biasOrNull = bias.Length == 0 ? null : bias;
         // The device kernels hold one byte per channel shift (the Interpreter's narrowing); tdsc_run passes int32.
-        sbyte[] shift8 = shift.Length == 0 ? Array.Empty<sbyte>() : Requantize.NarrowShifts(shift);
+        sbyte[] shift8 = Narrow(shift);
         switch (kernel)
         {
             case NativeKernelIds.FullyConnected:
