@@ -557,18 +557,6 @@ namespace TinyDsc.Runtime
             return s;
         }
 
-        /// <summary>Shifts as the native kernels take them (int32 each; the managed ones keep one byte per channel).</summary>
-        private static int[] WidenShifts(sbyte[] shift)
-        {
-            var wide = new int[shift.Length];
-            for (int i = 0; i < shift.Length; i++)
-            {
-                wide[i] = shift[i];
-            }
-
-            return wide;
-        }
-
         /// <summary>One prepared operator: the base of every kernel's step class; holds its arena offsets.</summary>
         private abstract class Step
         {
@@ -675,7 +663,7 @@ namespace TinyDsc.Runtime
                     Array.Copy(Bias, bias, bias.Length);
                 }
 
-                return new NativeStep(this, PackedTail(Packed), Weights, bias, Multiplier, WidenShifts(Shift), 0);
+                return new NativeStep(this, PackedTail(Packed), Weights, bias, Multiplier, Requantize.WidenShifts(Shift), 0);
             }
         }
 
@@ -873,7 +861,7 @@ namespace TinyDsc.Runtime
             public override Step ToNative()
             {
                 int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
-                return new NativeStep(this, p, Weights, Bias, Multiplier, WidenShifts(Shift), 0);
+                return new NativeStep(this, p, Weights, Bias, Multiplier, Requantize.WidenShifts(Shift), 0);
             }
 
             public override void Run(Interpreter it)

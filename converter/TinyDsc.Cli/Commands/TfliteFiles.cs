@@ -47,30 +47,9 @@ internal static class TfliteFiles
     }
 
     /// <summary>NHWC samples (the .tflite's layout) as NCHW for the float graph; other ranks are returned as they are.</summary>
-    public static (float[] Data, int[] Shape) ToNchw(float[] data, int[] shape)
-    {
-        if (shape.Length != 4)
-        {
-            return (data, shape);
-        }
-        int n = shape[0], h = shape[1], w = shape[2], c = shape[3];
-        var result = new float[data.Length];
-        for (int s = 0; s < n; s++)
-        {
-            int b = s * h * w * c;
-            for (int y = 0; y < h; y++)
-            {
-                for (int x = 0; x < w; x++)
-                {
-                    for (int k = 0; k < c; k++)
-                    {
-                        result[b + (k * h + y) * w + x] = data[b + (y * w + x) * c + k];
-                    }
-                }
-            }
-        }
-        return (result, new[] { n, c, h, w });
-    }
+    public static (float[] Data, int[] Shape) ToNchw(float[] data, int[] shape) =>
+        shape.Length != 4 ? (data, shape)
+            : (TfliteVerify.Transpose(data, shape[0], shape, toNchw: true), new[] { shape[0], shape[3], shape[1], shape[2] });
 
     /// <summary>Imports a .tflite and plans its arena, as convert does.</summary>
     public static (TfliteImport Import, MemoryPlan Plan, byte[] Bytes) Import(string path, string? outputTensor)

@@ -70,7 +70,7 @@ internal static class TfliteVerify
     private static int[] Nhwc(int[] nchw) => nchw.Length == 4 ? new[] { nchw[0], nchw[2], nchw[3], nchw[1] } : nchw;
 
     /// <summary>NHWC ↔ NCHW per sample for 4-D shapes (given in NHWC); other ranks are returned as they are.</summary>
-    private static float[] Transpose(float[] data, int n, int[] nhwc, bool toNchw)
+    internal static float[] Transpose(float[] data, int n, int[] nhwc, bool toNchw)
     {
         if (nhwc.Length != 4)
         {

@@ -311,13 +311,13 @@ namespace TinyDsc.Runtime.Kernels
             if (b.HasExpand)
             {
                 r.Expand = NativeKernelIds.PackConv(ref b.ExpandRow, 0);
-                r.ExpandShift = Widen(b.ExpandShift);
+                r.ExpandShift = Requantize.WidenShifts(b.ExpandShift);
             }
 
             r.Depthwise = NativeKernelIds.PackConv(ref b.Depthwise, 0);
             r.Project = NativeKernelIds.PackConv(ref b.ProjectRow, 0);
-            r.DepthwiseShift = Widen(b.DepthwiseShift);
-            r.ProjectShift = Widen(b.ProjectShift);
+            r.DepthwiseShift = Requantize.WidenShifts(b.DepthwiseShift);
+            r.ProjectShift = Requantize.WidenShifts(b.ProjectShift);
             if (b.HasAdd)
             {
                 r.Add = NativeKernelIds.PackAdd(ref b.AddP, b.Depthwise.OutputW * b.ProjectRow.OutputC);
@@ -326,17 +326,6 @@ namespace TinyDsc.Runtime.Kernels
             }
 
             return r;
-        }
-
-        private static int[] Widen(sbyte[] shift)
-        {
-            var wide = new int[shift.Length];
-            for (int i = 0; i < shift.Length; i++)
-            {
-                wide[i] = shift[i];
-            }
-
-            return wide;
         }
     }
 }

@@ -60,6 +60,18 @@ namespace TinyDsc.Runtime.Kernels
             return narrow;
         }
 
+        /// <summary>The one-byte shifts back as int32 each, the form the native kernels (tdsc_run) take.</summary>
+        public static int[] WidenShifts(sbyte[] shift)
+        {
+            var wide = new int[shift.Length];
+            for (int i = 0; i < shift.Length; i++)
+            {
+                wide[i] = shift[i];
+            }
+
+            return wide;
+        }
+
         /// <summary>
         /// The constant k of the one-step form (class summary) for a channel's shift: for acc &lt; 0 when
         /// <paramref name="negative"/>, else for acc ≥ 0. Kernels compute it once per channel.
