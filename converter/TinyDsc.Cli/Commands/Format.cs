@@ -14,6 +14,10 @@ internal static class Format
 
     public static string Number(double v) => v.ToString("G5", CultureInfo.InvariantCulture);
 
+    /// <summary>verify's max abs error: the value, and for probabilities also in steps of the int8 softmax output.</summary>
+    public static string MaxAbsError(TinyDsc.Converter.Validation.OutputComparison m) =>
+        Number(m.MaxAbsError) + (m.MaxErrorSteps is double steps ? $" ({steps.ToString("F1", CultureInfo.InvariantCulture)} steps of 1/256)" : "");
+
     public static string Ms(double ms) => ms.ToString("F3", CultureInfo.InvariantCulture) + " ms";
 
     public static string Bytes(long b) => b.ToString("N0", CultureInfo.InvariantCulture) + " B";

@@ -4,6 +4,7 @@ using Spectre.Console;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Import.Tflite;
 using TinyDsc.Converter.Pipeline;
+using TinyDsc.Converter.Validation;
 using TinyDsc.Runtime.Format;
 
 namespace TinyDsc.Cli.Commands;
@@ -33,10 +34,16 @@ internal static class TfliteVerify
                 $"{ModelShapes.Describe(int8Runner.InputShape)}: the models do not match");
         }
         int n = ModelShapes.BatchOf(inPath, shape, refNhwc);
+        // The task verify (ONNX) and report take without --task: [N, C] is classification, probabilities after a Softmax.
+        OutputTask kind = OutputComparison.AutoTask(int8Runner.OutputShape, model);
         long[]? truth = null;
         if (labelPath != null)
         {
             CommandFiles.RequireFile(labelPath, "labels");
+            if (kind == OutputTask.Regression)
+            {
+                throw new PipelineInputException($"--labels needs a classification model (output [N, classes]), but {modelPath} outputs {ModelShapes.Describe(int8Runner.OutputShape)}");
+            }
             truth = TensorFiles.ReadLabels(labelPath, n, ModelShapes.SampleSize(int8Runner.OutputShape));
         }
 
@@ -50,14 +57,20 @@ internal static class TfliteVerify
         {
             throw new PipelineInputException($"{referencePath} gives {refOut.Length / n} outputs per sample but {modelPath} gives {quantized.Data.Length / n}");
         }
-        VerifyMetrics m = VerifyMetrics.Compute(refOut, quantized.Data, n, truth);
+        OutputComparison m = OutputComparison.Compute(refOut, quantized.Data, n, kind, truth);
 
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("samples", n.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        table.AddRow("reference", Markup.Escape(Path.GetFileName(referencePath) + " float execution (int8 weights dequantized)"));
+        table.AddRow("reference", Markup.Escape(Path.GetFileName(referencePath) + (TfliteFiles.IsFloatModel(referencePath)
+            ? " float execution" : " float execution (int8 weights dequantized)")));
+        table.AddRow("output", Markup.Escape($"{ModelShapes.Describe(int8Runner.OutputShape)}, {kind switch { OutputTask.Classification => "classification", OutputTask.Probabilities => "class probabilities (Softmax)", _ => "regression" }}"));
         table.AddRow("SQNR (int8 vs float)", Format.Db(m.SqnrDb));
-        table.AddRow("max abs error", Format.Number(m.MaxAbsError));
-        table.AddRow("top-1 agreement", Markup.Escape(Format.Percent(m.Top1Agreement, n)));
+        table.AddRow("max abs error", Markup.Escape(Format.MaxAbsError(m)));
+        table.AddRow("cosine similarity", m.Cosine.ToString("F6", System.Globalization.CultureInfo.InvariantCulture));
+        if (m.Top1Agreement is double agreement)
+        {
+            table.AddRow("top-1 agreement", Markup.Escape(Format.Percent(agreement, n)));
+        }
         if (m.FloatAccuracy is double fa && m.Int8Accuracy is double qa)
         {
             table.AddRow("float accuracy", Markup.Escape(Format.Percent(fa, n)));

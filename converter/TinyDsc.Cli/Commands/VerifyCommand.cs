@@ -61,7 +61,7 @@ internal static class VerifyCommand
                 "regression" => OutputTask.Regression,
                 _ => OutputComparison.Detect(outShape),
             };
-            if (kind == OutputTask.Classification && model.Operators.Length > 0 && model.Operators[^1].OpCode == OpCodes.Softmax)
+            if (kind == OutputTask.Classification && OutputComparison.EndsInSoftmax(model))
             {
                 kind = OutputTask.Probabilities;   // a final Softmax: both sides are probabilities (the int8 one in steps of 1/256)
             }
@@ -90,7 +90,7 @@ internal static class VerifyCommand
             table.AddRow("samples", n.ToString(CultureInfo.InvariantCulture));
             table.AddRow("output", Markup.Escape($"{ModelShapes.Describe(outShape)}, {kind switch { OutputTask.Classification => "classification", OutputTask.Probabilities => "class probabilities (Softmax)", _ => "regression" }}"));
             table.AddRow("SQNR (int8 vs float)", Format.Db(m.SqnrDb));
-            table.AddRow("max abs error", Format.Number(m.MaxAbsError) + (m.MaxErrorSteps is double steps ? Markup.Escape($" ({steps.ToString("F1", CultureInfo.InvariantCulture)} steps of 1/256)") : ""));
+            table.AddRow("max abs error", Markup.Escape(Format.MaxAbsError(m)));
             table.AddRow("cosine similarity", m.Cosine.ToString("F6", CultureInfo.InvariantCulture));
             if (m.Top1Agreement is double agreement)
             {

@@ -33,7 +33,7 @@ internal static class HtmlReport
         h.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
         h.Append($"<title>TinyDsc report: {Esc(FileName(r.TdscFile))}</title><style>{Css}</style></head><body>");
         h.Append($"<h1>TinyDsc report: {Esc(FileName(r.TdscFile))}</h1>");
-        h.Append($"<p class=\"meta\">ONNX <code>{Esc(r.OnnxFile)}</code> · int8 <code>{Esc(r.TdscFile)}</code> · input <code>{Esc(r.InputFile)}</code>");
+        h.Append($"<p class=\"meta\">reference ({Esc(r.ReferenceKind)}) <code>{Esc(r.ReferenceFile)}</code> · int8 <code>{Esc(r.TdscFile)}</code> · input <code>{Esc(r.InputFile)}</code>");
         if (r.LabelsFile != null)
         {
             h.Append($" · labels <code>{Esc(r.LabelsFile)}</code>");
@@ -70,7 +70,7 @@ internal static class HtmlReport
         h.Append("</div><table id=\"summary\"><tr><th>metric (as tinydsc verify)</th><th>value</th></tr>");
         Row(h, "samples", n.ToString(CultureInfo.InvariantCulture), "samples");
         Row(h, "SQNR (int8 vs float)", Format.Db(m.SqnrDb), "sqnr");
-        Row(h, "max abs error", Format.Number(m.MaxAbsError), "max-abs-error");
+        Row(h, "max abs error", Format.MaxAbsError(m), "max-abs-error");
         Row(h, "cosine similarity", m.Cosine.ToString("F6", CultureInfo.InvariantCulture), "cosine");
         if (m.Top1Agreement is double agreement)
         {
@@ -135,7 +135,7 @@ internal static class HtmlReport
         double axisMax = Math.Max(40, max);
         h.Append("<figure>").Append(HorizontalBars("SQNR per tensor", labels, values, texts, axisMax, "SQNR (dB)", LowSqnrDb, "20 dB", colours))
             .Append("</figure>");
-        h.Append("<table id=\"layers\"><tr><th>#</th><th>tensor</th><th>written by</th><th>kernel</th><th>shape (NCHW)</th>" +
+        h.Append($"<table id=\"layers\"><tr><th>#</th><th>tensor</th><th>written by</th><th>kernel</th><th>shape ({(r.Nhwc ? "NHWC" : "NCHW")})</th>" +
             "<th>scale</th><th>zp</th><th>SQNR</th><th>max abs error</th><th>clipped</th></tr>");
         foreach (TensorStats t in r.Tensors)
         {
@@ -167,7 +167,8 @@ internal static class HtmlReport
     private static void Weights(StringBuilder h, ModelReport r)
     {
         h.Append("<section id=\"s-weights\"><h2>Per-channel weights</h2><p>Symmetric int8 weights, one scale per output channel " +
-            "(s_w[c] = max|w_c| / 127). Scales are read back from the .tdsc's requantization: s_w[c] = M[c]·s_out / s_in. " +
+            "(s_w[c] = max|w_c| / 127 when the converter quantized them; an int8 .tflite's own scales, per channel or per tensor, " +
+            "taken as given). Scales are read back from the .tdsc's requantization: s_w[c] = M[c]·s_out / s_in. " +
             "Per layer: float weight range per channel (blue) and scale per channel (orange). A large max/min scale ratio " +
             "is fine for per-channel quantization; a channel whose int8 range is far from ±127 has lost resolution.</p>");
         h.Append("<table id=\"weights\"><tr><th>op</th><th>node</th><th>channels</th><th>scale min</th><th>scale median</th>" +

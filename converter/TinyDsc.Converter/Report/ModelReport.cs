@@ -8,8 +8,17 @@ namespace TinyDsc.Converter.Report;
 /// <summary>Everything `tinydsc report` shows, computed by <see cref="ModelReportBuilder"/>.</summary>
 public sealed class ModelReport
 {
-    public required string OnnxFile { get; init; }
+    /// <summary>The float reference: an ONNX model, or a .tflite (int8 dequantized, or float).</summary>
+    public required string ReferenceFile { get; init; }
+
+    /// <summary>What the reference is, for the page ("ONNX", "int8 .tflite, dequantized", "float .tflite").</summary>
+    public required string ReferenceKind { get; init; }
+
+    /// <summary>The int8 model: a .tdsc, or an int8 .tflite imported in memory.</summary>
     public required string TdscFile { get; init; }
+
+    /// <summary>True when the model's edges are NHWC (a .tflite's own layout): tensor shapes are shown NHWC.</summary>
+    public bool Nhwc { get; init; }
     public required string InputFile { get; init; }
     public string? LabelsFile { get; init; }
 
@@ -19,7 +28,7 @@ public sealed class ModelReport
     /// <summary>Every tensor, by tensor index (the input first).</summary>
     public required IReadOnlyList<TensorStats> Tensors { get; init; }
 
-    /// <summary>Operator names (float-graph node names), by operator index.</summary>
+    /// <summary>Operator names (float-graph node names, or the .tflite operators), by operator index.</summary>
     public required IReadOnlyList<string> OperatorNames { get; init; }
 
     /// <summary>Output tensor index of each operator.</summary>

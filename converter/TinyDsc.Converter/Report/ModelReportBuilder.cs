@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TinyDsc.Converter.Graph;
 using TinyDsc.Converter.Pipeline;
 using TinyDsc.Converter.Planning;
@@ -31,11 +32,47 @@ public static class ModelReportBuilder
         float[] batch, int[] shape, string inputFile, long[]? labels, string? labelsFile, Action<int, int>? progress = null,
         int? threads = null)
     {
+        ArgumentNullException.ThrowIfNull(graph);
+        var source = new ReportSource
+        {
+            Graph = graph,
+            Model = model,
+            ModelBytes = modelBytes,
+            ReferenceFile = onnxFile,
+            ReferenceKind = "ONNX",
+            ModelFile = tdscFile,
+            Map = unfused => ReportMapping.FromGraph(graph, unfused, onnxFile, tdscFile),
+        };
+        return Build(source, batch, shape, inputFile, labels, labelsFile, progress, threads);
+    }
+
+    /// <param name="source">The reference graph, the int8 model and how their tensors pair.</param>
+    /// <param name="batch">Input samples in the float graph's layout (NCHW for images), shape <paramref name="shape"/> ([N, ...]).</param>
+    /// <param name="labels">One label per sample, or null.</param>
+    /// <exception cref="PipelineInputException">The files do not belong together or the input does not fit the model.</exception>
+    public static ModelReport Build(ReportSource source, float[] batch, int[] shape, string inputFile, long[]? labels,
+        string? labelsFile, Action<int, int>? progress = null, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        try
+        {
+            return BuildChecked(source, batch, shape, inputFile, labels, labelsFile, progress, threads);
+        }
+        catch (PipelineInputException e) when (source.MismatchHint != null && e.Message.Contains(" was not converted from ", StringComparison.Ordinal))
+        {
+            throw new PipelineInputException(e.Message + "; " + source.MismatchHint);
+        }
+    }
+
+    private static ModelReport BuildChecked(ReportSource source, float[] batch, int[] shape, string inputFile, long[]? labels,
+        string? labelsFile, Action<int, int>? progress, int? threads)
+    {
         int workerThreads = threads ?? Workers.DefaultThreads;
         Workers.Check(workerThreads);
-        ArgumentNullException.ThrowIfNull(graph);
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(batch);
+        FloatGraph graph = source.Graph;
+        Model model = source.Model;
         // A fused model runs its blocks row by row: their internal tensors never exist. The comparison runs the same
         // model unfused (the same int8 arithmetic, bytes equal by FusedBlock's own tests), where every tensor does.
         Model fused = model;
@@ -45,7 +82,8 @@ public static class ModelReportBuilder
             model = BlockFusion.Defuse(fused);
             ModelMemoryPlanner.Apply(model);
         }
-        string[] names = TensorMapping.Map(graph, model, onnxFile, tdscFile);
+        ReportMapping mapping = source.Map(model);
+        string[] names = mapping.Values.ToArray();
         var interpreter = new Interpreter(model);
         var deviceInterpreter = hasBlocks ? new Interpreter(fused) : interpreter;
         int[] inShape = ModelShapes.Nchw(model.Tensors[model.InputTensor]);
@@ -68,13 +106,14 @@ public static class ModelReportBuilder
         for (int t = 0; t < stats.Length; t++)
         {
             TensorInfo info = model.Tensors[t];
-            stats[t] = new TensorStats(t, names[t], producers[t], ModelShapes.Nchw(info), info.Scale, info.ZeroPoint);
+            int[] shown = source.Nhwc ? info.Dims[..info.Rank] : ModelShapes.Nchw(info);
+            stats[t] = new TensorStats(t, mapping.TensorNames[t], producers[t], shown, info.Scale, info.ZeroPoint);
         }
 
         // Samples run in chunks on the workers (one interpreter each), which keep every tensor's bytes and every float
         // value of each sample; the comparer then takes them in sample and operator order on this thread, so the
         // statistics are the same for any thread count.
-        var comparer = new Comparer(model, stats);
+        var comparer = new Comparer(model, stats, names);
         var reference = new float[(long)n * outSize];
         var quantized = new float[(long)n * outSize];
         bool input4d = inShape.Length == 4, output4d = outShape.Length == 4;
@@ -147,15 +186,15 @@ public static class ModelReportBuilder
         var weights = new List<WeightStats>();
         for (int i = 0; i < opNames.Length; i++)
         {
-            opNames[i] = graph.Nodes[i].Name;
+            opNames[i] = mapping.OperatorNames[i];
             opOutputs[i] = model.Operators[i].Output;
-            if (model.Operators[i].Weights != null && model.Operators[i].Multiplier != null)
+            if (model.Operators[i].Weights != null && model.Operators[i].Multiplier != null && mapping.WeightNodes[i] is FloatNode node)
             {
-                weights.Add(Weights(model, i, graph.Nodes[i], onnxFile, tdscFile));
+                weights.Add(Weights(model, i, node, opNames[i], mapping.WeightScalesFromFloat, source.ReferenceFile, source.ModelFile));
             }
         }
 
-        HeapEstimate heap = BoardFit.Estimate(fused, checked((int)modelBytes));
+        HeapEstimate heap = BoardFit.Estimate(fused, checked((int)source.ModelBytes));
         var arena = new List<ArenaSeries> { ArenaTimeline.Unfused(model) };
         if (hasBlocks)
         {
@@ -163,18 +202,20 @@ public static class ModelReportBuilder
         }
         return new ModelReport
         {
-            OnnxFile = onnxFile,
-            TdscFile = tdscFile,
+            ReferenceFile = source.ReferenceFile,
+            ReferenceKind = source.ReferenceKind,
+            TdscFile = source.ModelFile,
+            Nhwc = source.Nhwc,
             InputFile = inputFile,
             LabelsFile = labelsFile,
-            Output = OutputComparison.Compute(reference, quantized, n, OutputComparison.Detect(outShape), labels),
+            Output = OutputComparison.Compute(reference, quantized, n, OutputComparison.AutoTask(outShape, fused), labels),
             Tensors = stats,
             OperatorNames = opNames,
             OperatorOutputs = opOutputs,
             Weights = weights,
             Costs = CostEstimate.Estimate(model, interpreter),
             Arena = arena,
-            ModelBytes = modelBytes,
+            ModelBytes = source.ModelBytes,
             ArenaBytes = deviceInterpreter.ArenaBytes,
             ScratchBytes = deviceInterpreter.ScratchBytes,
             PreparedBytes = deviceInterpreter.PreparedBytes,
@@ -185,12 +226,13 @@ public static class ModelReportBuilder
     }
 
     /// <summary>
-    /// Per-channel weight statistics. The scale read back from the .tdsc must equal the one the quantizer derives from
-    /// the ONNX weights (max|w|/127) to within float32 rounding of s_in and s_out (relative 1e-3 leaves room for it,
-    /// and any other model's weights miss it): the check that catches a .tdsc converted from another model of the same
-    /// structure.
+    /// Per-channel weight statistics. When the converter quantized the weights from the float graph
+    /// (<paramref name="checkScales"/>), the scale read back from the .tdsc must equal the one the quantizer derives
+    /// from the float weights (max|w|/127) to within float32 rounding of s_in and s_out (relative 1e-3 leaves room for
+    /// it, and any other model's weights miss it): the check that catches a .tdsc converted from another model of the
+    /// same structure. An int8 .tflite's scales are the file's own and are shown as they are.
     /// </summary>
-    private static WeightStats Weights(Model model, int index, FloatNode node, string onnxFile, string tdscFile)
+    private static WeightStats Weights(Model model, int index, FloatNode node, string name, bool checkScales, string onnxFile, string tdscFile)
     {
         OperatorInfo op = model.Operators[index];
         int channels = op.Multiplier.Length;
@@ -207,10 +249,10 @@ public static class ModelReportBuilder
         {
             double m = op.Multiplier[c] * Math.Pow(2, op.Shift[c] - 31);
             scale[c] = m * sOut / sIn;
-            if (Math.Abs(scale[c] / expected[c] - 1) > 1e-3)
+            if (checkScales && Math.Abs(scale[c] / expected[c] - 1) > 1e-3)
             {
                 throw new PipelineInputException($"{tdscFile} was not converted from {onnxFile}: operator {index} " +
-                    $"('{node.Name}') channel {c} has weight scale {scale[c]:G4} in the .tdsc but {expected[c]:G4} from the ONNX weights");
+                    $"('{node.Name}') channel {c} has weight scale {scale[c]:G4} in the .tdsc but {expected[c]:G4} from the float weights");
             }
             fMin[c] = float.PositiveInfinity;
             fMax[c] = float.NegativeInfinity;
@@ -224,7 +266,7 @@ public static class ModelReportBuilder
                 qMax[c] = Math.Max(qMax[c], op.Weights[c * per + k]);
             }
         }
-        return new WeightStats(index, node.Name, channels, scale, fMin, fMax, qMin, qMax);
+        return new WeightStats(index, name, channels, scale, fMin, fMax, qMin, qMax);
     }
 
     /// <summary>Keeps a copy of each tensor the interpreter writes (a worker's observer), by tensor index.</summary>
@@ -252,16 +294,18 @@ public static class ModelReportBuilder
         }
     }
 
-    /// <summary>Pairs each tensor the interpreter wrote with the float value of the same name.</summary>
+    /// <summary>Pairs each tensor the interpreter wrote with its float value (<see cref="ReportMapping.Values"/>).</summary>
     private sealed class Comparer
     {
         private readonly Model _model;
         private readonly TensorStats[] _stats;
+        private readonly string[] _values;
 
-        public Comparer(Model model, TensorStats[] stats)
+        public Comparer(Model model, TensorStats[] stats, string[] values)
         {
             _model = model;
             _stats = stats;
+            _values = values;
         }
 
         /// <summary>The float reference's values of the current sample, by name.</summary>
@@ -273,7 +317,7 @@ public static class ModelReportBuilder
             TensorInfo info = _model.Tensors[tensor];
             TensorStats s = _stats[tensor];
             sbyte[] bytes = tensors[tensor];
-            float[] f = Float[s.Name];
+            float[] f = Float[_values[tensor]];
             if (info.Rank == 4)
             {
                 // int8 NHWC against float NCHW.

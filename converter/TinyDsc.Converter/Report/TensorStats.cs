@@ -12,12 +12,12 @@ public sealed class TensorStats
     /// <summary>Histogram bins: the calibrated range spans the middle half, a quarter of it left and right.</summary>
     public const int Bins = 64;
 
-    internal TensorStats(int index, string name, int producer, int[] nchwShape, float scale, int zeroPoint)
+    internal TensorStats(int index, string name, int producer, int[] shape, float scale, int zeroPoint)
     {
         Index = index;
         Name = name;
         Producer = producer;
-        Shape = nchwShape;
+        Shape = shape;
         Scale = scale;
         ZeroPoint = zeroPoint;
         RangeLow = scale * (-128 - zeroPoint);
@@ -31,13 +31,14 @@ public sealed class TensorStats
     /// <summary>Tensor index in the .tdsc.</summary>
     public int Index { get; }
 
-    /// <summary>Float-graph value name.</summary>
+    /// <summary>Tensor name: the float-graph value name (ONNX), or the .tflite's tensor name.</summary>
     public string Name { get; }
 
     /// <summary>Index of the operator that writes it; −1 for the graph input.</summary>
     public int Producer { get; }
 
-    /// <summary>PyTorch-layout shape of one sample ([1, C, H, W] or [1, C]).</summary>
+    /// <summary>Shape of one sample in the model's edge layout: PyTorch's ([1, C, H, W] or [1, C]), or a .tflite's NHWC
+    /// (<see cref="ModelReport.Nhwc"/>).</summary>
     public int[] Shape { get; }
 
     public float Scale { get; }

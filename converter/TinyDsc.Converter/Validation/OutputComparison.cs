@@ -42,6 +42,21 @@ public sealed record OutputComparison
     }
 
     /// <summary>
+    /// The task `verify` and `report` take without --task: <see cref="Detect"/> of the per-sample output shape,
+    /// and <see cref="OutputTask.Probabilities"/> for a classification whose int8 model ends in a Softmax.
+    /// </summary>
+    public static OutputTask AutoTask(int[] perSampleShape, TinyDsc.Runtime.Format.Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        OutputTask task = Detect(perSampleShape);
+        return task == OutputTask.Classification && EndsInSoftmax(model) ? OutputTask.Probabilities : task;
+    }
+
+    /// <summary>True when the model's last operator is a Softmax (its output is probabilities in steps of 1/256).</summary>
+    public static bool EndsInSoftmax(TinyDsc.Runtime.Format.Model model) =>
+        model.Operators.Length > 0 && model.Operators[^1].OpCode == TinyDsc.Runtime.Format.OpCodes.Softmax;
+
+    /// <summary>
     /// Compares float and int8 outputs of <paramref name="samples"/> samples (each sample's elements contiguous).
     /// For <see cref="OutputTask.Classification"/> and <see cref="OutputTask.Probabilities"/> the class scores are each sample's elements (argmax over them);
     /// labels need classification.

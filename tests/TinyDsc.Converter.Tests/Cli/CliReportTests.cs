@@ -206,9 +206,9 @@ public sealed class CliReportTests
                 x = Fixture("conv3x3_bias", "input.npy");
                 fragments = new[] { "has shape [2,3,8,8]", "[N,3,6,6]" };
                 break;
-            case "tflite_reference": // a real .tflite: report has no per-layer mapping for it and says what to use
+            case "tflite_reference": // an int8 .tflite reference: the .tdsc must be what convert writes for it
                 onnx = Path.Combine(Fixtures.Root, "tests", "fixtures", "tflite", "kws_ref_model", "model.tflite");
-                fragments = new[] { "model.tflite: report takes an ONNX model", "tinydsc verify MODEL.tflite" };
+                fragments = new[] { "relu.tdsc was not converted from", "model.tflite" };
                 break;
             case "no_output_folder":
                 output = Path.Combine(temp.Path, "missing", "out.html");

@@ -19,11 +19,33 @@ namespace TinyDsc.Converter.Import.Tflite;
 /// </summary>
 public static class TfliteFloatGraph
 {
-    public static FloatGraph Build(byte[] bytes, string file, TfliteImportOptions? options = null)
+    public static FloatGraph Build(byte[] bytes, string file, TfliteImportOptions? options = null) =>
+        BuildWithOrigins(bytes, file, options).Graph;
+
+    /// <summary>
+    /// The float graph and, for each tensor the int8 importer gives a .tdsc tensor (<see cref="TfliteImport.TensorOrigins"/>),
+    /// the graph value that holds its real values: the tensor's own value, the value a QUANTIZE or DEQUANTIZE passes
+    /// through (the graph input for the int8 input of an input QUANTIZE), or the [1, C, 1, 1] mean before a MEAN's
+    /// Reshape. Null for a tensor the graph does not compute (after the chosen output).
+    /// </summary>
+    public static (FloatGraph Graph, Func<TfliteTensorOrigin, string?> ValueOf) BuildWithOrigins(byte[] bytes, string file, TfliteImportOptions? options = null)
     {
         TfliteModelFile f = TfliteModelFile.Open(bytes, file);
-        return TfliteModelFile.Guard(file, () => new Builder(f, options ?? new TfliteImportOptions()).Run());
+        var builder = new Builder(f, options ?? new TfliteImportOptions());
+        FloatGraph graph = TfliteModelFile.Guard(file, builder.Run);
+        return (graph, origin =>
+        {
+            if (origin.Tensor < 0 || origin.Tensor >= f.TensorCount)
+            {
+                return null;
+            }
+            string name = builder.ValueName(origin.Tensor) + (origin.KeepDims ? KeepDims : "");
+            return graph.Values.ContainsKey(name) ? name : null;
+        });
     }
+
+    /// <summary>Suffix of the [1, C, 1, 1] value a MEAN without keep_dims computes before its Reshape to [1, C].</summary>
+    private const string KeepDims = "/keep_dims";
 
     private sealed class Builder
     {
@@ -142,6 +164,9 @@ public static class TfliteFloatGraph
         }
 
         private string Name(int t) => _alias.TryGetValue(t, out string? a) ? a : "t" + t + ":" + _f.TensorName(t);
+
+        /// <summary>The graph value name of file tensor <paramref name="t"/> (after <see cref="Run"/>).</summary>
+        public string ValueName(int t) => Name(t);
 
         private void Node(NodeKind kind, Operator op, string where, Action<FloatNode> fill)
         {
@@ -282,7 +307,7 @@ public static class TfliteFloatGraph
                 Node(NodeKind.GlobalAveragePool, op, where, _ => { });
                 return;
             }
-            string mid = Name(output) + "/keep_dims";
+            string mid = Name(output) + KeepDims;
             var gap = new FloatNode { Name = where, Kind = NodeKind.GlobalAveragePool, Output = mid };
             gap.Inputs.Add(Name(op.Inputs(0)));
             _g.Nodes.Add(gap);

@@ -13,11 +13,20 @@ namespace TinyDsc.Converter.Import.Tflite;
 /// (output) that the .tdsc runtime performs itself in SetInput(float[]) / GetOutput(float[]).</param>
 public sealed record TfliteEdge(int TfliteIndex, string Name, int[] Shape, float Scale, int ZeroPoint, bool FloatEdge);
 
+/// <summary>
+/// Where a .tdsc tensor of an imported .tflite comes from: the file's tensor <paramref name="Tensor"/> (subgraph
+/// index), or, with <paramref name="KeepDims"/>, the [1, 1, 1, C] result the importer adds before the Reshape of a
+/// MEAN without keep_dims, whose file output <paramref name="Tensor"/> is [1, C].
+/// </summary>
+public sealed record TfliteTensorOrigin(int Tensor, bool KeepDims);
+
 /// <summary>What <see cref="TfliteImporter"/> produced: the int8 model (arena not yet planned) and its edges.</summary>
 public sealed class TfliteImport
 {
-    public TfliteImport(QuantizedModel quantized, TfliteEdge input, TfliteEdge output, IReadOnlyList<string> notes)
+    public TfliteImport(QuantizedModel quantized, TfliteEdge input, TfliteEdge output, IReadOnlyList<string> notes,
+        IReadOnlyList<TfliteTensorOrigin> tensorOrigins)
     {
+        TensorOrigins = tensorOrigins;
         Quantized = quantized;
         Input = input;
         Output = output;
@@ -33,4 +42,8 @@ public sealed class TfliteImport
 
     /// <summary>What the import did beyond a one-to-one op mapping (folded PAD, QUANTIZE/DEQUANTIZE edges, ops after the chosen output left out).</summary>
     public IReadOnlyList<string> Notes { get; }
+
+    /// <summary>The .tflite tensor each .tdsc tensor quantizes, by .tdsc tensor index (the report pairs them with the
+    /// float reference's values through it).</summary>
+    public IReadOnlyList<TfliteTensorOrigin> TensorOrigins { get; }
 }

@@ -54,6 +54,7 @@ public static class TfliteImporter
         private readonly Dictionary<int, int> _tdscIndex = new();
         private readonly List<TensorInfo> _tensors = new();
         private readonly List<string> _tensorNames = new();
+        private readonly List<TfliteTensorOrigin> _origins = new();
         private readonly List<OperatorInfo> _ops = new();
         private readonly List<string> _opNames = new();
         private readonly List<string> _notes = new();
@@ -177,7 +178,7 @@ public static class TfliteImporter
             TensorInfo inT = _tensors[inIndex], outT = _tensors[outIndex];
             var input = new TfliteEdge(modelInput, _f.TensorName(modelInput), _f.Shape(modelInput), inT.Scale, inT.ZeroPoint, floatInput);
             var output = new TfliteEdge(target, _f.TensorName(target), _f.Shape(target), outT.Scale, outT.ZeroPoint, floatOutput);
-            return new TfliteImport(quantized, input, output, _notes);
+            return new TfliteImport(quantized, input, output, _notes, _origins);
         }
 
         private int FindTensor(string nameOrIndex)
@@ -573,7 +574,7 @@ public static class TfliteImporter
                 return;
             }
             // .tdsc's GlobalAveragePool writes [1, 1, 1, C]; a byte-copy Reshape gives the file's [1, C].
-            info.Output = NewTensor(new[] { 1, 1, 1, c }, sOut, zpOut, _f.TensorName(output) + "/keep_dims");
+            info.Output = NewTensor(new[] { 1, 1, 1, c }, sOut, zpOut, _f.TensorName(output) + "/keep_dims", new TfliteTensorOrigin(output, KeepDims: true));
             Add(j, info);
             _ops.Add(new OperatorInfo { OpCode = OpCodes.Reshape, Input0 = info.Output, Output = Map(output) });
             _opNames.Add(_opNames[^1] + "/reshape");
@@ -860,12 +861,12 @@ public static class TfliteImporter
             }
             int[] shape = _f.Shape(t);
             (float scale, int zp) = Quant(t, "tensor");
-            index = NewTensor(shape, scale, zp, _f.TensorName(t));
+            index = NewTensor(shape, scale, zp, _f.TensorName(t), new TfliteTensorOrigin(t, KeepDims: false));
             _tdscIndex[t] = index;
             return index;
         }
 
-        private int NewTensor(int[] shape, float scale, int zp, string name)
+        private int NewTensor(int[] shape, float scale, int zp, string name, TfliteTensorOrigin origin)
         {
             if (shape.Length < 1 || shape.Length > 4 || shape[0] != 1 || shape.Any(d => d < 1))
             {
@@ -878,6 +879,7 @@ public static class TfliteImporter
             }
             _tensors.Add(info);
             _tensorNames.Add(name);
+            _origins.Add(origin);
             return _tensors.Count - 1;
         }
 
@@ -930,7 +932,8 @@ public static class TfliteImporter
             if (tensor.Type != TensorType.INT8)
             {
                 string hint = tensor.Type == TensorType.FLOAT32
-                    ? " (a float .tflite: TinyDsc imports full-integer int8 .tflite files; float .tflite through calibration is not implemented — export ONNX and use --calibration)"
+                    ? "; this looks like a float .tflite: TinyDsc imports full-integer int8 .tflite files as given; a float .tflite " +
+                      "converts through calibration: tinydsc convert MODEL.tflite --calibration CALIB.npy"
                     : "";
                 throw new TfliteImportException($"{where}: weights '{_f.TensorName(t)}' are {tensor.Type}, expected INT8{hint}");
             }
