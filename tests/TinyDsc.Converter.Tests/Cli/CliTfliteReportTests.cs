@@ -206,6 +206,37 @@ public sealed class CliTfliteReportTests
         Assert.Equal(VerifyValue(Verify(float32, tdsc, "--input", input), "SQNR (int8 vs float)"), Row(page, m.OutputTensor).Sqnr);
     }
 
+    /// <summary>
+    /// `reference` runs a .tflite as the report's and verify's reference does, NHWC in and out: at a 48×48×16 feature
+    /// map it follows the int8 runtime's `run` (NHWC) closely, which a layout mix-up (NCHW order) would not.
+    /// </summary>
+    [Fact]
+    public void Reference_runs_a_tflite_in_its_own_NHWC_layout()
+    {
+        using Fixtures.TempFolder temp = Fixtures.Temp();
+        string model = Person("model.tflite"), input = Inputs(temp.Path, "person_detect");
+        const string Map = "MobilenetV1/MobilenetV1/Conv2d_1_pointwise/Relu6";
+        string f = temp.File("f.npy"), q = temp.File("q.npy");
+        Assert.Equal(0, CliRunner.Run("reference", model, "--input", input, "--output", f, "--output-tensor", Map).Code);
+        Assert.Equal(0, CliRunner.Run("run", model, "--input", input, "--output", q, "--output-tensor", Map).Code);
+        (float[] fv, int[] fs) = TensorFiles.ReadFloat32(f);
+        (float[] qv, int[] qs) = TensorFiles.ReadFloat32(q);
+        Assert.Equal(new[] { 2, 48, 48, 16 }, fs);
+        Assert.Equal(qs, fs);
+        double signal = 0, noise = 0, transposedNoise = 0;
+        for (int i = 0; i < fv.Length; i++)
+        {
+            signal += (double)fv[i] * fv[i];
+            noise += ((double)fv[i] - qv[i]) * (fv[i] - qv[i]);
+            // The same element read in NCHW order: what a missing transpose would compare.
+            int s = i / (48 * 48 * 16), r = i % (48 * 48 * 16), c = r / (48 * 48), p = r % (48 * 48);
+            double t = qv[s * 48 * 48 * 16 + p * 16 + c];
+            transposedNoise += (fv[i] - t) * (fv[i] - t);
+        }
+        Assert.True(10 * Math.Log10(signal / noise) > 30, $"SQNR {10 * Math.Log10(signal / noise):F2} dB");
+        Assert.True(10 * Math.Log10(signal / transposedNoise) < 10, "NCHW order matches as well: the check cannot tell layouts apart");
+    }
+
     public static TheoryData<string> BadInputs => new() { "float_model", "unknown_output_tensor", "tdsc_of_another_file",
         "int8_tdsc_against_float", "onnx_reference", "output_tensor_for_onnx", "input_in_nchw", "another_network", "missing_reference" };
 
