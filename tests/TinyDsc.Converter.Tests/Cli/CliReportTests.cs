@@ -164,6 +164,26 @@ public sealed class CliReportTests
         Assert.Contains(rows, row => long.Parse(row.Groups[1].Value.Replace(",", "").Replace(" B", ""), CultureInfo.InvariantCulture) > model.ArenaSize);
     }
 
+    /// <summary>A final Softmax: verify compares probabilities (max error also in steps of 1/256), and so does the report.</summary>
+    [Fact]
+    public void Softmax_model_summary_is_verify_probabilities()
+    {
+        using Fixtures.TempFolder temp = Fixtures.Temp();
+        const string name = "gap_linear_softmax";
+        string tdsc = Convert(temp.Path, name), html = temp.File("softmax.html");
+        var r = CliRunner.Run("report", Fixture(name, "model.onnx"), tdsc, "--input", Fixture(name, "input.npy"), "--output", html);
+        Assert.True(r.Code == 0, r.Err);
+        string text = File.ReadAllText(html);
+        var verify = CliRunner.Run("verify", Fixture(name, "model.onnx"), tdsc, "--input", Fixture(name, "input.npy"));
+        Assert.True(verify.Code == 0, verify.Err);
+        Assert.Contains("steps of 1/256", VerifyValue(verify.Out, "max abs error"));
+        foreach ((string metric, string key) in new[] { ("SQNR (int8 vs float)", "sqnr"), ("max abs error", "max-abs-error"),
+                     ("cosine similarity", "cosine"), ("top-1 agreement", "top1-agreement") })
+        {
+            Assert.Equal(VerifyValue(verify.Out, metric), Cell(text, "data-metric", key));
+        }
+    }
+
     public static TheoryData<string> BadInputs => new() { "other_structure", "other_weights", "missing_onnx", "missing_tdsc",
         "missing_input", "missing_labels", "wrong_input_shape", "no_output_folder", "output_is_folder", "read_only_output", "tflite_reference" };
 
