@@ -17,8 +17,9 @@ namespace TinyDsc.Converter.Report;
 /// <summary>
 /// Runs the float reference and the int8 interpreter side by side on every sample and compares them at every tensor:
 /// the interpreter's <see cref="Interpreter.Observer"/> reads each operator's output right after it is written (the
-/// memory plan reuses arena bytes later), and <see cref="TensorMapping"/> pairs it with the float value of the same
-/// name. The graph output is fed the same way `tinydsc verify` does (Int8Runner, FloatRunner), so the output metrics
+/// memory plan reuses arena bytes later), and a <see cref="ReportMapping"/> pairs it with its float value (by the
+/// quantizer's structure for ONNX and calibrated models, <see cref="TensorMapping"/>; by the importer's record of file
+/// tensors for an int8 .tflite, <see cref="TfliteReportMapping"/>). The graph output is fed the same way `tinydsc verify` does (Int8Runner, FloatRunner), so the output metrics
 /// are verify's numbers.
 /// </summary>
 public static class ModelReportBuilder
