@@ -1,8 +1,10 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using TinyDsc.Converter.Import.Tflite;
+using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
 using Xunit;
 
@@ -92,6 +94,105 @@ public class TflmGoldenTests
         finally
         {
             File.Delete(output);
+        }
+    }
+
+    /// <summary>
+    /// Every tensor TinyDsc computes, not only the output, equals TFLM's bytes for the same file tensor (the runner's
+    /// --tensor reads it through preserve_all_tensors): the importer's record of the file tensor behind each .tdsc
+    /// tensor (<see cref="TfliteImport.TensorOrigins"/>, which `tinydsc report` pairs with float values) names the
+    /// tensor TFLM computes there. The [1, 1, 1, C] tensor of a MEAN without keep_dims has no file counterpart and is
+    /// compared through its Reshape's output.
+    /// </summary>
+    [TflmLaneTheory]
+    [MemberData(nameof(TfliteFixtures.Names), MemberType = typeof(TfliteFixtures))]
+    public void EveryTensorEqualsTflmsTensorOfTheSameFileIndex(string name)
+    {
+        string runner = TflmLane.Runner!;
+        string model = TfliteFixtures.Path_(name, "model.tflite");
+        byte[] inputs = File.ReadAllBytes(TfliteFixtures.Path_(name, "inputs.bin"));
+        TfliteImport import = TfliteFixtures.ImportWhole(name);
+        Model m = import.Quantized.Model;
+        int inSize = m.Tensors[m.InputTensor].ByteSize, n = inputs.Length / inSize;
+        var ours = new byte[m.Tensors.Length][];
+        for (int t = 0; t < ours.Length; t++)
+        {
+            ours[t] = new byte[n * m.Tensors[t].ByteSize];
+        }
+        var interpreter = new Interpreter(m);
+        var capture = new CaptureAll(m, ours);
+        interpreter.Observer = capture;
+        for (int s = 0; s < n; s++)
+        {
+            capture.Sample = s;
+            var x = new sbyte[inSize];
+            Buffer.BlockCopy(inputs, s * inSize, x, 0, inSize);
+            interpreter.SetInput(x, 0);
+            interpreter.Invoke();
+        }
+        int compared = 0;
+        string output = Path.Combine(Path.GetTempPath(), $"tinydsc-tflm-tensor-{name}-{Guid.NewGuid():N}.bin");
+        try
+        {
+            for (int t = 0; t < ours.Length; t++)
+            {
+                TfliteTensorOrigin origin = import.TensorOrigins[t];
+                if (origin.KeepDims || t == m.InputTensor)
+                {
+                    continue;
+                }
+                TflmLane.Run(runner, model, TfliteFixtures.Path_(name, "inputs.bin"), output, "--tensor", origin.Tensor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                AssertSameBytes(File.ReadAllBytes(output), ours[t], $"{name} tensor {t} ('{import.Quantized.TensorNames[t]}', file tensor {origin.Tensor}) vs live TFLM");
+                compared++;
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+        Assert.Equal(m.Operators.Length - import.TensorOrigins.Count(o => o.KeepDims), compared);
+    }
+
+    /// <summary>The committed tflm.txt's arena_used_bytes (what inspect shows without the lane) is what TFLM reports now.</summary>
+    [TflmLaneTheory]
+    [MemberData(nameof(TfliteFixtures.Names), MemberType = typeof(TfliteFixtures))]
+    public void CommittedArenaIsWhatTflmReports(string name)
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"tinydsc-tflm-arena-{name}-{Guid.NewGuid():N}.bin");
+        try
+        {
+            string stdout = TflmLane.Run(TflmLane.Runner!, TfliteFixtures.Path_(name, "model.tflite"), TfliteFixtures.Path_(name, "inputs.bin"), output);
+            string live = System.Text.RegularExpressions.Regex.Match(stdout, @"arena_used_bytes=(\d+)").Groups[1].Value;
+            string committed = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(TfliteFixtures.Path_(name, "tflm.txt")), @"arena_used_bytes=(\d+)").Groups[1].Value;
+            Assert.Equal(committed, live);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>Copies each operator's output as it is written (the arena is reused later), per sample.</summary>
+    private sealed class CaptureAll : IOperatorObserver
+    {
+        private readonly Model _model;
+        private readonly byte[][] _into;
+
+        public CaptureAll(Model model, byte[][] into)
+        {
+            _model = model;
+            _into = into;
+        }
+
+        public int Sample { get; set; }
+
+        public void OperatorDone(Interpreter interpreter, int operatorIndex)
+        {
+            int t = _model.Operators[operatorIndex].Output;
+            TensorInfo info = _model.Tensors[t];
+            var bytes = new sbyte[info.ByteSize];
+            interpreter.GetTensor(info, bytes, 0);
+            Buffer.BlockCopy(bytes, 0, _into[t], Sample * info.ByteSize, info.ByteSize);
         }
     }
 
