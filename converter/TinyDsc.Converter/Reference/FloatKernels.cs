@@ -14,7 +14,7 @@ namespace TinyDsc.Converter.Reference;
 /// </summary>
 internal static class FloatKernels
 {
-    /// <summary>Taps buffer <see cref="Conv"/> needs for this node and batch (0 when it reads the input directly).</summary>
+    /// <summary>Scratch <see cref="Conv"/> needs for this node and batch (0 when it reads the input directly).</summary>
     public static int ConvScratch(FloatNode n, int[] inShape, int[] outShape, int batch)
     {
         if (ReadsInputDirectly(n))
@@ -22,6 +22,11 @@ internal static class FloatKernels
             return 0;
         }
         int cinG = inShape[1] / n.Groups;
+        if (cinG == 1)
+        {
+            Phases(n, outShape, out _, out _, out int phaseSize, out int wide);
+            return n.StrideH * n.StrideW * phaseSize + wide;
+        }
         return cinG * n.KernelH * n.KernelW * batch * outShape[2] * outShape[3];
     }
 
@@ -50,6 +55,11 @@ internal static class FloatKernels
         {
             // Tap row ic is input channel ic over the whole batch: [Cin, batch·H·W] already.
             Planes(x, k, columns, weight, n.Bias, 0, cout, y);
+            return;
+        }
+        if (cinG == 1)
+        {
+            OneInputChannel(n, x, inShape, outShape, batch, y, taps);
             return;
         }
         for (int g = 0; g < groups; g++)
@@ -101,6 +111,117 @@ internal static class FloatKernels
                 }
             }
             Planes(taps, k, columns, weight, n.Bias, g * coutG, coutG, y);
+        }
+    }
+
+    /// <summary>
+    /// Geometry of <see cref="OneInputChannel"/>: the padded input is split into StrideH·StrideW phase planes
+    /// (phase (a, b) holds padded rows a, a + sh, … and columns b, b + sw, …) of <paramref name="hq"/> rows of
+    /// <paramref name="wq"/> values, so that tap (ky, kx) of every output pixel (oy, ox) reads phase
+    /// ((ky·dh) mod sh, (kx·dw) mod sw) at (oy + ⌊ky·dh/sh⌋, ox + ⌊kx·dw/sw⌋): one constant offset per tap over the
+    /// "wide" output of oh rows of wq pixels (the last wq − ow of each row are computed and dropped).
+    /// <paramref name="wide"/> is oh·wq rounded up to two vectors; each phase plane has room for the reads past its
+    /// end that rounding makes.
+    /// </summary>
+    private static void Phases(FloatNode n, int[] outShape, out int hq, out int wq, out int phaseSize, out int wide)
+    {
+        int oh = outShape[2], ow = outShape[3], block = 2 * Vector<float>.Count;
+        hq = oh + (n.KernelH - 1) * n.DilationH / n.StrideH;
+        wq = ow + (n.KernelW - 1) * n.DilationW / n.StrideW;
+        wide = (oh * wq + block - 1) / block * block;
+        phaseSize = (hq + 1) * wq + block;
+    }
+
+    /// <summary>
+    /// Conv whose output channels each read one input channel (depthwise with any multiplier, or a dense conv of one
+    /// input channel): y[oc, s, oy, ox] = ((bias[oc] + x₀·w[oc, 0]) + x₁·w[oc, 1]) + … over the taps t = ky·kw + kx
+    /// in order, out-of-range taps reading 0 — the same operations in the same order as the im2col path, so the same
+    /// bits. For each input plane (channel ic, sample s) the padded plane is laid out once in phase planes
+    /// (<see cref="Phases"/>); each of the Cout/groups output channels reading it is then computed over the wide output
+    /// two vectors at a time, every tap one load at a fixed offset, and its rows of ow pixels copied to y.
+    /// </summary>
+    private static void OneInputChannel(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] scratch)
+    {
+        int cin = inShape[1], h = inShape[2], w = inShape[3];
+        int cout = outShape[1], oh = outShape[2], ow = outShape[3];
+        int kh = n.KernelH, kw = n.KernelW, k = kh * kw, sh = n.StrideH, sw = n.StrideW;
+        int multiplier = cout / cin;
+        Phases(n, outShape, out int hq, out int wq, out int phaseSize, out int wide);
+        int wideAt = sh * sw * phaseSize, lanes = Vector<float>.Count;
+        Array.Clear(scratch, 0, wideAt);
+        Span<int> start = k <= 256 ? stackalloc int[k] : new int[k];
+        for (int ky = 0; ky < kh; ky++)
+        {
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int r = ky * n.DilationH, c = kx * n.DilationW;
+                start[ky * kw + kx] = ((r % sh) * sw + c % sw) * phaseSize + r / sh * wq + c / sw;
+            }
+        }
+        float[] weight = n.Weight!;
+        for (int ic = 0; ic < cin; ic++)
+        {
+            for (int s = 0; s < batch; s++)
+            {
+                int plane = (ic * batch + s) * h * w;
+                for (int a = 0; a < sh; a++)
+                {
+                    for (int b = 0; b < sw; b++)
+                    {
+                        int phase = (a * sw + b) * phaseSize;
+                        // Phase columns j read input column ix = j·sw + b − pl; those inside [0, w) are [first, end).
+                        int first = Math.Min(wq, Math.Max(0, (n.PadLeft - b + sw - 1) / sw));
+                        int last = w - 1 + n.PadLeft - b;   // the last phase column inside is ⌊last / sw⌋ (none when last < 0)
+                        int end = last < 0 ? first : Math.Max(first, Math.Min(wq, last / sw + 1));
+                        for (int i = 0; i < hq; i++)
+                        {
+                            int iy = i * sh + a - n.PadTop, row = phase + i * wq;
+                            if ((uint)iy >= (uint)h || end == first)
+                            {
+                                Array.Clear(scratch, row, wq);
+                                continue;
+                            }
+                            Array.Clear(scratch, row, first);
+                            int src = plane + iy * w + first * sw + b - n.PadLeft;
+                            if (sw == 1)
+                            {
+                                Array.Copy(x, src, scratch, row + first, end - first);
+                            }
+                            else
+                            {
+                                for (int j = first; j < end; j++, src += sw)
+                                {
+                                    scratch[row + j] = x[src];
+                                }
+                            }
+                            Array.Clear(scratch, row + end, wq - end);
+                        }
+                    }
+                }
+                for (int m = 0; m < multiplier; m++)
+                {
+                    int oc = ic * multiplier + m, wt = oc * k;
+                    var bias = new Vector<float>(n.Bias?[oc] ?? 0f);
+                    for (int q = 0; q < wide; q += 2 * lanes)
+                    {
+                        Vector<float> a0 = bias, a1 = bias;
+                        for (int t = 0; t < k; t++)
+                        {
+                            var v = new Vector<float>(weight[wt + t]);
+                            int at = start[t] + q;
+                            a0 += new Vector<float>(scratch, at) * v;
+                            a1 += new Vector<float>(scratch, at + lanes) * v;
+                        }
+                        a0.CopyTo(scratch, wideAt + q);
+                        a1.CopyTo(scratch, wideAt + q + lanes);
+                    }
+                    int dst = (oc * batch + s) * oh * ow;
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        Array.Copy(scratch, wideAt + oy * wq, y, dst + oy * ow, ow);
+                    }
+                }
+            }
         }
     }
 
