@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using TinyDsc.Converter.Graph;
 
 namespace TinyDsc.Converter.Reference;
@@ -24,7 +25,7 @@ internal static class FloatKernels
         int cinG = inShape[1] / n.Groups;
         if (cinG == 1)
         {
-            Phases(n, outShape, out _, out _, out int phaseSize, out int wide);
+            Phases(n, outShape, batch, out _, out _, out int phaseSize, out int wide);
             return n.StrideH * n.StrideW * phaseSize + wide;
         }
         return cinG * n.KernelH * n.KernelW * batch * outShape[2] * outShape[3];
@@ -115,30 +116,31 @@ internal static class FloatKernels
     }
 
     /// <summary>
-    /// Geometry of <see cref="OneInputChannel"/>: the padded input is split into StrideH·StrideW phase planes
-    /// (phase (a, b) holds padded rows a, a + sh, … and columns b, b + sw, …) of <paramref name="hq"/> rows of
-    /// <paramref name="wq"/> values, so that tap (ky, kx) of every output pixel (oy, ox) reads phase
-    /// ((ky·dh) mod sh, (kx·dw) mod sw) at (oy + ⌊ky·dh/sh⌋, ox + ⌊kx·dw/sw⌋): one constant offset per tap over the
-    /// "wide" output of oh rows of wq pixels (the last wq − ow of each row are computed and dropped).
-    /// <paramref name="wide"/> is oh·wq rounded up to two vectors; each phase plane has room for the reads past its
-    /// end that rounding makes.
+    /// Geometry of <see cref="OneInputChannel"/>: the padded input planes of the batch are split into StrideH·StrideW
+    /// phase planes (phase (a, b) holds padded rows a, a + sh, … and columns b, b + sw, …), each <paramref name="hq"/>
+    /// rows of <paramref name="wq"/> values per sample, the batch's samples one below the other. Tap (ky, kx) of output
+    /// pixel (oy, ox) of sample s then reads phase ((ky·dh) mod sh, (kx·dw) mod sw) at row s·hq + oy + ⌊ky·dh/sh⌋,
+    /// column ox + ⌊kx·dw/sw⌋: one constant offset per tap over the "wide" output of batch·hq rows of wq pixels, of
+    /// which rows oy &lt; oh and columns ox &lt; ow are kept. <paramref name="wide"/> is batch·hq·wq rounded up to two
+    /// vectors; each phase plane has room for the reads past its end that makes.
     /// </summary>
-    private static void Phases(FloatNode n, int[] outShape, out int hq, out int wq, out int phaseSize, out int wide)
+    private static void Phases(FloatNode n, int[] outShape, int batch, out int hq, out int wq, out int phaseSize, out int wide)
     {
         int oh = outShape[2], ow = outShape[3], block = 2 * Vector<float>.Count;
         hq = oh + (n.KernelH - 1) * n.DilationH / n.StrideH;
         wq = ow + (n.KernelW - 1) * n.DilationW / n.StrideW;
-        wide = (oh * wq + block - 1) / block * block;
-        phaseSize = (hq + 1) * wq + block;
+        wide = (batch * hq * wq + block - 1) / block * block;
+        phaseSize = wide + (hq - oh + 1) * wq;
     }
 
     /// <summary>
     /// Conv whose output channels each read one input channel (depthwise with any multiplier, or a dense conv of one
     /// input channel): y[oc, s, oy, ox] = ((bias[oc] + x₀·w[oc, 0]) + x₁·w[oc, 1]) + … over the taps t = ky·kw + kx
     /// in order, out-of-range taps reading 0 — the same operations in the same order as the im2col path, so the same
-    /// bits. For each input plane (channel ic, sample s) the padded plane is laid out once in phase planes
-    /// (<see cref="Phases"/>); each of the Cout/groups output channels reading it is then computed over the wide output
-    /// two vectors at a time, every tap one load at a fixed offset, and its rows of ow pixels copied to y.
+    /// bits. For each input channel the batch's padded planes are laid out once in phase planes (<see cref="Phases"/>;
+    /// the padding is cleared once per call, as it sits at the same places for every channel); each of the
+    /// Cout/groups output channels reading it is then computed over the wide output two vectors at a time, every tap
+    /// one load at a fixed offset, and its rows of ow pixels copied to y.
     /// </summary>
     private static void OneInputChannel(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] scratch)
     {
@@ -146,8 +148,12 @@ internal static class FloatKernels
         int cout = outShape[1], oh = outShape[2], ow = outShape[3];
         int kh = n.KernelH, kw = n.KernelW, k = kh * kw, sh = n.StrideH, sw = n.StrideW;
         int multiplier = cout / cin;
-        Phases(n, outShape, out int hq, out int wq, out int phaseSize, out int wide);
+        Phases(n, outShape, batch, out int hq, out int wq, out int phaseSize, out int wide);
         int wideAt = sh * sw * phaseSize, lanes = Vector<float>.Count;
+        if (scratch.Length < wideAt + wide)
+        {
+            throw new InvalidOperationException($"node '{n.Name}': conv scratch holds {scratch.Length} values, needs {wideAt + wide}");
+        }
         Array.Clear(scratch, 0, wideAt);
         Span<int> start = k <= 256 ? stackalloc int[k] : new int[k];
         for (int ky = 0; ky < kh; ky++)
@@ -159,66 +165,74 @@ internal static class FloatKernels
             }
         }
         float[] weight = n.Weight!;
+        ref float sp = ref MemoryMarshal.GetArrayDataReference(scratch);
         for (int ic = 0; ic < cin; ic++)
         {
-            for (int s = 0; s < batch; s++)
+            for (int a = 0; a < sh; a++)
             {
-                int plane = (ic * batch + s) * h * w;
-                for (int a = 0; a < sh; a++)
+                // Phase rows i read input row iy = i·sh + a − pt; those inside [0, h) are [top, bottom).
+                int top = Math.Min(hq, Math.Max(0, (n.PadTop - a + sh - 1) / sh));
+                int lastRow = h - 1 + n.PadTop - a;
+                int bottom = lastRow < 0 ? top : Math.Max(top, Math.Min(hq, lastRow / sh + 1));
+                for (int b = 0; b < sw; b++)
                 {
-                    for (int b = 0; b < sw; b++)
+                    // Phase columns j read input column ix = j·sw + b − pl; those inside [0, w) are [first, end).
+                    int first = Math.Min(wq, Math.Max(0, (n.PadLeft - b + sw - 1) / sw));
+                    int lastColumn = w - 1 + n.PadLeft - b;
+                    int end = lastColumn < 0 ? first : Math.Max(first, Math.Min(wq, lastColumn / sw + 1));
+                    int phase = (a * sw + b) * phaseSize, count = end - first;
+                    if (count == 0)
                     {
-                        int phase = (a * sw + b) * phaseSize;
-                        // Phase columns j read input column ix = j·sw + b − pl; those inside [0, w) are [first, end).
-                        int first = Math.Min(wq, Math.Max(0, (n.PadLeft - b + sw - 1) / sw));
-                        int last = w - 1 + n.PadLeft - b;   // the last phase column inside is ⌊last / sw⌋ (none when last < 0)
-                        int end = last < 0 ? first : Math.Max(first, Math.Min(wq, last / sw + 1));
-                        for (int i = 0; i < hq; i++)
+                        continue;
+                    }
+                    for (int s = 0; s < batch; s++)
+                    {
+                        int plane = (ic * batch + s) * h * w;
+                        for (int i = top; i < bottom; i++)
                         {
-                            int iy = i * sh + a - n.PadTop, row = phase + i * wq;
-                            if ((uint)iy >= (uint)h || end == first)
-                            {
-                                Array.Clear(scratch, row, wq);
-                                continue;
-                            }
-                            Array.Clear(scratch, row, first);
-                            int src = plane + iy * w + first * sw + b - n.PadLeft;
+                            int src = plane + (i * sh + a - n.PadTop) * w + first * sw + b - n.PadLeft;
+                            int dst = phase + (s * hq + i) * wq + first;
                             if (sw == 1)
                             {
-                                Array.Copy(x, src, scratch, row + first, end - first);
+                                x.AsSpan(src, count).CopyTo(scratch.AsSpan(dst, count));
                             }
                             else
                             {
-                                for (int j = first; j < end; j++, src += sw)
+                                ReadOnlySpan<float> row = x.AsSpan(src, (count - 1) * sw + 1);
+                                Span<float> to = scratch.AsSpan(dst, count);
+                                for (int j = 0; j < to.Length; j++)
                                 {
-                                    scratch[row + j] = x[src];
+                                    to[j] = row[j * sw];
                                 }
                             }
-                            Array.Clear(scratch, row + end, wq - end);
                         }
                     }
                 }
-                for (int m = 0; m < multiplier; m++)
+            }
+            for (int m = 0; m < multiplier; m++)
+            {
+                int oc = ic * multiplier + m;
+                ReadOnlySpan<float> wt = weight.AsSpan(oc * k, k);
+                var bias = new Vector<float>(n.Bias?[oc] ?? 0f);
+                for (int q = 0; q < wide; q += 2 * lanes)
                 {
-                    int oc = ic * multiplier + m, wt = oc * k;
-                    var bias = new Vector<float>(n.Bias?[oc] ?? 0f);
-                    for (int q = 0; q < wide; q += 2 * lanes)
+                    Vector<float> a0 = bias, a1 = bias;
+                    for (int t = 0; t < wt.Length; t++)
                     {
-                        Vector<float> a0 = bias, a1 = bias;
-                        for (int t = 0; t < k; t++)
-                        {
-                            var v = new Vector<float>(weight[wt + t]);
-                            int at = start[t] + q;
-                            a0 += new Vector<float>(scratch, at) * v;
-                            a1 += new Vector<float>(scratch, at + lanes) * v;
-                        }
-                        a0.CopyTo(scratch, wideAt + q);
-                        a1.CopyTo(scratch, wideAt + q + lanes);
+                        var v = new Vector<float>(wt[t]);
+                        nuint at = (nuint)(start[t] + q);
+                        a0 += Vector.LoadUnsafe(ref sp, at) * v;
+                        a1 += Vector.LoadUnsafe(ref sp, at + (nuint)lanes) * v;
                     }
+                    a0.StoreUnsafe(ref sp, (nuint)(wideAt + q));
+                    a1.StoreUnsafe(ref sp, (nuint)(wideAt + q + lanes));
+                }
+                for (int s = 0; s < batch; s++)
+                {
                     int dst = (oc * batch + s) * oh * ow;
                     for (int oy = 0; oy < oh; oy++)
                     {
-                        Array.Copy(scratch, wideAt + oy * wq, y, dst + oy * ow, ow);
+                        scratch.AsSpan(wideAt + (s * hq + oy) * wq, ow).CopyTo(y.AsSpan(dst + oy * ow, ow));
                     }
                 }
             }
