@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TinyDsc.Converter.Graph;
 
@@ -166,6 +167,7 @@ internal static class FloatKernels
         }
         float[] weight = n.Weight!;
         ref float sp = ref MemoryMarshal.GetArrayDataReference(scratch);
+        ref float xp = ref MemoryMarshal.GetArrayDataReference(x);
         for (int ic = 0; ic < cin; ic++)
         {
             for (int a = 0; a < sh; a++)
@@ -198,11 +200,13 @@ internal static class FloatKernels
                             }
                             else
                             {
-                                ReadOnlySpan<float> row = x.AsSpan(src, (count - 1) * sw + 1);
-                                Span<float> to = scratch.AsSpan(dst, count);
-                                for (int j = 0; j < to.Length; j++)
+                                // Bounds: src + (count − 1)·sw < x.Length and dst + count ≤ phase + phaseSize, as
+                                // the span slices of the stride-1 branch would check.
+                                ref float from = ref Unsafe.Add(ref xp, src);
+                                ref float to = ref Unsafe.Add(ref sp, dst);
+                                for (int j = 0; j < count; j++)
                                 {
-                                    to[j] = row[j * sw];
+                                    Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j * sw);
                                 }
                             }
                         }
@@ -213,19 +217,14 @@ internal static class FloatKernels
             {
                 int oc = ic * multiplier + m;
                 ReadOnlySpan<float> wt = weight.AsSpan(oc * k, k);
-                var bias = new Vector<float>(n.Bias?[oc] ?? 0f);
-                for (int q = 0; q < wide; q += 2 * lanes)
+                float bias = n.Bias?[oc] ?? 0f;
+                if (k == 9)
                 {
-                    Vector<float> a0 = bias, a1 = bias;
-                    for (int t = 0; t < wt.Length; t++)
-                    {
-                        var v = new Vector<float>(wt[t]);
-                        nuint at = (nuint)(start[t] + q);
-                        a0 += Vector.LoadUnsafe(ref sp, at) * v;
-                        a1 += Vector.LoadUnsafe(ref sp, at + (nuint)lanes) * v;
-                    }
-                    a0.StoreUnsafe(ref sp, (nuint)(wideAt + q));
-                    a1.StoreUnsafe(ref sp, (nuint)(wideAt + q + lanes));
+                    Strip3x3(ref sp, start, wt, bias, wide, wideAt);
+                }
+                else
+                {
+                    Strip(ref sp, start, wt, bias, wide, wideAt);
                 }
                 for (int s = 0; s < batch; s++)
                 {
@@ -240,12 +239,66 @@ internal static class FloatKernels
     }
 
     /// <summary>
+    /// out[q] = ((bias + in[start[0] + q]·w[0]) + in[start[1] + q]·w[1]) + … for q in [0, wide) (wide a multiple of two
+    /// vectors), out at <paramref name="at"/>; <see cref="OneInputChannel"/> checked every index against the scratch.
+    /// </summary>
+    private static void Strip(ref float sp, ReadOnlySpan<int> start, ReadOnlySpan<float> w, float bias, int wide, int at)
+    {
+        int lanes = Vector<float>.Count;
+        var b = new Vector<float>(bias);
+        for (int q = 0; q < wide; q += 2 * lanes)
+        {
+            Vector<float> a0 = b, a1 = b;
+            for (int t = 0; t < w.Length; t++)
+            {
+                var v = new Vector<float>(w[t]);
+                nuint i = (nuint)(start[t] + q);
+                a0 += Vector.LoadUnsafe(ref sp, i) * v;
+                a1 += Vector.LoadUnsafe(ref sp, i + (nuint)lanes) * v;
+            }
+            a0.StoreUnsafe(ref sp, (nuint)(at + q));
+            a1.StoreUnsafe(ref sp, (nuint)(at + q + lanes));
+        }
+    }
+
+    /// <summary><see cref="Strip"/> for nine taps, the weights held in registers.</summary>
+    private static void Strip3x3(ref float sp, ReadOnlySpan<int> start, ReadOnlySpan<float> w, float bias, int wide, int at)
+    {
+        int lanes = Vector<float>.Count;
+        var b = new Vector<float>(bias);
+        Vector<float> v0 = new(w[0]), v1 = new(w[1]), v2 = new(w[2]), v3 = new(w[3]), v4 = new(w[4]), v5 = new(w[5]),
+            v6 = new(w[6]), v7 = new(w[7]), v8 = new(w[8]);
+        nuint s0 = (nuint)start[0], s1 = (nuint)start[1], s2 = (nuint)start[2], s3 = (nuint)start[3], s4 = (nuint)start[4],
+            s5 = (nuint)start[5], s6 = (nuint)start[6], s7 = (nuint)start[7], s8 = (nuint)start[8];
+        for (nuint q = 0; q < (nuint)wide; q += (nuint)lanes)
+        {
+            Vector<float> a = b;
+            a += Vector.LoadUnsafe(ref sp, s0 + q) * v0;
+            a += Vector.LoadUnsafe(ref sp, s1 + q) * v1;
+            a += Vector.LoadUnsafe(ref sp, s2 + q) * v2;
+            a += Vector.LoadUnsafe(ref sp, s3 + q) * v3;
+            a += Vector.LoadUnsafe(ref sp, s4 + q) * v4;
+            a += Vector.LoadUnsafe(ref sp, s5 + q) * v5;
+            a += Vector.LoadUnsafe(ref sp, s6 + q) * v6;
+            a += Vector.LoadUnsafe(ref sp, s7 + q) * v7;
+            a += Vector.LoadUnsafe(ref sp, s8 + q) * v8;
+            a.StoreUnsafe(ref sp, (nuint)at + q);
+        }
+    }
+
+    /// <summary>
     /// y[oc, p] = ((bias[oc] + taps[0, p]·w[oc, 0]) + taps[1, p]·w[oc, 1]) + … for oc in [oc0, oc0 + count), every
     /// product and sum rounded separately, in tap order; taps is [k, pixels], y is [Cout, pixels].
     /// </summary>
     private static void Planes(float[] taps, int k, int pixels, float[] weight, float[]? bias, int oc0, int count, float[] y)
     {
+        if ((long)k * pixels > taps.Length || (long)(oc0 + count) * k > weight.Length || (long)(oc0 + count) * pixels > y.Length)
+        {
+            throw new InvalidOperationException($"conv of {k} taps over {pixels} pixels for channels {oc0}…{oc0 + count - 1} does not fit its buffers");
+        }
         int lanes = Vector<float>.Count;
+        ref float tp = ref MemoryMarshal.GetArrayDataReference(taps);
+        ref float wp = ref MemoryMarshal.GetArrayDataReference(weight);
         int o = 0;
         for (; o + 4 <= count; o += 4)
         {
@@ -257,11 +310,14 @@ internal static class FloatKernels
             {
                 Vector<float> a0 = new(b0), a1 = new(b1), a2 = new(b2), a3 = new(b3);
                 Vector<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3;
-                for (int t = 0; t < k; t++)
+                // Indices: t·pixels + p + 2·lanes ≤ k·pixels ≤ taps.Length; w0 + 3k + t < weight.Length (checked above).
+                nuint at = (nuint)p;
+                for (int t = 0; t < k; t++, at += (nuint)pixels)
                 {
-                    var u = new Vector<float>(taps, t * pixels + p);
-                    var v = new Vector<float>(taps, t * pixels + p + lanes);
-                    Vector<float> s0 = new(weight[w0 + t]), s1 = new(weight[w1 + t]), s2 = new(weight[w2 + t]), s3 = new(weight[w3 + t]);
+                    var u = Vector.LoadUnsafe(ref tp, at);
+                    var v = Vector.LoadUnsafe(ref tp, at + (nuint)lanes);
+                    Vector<float> s0 = new(Unsafe.Add(ref wp, w0 + t)), s1 = new(Unsafe.Add(ref wp, w1 + t));
+                    Vector<float> s2 = new(Unsafe.Add(ref wp, w2 + t)), s3 = new(Unsafe.Add(ref wp, w3 + t));
                     a0 += u * s0;
                     c0 += v * s0;
                     a1 += u * s1;

@@ -15,7 +15,7 @@ namespace TinyDsc.Converter.Reference;
 public static class FloatReference
 {
     /// <summary>Samples per batch of <see cref="RunBatch"/> and of the batch commands' workers.</summary>
-    public const int BatchSize = 16;
+    public const int BatchSize = 8;
 
     /// <summary>Runs one sample and returns the graph output (flat, NCHW or [1, C]).</summary>
     /// <exception cref="ArgumentException"><paramref name="input"/> has the wrong number of elements.</exception>
