@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TinyDsc.Converter.Graph;
 
 namespace TinyDsc.Converter.Reference;
@@ -16,6 +17,12 @@ namespace TinyDsc.Converter.Reference;
 /// </summary>
 internal static class FloatKernels
 {
+    /// <summary>
+    /// Whether the 1×1 / im2col product and the 3×3 strips use 512-bit vectors (where the hardware accelerates them);
+    /// otherwise <see cref="Vector{T}"/>. Both give the same bits; tests switch it off to cover the other path.
+    /// </summary>
+    internal static bool Use512 = Vector512.IsHardwareAccelerated;
+
     /// <summary>Scratch <see cref="Conv"/> needs for this node and batch (0 when it reads the input directly).</summary>
     public static int ConvScratch(FloatNode n, int[] inShape, int[] outShape, int batch)
     {
@@ -270,6 +277,11 @@ internal static class FloatKernels
             v6 = new(w[6]), v7 = new(w[7]), v8 = new(w[8]);
         nuint s0 = (nuint)start[0], s1 = (nuint)start[1], s2 = (nuint)start[2], s3 = (nuint)start[3], s4 = (nuint)start[4],
             s5 = (nuint)start[5], s6 = (nuint)start[6], s7 = (nuint)start[7], s8 = (nuint)start[8];
+        if (Use512 && wide % 16 == 0)
+        {
+            Strip3x3Wide(ref sp, start, w, bias, wide, at);
+            return;
+        }
         for (nuint q = 0; q < (nuint)wide; q += (nuint)lanes)
         {
             Vector<float> a = b;
@@ -282,6 +294,30 @@ internal static class FloatKernels
             a += Vector.LoadUnsafe(ref sp, s6 + q) * v6;
             a += Vector.LoadUnsafe(ref sp, s7 + q) * v7;
             a += Vector.LoadUnsafe(ref sp, s8 + q) * v8;
+            a.StoreUnsafe(ref sp, (nuint)at + q);
+        }
+    }
+
+    /// <summary><see cref="Strip3x3"/> with 512-bit vectors (<paramref name="wide"/> a multiple of 16).</summary>
+    private static void Strip3x3Wide(ref float sp, ReadOnlySpan<int> start, ReadOnlySpan<float> w, float bias, int wide, int at)
+    {
+        var b = Vector512.Create(bias);
+        Vector512<float> v0 = Vector512.Create(w[0]), v1 = Vector512.Create(w[1]), v2 = Vector512.Create(w[2]), v3 = Vector512.Create(w[3]),
+            v4 = Vector512.Create(w[4]), v5 = Vector512.Create(w[5]), v6 = Vector512.Create(w[6]), v7 = Vector512.Create(w[7]), v8 = Vector512.Create(w[8]);
+        nuint s0 = (nuint)start[0], s1 = (nuint)start[1], s2 = (nuint)start[2], s3 = (nuint)start[3], s4 = (nuint)start[4],
+            s5 = (nuint)start[5], s6 = (nuint)start[6], s7 = (nuint)start[7], s8 = (nuint)start[8];
+        for (nuint q = 0; q < (nuint)wide; q += 16)
+        {
+            Vector512<float> a = b;
+            a += Vector512.LoadUnsafe(ref sp, s0 + q) * v0;
+            a += Vector512.LoadUnsafe(ref sp, s1 + q) * v1;
+            a += Vector512.LoadUnsafe(ref sp, s2 + q) * v2;
+            a += Vector512.LoadUnsafe(ref sp, s3 + q) * v3;
+            a += Vector512.LoadUnsafe(ref sp, s4 + q) * v4;
+            a += Vector512.LoadUnsafe(ref sp, s5 + q) * v5;
+            a += Vector512.LoadUnsafe(ref sp, s6 + q) * v6;
+            a += Vector512.LoadUnsafe(ref sp, s7 + q) * v7;
+            a += Vector512.LoadUnsafe(ref sp, s8 + q) * v8;
             a.StoreUnsafe(ref sp, (nuint)at + q);
         }
     }
@@ -305,7 +341,7 @@ internal static class FloatKernels
             int oc = oc0 + o;
             int w0 = oc * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
             float b0 = bias?[oc] ?? 0f, b1 = bias?[oc + 1] ?? 0f, b2 = bias?[oc + 2] ?? 0f, b3 = bias?[oc + 3] ?? 0f;
-            int p = 0;
+            int p = Use512 ? Planes512(ref tp, k, pixels, ref wp, w0, b0, b1, b2, b3, y, oc) : 0;
             for (; p + 2 * lanes <= pixels; p += 2 * lanes)
             {
                 Vector<float> a0 = new(b0), a1 = new(b1), a2 = new(b2), a3 = new(b3);
@@ -360,6 +396,51 @@ internal static class FloatKernels
             }
             Tail(taps, k, pixels, weight, bias, oc, p, y);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Planes"/>' four-channel block with 512-bit vectors (32 pixels at a time) over the pixels that fill
+    /// whole blocks; returns the first pixel left to the caller. Same operations per value.
+    /// </summary>
+    private static int Planes512(ref float tp, int k, int pixels, ref float wp, int w0, float b0, float b1, float b2, float b3, float[] y, int oc)
+    {
+        const int lanes = 16;
+        int w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
+        ref float yp = ref MemoryMarshal.GetArrayDataReference(y);
+        int p = 0;
+        for (; p + 2 * lanes <= pixels; p += 2 * lanes)
+        {
+            Vector512<float> a0 = Vector512.Create(b0), a1 = Vector512.Create(b1), a2 = Vector512.Create(b2), a3 = Vector512.Create(b3);
+            Vector512<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+            nuint at = (nuint)p;
+            for (int t = 0; t < k; t++, at += (nuint)pixels)
+            {
+                var u = Vector512.LoadUnsafe(ref tp, at);
+                var v = Vector512.LoadUnsafe(ref tp, at + lanes);
+                var s0 = Vector512.Create(Unsafe.Add(ref wp, w0 + t));
+                var s1 = Vector512.Create(Unsafe.Add(ref wp, w1 + t));
+                var s2 = Vector512.Create(Unsafe.Add(ref wp, w2 + t));
+                var s3 = Vector512.Create(Unsafe.Add(ref wp, w3 + t));
+                a0 += u * s0;
+                c0 += v * s0;
+                a1 += u * s1;
+                c1 += v * s1;
+                a2 += u * s2;
+                c2 += v * s2;
+                a3 += u * s3;
+                c3 += v * s3;
+            }
+            nuint o = (nuint)(oc * pixels + p), step = (nuint)pixels;
+            a0.StoreUnsafe(ref yp, o);
+            c0.StoreUnsafe(ref yp, o + lanes);
+            a1.StoreUnsafe(ref yp, o + step);
+            c1.StoreUnsafe(ref yp, o + step + lanes);
+            a2.StoreUnsafe(ref yp, o + 2 * step);
+            c2.StoreUnsafe(ref yp, o + 2 * step + lanes);
+            a3.StoreUnsafe(ref yp, o + 3 * step);
+            c3.StoreUnsafe(ref yp, o + 3 * step + lanes);
+        }
+        return p;
     }
 
     /// <summary>Planes' sum for pixels [from, pixels) of one output channel: one vector, then one value at a time.</summary>

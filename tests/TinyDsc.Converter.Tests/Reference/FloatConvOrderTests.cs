@@ -15,8 +15,25 @@ namespace TinyDsc.Converter.Tests.Reference;
 /// </summary>
 public sealed class FloatConvOrderTests
 {
-    [Fact]
-    public void Conv_EqualsThePlainTapOrderSum_BitForBit()
+    /// <summary>With and without the 512-bit paths (FloatKernels.Use512; without AVX-512 both runs take Vector&lt;T&gt;).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Conv_EqualsThePlainTapOrderSum_BitForBit(bool use512)
+    {
+        bool was = FloatKernels.Use512;
+        FloatKernels.Use512 = use512 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        try
+        {
+            Cases();
+        }
+        finally
+        {
+            FloatKernels.Use512 = was;
+        }
+    }
+
+    private static void Cases()
     {
         const int seed = 20261414;
         var r = new Random(seed);
