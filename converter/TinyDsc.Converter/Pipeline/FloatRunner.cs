@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using TinyDsc.Converter.Graph;
@@ -7,12 +8,14 @@ using TinyDsc.Converter.Reference;
 namespace TinyDsc.Converter.Pipeline;
 
 /// <summary>
-/// Runs the float reference over a batch in PyTorch layout, one sample at a time per worker, samples split over
+/// Runs the float reference over a batch in PyTorch layout, in batches of FloatReference.BatchSize per worker (each
+/// worker's FloatExecutor is kept for the next Run), samples split over
 /// <see cref="Threads"/> workers (<see cref="Workers"/>): every sample's output is the same for any thread count.
 /// </summary>
 public sealed class FloatRunner
 {
     private readonly FloatGraph _graph;
+    private readonly ConcurrentBag<FloatExecutor> _executors = new();
 
     public FloatRunner(FloatGraph graph)
     {
@@ -58,49 +61,64 @@ public sealed class FloatRunner
         var output = new float[(long)n * outSize];
         Action? tick = Workers.Counter(progress, n);
         var watch = Stopwatch.StartNew();
-        RunSamples(_graph, batch, n, inSize, _threads, Observer, output, outSize, tick);
+        RunSamples(_graph, batch, n, inSize, _threads, Observer, output, outSize, tick, _executors);
         watch.Stop();
         return new BatchResult(output, ModelShapes.WithBatch(OutputShape, n), watch.Elapsed.TotalMilliseconds / Math.Max(1, n));
     }
 
     /// <summary>
     /// Runs samples [0, n) of <paramref name="batch"/> on <paramref name="threads"/> workers, writing each output to
-    /// <paramref name="output"/> (when given) at its index. With an <paramref name="observer"/>, samples run in chunks:
-    /// workers record each sample's observations, then the calling thread replays them in sample order (the value arrays
-    /// are the executor's fresh ones, kept until replayed), so the observer sees exactly the one-thread sequence.
+    /// <paramref name="output"/> (when given) at its index. Each worker runs its range <see cref="FloatReference.BatchSize"/>
+    /// samples at a time on its own <see cref="FloatExecutor"/> (taken from <paramref name="executors"/> when given, and
+    /// put back). With an <paramref name="observer"/>, samples run in chunks: workers record each sample's observations
+    /// (fresh arrays), then the calling thread replays them sample by sample in sample order, so the observer sees
+    /// exactly the one-sample-at-a-time sequence on any thread count.
     /// </summary>
     internal static void RunSamples(FloatGraph graph, float[] batch, int n, int inSize, int threads,
-        Action<string, float[]>? observer, float[]? output, int outSize, Action? tick)
+        Action<string, float[]>? observer, float[]? output, int outSize, Action? tick, ConcurrentBag<FloatExecutor>? executors = null)
     {
-        int chunk = observer == null ? n : Math.Max(1, threads) * 4;
+        executors ??= new ConcurrentBag<FloatExecutor>();
+        int chunk = observer == null ? n : Math.Max(1, threads) * FloatReference.BatchSize;
         for (int start = 0; start < n; start += chunk)
         {
             int count = Math.Min(chunk, n - start);
-            var recorded = observer == null || threads == 1 ? null : new List<(string, float[])>[count];
+            var recorded = observer == null ? null : new List<(string, float[])>[count];
             Workers.ForRanges(count, threads, (worker, first, end) =>
             {
-                var sample = new float[inSize];
-                for (int i = first; i < end; i++)
+                int want = Math.Min(FloatReference.BatchSize, end - first);
+                if (!executors.TryTake(out FloatExecutor? executor) || executor.Capacity < want)
                 {
-                    int s = start + i;
-                    Array.Copy(batch, (long)s * inSize, sample, 0, inSize);
-                    Action<string, float[]>? record = observer;
-                    if (recorded != null)
+                    executor = new FloatExecutor(graph, want);
+                }
+                int size = output == null ? executor.OutputSize : outSize;
+                var result = output == null ? new float[executor.Capacity * size] : null;
+                try
+                {
+                    for (int i = first; i < end; i += executor.Capacity)
                     {
-                        var list = new List<(string, float[])>();
-                        recorded[i] = list;
-                        record = (name, values) => list.Add((name, values));
-                    }
-                    float[] y = FloatReference.Run(graph, sample, record);
-                    if (output != null)
-                    {
-                        if (y.Length != outSize)
+                        int m = Math.Min(executor.Capacity, end - i);
+                        long s = start + i;
+                        Action<int, string, float[]>? record = null;
+                        if (recorded != null)
                         {
-                            throw new InvalidOperationException($"float reference returned {y.Length} values, expected {outSize}");
+                            for (int j = 0; j < m; j++)
+                            {
+                                recorded[i + j] = new List<(string, float[])>();
+                            }
+                            int at = i;
+                            record = (sample, name, values) => recorded[at + sample].Add((name, values));
                         }
-                        Array.Copy(y, 0, output, (long)s * outSize, outSize);
+                        Span<float> y = output == null ? result.AsSpan(0, m * size) : output.AsSpan((int)(s * outSize), m * outSize);
+                        executor.Run(batch.AsSpan((int)(s * inSize), m * inSize), m, y, record);
+                        for (int j = 0; j < m; j++)
+                        {
+                            tick?.Invoke();
+                        }
                     }
-                    tick?.Invoke();
+                }
+                finally
+                {
+                    executors.Add(executor);
                 }
             });
             if (recorded != null)

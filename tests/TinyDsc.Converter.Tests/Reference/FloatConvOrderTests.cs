@@ -6,16 +6,34 @@ using Xunit;
 namespace TinyDsc.Converter.Tests.Reference;
 
 /// <summary>
-/// The float reference's convolution (im2col, register-blocked over four output channels and two vectors of pixels)
-/// against a plain twin that states its order: y = bias, then y = y + x·w for each tap (ic, ky, kx) in turn, product
+/// The float reference's convolution (im2col, register-blocked over four output channels and two vectors of pixels;
+/// for one input channel per output channel — depthwise, or a one-channel stem — phase planes and a constant offset per
+/// tap), alone and in batches of two to four samples, against a plain twin that states its order: y = bias, then y = y + x·w for each tap (ic, ky, kx) in turn, product
 /// and sum each rounded to float32. Bit for bit, on random shapes: groups, depth multipliers, strides, dilations,
 /// asymmetric pads, pixel counts around the vector width. The order is the one the reference has always summed in
 /// (TensorPrimitives.MultiplyAdd over whole planes), so its calibration ranges and every float result stay the same.
 /// </summary>
 public sealed class FloatConvOrderTests
 {
-    [Fact]
-    public void Conv_EqualsThePlainTapOrderSum_BitForBit()
+    /// <summary>With and without the 512-bit paths (FloatKernels.Use512; without AVX-512 both runs take Vector&lt;T&gt;).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Conv_EqualsThePlainTapOrderSum_BitForBit(bool use512)
+    {
+        bool was = FloatKernels.Use512;
+        FloatKernels.Use512 = use512 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        try
+        {
+            Cases();
+        }
+        finally
+        {
+            FloatKernels.Use512 = was;
+        }
+    }
+
+    private static void Cases()
     {
         const int seed = 20261414;
         var r = new Random(seed);
@@ -56,9 +74,25 @@ public sealed class FloatConvOrderTests
             g.Values["x"] = new ValueInfo("x", new[] { 1, cin, h, w });
             g.Values["y"] = new ValueInfo("y", new[] { 1, cout, oh, ow });
             g.Nodes.Add(node);
-            float[] x = Random(r, cin * h * w);
+            // One sample alone, or a batch of two to four run side by side (FloatExecutor's batch layout).
+            int batch = i % 3 == 0 ? r.Next(2, 5) : 1;
+            float[] xs = Random(r, batch * cin * h * w);
+            float[] all = batch == 1 ? FloatReference.Run(g, xs) : FloatReference.RunBatch(g, xs, batch);
+            for (int sample = 0; sample < batch; sample++)
+            {
+                float[] x = xs.AsSpan(sample * cin * h * w, cin * h * w).ToArray();
+                float[] actual = all.AsSpan(sample * cout * oh * ow, cout * oh * ow).ToArray();
+                Check(seed, i, sample, node, x, actual, cin, h, w, cout, oh, ow);
+            }
+        }
+    }
 
-            float[] actual = FloatReference.Run(g, x);
+    private static void Check(int seed, int i, int sample, FloatNode node, float[] x, float[] actual, int cin, int h, int w, int cout, int oh, int ow)
+    {
+        int groups = node.Groups, kh = node.KernelH, kw = node.KernelW, sh = node.StrideH, sw = node.StrideW;
+        int dh = node.DilationH, dw = node.DilationW, pt = node.PadTop, pl = node.PadLeft;
+        int cinG = cin / groups, k = cinG * kh * kw;
+        {
             for (int oc = 0; oc < cout; oc++)
             {
                 int group = oc / (cout / groups);
@@ -75,14 +109,14 @@ public sealed class FloatConvOrderTests
                                 {
                                     int iy = oy * sh - pt + ky * dh, ix = ox * sw - pl + kx * dw;
                                     float v = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[((group * cinG + ic) * h + iy) * w + ix] : 0f;
-                                    float product = v * node.Weight[oc * k + (ic * kh + ky) * kw + kx];
+                                    float product = v * node.Weight![oc * k + (ic * kh + ky) * kw + kx];
                                     y = y + product;
                                 }
                             }
                         }
                         float got = actual[(oc * oh + oy) * ow + ox];
                         Assert.True(BitConverter.SingleToInt32Bits(y) == BitConverter.SingleToInt32Bits(got),
-                            $"seed {seed} case {i}: [{cin},{h},{w}] -> [{cout},{oh},{ow}] k{kh}x{kw} s{sh},{sw} d{dh},{dw} g{groups} at ({oc},{oy},{ox}): {got} vs {y}");
+                            $"seed {seed} case {i} sample {sample}: [{cin},{h},{w}] -> [{cout},{oh},{ow}] k{kh}x{kw} s{sh},{sw} d{dh},{dw} g{groups} at ({oc},{oy},{ox}): {got} vs {y}");
                     }
                 }
             }
