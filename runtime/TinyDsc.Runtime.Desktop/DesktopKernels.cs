@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TinyDsc.Runtime.Format;
@@ -22,7 +23,7 @@ namespace TinyDsc.Runtime.Desktop;
 public sealed class DesktopKernels : INativeKernels
 {
     /// <summary>Environment variable that forces the path of <see cref="Default"/>: auto, scalar, vector128, vector256,
-    /// vector512, or device (no desktop kernels: <see cref="CreateInterpreter"/> returns the device interpreter).</summary>
+    /// vector512, vnni, or device (no desktop kernels: <see cref="CreateInterpreter"/> returns the device interpreter).</summary>
     public const string PathVariable = "TINYDSC_KERNEL_PATH";
 
     private static readonly Lazy<DesktopKernels?> DefaultKernels = new(FromEnvironment);
@@ -55,12 +56,13 @@ public sealed class DesktopKernels : INativeKernels
     public KernelPath Path { get; }
 
     /// <summary>
-    /// The path Auto takes: Vector256 where AVX2 exists, else Vector128 where vectors are accelerated, else Scalar.
+    /// The path Auto takes: Vnni where AVX-VNNI exists, else Vector256 where AVX2 exists, else Vector128 where vectors are accelerated, else Scalar.
     /// Vector512 is not chosen automatically: measured with `TinyDsc.Benchmarks optimes` on an AVX-512 (VNNI) EPYC,
     /// its single-row 512-bit products were slower than Vector256's two-pixel blocking; force it to compare.
     /// </summary>
     public static KernelPath Best =>
-        IsSupported(KernelPath.Vector256) ? KernelPath.Vector256
+        IsSupported(KernelPath.Vnni) ? KernelPath.Vnni
+        : IsSupported(KernelPath.Vector256) ? KernelPath.Vector256
         : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128
         : KernelPath.Scalar;
 
@@ -71,6 +73,7 @@ public sealed class DesktopKernels : INativeKernels
         KernelPath.Vector128 => Vector128.IsHardwareAccelerated,
         KernelPath.Vector256 => Avx2.IsSupported,
         KernelPath.Vector512 => Avx2.IsSupported && Avx512F.IsSupported && Avx512BW.IsSupported,
+        KernelPath.Vnni => Avx2.IsSupported && AvxVnni.IsSupported,
         _ => false,
     };
 
@@ -109,7 +112,7 @@ public sealed class DesktopKernels : INativeKernels
             }
         }
 
-        throw new ArgumentException($"{PathVariable}={value}: expected auto, scalar, vector128, vector256, vector512 or device");
+        throw new ArgumentException($"{PathVariable}={value}: expected auto, scalar, vector128, vector256, vector512, vnni or device");
     }
 
     /// <summary>Always true: the desktop kernels need nothing outside this assembly.</summary>
@@ -165,11 +168,28 @@ public sealed class DesktopKernels : INativeKernels
                     break;
                 }
 
+                if (Path == KernelPath.Vnni)
+                {
+                    byte[] row = Workspace.Current.Unsigned(0, 4 * g.Groups);
+                    Gemm.ToUnsigned(arena, in0, 1, inLength, row, 4 * g.Groups);
+                    g.RowsVnni(row, 4 * g.Groups, 1, arena, output, parameters[3], parameters[4], parameters[5]);
+                    return NativeKernelIds.StatusOk;
+                }
+
                 int[] acc = Workspace.Current.Ints(0, Requantizer.Pad(outLength, 16));
                 g.Row(arena, in0, acc);
                 g.Requant.Row(acc, arena, output, parameters[3], parameters[4], parameters[5], Avx2Requant);
                 return NativeKernelIds.StatusOk;
             }
+
+            case NativeKernelIds.Add:
+                if (Path != KernelPath.Scalar && AddTable.Fits(parameters, arena, in0, in1, output))
+                {
+                    AddTable.Of(parameters).Run(arena, in0, in1, output, parameters[12]);
+                    return NativeKernelIds.StatusOk;
+                }
+
+                break;
 
             case NativeKernelIds.DepthwiseConv3x3:
             case NativeKernelIds.DepthwiseConv3x3Multiplier:
@@ -199,11 +219,21 @@ public sealed class DesktopKernels : INativeKernels
         return DeviceKernels.Run(kernel, parameters, arena, in0, in1, output, weights, bias, multiplier, shift, scratch);
     }
 
-    private bool Avx2Requant => Path == KernelPath.Vector256 || Path == KernelPath.Vector512;
+    private bool Avx2Requant => Path == KernelPath.Vector256 || Path == KernelPath.Vector512 || Path == KernelPath.Vnni;
 
     private void Pointwise(Gemm g, ref ConvParams p, sbyte[] arena, int in0, int output)
     {
         int pixels = p.InputH * p.InputW, cin = p.InputC, cout = p.OutputC;
+        if (Path == KernelPath.Vnni)
+        {
+            // The input is copied (as a + 128) before any output is written, so an output overlaying it is fine.
+            int stride = 4 * g.Groups;
+            byte[] rows = Workspace.Current.Unsigned(0, pixels * stride);
+            Gemm.ToUnsigned(arena, in0, pixels, cin, rows, stride);
+            g.RowsVnni(rows, stride, pixels, arena, output, p.OutputZeroPoint, p.ActMin, p.ActMax);
+            return;
+        }
+
         int[] acc = Workspace.Current.Ints(0, Requantizer.Pad(cout, 16));
         int[] acc1 = Workspace.Current.Ints(1, Requantizer.Pad(cout, 16));
         bool avx2 = Avx2Requant;
@@ -238,6 +268,32 @@ public sealed class DesktopKernels : INativeKernels
         }
 
         int span = p.KernelW * cin;
+        if (Path == KernelPath.Vnni)
+        {
+            // The padded image as a + 128, then one im2col row per output pixel (stride 4·Groups, zero past K).
+            byte[] flipped = ws.Unsigned(1, hp * rowStride);
+            Gemm.Flip(ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(image)), ref MemoryMarshal.GetArrayDataReference(flipped),
+                hp * rowStride);
+            int stride = 4 * g.Groups, pixels = p.OutputH * p.OutputW;
+            byte[] rows = ws.Unsigned(0, pixels * stride);
+            for (int oy = 0; oy < p.OutputH; oy++)
+            {
+                for (int ox = 0; ox < p.OutputW; ox++)
+                {
+                    int r = (oy * p.OutputW + ox) * stride;
+                    for (int ky = 0; ky < p.KernelH; ky++)
+                    {
+                        Array.Copy(flipped, (oy * p.StrideH + ky * p.DilationH) * rowStride + ox * p.StrideW * cin, rows, r + ky * span, span);
+                    }
+
+                    rows.AsSpan(r + p.KernelH * span, stride - p.KernelH * span).Clear();
+                }
+            }
+
+            g.RowsVnni(rows, stride, pixels, arena, output, p.OutputZeroPoint, p.ActMin, p.ActMax);
+            return;
+        }
+
         sbyte[] row = ws.Bytes(1, p.KernelH * span);
         int[] acc = ws.Ints(0, Requantizer.Pad(cout, 16));
         bool avx2 = Avx2Requant;

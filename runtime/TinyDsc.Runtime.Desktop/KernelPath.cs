@@ -7,7 +7,7 @@ namespace TinyDsc.Runtime.Desktop;
 /// </summary>
 public enum KernelPath
 {
-    /// <summary>DesktopKernels.Best: Vector256 (AVX2), else Vector128, else Scalar (Vector512 only when forced).</summary>
+    /// <summary>DesktopKernels.Best: Vnni (AVX-VNNI), else Vector256 (AVX2), else Vector128, else Scalar (Vector512 only when forced).</summary>
     Auto = 0,
 
     /// <summary>Plain C# loops, no vectors: the portable fallback.</summary>
@@ -21,4 +21,10 @@ public enum KernelPath
 
     /// <summary>AVX-512BW: as <see cref="Vector256"/> with 512-bit multiply-adds.</summary>
     Vector512 = 4,
+
+    /// <summary>
+    /// AVX-VNNI: matrix products with vpdpbusd (four byte products per int32 lane, activations as a + 128), four rows
+    /// per weight load, requantization fused into the product; depthwise and requantization as <see cref="Vector256"/>.
+    /// </summary>
+    Vnni = 5,
 }

@@ -118,4 +118,59 @@ internal sealed class Requantizer
         // CompareGreaterThan is −1 where the remainder exceeds the threshold: subtracting it adds 1.
         return Avx2.Subtract(rounded, Avx2.CompareGreaterThan(Avx2.And(high, mask), threshold));
     }
+
+    /// <summary>The constants of channels c..c+7, loaded once for a block of pixels (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Block8 Constants(int c) => new Block8
+    {
+        Multiplier = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Multiplier), (nuint)c),
+        Left = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Left), (nuint)c).AsUInt32(),
+        Right = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Right), (nuint)c).AsUInt32(),
+        Mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Mask), (nuint)c),
+        HalfMask = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(HalfMask), (nuint)c),
+    };
+
+    /// <summary>
+    /// Requantizes eight accumulators with block <paramref name="q"/>'s constants, adds zp, clamps, and writes the first
+    /// <paramref name="count"/> (1..8) bytes at <paramref name="dest"/> (the caller has checked the range). The same
+    /// arithmetic as <see cref="Row"/> with avx2 (see the class summary).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8(Vector256<int> acc, in Block8 q, Vector256<int> zp, Vector256<int> min, Vector256<int> max,
+        ref byte dest, int count)
+    {
+        Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc, q.Left);
+        Vector256<long> round = Vector256.Create(1L << 30);
+        Vector256<long> even = Avx2.Add(Avx2.Multiply(x, q.Multiplier), round);
+        Vector256<long> odd = Avx2.Add(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(),
+            Avx2.ShiftRightLogical(q.Multiplier.AsInt64(), 32).AsInt32()), round);
+        Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(),
+            Avx2.ShiftLeftLogical(Avx2.ShiftRightLogical(odd, 31), 32).AsInt32(), 0b1010_1010);
+        Vector256<int> threshold = Avx2.Subtract(q.HalfMask, Avx2.ShiftRightArithmetic(high, 31));
+        Vector256<int> rounded = Avx2.ShiftRightArithmeticVariable(high, q.Right);
+        Vector256<int> v = Avx2.Subtract(rounded, Avx2.CompareGreaterThan(Avx2.And(high, q.Mask), threshold));
+        v = Avx2.Min(Avx2.Max(Avx2.Add(v, zp), min), max);
+        Vector128<short> s = Sse2.PackSignedSaturate(v.GetLower(), v.GetUpper());
+        long bytes = Sse2.PackSignedSaturate(s, s).AsInt64().ToScalar();
+        if (count >= 8)
+        {
+            Unsafe.WriteUnaligned(ref dest, bytes);
+            return;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref dest, i) = (byte)(bytes >> (8 * i));
+        }
+    }
+
+    /// <summary>Requantization constants of eight channels (see <see cref="Constants"/>).</summary>
+    public struct Block8
+    {
+        public Vector256<int> Multiplier;
+        public Vector256<uint> Left;
+        public Vector256<uint> Right;
+        public Vector256<int> Mask;
+        public Vector256<int> HalfMask;
+    }
 }

@@ -9,6 +9,7 @@ internal sealed class Workspace
     private static Workspace? _current;
 
     private readonly sbyte[][] _bytes = { Array.Empty<sbyte>(), Array.Empty<sbyte>() };
+    private readonly byte[][] _unsigned = { Array.Empty<byte>(), Array.Empty<byte>() };
     private readonly int[][] _ints = { Array.Empty<int>(), Array.Empty<int>() };
 
     /// <summary>The calling thread's workspace.</summary>
@@ -23,6 +24,17 @@ internal sealed class Workspace
         }
 
         return _bytes[slot];
+    }
+
+    /// <summary>Unsigned byte buffer number <paramref name="slot"/> (0 or 1), at least <paramref name="length"/> long.</summary>
+    public byte[] Unsigned(int slot, int length)
+    {
+        if (_unsigned[slot].Length < length)
+        {
+            _unsigned[slot] = new byte[Math.Max(length, _unsigned[slot].Length * 2)];
+        }
+
+        return _unsigned[slot];
     }
 
     /// <summary>Int buffer number <paramref name="slot"/> (0 or 1), at least <paramref name="length"/> long.</summary>

@@ -35,12 +35,7 @@ public sealed class Int8Runner
         _model = model;
         // Fused blocks exist to save device RAM; their bytes equal the unfused operators' (FusedBlock's tests), which
         // the desktop kernels run. So the desktop runs the model unfused, planned afresh.
-        _desktopModel = model;
-        if (BlockFusion.Groups(model).Count > 0)
-        {
-            _desktopModel = BlockFusion.Defuse(model);
-            ModelMemoryPlanner.Apply(_desktopModel);
-        }
+        _desktopModel = DesktopModel(model);
         _interpreter = DesktopKernels.CreateInterpreter(_desktopModel);
         _nhwc = nhwc;
         InputShape = nhwc ? Dims(model.Tensors[model.InputTensor]) : ModelShapes.Nchw(model.Tensors[model.InputTensor]);
@@ -48,6 +43,21 @@ public sealed class Int8Runner
     }
 
     private readonly bool _nhwc;
+
+    /// <summary>The model as the desktop runs it: <paramref name="model"/>, or with fused blocks, the same model unfused
+    /// and planned afresh (same bytes).</summary>
+    public static Model DesktopModel(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (BlockFusion.Groups(model).Count == 0)
+        {
+            return model;
+        }
+
+        Model unfused = BlockFusion.Defuse(model);
+        ModelMemoryPlanner.Apply(unfused);
+        return unfused;
+    }
 
     private static int[] Dims(TensorInfo t)
     {

@@ -19,7 +19,7 @@ namespace TinyDsc.Native.Tests.Desktop;
 /// </summary>
 public sealed class DesktopKernelTests
 {
-    private static readonly KernelPath[] AllPaths = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512 };
+    private static readonly KernelPath[] AllPaths = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Vnni };
 
     public static IEnumerable<object[]> Paths => AllPaths.Select(p => new object[] { p });
 
@@ -158,14 +158,16 @@ public sealed class DesktopKernelTests
     }
 
     [Fact]
-    public void Auto_TakesVector256WithAvx2_ElseTheWidestBelow()
+    public void Auto_TakesVnniWithAvxVnni_ElseTheWidestBelow()
     {
         KernelPath best = DesktopKernels.Best;
         Assert.True(DesktopKernels.IsSupported(best));
         Assert.Equal(best, new DesktopKernels(KernelPath.Auto).Path);
         Assert.Equal(best, new DesktopKernels().Path);
-        // Vector512 is never automatic (README: slower than Vector256 where measured); below it, the widest supported.
-        foreach (KernelPath wider in AllPaths.Where(p => p > best && p != KernelPath.Vector512))
+        // Vector512 is never automatic (README: slower than Vector256 where measured); Vnni comes first, then the widest
+        // supported below it.
+        KernelPath[] order = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vnni };
+        foreach (KernelPath wider in order.Skip(Array.IndexOf(order, best) + 1))
         {
             Assert.False(DesktopKernels.IsSupported(wider), $"{wider} is supported but Best is {best}");
         }
