@@ -23,7 +23,7 @@ namespace TinyDsc.Runtime.Desktop;
 public sealed class DesktopKernels : INativeKernels
 {
     /// <summary>Environment variable that forces the path of <see cref="Default"/>: auto, scalar, vector128, vector256,
-    /// vector512, vnni, or device (no desktop kernels: <see cref="CreateInterpreter"/> returns the device interpreter).</summary>
+    /// vector512, vnni, vnni512, or device (no desktop kernels: <see cref="CreateInterpreter"/> returns the device interpreter).</summary>
     public const string PathVariable = "TINYDSC_KERNEL_PATH";
 
     private static readonly Lazy<DesktopKernels?> DefaultKernels = new(FromEnvironment);
@@ -56,12 +56,13 @@ public sealed class DesktopKernels : INativeKernels
     public KernelPath Path { get; }
 
     /// <summary>
-    /// The path Auto takes: Vnni where AVX-VNNI exists, else Vector256 where AVX2 exists, else Vector128 where vectors are accelerated, else Scalar.
+    /// The path Auto takes: Vnni512 where AVX-VNNI and AVX-512BW exist, Vnni where AVX-VNNI exists, else Vector256 where AVX2 exists, else Vector128 where vectors are accelerated, else Scalar.
     /// Vector512 is not chosen automatically: measured with `TinyDsc.Benchmarks optimes` on an AVX-512 (VNNI) EPYC,
     /// its single-row 512-bit products were slower than Vector256's two-pixel blocking; force it to compare.
     /// </summary>
     public static KernelPath Best =>
-        IsSupported(KernelPath.Vnni) ? KernelPath.Vnni
+        IsSupported(KernelPath.Vnni512) ? KernelPath.Vnni512
+        : IsSupported(KernelPath.Vnni) ? KernelPath.Vnni
         : IsSupported(KernelPath.Vector256) ? KernelPath.Vector256
         : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128
         : KernelPath.Scalar;
@@ -74,6 +75,7 @@ public sealed class DesktopKernels : INativeKernels
         KernelPath.Vector256 => Avx2.IsSupported,
         KernelPath.Vector512 => Avx2.IsSupported && Avx512F.IsSupported && Avx512BW.IsSupported,
         KernelPath.Vnni => Avx2.IsSupported && AvxVnni.IsSupported,
+        KernelPath.Vnni512 => Avx2.IsSupported && AvxVnni.IsSupported && Avx512F.IsSupported && Avx512BW.IsSupported,
         _ => false,
     };
 
@@ -112,7 +114,7 @@ public sealed class DesktopKernels : INativeKernels
             }
         }
 
-        throw new ArgumentException($"{PathVariable}={value}: expected auto, scalar, vector128, vector256, vector512, vnni or device");
+        throw new ArgumentException($"{PathVariable}={value}: expected auto, scalar, vector128, vector256, vector512, vnni, vnni512 or device");
     }
 
     /// <summary>Always true: the desktop kernels need nothing outside this assembly.</summary>
@@ -168,7 +170,7 @@ public sealed class DesktopKernels : INativeKernels
                     break;
                 }
 
-                if (Path == KernelPath.Vnni)
+                if (Gemm.UsesVnni(Path))
                 {
                     byte[] row = Workspace.Current.Unsigned(0, 4 * g.Groups);
                     Gemm.ToUnsigned(arena, in0, 1, inLength, row, 4 * g.Groups);
@@ -219,12 +221,12 @@ public sealed class DesktopKernels : INativeKernels
         return DeviceKernels.Run(kernel, parameters, arena, in0, in1, output, weights, bias, multiplier, shift, scratch);
     }
 
-    private bool Avx2Requant => Path == KernelPath.Vector256 || Path == KernelPath.Vector512 || Path == KernelPath.Vnni;
+    private bool Avx2Requant => Path == KernelPath.Vector256 || Path == KernelPath.Vector512 || Gemm.UsesVnni(Path);
 
     private void Pointwise(Gemm g, ref ConvParams p, sbyte[] arena, int in0, int output)
     {
         int pixels = p.InputH * p.InputW, cin = p.InputC, cout = p.OutputC;
-        if (Path == KernelPath.Vnni)
+        if (Gemm.UsesVnni(Path))
         {
             // The input is copied (as a + 128) before any output is written, so an output overlaying it is fine.
             int stride = 4 * g.Groups;
@@ -268,7 +270,7 @@ public sealed class DesktopKernels : INativeKernels
         }
 
         int span = p.KernelW * cin;
-        if (Path == KernelPath.Vnni)
+        if (Gemm.UsesVnni(Path))
         {
             // The padded image as a + 128, then one im2col row per output pixel (stride 4·Groups, zero past K).
             byte[] flipped = ws.Unsigned(1, hp * rowStride);

@@ -33,6 +33,7 @@ internal sealed class Gemm
     private readonly int[] _wide = Array.Empty<int>();
     private readonly sbyte[] _quads = Array.Empty<sbyte>();
     private readonly int[] _biasU8 = Array.Empty<int>();
+    private readonly bool _zmm;
 
     // foldedBias: acc's constant term per channel (null: none).
     public Gemm(KernelPath path, sbyte[] weights, int n, int k, int[] foldedBias, int[] multiplier, int[] shift)
@@ -41,7 +42,7 @@ internal sealed class Gemm
         N = n;
         K = k;
         _weights = weights;
-        _np = Requantizer.Pad(n, path == KernelPath.Vector512 || path == KernelPath.Vnni ? 16 : path == KernelPath.Vector128 ? 4 : 8);
+        _np = Requantizer.Pad(n, path == KernelPath.Vector512 || UsesVnni(path) ? 16 : path == KernelPath.Vector128 ? 4 : 8);
         Bias = new int[Requantizer.Pad(n, 16)];
         if (foldedBias != null)
         {
@@ -49,7 +50,8 @@ internal sealed class Gemm
         }
 
         Requant = new Requantizer(multiplier, shift, n);
-        if (path == KernelPath.Vnni)
+        _zmm = path == KernelPath.Vnni512;
+        if (UsesVnni(path))
         {
             // B[k/4][n][k mod 4] (zero past K and N); the bias takes −128·Σ_k w[n, k] because the activations go in as
             // a + 128 (unsigned bytes: vpdpbusd multiplies unsigned by signed bytes).
@@ -93,6 +95,9 @@ internal sealed class Gemm
         }
     }
 
+    /// <summary>True for the paths whose products run on AVX-VNNI (RowsVnni): Vnni and Vnni512.</summary>
+    public static bool UsesVnni(KernelPath path) => path == KernelPath.Vnni || path == KernelPath.Vnni512;
+
     /// <summary>Vnni: groups of four activations per row (K rounded up to 4); the row stride of RowsVnni's input is at least 4·Groups.</summary>
     public readonly int Groups;
 
@@ -121,11 +126,13 @@ internal sealed class Gemm
         ref sbyte w = ref MemoryMarshal.GetArrayDataReference(_quads);
         ref int bias = ref MemoryMarshal.GetArrayDataReference(_biasU8);
         Vector256<int> vzp = Vector256.Create(zp), vmin = Vector256.Create(min), vmax = Vector256.Create(max);
+        Vector512<int> z0 = Vector512.Create(zp), z1 = Vector512.Create(min), z2 = Vector512.Create(max);
         int np = _np, n = N, groups = Groups, step = np * 4;
         for (int n0 = 0; n0 < np; n0 += 16)
         {
             Vector256<int> bias0 = Vector256.LoadUnsafe(ref bias, (nuint)n0), bias1 = Vector256.LoadUnsafe(ref bias, (nuint)(n0 + 8));
             Requantizer.Block8 q0 = Requant.Constants(n0), q1 = Requant.Constants(n0 + 8);
+            Requantizer.Block16 z = _zmm ? Requant.Constants16(n0) : default;
             int count0 = Math.Min(8, n - n0), count1 = Math.Min(8, n - n0 - 8);
             for (int m0 = 0; m0 < rows; m0 += 4)
             {
@@ -155,6 +162,28 @@ internal sealed class Gemm
                 }
 
                 ref byte o = ref Unsafe.Add(ref d, destOffset + m0 * n + n0);
+                if (_zmm)
+                {
+                    int count = count0 + Math.Max(0, count1);
+                    Requantizer.Store16(Vector512.Create(c00, c01), z, z0, z1, z2, ref o, count);
+                    if (valid > 1)
+                    {
+                        Requantizer.Store16(Vector512.Create(c10, c11), z, z0, z1, z2, ref Unsafe.Add(ref o, n), count);
+                    }
+
+                    if (valid > 2)
+                    {
+                        Requantizer.Store16(Vector512.Create(c20, c21), z, z0, z1, z2, ref Unsafe.Add(ref o, 2 * n), count);
+                    }
+
+                    if (valid > 3)
+                    {
+                        Requantizer.Store16(Vector512.Create(c30, c31), z, z0, z1, z2, ref Unsafe.Add(ref o, 3 * n), count);
+                    }
+
+                    continue;
+                }
+
                 Requantizer.Store8(c00, q0, vzp, vmin, vmax, ref o, count0);
                 if (count1 > 0)
                 {

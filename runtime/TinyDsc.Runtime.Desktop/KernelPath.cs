@@ -7,7 +7,7 @@ namespace TinyDsc.Runtime.Desktop;
 /// </summary>
 public enum KernelPath
 {
-    /// <summary>DesktopKernels.Best: Vnni (AVX-VNNI), else Vector256 (AVX2), else Vector128, else Scalar (Vector512 only when forced).</summary>
+    /// <summary>DesktopKernels.Best: Vnni512 (AVX-VNNI and AVX-512BW), else Vnni (AVX-VNNI), else Vector256 (AVX2), else Vector128, else Scalar (Vector512 only when forced).</summary>
     Auto = 0,
 
     /// <summary>Plain C# loops, no vectors: the portable fallback.</summary>
@@ -27,4 +27,10 @@ public enum KernelPath
     /// per weight load, requantization fused into the product; depthwise and requantization as <see cref="Vector256"/>.
     /// </summary>
     Vnni = 5,
+
+    /// <summary>
+    /// AVX-VNNI products as <see cref="Vnni"/>, with AVX-512BW for the rest: depthwise on 16 channels per vector and
+    /// requantization of 16 channels at a time (vpmovsdb), in the products' tiles too.
+    /// </summary>
+    Vnni512 = 6,
 }

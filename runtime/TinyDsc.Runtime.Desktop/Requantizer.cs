@@ -173,4 +173,58 @@ internal sealed class Requantizer
         public Vector256<int> Mask;
         public Vector256<int> HalfMask;
     }
+
+    /// <summary>The constants of channels c..c+15 (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Block16 Constants16(int c) => new Block16
+    {
+        Multiplier = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Multiplier), (nuint)c),
+        Left = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Left), (nuint)c).AsUInt32(),
+        Right = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Right), (nuint)c).AsUInt32(),
+        Mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Mask), (nuint)c),
+        HalfMask = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(HalfMask), (nuint)c),
+    };
+
+    /// <summary>
+    /// <see cref="Store8"/> on sixteen channels (AVX-512F): the same arithmetic lane by lane, narrowed with vpmovsdb
+    /// after the clamp (values already inside −128..127), the first <paramref name="count"/> (1..16) bytes written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store16(Vector512<int> acc, in Block16 q, Vector512<int> zp, Vector512<int> min, Vector512<int> max,
+        ref byte dest, int count)
+    {
+        Vector512<int> x = Avx512F.ShiftLeftLogicalVariable(acc, q.Left);
+        Vector512<long> round = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Add(Avx512F.Multiply(x, q.Multiplier), round);
+        Vector512<long> odd = Avx512F.Add(Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(),
+            Avx512F.ShiftRightLogical(q.Multiplier.AsInt64(), 32).AsInt32()), round);
+        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0xFFFF_FFFFL).AsInt32(),
+            Avx512F.ShiftRightLogical(even, 31).AsInt32(), Avx512F.ShiftLeftLogical(Avx512F.ShiftRightLogical(odd, 31), 32).AsInt32());
+        Vector512<int> threshold = Avx512F.Subtract(q.HalfMask, Avx512F.ShiftRightArithmetic(high, 31));
+        Vector512<int> rounded = Avx512F.ShiftRightArithmeticVariable(high, q.Right);
+        Vector512<int> v = Avx512F.Subtract(rounded, Vector512.GreaterThan(Avx512F.And(high, q.Mask), threshold));
+        v = Avx512F.Min(Avx512F.Max(Avx512F.Add(v, zp), min), max);
+        Vector128<sbyte> bytes = Avx512F.ConvertToVector128SByteWithSaturation(v);
+        if (count >= 16)
+        {
+            bytes.AsByte().StoreUnsafe(ref dest);
+            return;
+        }
+
+        long lo = bytes.AsInt64().GetElement(0), hi = bytes.AsInt64().GetElement(1);
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref dest, i) = (byte)((i < 8 ? lo : hi) >> (8 * (i & 7)));
+        }
+    }
+
+    /// <summary>Requantization constants of sixteen channels (see <see cref="Constants16"/>).</summary>
+    public struct Block16
+    {
+        public Vector512<int> Multiplier;
+        public Vector512<uint> Left;
+        public Vector512<uint> Right;
+        public Vector512<int> Mask;
+        public Vector512<int> HalfMask;
+    }
 }

@@ -20,7 +20,7 @@ internal static class OperatorTimes
         int runs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 300;
         var columns = new System.Collections.Generic.List<(string Name, double[] Ms)>();
         columns.Add(("device", Time(new Interpreter(model), model, runs)));
-        foreach (KernelPath path in new[] { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Vnni })
+        foreach (KernelPath path in new[] { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Vnni, KernelPath.Vnni512 })
         {
             if (DesktopKernels.IsSupported(path))
             {

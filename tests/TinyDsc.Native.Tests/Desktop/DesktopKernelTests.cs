@@ -19,7 +19,7 @@ namespace TinyDsc.Native.Tests.Desktop;
 /// </summary>
 public sealed class DesktopKernelTests
 {
-    private static readonly KernelPath[] AllPaths = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Vnni };
+    private static readonly KernelPath[] AllPaths = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Vnni, KernelPath.Vnni512 };
 
     public static IEnumerable<object[]> Paths => AllPaths.Select(p => new object[] { p });
 
@@ -164,9 +164,9 @@ public sealed class DesktopKernelTests
         Assert.True(DesktopKernels.IsSupported(best));
         Assert.Equal(best, new DesktopKernels(KernelPath.Auto).Path);
         Assert.Equal(best, new DesktopKernels().Path);
-        // Vector512 is never automatic (README: slower than Vector256 where measured); Vnni comes first, then the widest
+        // Vector512 is never automatic (README: slower than Vector256 where measured); Vnni512, then Vnni come first, then the widest
         // supported below it.
-        KernelPath[] order = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vnni };
+        KernelPath[] order = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vnni, KernelPath.Vnni512 };
         foreach (KernelPath wider in order.Skip(Array.IndexOf(order, best) + 1))
         {
             Assert.False(DesktopKernels.IsSupported(wider), $"{wider} is supported but Best is {best}");
