@@ -96,7 +96,8 @@ public sealed class DesktopKernelTests
         });
     }
 
-    /// <summary>Wider matrix products than RandomShapes draws: Cout across the 32- and 16-channel blocks, odd and long K.</summary>
+    /// <summary>Wider layers than RandomShapes draws: products with Cout across the 32- and 16-channel blocks, odd and long
+    /// K; depthwise (with and without a depth multiplier) across the 8- and 16-channel blocks.</summary>
     [Theory]
     [MemberData(nameof(Paths))]
     public void WideProducts_GiveTheDeviceBytes(KernelPath path)
@@ -108,8 +109,8 @@ public sealed class DesktopKernelTests
         }
 
         var device = new ManagedKernels();
-        Gen<(int, int, int, int, int, int)> shapes = Gen.Select(Gen.Int[1, 6], Gen.Int[1, 6], Gen.Int[1, 150], Gen.Int[1, 130], Gen.Int[0, 2], Gen.Int);
-        shapes.SampleSeeded(seed: 1414 + (int)path, iter: 80, s =>
+        Gen<(int, int, int, int, int, int)> shapes = Gen.Select(Gen.Int[1, 6], Gen.Int[1, 6], Gen.Int[1, 150], Gen.Int[1, 130], Gen.Int[0, 4], Gen.Int);
+        shapes.SampleSeeded(seed: 1414 + (int)path, iter: 120, s =>
         {
             (int h, int w, int cin, int cout, int kind, int seed) = s;
             var r = new Random(seed);
@@ -120,7 +121,11 @@ public sealed class DesktopKernelTests
                 0 => Cases.ConvCase(r, name, Cases.Conv(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut), NativeKernelIds.PointwiseConv),
                 1 => Cases.ConvCase(r, name, Cases.Conv(h + 2, w + 2, Math.Min(cin, 12), cout, 3, 3, 2, 1, 1, 1, 1, 1, 0, 1, 1, zpIn, zpOut),
                     NativeKernelIds.Conv2DDense),
-                _ => Cases.FullyConnectedCase(r, name, cin * h, cout, zpIn, zpOut, -128, 127, seed % 2 == 0),
+                2 => Cases.FullyConnectedCase(r, name, cin * h, cout, zpIn, zpOut, -128, 127, seed % 2 == 0),
+                3 => Cases.ConvCase(r, name, Cases.Conv(h + 2, w + 2, cout, cout, 3, 3, 1 + (seed & 1), 1, 1, 1, 1, 1, 1, 1, cout, zpIn, zpOut),
+                    NativeKernelIds.DepthwiseConv3x3),
+                _ => Cases.ConvCase(r, name, Cases.Conv(h + 2, w + 2, 1 + cin % 4, (1 + cin % 4) * (2 + cout % 30), 3, 3, 1, 1 + (seed & 1), 1, 1, 1, 1, 1, 1,
+                    1 + cin % 4, zpIn, zpOut), NativeKernelIds.DepthwiseConv3x3Multiplier),
             };
             string? difference = c.Compare(kernels, device);
             Assert.True(difference == null, $"{difference} (path {path})");
