@@ -37,7 +37,8 @@ internal sealed class Depthwise
         _weights = weights;
         int cout = p.OutputC;
         _taps = p.KernelH * p.KernelW;
-        _zmm = path == KernelPath.Vector512 || path == KernelPath.Vnni512;
+        // Sixteen-channel vectors where a layer has more than eight channels (at eight or fewer, half the lanes would idle).
+        _zmm = (path == KernelPath.Vector512 || path == KernelPath.Vnni512) && cout > 8;
         _cp = Requantizer.Pad(cout, path == KernelPath.Vector128 ? 4 : path == KernelPath.Scalar ? 1 : _zmm ? 16 : 8);
         _wideRequant = path == KernelPath.Vector256 || Gemm.UsesVnni(path) || _zmm;
         _bias = new int[Requantizer.Pad(cout, 16)];

@@ -172,17 +172,25 @@ public sealed class DesktopKernels : INativeKernels
 
                 if (Gemm.UsesVnni(Path))
                 {
-                    byte[] row = Workspace.Current.Unsigned(0, 4 * g.Groups);
+                    byte[] row = Workspace.For(arena).Unsigned(0, 4 * g.Groups);
                     Gemm.ToUnsigned(arena, in0, 1, inLength, row, 4 * g.Groups);
                     g.RowsVnni(row, 4 * g.Groups, 1, arena, output, parameters[3], parameters[4], parameters[5]);
                     return NativeKernelIds.StatusOk;
                 }
 
-                int[] acc = Workspace.Current.Ints(0, Requantizer.Pad(outLength, 16));
+                int[] acc = Workspace.For(arena).Ints(0, Requantizer.Pad(outLength, 16));
                 g.Row(arena, in0, acc);
                 g.Requant.Row(acc, arena, output, parameters[3], parameters[4], parameters[5], Avx2Requant);
                 return NativeKernelIds.StatusOk;
             }
+
+            case NativeKernelIds.GlobalAveragePoolRequantized:
+                if (Avx2Requant && GlobalPool.TryRun(parameters, multiplier, shift, arena, in0, output, Workspace.For(arena)))
+                {
+                    return NativeKernelIds.StatusOk;
+                }
+
+                break;
 
             case NativeKernelIds.Add:
                 if (Path != KernelPath.Scalar && AddTable.Fits(parameters, arena, in0, in1, output))
@@ -211,7 +219,7 @@ public sealed class DesktopKernels : INativeKernels
 
                 if (p.OutputH > 0 && p.OutputW > 0)
                 {
-                    d.Run(ref p, arena, in0, arena, output, Workspace.Current);
+                    d.Run(ref p, arena, in0, arena, output, Workspace.For(arena));
                 }
 
                 return NativeKernelIds.StatusOk;
@@ -230,14 +238,14 @@ public sealed class DesktopKernels : INativeKernels
         {
             // The input is copied (as a + 128) before any output is written, so an output overlaying it is fine.
             int stride = 4 * g.Groups;
-            byte[] rows = Workspace.Current.Unsigned(0, pixels * stride);
+            byte[] rows = Workspace.For(arena).Unsigned(0, pixels * stride);
             Gemm.ToUnsigned(arena, in0, pixels, cin, rows, stride);
             g.RowsVnni(rows, stride, pixels, arena, output, p.OutputZeroPoint, p.ActMin, p.ActMax);
             return;
         }
 
-        int[] acc = Workspace.Current.Ints(0, Requantizer.Pad(cout, 16));
-        int[] acc1 = Workspace.Current.Ints(1, Requantizer.Pad(cout, 16));
+        int[] acc = Workspace.For(arena).Ints(0, Requantizer.Pad(cout, 16));
+        int[] acc1 = Workspace.For(arena).Ints(1, Requantizer.Pad(cout, 16));
         bool avx2 = Avx2Requant;
         int px = 0;
         for (; px + 2 <= pixels; px += 2)
@@ -258,7 +266,7 @@ public sealed class DesktopKernels : INativeKernels
     /// <summary>Dense convolution: the input padded with zp_in once, then one im2col row (ky, kx, ci) per output pixel.</summary>
     private void Dense(Gemm g, ref ConvParams p, sbyte[] arena, int in0, int output)
     {
-        Workspace ws = Workspace.Current;
+        Workspace ws = Workspace.For(arena);
         int cin = p.InputC, cout = p.OutputC;
         int wp = p.InputW + p.PadLeft + p.PadRight, hp = p.InputH + p.PadTop + p.PadBottom;
         int rowStride = wp * cin;
