@@ -220,3 +220,36 @@ internal sealed class DesktopComparingKernels : INativeKernels
         return NativeKernelIds.StatusOk;
     }
 }
+
+/// <summary>InputQuantizer (Int8Runner's vectorized SetInput quantization) against QuantMath.Quantize, value by value.</summary>
+public sealed class InputQuantizerTests
+{
+    [Fact]
+    public void RandomAndSpecialValues_QuantizeLikeQuantMath()
+    {
+        float[] specials = { 0f, -0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, float.NaN, float.PositiveInfinity, float.NegativeInfinity,
+            float.MaxValue, float.MinValue, float.Epsilon, 1000f, -1000f, 1000.5f, -1000.5f, 127.5f, -128.5f, 1e-30f };
+        Gen.Select(Gen.Int[0, 40], Gen.Single[0.0001f, 10f], Gen.Int[-128, 127], Gen.Int).SampleSeeded(seed: 1415, iter: 400, t =>
+        {
+            (int count, float scale, int zp, int seed) = t;
+            var r = new Random(seed);
+            var x = new float[count + 3];
+            for (int i = 0; i < x.Length; i++)
+            {
+                int kind = r.Next(4);
+                // Halves of the scale (rounding ties), arbitrary values, huge ones, and the special values.
+                x[i] = kind == 0 ? (r.Next(-600, 600) + 0.5f) * scale : kind == 1 ? (float)(r.NextDouble() * 400 - 200) * scale
+                    : kind == 2 ? (float)(r.NextDouble() * 1e6 - 5e5) : specials[r.Next(specials.Length)];
+            }
+
+            int offset = r.Next(0, 4);
+            var actual = new sbyte[count + 2];
+            InputQuantizer.Quantize(x, offset, Math.Min(count, x.Length - offset), scale, zp, actual, 1);
+            for (int i = 0; i < Math.Min(count, x.Length - offset); i++)
+            {
+                sbyte expected = TinyDsc.Runtime.Kernels.QuantMath.Quantize(x[offset + i], scale, zp);
+                Assert.True(expected == actual[1 + i], $"x = {x[offset + i]:R}, scale {scale:R}, zp {zp}: {actual[1 + i]}, QuantMath {expected}");
+            }
+        });
+    }
+}
