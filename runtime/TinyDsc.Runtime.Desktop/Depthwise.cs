@@ -28,6 +28,7 @@ internal sealed class Depthwise
     private readonly sbyte[] _weights;
     private readonly bool _wideRequant;
     private readonly bool _zmm;
+    private readonly bool _pairs;
     private readonly int[] _chunkSource = Array.Empty<int>();
     private readonly byte[] _chunkMask = Array.Empty<byte>();
 
@@ -39,6 +40,8 @@ internal sealed class Depthwise
         _taps = p.KernelH * p.KernelW;
         // Sixteen-channel vectors where a layer has more than eight channels (at eight or fewer, half the lanes would idle).
         _zmm = (path == KernelPath.Vector512 || path == KernelPath.Vnni512) && cout > 8;
+        // Exactly eight channels: two neighbouring pixels per 16-lane vector (RunPairs, stride 1 along W).
+        _pairs = (path == KernelPath.Vector512 || path == KernelPath.Vnni512) && cout == 8 && _taps == 9;
         _cp = Requantizer.Pad(cout, path == KernelPath.Vector128 ? 4 : path == KernelPath.Scalar ? 1 : _zmm ? 16 : 8);
         _wideRequant = path == KernelPath.Vector256 || Gemm.UsesVnni(path) || _zmm;
         _bias = new int[Requantizer.Pad(cout, 16)];
@@ -91,6 +94,12 @@ internal sealed class Depthwise
             {
                 offsets[ky * p.KernelW + kx] = ky * p.DilationH * rowStride + kx * p.DilationW * cp;
             }
+        }
+
+        if (_pairs && p.StrideW == 1)
+        {
+            RunPairs(ref p, image, rowStride, offsets, output, outOffset);
+            return;
         }
 
         if (_zmm)
@@ -358,6 +367,60 @@ internal sealed class Depthwise
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// AVX-512, a 3×3 layer of exactly eight channels with stride 1 along W: pixels x and x + 1 are sixteen neighbouring
+    /// bytes of the padded image (channel stride 8) and of the output, so one 16-lane vector sums both (weights and
+    /// requantization constants repeated in both halves).
+    /// </summary>
+    private void RunPairs(ref ConvParams p, sbyte[] image, int rowStride, int[] offsets, sbyte[] output, int outOffset)
+    {
+        int oh = p.OutputH, ow = p.OutputW, rowStep = p.StrideH * rowStride;
+        if (_cp != 8 || p.OutputC != 8 || (long)(oh - 1) * rowStep + (long)(ow - 1) * 8 + offsets[8] + 16 > image.Length
+            || outOffset < 0 || (long)outOffset + (long)oh * ow * 8 > output.Length)
+        {
+            throw new ArgumentException("depthwise outside its buffers");
+        }
+
+        ref byte img = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(image));
+        ref byte dst = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(output));
+        ref int w = ref MemoryMarshal.GetArrayDataReference(_wide);
+        Vector512<int> zp = Vector512.Create(p.OutputZeroPoint), min = Vector512.Create(p.ActMin), max = Vector512.Create(p.ActMax);
+        Vector256<int> b8 = Vector256.LoadUnsafe(ref _bias[0]);
+        Vector512<int> bias = Vector512.Create(b8, b8);
+        Requantizer.Block16 q = Requant.Constants8Twice(0);
+        Vector512<int> w0 = Twice(ref w, 0), w1 = Twice(ref w, 8), w2 = Twice(ref w, 16), w3 = Twice(ref w, 24), w4 = Twice(ref w, 32);
+        Vector512<int> w5 = Twice(ref w, 40), w6 = Twice(ref w, 48), w7 = Twice(ref w, 56), w8 = Twice(ref w, 64);
+        int o1 = offsets[1], o2 = offsets[2], o3 = offsets[3], o4 = offsets[4], o5 = offsets[5], o6 = offsets[6];
+        int o7 = offsets[7], o8 = offsets[8];
+        for (int oy = 0; oy < oh; oy++)
+        {
+            ref byte row = ref Unsafe.Add(ref img, oy * rowStep);
+            ref byte o = ref Unsafe.Add(ref dst, outOffset + oy * ow * 8);
+            for (int ox = 0; ox < ow; ox += 2)
+            {
+                ref byte a = ref Unsafe.Add(ref row, ox * 8);
+                Vector512<int> s0 = Avx512F.Add(bias, Avx512F.MultiplyLow(Widen16(ref a, 0), w0));
+                Vector512<int> s1 = Avx512F.MultiplyLow(Widen16(ref a, o1), w1);
+                s0 = Avx512F.Add(s0, Avx512F.MultiplyLow(Widen16(ref a, o2), w2));
+                s1 = Avx512F.Add(s1, Avx512F.MultiplyLow(Widen16(ref a, o3), w3));
+                s0 = Avx512F.Add(s0, Avx512F.MultiplyLow(Widen16(ref a, o4), w4));
+                s1 = Avx512F.Add(s1, Avx512F.MultiplyLow(Widen16(ref a, o5), w5));
+                s0 = Avx512F.Add(s0, Avx512F.MultiplyLow(Widen16(ref a, o6), w6));
+                s1 = Avx512F.Add(s1, Avx512F.MultiplyLow(Widen16(ref a, o7), w7));
+                s0 = Avx512F.Add(s0, Avx512F.MultiplyLow(Widen16(ref a, o8), w8));
+                // The last pixel of an odd row: only its eight bytes are written (the other half read pad bytes).
+                Requantizer.Store16(Avx512F.Add(s0, s1), q, zp, min, max, ref Unsafe.Add(ref o, ox * 8), ox + 1 < ow ? 16 : 8);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Twice(ref int w, int at)
+    {
+        Vector256<int> v = Vector256.LoadUnsafe(ref w, (nuint)at);
+        return Vector512.Create(v, v);
     }
 
     /// <summary>Sixteen bytes at a + offset, sign-extended to int32 lanes.</summary>

@@ -12,13 +12,14 @@ namespace TinyDsc.Runtime.Desktop;
 /// <summary>
 /// Desktop int8 kernels behind the runtime's native-kernel seam (<c>new Interpreter(model, kernels)</c>): 1×1 and dense
 /// convolutions and fully connected layers as an int8 matrix product (Gemm), depthwise convolutions vectorized across
-/// channels (Depthwise), on the <see cref="KernelPath"/> chosen at construction; every other operator (pools, Add, the
-/// reference convolution) runs on the device kernels themselves. The output bytes equal the device kernels' on every
-/// path: the int32 accumulators are the same sums and requantization is the same integer arithmetic (Requantizer).
+/// channels (Depthwise), Add as a table of the device's bytes (AddTable), global average pooling with vectorized sums
+/// (GlobalPool), on the <see cref="KernelPath"/> chosen at construction; every other operator (pools, the reference
+/// convolution, …) runs on the device kernels themselves. The output bytes equal the device kernels' on every path: the
+/// int32 accumulators are the same sums and requantization is the same integer arithmetic (Requantizer).
 ///
 /// Weights are repacked once per layer, on first use, and kept while the weight array lives (keyed by the array; the
 /// runtime never changes a model's weights). One instance may serve many interpreters on many threads: per-call
-/// buffers are per thread. Invalid arguments are handed to the device kernel, which throws what it throws there.
+/// buffers are per interpreter arena (Workspace). Invalid arguments are handed to the device kernel, which throws what it throws there.
 /// </summary>
 public sealed class DesktopKernels : INativeKernels
 {
@@ -56,9 +57,10 @@ public sealed class DesktopKernels : INativeKernels
     public KernelPath Path { get; }
 
     /// <summary>
-    /// The path Auto takes: Vnni512 where AVX-VNNI and AVX-512BW exist, Vnni where AVX-VNNI exists, else Vector256 where AVX2 exists, else Vector128 where vectors are accelerated, else Scalar.
-    /// Vector512 is not chosen automatically: measured with `TinyDsc.Benchmarks optimes` on an AVX-512 (VNNI) EPYC,
-    /// its single-row 512-bit products were slower than Vector256's two-pixel blocking; force it to compare.
+    /// The path Auto takes: Vnni512 where AVX-VNNI and AVX-512BW exist, else Vnni where AVX-VNNI exists, else Vector256
+    /// where AVX2 exists, else Vector128 where vectors are accelerated, else Scalar. Vector512 is not chosen
+    /// automatically: measured with `TinyDsc.Benchmarks optimes` on an AVX-512 (VNNI) EPYC, its single-row 512-bit
+    /// products were slower than Vector256's two-pixel blocking and far slower than the VNNI tiles; force it to compare.
     /// </summary>
     public static KernelPath Best =>
         IsSupported(KernelPath.Vnni512) ? KernelPath.Vnni512

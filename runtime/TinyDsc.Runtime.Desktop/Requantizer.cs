@@ -176,14 +176,21 @@ internal sealed class Requantizer
 
     /// <summary>The constants of channels c..c+15 (AVX-512).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Block16 Constants16(int c) => new Block16
+    public Block16 Constants16(int c) => Block16.Of(
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Multiplier), (nuint)c),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Left), (nuint)c).AsUInt32(),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Right), (nuint)c).AsUInt32(),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Mask), (nuint)c),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(HalfMask), (nuint)c));
+
+    /// <summary>The constants of channels c..c+7 twice (two pixels of an eight-channel layer in one vector).</summary>
+    public Block16 Constants8Twice(int c)
     {
-        Multiplier = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Multiplier), (nuint)c),
-        Left = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Left), (nuint)c).AsUInt32(),
-        Right = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Right), (nuint)c).AsUInt32(),
-        Mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Mask), (nuint)c),
-        HalfMask = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(HalfMask), (nuint)c),
-    };
+        Block8 q = Constants(c);
+        return Block16.Of(Vector512.Create(q.Multiplier, q.Multiplier), Vector512.Create(q.Left, q.Left), Vector512.Create(q.Right, q.Right),
+            Vector512.Create(q.Mask, q.Mask), Vector512.Create(q.HalfMask, q.HalfMask));
+    }
+
 
     /// <summary>
     /// <see cref="Store8"/> on sixteen channels (AVX-512F): the same arithmetic lane by lane, narrowed with vpmovsdb
@@ -193,11 +200,10 @@ internal sealed class Requantizer
     public static void Store16(Vector512<int> acc, in Block16 q, Vector512<int> zp, Vector512<int> min, Vector512<int> max,
         ref byte dest, int count)
     {
-        Vector512<int> x = Avx512F.ShiftLeftLogicalVariable(acc, q.Left);
+        Vector512<int> x = q.AnyLeft ? Avx512F.ShiftLeftLogicalVariable(acc, q.Left) : acc;
         Vector512<long> round = Vector512.Create(1L << 30);
         Vector512<long> even = Avx512F.Add(Avx512F.Multiply(x, q.Multiplier), round);
-        Vector512<long> odd = Avx512F.Add(Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(),
-            Avx512F.ShiftRightLogical(q.Multiplier.AsInt64(), 32).AsInt32()), round);
+        Vector512<long> odd = Avx512F.Add(Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), q.OddMultiplier), round);
         Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0xFFFF_FFFFL).AsInt32(),
             Avx512F.ShiftRightLogical(even, 31).AsInt32(), Avx512F.ShiftLeftLogical(Avx512F.ShiftRightLogical(odd, 31), 32).AsInt32());
         Vector512<int> threshold = Avx512F.Subtract(q.HalfMask, Avx512F.ShiftRightArithmetic(high, 31));
@@ -222,9 +228,24 @@ internal sealed class Requantizer
     public struct Block16
     {
         public Vector512<int> Multiplier;
+        public Vector512<int> OddMultiplier;
         public Vector512<uint> Left;
         public Vector512<uint> Right;
         public Vector512<int> Mask;
         public Vector512<int> HalfMask;
+        public bool AnyLeft;
+
+        /// <summary>The block of these constants; OddMultiplier holds the odd lanes' multipliers in the even lanes (vpmuldq's
+        /// operands), AnyLeft whether any left shift is not 0.</summary>
+        public static Block16 Of(Vector512<int> multiplier, Vector512<uint> left, Vector512<uint> right, Vector512<int> mask, Vector512<int> halfMask) => new()
+        {
+            Multiplier = multiplier,
+            OddMultiplier = Avx512F.ShiftRightLogical(multiplier.AsInt64(), 32).AsInt32(),
+            Left = left,
+            Right = right,
+            Mask = mask,
+            HalfMask = halfMask,
+            AnyLeft = left != Vector512<uint>.Zero,
+        };
     }
 }
