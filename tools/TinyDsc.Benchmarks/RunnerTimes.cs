@@ -83,39 +83,6 @@ internal static class RunnerTimes
             }
         }
 
-        if (Environment.GetEnvironmentVariable("RT_SPLIT") == "1")
-        {
-            var q = new sbyte[it.InputLength];
-            var st = new double[2][];
-            st[0] = new double[rounds];
-            st[1] = new double[rounds];
-            for (int r = -5; r < rounds; r++)
-            {
-                long a0 = Stopwatch.GetTimestamp();
-                for (int i = 0; i < Batch; i++)
-                {
-                    Array.Copy(batch, i * per, sample, 0, per);
-                    it.SetInput(sample, 0);
-                }
-
-                long a1 = Stopwatch.GetTimestamp();
-                for (int i = 0; i < Batch; i++)
-                {
-                    it.SetInput(q, 0);
-                    it.Invoke();
-                }
-
-                long a2 = Stopwatch.GetTimestamp();
-                if (r >= 0)
-                {
-                    st[0][r] = (a1 - a0) * 1e6 / Stopwatch.Frequency / Batch;
-                    st[1][r] = (a2 - a1) * 1e6 / Stopwatch.Frequency / Batch;
-                }
-            }
-
-            Console.WriteLine($"SetInput(float) {st[0].OrderBy(x => x).ElementAt(rounds / 2):F1} µs, min {st[0].Min():F1}; Invoke {st[1].OrderBy(x => x).ElementAt(rounds / 2):F1} µs, min {st[1].Min():F1}");
-        }
-
         double[] median = times.Select(t => t.OrderBy(x => x).ElementAt(rounds / 2)).ToArray();
         double[] min = times.Select(t => t.Min()).ToArray();
         Console.WriteLine($"{Path.GetFileName(folder)}, {threads} thread(s), path {DesktopKernels.Default?.Path.ToString() ?? "device"}, " +
