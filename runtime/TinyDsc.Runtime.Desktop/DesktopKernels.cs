@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TinyDsc.Runtime.Format;
@@ -11,18 +12,19 @@ namespace TinyDsc.Runtime.Desktop;
 /// <summary>
 /// Desktop int8 kernels behind the runtime's native-kernel seam (<c>new Interpreter(model, kernels)</c>): 1×1 and dense
 /// convolutions and fully connected layers as an int8 matrix product (Gemm), depthwise convolutions vectorized across
-/// channels (Depthwise), on the <see cref="KernelPath"/> chosen at construction; every other operator (pools, Add, the
-/// reference convolution) runs on the device kernels themselves. The output bytes equal the device kernels' on every
-/// path: the int32 accumulators are the same sums and requantization is the same integer arithmetic (Requantizer).
+/// channels (Depthwise), Add as a table of the device's bytes (AddTable), global average pooling with vectorized sums
+/// (GlobalPool), on the <see cref="KernelPath"/> chosen at construction; every other operator (pools, the reference
+/// convolution, …) runs on the device kernels themselves. The output bytes equal the device kernels' on every path: the
+/// int32 accumulators are the same sums and requantization is the same integer arithmetic (Requantizer).
 ///
 /// Weights are repacked once per layer, on first use, and kept while the weight array lives (keyed by the array; the
 /// runtime never changes a model's weights). One instance may serve many interpreters on many threads: per-call
-/// buffers are per thread. Invalid arguments are handed to the device kernel, which throws what it throws there.
+/// buffers are per interpreter arena (Workspace). Invalid arguments are handed to the device kernel, which throws what it throws there.
 /// </summary>
 public sealed class DesktopKernels : INativeKernels
 {
     /// <summary>Environment variable that forces the path of <see cref="Default"/>: auto, scalar, vector128, vector256,
-    /// vector512, or device (no desktop kernels: <see cref="CreateInterpreter"/> returns the device interpreter).</summary>
+    /// vector512, vnni, vnni512, or device (no desktop kernels: <see cref="CreateInterpreter"/> returns the device interpreter).</summary>
     public const string PathVariable = "TINYDSC_KERNEL_PATH";
 
     private static readonly Lazy<DesktopKernels?> DefaultKernels = new(FromEnvironment);
@@ -55,12 +57,15 @@ public sealed class DesktopKernels : INativeKernels
     public KernelPath Path { get; }
 
     /// <summary>
-    /// The path Auto takes: Vector256 where AVX2 exists, else Vector128 where vectors are accelerated, else Scalar.
-    /// Vector512 is not chosen automatically: measured with `TinyDsc.Benchmarks optimes` on an AVX-512 (VNNI) EPYC,
-    /// its single-row 512-bit products were slower than Vector256's two-pixel blocking; force it to compare.
+    /// The path Auto takes: Vnni512 where AVX-VNNI and AVX-512BW exist, else Vnni where AVX-VNNI exists, else Vector256
+    /// where AVX2 exists, else Vector128 where vectors are accelerated, else Scalar. Vector512 is not chosen
+    /// automatically: measured with `TinyDsc.Benchmarks optimes` on an AVX-512 (VNNI) EPYC, its single-row 512-bit
+    /// products were slower than Vector256's two-pixel blocking and far slower than the VNNI tiles; force it to compare.
     /// </summary>
     public static KernelPath Best =>
-        IsSupported(KernelPath.Vector256) ? KernelPath.Vector256
+        IsSupported(KernelPath.Vnni512) ? KernelPath.Vnni512
+        : IsSupported(KernelPath.Vnni) ? KernelPath.Vnni
+        : IsSupported(KernelPath.Vector256) ? KernelPath.Vector256
         : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128
         : KernelPath.Scalar;
 
@@ -71,6 +76,8 @@ public sealed class DesktopKernels : INativeKernels
         KernelPath.Vector128 => Vector128.IsHardwareAccelerated,
         KernelPath.Vector256 => Avx2.IsSupported,
         KernelPath.Vector512 => Avx2.IsSupported && Avx512F.IsSupported && Avx512BW.IsSupported,
+        KernelPath.Vnni => Avx2.IsSupported && AvxVnni.IsSupported,
+        KernelPath.Vnni512 => Avx2.IsSupported && AvxVnni.IsSupported && Avx512F.IsSupported && Avx512BW.IsSupported,
         _ => false,
     };
 
@@ -109,7 +116,7 @@ public sealed class DesktopKernels : INativeKernels
             }
         }
 
-        throw new ArgumentException($"{PathVariable}={value}: expected auto, scalar, vector128, vector256, vector512 or device");
+        throw new ArgumentException($"{PathVariable}={value}: expected auto, scalar, vector128, vector256, vector512, vnni, vnni512 or device");
     }
 
     /// <summary>Always true: the desktop kernels need nothing outside this assembly.</summary>
@@ -165,11 +172,36 @@ public sealed class DesktopKernels : INativeKernels
                     break;
                 }
 
-                int[] acc = Workspace.Current.Ints(0, Requantizer.Pad(outLength, 16));
+                if (Gemm.UsesVnni(Path))
+                {
+                    byte[] row = Workspace.For(arena).Unsigned(0, 4 * g.Groups);
+                    Gemm.ToUnsigned(arena, in0, 1, inLength, row, 4 * g.Groups);
+                    g.RowsVnni(row, 4 * g.Groups, 1, arena, output, parameters[3], parameters[4], parameters[5]);
+                    return NativeKernelIds.StatusOk;
+                }
+
+                int[] acc = Workspace.For(arena).Ints(0, Requantizer.Pad(outLength, 16));
                 g.Row(arena, in0, acc);
                 g.Requant.Row(acc, arena, output, parameters[3], parameters[4], parameters[5], Avx2Requant);
                 return NativeKernelIds.StatusOk;
             }
+
+            case NativeKernelIds.GlobalAveragePoolRequantized:
+                if (Avx2Requant && GlobalPool.TryRun(parameters, multiplier, shift, arena, in0, output, Workspace.For(arena)))
+                {
+                    return NativeKernelIds.StatusOk;
+                }
+
+                break;
+
+            case NativeKernelIds.Add:
+                if (Path != KernelPath.Scalar && AddTable.Fits(parameters, arena, in0, in1, output))
+                {
+                    AddTable.Of(parameters).Run(arena, in0, in1, output, parameters[12]);
+                    return NativeKernelIds.StatusOk;
+                }
+
+                break;
 
             case NativeKernelIds.DepthwiseConv3x3:
             case NativeKernelIds.DepthwiseConv3x3Multiplier:
@@ -189,7 +221,7 @@ public sealed class DesktopKernels : INativeKernels
 
                 if (p.OutputH > 0 && p.OutputW > 0)
                 {
-                    d.Run(ref p, arena, in0, arena, output, Workspace.Current);
+                    d.Run(ref p, arena, in0, arena, output, Workspace.For(arena));
                 }
 
                 return NativeKernelIds.StatusOk;
@@ -199,13 +231,23 @@ public sealed class DesktopKernels : INativeKernels
         return DeviceKernels.Run(kernel, parameters, arena, in0, in1, output, weights, bias, multiplier, shift, scratch);
     }
 
-    private bool Avx2Requant => Path == KernelPath.Vector256 || Path == KernelPath.Vector512;
+    private bool Avx2Requant => Path == KernelPath.Vector256 || Path == KernelPath.Vector512 || Gemm.UsesVnni(Path);
 
     private void Pointwise(Gemm g, ref ConvParams p, sbyte[] arena, int in0, int output)
     {
         int pixels = p.InputH * p.InputW, cin = p.InputC, cout = p.OutputC;
-        int[] acc = Workspace.Current.Ints(0, Requantizer.Pad(cout, 16));
-        int[] acc1 = Workspace.Current.Ints(1, Requantizer.Pad(cout, 16));
+        if (Gemm.UsesVnni(Path))
+        {
+            // The input is copied (as a + 128) before any output is written, so an output overlaying it is fine.
+            int stride = 4 * g.Groups;
+            byte[] rows = Workspace.For(arena).Unsigned(0, pixels * stride);
+            Gemm.ToUnsigned(arena, in0, pixels, cin, rows, stride);
+            g.RowsVnni(rows, stride, pixels, arena, output, p.OutputZeroPoint, p.ActMin, p.ActMax);
+            return;
+        }
+
+        int[] acc = Workspace.For(arena).Ints(0, Requantizer.Pad(cout, 16));
+        int[] acc1 = Workspace.For(arena).Ints(1, Requantizer.Pad(cout, 16));
         bool avx2 = Avx2Requant;
         int px = 0;
         for (; px + 2 <= pixels; px += 2)
@@ -226,7 +268,7 @@ public sealed class DesktopKernels : INativeKernels
     /// <summary>Dense convolution: the input padded with zp_in once, then one im2col row (ky, kx, ci) per output pixel.</summary>
     private void Dense(Gemm g, ref ConvParams p, sbyte[] arena, int in0, int output)
     {
-        Workspace ws = Workspace.Current;
+        Workspace ws = Workspace.For(arena);
         int cin = p.InputC, cout = p.OutputC;
         int wp = p.InputW + p.PadLeft + p.PadRight, hp = p.InputH + p.PadTop + p.PadBottom;
         int rowStride = wp * cin;
@@ -238,6 +280,32 @@ public sealed class DesktopKernels : INativeKernels
         }
 
         int span = p.KernelW * cin;
+        if (Gemm.UsesVnni(Path))
+        {
+            // The padded image as a + 128, then one im2col row per output pixel (stride 4·Groups, zero past K).
+            byte[] flipped = ws.Unsigned(1, hp * rowStride);
+            Gemm.Flip(ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(image)), ref MemoryMarshal.GetArrayDataReference(flipped),
+                hp * rowStride);
+            int stride = 4 * g.Groups, pixels = p.OutputH * p.OutputW;
+            byte[] rows = ws.Unsigned(0, pixels * stride);
+            for (int oy = 0; oy < p.OutputH; oy++)
+            {
+                for (int ox = 0; ox < p.OutputW; ox++)
+                {
+                    int r = (oy * p.OutputW + ox) * stride;
+                    for (int ky = 0; ky < p.KernelH; ky++)
+                    {
+                        Array.Copy(flipped, (oy * p.StrideH + ky * p.DilationH) * rowStride + ox * p.StrideW * cin, rows, r + ky * span, span);
+                    }
+
+                    rows.AsSpan(r + p.KernelH * span, stride - p.KernelH * span).Clear();
+                }
+            }
+
+            g.RowsVnni(rows, stride, pixels, arena, output, p.OutputZeroPoint, p.ActMin, p.ActMax);
+            return;
+        }
+
         sbyte[] row = ws.Bytes(1, p.KernelH * span);
         int[] acc = ws.Ints(0, Requantizer.Pad(cout, 16));
         bool avx2 = Avx2Requant;

@@ -31,6 +31,9 @@ internal sealed class Gemm
     private readonly sbyte[] _weights;
     private readonly short[] _pairs = Array.Empty<short>();
     private readonly int[] _wide = Array.Empty<int>();
+    private readonly sbyte[] _quads = Array.Empty<sbyte>();
+    private readonly int[] _biasU8 = Array.Empty<int>();
+    private readonly bool _zmm;
 
     // foldedBias: acc's constant term per channel (null: none).
     public Gemm(KernelPath path, sbyte[] weights, int n, int k, int[] foldedBias, int[] multiplier, int[] shift)
@@ -39,7 +42,7 @@ internal sealed class Gemm
         N = n;
         K = k;
         _weights = weights;
-        _np = Requantizer.Pad(n, path == KernelPath.Vector512 ? 16 : path == KernelPath.Vector128 ? 4 : 8);
+        _np = Requantizer.Pad(n, path == KernelPath.Vector512 || UsesVnni(path) ? 16 : path == KernelPath.Vector128 ? 4 : 8);
         Bias = new int[Requantizer.Pad(n, 16)];
         if (foldedBias != null)
         {
@@ -47,7 +50,27 @@ internal sealed class Gemm
         }
 
         Requant = new Requantizer(multiplier, shift, n);
-        if (path == KernelPath.Vector256 || path == KernelPath.Vector512)
+        _zmm = path == KernelPath.Vnni512;
+        if (UsesVnni(path))
+        {
+            // B[k/4][n][k mod 4] (zero past K and N); the bias takes −128·Σ_k w[n, k] because the activations go in as
+            // a + 128 (unsigned bytes: vpdpbusd multiplies unsigned by signed bytes).
+            Groups = (k + 3) / 4;
+            _quads = new sbyte[Groups * _np * 4];
+            _biasU8 = new int[_np];
+            for (int c = 0; c < n; c++)
+            {
+                int sum = 0;
+                for (int i = 0; i < k; i++)
+                {
+                    _quads[((i >> 2) * _np + c) * 4 + (i & 3)] = weights[c * k + i];
+                    sum += weights[c * k + i];
+                }
+
+                _biasU8[c] = Bias[c] - 128 * sum;
+            }
+        }
+        else if (path == KernelPath.Vector256 || path == KernelPath.Vector512)
         {
             int kp = (k + 1) / 2;
             _pairs = new short[kp * _np * 2];
@@ -72,6 +95,140 @@ internal sealed class Gemm
         }
     }
 
+    /// <summary>True for the paths whose products run on AVX-VNNI (RowsVnni): Vnni and Vnni512.</summary>
+    public static bool UsesVnni(KernelPath path) => path == KernelPath.Vnni || path == KernelPath.Vnni512;
+
+    /// <summary>Vnni: groups of four activations per row (K rounded up to 4); the row stride of RowsVnni's input is at least 4·Groups.</summary>
+    public readonly int Groups;
+
+    /// <summary>
+    /// Vnni: the whole product and its requantization. Row m is the K bytes at src[m·stride ..], each activation stored
+    /// as a + 128 (a XOR 0x80; bytes past K may hold anything: their weights are 0); its N output bytes go to
+    /// dest[destOffset + m·N ..]. Four rows × 16 channels per tile, so each weight load serves four rows; AVX-VNNI
+    /// vpdpbusd adds four unsigned·signed byte products per int32 lane without saturation, so with the −128·Σw bias
+    /// term the int32 sums are the device's (wrapping int32 addition is the same in any order).
+    /// </summary>
+    public void RowsVnni(byte[] src, int stride, int rows, sbyte[] dest, int destOffset, int zp, int min, int max)
+    {
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        if (stride < 4 * Groups || (long)(rows - 1) * stride + 4L * Groups > src.Length || destOffset < 0
+            || (long)destOffset + (long)rows * N > dest.Length)
+        {
+            throw new ArgumentException("product outside its buffers");
+        }
+
+        ref byte s = ref MemoryMarshal.GetArrayDataReference(src);
+        ref byte d = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(dest));
+        ref sbyte w = ref MemoryMarshal.GetArrayDataReference(_quads);
+        ref int bias = ref MemoryMarshal.GetArrayDataReference(_biasU8);
+        Vector256<int> vzp = Vector256.Create(zp), vmin = Vector256.Create(min), vmax = Vector256.Create(max);
+        Vector512<int> z0 = Vector512.Create(zp), z1 = Vector512.Create(min), z2 = Vector512.Create(max);
+        int np = _np, n = N, groups = Groups, step = np * 4;
+        for (int n0 = 0; n0 < np; n0 += 16)
+        {
+            Vector256<int> bias0 = Vector256.LoadUnsafe(ref bias, (nuint)n0), bias1 = Vector256.LoadUnsafe(ref bias, (nuint)(n0 + 8));
+            Requantizer.Block8 q0 = Requant.Constants(n0), q1 = Requant.Constants(n0 + 8);
+            Requantizer.Block16 z = _zmm ? Requant.Constants16(n0) : default;
+            int count0 = Math.Min(8, n - n0), count1 = Math.Min(8, n - n0 - 8);
+            for (int m0 = 0; m0 < rows; m0 += 4)
+            {
+                int valid = Math.Min(4, rows - m0);
+                ref byte p0 = ref Unsafe.Add(ref s, m0 * stride);
+                ref byte p1 = ref Unsafe.Add(ref s, (m0 + Math.Min(1, valid - 1)) * stride);
+                ref byte p2 = ref Unsafe.Add(ref s, (m0 + Math.Min(2, valid - 1)) * stride);
+                ref byte p3 = ref Unsafe.Add(ref s, (m0 + Math.Min(3, valid - 1)) * stride);
+                Vector256<int> c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
+                ref sbyte wg = ref Unsafe.Add(ref w, n0 * 4);
+                for (int g = 0; g < groups; g++)
+                {
+                    Vector256<sbyte> w0 = Vector256.LoadUnsafe(ref wg), w1 = Vector256.LoadUnsafe(ref wg, 32);
+                    Vector256<byte> x0 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref p0, 4 * g))).AsByte();
+                    Vector256<byte> x1 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref p1, 4 * g))).AsByte();
+                    Vector256<byte> x2 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref p2, 4 * g))).AsByte();
+                    Vector256<byte> x3 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref p3, 4 * g))).AsByte();
+                    c00 = AvxVnni.MultiplyWideningAndAdd(c00, x0, w0);
+                    c01 = AvxVnni.MultiplyWideningAndAdd(c01, x0, w1);
+                    c10 = AvxVnni.MultiplyWideningAndAdd(c10, x1, w0);
+                    c11 = AvxVnni.MultiplyWideningAndAdd(c11, x1, w1);
+                    c20 = AvxVnni.MultiplyWideningAndAdd(c20, x2, w0);
+                    c21 = AvxVnni.MultiplyWideningAndAdd(c21, x2, w1);
+                    c30 = AvxVnni.MultiplyWideningAndAdd(c30, x3, w0);
+                    c31 = AvxVnni.MultiplyWideningAndAdd(c31, x3, w1);
+                    wg = ref Unsafe.Add(ref wg, step);
+                }
+
+                ref byte o = ref Unsafe.Add(ref d, destOffset + m0 * n + n0);
+                if (_zmm)
+                {
+                    int count = count0 + Math.Max(0, count1);
+                    Requantizer.Store16(Vector512.Create(c00, c01), z, z0, z1, z2, ref o, count);
+                    if (valid > 1)
+                    {
+                        Requantizer.Store16(Vector512.Create(c10, c11), z, z0, z1, z2, ref Unsafe.Add(ref o, n), count);
+                    }
+
+                    if (valid > 2)
+                    {
+                        Requantizer.Store16(Vector512.Create(c20, c21), z, z0, z1, z2, ref Unsafe.Add(ref o, 2 * n), count);
+                    }
+
+                    if (valid > 3)
+                    {
+                        Requantizer.Store16(Vector512.Create(c30, c31), z, z0, z1, z2, ref Unsafe.Add(ref o, 3 * n), count);
+                    }
+
+                    continue;
+                }
+
+                Requantizer.Store8(c00, q0, vzp, vmin, vmax, ref o, count0);
+                if (count1 > 0)
+                {
+                    Requantizer.Store8(c01, q1, vzp, vmin, vmax, ref Unsafe.Add(ref o, 8), count1);
+                }
+
+                if (valid < 2)
+                {
+                    continue;
+                }
+
+                o = ref Unsafe.Add(ref o, n);
+                Requantizer.Store8(c10, q0, vzp, vmin, vmax, ref o, count0);
+                if (count1 > 0)
+                {
+                    Requantizer.Store8(c11, q1, vzp, vmin, vmax, ref Unsafe.Add(ref o, 8), count1);
+                }
+
+                if (valid < 3)
+                {
+                    continue;
+                }
+
+                o = ref Unsafe.Add(ref o, n);
+                Requantizer.Store8(c20, q0, vzp, vmin, vmax, ref o, count0);
+                if (count1 > 0)
+                {
+                    Requantizer.Store8(c21, q1, vzp, vmin, vmax, ref Unsafe.Add(ref o, 8), count1);
+                }
+
+                if (valid < 4)
+                {
+                    continue;
+                }
+
+                o = ref Unsafe.Add(ref o, n);
+                Requantizer.Store8(c30, q0, vzp, vmin, vmax, ref o, count0);
+                if (count1 > 0)
+                {
+                    Requantizer.Store8(c31, q1, vzp, vmin, vmax, ref Unsafe.Add(ref o, 8), count1);
+                }
+            }
+        }
+    }
+
     /// <summary>acc[0..N) for the row a[offset..offset+K); acc needs at least Requantizer.Pad(N, 16) entries.</summary>
     public void Row(sbyte[] a, int offset, int[] acc)
     {
@@ -89,6 +246,46 @@ internal sealed class Gemm
             default:
                 RowScalar(a, offset, acc);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Copies rows of K int8 activations (src[srcOffset + m·K ..]) as unsigned a + 128 (XOR 0x80) to dst with row stride
+    /// <paramref name="stride"/> ≥ K, zero bytes past K: RowsVnni's input.
+    /// </summary>
+    public static void ToUnsigned(sbyte[] src, int srcOffset, int rows, int k, byte[] dst, int stride)
+    {
+        if (srcOffset < 0 || (long)srcOffset + (long)rows * k > src.Length || (long)rows * stride > dst.Length || stride < k)
+        {
+            throw new ArgumentException("rows outside their buffers");
+        }
+
+        if (stride == k)
+        {
+            Flip(ref Unsafe.As<sbyte, byte>(ref src[srcOffset]), ref MemoryMarshal.GetArrayDataReference(dst), rows * k);
+            return;
+        }
+
+        for (int m = 0; m < rows; m++)
+        {
+            Flip(ref Unsafe.As<sbyte, byte>(ref src[srcOffset + m * k]), ref dst[m * stride], k);
+            dst.AsSpan(m * stride + k, stride - k).Clear();
+        }
+    }
+
+    /// <summary>dst[i] = src[i] XOR 0x80 for i &lt; count (the caller has checked both ranges).</summary>
+    public static void Flip(ref byte src, ref byte dst, int count)
+    {
+        int i = 0;
+        Vector256<byte> top = Vector256.Create((byte)0x80);
+        for (; i + 32 <= count; i += 32)
+        {
+            (Vector256.LoadUnsafe(ref src, (nuint)i) ^ top).StoreUnsafe(ref dst, (nuint)i);
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref dst, i) = (byte)(Unsafe.Add(ref src, i) ^ 0x80);
         }
     }
 

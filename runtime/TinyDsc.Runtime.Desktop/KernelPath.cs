@@ -7,7 +7,7 @@ namespace TinyDsc.Runtime.Desktop;
 /// </summary>
 public enum KernelPath
 {
-    /// <summary>DesktopKernels.Best: Vector256 (AVX2), else Vector128, else Scalar (Vector512 only when forced).</summary>
+    /// <summary>DesktopKernels.Best: Vnni512 (AVX-VNNI and AVX-512BW), else Vnni (AVX-VNNI), else Vector256 (AVX2), else Vector128, else Scalar (Vector512 only when forced).</summary>
     Auto = 0,
 
     /// <summary>Plain C# loops, no vectors: the portable fallback.</summary>
@@ -21,4 +21,16 @@ public enum KernelPath
 
     /// <summary>AVX-512BW: as <see cref="Vector256"/> with 512-bit multiply-adds.</summary>
     Vector512 = 4,
+
+    /// <summary>
+    /// AVX-VNNI: matrix products with vpdpbusd (four byte products per int32 lane, activations as a + 128), four rows
+    /// per weight load, requantization fused into the product; depthwise and requantization as <see cref="Vector256"/>.
+    /// </summary>
+    Vnni = 5,
+
+    /// <summary>
+    /// AVX-VNNI products as <see cref="Vnni"/>, with AVX-512BW for the rest: depthwise on 16 channels per vector and
+    /// requantization of 16 channels at a time (vpmovsdb), in the products' tiles too.
+    /// </summary>
+    Vnni512 = 6,
 }

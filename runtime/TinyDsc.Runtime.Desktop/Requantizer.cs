@@ -118,4 +118,134 @@ internal sealed class Requantizer
         // CompareGreaterThan is −1 where the remainder exceeds the threshold: subtracting it adds 1.
         return Avx2.Subtract(rounded, Avx2.CompareGreaterThan(Avx2.And(high, mask), threshold));
     }
+
+    /// <summary>The constants of channels c..c+7, loaded once for a block of pixels (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Block8 Constants(int c) => new Block8
+    {
+        Multiplier = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Multiplier), (nuint)c),
+        Left = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Left), (nuint)c).AsUInt32(),
+        Right = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Right), (nuint)c).AsUInt32(),
+        Mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Mask), (nuint)c),
+        HalfMask = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(HalfMask), (nuint)c),
+    };
+
+    /// <summary>
+    /// Requantizes eight accumulators with block <paramref name="q"/>'s constants, adds zp, clamps, and writes the first
+    /// <paramref name="count"/> (1..8) bytes at <paramref name="dest"/> (the caller has checked the range). The same
+    /// arithmetic as <see cref="Row"/> with avx2 (see the class summary).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8(Vector256<int> acc, in Block8 q, Vector256<int> zp, Vector256<int> min, Vector256<int> max,
+        ref byte dest, int count)
+    {
+        Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc, q.Left);
+        Vector256<long> round = Vector256.Create(1L << 30);
+        Vector256<long> even = Avx2.Add(Avx2.Multiply(x, q.Multiplier), round);
+        Vector256<long> odd = Avx2.Add(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(),
+            Avx2.ShiftRightLogical(q.Multiplier.AsInt64(), 32).AsInt32()), round);
+        Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(),
+            Avx2.ShiftLeftLogical(Avx2.ShiftRightLogical(odd, 31), 32).AsInt32(), 0b1010_1010);
+        Vector256<int> threshold = Avx2.Subtract(q.HalfMask, Avx2.ShiftRightArithmetic(high, 31));
+        Vector256<int> rounded = Avx2.ShiftRightArithmeticVariable(high, q.Right);
+        Vector256<int> v = Avx2.Subtract(rounded, Avx2.CompareGreaterThan(Avx2.And(high, q.Mask), threshold));
+        v = Avx2.Min(Avx2.Max(Avx2.Add(v, zp), min), max);
+        Vector128<short> s = Sse2.PackSignedSaturate(v.GetLower(), v.GetUpper());
+        long bytes = Sse2.PackSignedSaturate(s, s).AsInt64().ToScalar();
+        if (count >= 8)
+        {
+            Unsafe.WriteUnaligned(ref dest, bytes);
+            return;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref dest, i) = (byte)(bytes >> (8 * i));
+        }
+    }
+
+    /// <summary>Requantization constants of eight channels (see <see cref="Constants"/>).</summary>
+    public struct Block8
+    {
+        public Vector256<int> Multiplier;
+        public Vector256<uint> Left;
+        public Vector256<uint> Right;
+        public Vector256<int> Mask;
+        public Vector256<int> HalfMask;
+    }
+
+    /// <summary>The constants of channels c..c+15 (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Block16 Constants16(int c) => Block16.Of(
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Multiplier), (nuint)c),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Left), (nuint)c).AsUInt32(),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Right), (nuint)c).AsUInt32(),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Mask), (nuint)c),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(HalfMask), (nuint)c));
+
+    /// <summary>The constants of channels c..c+7 twice (two pixels of an eight-channel layer in one vector).</summary>
+    public Block16 Constants8Twice(int c)
+    {
+        Block8 q = Constants(c);
+        return Block16.Of(Vector512.Create(q.Multiplier, q.Multiplier), Vector512.Create(q.Left, q.Left), Vector512.Create(q.Right, q.Right),
+            Vector512.Create(q.Mask, q.Mask), Vector512.Create(q.HalfMask, q.HalfMask));
+    }
+
+
+    /// <summary>
+    /// <see cref="Store8"/> on sixteen channels (AVX-512F): the same arithmetic lane by lane, narrowed with vpmovsdb
+    /// after the clamp (values already inside −128..127), the first <paramref name="count"/> (1..16) bytes written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store16(Vector512<int> acc, in Block16 q, Vector512<int> zp, Vector512<int> min, Vector512<int> max,
+        ref byte dest, int count)
+    {
+        Vector512<int> x = q.AnyLeft ? Avx512F.ShiftLeftLogicalVariable(acc, q.Left) : acc;
+        Vector512<long> round = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Add(Avx512F.Multiply(x, q.Multiplier), round);
+        Vector512<long> odd = Avx512F.Add(Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), q.OddMultiplier), round);
+        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0xFFFF_FFFFL).AsInt32(),
+            Avx512F.ShiftRightLogical(even, 31).AsInt32(), Avx512F.ShiftLeftLogical(Avx512F.ShiftRightLogical(odd, 31), 32).AsInt32());
+        Vector512<int> threshold = Avx512F.Subtract(q.HalfMask, Avx512F.ShiftRightArithmetic(high, 31));
+        Vector512<int> rounded = Avx512F.ShiftRightArithmeticVariable(high, q.Right);
+        Vector512<int> v = Avx512F.Subtract(rounded, Vector512.GreaterThan(Avx512F.And(high, q.Mask), threshold));
+        v = Avx512F.Min(Avx512F.Max(Avx512F.Add(v, zp), min), max);
+        Vector128<sbyte> bytes = Avx512F.ConvertToVector128SByteWithSaturation(v);
+        if (count >= 16)
+        {
+            bytes.AsByte().StoreUnsafe(ref dest);
+            return;
+        }
+
+        long lo = bytes.AsInt64().GetElement(0), hi = bytes.AsInt64().GetElement(1);
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref dest, i) = (byte)((i < 8 ? lo : hi) >> (8 * (i & 7)));
+        }
+    }
+
+    /// <summary>Requantization constants of sixteen channels (see <see cref="Constants16"/>).</summary>
+    public struct Block16
+    {
+        public Vector512<int> Multiplier;
+        public Vector512<int> OddMultiplier;
+        public Vector512<uint> Left;
+        public Vector512<uint> Right;
+        public Vector512<int> Mask;
+        public Vector512<int> HalfMask;
+        public bool AnyLeft;
+
+        /// <summary>The block of these constants; OddMultiplier holds the odd lanes' multipliers in the even lanes (vpmuldq's
+        /// operands), AnyLeft whether any left shift is not 0.</summary>
+        public static Block16 Of(Vector512<int> multiplier, Vector512<uint> left, Vector512<uint> right, Vector512<int> mask, Vector512<int> halfMask) => new()
+        {
+            Multiplier = multiplier,
+            OddMultiplier = Avx512F.ShiftRightLogical(multiplier.AsInt64(), 32).AsInt32(),
+            Left = left,
+            Right = right,
+            Mask = mask,
+            HalfMask = halfMask,
+            AnyLeft = left != Vector512<uint>.Zero,
+        };
+    }
 }

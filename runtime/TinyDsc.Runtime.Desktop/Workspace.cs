@@ -2,17 +2,38 @@ using System;
 
 namespace TinyDsc.Runtime.Desktop;
 
-/// <summary>One thread's reusable buffers (padded images, im2col rows, accumulators): grown on demand, never shrunk.</summary>
+/// <summary>
+/// Reusable buffers (padded images, im2col rows, accumulators) of one interpreter, kept with its arena (an interpreter
+/// runs on one thread at a time, and so does its arena): grown on demand, never shrunk. Kept per arena rather than per
+/// thread so that workers started afresh for each batch find their interpreter's buffers already grown.
+/// </summary>
 internal sealed class Workspace
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<sbyte[], Workspace> ByArena = new();
+
     [ThreadStatic]
-    private static Workspace? _current;
+    private static sbyte[]? _lastArena;
+
+    [ThreadStatic]
+    private static Workspace? _last;
 
     private readonly sbyte[][] _bytes = { Array.Empty<sbyte>(), Array.Empty<sbyte>() };
+    private readonly byte[][] _unsigned = { Array.Empty<byte>(), Array.Empty<byte>() };
     private readonly int[][] _ints = { Array.Empty<int>(), Array.Empty<int>() };
 
-    /// <summary>The calling thread's workspace.</summary>
-    public static Workspace Current => _current ??= new Workspace();
+    /// <summary>The workspace of the interpreter whose arena is <paramref name="arena"/>.</summary>
+    public static Workspace For(sbyte[] arena)
+    {
+        if (ReferenceEquals(arena, _lastArena) && _last != null)
+        {
+            return _last;
+        }
+
+        Workspace ws = ByArena.GetValue(arena, _ => new Workspace());
+        _lastArena = arena;
+        _last = ws;
+        return ws;
+    }
 
     /// <summary>Byte buffer number <paramref name="slot"/> (0 or 1), at least <paramref name="length"/> long.</summary>
     public sbyte[] Bytes(int slot, int length)
@@ -23,6 +44,17 @@ internal sealed class Workspace
         }
 
         return _bytes[slot];
+    }
+
+    /// <summary>Unsigned byte buffer number <paramref name="slot"/> (0 or 1), at least <paramref name="length"/> long.</summary>
+    public byte[] Unsigned(int slot, int length)
+    {
+        if (_unsigned[slot].Length < length)
+        {
+            _unsigned[slot] = new byte[Math.Max(length, _unsigned[slot].Length * 2)];
+        }
+
+        return _unsigned[slot];
     }
 
     /// <summary>Int buffer number <paramref name="slot"/> (0 or 1), at least <paramref name="length"/> long.</summary>

@@ -8,7 +8,7 @@ using TinyDsc.Runtime.Format;
 namespace TinyDsc.Benchmarks;
 
 /// <summary>
-/// `-- optimes MODEL.tdsc [RUNS]`: mean wall time of every operator of a model on the device kernels and on each
+/// `-- optimes MODEL.tdsc|MODEL.onnx [RUNS]`: median wall time of every operator of a model on the device kernels and on each
 /// desktop kernel path this CPU has (single thread, random inputs), to see where a model's time goes. A rough look on
 /// a shared machine, not a benchmark: ThroughputBenchmarks is the measurement.
 /// </summary>
@@ -16,11 +16,11 @@ internal static class OperatorTimes
 {
     public static int Run(string[] args)
     {
-        Model model = ModelReader.Load(File.ReadAllBytes(args[1]));
+        Model model = Load(args[1]);
         int runs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 300;
         var columns = new System.Collections.Generic.List<(string Name, double[] Ms)>();
         columns.Add(("device", Time(new Interpreter(model), model, runs)));
-        foreach (KernelPath path in new[] { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512 })
+        foreach (KernelPath path in new[] { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Vnni, KernelPath.Vnni512 })
         {
             if (DesktopKernels.IsSupported(path))
             {
@@ -29,7 +29,7 @@ internal static class OperatorTimes
         }
 
         var names = new Interpreter(model, new DesktopKernels());
-        Console.Write($"{"#",3} {"kernel",-36}");
+        Console.Write($"{"#",3} {"kernel",-36} {"in -> out (NHWC)",-26}");
         foreach (var c in columns)
         {
             Console.Write($" {c.Name,10}");
@@ -39,6 +39,15 @@ internal static class OperatorTimes
         for (int i = 0; i <= model.Operators.Length; i++)
         {
             Console.Write(i < model.Operators.Length ? $"{i,3} {names.KernelName(i),-36}" : $"{"",3} {"total",-36}");
+            if (i < model.Operators.Length)
+            {
+                OperatorInfo op = model.Operators[i];
+                Console.Write($" {Dims(model.Tensors[op.Input0]),-12}->{Dims(model.Tensors[op.Output]),-12}");
+            }
+            else
+            {
+                Console.Write($" {"",-26}");
+            }
             foreach (var c in columns)
             {
                 Console.Write($" {c.Ms[i] * 1000,10:F1}");
@@ -50,9 +59,28 @@ internal static class OperatorTimes
         return 0;
     }
 
+    /// <summary>A .tdsc file, or a model.onnx converted with the calibration.npy beside it (default options).</summary>
+    private static Model Load(string path)
+    {
+        if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            return ModelReader.Load(File.ReadAllBytes(path));
+        }
+
+        var graph = TinyDsc.Converter.Import.OnnxImporter.Load(path);
+        string calibrationPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "calibration.npy");
+        var calibration = TinyDsc.Converter.IO.Npy.ReadFloat32(calibrationPath);
+        Model model = ModelReader.Load(TinyDsc.Converter.Pipeline.ModelConverter.Convert(graph, calibration.Data, calibration.Shape,
+            "calibration.npy", new TinyDsc.Converter.Calibration.CalibrationOptions()).FileBytes);
+        return TinyDsc.Converter.Pipeline.Int8Runner.DesktopModel(model);
+    }
+
+    private static string Dims(TensorInfo t) => string.Join("x", t.Dims[..t.Rank]);
+
+    // Median over the runs per operator (a loaded machine's stalls land on single runs; the median ignores them).
     private static double[] Time(Interpreter it, Model model, int runs)
     {
-        var observer = new Clock(model.Operators.Length);
+        var observer = new Clock(model.Operators.Length, runs);
         it.Observer = observer;
         var input = new sbyte[it.InputLength];
         var rng = new Random(14);
@@ -60,14 +88,16 @@ internal static class OperatorTimes
         {
             rng.NextBytes((byte[])(Array)input);
             it.SetInput(input, 0);
-            observer.Start(r >= 0);
+            observer.Start(r);
             it.Invoke();
         }
 
         var ms = new double[model.Operators.Length + 1];
         for (int i = 0; i < model.Operators.Length; i++)
         {
-            ms[i] = observer.Ticks[i] * 1000.0 / Stopwatch.Frequency / runs;
+            long[] t = observer.Ticks[i];
+            Array.Sort(t);
+            ms[i] = t[runs / 2] * 1000.0 / Stopwatch.Frequency;
             ms[^1] += ms[i];
         }
 
@@ -76,24 +106,31 @@ internal static class OperatorTimes
 
     private sealed class Clock : IOperatorObserver
     {
-        public readonly long[] Ticks;
+        public readonly long[][] Ticks;
         private long _last;
-        private bool _count;
+        private int _run;
 
-        public Clock(int operators) => Ticks = new long[operators];
-
-        public void Start(bool count)
+        public Clock(int operators, int runs)
         {
-            _count = count;
+            Ticks = new long[operators][];
+            for (int i = 0; i < operators; i++)
+            {
+                Ticks[i] = new long[runs];
+            }
+        }
+
+        public void Start(int run)
+        {
+            _run = run;
             _last = Stopwatch.GetTimestamp();
         }
 
         public void OperatorDone(Interpreter interpreter, int operatorIndex)
         {
             long now = Stopwatch.GetTimestamp();
-            if (_count)
+            if (_run >= 0)
             {
-                Ticks[operatorIndex] += now - _last;
+                Ticks[operatorIndex][_run] = now - _last;
             }
 
             _last = now;

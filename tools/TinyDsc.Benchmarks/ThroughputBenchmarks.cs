@@ -1,11 +1,15 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -24,7 +28,8 @@ namespace TinyDsc.Benchmarks;
 /// `tinydsc reference` (FloatRunner) and ONNX Runtime's float CPU session (default graph optimisations, the whole batch
 /// in one Run) on the bundled fashion-dscnn and on mbv2-fashion, at 1 thread and at the core count (ORT's intra-op
 /// threads). Each invocation runs 256 bundled test images; times are per image (OperationsPerInvoke), so images/s is
-/// 10^9 / Mean[ns]. Short job, run in process (no per-run project build): the machine is shared.
+/// 10^9 / Mean[ns] (column images/s), and column "images/s vs ORT" is ORT's Mean / the row's Mean at the same model and
+/// thread count (the inverse of BenchmarkDotNet's time Ratio). Short job, run in process (no per-run project build).
 /// Run: dotnet run --project tools/TinyDsc.Benchmarks -c Release -- --filter '*ThroughputBenchmarks*'
 /// </summary>
 [Config(typeof(ShortInProcess))]
@@ -102,6 +107,59 @@ public class ThroughputBenchmarks
         {
             AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithStrategy(RunStrategy.Throughput)
                 .WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5));
+            AddColumn(new ImagesPerSecond(), new SpeedVersusOrt());
+        }
+    }
+
+    /// <summary>Images per second: 10^9 / Mean[ns] (Mean is per image, OperationsPerInvoke).</summary>
+    private sealed class ImagesPerSecond : IColumn
+    {
+        public string Id => nameof(ImagesPerSecond);
+        public string ColumnName => "images/s";
+        public bool AlwaysShow => true;
+        public ColumnCategory Category => ColumnCategory.Custom;
+        public int PriorityInCategory => 0;
+        public bool IsNumeric => true;
+        public UnitType UnitType => UnitType.Dimensionless;
+        public string Legend => "Images per second (10^9 / Mean in ns)";
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public bool IsAvailable(Summary summary) => true;
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
+            return mean is double ns && ns > 0 ? (1e9 / ns).ToString("N0", CultureInfo.InvariantCulture) : "-";
+        }
+    }
+
+    /// <summary>
+    /// Images per second relative to ONNX Runtime at the same model and thread count: ORT's Mean / this Mean (the
+    /// inverse of BenchmarkDotNet's time Ratio); ≥ 1.00 means faster than ORT. Issue 14's goal reads this column.
+    /// </summary>
+    private sealed class SpeedVersusOrt : IColumn
+    {
+        public string Id => nameof(SpeedVersusOrt);
+        public string ColumnName => "images/s vs ORT";
+        public bool AlwaysShow => true;
+        public ColumnCategory Category => ColumnCategory.Custom;
+        public int PriorityInCategory => 1;
+        public bool IsNumeric => true;
+        public UnitType UnitType => UnitType.Dimensionless;
+        public string Legend => "Images per second relative to ONNX Runtime float at the same model and threads (ORT Mean / Mean)";
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public bool IsAvailable(Summary summary) => true;
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            BenchmarkCase? baseline = summary.Reports.Select(r => r.BenchmarkCase).FirstOrDefault(c => c.Descriptor.Baseline
+                && c.Parameters.DisplayInfo == benchmarkCase.Parameters.DisplayInfo);
+            double? mine = summary[benchmarkCase]?.ResultStatistics?.Mean;
+            double? ort = baseline == null ? null : summary[baseline]?.ResultStatistics?.Mean;
+            return mine is double m && ort is double o && m > 0 ? (o / m).ToString("F2", CultureInfo.InvariantCulture) : "-";
         }
     }
 

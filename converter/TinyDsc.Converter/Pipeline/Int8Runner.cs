@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Threading;
 using TinyDsc.Converter.Planning;
 using TinyDsc.Runtime;
 using TinyDsc.Runtime.Desktop;
@@ -35,12 +36,7 @@ public sealed class Int8Runner
         _model = model;
         // Fused blocks exist to save device RAM; their bytes equal the unfused operators' (FusedBlock's tests), which
         // the desktop kernels run. So the desktop runs the model unfused, planned afresh.
-        _desktopModel = model;
-        if (BlockFusion.Groups(model).Count > 0)
-        {
-            _desktopModel = BlockFusion.Defuse(model);
-            ModelMemoryPlanner.Apply(_desktopModel);
-        }
+        _desktopModel = DesktopModel(model);
         _interpreter = DesktopKernels.CreateInterpreter(_desktopModel);
         _nhwc = nhwc;
         InputShape = nhwc ? Dims(model.Tensors[model.InputTensor]) : ModelShapes.Nchw(model.Tensors[model.InputTensor]);
@@ -48,6 +44,24 @@ public sealed class Int8Runner
     }
 
     private readonly bool _nhwc;
+
+    // Samples a worker takes at a time.
+    private const int Chunk = 2;
+
+    /// <summary>The model as the desktop runs it: <paramref name="model"/>, or with fused blocks, the same model unfused
+    /// and planned afresh (same bytes).</summary>
+    public static Model DesktopModel(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (BlockFusion.Groups(model).Count == 0)
+        {
+            return model;
+        }
+
+        Model unfused = BlockFusion.Defuse(model);
+        ModelMemoryPlanner.Apply(unfused);
+        return unfused;
+    }
 
     private static int[] Dims(TensorInfo t)
     {
@@ -129,33 +143,44 @@ public sealed class Int8Runner
         }
         Action? tick = Workers.Counter(progress, n);
         var watch = Stopwatch.StartNew();
-        Workers.ForRanges(n, threads, (worker, first, end) =>
+        // Workers take the next two samples as they go (not fixed ranges), so a worker slowed by other processes holds
+        // up no one; each sample's output goes to its own index, so the bytes are the same for any schedule.
+        int next = 0;
+        TensorInfo input = _desktopModel.Tensors[_desktopModel.InputTensor];
+        Workers.ForRanges(workers, workers, (worker, _, _) =>
         {
             Interpreter interpreter = _workers.Length == 0 ? _interpreter : _workers[worker];
             var inNhwc = new float[inSize];
             var outNhwc = new float[outSize];
-            for (int s = first; s < end; s++)
+            var quantized = new sbyte[inSize];
+            for (int first = Interlocked.Add(ref next, Chunk) - Chunk; first < n; first = Interlocked.Add(ref next, Chunk) - Chunk)
             {
-                if (input4d)
+                for (int s = first, end = Math.Min(n, first + Chunk); s < end; s++)
                 {
-                    Layout.NchwToNhwc(batch, s * inSize, InputShape[1], InputShape[2], InputShape[3], inNhwc);
-                    interpreter.SetInput(inNhwc, 0);
+                    // InputQuantizer: SetInput(float[])'s quantization, vectorized, the same bytes.
+                    if (input4d)
+                    {
+                        Layout.NchwToNhwc(batch, s * inSize, InputShape[1], InputShape[2], InputShape[3], inNhwc);
+                        InputQuantizer.Quantize(inNhwc, 0, inSize, input.Scale, input.ZeroPoint, quantized, 0);
+                    }
+                    else
+                    {
+                        InputQuantizer.Quantize(batch, s * inSize, inSize, input.Scale, input.ZeroPoint, quantized, 0);
+                    }
+
+                    interpreter.SetInput(quantized, 0);
+                    interpreter.Invoke();
+                    if (output4d)
+                    {
+                        interpreter.GetOutput(outNhwc, 0);
+                        Layout.NhwcToNchw(outNhwc, OutputShape[1], OutputShape[2], OutputShape[3], output, s * outSize);
+                    }
+                    else
+                    {
+                        interpreter.GetOutput(output, s * outSize);
+                    }
+                    tick?.Invoke();
                 }
-                else
-                {
-                    interpreter.SetInput(batch, s * inSize);
-                }
-                interpreter.Invoke();
-                if (output4d)
-                {
-                    interpreter.GetOutput(outNhwc, 0);
-                    Layout.NhwcToNchw(outNhwc, OutputShape[1], OutputShape[2], OutputShape[3], output, s * outSize);
-                }
-                else
-                {
-                    interpreter.GetOutput(output, s * outSize);
-                }
-                tick?.Invoke();
             }
         });
         watch.Stop();

@@ -19,7 +19,7 @@ namespace TinyDsc.Native.Tests.Desktop;
 /// </summary>
 public sealed class DesktopKernelTests
 {
-    private static readonly KernelPath[] AllPaths = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512 };
+    private static readonly KernelPath[] AllPaths = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Vnni, KernelPath.Vnni512 };
 
     public static IEnumerable<object[]> Paths => AllPaths.Select(p => new object[] { p });
 
@@ -96,7 +96,8 @@ public sealed class DesktopKernelTests
         });
     }
 
-    /// <summary>Wider matrix products than RandomShapes draws: Cout across the 32- and 16-channel blocks, odd and long K.</summary>
+    /// <summary>Wider layers than RandomShapes draws: products with Cout across the 32- and 16-channel blocks, odd and long
+    /// K; depthwise (with and without a depth multiplier) across the 8- and 16-channel blocks.</summary>
     [Theory]
     [MemberData(nameof(Paths))]
     public void WideProducts_GiveTheDeviceBytes(KernelPath path)
@@ -108,8 +109,8 @@ public sealed class DesktopKernelTests
         }
 
         var device = new ManagedKernels();
-        Gen<(int, int, int, int, int, int)> shapes = Gen.Select(Gen.Int[1, 6], Gen.Int[1, 6], Gen.Int[1, 150], Gen.Int[1, 130], Gen.Int[0, 2], Gen.Int);
-        shapes.SampleSeeded(seed: 1414 + (int)path, iter: 80, s =>
+        Gen<(int, int, int, int, int, int)> shapes = Gen.Select(Gen.Int[1, 6], Gen.Int[1, 6], Gen.Int[1, 150], Gen.Int[1, 130], Gen.Int[0, 4], Gen.Int);
+        shapes.SampleSeeded(seed: 1414 + (int)path, iter: 120, s =>
         {
             (int h, int w, int cin, int cout, int kind, int seed) = s;
             var r = new Random(seed);
@@ -120,7 +121,11 @@ public sealed class DesktopKernelTests
                 0 => Cases.ConvCase(r, name, Cases.Conv(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut), NativeKernelIds.PointwiseConv),
                 1 => Cases.ConvCase(r, name, Cases.Conv(h + 2, w + 2, Math.Min(cin, 12), cout, 3, 3, 2, 1, 1, 1, 1, 1, 0, 1, 1, zpIn, zpOut),
                     NativeKernelIds.Conv2DDense),
-                _ => Cases.FullyConnectedCase(r, name, cin * h, cout, zpIn, zpOut, -128, 127, seed % 2 == 0),
+                2 => Cases.FullyConnectedCase(r, name, cin * h, cout, zpIn, zpOut, -128, 127, seed % 2 == 0),
+                3 => Cases.ConvCase(r, name, Cases.Conv(h + 2, w + 2, cout, cout, 3, 3, 1 + (seed & 1), 1, 1, 1, 1, 1, 1, 1, cout, zpIn, zpOut),
+                    NativeKernelIds.DepthwiseConv3x3),
+                _ => Cases.ConvCase(r, name, Cases.Conv(h + 2, w + 2, 1 + cin % 4, (1 + cin % 4) * (2 + cout % 30), 3, 3, 1, 1 + (seed & 1), 1, 1, 1, 1, 1, 1,
+                    1 + cin % 4, zpIn, zpOut), NativeKernelIds.DepthwiseConv3x3Multiplier),
             };
             string? difference = c.Compare(kernels, device);
             Assert.True(difference == null, $"{difference} (path {path})");
@@ -158,14 +163,16 @@ public sealed class DesktopKernelTests
     }
 
     [Fact]
-    public void Auto_TakesVector256WithAvx2_ElseTheWidestBelow()
+    public void Auto_TakesVnniWithAvxVnni_ElseTheWidestBelow()
     {
         KernelPath best = DesktopKernels.Best;
         Assert.True(DesktopKernels.IsSupported(best));
         Assert.Equal(best, new DesktopKernels(KernelPath.Auto).Path);
         Assert.Equal(best, new DesktopKernels().Path);
-        // Vector512 is never automatic (README: slower than Vector256 where measured); below it, the widest supported.
-        foreach (KernelPath wider in AllPaths.Where(p => p > best && p != KernelPath.Vector512))
+        // Vector512 is never automatic (README: slower than Vector256 where measured); Vnni512, then Vnni come first, then the widest
+        // supported below it.
+        KernelPath[] order = { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vnni, KernelPath.Vnni512 };
+        foreach (KernelPath wider in order.Skip(Array.IndexOf(order, best) + 1))
         {
             Assert.False(DesktopKernels.IsSupported(wider), $"{wider} is supported but Best is {best}");
         }
@@ -211,5 +218,38 @@ internal sealed class DesktopComparingKernels : INativeKernels
         }
 
         return NativeKernelIds.StatusOk;
+    }
+}
+
+/// <summary>InputQuantizer (Int8Runner's vectorized SetInput quantization) against QuantMath.Quantize, value by value.</summary>
+public sealed class InputQuantizerTests
+{
+    [Fact]
+    public void RandomAndSpecialValues_QuantizeLikeQuantMath()
+    {
+        float[] specials = { 0f, -0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, float.NaN, float.PositiveInfinity, float.NegativeInfinity,
+            float.MaxValue, float.MinValue, float.Epsilon, 1000f, -1000f, 1000.5f, -1000.5f, 127.5f, -128.5f, 1e-30f };
+        Gen.Select(Gen.Int[0, 40], Gen.Single[0.0001f, 10f], Gen.Int[-128, 127], Gen.Int).SampleSeeded(seed: 1415, iter: 400, t =>
+        {
+            (int count, float scale, int zp, int seed) = t;
+            var r = new Random(seed);
+            var x = new float[count + 3];
+            for (int i = 0; i < x.Length; i++)
+            {
+                int kind = r.Next(4);
+                // Halves of the scale (rounding ties), arbitrary values, huge ones, and the special values.
+                x[i] = kind == 0 ? (r.Next(-600, 600) + 0.5f) * scale : kind == 1 ? (float)(r.NextDouble() * 400 - 200) * scale
+                    : kind == 2 ? (float)(r.NextDouble() * 1e6 - 5e5) : specials[r.Next(specials.Length)];
+            }
+
+            int offset = r.Next(0, 4);
+            var actual = new sbyte[count + 2];
+            InputQuantizer.Quantize(x, offset, Math.Min(count, x.Length - offset), scale, zp, actual, 1);
+            for (int i = 0; i < Math.Min(count, x.Length - offset); i++)
+            {
+                sbyte expected = TinyDsc.Runtime.Kernels.QuantMath.Quantize(x[offset + i], scale, zp);
+                Assert.True(expected == actual[1 + i], $"x = {x[offset + i]:R}, scale {scale:R}, zp {zp}: {actual[1 + i]}, QuantMath {expected}");
+            }
+        });
     }
 }
