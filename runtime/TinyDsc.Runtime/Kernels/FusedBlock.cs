@@ -183,7 +183,10 @@ namespace TinyDsc.Runtime.Kernels
             return DepthwiseConv.IsSupported(ref p) ? StemDepthwise : StemNone;
         }
 
-        /// <summary>Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena.</summary>
+        /// <summary>
+        /// Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena. Only for
+        /// blocks with ScratchBytes(b) = 0; the others need the overload that takes scratch.
+        /// </summary>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset)
         {
             Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null);
@@ -400,7 +403,7 @@ namespace TinyDsc.Runtime.Kernels
         private static void BandParams(ref ConvParams p, int n)
         {
             p.InputH = (n - 1) * p.StrideH + p.KernelH;
-            p.InputW += p.PadLeft + p.PadRight;
+            p.InputW = p.InputW + p.PadLeft + p.PadRight;
             p.PadTop = 0;
             p.PadLeft = 0;
             p.PadBottom = 0;
