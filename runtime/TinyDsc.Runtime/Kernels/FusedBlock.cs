@@ -127,13 +127,13 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>
         /// As WorkBytes; without a projection (hasProject false) only the band: the depthwise rows go to the output.
-        /// With one, the depthwise rows are rows·Wo·Cdw (Cdw = depthwise.OutputC, K·Cexp).
+        /// (Blocks with a projection have multiplier 1: their depthwise rows are rows·Wo·Cexp.)
         /// </summary>
         public static int WorkBytes(ref ConvParams depthwise, bool hasProject, int projectChannels, bool hasAdd, int rows)
         {
             int bandRows = (rows - 1) * depthwise.StrideH + depthwise.KernelH;
             int band = bandRows * (depthwise.InputW + depthwise.PadLeft + depthwise.PadRight) * depthwise.InputC;
-            return hasProject ? band + rows * depthwise.OutputW * (depthwise.OutputC + (hasAdd ? projectChannels : 0)) : band;
+            return hasProject ? band + rows * depthwise.OutputW * (depthwise.InputC + (hasAdd ? projectChannels : 0)) : band;
         }
 
         /// <summary>Scratch bytes block b needs: its stem kernel's, and DepthwiseConv3x3Multiplier's over the band; else 0.</summary>
