@@ -41,7 +41,7 @@ namespace TinyDsc.Runtime
         internal static int PreparedBytes(FusedBlock b)
         {
             int n = 4 * b.DepthwiseFoldedBias.Length;
-            if (b.HasProject)
+            if (b.ProjectWeights != null)
             {
                 n += 4 * b.ProjectFoldedBias.Length;
             }
@@ -58,7 +58,6 @@ namespace TinyDsc.Runtime
             int convs = hasAdd ? n - 1 : n;
             var b = new FusedBlock();
             bool producer = Shape(ops[index]) == ShapeProducerDepthwise;
-            b.HasProject = !producer;
             b.HasExpand = convs == 3;
             b.Rows = RowsPerStep(ops[index]);
             int at = index + 1;
@@ -66,12 +65,11 @@ namespace TinyDsc.Runtime
             {
                 // A 1×1 expand (PointwiseRows over whole rows) or a stem on its windowed kernel.
                 OperatorInfo first = ops[at];
-                ConvParams p = Interpreter.ConvParamsOf(model, first);
                 b.HasExpand = FusedGroupRules.IsPointwise(first);
                 if (!b.HasExpand)
                 {
-                    b.Stem = p;
-                    b.StemKernel = FusedBlock.StemKernelOf(ref b.Stem);
+                    ConvParams stem = Interpreter.ConvParamsOf(model, first);
+                    b.StemKernel = FusedBlock.StemKernelOf(ref stem);
                 }
             }
 
@@ -79,7 +77,8 @@ namespace TinyDsc.Runtime
             {
                 OperatorInfo expand = ops[at++];
                 ConvParams p = Interpreter.ConvParamsOf(model, expand);
-                b.ExpandRow = OneRow(p);
+                // A stem keeps its full shape there (FusedBlock.StemKernel); the expand one row of pixels.
+                b.ExpandRow = b.HasExpand ? OneRow(p) : p;
                 b.ExpandWeights = expand.Weights;
                 b.ExpandFoldedBias = Fold(expand, ref p);
                 b.ExpandMultiplier = expand.Multiplier;

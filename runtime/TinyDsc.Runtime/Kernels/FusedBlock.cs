@@ -46,11 +46,11 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>
         /// Kernel of the stem that produces the band rows (StemNone without a stem): StemDepthwise3x3,
-        /// StemDepthwise3x3Multiplier, StemDense or StemDepthwise; its arrays are the Expand* fields.
+        /// StemDepthwise3x3Multiplier, StemDense or StemDepthwise. A stem's parameters and arrays are the Expand*
+        /// fields, ExpandRow then with the stem's full shape (block input → depthwise input): on nanoCLR every struct
+        /// field of a class is an object of its own, so the stem has none.
         /// </summary>
         public int StemKernel;
-        /// <summary>The stem convolution, full shape (block input → depthwise input).</summary>
-        public ConvParams Stem;
 
         /// <summary>No stem.</summary>
         public const int StemNone = 0;
@@ -63,13 +63,13 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>Stem on DepthwiseConv.</summary>
         public const int StemDepthwise = 4;
 
-        /// <summary>True when a 1×1 projection follows the depthwise convolution; false: the depthwise rows are the output.</summary>
-        public bool HasProject;
-
         /// <summary>True: DepthwiseConv3x3Multiplier.Run computes the depthwise rows over the band (3×3, multiplier above 1).</summary>
         public bool DepthwiseMultiplierRun;
 
-        /// <summary>The expand convolution over one input row: InputH = OutputH = 1, InputW = OutputW = W, Cin → Cexp.</summary>
+        /// <summary>
+        /// The expand convolution over one input row: InputH = OutputH = 1, InputW = OutputW = W, Cin → Cexp; with a
+        /// stem (StemKernel), the stem's full shape.
+        /// </summary>
         public ConvParams ExpandRow;
         /// <summary>Expand weights, [Cexp, Cin] int8 (the unfused op's blob).</summary>
         public sbyte[] ExpandWeights;
@@ -142,19 +142,19 @@ namespace TinyDsc.Runtime.Kernels
             int n = 0;
             if (b.StemKernel == StemDense)
             {
-                n = Conv2DDense.GetScratchSize(ref b.Stem);
+                n = Conv2DDense.GetScratchSize(ref b.ExpandRow);
             }
             else if (b.StemKernel == StemDepthwise)
             {
-                n = DepthwiseConv.GetScratchSize(ref b.Stem);
+                n = DepthwiseConv.GetScratchSize(ref b.ExpandRow);
             }
             else if (b.StemKernel == StemDepthwise3x3)
             {
-                n = DepthwiseConv3x3.GetScratchSize(ref b.Stem);
+                n = DepthwiseConv3x3.GetScratchSize(ref b.ExpandRow);
             }
             else if (b.StemKernel == StemDepthwise3x3Multiplier)
             {
-                n = DepthwiseConv3x3Multiplier.GetScratchSize(ref b.Stem);
+                n = DepthwiseConv3x3Multiplier.GetScratchSize(ref b.ExpandRow);
             }
 
             // Over the band: its rows are W + pl + pr wide and unpadded (BandParams), as scratch sizes go.
@@ -215,9 +215,9 @@ namespace TinyDsc.Runtime.Kernels
             int padTop = b.Depthwise.PadTop;
             int outH = b.Depthwise.OutputH;
             int outW = b.Depthwise.OutputW;
-            int cin = b.HasExpand ? b.ExpandRow.InputC : cexp;
+            int cin = b.HasExpand ? b.ExpandRow.InputC : cexp;   // a stem reads its own rows (StemRows)
             int cdw = b.Depthwise.OutputC;
-            int cout = b.HasProject ? b.ProjectRow.OutputC : cdw;
+            int cout = b.ProjectWeights != null ? b.ProjectRow.OutputC : cdw;
             int rows = b.Rows;
             int rowBytes = (inW + b.Depthwise.PadLeft + b.Depthwise.PadRight) * cexp;
             int expandedRowBytes = inW * cexp;
@@ -315,7 +315,7 @@ namespace TinyDsc.Runtime.Kernels
                 }
 
                 // Without a projection the depthwise rows are the block's output rows.
-                int dwAt = b.HasProject ? dwRows : outputOffset + oy * dwRowBytes;
+                int dwAt = b.ProjectWeights != null ? dwRows : outputOffset + oy * dwRowBytes;
                 if (b.DepthwiseMultiplierRun)
                 {
                     ConvParams band = b.Depthwise;
@@ -344,7 +344,7 @@ namespace TinyDsc.Runtime.Kernels
                     }
                 }
 
-                if (!b.HasProject)
+                if (!b.ProjectWeights != null)
                 {
                     continue;
                 }
@@ -393,7 +393,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>True when block b has native rows (FusedBlockRows): a 1×1 projection, no stem, multiplier 1.</summary>
         public static bool RunsNative(FusedBlock b)
         {
-            return b.HasProject && b.StemKernel == StemNone && b.Depthwise.OutputC == b.Depthwise.InputC;
+            return b.ProjectWeights != null && b.StemKernel == StemNone && b.Depthwise.OutputC == b.Depthwise.InputC;
         }
 
         /// <summary>
@@ -417,7 +417,7 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void StemRows(FusedBlock b, sbyte[] arena, int inputOffset, int oy, int count, sbyte[] scratch, int dst)
         {
-            ConvParams s = b.Stem;
+            ConvParams s = b.ExpandRow;
             int first = oy * s.StrideH - s.PadTop;
             int last = first + (count - 1) * s.StrideH + (s.KernelH - 1) * s.DilationH;
             int from = first < 0 ? 0 : first;
