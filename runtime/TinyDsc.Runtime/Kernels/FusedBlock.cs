@@ -344,7 +344,7 @@ namespace TinyDsc.Runtime.Kernels
                     }
                 }
 
-                if (!b.ProjectWeights != null)
+                if (b.ProjectWeights == null)
                 {
                     continue;
                 }
