@@ -26,16 +26,16 @@ public sealed class BoardFitTests
     /// device"), produced by
     /// <c>TINYDSC_NANOCLR_HOME=... dotnet test tests/TinyDsc.Firmware.Tests -c Release --filter
     /// "FullyQualifiedName~DeviceLane.DeviceLaneTests.Heap" --logger "console;verbosity=detailed"</c>
-    /// (74.9 KB and 72.8 KB; run of 2026-12-06 on main with the one-byte shifts, rows-per-step blocks and native kernels
-    /// merged, printed by the lane as "measured"). Independent of BoardFit: nanoCLR's own heap dump.
+    /// (71.7 KB and 72.9 KB; run of 2026-12-07 with the bundled model's two producer → depthwise blocks, printed by the
+    /// lane as "measured"; 74.9 KB and 72.8 KB before them). Independent of BoardFit: nanoCLR's own heap dump.
     /// </summary>
-    private const long BundledMeasuredPeak = 76_704;   // 74.9 KB
-    private const long Mbv2MeasuredPeak = 74_508;      // 72.8 KB
+    private const long BundledMeasuredPeak = 73_428;   // 71.7 KB
+    private const long Mbv2MeasuredPeak = 74_688;      // 72.9 KB
 
     /// <summary>The same run's "loaded" stage (boot + the Model after ModelReader.Load, the chunk already dropped):
-    /// 56.4 KB and 64.3 KB.</summary>
-    private const long BundledMeasuredLoaded = 57_708;
-    private const long Mbv2MeasuredLoaded = 65_856;
+    /// 57.1 KB and 64.3 KB.</summary>
+    private const long BundledMeasuredLoaded = 58_440;
+    private const long Mbv2MeasuredLoaded = 65_868;
 
     /// <summary>
     /// The converter's estimate for the two lane models is within 10 % of what nanoCLR measured (issue 11): the
