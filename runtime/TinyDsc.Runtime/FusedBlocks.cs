@@ -28,11 +28,25 @@ namespace TinyDsc.Runtime
             return op.Params[3] > 1 ? op.Params[3] : 1;
         }
 
+        /// <summary>Group shape p4: 0 for the v1.1 shapes, ShapeProducerDepthwise for producer → depthwise.</summary>
+        internal static int Shape(OperatorInfo op)
+        {
+            return op.Params[4];
+        }
+
+        /// <summary>p4 = 1 (minor 2): a 1×1 expand or a stem, then a depthwise convolution (multiplier ≥ 1), no projection.</summary>
+        public const int ShapeProducerDepthwise = 1;
+
         /// <summary>Bytes of the folded biases of block b.</summary>
         internal static int PreparedBytes(FusedBlock b)
         {
-            int n = 4 * (b.DepthwiseFoldedBias.Length + b.ProjectFoldedBias.Length);
-            return b.HasExpand ? n + 4 * b.ExpandFoldedBias.Length : n;
+            int n = 4 * b.DepthwiseFoldedBias.Length;
+            if (b.ProjectWeights != null)
+            {
+                n += 4 * b.ProjectFoldedBias.Length;
+            }
+
+            return b.ExpandFoldedBias != null ? n + 4 * b.ExpandFoldedBias.Length : n;
         }
 
         /// <summary>The kernel parameters of the block whose group record is operator index of a validated model.</summary>
@@ -43,15 +57,30 @@ namespace TinyDsc.Runtime
             bool hasAdd = ops[index + n].OpCode == OpCodes.Add;
             int convs = hasAdd ? n - 1 : n;
             var b = new FusedBlock();
+            bool producer = Shape(ops[index]) == ShapeProducerDepthwise;
             b.HasExpand = convs == 3;
             b.Rows = RowsPerStep(ops[index]);
             int at = index + 1;
-            if (b.HasExpand)
+            if (producer)
+            {
+                // A 1×1 expand (PointwiseRows over whole rows) or a stem on its windowed kernel.
+                OperatorInfo first = ops[at];
+                b.HasExpand = FusedGroupRules.IsPointwise(first);
+                if (!b.HasExpand)
+                {
+                    ConvParams stem = Interpreter.ConvParamsOf(model, first);
+                    b.StemKernel = FusedBlock.StemKernelOf(ref stem);
+                }
+            }
+
+            if (b.HasExpand || b.StemKernel != FusedBlock.StemNone)
             {
                 OperatorInfo expand = ops[at++];
-                b.ExpandRow = OneRow(Interpreter.ConvParamsOf(model, expand));
+                ConvParams p = Interpreter.ConvParamsOf(model, expand);
+                // A stem keeps its full shape there (FusedBlock.StemKernel); the expand one row of pixels.
+                b.ExpandRow = b.HasExpand ? OneRow(p) : p;
                 b.ExpandWeights = expand.Weights;
-                b.ExpandFoldedBias = Fold(expand, ref b.ExpandRow);
+                b.ExpandFoldedBias = Fold(expand, ref p);
                 b.ExpandMultiplier = expand.Multiplier;
                 b.ExpandShift = Requantize.NarrowShifts(expand.Shift);
             }
@@ -59,10 +88,16 @@ namespace TinyDsc.Runtime
             OperatorInfo depthwise = ops[at++];
             b.Depthwise = Interpreter.ConvParamsOf(model, depthwise);
             b.Depthwise3x3 = DepthwiseConv3x3.IsSupported(ref b.Depthwise);
+            b.DepthwiseMultiplierRun = !b.Depthwise3x3 && b.Depthwise.OutputC != b.Depthwise.InputC && DepthwiseConv3x3Multiplier.IsSupported(ref b.Depthwise);
             b.DepthwiseWeights = depthwise.Weights;
             b.DepthwiseFoldedBias = Fold(depthwise, ref b.Depthwise);
             b.DepthwiseMultiplier = depthwise.Multiplier;
             b.DepthwiseShift = Requantize.NarrowShifts(depthwise.Shift);
+
+            if (producer)
+            {
+                return b;
+            }
 
             OperatorInfo project = ops[at++];
             b.ProjectRow = OneRow(Interpreter.ConvParamsOf(model, project));

@@ -192,7 +192,10 @@ namespace TinyDsc.Runtime
                 OperatorInfo op = model.Operators[i];
                 if (op.OpCode == OpCodes.FusedBlock)
                 {
-                    // Members of a fused block run inside it, on its work area in the arena: no scratch.
+                    // Members of a fused block run inside it, on its work area in the arena; a stem or a multiplier
+                    // depthwise runs its kernel there, with that kernel's scratch.
+                    int b = FusedBlock.ScratchBytes(FusedBlocks.Prepare(model, i));
+                    scratch = b > scratch ? b : scratch;
                     i += FusedBlocks.MemberCount(op);
                     continue;
                 }
@@ -466,6 +469,7 @@ namespace TinyDsc.Runtime
                     var f = new FusedBlockStep();
                     f.Block = FusedBlocks.Prepare(model, index);
                     f.Work = FusedBlocks.WorkOffset(op);
+                    scratch = FusedBlock.ScratchBytes(f.Block);
                     s = f;
                     break;
                 }
@@ -789,6 +793,11 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
+                if (!FusedBlock.RunsNative(Block))
+                {
+                    return null;
+                }
+
                 var n = new NativeFusedBlockStep();
                 n.Block = Block;
                 n.Rows = FusedBlockRows.Pack(Block);
@@ -800,7 +809,7 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                FusedBlock.Run(Block, it._arena, In0, Out, Work);
+                FusedBlock.Run(Block, it._arena, In0, Out, Work, null, null, it._scratch);
             }
 
             public override int PreparedBytes()
@@ -1148,7 +1157,7 @@ namespace TinyDsc.Runtime
         // ---- Parameters -------------------------------------------------------------------------------------------
 
         /// <summary>Window-op parameters from the operator record and its NHWC input/output tensors.</summary>
-        internal static ConvParams ConvParamsOf(Model model, OperatorInfo op)
+        public static ConvParams ConvParamsOf(Model model, OperatorInfo op)
         {
             TensorInfo input = model.Tensors[op.Input0];
             TensorInfo output = model.Tensors[op.Output];

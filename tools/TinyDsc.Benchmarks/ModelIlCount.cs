@@ -36,9 +36,9 @@ internal static class ModelIlCount
         else
         {
             string folder = Path.Combine(RepoRoot(), ModelCost.BundledFolder);
-            model = ModelReader.Load(ModelCost.ConvertBundled(folder));
+            model = ModelReader.Load(ModelCost.ConvertBundled(folder, TinyDsc.Converter.Planning.FusionMode.None));
             input = ModelCost.BundledInput(model, folder);
-            what = $"{ModelCost.BundledFolder}/model.onnx converted with calibration.npy, first image of test_images.npy";
+            what = $"{ModelCost.BundledFolder}/model.onnx converted with calibration.npy and --fuse none (every layer on its own kernel), first image of test_images.npy";
         }
 
         List<ModelCost.Row> rows = ModelCost.Count(model, input, countReference: true);

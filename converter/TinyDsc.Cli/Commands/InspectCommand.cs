@@ -143,7 +143,8 @@ internal static class InspectCommand
                 }
                 return s;
             case OpCodes.FusedBlock:
-                return $"next {op.Params[0]} ops, row by row{(op.Params[3] > 1 ? $" ({op.Params[3]} rows per step)" : "")}; work [{op.Params[1]}, {(long)op.Params[1] + op.Params[2]})";
+                string shape = op.Params[4] == FusedBlocks.ShapeProducerDepthwise ? " (producer → depthwise)" : "";
+                return $"next {op.Params[0]} ops{shape}, row by row{(op.Params[3] > 1 ? $" ({op.Params[3]} rows per step)" : "")}; work [{op.Params[1]}, {(long)op.Params[1] + op.Params[2]})";
             default:
                 return "";
         }

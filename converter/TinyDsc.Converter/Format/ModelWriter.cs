@@ -49,9 +49,12 @@ public static class ModelWriter
         Span<byte> s = file;
         BinaryPrimitives.WriteInt32LittleEndian(s[FormatLayout.OffsetMagic..], FormatLayout.Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(s[FormatLayout.OffsetVersionMajor..], FormatLayout.VersionMajor);
-        // Minor 1 only when a fused block is present, so files without one still load in v1.0 readers.
+        // Minor 1 only when a fused block is present, so files without one still load in v1.0 readers; minor 2 when a
+        // block has shape p4 = 1 (producer → depthwise), which a v1.1 reader refuses at its group record.
         bool fused = Array.Exists(model.Operators, op => op.OpCode == OpCodes.FusedBlock);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[FormatLayout.OffsetVersionMinor..], (ushort)(fused ? FormatLayout.VersionMinorFused : FormatLayout.VersionMinor));
+        bool shapes = Array.Exists(model.Operators, op => op.OpCode == OpCodes.FusedBlock && op.Params[4] != 0);
+        int minor = shapes ? FormatLayout.VersionMinorFusedShapes : fused ? FormatLayout.VersionMinorFused : FormatLayout.VersionMinor;
+        BinaryPrimitives.WriteUInt16LittleEndian(s[FormatLayout.OffsetVersionMinor..], (ushort)minor);
         BinaryPrimitives.WriteInt32LittleEndian(s[FormatLayout.OffsetFileSize..], (int)fileSize);
         BinaryPrimitives.WriteInt32LittleEndian(s[FormatLayout.OffsetHeaderSize..], FormatLayout.HeaderSize);
         BinaryPrimitives.WriteInt32LittleEndian(s[FormatLayout.OffsetTensorCount..], tensorCount);

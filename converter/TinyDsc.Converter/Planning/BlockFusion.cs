@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TinyDsc.Converter.Quantization;
 using TinyDsc.Converter.Format;
+using TinyDsc.Runtime;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 
@@ -24,7 +25,10 @@ public enum FusionMode
 /// <summary>
 /// Finds the chains of a quantized model that the runtime can execute row by row (FORMAT.md op 8, Kernels.FusedBlock)
 /// and inserts a group record before each: 1×1 expand → depthwise (multiplier 1, dilation 1) → 1×1 project, or
-/// depthwise → 1×1, each optionally followed by the residual Add of the chain's input. Members must be consecutive
+/// depthwise → 1×1, each optionally followed by the residual Add of the chain's input; and (FORMAT.md p4 = 1) a producer
+/// — a 1×1 expand or a stem any windowed kernel computes — → depthwise (multiplier ≥ 1) with no projection, the chain
+/// whose depthwise rows are the block output (the stem into a DS-CNN's first block; a 1×1 into a stride-2
+/// depthwise whose own output is small). Members must be consecutive
 /// operators and every tensor between them read only by the next member (and not be the model output); those tensors
 /// become internal (arena offset -1). The work area is placed by <see cref="ModelMemoryPlanner"/>.
 /// </summary>
@@ -33,8 +37,11 @@ public static class BlockFusion
     /// <summary>A fused block found in a model: its group record's index and the member operator indices after it.</summary>
     public sealed record Group(int RecordIndex, int Members, int WorkBytes);
 
-    /// <summary>A fusable chain: its first operator, member count, and output rows per step (FORMAT.md p3).</summary>
-    private readonly record struct Chain(int Start, int Count, int Rows);
+    /// <summary>A fusable chain: its first operator, member count, output rows per step (FORMAT.md p3) and shape (p4).</summary>
+    private readonly record struct Chain(int Start, int Count, int Rows, int Shape)
+    {
+        public bool Overlaps(Chain other) => Start < other.Start + other.Count && other.Start < Start + Count;
+    }
 
     /// <summary>
     /// Auto adds a block only when it lowers the arena by at least 1/MinimumGainDivisor of the arena before it: a
@@ -67,34 +74,34 @@ public static class BlockFusion
         var chains = Chains(model);
         if (mode == FusionMode.All)
         {
-            return WithGroups(quantized, chains.Select(c => c with { Rows = NarrowRows(model, c) }).ToList());
+            // In operator order, the first candidate at each operator (the v1.1 shapes before producer → depthwise).
+            var all = new List<Chain>();
+            foreach (Chain c in chains)
+            {
+                if (!all.Any(c.Overlaps))
+                {
+                    all.Add(c with { Rows = NarrowRows(model, c) });
+                }
+            }
+            return WithGroups(quantized, all);
         }
 
         var chosen = new List<Chain>();
         int current = PlannedArena(model, chosen);
-        int best = current;
         while (true)
         {
-            int pick = -1;
-            foreach (Chain c in chains)
+            var free = chains.Where(c => !chosen.Any(c.Overlaps)).ToList();
+            (List<Chain>? pick, int best) = BestStep(model, chosen, free.Select(c => new List<Chain> { c }), current);
+            if (best == current)
             {
-                if (chosen.Contains(c))
-                {
-                    continue;
-                }
-                var trial = new List<Chain>(chosen) { c };
-                int arena = PlannedArena(model, trial);
-                if (arena < best)
-                {
-                    best = arena;
-                    pick = chains.IndexOf(c);
-                }
+                // No single chain lowers the arena: two peaks of the same height (the bundled DS-CNN's). Try pairs.
+                (pick, best) = BestStep(model, chosen, Pairs(free), current);
             }
-            if (pick < 0 || best > current - current / MinimumGainDivisor)
+            if (pick == null || best > current - current / MinimumGainDivisor)
             {
                 break;
             }
-            chosen.Add(chains[pick]);
+            chosen.AddRange(pick);
             current = best;
         }
 
@@ -119,6 +126,38 @@ public static class BlockFusion
         return WithGroups(quantized, chosen);
     }
 
+    /// <summary>The step (chains added together) that lowers the planned arena most below current, and that arena.</summary>
+    private static (List<Chain>? Pick, int Arena) BestStep(Model model, List<Chain> chosen, IEnumerable<List<Chain>> steps, int current)
+    {
+        List<Chain>? pick = null;
+        int best = current;
+        foreach (List<Chain> step in steps)
+        {
+            int arena = PlannedArena(model, chosen.Concat(step).ToList());
+            if (arena < best)
+            {
+                best = arena;
+                pick = step;
+            }
+        }
+        return (pick, best);
+    }
+
+    /// <summary>Every pair of chains that do not overlap.</summary>
+    private static IEnumerable<List<Chain>> Pairs(List<Chain> chains)
+    {
+        for (int a = 0; a < chains.Count; a++)
+        {
+            for (int b = a + 1; b < chains.Count; b++)
+            {
+                if (!chains[a].Overlaps(chains[b]))
+                {
+                    yield return new List<Chain> { chains[a], chains[b] };
+                }
+            }
+        }
+    }
+
     /// <summary>Arena bytes of the model with the given chains grouped, planned on a copy of its tensors.</summary>
     private static int PlannedArena(Model model, List<Chain> chains)
     {
@@ -128,26 +167,40 @@ public static class BlockFusion
         return ModelMemoryPlanner.Apply(grouped).ArenaBytes;
     }
 
-    /// <summary>Every fusable chain (start operator, member count), in operator order, not overlapping.</summary>
+    /// <summary>
+    /// Every fusable chain, in operator order; at one operator the v1.1 shape first, then producer → depthwise. Chains
+    /// may overlap (the choice takes chains that do not).
+    /// </summary>
     private static List<Chain> Chains(Model model)
     {
         int[] readers = Readers(model);
         var chains = new List<Chain>();
-        int i = 0;
-        while (i < model.Operators.Length)
+        for (int i = 0; i < model.Operators.Length; i++)
         {
             int n = ChainAt(model, readers, i);
             if (n > 0)
             {
-                chains.Add(new Chain(i, n, 1));
-                i += n;
+                chains.Add(new Chain(i, n, 1, 0));
             }
-            else
+            if (IsProducerChain(model, readers, i))
             {
-                i++;
+                chains.Add(new Chain(i, 2, 1, FusedBlocks.ShapeProducerDepthwise));
             }
         }
         return chains;
+    }
+
+    /// <summary>Op i is a 1×1 or a stem a windowed kernel computes, linked to a depthwise op i + 1 (multiplier ≥ 1).</summary>
+    private static bool IsProducerChain(Model model, int[] readers, int i)
+    {
+        OperatorInfo[] ops = model.Operators;
+        if (i + 1 >= ops.Length || ops[i].OpCode != OpCodes.Conv2D || model.Tensors[ops[i].Input0].Rank != 4 || !IsDepthwise(model, ops, i + 1, multiplier: true)
+            || !Links(model, readers, ops, i, i + 1))
+        {
+            return false;
+        }
+        ConvParams p = Interpreter.ConvParamsOf(model, ops[i]);
+        return IsPointwise(model, ops, i) || FusedBlock.StemKernelOf(ref p) != FusedBlock.StemNone;
     }
 
     private static QuantizedModel WithGroups(QuantizedModel quantized, List<Chain> chains)
@@ -171,8 +224,9 @@ public static class BlockFusion
                 OperatorInfo last = ops[i + n - 1];
                 var group = new OperatorInfo { OpCode = OpCodes.FusedBlock, Input0 = ops[i].Input0, Output = last.Output };
                 group.Params[0] = n;
-                group.Params[2] = WorkBytes(model, ops, i, n, rows);
+                group.Params[2] = WorkBytes(model, ops, i, n, rows, chain.Shape);
                 group.Params[3] = rows;
+                group.Params[4] = chain.Shape;
                 outOps.Add(group);
                 outNames.Add("fused(" + string.Join(", ", Enumerable.Range(i, n).Select(k => quantized.OperatorNames[k])) + ")");
                 for (int k = i; k < i + n; k++)
@@ -284,15 +338,15 @@ public static class BlockFusion
         int i = chain.Start;
         bool hasAdd = ops[i + chain.Count - 1].OpCode == OpCodes.Add;
         int convs = hasAdd ? chain.Count - 1 : chain.Count;
-        TensorInfo dwOut = model.Tensors[ops[convs == 3 ? i + 1 : i].Output];
+        TensorInfo dwOut = model.Tensors[ops[convs == 3 || chain.Shape != 0 ? i + 1 : i].Output];
         return dwOut.Dims[2] < 16 && dwOut.Dims[1] >= 2 ? 2 : 1;
     }
 
-    private static int WorkBytes(Model model, OperatorInfo[] ops, int i, int n, int rows)
+    private static int WorkBytes(Model model, OperatorInfo[] ops, int i, int n, int rows, int shape)
     {
         bool hasAdd = ops[i + n - 1].OpCode == OpCodes.Add;
         int convs = hasAdd ? n - 1 : n;
-        OperatorInfo dw = ops[convs == 3 ? i + 1 : i];
+        OperatorInfo dw = ops[convs == 3 || shape != 0 ? i + 1 : i];
         OperatorInfo project = ops[i + convs - 1];
         TensorInfo dwIn = model.Tensors[dw.Input0];
         TensorInfo dwOut = model.Tensors[dw.Output];
@@ -302,7 +356,7 @@ public static class BlockFusion
             OutputC = dwOut.Dims[3], KernelH = dw.KernelH, KernelW = dw.KernelW, PadLeft = dw.PadLeft, PadRight = dw.PadRight,
             StrideH = dw.StrideH,
         };
-        return FusedBlock.WorkBytes(ref p, model.Tensors[project.Output].Dims[3], hasAdd, rows);
+        return FusedBlock.WorkBytes(ref p, shape == 0, model.Tensors[project.Output].Dims[3], hasAdd, rows);
     }
 
     /// <summary>Op a's output is op b's input 0, read by nothing else and not the model output.</summary>
@@ -320,7 +374,8 @@ public static class BlockFusion
             && op.PadTop == 0 && op.PadLeft == 0 && op.PadBottom == 0 && op.PadRight == 0 && model.Tensors[op.Input0].Rank == 4;
     }
 
-    private static bool IsDepthwise(Model model, OperatorInfo[] ops, int i)
+    /// <summary>Op i is a depthwise convolution with dilation 1: multiplier 1, or (multiplier: true) any multiplier.</summary>
+    private static bool IsDepthwise(Model model, OperatorInfo[] ops, int i, bool multiplier = false)
     {
         if (i >= ops.Length || ops[i].OpCode != OpCodes.Conv2D)
         {
@@ -328,7 +383,8 @@ public static class BlockFusion
         }
         OperatorInfo op = ops[i];
         int cin = model.Tensors[op.Input0].Dims[3];
-        return op.Groups == cin && model.Tensors[op.Output].Dims[3] == cin && op.DilationH == 1 && op.DilationW == 1;
+        int cout = model.Tensors[op.Output].Dims[3];
+        return op.Groups == cin && (multiplier ? cout % cin == 0 : cout == cin) && op.DilationH == 1 && op.DilationW == 1;
     }
 
     /// <summary>Per tensor, how many operator inputs read it (the model output counts as one more).</summary>

@@ -15,6 +15,9 @@ namespace TinyDsc.Runtime.Format
 
         /// <summary>Minor version of a file that contains a fused block (op 8); without one the writer keeps minor 0.</summary>
         public const int VersionMinorFused = 1;
+
+        /// <summary>Minor version of a file with a fused block of shape p4 = 1 (producer → depthwise), which v1.1 readers refuse.</summary>
+        public const int VersionMinorFusedShapes = 2;
         /// <summary>Bytes of the file header.</summary>
         public const int HeaderSize = 64;
         /// <summary>Bytes of one tensor record (10 i32 slots).</summary>

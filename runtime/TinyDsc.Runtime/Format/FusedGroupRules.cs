@@ -1,3 +1,5 @@
+using TinyDsc.Runtime.Kernels;
+
 namespace TinyDsc.Runtime.Format
 {
     /// <summary>
@@ -9,11 +11,15 @@ namespace TinyDsc.Runtime.Format
     /// </summary>
     internal static class FusedGroupRules
     {
-        /// <summary>Group record params: p0 member count, p1 work-area arena offset, p2 work-area bytes, p3 output rows per step (0 = 1).</summary>
+        /// <summary>
+        /// Group record params: p0 member count, p1 work-area arena offset, p2 work-area bytes, p3 output rows per step
+        /// (0 = 1), p4 shape (0: the v1.1 shapes; 1: producer → depthwise, minor 2).
+        /// </summary>
         internal const int ParamMembers = 0;
         internal const int ParamWorkOffset = 1;
         internal const int ParamWorkBytes = 2;
         internal const int ParamRows = 3;
+        internal const int ParamShape = 4;
 
         /// <summary>Checks every group record and that arena offset -1 is used exactly by the groups' internal tensors.</summary>
         internal static void Validate(Model model)
@@ -85,10 +91,8 @@ namespace TinyDsc.Runtime.Format
         /// </summary>
         internal static long WorkBytes(OperatorInfo depthwise, TensorInfo dwInput, TensorInfo dwOutput, int projectChannels, bool hasAdd, int rows)
         {
-            long cexp = dwInput.Dims[3];
-            long bandRows = (rows - 1L) * depthwise.StrideH + depthwise.KernelH;
-            long band = bandRows * (dwInput.Dims[2] + (long)depthwise.PadLeft + depthwise.PadRight) * cexp;
-            return band + (long)rows * dwOutput.Dims[2] * (cexp + (hasAdd ? projectChannels : 0));
+            long band = BandBytes(depthwise, dwInput, rows);
+            return band + (long)rows * dwOutput.Dims[2] * (dwInput.Dims[3] + (hasAdd ? projectChannels : (long)0));
         }
 
         private static void ValidateGroup(Model model, int j, int n, bool[] internalTensor)
@@ -96,6 +100,17 @@ namespace TinyDsc.Runtime.Format
             OperatorInfo[] ops = model.Operators;
             TensorInfo[] tensors = model.Tensors;
             OperatorInfo group = ops[j];
+            int shape = group.Params[ParamShape];
+            if (shape == FusedBlocks.ShapeProducerDepthwise)
+            {
+                ValidateProducerGroup(model, j, n, internalTensor);
+                return;
+            }
+
+            if (shape != 0)
+            {
+                Fail(j, "p4 (shape) = " + shape + ", must be 0 (1×1 → depthwise → 1×1, depthwise → 1×1) or 1 (1×1 or stem → depthwise)");
+            }
             bool hasAdd = ops[j + n].OpCode == OpCodes.Add;
             int convs = hasAdd ? n - 1 : n;
             if (convs < 2 || convs > 3)
@@ -185,7 +200,12 @@ namespace TinyDsc.Runtime.Format
                 Fail(j, "work area [" + workOffset + ", " + ((long)workOffset + workBytes) + ") is outside the arena [0, " + model.ArenaSize + ")");
             }
 
-            for (int k = ParamRows + 1; k < OperatorInfo.ParamCount; k++)
+            CheckUnused(j, group);
+        }
+
+        private static void CheckUnused(int j, OperatorInfo group)
+        {
+            for (int k = ParamShape + 1; k < OperatorInfo.ParamCount; k++)
             {
                 if (group.Params[k] != 0)
                 {
@@ -194,10 +214,92 @@ namespace TinyDsc.Runtime.Format
             }
         }
 
+        /// <summary>
+        /// p4 = 1: two members, a producer (a 1×1 convolution, or a stem a windowed kernel computes) then a depthwise
+        /// convolution (groups = Cin, Cout a multiple of Cin, dilation 1) whose output is the group's; work = the band.
+        /// </summary>
+        private static void ValidateProducerGroup(Model model, int j, int n, bool[] internalTensor)
+        {
+            OperatorInfo[] ops = model.Operators;
+            TensorInfo[] tensors = model.Tensors;
+            OperatorInfo group = ops[j];
+            if (n != 2 || ops[j + 1].OpCode != OpCodes.Conv2D || ops[j + 2].OpCode != OpCodes.Conv2D)
+            {
+                Fail(j, "p4 = 1 (producer → depthwise) needs 2 Conv2D members, got " + n + " members");
+            }
+
+            OperatorInfo producer = ops[j + 1];
+            OperatorInfo depthwise = ops[j + 2];
+            if (producer.Input0 != group.Input0)
+            {
+                Fail(j, "input 0 = tensor " + group.Input0 + ", but the first member (operator " + (j + 1) + ") reads tensor " + producer.Input0);
+            }
+
+            if (!IsPointwise(producer))
+            {
+                ConvParams p = Interpreter.ConvParamsOf(model, producer);
+                if (FusedBlock.StemKernelOf(ref p) == FusedBlock.StemNone)
+                {
+                    Fail(j, "member operator " + (j + 1) + " (producer) must be a 1×1 convolution or a stem that DepthwiseConv3x3, DepthwiseConv3x3Multiplier, Conv2DDense or DepthwiseConv computes (groups 1 or groups = Cin)");
+                }
+            }
+
+            CheckLink(j, j + 1, producer, depthwise, j + 2, internalTensor, model);
+            TensorInfo dwInput = tensors[depthwise.Input0];
+            TensorInfo dwOutput = tensors[depthwise.Output];
+            if (depthwise.Groups != dwInput.Dims[3] || dwOutput.Dims[3] % dwInput.Dims[3] != 0 || depthwise.DilationH != 1 || depthwise.DilationW != 1)
+            {
+                Fail(j, "member operator " + (j + 2) + " must be a depthwise convolution with dilation 1 (groups = Cin, Cout a multiple of Cin), got groups "
+                    + depthwise.Groups + ", Cin " + dwInput.Dims[3] + ", Cout " + dwOutput.Dims[3] + ", dilation " + depthwise.DilationH + "×" + depthwise.DilationW);
+            }
+
+            if (depthwise.Output != group.Output)
+            {
+                Fail(j, "output = tensor " + group.Output + ", but the last member (operator " + (j + 2) + ") writes tensor " + depthwise.Output);
+            }
+
+            if (tensors[group.Input0].ArenaOffset < 0 || tensors[group.Output].ArenaOffset < 0)
+            {
+                Fail(j, "the block input " + group.Input0 + " and output " + group.Output + " must lie in the arena (offset -1 is for internal tensors)");
+            }
+
+            int rows = group.Params[ParamRows];
+            if (rows < 0 || rows > dwOutput.Dims[1])
+            {
+                Fail(j, "p3 (output rows per step) = " + rows + " is outside 0..Ho = 0.." + dwOutput.Dims[1]);
+            }
+
+            long need = BandBytes(depthwise, dwInput, rows > 1 ? rows : 1);
+            if (group.Params[ParamWorkBytes] != need)
+            {
+                Fail(j, "p2 (work bytes) = " + group.Params[ParamWorkBytes] + ", expected ((R − 1)·sh + kh)·(W + pl + pr)·Cexp = " + need + " (R = p3 rows per step, p4 = 1: no depthwise rows)");
+            }
+
+            if (group.Params[ParamWorkOffset] < 0 || WorkEnd(group) > model.ArenaSize)
+            {
+                Fail(j, "work area [" + group.Params[ParamWorkOffset] + ", " + WorkEnd(group) + ") is outside the arena [0, " + model.ArenaSize + ")");
+            }
+
+            CheckUnused(j, group);
+        }
+
+        /// <summary>The band of a block computing R output rows per step: ((R − 1)·sh + kh)·(W + pl + pr)·Cexp, 64-bit.</summary>
+        private static long BandBytes(OperatorInfo depthwise, TensorInfo dwInput, int rows)
+        {
+            long bandRows = (rows - 1L) * depthwise.StrideH + depthwise.KernelH;
+            return bandRows * (dwInput.Dims[2] + (long)depthwise.PadLeft + depthwise.PadRight) * dwInput.Dims[3];
+        }
+
+        /// <summary>True for a 1×1 convolution with stride 1, no padding, groups 1 and dilation 1.</summary>
+        internal static bool IsPointwise(OperatorInfo op)
+        {
+            return op.KernelH == 1 && op.KernelW == 1 && op.StrideH == 1 && op.StrideW == 1 && op.Groups == 1
+                && op.PadTop == 0 && op.PadLeft == 0 && op.PadBottom == 0 && op.PadRight == 0 && op.DilationH == 1 && op.DilationW == 1;
+        }
+
         private static void CheckPointwise(int j, int index, string role, OperatorInfo op)
         {
-            if (op.KernelH != 1 || op.KernelW != 1 || op.StrideH != 1 || op.StrideW != 1 || op.Groups != 1
-                || op.PadTop != 0 || op.PadLeft != 0 || op.PadBottom != 0 || op.PadRight != 0 || op.DilationH != 1 || op.DilationW != 1)
+            if (!IsPointwise(op))
             {
                 Fail(j, "member operator " + index + " (" + role + ") must be a 1×1 convolution with stride 1, no padding and groups 1");
             }

@@ -527,7 +527,7 @@ namespace TinyDsc.Runtime.Format
                 CheckUnused(j, code, "groups", op.Groups, 1);
             }
 
-            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 4 : (code == OpCodes.Mul || code == OpCodes.Softmax ? 2 : 0)));
+            int usedParams = code == OpCodes.Add ? 7 : (code == OpCodes.AveragePool || code == OpCodes.GlobalAveragePool ? 1 : (code == OpCodes.FusedBlock ? 5 : (code == OpCodes.Mul || code == OpCodes.Softmax ? 2 : 0)));
             if (code == OpCodes.Concat)
             {
                 usedParams = ConcatUsedParams(j, code, op, tensors.Length);

@@ -8,7 +8,14 @@ namespace TinyDsc.Runtime.Kernels
     /// "Memory"; FORMAT.md op 8). Two shapes of block:
     ///   inverted residual: 1×1 expand (+act) → kh×kw depthwise, multiplier 1, any stride and pads (+act) → 1×1
     ///   project (+act) [→ Add with the block input];
-    ///   depthwise-separable: kh×kw depthwise (+act) → 1×1 pointwise (+act) [→ Add with the block input].
+    ///   depthwise-separable: kh×kw depthwise (+act) → 1×1 pointwise (+act) [→ Add with the block input];
+    ///   producer → depthwise, no projection (FORMAT.md p4 = 1): a 1×1 expand, or a stem (any convolution a windowed
+    ///   kernel computes: DepthwiseConv3x3, DepthwiseConv3x3Multiplier, Conv2DDense, DepthwiseConv), then a kh×kw
+    ///   depthwise with multiplier K ≥ 1 whose rows are the block output.
+    /// A stem computes the band rows that entered it by its own kernel's Run over the input rows they read (the
+    /// same kernel on a slice: pads above and below the slice are the pads of the layer that the slice touches); a
+    /// 3×3 depthwise with multiplier above 1 runs DepthwiseConv3x3Multiplier.Run over the band itself (pad columns and
+    /// rows are already in it). Both need the kernel's scratch (ScratchBytes).
     ///
     /// Formula: exactly the unfused operators'. Every element is computed by the same arithmetic the unfused ops use
     /// (PointwiseRows, PointwiseConv's formula over a few rows of pixels; DepthwiseConv3x3.Row or DepthwiseConv.Row on
@@ -37,7 +44,32 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>True for the inverted residual (a 1×1 expand first), false for the depthwise-separable block.</summary>
         public bool HasExpand;
 
-        /// <summary>The expand convolution over one input row: InputH = OutputH = 1, InputW = OutputW = W, Cin → Cexp.</summary>
+        /// <summary>
+        /// Kernel of the stem that produces the band rows (StemNone without a stem): StemDepthwise3x3,
+        /// StemDepthwise3x3Multiplier, StemDense or StemDepthwise. A stem's parameters and arrays are the Expand*
+        /// fields, ExpandRow then with the stem's full shape (block input → depthwise input): on nanoCLR every struct
+        /// field of a class is an object of its own, so the stem has none.
+        /// </summary>
+        public int StemKernel;
+
+        /// <summary>No stem.</summary>
+        public const int StemNone = 0;
+        /// <summary>Stem on DepthwiseConv3x3.</summary>
+        public const int StemDepthwise3x3 = 1;
+        /// <summary>Stem on DepthwiseConv3x3Multiplier.</summary>
+        public const int StemDepthwise3x3Multiplier = 2;
+        /// <summary>Stem on Conv2DDense.</summary>
+        public const int StemDense = 3;
+        /// <summary>Stem on DepthwiseConv.</summary>
+        public const int StemDepthwise = 4;
+
+        /// <summary>True: DepthwiseConv3x3Multiplier.Run computes the depthwise rows over the band (3×3, multiplier above 1).</summary>
+        public bool DepthwiseMultiplierRun;
+
+        /// <summary>
+        /// The expand convolution over one input row: InputH = OutputH = 1, InputW = OutputW = W, Cin → Cexp; with a
+        /// stem (StemKernel), the stem's full shape.
+        /// </summary>
         public ConvParams ExpandRow;
         /// <summary>Expand weights, [Cexp, Cin] int8 (the unfused op's blob).</summary>
         public sbyte[] ExpandWeights;
@@ -90,13 +122,71 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         public static int WorkBytes(ref ConvParams depthwise, int projectChannels, bool hasAdd, int rows)
         {
-            int cexp = depthwise.InputC;
-            int bandRows = (rows - 1) * depthwise.StrideH + depthwise.KernelH;
-            int band = bandRows * (depthwise.InputW + depthwise.PadLeft + depthwise.PadRight) * cexp;
-            return band + rows * depthwise.OutputW * (cexp + (hasAdd ? projectChannels : 0));
+            return WorkBytes(ref depthwise, true, projectChannels, hasAdd, rows);
         }
 
-        /// <summary>Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena.</summary>
+        /// <summary>
+        /// As WorkBytes; without a projection (hasProject false) only the band: the depthwise rows go to the output.
+        /// (Blocks with a projection have multiplier 1: their depthwise rows are rows·Wo·Cexp.)
+        /// </summary>
+        public static int WorkBytes(ref ConvParams depthwise, bool hasProject, int projectChannels, bool hasAdd, int rows)
+        {
+            int bandRows = (rows - 1) * depthwise.StrideH + depthwise.KernelH;
+            int band = bandRows * (depthwise.InputW + depthwise.PadLeft + depthwise.PadRight) * depthwise.InputC;
+            return hasProject ? band + rows * depthwise.OutputW * (depthwise.InputC + (hasAdd ? projectChannels : 0)) : band;
+        }
+
+        /// <summary>Scratch bytes block b needs: its stem kernel's, and DepthwiseConv3x3Multiplier's over the band; else 0.</summary>
+        public static int ScratchBytes(FusedBlock b)
+        {
+            int n = 0;
+            if (b.StemKernel == StemDense)
+            {
+                n = Conv2DDense.GetScratchSize(ref b.ExpandRow);
+            }
+            else if (b.StemKernel == StemDepthwise)
+            {
+                n = DepthwiseConv.GetScratchSize(ref b.ExpandRow);
+            }
+            else if (b.StemKernel == StemDepthwise3x3)
+            {
+                n = DepthwiseConv3x3.GetScratchSize(ref b.ExpandRow);
+            }
+            else if (b.StemKernel == StemDepthwise3x3Multiplier)
+            {
+                n = DepthwiseConv3x3Multiplier.GetScratchSize(ref b.ExpandRow);
+            }
+
+            // Over the band: its rows are W + pl + pr wide and unpadded (BandParams), as scratch sizes go.
+            int band = b.DepthwiseMultiplierRun ? DepthwiseConv3x3Multiplier.GetScratchSize(ref b.Depthwise) : 0;
+            return band > n ? band : n;
+        }
+
+        /// <summary>The stem kernel (StemDepthwise3x3 ..) that computes conv p as the Interpreter would pick it, or StemNone.</summary>
+        public static int StemKernelOf(ref ConvParams p)
+        {
+            if (DepthwiseConv3x3.IsSupported(ref p))
+            {
+                return StemDepthwise3x3;
+            }
+
+            if (DepthwiseConv3x3Multiplier.IsSupported(ref p))
+            {
+                return StemDepthwise3x3Multiplier;
+            }
+
+            if (Conv2DDense.IsSupported(ref p))
+            {
+                return StemDense;
+            }
+
+            return DepthwiseConv.IsSupported(ref p) ? StemDepthwise : StemNone;
+        }
+
+        /// <summary>
+        /// Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena. Only for
+        /// blocks with ScratchBytes(b) = 0; the others need the overload that takes scratch.
+        /// </summary>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset)
         {
             Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null);
@@ -111,6 +201,12 @@ namespace TinyDsc.Runtime.Kernels
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
             FusedBlockRows nativeRows, sbyte[] scratch)
         {
+            if (!RunsNative(b))
+            {
+                // Shapes without native rows (a stem, no projection, a multiplier) run managed: the same bytes.
+                native = null;
+            }
+
             int inH = b.Depthwise.InputH;
             int inW = b.Depthwise.InputW;
             int cexp = b.Depthwise.InputC;
@@ -119,15 +215,16 @@ namespace TinyDsc.Runtime.Kernels
             int padTop = b.Depthwise.PadTop;
             int outH = b.Depthwise.OutputH;
             int outW = b.Depthwise.OutputW;
-            int cin = b.HasExpand ? b.ExpandRow.InputC : cexp;
-            int cout = b.ProjectRow.OutputC;
+            int cin = b.HasExpand ? b.ExpandRow.InputC : cexp;   // a stem reads its own rows (StemRows)
+            int cdw = b.Depthwise.OutputC;
+            int cout = b.ProjectWeights != null ? b.ProjectRow.OutputC : cdw;
             int rows = b.Rows;
             int rowBytes = (inW + b.Depthwise.PadLeft + b.Depthwise.PadRight) * cexp;
             int expandedRowBytes = inW * cexp;
             int leftPadBytes = b.Depthwise.PadLeft * cexp;
             int inputRowBytes = inW * cin;
             int outRowBytes = outW * cout;
-            int dwRowBytes = outW * cexp;
+            int dwRowBytes = outW * cdw;
             int bandRows = (rows - 1) * strideH + kh;
             int dwRows = workOffset + bandRows * rowBytes;
             int projRows = dwRows + rows * dwRowBytes;
@@ -176,19 +273,28 @@ namespace TinyDsc.Runtime.Kernels
                             b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, nativeRows.ExpandShift, scratch));
                         r++;
                     }
-                    else if (b.HasExpand)
+                    else if (b.HasExpand || b.StemKernel != StemNone)
                     {
                         // Input rows iy .. iy + count − 1 are consecutive: one expand call writes their expanded rows
                         // back to back from dst, then they move apart to their band rows (last first: Array.Copy is a
-                        // memmove and every row moves up) and their pad columns are refilled.
+                        // memmove and every row moves up) and their pad columns are refilled. A stem does the same
+                        // from the input rows its window reads.
                         int count = needed - r;
                         if (inH - iy < count)
                         {
                             count = inH - iy;
                         }
 
-                        PointwiseRows.Run(ref b.ExpandRow, count * inW, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
-                            b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst);
+                        if (b.HasExpand)
+                        {
+                            PointwiseRows.Run(ref b.ExpandRow, count * inW, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
+                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst);
+                        }
+                        else
+                        {
+                            StemRows(b, arena, inputOffset, iy, count, scratch, dst);
+                        }
+
                         if (rowBytes != expandedRowBytes && count > 1)
                         {
                             for (int q = count - 1; q > 0; q--)
@@ -208,7 +314,17 @@ namespace TinyDsc.Runtime.Kernels
                     }
                 }
 
-                for (int k = 0; k < n; k++)
+                // Without a projection the depthwise rows are the block's output rows.
+                int dwAt = b.ProjectWeights != null ? dwRows : outputOffset + oy * dwRowBytes;
+                if (b.DepthwiseMultiplierRun)
+                {
+                    ConvParams band = b.Depthwise;
+                    BandParams(ref band, n);
+                    DepthwiseConv3x3Multiplier.Run(ref band, arena, workOffset, b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier,
+                        b.DepthwiseShift, arena, dwAt, scratch);
+                }
+
+                for (int k = b.DepthwiseMultiplierRun ? n : 0; k < n; k++)
                 {
                     int bandRow = workOffset + k * strideH * rowBytes;
                     if (native != null)
@@ -219,13 +335,18 @@ namespace TinyDsc.Runtime.Kernels
                     else if (b.Depthwise3x3)
                     {
                         DepthwiseConv3x3.Row(ref b.Depthwise, arena, bandRow, b.DepthwiseWeights, b.DepthwiseFoldedBias,
-                            b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwRows + k * dwRowBytes);
+                            b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwAt + k * dwRowBytes);
                     }
                     else
                     {
                         DepthwiseConv.Row(ref b.Depthwise, arena, bandRow, b.DepthwiseWeights, b.DepthwiseFoldedBias,
-                            b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwRows + k * dwRowBytes);
+                            b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwAt + k * dwRowBytes);
                     }
+                }
+
+                if (b.ProjectWeights == null)
+                {
+                    continue;
                 }
 
                 int outRow = outputOffset + oy * outRowBytes;
@@ -266,6 +387,61 @@ namespace TinyDsc.Runtime.Kernels
                 {
                     Add.Run(ref b.AddP, arena, projRows, arena, residualRow, arena, outRow, n * outRowBytes);
                 }
+            }
+        }
+
+        /// <summary>True when block b has native rows (FusedBlockRows): a 1×1 projection, no stem, multiplier 1.</summary>
+        public static bool RunsNative(FusedBlock b)
+        {
+            return b.ProjectWeights != null && b.StemKernel == StemNone && b.Depthwise.OutputC == b.Depthwise.InputC;
+        }
+
+        /// <summary>
+        /// The depthwise convolution over n output rows of the band as its input: (n − 1)·sh + kh rows of W + pl + pr
+        /// columns, no pads (the band holds them).
+        /// </summary>
+        private static void BandParams(ref ConvParams p, int n)
+        {
+            p.InputH = (n - 1) * p.StrideH + p.KernelH;
+            p.InputW = p.InputW + p.PadLeft + p.PadRight;
+            p.PadTop = 0;
+            p.PadLeft = 0;
+            p.PadBottom = 0;
+            p.PadRight = 0;
+            p.OutputH = n;
+        }
+
+        /// <summary>
+        /// Stem output rows oy .. oy + count − 1, written back to back from arena[dst]: the stem's kernel over the input
+        /// rows their windows read, with the pads of the layer where the slice touches its top or bottom.
+        /// </summary>
+        private static void StemRows(FusedBlock b, sbyte[] arena, int inputOffset, int oy, int count, sbyte[] scratch, int dst)
+        {
+            ConvParams s = b.ExpandRow;
+            int first = oy * s.StrideH - s.PadTop;
+            int last = first + (count - 1) * s.StrideH + (s.KernelH - 1) * s.DilationH;
+            int from = first < 0 ? 0 : first;
+            int to = last >= s.InputH ? s.InputH - 1 : last;
+            s.PadTop = from - first;
+            s.PadBottom = last - to;
+            s.InputH = to - from + 1;
+            s.OutputH = count;
+            int at = inputOffset + from * s.InputW * s.InputC;
+            if (b.StemKernel == StemDepthwise3x3)
+            {
+                DepthwiseConv3x3.Run(ref s, arena, at, b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, scratch);
+            }
+            else if (b.StemKernel == StemDepthwise3x3Multiplier)
+            {
+                DepthwiseConv3x3Multiplier.Run(ref s, arena, at, b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, scratch);
+            }
+            else if (b.StemKernel == StemDense)
+            {
+                Conv2DDense.Run(ref s, arena, at, b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, scratch);
+            }
+            else
+            {
+                DepthwiseConv.Run(ref s, arena, at, b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, scratch);
             }
         }
 

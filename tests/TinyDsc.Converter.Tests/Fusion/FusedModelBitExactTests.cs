@@ -29,10 +29,10 @@ public sealed class FusedModelBitExactTests
 
     private static string Repo => Directory.GetParent(PytorchFixtureTests.FixtureRoot)!.Parent!.FullName;
 
-    private static (Model Fused, Model Unfused) ConvertBoth(string onnx, NpyArray<float> calibration)
+    private static (Model Fused, Model Unfused) ConvertBoth(string onnx, NpyArray<float> calibration, FusionMode mode = FusionMode.All)
     {
         var graph = OnnxImporter.Load(onnx);
-        byte[] fused = ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration", new CalibrationOptions(), null, FusionMode.All).FileBytes;
+        byte[] fused = ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration", new CalibrationOptions(), null, mode).FileBytes;
         byte[] unfused = ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration", new CalibrationOptions(), null, FusionMode.None).FileBytes;
         return (ModelReader.Load(fused), ModelReader.Load(unfused));
     }
@@ -75,14 +75,21 @@ public sealed class FusedModelBitExactTests
         SameOutputs(fused, unfused, wild, input.Shape, name + " (random inputs, seed 20261206)");
     }
 
+    /// <summary>
+    /// Both trained models, with every chain fused (All: on the bundled DS-CNN the stem → depthwise block and four
+    /// v1.1 blocks) and with auto's choice (on the bundled DS-CNN the two producer → depthwise blocks, the stem's and
+    /// the 1×1 32→64 into the stride-2 depthwise).
+    /// </summary>
     [Theory]
-    [InlineData("firmware-samples/models/fashion-dscnn")]
-    [InlineData("tests/fixtures/models/mbv2-fashion")]
-    public void TrainedModel_FusedEqualsUnfused(string folder)
+    [InlineData("firmware-samples/models/fashion-dscnn", FusionMode.All)]
+    [InlineData("firmware-samples/models/fashion-dscnn", FusionMode.Auto)]
+    [InlineData("tests/fixtures/models/mbv2-fashion", FusionMode.All)]
+    [InlineData("tests/fixtures/models/mbv2-fashion", FusionMode.Auto)]
+    public void TrainedModel_FusedEqualsUnfused(string folder, FusionMode mode)
     {
         var images = Npy.ReadFloat32(Path.Combine(Repo, "firmware-samples/models/fashion-dscnn", "test_images.npy"));
         var calibration = Npy.ReadFloat32(Path.Combine(Repo, folder, "calibration.npy"));
-        (Model fused, Model unfused) = ConvertBoth(Path.Combine(Repo, folder, "model.onnx"), calibration);
+        (Model fused, Model unfused) = ConvertBoth(Path.Combine(Repo, folder, "model.onnx"), calibration, mode);
         Assert.NotEmpty(BlockFusion.Groups(fused));
         int n = 300;
         int sample = images.Data.Length / images.Shape[0];

@@ -33,7 +33,8 @@ public static class TestModels
     /// <summary>
     /// The model with its chains grouped into fused blocks (format v1.1, op 8: internal tensors at arena offset -1, a
     /// work area per block) by the converter's BlockFusion and planned again: inverted-residual gives one 4-member
-    /// block (expand, depthwise, project, Add), ds-cnn two 2-member blocks (depthwise, pointwise).
+    /// block (expand, depthwise, project, Add); ds-cnn a producer → depthwise block (p4 = 1, minor 2: the 3×3 stem
+    /// into the stride-2 depthwise, operators 1 and 2 under the group record 0) and a 3-member block (1×1, depthwise, 1×1).
     /// </summary>
     public static Model Fused(Model model)
     {

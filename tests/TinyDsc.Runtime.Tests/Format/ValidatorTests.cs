@@ -36,6 +36,18 @@ public class ValidatorTests
         return m;
     }, expect);
 
+    /// <summary>
+    /// A mutation of "fused-ds-cnn": operator 0 is a producer → depthwise FusedBlock (p4 = 1) over operators 1 (the 3×3
+    /// stem, tensor 0 → 1) and 2 (the stride-2 depthwise, tensor 1 → 2); tensor 1 is internal.
+    /// </summary>
+    private static Case OnStem(Action<Model> mutate, params string[] expect) => new(() =>
+    {
+        Model m = TestModels.Get("fused-ds-cnn");
+        Assert.Equal(1, m.Operators[0].Params[4]);
+        mutate(m);
+        return m;
+    }, expect);
+
     /// <summary>A mutation of "softmax-rows": operators 0 and 2 are Softmax (tensors 0 → 1 rank 4, 2 → 3 rank 2).</summary>
     private static Case OnSoftmax(Action<Model> mutate, params string[] expect) => new(() =>
     {
@@ -104,7 +116,25 @@ public class ValidatorTests
         ["fused internal tensor is the model output"] = OnFused(m => m.OutputTensor = 3, "operator 0 (FusedBlock): internal tensor 3 is the model output"),
         ["fused work over its input"] = OnFused(m => m.Operators[0].Params[1] = Math.Min(m.Tensors[0].ArenaOffset, m.ArenaSize - m.Operators[0].Params[2]), "operator 0 (FusedBlock): work area [", "overlaps input 0 tensor 0"),
         ["fused work outside the arena"] = OnFused(m => m.Operators[0].Params[1] = m.ArenaSize, "operator 0 (FusedBlock): work area [", "is outside the arena"),
-        ["fused param p4"] = OnFused(m => m.Operators[0].Params[4] = 1, "operator 0 (FusedBlock): p4 = 1, must be 0"),
+        ["fused param p4 on a v1.1 shape"] = OnFused(m => m.Operators[0].Params[4] = 1, "operator 0 (FusedBlock): p4 = 1 (producer → depthwise) needs 2 Conv2D members, got 4 members"),
+        ["fused param p4 unknown"] = OnFused(m => m.Operators[0].Params[4] = 2, "operator 0 (FusedBlock): p4 (shape) = 2, must be 0"),
+        ["fused param p5"] = OnFused(m => m.Operators[0].Params[5] = 1, "operator 0 (FusedBlock): p5 = 1, must be 0"),
+        ["stem block param p5"] = OnStem(m => m.Operators[0].Params[5] = 1, "operator 0 (FusedBlock): p5 = 1, must be 0"),
+        ["stem block as a v1.1 shape"] = OnStem(m => m.Operators[0].Params[4] = 0, "operator 0 (FusedBlock): member operator 1 must be a depthwise convolution with multiplier 1 and dilation 1 (groups = Cin = Cout), got groups 1, Cin 1, Cout 8"),
+        ["stem block work bytes"] = OnStem(m => m.Operators[0].Params[2] += 1, "operator 0 (FusedBlock): p2 (work bytes) = ", "expected ((R − 1)·sh + kh)·(W + pl + pr)·Cexp = ", "p4 = 1: no depthwise rows"),
+        ["stem block rows per step above Ho"] = OnStem(m => m.Operators[0].Params[3] = 7, "operator 0 (FusedBlock): p3 (output rows per step) = 7 is outside 0..Ho = 0..6"),
+        ["stem block work outside the arena"] = OnStem(m => m.Operators[0].Params[1] = m.ArenaSize, "operator 0 (FusedBlock): work area [", "is outside the arena"),
+        ["stem block with three members"] = OnStem(m => m.Operators[0].Params[0] = 3, "operator 0 (FusedBlock): p4 = 1 (producer → depthwise) needs 2 Conv2D members, got 3 members"),
+        ["stem block internal tensor in the arena"] = OnStem(m => m.Tensors[1].ArenaOffset = 0, "operator 0 (FusedBlock): internal tensor 1 (between member operators 1 and 2) must have arena offset -1, got 0"),
+        ["stem block depthwise not depthwise"] = OnStem(m => m.Operators[2].Groups = 1, "operator 0 (FusedBlock): member operator 2 must be a depthwise convolution with dilation 1"),
+        ["stem block producer grouped"] = OnStem(m =>
+        {
+            // A grouped producer with several channels per group: only the reference kernel computes it.
+            m.Tensors[0].Dims[3] = 4;
+            m.Tensors[0].ByteSize *= 4;
+            m.Operators[1].Groups = 2;
+            m.Operators[1].Weights = new sbyte[m.Operators[1].Weights!.Length * 2];
+        }, "operator 0 (FusedBlock): member operator 1 (producer) must be a 1×1 convolution or a stem that"),
         ["fused rows per step negative"] = OnFused(m => m.Operators[0].Params[3] = -1, "operator 0 (FusedBlock): p3 (output rows per step) = -1 is outside 0..Ho = 0.."),
         ["fused rows per step above Ho"] = OnFused(m => m.Operators[0].Params[3] = 1000, "operator 0 (FusedBlock): p3 (output rows per step) = 1000 is outside 0..Ho = 0.."),
         ["fused rows per step without its work bytes"] = OnFused(m => m.Operators[0].Params[3] = m.Operators[0].Params[3] == 2 ? 1 : 2, "operator 0 (FusedBlock): p2 (work bytes) = ", "(R = p3 rows per step)"),

@@ -111,6 +111,173 @@ public class FusedBlockPropertyTests
     }
 
     /// <summary>
+    /// A producer → depthwise block (FORMAT.md p4 = 1): the producer a 1×1 expand, a dense stem (groups 1, k 1/3/5, any
+    /// stride, Conv2DDense) or a depthwise-type stem (groups = Cin, multiplier 1..4, k 3/5: DepthwiseConv3x3,
+    /// DepthwiseConv3x3Multiplier, DepthwiseConv); then a depthwise k×k (k 3/5, kh ≠ kw too), stride 1/2 per axis,
+    /// asymmetric pads, multiplier 1..3, whose output is the block's. Heights and widths 1..13, channels 1..11.
+    /// </summary>
+    public sealed record ProducerSpec(int H, int W, int Cin, int Cexp, int Producer, int Pk, int Ps, int[] Ppads, int Kh, int Kw, int Sh, int Sw,
+        int[] Pads, int Multiplier, int Seed)
+    {
+        public override string ToString() =>
+            $"{H}x{W}x{Cin} producer {(Producer == 0 ? "1x1" : Producer == 1 ? "dense" : "depthwise-type")} k{Pk} s{Ps} pads [{string.Join(",", Ppads)}] -> {Cexp}, "
+            + $"depthwise {Kh}x{Kw} s{Sh}x{Sw} pads [{string.Join(",", Pads)}] x{Multiplier}";
+    }
+
+    private static ProducerSpec RandomProducerSpec(int seed)
+    {
+        var r = new Random(seed);
+        int producer = r.Next(3);
+        int cin = producer == 1 ? r.Next(1, 5) : r.Next(1, 12);
+        int cexp = producer == 2 ? cin * r.Next(1, 5) : r.Next(1, 12);
+        int pk = producer == 0 ? 1 : new[] { 1, 3, 5 }[r.Next(producer == 2 ? 2 : 3) + (producer == 2 ? 1 : 0)];
+        int ps = producer == 0 ? 1 : r.Next(1, 3);
+        int[] ppads = producer == 0 ? new int[4] : Enumerable.Range(0, 4).Select(_ => r.Next(pk)).ToArray();
+        if (producer == 1 && pk == 1 && ps == 1)
+        {
+            ps = 2; // a 1×1 stride 1 is the expand, not a stem
+        }
+
+        int h = r.Next(1, 14), w = r.Next(1, 14);
+        int kh = new[] { 3, 5 }[r.Next(2)];
+        int kw = r.Next(3) == 0 ? 8 - kh : kh;
+        int[] pads = { r.Next(kh), r.Next(kw), r.Next(kh), r.Next(kw) };
+        var spec = new ProducerSpec(h, w, cin, cexp, producer, pk, ps, ppads, kh, kw, r.Next(1, 3), r.Next(1, 3), pads, r.Next(1, 4), r.Next());
+        // Keep at least one output row and column in both convolutions.
+        int h1 = (h + ppads[0] + ppads[2] - pk) / ps + 1, w1 = (w + ppads[1] + ppads[3] - pk) / ps + 1;
+        while (h + ppads[0] + ppads[2] < pk) { ppads[2]++; h1 = (h + ppads[0] + ppads[2] - pk) / ps + 1; }
+        while (w + ppads[1] + ppads[3] < pk) { ppads[3]++; w1 = (w + ppads[1] + ppads[3] - pk) / ps + 1; }
+        while (h1 + pads[0] + pads[2] < kh) { pads[2]++; }
+        while (w1 + pads[1] + pads[3] < kw) { pads[3]++; }
+        return spec;
+    }
+
+    [Fact]
+    public void RandomProducerBlocks_FusedEqualsUnfused()
+    {
+        // 300 blocks, block i from seed 20261207 + i; a failure names the seed and the block.
+        var kernels = new HashSet<string>();
+        for (int i = 0; i < 300; i++)
+        {
+            int seed = 20261207 + i;
+            ProducerSpec spec = RandomProducerSpec(seed);
+            kernels.Add(CheckProducerBlock(spec, seed, new Random(seed + 1).Next(8)));
+        }
+
+        // Every stem kernel and every depthwise path ran: a 1×1 expand, the four stem kernels; DepthwiseConv3x3.Row,
+        // DepthwiseConv3x3Multiplier.Run over the band, DepthwiseConv.Row.
+        foreach (string k in new[] { "expand", "stem 1", "stem 2", "stem 3", "stem 4", "dw 3x3", "dw multiplier run", "dw general" })
+        {
+            Assert.Contains(kernels, x => x.Contains(k));
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 16, 3, 2, 2)] // the bundled DS-CNN's stem (1 → 16) into its stride-2 depthwise with multiplier 2
+    [InlineData(0, 1, 3, 2, 1)]  // 1×1 expand into a stride-2 depthwise, no projection (its 32 → 64 → 7×7)
+    [InlineData(1, 1, 3, 2, 1)]  // an RGB-style dense stem, stride 2, into a stride-2 depthwise
+    [InlineData(2, 3, 5, 1, 3)]  // depthwise-type 5×5 stem ×3 into a 5×5 depthwise ×3, stride 1
+    public void NamedProducerBlocks_FusedEqualsUnfused(int producer, int stemMultiplier, int k, int stride, int multiplier)
+    {
+        int cin = producer == 1 ? 3 : producer == 2 ? 1 : 5;
+        var spec = new ProducerSpec(15, 13, cin, producer == 2 ? cin * stemMultiplier : 7, producer, producer == 0 ? 1 : 3, producer == 1 ? 2 : 1,
+            producer == 0 ? new int[4] : new[] { 1, 1, 1, 0 }, k, k, stride, stride, new[] { k / 2, k / 2 - 1, k / 2, k / 2 }, multiplier, 11);
+        for (int choice = 0; choice < 8; choice++)
+        {
+            CheckProducerBlock(spec, 11, choice);
+        }
+    }
+
+    /// <summary>Checks one block; returns which stem kernel and depthwise path the runtime took for it.</summary>
+    private static string CheckProducerBlock(ProducerSpec spec, int seed, int rowsChoice)
+    {
+        Model unfused = Plan(BuildProducer(spec), FusionMode.None);
+        Model fused = Plan(BuildProducer(spec), FusionMode.All);
+        Assert.True(fused.Operators.Length == 3 && fused.Operators[0].OpCode == OpCodes.FusedBlock && fused.Operators[0].Params[4] == 1,
+            $"seed {seed}: {spec} was not fused as producer → depthwise");
+        int rows = WithProducerRows(fused, rowsChoice);
+        byte[] file = ModelWriter.Write(fused);
+        Assert.Equal(2, BitConverter.ToUInt16(file, 6)); // minor 2: a block of shape p4 = 1
+        Model a = ModelReader.Load(file);
+        Model b = ModelReader.Load(ModelWriter.Write(unfused));
+        var rng = new Random(spec.Seed);
+        for (int run = 0; run < 2; run++)
+        {
+            var input = new sbyte[a.Tensors[a.InputTensor].ByteSize];
+            for (int j = 0; j < input.Length; j++)
+            {
+                input[j] = (sbyte)rng.Next(-128, 128);
+            }
+
+            sbyte[] expected = Run(b, input);
+            sbyte[] actual = Run(a, input);
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"seed {seed}, input {run}, {rows} row(s) per step: fused output differs from unfused for {spec}");
+        }
+
+        var block = global::TinyDsc.Runtime.FusedBlocks.Prepare(a, 0);
+        return (block.HasExpand ? "expand" : "stem " + block.StemKernel) + ", "
+            + (block.Depthwise3x3 ? "dw 3x3" : block.DepthwiseMultiplierRun ? "dw multiplier run" : "dw general");
+    }
+
+    /// <summary>As WithRows for a producer → depthwise block, whose work area is the band alone.</summary>
+    private static int WithProducerRows(Model fused, int choice)
+    {
+        OperatorInfo group = fused.Operators[0];
+        OperatorInfo dw = fused.Operators[2];
+        TensorInfo dwIn = fused.Tensors[dw.Input0];
+        int ho = fused.Tensors[dw.Output].Dims[1];
+        if (choice < 4)
+        {
+            return Math.Max(1, group.Params[3]);
+        }
+
+        int rows = Math.Min(ho, choice == 7 ? ho : choice - 3);
+        var p = new global::TinyDsc.Runtime.Kernels.ConvParams
+        {
+            InputW = dwIn.Dims[2], InputC = dwIn.Dims[3], KernelH = dw.KernelH, StrideH = dw.StrideH, PadLeft = dw.PadLeft, PadRight = dw.PadRight,
+        };
+        group.Params[3] = rows;
+        group.Params[2] = global::TinyDsc.Runtime.Kernels.FusedBlock.WorkBytes(ref p, false, 0, false, rows);
+        ModelMemoryPlanner.Apply(fused);
+        return rows;
+    }
+
+    private static Model BuildProducer(ProducerSpec s)
+    {
+        var r = new Random(s.Seed);
+        var tensors = new List<TensorInfo>();
+        int Tensor(int h, int w, int c)
+        {
+            var t = new TensorInfo { Rank = 4, Scale = (float)(0.01 + r.NextDouble() * 0.1), ZeroPoint = r.Next(-128, 128) };
+            t.Dims[1] = h;
+            t.Dims[2] = w;
+            t.Dims[3] = c;
+            t.ByteSize = h * w * c;
+            tensors.Add(t);
+            return tensors.Count - 1;
+        }
+
+        int[] pp = s.Ppads;
+        int h1 = (s.H + pp[0] + pp[2] - s.Pk) / s.Ps + 1, w1 = (s.W + pp[1] + pp[3] - s.Pk) / s.Ps + 1;
+        int ho = (h1 + s.Pads[0] + s.Pads[2] - s.Kh) / s.Sh + 1, wo = (w1 + s.Pads[1] + s.Pads[3] - s.Kw) / s.Sw + 1;
+        int input = Tensor(s.H, s.W, s.Cin);
+        var producer = new OperatorInfo
+        {
+            OpCode = OpCodes.Conv2D, Input0 = input, Output = Tensor(h1, w1, s.Cexp), KernelH = s.Pk, KernelW = s.Pk, StrideH = s.Ps, StrideW = s.Ps,
+            PadTop = pp[0], PadLeft = pp[1], PadBottom = pp[2], PadRight = pp[3], Groups = s.Producer == 2 ? s.Cin : 1,
+        };
+        Arrays(r, producer, s.Cexp * s.Pk * s.Pk * (s.Producer == 2 ? 1 : s.Cin), s.Cexp);
+        int cdw = s.Cexp * s.Multiplier;
+        var dw = new OperatorInfo
+        {
+            OpCode = OpCodes.Conv2D, Input0 = producer.Output, Output = Tensor(ho, wo, cdw), KernelH = s.Kh, KernelW = s.Kw, StrideH = s.Sh, StrideW = s.Sw,
+            PadTop = s.Pads[0], PadLeft = s.Pads[1], PadBottom = s.Pads[2], PadRight = s.Pads[3], Groups = s.Cexp,
+        };
+        Arrays(r, dw, cdw * s.Kh * s.Kw, cdw);
+        return new Model { Tensors = tensors.ToArray(), Operators = new[] { producer, dw }, InputTensor = input, OutputTensor = dw.Output, ArenaSize = 1 };
+    }
+
+    /// <summary>
     /// Choice 0..3 keeps the converter's rows per step; 4..7 sets 1, 2, 3 or Ho rows (at most Ho), with the work bytes
     /// that FORMAT.md states for it, and plans the arena again. Returns the block's rows per step.
     /// </summary>

@@ -127,6 +127,15 @@ internal sealed class IlCounter
                 case 0x11: stack[sp++] = locals[ins.I]; break; // ldloc.s
                 case 0x0A: case 0x0B: case 0x0C: case 0x0D: locals[v - 0x0A] = stack[--sp]; break; // stloc.0-3
                 case 0x13: locals[ins.I] = stack[--sp]; break; // stloc.s
+                case 0x12: stack[sp++] = new Slot { K = Kind.Ref, O = locals[ins.I].O }; break; // ldloca.s: a struct local's box
+                case 0x7D: // stfld on a struct local by its address (its box) or on an object
+                {
+                    var f = (FieldInfo)ins.Member!;
+                    Slot val = stack[--sp];
+                    f.SetValue(stack[--sp].O, ToObject(val, f.FieldType));
+                    break;
+                }
+
                 case 0x14: stack[sp++] = new Slot { K = Kind.Obj }; break; // ldnull
                 case 0x72: stack[sp++] = new Slot { K = Kind.Obj, O = ins.Text }; break; // ldstr
                 case >= 0x15 and <= 0x1E: stack[sp++] = I4(v - 0x16); break; // ldc.i4.m1 .. ldc.i4.8
@@ -283,7 +292,8 @@ internal sealed class IlCounter
 
     private static Slot I8(long v) => new() { K = Kind.I8, L = v };
 
-    private static Slot Zero(Type t) => t == typeof(long) ? I8(0) : t.IsValueType && !t.IsPrimitive ? throw new NotSupportedException("struct local " + t) : t.IsPrimitive ? I4(0) : new Slot { K = Kind.Obj };
+    /// <summary>A local's initial value; a struct local (FusedBlock's sliced ConvParams) is a box of its own, its address that box.</summary>
+    private static Slot Zero(Type t) => t == typeof(long) ? I8(0) : t.IsValueType && !t.IsPrimitive ? new Slot { K = Kind.Obj, O = Activator.CreateInstance(t) } : t.IsPrimitive ? I4(0) : new Slot { K = Kind.Obj };
 
     private static Slot FromObject(object? o, Type t)
     {

@@ -220,7 +220,10 @@ internal static class ModelCost
                     macs += model.Operators[k].OpCode == OpCodes.Conv2D ? ConvMacs(ParamsOf(model, model.Operators[k])) : 0;
                 }
 
-                return new Call(m, a => [block, a, in0, outOff, work], macs);
+                // The overload with scratch (a stem or a multiplier depthwise runs its kernel with that kernel's scratch).
+                MethodInfo full = Type(kernel).GetMethods().Where(x => x.Name == "Run").OrderBy(x => x.GetParameters().Length).Last();
+                var scratch = new sbyte[FusedBlock.ScratchBytes(block)];
+                return new Call(full, a => [block, a, in0, outOff, work, null, null, scratch], macs);
             }
             default:
                 throw new NotSupportedException("kernel " + kernel);
