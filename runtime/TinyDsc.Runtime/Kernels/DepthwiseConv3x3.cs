@@ -205,11 +205,13 @@ namespace TinyDsc.Runtime.Kernels
             int rowSpan = outW * step;
             long nudge = 0x40000000L;
 
-            // Packed path (class summary): stride 1, and per channel shift −22..8 and |folded bias| ≤ 2^(30 − max(shift, 0));
+            // Packed path (class summary): stride 1 or 2, and per channel shift −22..8 and |folded bias| ≤ 2^(30 − max(shift, 0));
             // other channels take the unpacked loops below.
-            bool packed = p.StrideW == 1;
+            bool packed = p.StrideW <= 2;
             bool relu = actMin >= zpOut;
             int range = actMax - actMin;
+            sbyte lo = (sbyte)actMin;
+            sbyte hi = (sbyte)actMax;
             long zpTerm = actMin - zpOut;
             long fieldMask = 0x1FFFFFL;
             long newField = 0x4000000000000000L;
@@ -224,11 +226,6 @@ namespace TinyDsc.Runtime.Kernels
                 int left = s > 0 ? s : 0;
                 if (packed && (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left)
                 {
-                    // Band row r's weights in one long: field 0 ← w[r,2], field 1 ← w[r,1], field 2 ← w[r,0].
-                    long pw0 = ((long)((weights[wb] << 21) + weights[wb + 1]) << 21) + weights[wb + 2];
-                    long pw1 = ((long)((weights[wb + 3] << 21) + weights[wb + 4]) << 21) + weights[wb + 5];
-                    long pw2 = ((long)((weights[wb + 6] << 21) + weights[wb + 7]) << 21) + weights[wb + 8];
-
                     // |acc| < 2^(30 − left) + 2^18, so acc·2^left does not wrap and is the reference's acc << left.
                     long pm = (long)multiplier[c] << left;
                     int right = 31 + left - s;
@@ -240,6 +237,62 @@ namespace TinyDsc.Runtime.Kernels
 
                     // acc = field − 2^20 + b is negative exactly when field < 2^20 − b.
                     long negBelow = 0x100000 - b;
+
+                    if (p.StrideW == 2)
+                    {
+                        // Two fields: column 2x + 1 adds w[r,1] to output x (field 0), column 2x + 2 adds w[r,2] to
+                        // output x (field 0) and w[r,0] to output x + 1 (field 1).
+                        long po0 = weights[wb + 1];
+                        long po1 = weights[wb + 4];
+                        long po2 = weights[wb + 7];
+                        int w00 = weights[wb];
+                        int w10 = weights[wb + 3];
+                        int w20 = weights[wb + 6];
+                        long pe0 = ((long)w00 << 21) + weights[wb + 2];
+                        long pe1 = ((long)w10 << 21) + weights[wb + 5];
+                        long pe2 = ((long)w20 << 21) + weights[wb + 8];
+                        if (relu)
+                        {
+                            kNeg = k;
+                        }
+
+                        long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
+                        for (int t = 0; t < rows; t++)
+                        {
+                            int i = bandStart + t * bandRowStep;
+                            int oi = outStart + t * outRowBytes;
+                            int end = oi + outRowBytes;
+
+                            // Column 0 into output 0's field (the field of output −1 is discarded).
+                            long a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                            i += bandC;
+                            while (oi < end)
+                            {
+                                a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                    + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
+                                long f = a & fieldMask;
+                                int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
+                                if ((uint)y > (uint)range)
+                                {
+                                    output[oi] = y < 0 ? lo : hi;
+                                }
+                                else
+                                {
+                                    output[oi] = (sbyte)(y + actMin);
+                                }
+
+                                i += o2;
+                                oi += channels;
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    // Band row r's weights in one long: field 0 ← w[r,2], field 1 ← w[r,1], field 2 ← w[r,0].
+                    long pw0 = ((long)((weights[wb] << 21) + weights[wb + 1]) << 21) + weights[wb + 2];
+                    long pw1 = ((long)((weights[wb + 3] << 21) + weights[wb + 4]) << 21) + weights[wb + 5];
+                    long pw2 = ((long)((weights[wb + 6] << 21) + weights[wb + 7]) << 21) + weights[wb + 8];
 
                     // Three fields at 2^20 plus column 0 when it is a pad column (zp_in in every band row).
                     long a0 = 0x4000020000100000L + p.InputZeroPoint * (pw0 + pw1 + pw2);
@@ -262,10 +315,13 @@ namespace TinyDsc.Runtime.Kernels
                                 int y = (int)(((a & fieldMask) * pm + k) >> right);
                                 if ((uint)y > (uint)range)
                                 {
-                                    y = y < 0 ? 0 : range;
+                                    output[oi] = y < 0 ? lo : hi;
+                                }
+                                else
+                                {
+                                    output[oi] = (sbyte)(y + actMin);
                                 }
 
-                                output[oi] = (sbyte)(y + actMin);
                                 i += bandC;
                                 oi += channels;
                             }
@@ -279,10 +335,13 @@ namespace TinyDsc.Runtime.Kernels
                                 int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
                                 if ((uint)y > (uint)range)
                                 {
-                                    y = y < 0 ? 0 : range;
+                                    output[oi] = y < 0 ? lo : hi;
+                                }
+                                else
+                                {
+                                    output[oi] = (sbyte)(y + actMin);
                                 }
 
-                                output[oi] = (sbyte)(y + actMin);
                                 i += bandC;
                                 oi += channels;
                             }

@@ -74,7 +74,7 @@ public class SpecialisedConvTests
     }
 
     /// <summary>
-    /// DepthwiseConv3x3's packed stride-1 path (three outputs' partial sums in one long, requantization constants
+    /// DepthwiseConv3x3's packed stride-1 and stride-2 paths (partial sums of three or two outputs in one long, requantization constants
     /// folded per channel) and the limits where a channel falls back to the unpacked loops: shifts −22..8 (packed)
     /// against −23 and 9, folded bias exactly ±2^(30 − max(shift, 0)) and one beyond, multipliers 0, 2^30 and int.MaxValue, a clamp
     /// at zpOut and above it (packed) and below it (unpacked). Inputs and weights at their extremes make every
@@ -96,7 +96,9 @@ public class SpecialisedConvTests
                 int hi = rng.Next(lo, 128);
                 int c = shifts.Length * 2 + rep % 5;
                 int w = rep % 2 == 0 ? 7 : 1 + rng.Next(12);
-                var p = ConvCase.Params(5, w, c, c, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, c, zpIn, zpOut, lo, hi);
+                int sw = 1 + rep / 4 % 2;
+                int pad = rep % 5 == 4 ? 0 : 1;
+                var p = ConvCase.Params(5, w, c, c, 3, 3, 1, sw, 1, 1, pad, pad, pad, pad, c, zpIn, zpOut, lo, hi);
                 var cc = ConvCase.Random(rng, p, $"packed_limits#{rep}");
                 int mode = rep % 4;
                 for (int i = 0; i < cc.Input.Length; i++)
