@@ -145,14 +145,15 @@ namespace TinyDsc.Runtime.Kernels
         }
 
         /// <summary>
-        /// One output row from a padded band (PaddedBand layout: three rows of (W + pl + pr) · C bytes from
-        /// band[bandOffset], pad columns and pad rows holding zp_in): output[outRow ..] receives Wo · C values.
-        /// FusedBlock calls it on its band of expanded rows.
+        /// `rows` consecutive output rows from a padded band (PaddedBand layout: rows of (W + pl + pr) · C bytes from
+        /// band[bandOffset], pad columns and pad rows holding zp_in; output row t's windows start at band row
+        /// t · stride): output[outRow ..] receives rows · Wo · C values. FusedBlock calls it on its band of expanded rows.
         /// </summary>
-        internal static void Row(
+        internal static void Rows(
             ref ConvParams p,
-            sbyte[] scratch,
+            sbyte[] band,
             int bandOffset,
+            int rows,
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
@@ -160,7 +161,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output,
             int outRow)
         {
-            Channels(ref p, scratch, bandOffset, p.InputC, 0, p.InputC, 1, weights, foldedBias, multiplier, shift, output, outRow);
+            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow);
         }
 
         /// <summary>
