@@ -79,7 +79,7 @@ internal static class IlCount
         else if (depthwise)
         {
             MethodInfo dw = typeof(DepthwiseConv3x3).GetMethod(nameof(DepthwiseConv3x3.Run))!;
-            // The MAC loop is in the row method (one output row of one channel per pass over the band).
+            // The MAC loop is in Channels (one output row of one channel per pass over the band).
             MethodInfo dwRow = typeof(DepthwiseConv3x3).GetMethod("Channels", BindingFlags.NonPublic | BindingFlags.Static)!;
             Row(name, "DepthwiseConv3x3", l, dw, 9,
                 c => c.Call(dw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, l.Scratch), expected, dwRow);
