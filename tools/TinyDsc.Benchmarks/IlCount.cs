@@ -21,6 +21,10 @@ internal static class IlCount
         Console.WriteLine("|---|---|---|---|---|---|");
         Measure("dw3x3 14x14x32 s1 p1", Layer.Create(14, 14, 32, 32, 3, 1, 1, 32), depthwise: true);
         Measure("dw3x3 28x28x8 s2 p1", Layer.Create(28, 28, 8, 8, 3, 2, 1, 8), depthwise: true);
+        // The bundled model's depthwise layers clamp at the output zero point (ReLU family), at 14x14 and 7x7.
+        Measure("dw3x3 14x14x32 s1 p1 ReLU", Relu(Layer.Create(14, 14, 32, 32, 3, 1, 1, 32)), depthwise: true);
+        Measure("dw3x3 7x7x96 s1 p1 ReLU", Relu(Layer.Create(7, 7, 96, 96, 3, 1, 1, 96)), depthwise: true);
+        Measure("dw3x3 14x14x64 s2 p1 ReLU", Relu(Layer.Create(14, 14, 64, 64, 3, 2, 1, 64)), depthwise: true);
         Measure("pw 14x14 32->64", Layer.Create(14, 14, 32, 64, 1, 1, 0, 1), depthwise: false);
         Measure("pw 7x7 64->128", Layer.Create(7, 7, 64, 128, 1, 1, 0, 1), depthwise: false);
         Measure("stem 3x3 28x28x1->8 s2 p1", Layer.Create(28, 28, 1, 8, 3, 2, 1, 1), depthwise: false, dense: true);
@@ -32,6 +36,12 @@ internal static class IlCount
         Measure("dw3x3 K=2 14x14x16->32 s1 p1", Layer.Create(14, 14, 16, 32, 3, 1, 1, 16), depthwise: false, general: true);
         Measure("dw3x3 K=2 14x14x16->32 s1 p1", Layer.Create(14, 14, 16, 32, 3, 1, 1, 16), depthwise: false, multiplier: true);
         return 0;
+    }
+
+    private static Layer Relu(Layer l)
+    {
+        l.P.ActMin = l.P.OutputZeroPoint;
+        return l;
     }
 
     private static void Measure(string name, Layer l, bool depthwise, bool dense = false, bool general = false, bool multiplier = false)
@@ -69,8 +79,8 @@ internal static class IlCount
         else if (depthwise)
         {
             MethodInfo dw = typeof(DepthwiseConv3x3).GetMethod(nameof(DepthwiseConv3x3.Run))!;
-            // The MAC loop is in the row method (one output row of one channel per pass over the band).
-            MethodInfo dwRow = typeof(DepthwiseConv3x3).GetMethod("Row", BindingFlags.NonPublic | BindingFlags.Static)!;
+            // The MAC loop is in Channels (one output row of one channel per pass over the band).
+            MethodInfo dwRow = typeof(DepthwiseConv3x3).GetMethod("Channels", BindingFlags.NonPublic | BindingFlags.Static)!;
             Row(name, "DepthwiseConv3x3", l, dw, 9,
                 c => c.Call(dw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, l.Scratch), expected, dwRow);
         }
@@ -95,14 +105,20 @@ internal static class IlCount
             throw new InvalidOperationException($"{name} {kernel}: interpreted output differs from the native reference");
         }
 
-        // The MAC loop: among loops with no loop inside, the one with the most mul instructions.
+        // The MAC loop: among loops with no loop inside that contain a mul, the one that ran most often (a kernel
+        // with several loop variants, e.g. DepthwiseConv3x3's packed and unpacked rows, reports the one this layer used).
         m = macLoopMethod ?? m;
-        var mac = counter.Loops(m).Where(x => !x.HasInnerLoop).OrderByDescending(x => x.Muls).First();
+        var mac = counter.Loops(m).Where(x => !x.HasInnerLoop && x.Muls > 0).OrderByDescending(x => x.Passes).ThenByDescending(x => x.Muls).First();
         int inner = mac.Count;
         if (Environment.GetEnvironmentVariable("TINYDSC_IL_LISTING") == "1")
         {
             Console.Error.WriteLine($"{kernel} MAC loop:");
             Console.Error.Write(counter.Listing(m, mac.Start, mac.End));
+            if (Environment.GetEnvironmentVariable("TINYDSC_IL_LISTING_ALL") == "1")
+            {
+                Console.Error.WriteLine($"{kernel} {m.Name}, every instruction with its executions:");
+                Console.Error.Write(counter.Listing(m, 0, counter.InstructionCount(m) - 1));
+            }
         }
 
         Console.WriteLine($"| {name} | {kernel} | {l.Macs} | {counter.Executed} | {(double)counter.Executed / l.Macs:F1} | " +

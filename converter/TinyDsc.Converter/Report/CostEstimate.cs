@@ -83,7 +83,10 @@ public static class CostEstimate
             case "PointwiseConv":
                 return (Round(3.93 * macs + 58 * outputs), "3.93/MAC + 58/output");
             case "DepthwiseConv3x3":
-                return (Round(116.4 * outputs + 150 * (long)outH * outC), "116/output + 150/(output row·channel)");
+                // Packed rows at stride 1 and 2 (69 and 103 per output), unpacked beyond (116).
+                return op.StrideW == 1 ? (Round(69.0 * outputs + 103 * (long)outH * outC), "69/output + 103/(output row·channel)")
+                    : op.StrideW == 2 ? (Round(103.0 * outputs + 103 * (long)outH * outC), "103/output + 103/(output row·channel)")
+                    : (Round(116.4 * outputs + 150 * (long)outH * outC), "116/output + 150/(output row·channel)");
             case "DepthwiseConv3x3Multiplier":
             {
                 long pixelsIn = (long)(outputs / Math.Max(1, outC)) * input.Dims[3];

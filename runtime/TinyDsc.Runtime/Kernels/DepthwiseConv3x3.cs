@@ -1,3 +1,5 @@
+using System;
+
 namespace TinyDsc.Runtime.Kernels
 {
     /// <summary>
@@ -74,30 +76,107 @@ namespace TinyDsc.Runtime.Kernels
             int inW = p.InputW;
             int inH = p.InputH;
             int channels = p.InputC;
-            int rowBytes = (inW + p.PadLeft + p.PadRight) * channels;
+            int padW = inW + p.PadLeft + p.PadRight;
+            int rowBytes = padW * channels;
             int inRowBytes = inW * channels;
-            int leftPadBytes = p.PadLeft * channels;
-            int outRowBytes = p.OutputW * channels;
             sbyte zpIn = (sbyte)p.InputZeroPoint;
 
+            // Every band row the output needs, for a group of channels: the scratch holds 3 rows of all channels,
+            // so 3·C / rows channels. With 4 or more per group, each channel's constants are set up once per call
+            // instead of once per output row.
+            int rows = (p.OutputH - 1) * p.StrideH + 3;
+            int group = 3 * channels / rows;
+            if (p.OutputH > 1 && group >= 4)
+            {
+                if (group > channels)
+                {
+                    group = channels;
+                }
+
+                // Band [rows][W + pl + pr][group]: pad columns and pad rows hold zp_in for every group.
+                int groupRowBytes = padW * group;
+                int interior = inW * group;
+                PaddedBand.PadColumns(scratch, rows, groupRowBytes, p.PadLeft * group, interior, zpIn);
+                for (int y = 0; y < rows; y++)
+                {
+                    int iy = y - p.PadTop;
+                    if (iy < 0 || iy >= inH)
+                    {
+                        int start = y * groupRowBytes + p.PadLeft * group;
+                        for (int i = start; i < start + interior; i++)
+                        {
+                            scratch[i] = zpIn;
+                        }
+                    }
+                }
+
+                int lastRow = rows - p.PadTop < inH ? rows - p.PadTop : inH;
+                for (int c0 = 0; c0 < channels; c0 += group)
+                {
+                    int n = channels - c0 < group ? channels - c0 : group;
+                    for (int iy = 0; iy < lastRow; iy++)
+                    {
+                        int src = inputOffset + iy * inRowBytes + c0;
+                        int dst = (iy + p.PadTop) * groupRowBytes + p.PadLeft * group;
+                        int srcEnd = src + inRowBytes;
+                        while (src < srcEnd)
+                        {
+                            Array.Copy(input, src, scratch, dst, n);
+                            src += channels;
+                            dst += group;
+                        }
+                    }
+
+                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset);
+                }
+
+                return;
+            }
+
             // Pad columns of the band hold zp_in for the whole call; row loads only write between them.
+            int leftPadBytes = p.PadLeft * channels;
+            int outRowBytes = p.OutputW * channels;
             PaddedBand.PadColumns(scratch, 3, rowBytes, leftPadBytes, inRowBytes, zpIn);
             for (int oy = 0; oy < p.OutputH; oy++)
             {
                 PaddedBand.LoadRows(input, inputOffset, inH, inRowBytes, oy * p.StrideH - p.PadTop, 1, 3, scratch, rowBytes, leftPadBytes, zpIn);
-                Row(ref p, scratch, 0, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes);
+                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes);
             }
         }
 
         /// <summary>
-        /// One output row from a padded band (PaddedBand layout: three rows of (W + pl + pr) · C bytes from
-        /// band[bandOffset], pad columns and pad rows holding zp_in): output[outRow ..] receives Wo · C values.
-        /// Run calls it per output row; FusedBlock calls it on its band of expanded rows.
+        /// `rows` consecutive output rows from a padded band (PaddedBand layout: rows of (W + pl + pr) · C bytes from
+        /// band[bandOffset], pad columns and pad rows holding zp_in; output row t's windows start at band row
+        /// t · stride): output[outRow ..] receives rows · Wo · C values. FusedBlock calls it on its band of expanded rows.
         /// </summary>
-        internal static void Row(
+        internal static void Rows(
             ref ConvParams p,
-            sbyte[] scratch,
+            sbyte[] band,
             int bandOffset,
+            int rows,
+            sbyte[] weights,
+            int[] foldedBias,
+            int[] multiplier,
+            sbyte[] shift,
+            sbyte[] output,
+            int outRow)
+        {
+            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow);
+        }
+
+        /// <summary>
+        /// Channels c0 ≤ c &lt; c1 of `rows` consecutive output rows from output[outRow ..], over a padded band from
+        /// band[bandOffset] that holds channels c0.. with channel stride bandC: band row y, column x, channel c at
+        /// bandOffset + (y·(W + pl + pr) + x)·bandC + c − c0; output row t's windows start at band row t·stride.
+        /// </summary>
+        private static void Channels(
+            ref ConvParams p,
+            sbyte[] band,
+            int bandOffset,
+            int bandC,
+            int c0,
+            int c1,
+            int rows,
             sbyte[] weights,
             int[] foldedBias,
             int[] multiplier,
@@ -107,26 +186,172 @@ namespace TinyDsc.Runtime.Kernels
         {
             int channels = p.InputC;
             int outW = p.OutputW;
-            int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * channels;
+            int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * bandC;
+            int bandRowStep = p.StrideH * rowBytes;
+            int outRowBytes = outW * channels;
             int zpOut = p.OutputZeroPoint;
             int actMin = p.ActMin;
             int actMax = p.ActMax;
 
             // Offsets of the nine taps from the top-left tap, in the band.
-            int o1 = channels;
-            int o2 = 2 * channels;
+            int o1 = bandC;
+            int o2 = 2 * bandC;
             int o3 = rowBytes;
-            int o4 = rowBytes + channels;
-            int o5 = rowBytes + 2 * channels;
+            int o4 = rowBytes + bandC;
+            int o5 = rowBytes + 2 * bandC;
             int o6 = 2 * rowBytes;
-            int o7 = 2 * rowBytes + channels;
-            int o8 = 2 * rowBytes + 2 * channels;
-            int step = p.StrideW * channels;
+            int o7 = 2 * rowBytes + bandC;
+            int o8 = 2 * rowBytes + 2 * bandC;
+            int step = p.StrideW * bandC;
             int rowSpan = outW * step;
             long nudge = 0x40000000L;
-            for (int c = 0; c < channels; c++)
+
+            // Packed path (class summary): stride 1 or 2, and per channel shift −22..8 and |folded bias| ≤ 2^(30 − max(shift, 0));
+            // other channels take the unpacked loops below.
+            bool packed = p.StrideW <= 2;
+            bool relu = actMin >= zpOut;
+            int range = actMax - actMin;
+            sbyte lo = (sbyte)actMin;
+            sbyte hi = (sbyte)actMax;
+            long zpTerm = actMin - zpOut;
+            long fieldMask = 0x1FFFFFL;
+            long newField = 0x4000000000000000L;
+            bool leftPadded = p.PadLeft > 0;
+            for (int c = c0; c < c1; c++)
             {
+                int b = foldedBias[c];
+                int s = shift[c];
                 int wb = c * 9;
+                int bandStart = bandOffset + c - c0;
+                int outStart = outRow + c;
+                int left = s > 0 ? s : 0;
+                if (packed && (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left)
+                {
+                    // |acc| < 2^(30 − left) + 2^18, so acc·2^left does not wrap and is the reference's acc << left.
+                    long pm = (long)multiplier[c] << left;
+                    int right = 31 + left - s;
+
+                    // Requantize.OneStepNudge(s, ·) with the folded bias less the field offset 2^20, and zpOut − actMin,
+                    // folded in: y − actMin = floor((field·m·2^left + k) / 2^right), k for acc ≥ 0, kNeg for acc < 0.
+                    long k = (s < 0 ? (1L << right - 1) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * pm - (zpTerm << right);
+                    long kNeg = s < 0 ? k - 0x80000000L : k;
+
+                    // acc = field − 2^20 + b is negative exactly when field < 2^20 − b.
+                    long negBelow = 0x100000 - b;
+
+                    if (p.StrideW == 2)
+                    {
+                        // Two fields: column 2x + 1 adds w[r,1] to output x (field 0), column 2x + 2 adds w[r,2] to
+                        // output x (field 0) and w[r,0] to output x + 1 (field 1).
+                        long po0 = weights[wb + 1];
+                        long po1 = weights[wb + 4];
+                        long po2 = weights[wb + 7];
+                        int w00 = weights[wb];
+                        int w10 = weights[wb + 3];
+                        int w20 = weights[wb + 6];
+                        long pe0 = ((long)w00 << 21) + weights[wb + 2];
+                        long pe1 = ((long)w10 << 21) + weights[wb + 5];
+                        long pe2 = ((long)w20 << 21) + weights[wb + 8];
+                        if (relu)
+                        {
+                            kNeg = k;
+                        }
+
+                        long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
+                        for (int t = 0; t < rows; t++)
+                        {
+                            int i = bandStart + t * bandRowStep;
+                            int oi = outStart + t * outRowBytes;
+                            int end = oi + outRowBytes;
+
+                            // Column 0 into output 0's field (the field of output −1 is discarded).
+                            long a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                            i += bandC;
+                            while (oi < end)
+                            {
+                                a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                    + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
+                                long f = a & fieldMask;
+                                int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
+                                if ((uint)y > (uint)range)
+                                {
+                                    output[oi] = y < 0 ? lo : hi;
+                                }
+                                else
+                                {
+                                    output[oi] = (sbyte)(y + actMin);
+                                }
+
+                                i += o2;
+                                oi += channels;
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    // Band row r's weights in one long: field 0 ← w[r,2], field 1 ← w[r,1], field 2 ← w[r,0].
+                    long pw0 = ((long)((weights[wb] << 21) + weights[wb + 1]) << 21) + weights[wb + 2];
+                    long pw1 = ((long)((weights[wb + 3] << 21) + weights[wb + 4]) << 21) + weights[wb + 5];
+                    long pw2 = ((long)((weights[wb + 6] << 21) + weights[wb + 7]) << 21) + weights[wb + 8];
+
+                    // Three fields at 2^20 plus column 0 when it is a pad column (zp_in in every band row).
+                    long a0 = 0x4000020000100000L + p.InputZeroPoint * (pw0 + pw1 + pw2);
+                    for (int t = 0; t < rows; t++)
+                    {
+                        int i = bandStart + t * bandRowStep;
+                        int oi = outStart + t * outRowBytes;
+                        int end = oi + outRowBytes;
+
+                        // Columns 0 and 1 of the row (the fields of outputs −2 and −1 are discarded).
+                        long a = leftPadded ? a0 : 0x4000020000100000L + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                        a = (a >> 21) + newField + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
+                        i += o2;
+                        if (relu)
+                        {
+                            // acc < 0 gives y ≤ zpOut ≤ actMin with either constant, so k serves all.
+                            while (oi < end)
+                            {
+                                a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                                int y = (int)(((a & fieldMask) * pm + k) >> right);
+                                if ((uint)y > (uint)range)
+                                {
+                                    output[oi] = y < 0 ? lo : hi;
+                                }
+                                else
+                                {
+                                    output[oi] = (sbyte)(y + actMin);
+                                }
+
+                                i += bandC;
+                                oi += channels;
+                            }
+                        }
+                        else
+                        {
+                            while (oi < end)
+                            {
+                                a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                                long f = a & fieldMask;
+                                int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
+                                if ((uint)y > (uint)range)
+                                {
+                                    output[oi] = y < 0 ? lo : hi;
+                                }
+                                else
+                                {
+                                    output[oi] = (sbyte)(y + actMin);
+                                }
+
+                                i += bandC;
+                                oi += channels;
+                            }
+                        }
+                    }
+
+                    continue;
+                }
+
                 int w0 = weights[wb];
                 int w1 = weights[wb + 1];
                 int w2 = weights[wb + 2];
@@ -136,66 +361,67 @@ namespace TinyDsc.Runtime.Kernels
                 int w6 = weights[wb + 6];
                 int w7 = weights[wb + 7];
                 int w8 = weights[wb + 8];
-                int b = foldedBias[c];
                 long m = multiplier[c];
-                int s = shift[c];
-                int i = bandOffset + c;
-                int end = i + rowSpan;
-                int oi = outRow + c;
-
-                // Two copies of the row loop so that neither pays for the other's half of MultiplyByQuantizedMultiplier:
-                // shift < 0 needs only the rounding right shift, shift >= 0 only the left shift (done as a
-                // multiply by 2^shift, which wraps exactly like the int32 shift). See Requantize for the math.
-                if (s < 0)
+                for (int t = 0; t < rows; t++)
                 {
-                    // One rounding step (Requantize.OneStepNudge): floor((acc·m + k) / 2^(31 − s)), k by the sign of acc.
-                    int right = 31 - s;
-                    long kPos = 0x40000000L + (1L << (30 - s));
-                    long kNeg = kPos - 0x80000000L;
-                    while (i < end)
+                    int i = bandStart + t * bandRowStep;
+                    int end = i + rowSpan;
+                    int oi = outStart + t * outRowBytes;
+
+                    // Two copies of the row loop so that neither pays for the other's half of MultiplyByQuantizedMultiplier:
+                    // shift < 0 needs only the rounding right shift, shift >= 0 only the left shift (done as a
+                    // multiply by 2^shift, which wraps exactly like the int32 shift). See Requantize for the math.
+                    if (s < 0)
                     {
-                        int acc = b
-                            + scratch[i] * w0 + scratch[i + o1] * w1 + scratch[i + o2] * w2
-                            + scratch[i + o3] * w3 + scratch[i + o4] * w4 + scratch[i + o5] * w5
-                            + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8;
-                        int y = (int)((acc * m + (acc < 0 ? kNeg : kPos)) >> right) + zpOut;
-                        if (y < actMin)
+                        // One rounding step (Requantize.OneStepNudge): floor((acc·m + k) / 2^(31 − s)), k by the sign of acc.
+                        int right = 31 - s;
+                        long kPos = 0x40000000L + (1L << (30 - s));
+                        long kNeg = kPos - 0x80000000L;
+                        while (i < end)
                         {
-                            y = actMin;
-                        }
+                            int acc = b
+                                + band[i] * w0 + band[i + o1] * w1 + band[i + o2] * w2
+                                + band[i + o3] * w3 + band[i + o4] * w4 + band[i + o5] * w5
+                                + band[i + o6] * w6 + band[i + o7] * w7 + band[i + o8] * w8;
+                            int y = (int)((acc * m + (acc < 0 ? kNeg : kPos)) >> right) + zpOut;
+                            if (y < actMin)
+                            {
+                                y = actMin;
+                            }
 
-                        if (y > actMax)
-                        {
-                            y = actMax;
-                        }
+                            if (y > actMax)
+                            {
+                                y = actMax;
+                            }
 
-                        output[oi] = (sbyte)y;
-                        i += step;
-                        oi += channels;
+                            output[oi] = (sbyte)y;
+                            i += step;
+                            oi += channels;
+                        }
                     }
-                }
-                else
-                {
-                    int pow2 = 1 << s;
-                    while (i < end)
+                    else
                     {
-                        int y = (int)(((long)((b
-                            + scratch[i] * w0 + scratch[i + o1] * w1 + scratch[i + o2] * w2
-                            + scratch[i + o3] * w3 + scratch[i + o4] * w4 + scratch[i + o5] * w5
-                            + scratch[i + o6] * w6 + scratch[i + o7] * w7 + scratch[i + o8] * w8) * pow2) * m + nudge) >> 31) + zpOut;
-                        if (y < actMin)
+                        int pow2 = 1 << s;
+                        while (i < end)
                         {
-                            y = actMin;
-                        }
+                            int y = (int)(((long)((b
+                                + band[i] * w0 + band[i + o1] * w1 + band[i + o2] * w2
+                                + band[i + o3] * w3 + band[i + o4] * w4 + band[i + o5] * w5
+                                + band[i + o6] * w6 + band[i + o7] * w7 + band[i + o8] * w8) * pow2) * m + nudge) >> 31) + zpOut;
+                            if (y < actMin)
+                            {
+                                y = actMin;
+                            }
 
-                        if (y > actMax)
-                        {
-                            y = actMax;
-                        }
+                            if (y > actMax)
+                            {
+                                y = actMax;
+                            }
 
-                        output[oi] = (sbyte)y;
-                        i += step;
-                        oi += channels;
+                            output[oi] = (sbyte)y;
+                            i += step;
+                            oi += channels;
+                        }
                     }
                 }
             }

@@ -18,7 +18,7 @@ namespace TinyDsc.Runtime.Kernels
     /// rows are already in it). Both need the kernel's scratch (ScratchBytes).
     ///
     /// Formula: exactly the unfused operators'. Every element is computed by the same arithmetic the unfused ops use
-    /// (PointwiseRows, PointwiseConv's formula over a few rows of pixels; DepthwiseConv3x3.Row or DepthwiseConv.Row on
+    /// (PointwiseRows, PointwiseConv's formula over a few rows of pixels; DepthwiseConv3x3.Rows or DepthwiseConv.Row on
     /// the band; Add.Run over the projected rows), on the same int8 inputs, so the output bytes equal the unfused path's.
     ///
     /// Work area (`work` bytes from workOffset, in the arena, planned by the converter; WorkBytes gives its size), with
@@ -83,7 +83,7 @@ namespace TinyDsc.Runtime.Kernels
         /// <summary>The depthwise convolution, full shape ([H, W, Cexp] → [Ho, Wo, Cexp], groups = Cexp, dilation 1).</summary>
         public ConvParams Depthwise;
 
-        /// <summary>True: DepthwiseConv3x3.Row computes the depthwise rows (its IsSupported holds), else DepthwiseConv.Row.</summary>
+        /// <summary>True: DepthwiseConv3x3.Rows computes the depthwise rows (its IsSupported holds), else DepthwiseConv.Row.</summary>
         public bool Depthwise3x3;
         /// <summary>Depthwise weights in the layout of the kernel that runs them (DepthwiseConv3x3 or DepthwiseConv).</summary>
         public sbyte[] DepthwiseWeights;
@@ -316,6 +316,7 @@ namespace TinyDsc.Runtime.Kernels
 
                 // Without a projection the depthwise rows are the block's output rows.
                 int dwAt = b.ProjectWeights != null ? dwRows : outputOffset + oy * dwRowBytes;
+                bool rowsDone = true;
                 if (b.DepthwiseMultiplierRun)
                 {
                     ConvParams band = b.Depthwise;
@@ -323,19 +324,24 @@ namespace TinyDsc.Runtime.Kernels
                     DepthwiseConv3x3Multiplier.Run(ref band, arena, workOffset, b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier,
                         b.DepthwiseShift, arena, dwAt, scratch);
                 }
+                else if (native == null && b.Depthwise3x3)
+                {
+                    // All n rows in one call: each channel's constants are set up once per step, not once per row.
+                    DepthwiseConv3x3.Rows(ref b.Depthwise, arena, workOffset, n, b.DepthwiseWeights, b.DepthwiseFoldedBias,
+                        b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwAt);
+                }
+                else
+                {
+                    rowsDone = false;
+                }
 
-                for (int k = b.DepthwiseMultiplierRun ? n : 0; k < n; k++)
+                for (int k = 0; k < n && !rowsDone; k++)
                 {
                     int bandRow = workOffset + k * strideH * rowBytes;
                     if (native != null)
                     {
                         Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, nativeRows.Depthwise, arena, bandRow, 0, dwRows + k * dwRowBytes,
                             b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, nativeRows.DepthwiseShift, scratch));
-                    }
-                    else if (b.Depthwise3x3)
-                    {
-                        DepthwiseConv3x3.Row(ref b.Depthwise, arena, bandRow, b.DepthwiseWeights, b.DepthwiseFoldedBias,
-                            b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwAt + k * dwRowBytes);
                     }
                     else
                     {

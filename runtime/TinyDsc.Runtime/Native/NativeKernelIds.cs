@@ -39,7 +39,7 @@ namespace TinyDsc.Runtime.Native
         public const int Lookup = 13;
         /// <summary>tdsc_mul (managed Mul).</summary>
         public const int Mul = 14;
-        /// <summary>tdsc_depthwise_conv_band_row (managed DepthwiseConv.Row / DepthwiseConv3x3.Row: one depthwise row of a FusedBlock).</summary>
+        /// <summary>tdsc_depthwise_conv_band_row (managed DepthwiseConv.Row / DepthwiseConv3x3.Rows: depthwise rows of a FusedBlock).</summary>
         public const int DepthwiseConvBandRow = 15;
 
         /// <summary>TDSC_OK: the kernel ran.</summary>

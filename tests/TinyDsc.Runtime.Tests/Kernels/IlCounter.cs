@@ -43,9 +43,9 @@ internal sealed class IlCounter
 
     /// <summary>
     /// Static decoding: every backward branch closes a loop; returns per loop its instruction range, instruction
-    /// count, number of mul instructions, and whether it contains another loop.
+    /// count, number of mul instructions, whether it contains another loop, and how often its closing branch ran.
     /// </summary>
-    public List<(int Start, int End, int Count, int Muls, bool HasInnerLoop)> Loops(MethodBase m)
+    public List<(int Start, int End, int Count, int Muls, bool HasInnerLoop, long Passes)> Loops(MethodBase m)
     {
         Instr[] code = Decode(m);
         var ranges = new List<(int Start, int End)>();
@@ -57,7 +57,7 @@ internal sealed class IlCounter
             }
         }
 
-        var loops = new List<(int, int, int, int, bool)>();
+        var loops = new List<(int, int, int, int, bool, long)>();
         foreach (var (start, end) in ranges)
         {
             int muls = 0;
@@ -67,7 +67,7 @@ internal sealed class IlCounter
             }
 
             bool inner = ranges.Exists(r => r != (start, end) && r.Start >= start && r.End <= end);
-            loops.Add((start, end, end - start + 1, muls, inner));
+            loops.Add((start, end, end - start + 1, muls, inner, code[end].Hits));
         }
 
         return loops;
@@ -93,7 +93,7 @@ internal sealed class IlCounter
                 sb.Append(' ').Append(code[i].Member?.Name ?? code[i].I.ToString());
             }
 
-            sb.AppendLine();
+            sb.Append("  ×").Append(code[i].Hits).AppendLine();
         }
 
         return sb.ToString();
@@ -114,7 +114,8 @@ internal sealed class IlCounter
         int pc = 0;
         while (true)
         {
-            Instr ins = code[pc++];
+            Instr ins = code[pc];
+            code[pc++].Hits++;
             Executed++;
             short v = ins.Op.Value;
             switch (v)
@@ -452,5 +453,8 @@ internal sealed class IlCounter
 
         /// <summary>Index of the branch target instruction, or -1.</summary>
         public int Target;
+
+        /// <summary>Times this instruction was executed by this counter.</summary>
+        public long Hits;
     }
 }

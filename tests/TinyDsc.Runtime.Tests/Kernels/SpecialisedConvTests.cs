@@ -73,6 +73,73 @@ public class SpecialisedConvTests
         });
     }
 
+    /// <summary>
+    /// DepthwiseConv3x3's packed stride-1 and stride-2 paths (partial sums of three or two outputs in one long, requantization constants
+    /// folded per channel) and the limits where a channel falls back to the unpacked loops: shifts −22..8 (packed)
+    /// against −23 and 9, folded bias exactly ±2^(30 − max(shift, 0)) and one beyond, multipliers 0, 2^30 and int.MaxValue, a clamp
+    /// at zpOut and above it (packed) and below it (unpacked). Inputs and weights at their extremes make every
+    /// field of the packed sums reach ±9·128·127, so a field that borrowed from its neighbour would show.
+    /// </summary>
+    [Fact]
+    public void Depthwise3x3_packed_path_limits()
+    {
+        TestSeed.Run(20261206, rng =>
+        {
+            int[] shifts = { -22, -23, 0, 1, 8, 9, -1, -31, -12 };
+            int[] multipliers = { 0, 1 << 30, int.MaxValue, 1518500250 };
+            int[] foldedTargets = { 1 << 30, -(1 << 30), (1 << 30) + 1, -(1 << 30) - 1, 0, 123456, 1 << 22, (1 << 22) + 1, -(1 << 22) - 1, 1 << 29, -(1 << 29) - 1 };
+            for (int rep = 0; rep < 24; rep++)
+            {
+                int zpIn = rep % 3 == 0 ? -128 : rep % 3 == 1 ? 127 : ConvCase.RandomZeroPoint(rng);
+                int zpOut = rep % 4 == 0 ? -128 : rep % 4 == 1 ? 127 : ConvCase.RandomZeroPoint(rng);
+                int lo = rep % 3 == 0 ? zpOut : rep % 3 == 1 ? System.Math.Min(127, zpOut + rng.Next(0, 40)) : System.Math.Max(-128, zpOut - 1 - rng.Next(0, 5));
+                int hi = rng.Next(lo, 128);
+                int c = shifts.Length * 2 + rep % 5;
+                int w = rep % 2 == 0 ? 7 : 1 + rng.Next(12);
+                int sw = 1 + rep / 4 % 2;
+                int pad = rep % 5 == 4 ? 0 : 1;
+                var p = ConvCase.Params(5, w, c, c, 3, 3, 1, sw, 1, 1, pad, pad, pad, pad, c, zpIn, zpOut, lo, hi);
+                var cc = ConvCase.Random(rng, p, $"packed_limits#{rep}");
+                int mode = rep % 4;
+                for (int i = 0; i < cc.Input.Length; i++)
+                {
+                    cc.Input[i] = mode switch
+                    {
+                        0 => (sbyte)(i % 2 == 0 ? -128 : 127),
+                        1 => (sbyte)-128,
+                        2 => (sbyte)((i / c) % 3 == 0 ? 127 : -128),
+                        _ => cc.Input[i],
+                    };
+                }
+
+                for (int i = 0; i < cc.Weights.Length; i++)
+                {
+                    if (mode != 3)
+                    {
+                        cc.Weights[i] = (sbyte)(((i / 9) + i) % 2 == 0 ? 127 : -127);
+                    }
+                }
+
+                cc.Bias = new int[c];
+                for (int oc = 0; oc < c; oc++)
+                {
+                    cc.Shift[oc] = shifts[oc % shifts.Length];
+                    cc.Multiplier[oc] = multipliers[(oc + rep) % multipliers.Length];
+                    long sumW = 0;
+                    for (int k = 0; k < 9; k++)
+                    {
+                        sumW += cc.Weights[oc * 9 + k];
+                    }
+
+                    // Raw bias so that the folded bias (bias − zp_in·Σw) hits the target exactly.
+                    cc.Bias[oc] = (int)(foldedTargets[(oc + rep) % foldedTargets.Length] + zpIn * sumW);
+                }
+
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+            }
+        });
+    }
+
     [Theory]
     // The sample model's expansion / projection shapes.
     [InlineData("model_14x14_32_to_64", 14, 14, 32, 64)]
