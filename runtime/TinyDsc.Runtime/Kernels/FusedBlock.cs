@@ -11,7 +11,7 @@ namespace TinyDsc.Runtime.Kernels
     ///   depthwise-separable: kh×kw depthwise (+act) → 1×1 pointwise (+act) [→ Add with the block input].
     ///
     /// Formula: exactly the unfused operators'. Every element is computed by the same arithmetic the unfused ops use
-    /// (PointwiseRows, PointwiseConv's formula over a few rows of pixels; DepthwiseConv3x3.Row or DepthwiseConv.Row on
+    /// (PointwiseConv.Compute over a few rows of pixels; DepthwiseConv3x3.Row or DepthwiseConv.Row on
     /// the band; Add.Run over the projected rows), on the same int8 inputs, so the output bytes equal the unfused path's.
     ///
     /// Work area (`work` bytes from workOffset, in the arena, planned by the converter; WorkBytes gives its size), with
@@ -23,14 +23,15 @@ namespace TinyDsc.Runtime.Kernels
     ///   projRows R · Wo · Cout bytes, only with the Add: R projected rows before the residual is added.
     /// Per step: the rows already in the band move up (one Array.Copy within the arena; nanoCLR's Array.Copy is a
     /// memmove); the rows that entered it are expanded from the matching input rows, which are consecutive, in one
-    /// PointwiseRows call written back to back and then moved apart to their padded band rows (or copied, without
+    /// PointwiseConv.Compute call written back to back and then moved apart to their padded band rows (or copied, without
     /// expand, or set to zp outside the input); then R depthwise rows, one projection of R·Wo pixels, and the residual
     /// Add of input rows oy … oy + R − 1. Peak bytes = block input + block output + work, instead of input + the whole
     /// expanded tensor.
     ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in
     /// the same array (the arena); the work area overlaps neither. Ranges and accumulator bounds: those of the member
-    /// kernels (PointwiseConv, DepthwiseConv3x3, DepthwiseConv, Add). Allocates nothing.
+    /// kernels (PointwiseConv, DepthwiseConv3x3, DepthwiseConv, Add). Allocates nothing when given
+    /// PointwiseConv's scratch (packed).
     /// </summary>
     public sealed class FusedBlock
     {
@@ -96,10 +97,25 @@ namespace TinyDsc.Runtime.Kernels
             return band + rows * depthwise.OutputW * (cexp + (hasAdd ? projectChannels : 0));
         }
 
-        /// <summary>Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena.</summary>
-        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset)
+        /// <summary>
+        /// Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena. packed:
+        /// PointwiseConv's scratch for the 1×1 stages, at least PackedLongs(b) longs, or null to allocate it here.
+        /// </summary>
+        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, long[] packed)
         {
-            Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null);
+            Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null, packed);
+        }
+
+        /// <summary>Longs of PointwiseConv scratch the block's 1×1 stages need (the larger of their input channel counts).</summary>
+        public static int PackedLongs(FusedBlock b)
+        {
+            int cin = b.Depthwise.InputC;
+            if (b.HasExpand && b.ExpandRow.InputC > cin)
+            {
+                cin = b.ExpandRow.InputC;
+            }
+
+            return PointwiseConv.PackedLongs(cin);
         }
 
         /// <summary>
@@ -109,8 +125,13 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
-            FusedBlockRows nativeRows, sbyte[] scratch)
+            FusedBlockRows nativeRows, sbyte[] scratch, long[] packed)
         {
+            if (native == null && packed == null)
+            {
+                packed = new long[PackedLongs(b)];
+            }
+
             int inH = b.Depthwise.InputH;
             int inW = b.Depthwise.InputW;
             int cexp = b.Depthwise.InputC;
@@ -187,8 +208,9 @@ namespace TinyDsc.Runtime.Kernels
                             count = inH - iy;
                         }
 
-                        PointwiseRows.Run(ref b.ExpandRow, count * inW, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
-                            b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst);
+                        PointwiseConv.Compute(count * inW, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
+                            b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, b.ExpandRow.OutputZeroPoint,
+                            b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
                         if (rowBytes != expandedRowBytes && count > 1)
                         {
                             for (int q = count - 1; q > 0; q--)
@@ -250,13 +272,15 @@ namespace TinyDsc.Runtime.Kernels
 
                 if (!b.HasAdd)
                 {
-                    PointwiseRows.Run(ref b.ProjectRow, n * outW, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                        b.ProjectMultiplier, b.ProjectShift, arena, outRow);
+                    PointwiseConv.Compute(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
+                        b.ProjectMultiplier, b.ProjectShift, arena, outRow, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
+                        b.ProjectRow.ActMax, packed);
                     continue;
                 }
 
-                PointwiseRows.Run(ref b.ProjectRow, n * outW, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                    b.ProjectMultiplier, b.ProjectShift, arena, projRows);
+                PointwiseConv.Compute(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
+                    b.ProjectMultiplier, b.ProjectShift, arena, projRows, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
+                    b.ProjectRow.ActMax, packed);
                 int residualRow = inputOffset + oy * inputRowBytes;
                 if (b.ResidualFirst)
                 {
