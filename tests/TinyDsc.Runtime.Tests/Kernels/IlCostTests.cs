@@ -66,7 +66,8 @@ public class IlCostTests
                 break;
             case "PointwiseConv":
                 Assert.True(PointwiseConv.IsSupported(ref c.P), layer);
-                specialised.Call(Method(typeof(PointwiseConv)), (object)c.P, c.Input, 0, c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0);
+                specialised.Call(typeof(PointwiseConv).GetMethods().Single(m => m.Name == "Run" && m.GetParameters().Length == 10), (object)c.P, c.Input, 0,
+                    c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0, new long[PointwiseConv.PackedLongs(c.P.InputC)]);
                 break;
             case "Conv2DDense":
                 Assert.True(Conv2DDense.IsSupported(ref c.P), layer);

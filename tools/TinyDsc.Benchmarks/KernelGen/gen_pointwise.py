@@ -19,7 +19,7 @@ def block(u_count, c_count, name, tail):
     w(f"        /// {3 * Uc} pixels × {Cc} output channel(s) from the packed activations (packed[i·{Uc} + u] holds input channel i of")
     w(f"        /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{{u}}{{c}}")
     w("        /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into")
-    w("        /// packed[4·cin …] (the partial sums) and restarted, so no lane ever holds more than 64 products.")
+    w(f"        /// packed[{U}·cin …] (the partial sums) and restarted, so no lane ever holds more than 64 products.")
     if tail:
         w("        /// Only the first count (1..3) pixels are written.")
     w("        /// </summary>")
@@ -28,7 +28,7 @@ def block(u_count, c_count, name, tail):
     w("            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
     w("        {")
     for u in range(Uc):
-        w("            long " + ", ".join(f"a{u}{c} = 0" for c in range(Cc)) + ";")
+        w("            long " + ", ".join(f"a{u}{c} = Offset" for c in range(Cc)) + ";")
     w("            int j0 = oc * cin;")
     for c in range(1, Cc):
         w(f"            int j{c} = j{c - 1} + cin;")
@@ -38,7 +38,7 @@ def block(u_count, c_count, name, tail):
     w("            int n = 0;")
     w(f"            int tail = cin % {K};")
     w("            int main = cin - tail;")
-    w("            int part = 4 * cin;")
+    w(f"            int part = {U} * cin;")
     w("            int at = -1;")
     w("            int size, end;")
     w("            while (true)")
@@ -67,12 +67,12 @@ def block(u_count, c_count, name, tail):
     w("                    break;")
     w("                }")
     w("")
-    w(f"                // A full chunk: move the lanes into the partial sums and restart them at zero.")
+    w(f"                // A full chunk: move the lanes into the partial sums and restart them at the offset.")
     for c in range(Cc):
         accs = ", ".join(f"a{u}{c}" for u in range(Uc))
         w(f"                Flush{Uc}(packed, part{'' if c == 0 else ' + ' + str(3 * Uc * c)}, at >= 0, {accs});")
     for u in range(Uc):
-        w("                " + " ".join(f"a{u}{c} = 0;" for c in range(Cc)))
+        w("                " + " ".join(f"a{u}{c} = Offset;" for c in range(Cc)))
     w("                at = part;")
     w("            }")
     w("")
@@ -91,82 +91,98 @@ def block(u_count, c_count, name, tail):
         w(f"                j{c}++;")
     w("            }")
     w("")
+    w("            if (at < 0)")
+    w("            {")
     for c in range(Cc):
         idx = "oc" if c == 0 else f"oc + {c}"
         accs = ", ".join(f"a{u}{c}" for u in range(Uc))
-        atc = "at" if c == 0 else f"at < 0 ? -1 : at + {3 * Uc * c}"
-        w(f"            Store{Uc}(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, packed, {atc}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{', count' if tail else ''});")
+        w(f"                Store{Uc}(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{', count' if tail else ''});")
+    w("                return;")
+    w("            }")
+    w("")
+    w("            // Chunked: the last chunk joins the partial sums, which are then requantized.")
+    for c in range(Cc):
+        accs = ", ".join(f"a{u}{c}" for u in range(Uc))
+        w(f"            Flush{Uc}(packed, part{'' if c == 0 else ' + ' + str(3 * Uc * c)}, true, {accs});")
+    for c in range(Cc):
+        idx = "oc" if c == 0 else f"oc + {c}"
+        w(f"            StoreParts(output, o{'' if c == 0 else ' + ' + str(c)}, cout, packed, part{'' if c == 0 else ' + ' + str(3 * Uc * c)}, {'count' if tail else 3 * Uc}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
     w("        }")
 
 
-def split(Uc, target):
-    # a{u} = S(3u) + S(3u+1)·2^21 + S(3u+2)·2^42 exactly; each |S| < 2^20, so the low lane sign-extends from 21 bits.
-    for u in range(Uc):
-        w(f"            r = a{u};")
-        w(f"            {target}{3 * u} = (int)((r << 43) >> 43);")
-        w(f"            r = (r - {target}{3 * u}) >> 21;")
-        w(f"            {target}{3 * u + 1} = (int)((r << 43) >> 43);")
-        w(f"            {target}{3 * u + 2} = (int)((r - {target}{3 * u + 1}) >> 21);")
+def lanes(Uc, u, b0, b2):
+    """Expressions for the three pixels' values of a{u}: lane + b0 (low lanes, offset 2^20 removed through b0) or + b2."""
+    return [f"((int)a{u} & 0x1FFFFF) + {b0}", f"((int)(a{u} >> 21) & 0x1FFFFF) + {b0}", f"(int)(a{u} >> 42) + {b2}"]
 
 
 def flush(Uc):
     w("        /// <summary>")
-    w(f"        /// Splits one channel's {Uc} three-lane accumulator(s) into the {3 * Uc} pixels' sums and stores them (add false) or adds")
-    w("        /// them (add true) at part[at …].")
+    w(f"        /// Splits one channel's {Uc} three-lane accumulator(s) into the {3 * Uc} pixels' sums (removing the lane offsets) and")
+    w("        /// stores them (add false) or adds them (add true) at part[at …].")
     w("        /// </summary>")
     w(f"        private static void Flush{Uc}(long[] part, int at, bool add, " + ", ".join(f"long a{u}" for u in range(Uc)) + ")")
     w("        {")
-    w("            long r;")
-    w("            int " + ", ".join(f"s{p}" for p in range(3 * Uc)) + ";")
-    split(Uc, "s")
     w("            if (add)")
     w("            {")
-    for p in range(3 * Uc):
-        ix = f"at{'' if p == 0 else ' + ' + str(p)}"
-        w(f"                part[{ix}] = part[{ix}] + s{p};")
+    for u in range(Uc):
+        for h, e in enumerate(lanes(Uc, u, "-0x100000", "0")):
+            p = 3 * u + h
+            ix = f"at{'' if p == 0 else ' + ' + str(p)}"
+            e = e.replace(" + 0", "").replace(" + -0x100000", " - 0x100000")
+            w(f"                part[{ix}] = part[{ix}] + ({e});")
     w("                return;")
     w("            }")
     w("")
-    for p in range(3 * Uc):
-        w(f"            part[at{'' if p == 0 else ' + ' + str(p)}] = s{p};")
+    for u in range(Uc):
+        for h, e in enumerate(lanes(Uc, u, "-0x100000", "0")):
+            p = 3 * u + h
+            e = e.replace(" + 0", "").replace(" + -0x100000", " - 0x100000")
+            w(f"            part[at{'' if p == 0 else ' + ' + str(p)}] = {e};")
     w("        }")
+
+
+def requant_inline(vexpr, indent, last, tail_p=None):
+    w(f"{indent}v = {vexpr};")
+    w(f"{indent}q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;")
+    w(f"{indent}output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
+    if tail_p is not None:
+        w(f"{indent}if (count == {tail_p + 1})")
+        w(f"{indent}{{")
+        w(f"{indent}    return;")
+        w(f"{indent}}}")
+        w("")
+    if not last:
+        w(f"{indent}t += cout;")
 
 
 def store(Uc, tail):
     w("        /// <summary>")
     w(f"        /// Outputs of one channel for {3 * Uc} pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of")
-    w("        /// a{u}, plus its partial sum part[at + pixel] when at ≥ 0, plus the folded bias b (int32, wrapping as the reference")
+    w("        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference")
     w("        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once")
     w("        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.")
     if tail:
         w("        /// Only the first count (1..3) pixels are written.")
     w("        /// </summary>")
     w(f"        private static void Store{Uc}(")
-    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(Uc)) + ", long[] part, int at,")
+    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(Uc)) + ",")
     w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
     w("        {")
-    w("            long r;")
-    w("            int " + ", ".join(f"v{p}" for p in range(3 * Uc)) + ";")
-    split(Uc, "v")
-    w("            if (at >= 0)")
-    w("            {")
-    for p in range(3 * Uc):
-        w(f"                v{p} += (int)part[at{'' if p == 0 else ' + ' + str(p)}];")
-    w("            }")
-    w("")
-    w("            int q;")
+    w("            int bo = b - 0x100000;")
     w("            if (shift > 0)")
     w("            {")
-    for p in range(3 * Uc):
-        w(f"                output[t] = (sbyte)Requantize.Clamp(b + v{p}, multiplier, shift, zpOut, actMin, actMax);")
-        if tail and p < 2:
-            w(f"                if (count == {p + 1})")
-            w("                {")
-            w("                    return;")
-            w("                }")
-            w("")
-        if p < 3 * Uc - 1:
-            w("                t += cout;")
+    for u in range(Uc):
+        for h, e in enumerate(lanes(Uc, u, "bo", "b")):
+            p = 3 * u + h
+            w(f"                output[t] = (sbyte)Requantize.Clamp({e}, multiplier, shift, zpOut, actMin, actMax);")
+            if tail and p < 2:
+                w(f"                if (count == {p + 1})")
+                w("                {")
+                w("                    return;")
+                w("                }")
+                w("")
+            if p < 3 * Uc - 1:
+                w("                t += cout;")
     w("                return;")
     w("            }")
     w("")
@@ -174,18 +190,45 @@ def store(Uc, tail):
     w("            int right = 31 - shift;")
     w("            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));")
     w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
-    for p in range(3 * Uc):
-        w(f"            v{p} += b;")
-        w(f"            q = (int)((v{p} * m + (v{p} < 0 ? kNeg : kPos)) >> right) + zpOut;")
-        w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
-        if tail and p < 2:
-            w(f"            if (count == {p + 1})")
-            w("            {")
-            w("                return;")
-            w("            }")
-            w("")
-        if p < 3 * Uc - 1:
-            w("            t += cout;")
+    w("            int v, q;")
+    for u in range(Uc):
+        for h, e in enumerate(lanes(Uc, u, "bo", "b")):
+            p = 3 * u + h
+            requant_inline(e, "            ", p == 3 * Uc - 1, p if tail and p < 2 else None)
+    w("        }")
+
+
+def store_parts():
+    w("        /// <summary>")
+    w("        /// Outputs of one channel for n pixels from output[t] on, pixel stride cout, from the chunked sums part[at …] plus the")
+    w("        /// folded bias b, requantized as in Store.")
+    w("        /// </summary>")
+    w("        private static void StoreParts(")
+    w("            sbyte[] output, int t, int cout, long[] part, int at, int n, int b, int multiplier, int shift, int zpOut, int actMin, int actMax)")
+    w("        {")
+    w("            int end = at + n;")
+    w("            if (shift > 0)")
+    w("            {")
+    w("                while (at < end)")
+    w("                {")
+    w("                    output[t] = (sbyte)Requantize.Clamp((int)part[at] + b, multiplier, shift, zpOut, actMin, actMax);")
+    w("                    t += cout;")
+    w("                    at++;")
+    w("                }")
+    w("")
+    w("                return;")
+    w("            }")
+    w("")
+    w("            long m = multiplier;")
+    w("            int right = 31 - shift;")
+    w("            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));")
+    w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
+    w("            int v, q;")
+    w("            while (at < end)")
+    w("            {")
+    requant_inline("(int)part[at] + b", "                ", False)
+    w("                at++;")
+    w("            }")
     w("        }")
 
 
@@ -235,12 +278,16 @@ def pack_tail():
 
 header = open(os.path.join(HERE, "pointwise_header.cs.txt")).read()
 run = open(os.path.join(HERE, "pointwise_run.cs.txt")).read()
-body = []
+body = ["""        /// <summary>
+        /// Start value of every three-lane accumulator: 2^20 in the low and the middle lane, so that both lanes stay in
+        /// 0 .. 2^21 − 1 (their sums are within ±1,040,384) and read back with a mask; the top lane starts at 0.
+        /// </summary>
+        private const long Offset = 0x20000100000L;"""]
 for fn in [pack_full, pack_tail,
            lambda: block(U, C, f"Block{P}x{C}", False), lambda: block(U, 1, f"Block{P}x1", False),
            lambda: block(1, C, f"Block3x{C}", True), lambda: block(1, 1, "Block3x1", True),
            lambda: flush(U), lambda: flush(1) if U != 1 else None,
-           lambda: store(U, False), lambda: store(1, True)]:
+           lambda: store(U, False), lambda: store(1, True), store_parts]:
     out.clear()
     fn()
     if out:
