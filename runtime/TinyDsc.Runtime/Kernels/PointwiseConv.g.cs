@@ -11,7 +11,7 @@ namespace TinyDsc.Runtime.Kernels
     ///
     /// Layout: input [H·W, Cin], output [H·W, Cout] (NHWC, batch 1) at the given offsets; weights [Cout, Cin] from
     /// index 0 (the [Cout, 1, 1, Cin] conv layout); foldedBias, multiplier, shift [Cout]. Scratch: a long[] of at least
-    /// PackedLongs(Cin) = 4·Cin + 3·4·8 elements, caller-owned (Run allocates one when given null).
+    /// PackedLongs(Cin) = 4·Cin + 4·4·8 elements, caller-owned (Run allocates one when given null).
     /// Ranges: activations -128..127, weights -127..127, multiplier in [2^30, 2^31) or 0, shift -31..30.
     /// Accumulator bound: |acc − bias| ≤ Cin·127·255 &lt; 2^31 for Cin ≤ 66311, which IsSupported requires (the
     /// validator's bound, FORMAT.md).
@@ -24,8 +24,9 @@ namespace TinyDsc.Runtime.Kernels
     /// (S0 + 2^20) + (S1 + 2^20)·2^21 + S2·2^42 with both low lanes in 0 .. 2^21 − 1: it never overflows (|sum| &lt; 2^63)
     /// and gives the three sums back exactly, S0 = (sum &amp; (2^21 − 1)) − 2^20, S1 = ((sum &gt;&gt; 21) &amp; (2^21 − 1)) − 2^20,
     /// S2 = sum &gt;&gt; 42 (the low lanes are non-negative, so nothing borrows from the top lane).
-    /// Layers with Cin &gt; 8HUNK run in chunks of 8HUNK input channels: after each chunk the block splits its lanes into
-    /// per-pixel partial sums (scratch from index 4·Cin on, 3·4·8 of them) and restarts them at Offset. One multiply-add
+    /// Layers with Cin &gt; 8HUNK run in chunks of 8HUNK input channels: after the first chunk the block keeps its longs
+    /// (scratch from index 4·Cin on, 4·8 of them), after later ones it splits its lanes into per-pixel partial sums
+    /// (the next 3·4·8), and restarts them at Offset; with two chunks the stores add the two longs' lanes. One multiply-add
     /// thus does three MACs; each pass of the inner loop covers 4 input channels: it loads 4 weights of each of the
     /// 8 channels into locals, 4 packed longs per pixel triple, and adds 4 products to each of the 4 × 8 accumulators
     /// in one expression (ldloc acc, 4 × (ldloc, ldloc, mul), adds, stloc: 4·4 + 2 instructions for 3·4 MACs).
@@ -75,10 +76,10 @@ namespace TinyDsc.Runtime.Kernels
             return null;
         }
 
-        /// <summary>Elements of the long[] scratch Run needs for Cin = cin: 4·cin packed activations and 3·4·8 partial sums.</summary>
+        /// <summary>Elements of the long[] scratch Run needs for Cin = cin: 4·cin packed activations, 4·8 longs of a first chunk and 3·4·8 partial sums.</summary>
         public static int PackedLongs(int cin)
         {
-            return 4 * cin + 3 * 4 * 8;
+            return 4 * cin + 4 * 4 * 8;
         }
 
         /// <summary>As Run with scratch, on a scratch array allocated here (for callers that run a layer once).</summary>
@@ -254,7 +255,7 @@ namespace TinyDsc.Runtime.Kernels
         /// 12 pixels × 8 output channel(s) from the packed activations (packed[i·4 + u] holds input channel i of
         /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{u}{c}
         /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into
-        /// packed[4·cin …] (the partial sums) and restarted, so no lane ever holds more than 64 products.
+        /// packed[4·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
         /// </summary>
         private static void Block12x8(
             long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
@@ -285,6 +286,8 @@ namespace TinyDsc.Runtime.Kernels
             int tail = cin % 4;
             int main = cin - tail;
             int part = 4 * cin;
+            int raw = -1;
+            int ext = part + 32;
             int at = -1;
             int size, end;
             while (true)
@@ -390,20 +393,61 @@ namespace TinyDsc.Runtime.Kernels
                     break;
                 }
 
-                // A full chunk: move the lanes into the partial sums and restart them at the offset.
-                Flush4(packed, part, at >= 0, a00, a10, a20, a30);
-                Flush4(packed, part + 12, at >= 0, a01, a11, a21, a31);
-                Flush4(packed, part + 24, at >= 0, a02, a12, a22, a32);
-                Flush4(packed, part + 36, at >= 0, a03, a13, a23, a33);
-                Flush4(packed, part + 48, at >= 0, a04, a14, a24, a34);
-                Flush4(packed, part + 60, at >= 0, a05, a15, a25, a35);
-                Flush4(packed, part + 72, at >= 0, a06, a16, a26, a36);
-                Flush4(packed, part + 84, at >= 0, a07, a17, a27, a37);
+                // A full chunk: the first one's accumulators are kept as they are, later ones are split into the
+                // partial sums; then they restart at the offset.
+                if (raw < 0)
+                {
+                    packed[part] = a00;
+                    packed[part + 1] = a01;
+                    packed[part + 2] = a02;
+                    packed[part + 3] = a03;
+                    packed[part + 4] = a04;
+                    packed[part + 5] = a05;
+                    packed[part + 6] = a06;
+                    packed[part + 7] = a07;
+                    packed[part + 8] = a10;
+                    packed[part + 9] = a11;
+                    packed[part + 10] = a12;
+                    packed[part + 11] = a13;
+                    packed[part + 12] = a14;
+                    packed[part + 13] = a15;
+                    packed[part + 14] = a16;
+                    packed[part + 15] = a17;
+                    packed[part + 16] = a20;
+                    packed[part + 17] = a21;
+                    packed[part + 18] = a22;
+                    packed[part + 19] = a23;
+                    packed[part + 20] = a24;
+                    packed[part + 21] = a25;
+                    packed[part + 22] = a26;
+                    packed[part + 23] = a27;
+                    packed[part + 24] = a30;
+                    packed[part + 25] = a31;
+                    packed[part + 26] = a32;
+                    packed[part + 27] = a33;
+                    packed[part + 28] = a34;
+                    packed[part + 29] = a35;
+                    packed[part + 30] = a36;
+                    packed[part + 31] = a37;
+                    raw = part;
+                }
+                else
+                {
+                    Flush4(packed, ext, at >= 0, a00, a10, a20, a30);
+                    Flush4(packed, ext + 12, at >= 0, a01, a11, a21, a31);
+                    Flush4(packed, ext + 24, at >= 0, a02, a12, a22, a32);
+                    Flush4(packed, ext + 36, at >= 0, a03, a13, a23, a33);
+                    Flush4(packed, ext + 48, at >= 0, a04, a14, a24, a34);
+                    Flush4(packed, ext + 60, at >= 0, a05, a15, a25, a35);
+                    Flush4(packed, ext + 72, at >= 0, a06, a16, a26, a36);
+                    Flush4(packed, ext + 84, at >= 0, a07, a17, a27, a37);
+                    at = ext;
+                }
+
                 a00 = Offset; a01 = Offset; a02 = Offset; a03 = Offset; a04 = Offset; a05 = Offset; a06 = Offset; a07 = Offset;
                 a10 = Offset; a11 = Offset; a12 = Offset; a13 = Offset; a14 = Offset; a15 = Offset; a16 = Offset; a17 = Offset;
                 a20 = Offset; a21 = Offset; a22 = Offset; a23 = Offset; a24 = Offset; a25 = Offset; a26 = Offset; a27 = Offset;
                 a30 = Offset; a31 = Offset; a32 = Offset; a33 = Offset; a34 = Offset; a35 = Offset; a36 = Offset; a37 = Offset;
-                at = part;
             }
 
             // Input channels left over (cin mod 4), in the last chunk.
@@ -465,7 +509,7 @@ namespace TinyDsc.Runtime.Kernels
                 j7++;
             }
 
-            if (at < 0)
+            if (raw < 0)
             {
                 Store4(output, o, cout, a00, a10, a20, a30, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
                 Store4(output, o + 1, cout, a01, a11, a21, a31, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
@@ -478,30 +522,52 @@ namespace TinyDsc.Runtime.Kernels
                 return;
             }
 
-            // Chunked: the last chunk joins the partial sums, which are then requantized.
-            Flush4(packed, part, true, a00, a10, a20, a30);
-            Flush4(packed, part + 12, true, a01, a11, a21, a31);
-            Flush4(packed, part + 24, true, a02, a12, a22, a32);
-            Flush4(packed, part + 36, true, a03, a13, a23, a33);
-            Flush4(packed, part + 48, true, a04, a14, a24, a34);
-            Flush4(packed, part + 60, true, a05, a15, a25, a35);
-            Flush4(packed, part + 72, true, a06, a16, a26, a36);
-            Flush4(packed, part + 84, true, a07, a17, a27, a37);
-            StoreParts(output, o, cout, packed, part, 12, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
-            StoreParts(output, o + 1, cout, packed, part + 12, 12, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
-            StoreParts(output, o + 2, cout, packed, part + 24, 12, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
-            StoreParts(output, o + 3, cout, packed, part + 36, 12, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
-            StoreParts(output, o + 4, cout, packed, part + 48, 12, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
-            StoreParts(output, o + 5, cout, packed, part + 60, 12, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
-            StoreParts(output, o + 6, cout, packed, part + 72, 12, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
-            StoreParts(output, o + 7, cout, packed, part + 84, 12, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
+            if (at < 0)
+            {
+                // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.
+                Store4R(output, o, cout, a00, a10, a20, a30, packed[raw], packed[raw + 8], packed[raw + 16], packed[raw + 24], foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+                Store4R(output, o + 1, cout, a01, a11, a21, a31, packed[raw + 1], packed[raw + 9], packed[raw + 17], packed[raw + 25], foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
+                Store4R(output, o + 2, cout, a02, a12, a22, a32, packed[raw + 2], packed[raw + 10], packed[raw + 18], packed[raw + 26], foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
+                Store4R(output, o + 3, cout, a03, a13, a23, a33, packed[raw + 3], packed[raw + 11], packed[raw + 19], packed[raw + 27], foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
+                Store4R(output, o + 4, cout, a04, a14, a24, a34, packed[raw + 4], packed[raw + 12], packed[raw + 20], packed[raw + 28], foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
+                Store4R(output, o + 5, cout, a05, a15, a25, a35, packed[raw + 5], packed[raw + 13], packed[raw + 21], packed[raw + 29], foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
+                Store4R(output, o + 6, cout, a06, a16, a26, a36, packed[raw + 6], packed[raw + 14], packed[raw + 22], packed[raw + 30], foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
+                Store4R(output, o + 7, cout, a07, a17, a27, a37, packed[raw + 7], packed[raw + 15], packed[raw + 23], packed[raw + 31], foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
+                return;
+            }
+
+            // More chunks: the last one and the first one join the partial sums, which are then requantized.
+            Flush4(packed, ext, true, a00, a10, a20, a30);
+            Flush4(packed, ext, true, packed[raw], packed[raw + 8], packed[raw + 16], packed[raw + 24]);
+            Flush4(packed, ext + 12, true, a01, a11, a21, a31);
+            Flush4(packed, ext + 12, true, packed[raw + 1], packed[raw + 9], packed[raw + 17], packed[raw + 25]);
+            Flush4(packed, ext + 24, true, a02, a12, a22, a32);
+            Flush4(packed, ext + 24, true, packed[raw + 2], packed[raw + 10], packed[raw + 18], packed[raw + 26]);
+            Flush4(packed, ext + 36, true, a03, a13, a23, a33);
+            Flush4(packed, ext + 36, true, packed[raw + 3], packed[raw + 11], packed[raw + 19], packed[raw + 27]);
+            Flush4(packed, ext + 48, true, a04, a14, a24, a34);
+            Flush4(packed, ext + 48, true, packed[raw + 4], packed[raw + 12], packed[raw + 20], packed[raw + 28]);
+            Flush4(packed, ext + 60, true, a05, a15, a25, a35);
+            Flush4(packed, ext + 60, true, packed[raw + 5], packed[raw + 13], packed[raw + 21], packed[raw + 29]);
+            Flush4(packed, ext + 72, true, a06, a16, a26, a36);
+            Flush4(packed, ext + 72, true, packed[raw + 6], packed[raw + 14], packed[raw + 22], packed[raw + 30]);
+            Flush4(packed, ext + 84, true, a07, a17, a27, a37);
+            Flush4(packed, ext + 84, true, packed[raw + 7], packed[raw + 15], packed[raw + 23], packed[raw + 31]);
+            StoreParts(output, o, cout, packed, ext, 12, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+            StoreParts(output, o + 1, cout, packed, ext + 12, 12, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
+            StoreParts(output, o + 2, cout, packed, ext + 24, 12, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
+            StoreParts(output, o + 3, cout, packed, ext + 36, 12, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
+            StoreParts(output, o + 4, cout, packed, ext + 48, 12, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
+            StoreParts(output, o + 5, cout, packed, ext + 60, 12, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
+            StoreParts(output, o + 6, cout, packed, ext + 72, 12, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
+            StoreParts(output, o + 7, cout, packed, ext + 84, 12, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
         }
 
         /// <summary>
         /// 12 pixels × 1 output channel(s) from the packed activations (packed[i·4 + u] holds input channel i of
         /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{u}{c}
         /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into
-        /// packed[4·cin …] (the partial sums) and restarted, so no lane ever holds more than 64 products.
+        /// packed[4·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
         /// </summary>
         private static void Block12x1(
             long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
@@ -518,6 +584,8 @@ namespace TinyDsc.Runtime.Kernels
             int tail = cin % 4;
             int main = cin - tail;
             int part = 4 * cin;
+            int raw = -1;
+            int ext = part + 32;
             int at = -1;
             int size, end;
             while (true)
@@ -560,13 +628,26 @@ namespace TinyDsc.Runtime.Kernels
                     break;
                 }
 
-                // A full chunk: move the lanes into the partial sums and restart them at the offset.
-                Flush4(packed, part, at >= 0, a00, a10, a20, a30);
+                // A full chunk: the first one's accumulators are kept as they are, later ones are split into the
+                // partial sums; then they restart at the offset.
+                if (raw < 0)
+                {
+                    packed[part] = a00;
+                    packed[part + 1] = a10;
+                    packed[part + 2] = a20;
+                    packed[part + 3] = a30;
+                    raw = part;
+                }
+                else
+                {
+                    Flush4(packed, ext, at >= 0, a00, a10, a20, a30);
+                    at = ext;
+                }
+
                 a00 = Offset;
                 a10 = Offset;
                 a20 = Offset;
                 a30 = Offset;
-                at = part;
             }
 
             // Input channels left over (cin mod 4), in the last chunk.
@@ -586,22 +667,30 @@ namespace TinyDsc.Runtime.Kernels
                 j0++;
             }
 
-            if (at < 0)
+            if (raw < 0)
             {
                 Store4(output, o, cout, a00, a10, a20, a30, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
                 return;
             }
 
-            // Chunked: the last chunk joins the partial sums, which are then requantized.
-            Flush4(packed, part, true, a00, a10, a20, a30);
-            StoreParts(output, o, cout, packed, part, 12, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+            if (at < 0)
+            {
+                // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.
+                Store4R(output, o, cout, a00, a10, a20, a30, packed[raw], packed[raw + 1], packed[raw + 2], packed[raw + 3], foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+                return;
+            }
+
+            // More chunks: the last one and the first one join the partial sums, which are then requantized.
+            Flush4(packed, ext, true, a00, a10, a20, a30);
+            Flush4(packed, ext, true, packed[raw], packed[raw + 1], packed[raw + 2], packed[raw + 3]);
+            StoreParts(output, o, cout, packed, ext, 12, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
         }
 
         /// <summary>
         /// 3 pixels × 8 output channel(s) from the packed activations (packed[i·1 + u] holds input channel i of
         /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{u}{c}
         /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into
-        /// packed[4·cin …] (the partial sums) and restarted, so no lane ever holds more than 64 products.
+        /// packed[4·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
         /// Only the first count (1..3) pixels are written.
         /// </summary>
         private static void Block3x8(
@@ -630,6 +719,8 @@ namespace TinyDsc.Runtime.Kernels
             int tail = cin % 4;
             int main = cin - tail;
             int part = 4 * cin;
+            int raw = -1;
+            int ext = part + 32;
             int at = -1;
             int size, end;
             while (true)
@@ -699,17 +790,34 @@ namespace TinyDsc.Runtime.Kernels
                     break;
                 }
 
-                // A full chunk: move the lanes into the partial sums and restart them at the offset.
-                Flush1(packed, part, at >= 0, a00);
-                Flush1(packed, part + 3, at >= 0, a01);
-                Flush1(packed, part + 6, at >= 0, a02);
-                Flush1(packed, part + 9, at >= 0, a03);
-                Flush1(packed, part + 12, at >= 0, a04);
-                Flush1(packed, part + 15, at >= 0, a05);
-                Flush1(packed, part + 18, at >= 0, a06);
-                Flush1(packed, part + 21, at >= 0, a07);
+                // A full chunk: the first one's accumulators are kept as they are, later ones are split into the
+                // partial sums; then they restart at the offset.
+                if (raw < 0)
+                {
+                    packed[part] = a00;
+                    packed[part + 1] = a01;
+                    packed[part + 2] = a02;
+                    packed[part + 3] = a03;
+                    packed[part + 4] = a04;
+                    packed[part + 5] = a05;
+                    packed[part + 6] = a06;
+                    packed[part + 7] = a07;
+                    raw = part;
+                }
+                else
+                {
+                    Flush1(packed, ext, at >= 0, a00);
+                    Flush1(packed, ext + 3, at >= 0, a01);
+                    Flush1(packed, ext + 6, at >= 0, a02);
+                    Flush1(packed, ext + 9, at >= 0, a03);
+                    Flush1(packed, ext + 12, at >= 0, a04);
+                    Flush1(packed, ext + 15, at >= 0, a05);
+                    Flush1(packed, ext + 18, at >= 0, a06);
+                    Flush1(packed, ext + 21, at >= 0, a07);
+                    at = ext;
+                }
+
                 a00 = Offset; a01 = Offset; a02 = Offset; a03 = Offset; a04 = Offset; a05 = Offset; a06 = Offset; a07 = Offset;
-                at = part;
             }
 
             // Input channels left over (cin mod 4), in the last chunk.
@@ -744,7 +852,7 @@ namespace TinyDsc.Runtime.Kernels
                 j7++;
             }
 
-            if (at < 0)
+            if (raw < 0)
             {
                 Store1(output, o, cout, a00, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax, count);
                 Store1(output, o + 1, cout, a01, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax, count);
@@ -757,30 +865,52 @@ namespace TinyDsc.Runtime.Kernels
                 return;
             }
 
-            // Chunked: the last chunk joins the partial sums, which are then requantized.
-            Flush1(packed, part, true, a00);
-            Flush1(packed, part + 3, true, a01);
-            Flush1(packed, part + 6, true, a02);
-            Flush1(packed, part + 9, true, a03);
-            Flush1(packed, part + 12, true, a04);
-            Flush1(packed, part + 15, true, a05);
-            Flush1(packed, part + 18, true, a06);
-            Flush1(packed, part + 21, true, a07);
-            StoreParts(output, o, cout, packed, part, count, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
-            StoreParts(output, o + 1, cout, packed, part + 3, count, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
-            StoreParts(output, o + 2, cout, packed, part + 6, count, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
-            StoreParts(output, o + 3, cout, packed, part + 9, count, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
-            StoreParts(output, o + 4, cout, packed, part + 12, count, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
-            StoreParts(output, o + 5, cout, packed, part + 15, count, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
-            StoreParts(output, o + 6, cout, packed, part + 18, count, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
-            StoreParts(output, o + 7, cout, packed, part + 21, count, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
+            if (at < 0)
+            {
+                // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.
+                Store1R(output, o, cout, a00, packed[raw], foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax, count);
+                Store1R(output, o + 1, cout, a01, packed[raw + 1], foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax, count);
+                Store1R(output, o + 2, cout, a02, packed[raw + 2], foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax, count);
+                Store1R(output, o + 3, cout, a03, packed[raw + 3], foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax, count);
+                Store1R(output, o + 4, cout, a04, packed[raw + 4], foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax, count);
+                Store1R(output, o + 5, cout, a05, packed[raw + 5], foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax, count);
+                Store1R(output, o + 6, cout, a06, packed[raw + 6], foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax, count);
+                Store1R(output, o + 7, cout, a07, packed[raw + 7], foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax, count);
+                return;
+            }
+
+            // More chunks: the last one and the first one join the partial sums, which are then requantized.
+            Flush1(packed, ext, true, a00);
+            Flush1(packed, ext, true, packed[raw]);
+            Flush1(packed, ext + 3, true, a01);
+            Flush1(packed, ext + 3, true, packed[raw + 1]);
+            Flush1(packed, ext + 6, true, a02);
+            Flush1(packed, ext + 6, true, packed[raw + 2]);
+            Flush1(packed, ext + 9, true, a03);
+            Flush1(packed, ext + 9, true, packed[raw + 3]);
+            Flush1(packed, ext + 12, true, a04);
+            Flush1(packed, ext + 12, true, packed[raw + 4]);
+            Flush1(packed, ext + 15, true, a05);
+            Flush1(packed, ext + 15, true, packed[raw + 5]);
+            Flush1(packed, ext + 18, true, a06);
+            Flush1(packed, ext + 18, true, packed[raw + 6]);
+            Flush1(packed, ext + 21, true, a07);
+            Flush1(packed, ext + 21, true, packed[raw + 7]);
+            StoreParts(output, o, cout, packed, ext, count, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+            StoreParts(output, o + 1, cout, packed, ext + 3, count, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
+            StoreParts(output, o + 2, cout, packed, ext + 6, count, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
+            StoreParts(output, o + 3, cout, packed, ext + 9, count, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
+            StoreParts(output, o + 4, cout, packed, ext + 12, count, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
+            StoreParts(output, o + 5, cout, packed, ext + 15, count, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
+            StoreParts(output, o + 6, cout, packed, ext + 18, count, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
+            StoreParts(output, o + 7, cout, packed, ext + 21, count, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
         }
 
         /// <summary>
         /// 3 pixels × 1 output channel(s) from the packed activations (packed[i·1 + u] holds input channel i of
         /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{u}{c}
         /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into
-        /// packed[4·cin …] (the partial sums) and restarted, so no lane ever holds more than 64 products.
+        /// packed[4·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
         /// Only the first count (1..3) pixels are written.
         /// </summary>
         private static void Block3x1(
@@ -795,6 +925,8 @@ namespace TinyDsc.Runtime.Kernels
             int tail = cin % 4;
             int main = cin - tail;
             int part = 4 * cin;
+            int raw = -1;
+            int ext = part + 32;
             int at = -1;
             int size, end;
             while (true)
@@ -822,10 +954,20 @@ namespace TinyDsc.Runtime.Kernels
                     break;
                 }
 
-                // A full chunk: move the lanes into the partial sums and restart them at the offset.
-                Flush1(packed, part, at >= 0, a00);
+                // A full chunk: the first one's accumulators are kept as they are, later ones are split into the
+                // partial sums; then they restart at the offset.
+                if (raw < 0)
+                {
+                    packed[part] = a00;
+                    raw = part;
+                }
+                else
+                {
+                    Flush1(packed, ext, at >= 0, a00);
+                    at = ext;
+                }
+
                 a00 = Offset;
-                at = part;
             }
 
             // Input channels left over (cin mod 4), in the last chunk.
@@ -839,15 +981,23 @@ namespace TinyDsc.Runtime.Kernels
                 j0++;
             }
 
-            if (at < 0)
+            if (raw < 0)
             {
                 Store1(output, o, cout, a00, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax, count);
                 return;
             }
 
-            // Chunked: the last chunk joins the partial sums, which are then requantized.
-            Flush1(packed, part, true, a00);
-            StoreParts(output, o, cout, packed, part, count, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+            if (at < 0)
+            {
+                // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.
+                Store1R(output, o, cout, a00, packed[raw], foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax, count);
+                return;
+            }
+
+            // More chunks: the last one and the first one join the partial sums, which are then requantized.
+            Flush1(packed, ext, true, a00);
+            Flush1(packed, ext, true, packed[raw]);
+            StoreParts(output, o, cout, packed, ext, count, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
         }
 
         /// <summary>
@@ -1055,6 +1205,161 @@ namespace TinyDsc.Runtime.Kernels
 
             t += cout;
             v = (int)(a0 >> 42) + b;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+        }
+
+        /// <summary>
+        /// Outputs of one channel for 12 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
+        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
+        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
+        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.
+        /// </summary>
+        /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).
+        private static void Store4R(
+            sbyte[] output, int t, int cout, long a0, long a1, long a2, long a3, long r0, long r1, long r2, long r3,
+            int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
+        {
+            int bo = b - 0x200000;
+            if (shift > 0)
+            {
+                output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp((int)(a0 >> 42) + (int)(r0 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(((int)a1 & 0x1FFFFF) + ((int)r1 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(((int)(a1 >> 21) & 0x1FFFFF) + ((int)(r1 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp((int)(a1 >> 42) + (int)(r1 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(((int)a2 & 0x1FFFFF) + ((int)r2 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(((int)(a2 >> 21) & 0x1FFFFF) + ((int)(r2 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp((int)(a2 >> 42) + (int)(r2 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(((int)a3 & 0x1FFFFF) + ((int)r3 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(((int)(a3 >> 21) & 0x1FFFFF) + ((int)(r3 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp((int)(a3 >> 42) + (int)(r3 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                return;
+            }
+
+            long m = multiplier;
+            int right = 31 - shift;
+            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));
+            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
+            int v, q;
+            v = ((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = ((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = (int)(a0 >> 42) + (int)(r0 >> 42) + b;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = ((int)a1 & 0x1FFFFF) + ((int)r1 & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = ((int)(a1 >> 21) & 0x1FFFFF) + ((int)(r1 >> 21) & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = (int)(a1 >> 42) + (int)(r1 >> 42) + b;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = ((int)a2 & 0x1FFFFF) + ((int)r2 & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = ((int)(a2 >> 21) & 0x1FFFFF) + ((int)(r2 >> 21) & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = (int)(a2 >> 42) + (int)(r2 >> 42) + b;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = ((int)a3 & 0x1FFFFF) + ((int)r3 & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = ((int)(a3 >> 21) & 0x1FFFFF) + ((int)(r3 >> 21) & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            t += cout;
+            v = (int)(a3 >> 42) + (int)(r3 >> 42) + b;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+        }
+
+        /// <summary>
+        /// Outputs of one channel for 3 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
+        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
+        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
+        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.
+        /// Only the first count (1..3) pixels are written.
+        /// </summary>
+        /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).
+        private static void Store1R(
+            sbyte[] output, int t, int cout, long a0, long r0,
+            int b, int multiplier, int shift, int zpOut, int actMin, int actMax, int count)
+        {
+            int bo = b - 0x200000;
+            if (shift > 0)
+            {
+                output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                if (count == 1)
+                {
+                    return;
+                }
+
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp(((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                if (count == 2)
+                {
+                    return;
+                }
+
+                t += cout;
+                output[t] = (sbyte)Requantize.Clamp((int)(a0 >> 42) + (int)(r0 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                return;
+            }
+
+            long m = multiplier;
+            int right = 31 - shift;
+            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));
+            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
+            int v, q;
+            v = ((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            if (count == 1)
+            {
+                return;
+            }
+
+            t += cout;
+            v = ((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            if (count == 2)
+            {
+                return;
+            }
+
+            t += cout;
+            v = (int)(a0 >> 42) + (int)(r0 >> 42) + b;
             q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
         }

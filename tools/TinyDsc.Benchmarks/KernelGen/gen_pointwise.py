@@ -19,7 +19,7 @@ def block(u_count, c_count, name, tail):
     w(f"        /// {3 * Uc} pixels × {Cc} output channel(s) from the packed activations (packed[i·{Uc} + u] holds input channel i of")
     w(f"        /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{{u}}{{c}}")
     w("        /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into")
-    w(f"        /// packed[{U}·cin …] (the partial sums) and restarted, so no lane ever holds more than 64 products.")
+    w(f"        /// packed[{U}·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.")
     if tail:
         w("        /// Only the first count (1..3) pixels are written.")
     w("        /// </summary>")
@@ -39,6 +39,8 @@ def block(u_count, c_count, name, tail):
     w(f"            int tail = cin % {K};")
     w("            int main = cin - tail;")
     w(f"            int part = {U} * cin;")
+    w("            int raw = -1;")
+    w(f"            int ext = part + {U * C};")
     w("            int at = -1;")
     w("            int size, end;")
     w("            while (true)")
@@ -67,13 +69,26 @@ def block(u_count, c_count, name, tail):
     w("                    break;")
     w("                }")
     w("")
-    w(f"                // A full chunk: move the lanes into the partial sums and restart them at the offset.")
+    w("                // A full chunk: the first one's accumulators are kept as they are, later ones are split into the")
+    w("                // partial sums; then they restart at the offset.")
+    w("                if (raw < 0)")
+    w("                {")
+    for u in range(Uc):
+        for c in range(Cc):
+            k = u * Cc + c
+            w(f"                    packed[part{'' if k == 0 else ' + ' + str(k)}] = a{u}{c};")
+    w("                    raw = part;")
+    w("                }")
+    w("                else")
+    w("                {")
     for c in range(Cc):
         accs = ", ".join(f"a{u}{c}" for u in range(Uc))
-        w(f"                Flush{Uc}(packed, part{'' if c == 0 else ' + ' + str(3 * Uc * c)}, at >= 0, {accs});")
+        w(f"                    Flush{Uc}(packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, at >= 0, {accs});")
+    w("                    at = ext;")
+    w("                }")
+    w("")
     for u in range(Uc):
         w("                " + " ".join(f"a{u}{c} = Offset;" for c in range(Cc)))
-    w("                at = part;")
     w("            }")
     w("")
     w(f"            // Input channels left over (cin mod {K}), in the last chunk.")
@@ -91,27 +106,46 @@ def block(u_count, c_count, name, tail):
         w(f"                j{c}++;")
     w("            }")
     w("")
-    w("            if (at < 0)")
+    cnt = ', count' if tail else ''
+    sfx = 'Tail' if tail else ''
+    w("            if (raw < 0)")
     w("            {")
     for c in range(Cc):
         idx = "oc" if c == 0 else f"oc + {c}"
         accs = ", ".join(f"a{u}{c}" for u in range(Uc))
-        w(f"                Store{Uc}(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{', count' if tail else ''});")
+        w(f"                Store{Uc}(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{cnt});")
     w("                return;")
     w("            }")
     w("")
-    w("            // Chunked: the last chunk joins the partial sums, which are then requantized.")
-    for c in range(Cc):
-        accs = ", ".join(f"a{u}{c}" for u in range(Uc))
-        w(f"            Flush{Uc}(packed, part{'' if c == 0 else ' + ' + str(3 * Uc * c)}, true, {accs});")
+    w("            if (at < 0)")
+    w("            {")
+    w("                // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.")
     for c in range(Cc):
         idx = "oc" if c == 0 else f"oc + {c}"
-        w(f"            StoreParts(output, o{'' if c == 0 else ' + ' + str(c)}, cout, packed, part{'' if c == 0 else ' + ' + str(3 * Uc * c)}, {'count' if tail else 3 * Uc}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
+        accs = ", ".join(f"a{u}{c}" for u in range(Uc))
+        raws = ", ".join(f"packed[raw{'' if u * Cc + c == 0 else ' + ' + str(u * Cc + c)}]" for u in range(Uc))
+        w(f"                Store{Uc}R(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, {raws}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{cnt});")
+    w("                return;")
+    w("            }")
+    w("")
+    w("            // More chunks: the last one and the first one join the partial sums, which are then requantized.")
+    for c in range(Cc):
+        accs = ", ".join(f"a{u}{c}" for u in range(Uc))
+        raws = ", ".join(f"packed[raw{'' if u * Cc + c == 0 else ' + ' + str(u * Cc + c)}]" for u in range(Uc))
+        w(f"            Flush{Uc}(packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, true, {accs});")
+        w(f"            Flush{Uc}(packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, true, {raws});")
+    for c in range(Cc):
+        idx = "oc" if c == 0 else f"oc + {c}"
+        w(f"            StoreParts(output, o{'' if c == 0 else ' + ' + str(c)}, cout, packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, {'count' if tail else 3 * Uc}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
     w("        }")
 
 
-def lanes(Uc, u, b0, b2):
-    """Expressions for the three pixels' values of a{u}: lane + b0 (low lanes, offset 2^20 removed through b0) or + b2."""
+def lanes(Uc, u, b0, b2, raw=False):
+    """Expressions for the three pixels' values of a{u} (+ r{u}): lanes + b0 (low lanes, offsets removed through b0) or + b2."""
+    if raw:
+        return [f"((int)a{u} & 0x1FFFFF) + ((int)r{u} & 0x1FFFFF) + {b0}",
+                f"((int)(a{u} >> 21) & 0x1FFFFF) + ((int)(r{u} >> 21) & 0x1FFFFF) + {b0}",
+                f"(int)(a{u} >> 42) + (int)(r{u} >> 42) + {b2}"]
     return [f"((int)a{u} & 0x1FFFFF) + {b0}", f"((int)(a{u} >> 21) & 0x1FFFFF) + {b0}", f"(int)(a{u} >> 42) + {b2}"]
 
 
@@ -155,7 +189,7 @@ def requant_inline(vexpr, indent, last, tail_p=None):
         w(f"{indent}t += cout;")
 
 
-def store(Uc, tail):
+def store(Uc, tail, raw=False):
     w("        /// <summary>")
     w(f"        /// Outputs of one channel for {3 * Uc} pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of")
     w("        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference")
@@ -164,15 +198,17 @@ def store(Uc, tail):
     if tail:
         w("        /// Only the first count (1..3) pixels are written.")
     w("        /// </summary>")
-    w(f"        private static void Store{Uc}(")
-    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(Uc)) + ",")
+    if raw:
+        w("        /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).")
+    w(f"        private static void Store{Uc}{'R' if raw else ''}(")
+    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(Uc)) + ("," if not raw else ", " + ", ".join(f"long r{u}" for u in range(Uc)) + ","))
     w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
     w("        {")
-    w("            int bo = b - 0x100000;")
+    w(f"            int bo = b - {'0x200000' if raw else '0x100000'};")
     w("            if (shift > 0)")
     w("            {")
     for u in range(Uc):
-        for h, e in enumerate(lanes(Uc, u, "bo", "b")):
+        for h, e in enumerate(lanes(Uc, u, "bo", "b", raw)):
             p = 3 * u + h
             w(f"                output[t] = (sbyte)Requantize.Clamp({e}, multiplier, shift, zpOut, actMin, actMax);")
             if tail and p < 2:
@@ -192,7 +228,7 @@ def store(Uc, tail):
     w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
     w("            int v, q;")
     for u in range(Uc):
-        for h, e in enumerate(lanes(Uc, u, "bo", "b")):
+        for h, e in enumerate(lanes(Uc, u, "bo", "b", raw)):
             p = 3 * u + h
             requant_inline(e, "            ", p == 3 * Uc - 1, p if tail and p < 2 else None)
     w("        }")
@@ -287,7 +323,7 @@ for fn in [pack_full, pack_tail,
            lambda: block(U, C, f"Block{P}x{C}", False), lambda: block(U, 1, f"Block{P}x1", False),
            lambda: block(1, C, f"Block3x{C}", True), lambda: block(1, 1, "Block3x1", True),
            lambda: flush(U), lambda: flush(1) if U != 1 else None,
-           lambda: store(U, False), lambda: store(1, True), store_parts]:
+           lambda: store(U, False), lambda: store(1, True), lambda: store(U, False, True), lambda: store(1, True, True), store_parts]:
     out.clear()
     fn()
     if out:
