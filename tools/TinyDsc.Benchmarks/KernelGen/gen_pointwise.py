@@ -1,6 +1,6 @@
 # Generates runtime/TinyDsc.Runtime/Kernels/PointwiseConv.g.cs: python3 gen_pointwise.py U C K > .../PointwiseConv.g.cs
 # (blocks of 3·U pixels x C output channels, three pixels per long accumulator, K input channels per inner-loop pass;
-# '4 8 4' is the committed choice, measured with `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model`).
+# '4 8 8' is the committed choice, measured with `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model`).
 import os
 import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
