@@ -1172,14 +1172,14 @@ namespace TinyDsc.Runtime.Kernels
         /// Outputs of one channel for 12 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
         /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
         /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
-        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.
+        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.
         /// </summary>
         private static void Store4(
             sbyte[] output, int t, int cout, long a0, long a1, long a2, long a3,
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
         {
             int bo = b - 0x100000;
-            if (shift > 0)
+            if (shift > 0 || shift < -23)
             {
                 output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
                 t += cout;
@@ -1209,55 +1209,58 @@ namespace TinyDsc.Runtime.Kernels
 
             long m = multiplier;
             int right = 31 - shift;
-            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));
+            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
+            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
+            long zp = (long)zpOut << right;
+            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
             long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
             int v, q;
             v = ((int)a0 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)(a0 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = (int)(a0 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)a1 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)(a1 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = (int)(a1 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)a2 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)(a2 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = (int)(a2 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)a3 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)(a3 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = (int)(a3 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
         }
 
@@ -1265,7 +1268,7 @@ namespace TinyDsc.Runtime.Kernels
         /// Outputs of one channel for 3 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
         /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
         /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
-        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.
+        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.
         /// Only the first count (1..3) pixels are written.
         /// </summary>
         private static void Store1(
@@ -1273,7 +1276,7 @@ namespace TinyDsc.Runtime.Kernels
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax, int count)
         {
             int bo = b - 0x100000;
-            if (shift > 0)
+            if (shift > 0 || shift < -23)
             {
                 output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
                 if (count == 1)
@@ -1295,11 +1298,14 @@ namespace TinyDsc.Runtime.Kernels
 
             long m = multiplier;
             int right = 31 - shift;
-            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));
+            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
+            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
+            long zp = (long)zpOut << right;
+            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
             long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
             int v, q;
             v = ((int)a0 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             if (count == 1)
             {
@@ -1308,7 +1314,7 @@ namespace TinyDsc.Runtime.Kernels
 
             t += cout;
             v = ((int)(a0 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             if (count == 2)
             {
@@ -1317,7 +1323,7 @@ namespace TinyDsc.Runtime.Kernels
 
             t += cout;
             v = (int)(a0 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
         }
 
@@ -1325,7 +1331,7 @@ namespace TinyDsc.Runtime.Kernels
         /// Outputs of one channel for 12 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
         /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
         /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
-        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.
+        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.
         /// </summary>
         /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).
         private static void Store4R(
@@ -1333,7 +1339,7 @@ namespace TinyDsc.Runtime.Kernels
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
         {
             int bo = b - 0x200000;
-            if (shift > 0)
+            if (shift > 0 || shift < -23)
             {
                 output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
                 t += cout;
@@ -1363,55 +1369,58 @@ namespace TinyDsc.Runtime.Kernels
 
             long m = multiplier;
             int right = 31 - shift;
-            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));
+            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
+            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
+            long zp = (long)zpOut << right;
+            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
             long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
             int v, q;
             v = ((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = (int)(a0 >> 42) + (int)(r0 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)a1 & 0x1FFFFF) + ((int)r1 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)(a1 >> 21) & 0x1FFFFF) + ((int)(r1 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = (int)(a1 >> 42) + (int)(r1 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)a2 & 0x1FFFFF) + ((int)r2 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)(a2 >> 21) & 0x1FFFFF) + ((int)(r2 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = (int)(a2 >> 42) + (int)(r2 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)a3 & 0x1FFFFF) + ((int)r3 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = ((int)(a3 >> 21) & 0x1FFFFF) + ((int)(r3 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             t += cout;
             v = (int)(a3 >> 42) + (int)(r3 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
         }
 
@@ -1419,7 +1428,7 @@ namespace TinyDsc.Runtime.Kernels
         /// Outputs of one channel for 3 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
         /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
         /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
-        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.
+        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.
         /// Only the first count (1..3) pixels are written.
         /// </summary>
         /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).
@@ -1428,7 +1437,7 @@ namespace TinyDsc.Runtime.Kernels
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax, int count)
         {
             int bo = b - 0x200000;
-            if (shift > 0)
+            if (shift > 0 || shift < -23)
             {
                 output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
                 if (count == 1)
@@ -1450,11 +1459,14 @@ namespace TinyDsc.Runtime.Kernels
 
             long m = multiplier;
             int right = 31 - shift;
-            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));
+            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
+            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
+            long zp = (long)zpOut << right;
+            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
             long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
             int v, q;
             v = ((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             if (count == 1)
             {
@@ -1463,7 +1475,7 @@ namespace TinyDsc.Runtime.Kernels
 
             t += cout;
             v = ((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
             if (count == 2)
             {
@@ -1472,7 +1484,7 @@ namespace TinyDsc.Runtime.Kernels
 
             t += cout;
             v = (int)(a0 >> 42) + (int)(r0 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
             output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
         }
 
@@ -1484,7 +1496,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output, int t, int cout, long[] part, int at, int n, int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
         {
             int end = at + n;
-            if (shift > 0)
+            if (shift > 0 || shift < -23)
             {
                 while (at < end)
                 {
@@ -1498,13 +1510,16 @@ namespace TinyDsc.Runtime.Kernels
 
             long m = multiplier;
             int right = 31 - shift;
-            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));
+            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
+            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
+            long zp = (long)zpOut << right;
+            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
             long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
             int v, q;
             while (at < end)
             {
                 v = (int)part[at] + b;
-                q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;
+                q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
                 output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
                 t += cout;
                 at++;

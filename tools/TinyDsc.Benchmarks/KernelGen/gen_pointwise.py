@@ -177,7 +177,7 @@ def flush(Uc):
 
 def requant_inline(vexpr, indent, last, tail_p=None):
     w(f"{indent}v = {vexpr};")
-    w(f"{indent}q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;")
+    w(f"{indent}q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);")
     w(f"{indent}output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
     if tail_p is not None:
         w(f"{indent}if (count == {tail_p + 1})")
@@ -194,7 +194,7 @@ def store(Uc, tail, raw=False):
     w(f"        /// Outputs of one channel for {3 * Uc} pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of")
     w("        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference")
     w("        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once")
-    w("        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.")
+    w("        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.")
     if tail:
         w("        /// Only the first count (1..3) pixels are written.")
     w("        /// </summary>")
@@ -205,7 +205,7 @@ def store(Uc, tail, raw=False):
     w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
     w("        {")
     w(f"            int bo = b - {'0x200000' if raw else '0x100000'};")
-    w("            if (shift > 0)")
+    w("            if (shift > 0 || shift < -23)")
     w("            {")
     for u in range(Uc):
         for h, e in enumerate(lanes(Uc, u, "bo", "b", raw)):
@@ -224,7 +224,10 @@ def store(Uc, tail, raw=False):
     w("")
     w("            long m = multiplier;")
     w("            int right = 31 - shift;")
-    w("            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));")
+    w("            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum")
+    w("            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.")
+    w("            long zp = (long)zpOut << right;")
+    w("            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;")
     w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
     w("            int v, q;")
     for u in range(Uc):
@@ -243,7 +246,7 @@ def store_parts():
     w("            sbyte[] output, int t, int cout, long[] part, int at, int n, int b, int multiplier, int shift, int zpOut, int actMin, int actMax)")
     w("        {")
     w("            int end = at + n;")
-    w("            if (shift > 0)")
+    w("            if (shift > 0 || shift < -23)")
     w("            {")
     w("                while (at < end)")
     w("                {")
@@ -257,7 +260,10 @@ def store_parts():
     w("")
     w("            long m = multiplier;")
     w("            int right = 31 - shift;")
-    w("            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));")
+    w("            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum")
+    w("            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.")
+    w("            long zp = (long)zpOut << right;")
+    w("            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;")
     w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
     w("            int v, q;")
     w("            while (at < end)")
