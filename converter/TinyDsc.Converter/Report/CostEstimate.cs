@@ -81,7 +81,7 @@ public static class CostEstimate
                 return (outputs * (189L + (long)op.KernelH * op.KernelW * (65 + 24L * cinG)), "189 + taps·(65 + 24·Cin/g) per output");
             }
             case "PointwiseConv":
-                return (Round(3.93 * macs + 58 * outputs), "3.93/MAC + 58/output");
+                return (Round(2.76 * macs + 40.5 * outputs), "2.76/MAC + 40.5/output");
             case "DepthwiseConv3x3":
                 return (Round(116.4 * outputs + 150 * (long)outH * outC), "116/output + 150/(output row·channel)");
             case "DepthwiseConv3x3Multiplier":
