@@ -11,7 +11,7 @@ namespace TinyDsc.Runtime.Kernels
     ///
     /// Layout: input [H·W, Cin], output [H·W, Cout] (NHWC, batch 1) at the given offsets; weights [Cout, Cin] from
     /// index 0 (the [Cout, 1, 1, Cin] conv layout); foldedBias, multiplier, shift [Cout]. Scratch: a long[] of at least
-    /// PackedLongs(Cin) = 4·Cin + 4·4·8 elements, caller-owned (Run allocates one when given null).
+    /// PackedLongs(Cin) elements (4·Cin, plus 4·8 for Cin &gt; 64 and 3·4·8 more for Cin &gt; 2·64), caller-owned (Run allocates one when given null).
     /// Ranges: activations -128..127, weights -127..127, multiplier in [2^30, 2^31) or 0, shift -31..30.
     /// Accumulator bound: |acc − bias| ≤ Cin·127·255 &lt; 2^31 for Cin ≤ 66311, which IsSupported requires (the
     /// validator's bound, FORMAT.md).
@@ -19,12 +19,12 @@ namespace TinyDsc.Runtime.Kernels
     /// How it stays cheap per MAC: three pixels share one long accumulator per channel. Each group of 12 pixels is first
     /// packed once into the scratch, X[u, i] = q[3u, i] + q[3u + 1, i]·2^21 + q[3u + 2, i]·2^42 (Pack12), and every block
     /// of 8 output channels then reads those longs: with w = w[oc, i] as a long, Σ_i X·w = S0 + S1·2^21 + S2·2^42 where
-    /// S0, S1, S2 are the three pixels' sums over the same input channels. Over at most 8HUNK input channels each
-    /// |S| ≤ 8HUNK·128·127 = 1,040,384 &lt; 2^20. The accumulator starts at Offset = 2^20 + 2^20·2^21, so it holds
+    /// S0, S1, S2 are the three pixels' sums over the same input channels. Over at most 64 input channels each
+    /// |S| ≤ 64·128·127 = 1,040,384 &lt; 2^20. The accumulator starts at Offset = 2^20 + 2^20·2^21, so it holds
     /// (S0 + 2^20) + (S1 + 2^20)·2^21 + S2·2^42 with both low lanes in 0 .. 2^21 − 1: it never overflows (|sum| &lt; 2^63)
     /// and gives the three sums back exactly, S0 = (sum &amp; (2^21 − 1)) − 2^20, S1 = ((sum &gt;&gt; 21) &amp; (2^21 − 1)) − 2^20,
     /// S2 = sum &gt;&gt; 42 (the low lanes are non-negative, so nothing borrows from the top lane).
-    /// Layers with Cin &gt; 8HUNK run in chunks of 8HUNK input channels: after the first chunk the block keeps its longs
+    /// Layers with Cin &gt; 64 run in chunks of 64 input channels: after the first chunk the block keeps its longs
     /// (scratch from index 4·Cin on, 4·8 of them), after later ones it splits its lanes into per-pixel partial sums
     /// (the next 3·4·8), and restarts them at Offset; with two chunks the stores add the two longs' lanes. One multiply-add
     /// thus does three MACs; each pass of the inner loop covers 8 input channels: it loads 8 weights of each of the
@@ -76,10 +76,13 @@ namespace TinyDsc.Runtime.Kernels
             return null;
         }
 
-        /// <summary>Elements of the long[] scratch Run needs for Cin = cin: 4·cin packed activations, 4·8 longs of a first chunk and 3·4·8 partial sums.</summary>
+        /// <summary>
+        /// Elements of the long[] scratch Run needs for Cin = cin: 4·cin packed activations, then for Cin &gt; 64 4·8 longs of
+        /// a first chunk and for Cin &gt; 2·64 3·4·8 partial sums.
+        /// </summary>
         public static int PackedLongs(int cin)
         {
-            return 4 * cin + 4 * 4 * 8;
+            return 4 * cin + (cin > 64 ? 4 * 8 : 0) + (cin > 2 * 64 ? 3 * 4 * 8 : 0);
         }
 
         /// <summary>As Run with scratch, on a scratch array allocated here (for callers that run a layer once).</summary>

@@ -335,5 +335,5 @@ for fn in [pack_full, pack_tail,
     if out:
         body.append("\n".join(out))
 def subst(s):
-    return s.replace("$U", str(U)).replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K)).replace("$CHUNK", str(CHUNK))
+    return s.replace("$CHUNK", str(CHUNK)).replace("$U", str(U)).replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K))
 print(subst(header) + subst(run) + "\n\n".join(body) + "\n    }\n}")
