@@ -26,6 +26,9 @@ namespace TinyDsc.Runtime
         private readonly Step[] _steps;
         private readonly sbyte[] _arena;
         private readonly sbyte[] _scratch;
+
+        /// <summary>PointwiseConv's scratch (packed activations and partial sums), shared by every 1×1 convolution and fused block.</summary>
+        private readonly long[] _packed;
         private readonly int _inputOffset;
 
         /// <summary>True from SetInput until the next Invoke, which may overwrite the input tensor's bytes.</summary>
@@ -92,6 +95,7 @@ namespace TinyDsc.Runtime
             }
 
             int scratch = 0;
+            int packed = 0;
             int prepared = 0;
             int groupEnd = -1;
             for (int i = 0; i < _steps.Length; i++)
@@ -123,6 +127,15 @@ namespace TinyDsc.Runtime
                     scratch = stepScratch;
                 }
 
+                if (i > groupEnd || model.Operators[i].OpCode == OpCodes.FusedBlock)
+                {
+                    int longs = PackedLongsOf(model, i, referenceConvolutions);
+                    if (longs > packed)
+                    {
+                        packed = longs;
+                    }
+                }
+
                 prepared += s.PreparedBytes();
                 Step n = _native != null ? s.ToNative() : null;
                 if (n != null)
@@ -142,18 +155,19 @@ namespace TinyDsc.Runtime
             _outputScale = output.Scale;
             _outputZeroPoint = output.ZeroPoint;
             PreparedBytes = prepared;
-            ScratchBytes = scratch;
+            ScratchBytes = scratch + 8 * packed;
             ArenaBytes = model.ArenaSize;
             try
             {
                 _arena = new sbyte[model.ArenaSize];
                 _scratch = new sbyte[scratch];
+                _packed = new long[packed];
             }
             catch (Exception e)
             {
                 // On nanoCLR a failed allocation surfaces as a plain exception; say what was asked for.
-                throw new InvalidOperationException("Interpreter: cannot allocate " + ((long)model.ArenaSize + scratch)
-                    + " bytes (arena " + model.ArenaSize + " + scratch " + scratch + "): " + e.Message);
+                throw new InvalidOperationException("Interpreter: cannot allocate " + ((long)model.ArenaSize + ScratchBytes)
+                    + " bytes (arena " + model.ArenaSize + " + scratch " + ScratchBytes + "): " + e.Message);
             }
         }
 
@@ -166,7 +180,10 @@ namespace TinyDsc.Runtime
         /// <summary>Bytes of the activation arena (the model's ArenaSize).</summary>
         public int ArenaBytes { get; }
 
-        /// <summary>Bytes of fixed kernel scratch beside the arena (the largest any operator needs).</summary>
+        /// <summary>
+        /// Bytes of fixed kernel scratch beside the arena: the largest band any operator needs, plus 8 bytes per long of
+        /// PointwiseConv's packed scratch (the most any 1×1 convolution or fused block needs).
+        /// </summary>
         public int ScratchBytes { get; }
 
         /// <summary>Bytes of data prepared at construction (folded biases of the specialised convolutions).</summary>
@@ -187,9 +204,16 @@ namespace TinyDsc.Runtime
         {
             ModelValidator.Validate(model);
             int scratch = 0;
+            int packed = 0;
             for (int i = 0; i < model.Operators.Length; i++)
             {
                 OperatorInfo op = model.Operators[i];
+                int longs = PackedLongsOf(model, i, false);
+                if (longs > packed)
+                {
+                    packed = longs;
+                }
+
                 if (op.OpCode == OpCodes.FusedBlock)
                 {
                     // Members of a fused block run inside it, on its work area in the arena; a stem or a multiplier
@@ -213,7 +237,45 @@ namespace TinyDsc.Runtime
                 }
             }
 
-            return scratch;
+            return scratch + 8 * packed;
+        }
+
+        /// <summary>
+        /// Longs of PointwiseConv scratch operator index needs: its 1×1 convolution's, or for a fused block the larger of
+        /// its 1×1 stages' (PointwiseConv.PackedLongs of Cin); 0 for anything else and, with referenceConvolutions, for
+        /// a plain convolution.
+        /// </summary>
+        private static int PackedLongsOf(Model model, int index, bool referenceConvolutions)
+        {
+            OperatorInfo op = model.Operators[index];
+            int last = index;
+            if (op.OpCode == OpCodes.FusedBlock)
+            {
+                last = index + FusedBlocks.MemberCount(op);
+                index++;
+            }
+            else if (referenceConvolutions)
+            {
+                return 0;
+            }
+
+            int longs = 0;
+            for (int k = index; k <= last; k++)
+            {
+                OperatorInfo m = model.Operators[k];
+                if (m.OpCode != OpCodes.Conv2D)
+                {
+                    continue;
+                }
+
+                ConvParams p = ConvParamsOf(model, m);
+                if (PointwiseConv.IsSupported(ref p) && PointwiseConv.PackedLongs(p.InputC) > longs)
+                {
+                    longs = PointwiseConv.PackedLongs(p.InputC);
+                }
+            }
+
+            return longs;
         }
 
         /// <summary>Name of the kernel chosen for operator i (e.g. "DepthwiseConv3x3", "Conv2DReference").</summary>
@@ -738,7 +800,7 @@ namespace TinyDsc.Runtime
             public override void Run(Interpreter it)
             {
                 Unpack(Packed, ref it._conv);
-                PointwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out);
+                PointwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._packed);
             }
         }
 
@@ -809,7 +871,7 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                FusedBlock.Run(Block, it._arena, In0, Out, Work, null, null, it._scratch);
+                FusedBlock.Run(Block, it._arena, In0, Out, Work, null, null, it._scratch, it._packed);
             }
 
             public override int PreparedBytes()
@@ -832,7 +894,7 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                FusedBlock.Run(Block, it._arena, In0, Out, Work, it._native, Rows, it._scratch);
+                FusedBlock.Run(Block, it._arena, In0, Out, Work, it._native, Rows, it._scratch, null);
             }
         }
 

@@ -86,11 +86,12 @@ internal static class IlCount
         }
         else
         {
-            MethodInfo pw = typeof(PointwiseConv).GetMethod(nameof(PointwiseConv.Run))!;
-            // The MAC loop lives in the 16-pixel x 8-channel block method; one pass covers 4 input channels.
-            MethodInfo block = typeof(PointwiseConv).GetMethod("Block16x8", BindingFlags.NonPublic | BindingFlags.Static)!;
-            Row(name, "PointwiseConv", l, pw, 512,
-                c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0), expected, block);
+            MethodInfo pw = typeof(PointwiseConv).GetMethods().Single(x => x.Name == nameof(PointwiseConv.Run) && x.GetParameters().Length == 10);
+            // The MAC loop lives in the 12-pixel x 8-channel block method; one pass covers 8 input channels.
+            MethodInfo block = typeof(PointwiseConv).GetMethod("Block12x8", BindingFlags.NonPublic | BindingFlags.Static)!;
+            var packed = new long[PointwiseConv.PackedLongs(l.P.InputC)];
+            Row(name, "PointwiseConv", l, pw, 768,
+                c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, packed), expected, block);
         }
     }
 

@@ -46,8 +46,8 @@ public static class BlockFusion
     /// <summary>
     /// Auto adds a block only when it lowers the arena by at least 1/MinimumGainDivisor of the arena before it: a
     /// fused block executes somewhat more IL per MAC on nanoCLR than the whole-tensor kernels (its 1×1 convolutions see
-    /// one or two rows of pixels per call, on PointwiseRows' 8-pixel blocks instead of PointwiseConv's 16-pixel ones;
-    /// measured with `ilcount-model`: mbv2-fashion 8.20 IL/MAC unfused, 8.83 with the three blocks auto picks), so
+    /// one or two rows of pixels per call, on PointwiseConv's 12-pixel groups with fewer of them filled;
+    /// measured with `ilcount-model`: mbv2-fashion 6.88 IL/MAC unfused, 7.26 with the three blocks auto picks), so
     /// small savings are not worth it. After the choice, each narrow block (output rows under 16 pixels) computes two
     /// output rows per step (p3 = 2) where that does not raise the planned arena.
     /// </summary>
@@ -329,8 +329,8 @@ public static class BlockFusion
 
     /// <summary>
     /// Output rows per step (p3): 2 when the block's output rows are narrower than 16 pixels, so that its 1×1 stages
-    /// see at least twice as many pixels per call (PointwiseRows' packed blocks; executed IL per MAC within 1.1× of
-    /// unfused, IlCostTests), else 1 (a row alone fills the 8-pixel blocks).
+    /// see at least twice as many pixels per call (PointwiseConv's packed groups; executed IL per MAC within 1.1× of
+    /// unfused, IlCostTests), else 1 (a row alone fills the 12-pixel groups).
     /// </summary>
     private static int NarrowRows(Model model, Chain chain)
     {

@@ -81,7 +81,7 @@ public static class CostEstimate
                 return (outputs * (189L + (long)op.KernelH * op.KernelW * (65 + 24L * cinG)), "189 + taps·(65 + 24·Cin/g) per output");
             }
             case "PointwiseConv":
-                return (Round(3.93 * macs + 58 * outputs), "3.93/MAC + 58/output");
+                return (Round(2.76 * macs + 40.5 * outputs), "2.76/MAC + 40.5/output");
             case "DepthwiseConv3x3":
                 // Packed rows at stride 1 and 2 (69 and 103 per output), unpacked beyond (116).
                 return op.StrideW == 1 ? (Round(69.0 * outputs + 103 * (long)outH * outC), "69/output + 103/(output row·channel)")

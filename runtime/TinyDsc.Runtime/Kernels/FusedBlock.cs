@@ -18,7 +18,7 @@ namespace TinyDsc.Runtime.Kernels
     /// rows are already in it). Both need the kernel's scratch (ScratchBytes).
     ///
     /// Formula: exactly the unfused operators'. Every element is computed by the same arithmetic the unfused ops use
-    /// (PointwiseRows, PointwiseConv's formula over a few rows of pixels; DepthwiseConv3x3.Rows or DepthwiseConv.Row on
+    /// (PointwiseConv.Compute over a few rows of pixels; DepthwiseConv3x3.Rows or DepthwiseConv.Row on
     /// the band; Add.Run over the projected rows), on the same int8 inputs, so the output bytes equal the unfused path's.
     ///
     /// Work area (`work` bytes from workOffset, in the arena, planned by the converter; WorkBytes gives its size), with
@@ -30,14 +30,15 @@ namespace TinyDsc.Runtime.Kernels
     ///   projRows R · Wo · Cout bytes, only with the Add: R projected rows before the residual is added.
     /// Per step: the rows already in the band move up (one Array.Copy within the arena; nanoCLR's Array.Copy is a
     /// memmove); the rows that entered it are expanded from the matching input rows, which are consecutive, in one
-    /// PointwiseRows call written back to back and then moved apart to their padded band rows (or copied, without
+    /// PointwiseConv.Compute call written back to back and then moved apart to their padded band rows (or copied, without
     /// expand, or set to zp outside the input); then R depthwise rows, one projection of R·Wo pixels, and the residual
     /// Add of input rows oy … oy + R − 1. Peak bytes = block input + block output + work, instead of input + the whole
     /// expanded tensor.
     ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in
     /// the same array (the arena); the work area overlaps neither. Ranges and accumulator bounds: those of the member
-    /// kernels (PointwiseConv, DepthwiseConv3x3, DepthwiseConv, Add). Allocates nothing.
+    /// kernels (PointwiseConv, DepthwiseConv3x3, DepthwiseConv, Add). Allocates nothing when given
+    /// PointwiseConv's scratch (packed).
     /// </summary>
     public sealed class FusedBlock
     {
@@ -184,12 +185,25 @@ namespace TinyDsc.Runtime.Kernels
         }
 
         /// <summary>
-        /// Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena. Only for
-        /// blocks with ScratchBytes(b) = 0; the others need the overload that takes scratch.
+        /// Runs block b: input at inputOffset, output at outputOffset, work area at workOffset, all in arena. packed:
+        /// PointwiseConv's scratch for the 1×1 stages, at least PackedLongs(b) longs, or null to allocate it here. Only
+        /// for blocks with ScratchBytes(b) = 0; the others need the overload that takes scratch.
         /// </summary>
-        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset)
+        public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, long[] packed)
         {
-            Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null);
+            Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null, packed);
+        }
+
+        /// <summary>Longs of PointwiseConv scratch the block's 1×1 stages need (the larger of their input channel counts).</summary>
+        public static int PackedLongs(FusedBlock b)
+        {
+            int cin = b.HasExpand ? b.ExpandRow.InputC : 0;
+            if (b.ProjectWeights != null && b.Depthwise.OutputC > cin)
+            {
+                cin = b.Depthwise.OutputC;
+            }
+
+            return cin > 0 ? PointwiseConv.PackedLongs(cin) : 0;
         }
 
         /// <summary>
@@ -199,12 +213,17 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
-            FusedBlockRows nativeRows, sbyte[] scratch)
+            FusedBlockRows nativeRows, sbyte[] scratch, long[] packed)
         {
             if (!RunsNative(b))
             {
                 // Shapes without native rows (a stem, no projection, a multiplier) run managed: the same bytes.
                 native = null;
+            }
+
+            if (native == null && packed == null)
+            {
+                packed = new long[PackedLongs(b)];
             }
 
             int inH = b.Depthwise.InputH;
@@ -287,8 +306,9 @@ namespace TinyDsc.Runtime.Kernels
 
                         if (b.HasExpand)
                         {
-                            PointwiseRows.Run(ref b.ExpandRow, count * inW, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
-                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst);
+                            PointwiseConv.Compute(count * inW, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
+                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, b.ExpandRow.OutputZeroPoint,
+                                b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
                         }
                         else
                         {
@@ -377,13 +397,15 @@ namespace TinyDsc.Runtime.Kernels
 
                 if (!b.HasAdd)
                 {
-                    PointwiseRows.Run(ref b.ProjectRow, n * outW, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                        b.ProjectMultiplier, b.ProjectShift, arena, outRow);
+                    PointwiseConv.Compute(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
+                        b.ProjectMultiplier, b.ProjectShift, arena, outRow, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
+                        b.ProjectRow.ActMax, packed);
                     continue;
                 }
 
-                PointwiseRows.Run(ref b.ProjectRow, n * outW, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                    b.ProjectMultiplier, b.ProjectShift, arena, projRows);
+                PointwiseConv.Compute(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
+                    b.ProjectMultiplier, b.ProjectShift, arena, projRows, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
+                    b.ProjectRow.ActMax, packed);
                 int residualRow = inputOffset + oy * inputRowBytes;
                 if (b.ResidualFirst)
                 {

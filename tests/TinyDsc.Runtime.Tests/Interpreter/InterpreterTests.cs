@@ -203,8 +203,9 @@ public class InterpreterTests
         Model model = ModelBuilder.Network(1);
         var interp = new TinyDsc.Runtime.Interpreter(model);
         // The largest band: depthwise 3x3 on 4x4x8 with pads 1 needs three rows of (4 + 2) · 8 = 144 bytes;
-        // the stem (Conv2DDense, 8x8x3, pads right 1) three rows of (8 + 1) · 3 = 81.
-        Assert.Equal(3 * 6 * 8, interp.ScratchBytes);
+        // the stem (Conv2DDense, 8x8x3, pads right 1) three rows of (8 + 1) · 3 = 81. Beside it PointwiseConv's packed
+        // scratch for the widest 1x1 layer (Cin 16, one chunk): 4 · 16 packed longs, 8 bytes each.
+        Assert.Equal(3 * 6 * 8 + 8 * 4 * 16, interp.ScratchBytes);
         Assert.Equal(interp.ScratchBytes, TinyDsc.Runtime.Interpreter.RequiredScratchBytes(model));
         Assert.Equal(model.ArenaSize, interp.ArenaBytes);
         // Folded biases of the stem (8), depthwise (8), two pointwise (16, 8) and multiplier-2 depthwise (16) layers.

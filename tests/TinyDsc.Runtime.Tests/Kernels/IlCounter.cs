@@ -207,6 +207,8 @@ internal sealed class IlCounter
                 case 0x90: { int i = (int)stack[--sp].L; stack[sp - 1] = I4(((sbyte[])stack[sp - 1].O!)[i]); break; } // ldelem.i1
                 case 0x91: { int i = (int)stack[--sp].L; stack[sp - 1] = I4(((byte[])stack[sp - 1].O!)[i]); break; } // ldelem.u1
                 case 0x94: { int i = (int)stack[--sp].L; stack[sp - 1] = I4(((int[])stack[sp - 1].O!)[i]); break; } // ldelem.i4
+                case 0x96: { int i = (int)stack[--sp].L; stack[sp - 1] = I8(((long[])stack[sp - 1].O!)[i]); break; } // ldelem.i8
+                case 0x9F: { Slot val = stack[--sp]; int i = (int)stack[--sp].L; ((long[])stack[--sp].O!)[i] = val.L; break; } // stelem.i8
                 case 0x9C: { Slot val = stack[--sp]; int i = (int)stack[--sp].L; ((sbyte[])stack[--sp].O!)[i] = (sbyte)val.L; break; } // stelem.i1
                 case 0x9E: { Slot val = stack[--sp]; int i = (int)stack[--sp].L; ((int[])stack[--sp].O!)[i] = (int)val.L; break; } // stelem.i4
                 case 0x7B: // ldfld on a struct passed by ref (boxed here) or on an object

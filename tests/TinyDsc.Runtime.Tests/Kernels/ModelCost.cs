@@ -158,8 +158,11 @@ internal static class ModelCost
                 return new Call(m, a => [p, a, in0, op.Weights, op.Bias, op.Multiplier, Requantize.NarrowShifts(op.Shift), a, outOff], ConvMacs(p));
             case "PointwiseConv":
             {
+                // The Run that takes the packed scratch, as the Interpreter calls it.
                 int[] folded = Fold(op, p);
-                return new Call(m, a => [p, a, in0, op.Weights, folded, op.Multiplier, Requantize.NarrowShifts(op.Shift), a, outOff], ConvMacs(p));
+                var packed = new long[PointwiseConv.PackedLongs(p.InputC)];
+                MethodInfo run = typeof(PointwiseConv).GetMethods().Single(x => x.Name == "Run" && x.GetParameters().Length == 10);
+                return new Call(run, a => [p, a, in0, op.Weights, folded, op.Multiplier, Requantize.NarrowShifts(op.Shift), a, outOff, packed], ConvMacs(p));
             }
 
             case "DepthwiseConv3x3":
@@ -220,10 +223,12 @@ internal static class ModelCost
                     macs += model.Operators[k].OpCode == OpCodes.Conv2D ? ConvMacs(ParamsOf(model, model.Operators[k])) : 0;
                 }
 
-                // The overload with scratch (a stem or a multiplier depthwise runs its kernel with that kernel's scratch).
+                // The overload with scratch (a stem or a multiplier depthwise runs its kernel with that kernel's scratch)
+                // and PointwiseConv's packed longs for the 1×1 stages.
                 MethodInfo full = Type(kernel).GetMethods().Where(x => x.Name == "Run").OrderBy(x => x.GetParameters().Length).Last();
                 var scratch = new sbyte[FusedBlock.ScratchBytes(block)];
-                return new Call(full, a => [block, a, in0, outOff, work, null, null, scratch], macs);
+                var packed = new long[FusedBlock.PackedLongs(block)];
+                return new Call(full, a => [block, a, in0, outOff, work, null, null, scratch, packed], macs);
             }
             default:
                 throw new NotSupportedException("kernel " + kernel);

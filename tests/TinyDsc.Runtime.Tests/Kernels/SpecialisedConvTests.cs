@@ -194,6 +194,80 @@ public class SpecialisedConvTests
     }
 
     [Fact]
+    public void Pointwise_random_shapes_across_chunks()
+    {
+        // Cin across the 64-channel chunks of the three-lane accumulators (one, two, three and more chunks, every
+        // Cin mod 4), pixel counts 1..40 (every count mod 12 and mod 3), Cout 1..20 (every Cout mod 8).
+        TestSeed.Run(4343, rng =>
+        {
+            for (int n = 0; n < 60; n++)
+            {
+                int h = rng.Next(1, 5), w = rng.Next(1, 11), cin = n < 20 ? 60 + n : rng.Next(1, 300), cout = rng.Next(1, 21);
+                int zpIn = ConvCase.RandomZeroPoint(rng), zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
+                var cc = ConvCase.Random(rng, p, $"pw_chunks_{n}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData(5, 14)]
+    [InlineData(63, 25)]
+    [InlineData(64, 13)]
+    [InlineData(65, 14)]
+    [InlineData(67, 25)]
+    [InlineData(128, 12)]
+    [InlineData(131, 13)]
+    [InlineData(192, 14)]
+    [InlineData(257, 25)]
+    public void Pointwise_lane_sums_exact_at_chunk_extremes(int cin, int pixels)
+    {
+        // Every product at an extreme (q = -128 or 127, w = -127 or 127) and of one sign along a pixel, so a full
+        // 64-channel chunk drives a lane to ±64·128·127 = ±1,040,384, the bound within which the three 21-bit lanes
+        // of a long stay exact; pixels = 12·k + 0..2 and 12·k + 1 take the 12-pixel blocks and the 3-pixel tails,
+        // Cout = 9 the 8-channel and the one-channel blocks, both signs of the bias through zp_in = 127 and -128.
+        foreach (int zpIn in new[] { 127, -128 })
+        {
+            var p = ConvCase.Params(1, pixels, cin, 9, 1, 1, zpIn: zpIn, zpOut: -3);
+            var c = new ConvCase { Name = $"pw_extreme_cin_{cin}_px_{pixels}_zp_{zpIn}", P = p };
+            c.Input = new sbyte[pixels * cin];
+            for (int px = 0; px < pixels; px++)
+            {
+                for (int i = 0; i < cin; i++)
+                {
+                    // Pixels cycle through all -128, all 127 and alternating, so the lanes of one long differ.
+                    c.Input[px * cin + i] = (sbyte)(px % 3 == 0 ? -128 : px % 3 == 1 ? 127 : (i % 2 == 0 ? -128 : 127));
+                }
+            }
+
+            c.Weights = new sbyte[9 * cin];
+            for (int oc = 0; oc < 9; oc++)
+            {
+                for (int i = 0; i < cin; i++)
+                {
+                    c.Weights[oc * cin + i] = (sbyte)(oc % 3 == 0 ? -127 : oc % 3 == 1 ? 127 : (i % 2 == 0 ? -127 : 127));
+                }
+            }
+
+            // Output scales so the extreme sums land inside -128..127 instead of all saturating; shift > 0 on one channel.
+            int bits = (int)Math.Ceiling(Math.Log2(cin * 16256.0));
+            c.Multiplier = new int[9];
+            c.Shift = new int[9];
+            for (int oc = 0; oc < 9; oc++)
+            {
+                c.Multiplier[oc] = (1 << 30) + oc * 12345;
+                c.Shift[oc] = oc == 8 ? 1 : 7 - bits + oc % 3;
+            }
+
+            sbyte[] expected = ConvRunner.Reference(c);
+            Assert.True(expected.Distinct().Count() > 4, "the extreme test saturates instead of exercising the sums");
+            ConvRunner.AssertSame(c, expected, ConvRunner.Pointwise(c), "PointwiseConv");
+        }
+    }
+
+    [Fact]
     public void Pointwise_packed_sums_exact_at_the_accumulator_bound()
     {
         // Cin = 66311 (the validator's largest) with every product at its extreme: pixel sums reach ±66311·128·127

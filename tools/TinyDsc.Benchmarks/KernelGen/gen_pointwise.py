@@ -1,215 +1,339 @@
-# Generates runtime/TinyDsc.Runtime/Kernels/PointwiseConv.g.cs: python3 gen_pointwise.py P C K packed > .../PointwiseConv.g.cs
-# (P pixels x C output channels per block, K input channels per inner-loop pass; '16 8 4 packed' is the committed choice:
-# two pixels per long accumulator in the main block,
-# measured with `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model`).
+# Generates runtime/TinyDsc.Runtime/Kernels/PointwiseConv.g.cs: python3 gen_pointwise.py U C K > .../PointwiseConv.g.cs
+# (blocks of 3·U pixels x C output channels, three pixels per long accumulator, K input channels per inner-loop pass;
+# '4 8 8' is the committed choice, measured with `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model`).
 import os
 import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
-P, C, K = map(int, sys.argv[1:4])
-PACKED = len(sys.argv) > 4 and sys.argv[4] == 'packed'
+U, C, K = map(int, sys.argv[1:4])
+P = 3 * U
+CHUNK = 64  # input channels per chunk: 64·128·127 = 1,040,384 < 2^20, so every 21-bit lane sum is exact
+assert CHUNK % K == 0
 out = []
 def w(s=""): out.append(s)
 
-def block(P, C, K, name):
-    w(f"        /// <summary>{P} pixel(s) × {C} output channel(s) from (input[i], weights[oc·cin]); outputs from output[o] on.</summary>")
-    w(f"        private static void {name}(")
-    w(f"            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,")
-    w(f"            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
-    w("        {")
-    for c in range(C):
-        w(f"            int b{c} = foldedBias[oc + {c}];" if c else "            int b0 = foldedBias[oc];")
-    for p in range(P):
-        w("            int " + ", ".join(f"a{p}{c} = b{c}" for c in range(C)) + ";")
-    w("            int i0 = i;")
-    for p in range(1, P):
-        w(f"            int i{p} = i{p-1} + cin;")
-    w("            int j0 = oc * cin;")
-    for c in range(1, C):
-        w(f"            int j{c} = j{c-1} + cin;")
-    if K > 1:
-        for p in range(P):
-            w("            int " + ", ".join(f"x{p}{k}" for k in range(K)) + ";")
-        for c in range(C):
-            w("            int " + ", ".join(f"w{c}{k}" for k in range(K)) + ";")
-        w(f"            int end = i + cin - cin % {K};")
-        w("            while (i0 < end)")
-        w("            {")
-        for p in range(P):
-            for k in range(K):
-                w(f"                x{p}{k} = input[i{p}{'' if k == 0 else ' + ' + str(k)}];")
-        for c in range(C):
-            for k in range(K):
-                w(f"                w{c}{k} = weights[j{c}{'' if k == 0 else ' + ' + str(k)}];")
-        for p in range(P):
-            for c in range(C):
-                w(f"                a{p}{c} += " + " + ".join(f"x{p}{k} * w{c}{k}" for k in range(K)) + ";")
-        for p in range(P):
-            w(f"                i{p} += {K};")
-        for c in range(C):
-            w(f"                j{c} += {K};")
-        w("            }")
-        w("")
-        w(f"            // Input channels left over (cin mod {K}).")
-    w("            int tailEnd = i + cin;")
-    w("            while (i0 < tailEnd)")
-    w("            {")
-    for p in range(P):
-        w(f"                {'int ' if K == 1 else ''}x{p}0 = input[i{p}];")
-    for c in range(C):
-        w(f"                {'int ' if K == 1 else ''}w{c}0 = weights[j{c}];")
-    for p in range(P):
-        for c in range(C):
-            w(f"                a{p}{c} += x{p}0 * w{c}0;")
-    for p in range(P):
-        w(f"                i{p}++;")
-    for c in range(C):
-        w(f"                j{c}++;")
-    w("            }")
-    w("")
-    w("            // Requantize.Clamp inlined (see Requantize for the math), each channel's constants computed once.")
-    w("            long nudge = 0x40000000L;")
-    w("            long m, h, n, x;")
-    w("            int s, pow2, r, q, t;")
-    for c in range(C):
-        idx = "oc" if c == 0 else f"oc + {c}"
-        w(f"            m = multiplier[{idx}];")
-        w(f"            s = shift[{idx}];")
-        w("            pow2 = s > 0 ? 1 << s : 1;")
-        w("            r = s > 0 ? 0 : -s;")
-        w("            h = r > 0 ? 1L << (r - 1) : 0;")
-        w("            n = r > 0 ? -1L : 0;")
-        w(f"            t = o + {c};" if c else "            t = o;")
-        for p in range(P):
-            w(f"            x = ((long)(a{p}{c} * pow2) * m + nudge) >> 31;")
-            w("            q = (int)((x + h + ((x >> 63) & n)) >> r) + zpOut;")
-            w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
-            if p < P - 1:
-                w("            t += cout;")
-    w("        }")
 
-def block_packed(P, C, K, name):
-    U = P // 2
-    w(f"        /// <summary>")
-    w(f"        /// {P} pixels × {C} output channels from (input[i], weights[oc·cin]); outputs from output[o] on. Pixels 2u and 2u + 1")
-    w(f"        /// share the long accumulators a{{u}}{{c}} = S(2u, c) + S(2u + 1, c)·2^32 (S = Σ q·w, see the class comment).")
-    w(f"        /// </summary>")
+def block(u_count, c_count, name, tail):
+    """Block of 3·u_count pixels x c_count channels over packed[(i·u_count + u)]."""
+    Uc, Cc = u_count, c_count
+    w("        /// <summary>")
+    w(f"        /// {3 * Uc} pixels × {Cc} output channel(s) from the packed activations (packed[i·{Uc} + u] holds input channel i of")
+    w(f"        /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{{u}}{{c}}")
+    w("        /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into")
+    w(f"        /// packed[{U}·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.")
+    if tail:
+        w("        /// Only the first count (1..3) pixels are written.")
+    w("        /// </summary>")
     w(f"        private static void {name}(")
-    w(f"            sbyte[] input, int i, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,")
-    w(f"            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
+    w("            long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,")
+    w("            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
     w("        {")
-    for u in range(U):
-        w("            long " + ", ".join(f"a{u}{c} = 0" for c in range(C)) + ";")
-    w("            int i0 = i;")
-    for p in range(1, P):
-        w(f"            int i{p} = i{p-1} + cin;")
+    for u in range(Uc):
+        w("            long " + ", ".join(f"a{u}{c} = Offset" for c in range(Cc)) + ";")
     w("            int j0 = oc * cin;")
-    for c in range(1, C):
-        w(f"            int j{c} = j{c-1} + cin;")
+    for c in range(1, Cc):
+        w(f"            int j{c} = j{c - 1} + cin;")
     w("            long " + ", ".join(f"x{k}" for k in range(K)) + ";")
-    for c in range(C):
+    for c in range(Cc):
         w("            long " + ", ".join(f"w{c}{k}" for k in range(K)) + ";")
-    w(f"            int end = i + cin - cin % {K};")
-    w("            while (i0 < end)")
+    w("            int n = 0;")
+    w(f"            int tail = cin % {K};")
+    w("            int main = cin - tail;")
+    w(f"            int part = {U} * cin;")
+    w("            int raw = -1;")
+    w(f"            int ext = part + {U * C};")
+    w("            int at = -1;")
+    w("            int size, end;")
+    w("            while (true)")
     w("            {")
-    for c in range(C):
+    w(f"                size = main > {CHUNK} ? {CHUNK} : main;")
+    w("                main -= size;")
+    w("                end = j0 + size;")
+    w("                while (j0 < end)")
+    w("                {")
+    for c in range(Cc):
         for k in range(K):
-            w(f"                w{c}{k} = weights[j{c}{'' if k == 0 else ' + ' + str(k)}];")
-    # One pixel pair at a time: its K packed activations live in x0..x{K-1} (reused by the next pair, which keeps
-    # the frame small), each added into the pair's C accumulators.
-    for u in range(U):
+            w(f"                    w{c}{k} = weights[j{c}{'' if k == 0 else ' + ' + str(k)}];")
+    for u in range(Uc):
         for k in range(K):
-            pk = '' if k == 0 else ' + ' + str(k)
-            w(f"                x{k} = input[i{2*u}{pk}] + ((long)input[i{2*u+1}{pk}] << 32);")
-        for c in range(C):
-            w(f"                a{u}{c} += " + " + ".join(f"x{k} * w{c}{k}" for k in range(K)) + ";")
-    for p in range(P):
-        w(f"                i{p} += {K};")
-    for c in range(C):
-        w(f"                j{c} += {K};")
+            idx = k * Uc + u
+            w(f"                    x{k} = packed[n{'' if idx == 0 else ' + ' + str(idx)}];")
+        for c in range(Cc):
+            w(f"                    a{u}{c} += " + " + ".join(f"x{k} * w{c}{k}" for k in range(K)) + ";")
+    w(f"                    n += {K * Uc};")
+    for c in range(Cc):
+        w(f"                    j{c} += {K};")
+    w("                }")
+    w("")
+    w(f"                if (main == 0 && (tail == 0 || size + tail <= {CHUNK}))")
+    w("                {")
+    w("                    break;")
+    w("                }")
+    w("")
+    w("                // A full chunk: the first one's accumulators are kept as they are, later ones are split into the")
+    w("                // partial sums; then they restart at the offset.")
+    w("                if (raw < 0)")
+    w("                {")
+    for u in range(Uc):
+        for c in range(Cc):
+            k = u * Cc + c
+            w(f"                    packed[part{'' if k == 0 else ' + ' + str(k)}] = a{u}{c};")
+    w("                    raw = part;")
+    w("                }")
+    w("                else")
+    w("                {")
+    for c in range(Cc):
+        accs = ", ".join(f"a{u}{c}" for u in range(Uc))
+        w(f"                    Flush{Uc}(packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, at >= 0, {accs});")
+    w("                    at = ext;")
+    w("                }")
+    w("")
+    for u in range(Uc):
+        w("                " + " ".join(f"a{u}{c} = Offset;" for c in range(Cc)))
     w("            }")
     w("")
-    w(f"            // Input channels left over (cin mod {K}).")
-    w("            int tailEnd = i + cin;")
-    w("            while (i0 < tailEnd)")
+    w(f"            // Input channels left over (cin mod {K}), in the last chunk.")
+    w("            end = j0 + tail;")
+    w("            while (j0 < end)")
     w("            {")
-    for c in range(C):
+    for c in range(Cc):
         w(f"                w{c}0 = weights[j{c}];")
-    for u in range(U):
-        w(f"                x0 = input[i{2*u}] + ((long)input[i{2*u+1}] << 32);")
-        for c in range(C):
+    for u in range(Uc):
+        w(f"                x0 = packed[n{'' if u == 0 else ' + ' + str(u)}];")
+        for c in range(Cc):
             w(f"                a{u}{c} += x0 * w{c}0;")
-    for p in range(P):
-        w(f"                i{p}++;")
-    for c in range(C):
+    w(f"                n += {Uc};")
+    for c in range(Cc):
         w(f"                j{c}++;")
     w("            }")
     w("")
-    w("            // Each channel's outputs: split every long into its two pixels' sums and requantize (StorePairs).")
-    w(f"            int t = o;")
-    for c in range(C):
+    cnt = ', count' if tail else ''
+    sfx = 'Tail' if tail else ''
+    w("            if (raw < 0)")
+    w("            {")
+    for c in range(Cc):
         idx = "oc" if c == 0 else f"oc + {c}"
-        accs = ", ".join(f"a{u}{c}" for u in range(U))
-        w(f"            StorePairs{U}(output, t{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
+        accs = ", ".join(f"a{u}{c}" for u in range(Uc))
+        w(f"                Store{Uc}(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{cnt});")
+    w("                return;")
+    w("            }")
+    w("")
+    w("            if (at < 0)")
+    w("            {")
+    w("                // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.")
+    for c in range(Cc):
+        idx = "oc" if c == 0 else f"oc + {c}"
+        accs = ", ".join(f"a{u}{c}" for u in range(Uc))
+        raws = ", ".join(f"packed[raw{'' if u * Cc + c == 0 else ' + ' + str(u * Cc + c)}]" for u in range(Uc))
+        w(f"                Store{Uc}R(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, {raws}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{cnt});")
+    w("                return;")
+    w("            }")
+    w("")
+    w("            // More chunks: the last one and the first one join the partial sums, which are then requantized.")
+    for c in range(Cc):
+        accs = ", ".join(f"a{u}{c}" for u in range(Uc))
+        raws = ", ".join(f"packed[raw{'' if u * Cc + c == 0 else ' + ' + str(u * Cc + c)}]" for u in range(Uc))
+        w(f"            Flush{Uc}(packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, true, {accs});")
+        w(f"            Flush{Uc}(packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, true, {raws});")
+    for c in range(Cc):
+        idx = "oc" if c == 0 else f"oc + {c}"
+        w(f"            StoreParts(output, o{'' if c == 0 else ' + ' + str(c)}, cout, packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, {'count' if tail else 3 * Uc}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
     w("        }")
 
 
-def store_pairs(U):
-    w(f"        /// <summary>")
-    w(f"        /// Outputs of one channel for {2 * U} pixels from output[t] on, pixel stride cout: pixel 2u from the low 32 bits of")
-    w(f"        /// a{{u}}, pixel 2u + 1 from (a{{u}} − low) >> 32, each plus the folded bias b (int32, wrapping as the reference does),")
-    w(f"        /// then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once (Requantize.OneStep")
-    w(f"        /// states the formula and why it equals the two-step path), for shift &gt; 0 through Requantize.Clamp.")
-    w(f"        /// </summary>")
-    w(f"        private static void StorePairs{U}(")
-    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(U)) + ",")
-    w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax)")
+def lanes(Uc, u, b0, b2, raw=False):
+    """Expressions for the three pixels' values of a{u} (+ r{u}): lanes + b0 (low lanes, offsets removed through b0) or + b2."""
+    if raw:
+        return [f"((int)a{u} & 0x1FFFFF) + ((int)r{u} & 0x1FFFFF) + {b0}",
+                f"((int)(a{u} >> 21) & 0x1FFFFF) + ((int)(r{u} >> 21) & 0x1FFFFF) + {b0}",
+                f"(int)(a{u} >> 42) + (int)(r{u} >> 42) + {b2}"]
+    return [f"((int)a{u} & 0x1FFFFF) + {b0}", f"((int)(a{u} >> 21) & 0x1FFFFF) + {b0}", f"(int)(a{u} >> 42) + {b2}"]
+
+
+def flush(Uc):
+    w("        /// <summary>")
+    w(f"        /// Splits one channel's {Uc} three-lane accumulator(s) into the {3 * Uc} pixels' sums (removing the lane offsets) and")
+    w("        /// stores them (add false) or adds them (add true) at part[at …].")
+    w("        /// </summary>")
+    w(f"        private static void Flush{Uc}(long[] part, int at, bool add, " + ", ".join(f"long a{u}" for u in range(Uc)) + ")")
     w("        {")
-    w("            int q, lo;")
-    w("            if (shift > 0)")
+    w("            if (add)")
     w("            {")
-    for u in range(U):
-        w(f"                lo = (int)a{u};")
-        w(f"                output[t] = (sbyte)Requantize.Clamp(b + lo, multiplier, shift, zpOut, actMin, actMax);")
-        w("                t += cout;")
-        w(f"                output[t] = (sbyte)Requantize.Clamp(b + (int)((a{u} - lo) >> 32), multiplier, shift, zpOut, actMin, actMax);")
-        if u < U - 1:
-            w("                t += cout;")
+    for u in range(Uc):
+        for h, e in enumerate(lanes(Uc, u, "-0x100000", "0")):
+            p = 3 * u + h
+            ix = f"at{'' if p == 0 else ' + ' + str(p)}"
+            e = e.replace(" + 0", "").replace(" + -0x100000", " - 0x100000")
+            w(f"                part[{ix}] = part[{ix}] + ({e});")
+    w("                return;")
+    w("            }")
+    w("")
+    for u in range(Uc):
+        for h, e in enumerate(lanes(Uc, u, "-0x100000", "0")):
+            p = 3 * u + h
+            e = e.replace(" + 0", "").replace(" + -0x100000", " - 0x100000")
+            w(f"            part[at{'' if p == 0 else ' + ' + str(p)}] = {e};")
+    w("        }")
+
+
+def requant_inline(vexpr, indent, last, tail_p=None):
+    w(f"{indent}v = {vexpr};")
+    w(f"{indent}q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);")
+    w(f"{indent}output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
+    if tail_p is not None:
+        w(f"{indent}if (count == {tail_p + 1})")
+        w(f"{indent}{{")
+        w(f"{indent}    return;")
+        w(f"{indent}}}")
+        w("")
+    if not last:
+        w(f"{indent}t += cout;")
+
+
+def store(Uc, tail, raw=False):
+    w("        /// <summary>")
+    w(f"        /// Outputs of one channel for {3 * Uc} pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of")
+    w("        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference")
+    w("        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once")
+    w("        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.")
+    if tail:
+        w("        /// Only the first count (1..3) pixels are written.")
+    w("        /// </summary>")
+    if raw:
+        w("        /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).")
+    w(f"        private static void Store{Uc}{'R' if raw else ''}(")
+    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(Uc)) + ("," if not raw else ", " + ", ".join(f"long r{u}" for u in range(Uc)) + ","))
+    w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
+    w("        {")
+    w(f"            int bo = b - {'0x200000' if raw else '0x100000'};")
+    w("            if (shift > 0 || shift < -23)")
+    w("            {")
+    for u in range(Uc):
+        for h, e in enumerate(lanes(Uc, u, "bo", "b", raw)):
+            p = 3 * u + h
+            w(f"                output[t] = (sbyte)Requantize.Clamp({e}, multiplier, shift, zpOut, actMin, actMax);")
+            if tail and p < 2:
+                w(f"                if (count == {p + 1})")
+                w("                {")
+                w("                    return;")
+                w("                }")
+                w("")
+            if p < 3 * Uc - 1:
+                w("                t += cout;")
     w("                return;")
     w("            }")
     w("")
     w("            long m = multiplier;")
     w("            int right = 31 - shift;")
-    w("            long kPos = shift == 0 ? 0x40000000L : 0x40000000L + (1L << (30 - shift));")
+    w("            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum")
+    w("            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.")
+    w("            long zp = (long)zpOut << right;")
+    w("            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;")
     w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
-    w("            int v;")
-    for u in range(U):
-        for half in range(2):
-            if half == 0:
-                w(f"            lo = (int)a{u};")
-                w("            v = b + lo;")
-            else:
-                w(f"            v = b + (int)((a{u} - lo) >> 32);")
-            w("            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right) + zpOut;")
-            w("            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);")
-            if not (u == U - 1 and half == 1):
-                w("            t += cout;")
+    w("            int v, q;")
+    for u in range(Uc):
+        for h, e in enumerate(lanes(Uc, u, "bo", "b", raw)):
+            p = 3 * u + h
+            requant_inline(e, "            ", p == 3 * Uc - 1, p if tail and p < 2 else None)
     w("        }")
 
 
-blocks = [(P, C, f"Block{P}x{C}"), (P, 1, f"Block{P}x1"), (1, C, f"Block1x{C}"), (1, 1, "Block1x1")]
-if P == 1: blocks = [(1,C,f"Block1x{C}"),(1,1,"Block1x1")]
+def store_parts():
+    w("        /// <summary>")
+    w("        /// Outputs of one channel for n pixels from output[t] on, pixel stride cout, from the chunked sums part[at …] plus the")
+    w("        /// folded bias b, requantized as in Store.")
+    w("        /// </summary>")
+    w("        private static void StoreParts(")
+    w("            sbyte[] output, int t, int cout, long[] part, int at, int n, int b, int multiplier, int shift, int zpOut, int actMin, int actMax)")
+    w("        {")
+    w("            int end = at + n;")
+    w("            if (shift > 0 || shift < -23)")
+    w("            {")
+    w("                while (at < end)")
+    w("                {")
+    w("                    output[t] = (sbyte)Requantize.Clamp((int)part[at] + b, multiplier, shift, zpOut, actMin, actMax);")
+    w("                    t += cout;")
+    w("                    at++;")
+    w("                }")
+    w("")
+    w("                return;")
+    w("            }")
+    w("")
+    w("            long m = multiplier;")
+    w("            int right = 31 - shift;")
+    w("            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum")
+    w("            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.")
+    w("            long zp = (long)zpOut << right;")
+    w("            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;")
+    w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
+    w("            int v, q;")
+    w("            while (at < end)")
+    w("            {")
+    requant_inline("(int)part[at] + b", "                ", False)
+    w("                at++;")
+    w("            }")
+    w("        }")
+
+
+def pack_full():
+    w("        /// <summary>")
+    w(f"        /// Packs {P} pixels from input[i] on (pixel stride cin): packed[c·{U} + u] = q[3u, c] + q[3u + 1, c]·2^21 + q[3u + 2, c]·2^42.")
+    w("        /// </summary>")
+    w(f"        private static void Pack{P}(sbyte[] input, int i, int cin, long[] packed)")
+    w("        {")
+    w("            int i0 = i;")
+    for p in range(1, P):
+        w(f"            int i{p} = i{p - 1} + cin;")
+    w("            int end = i + cin;")
+    w("            int n = 0;")
+    w("            while (i0 < end)")
+    w("            {")
+    for u in range(U):
+        w(f"                packed[n{'' if u == 0 else ' + ' + str(u)}] = input[i{3 * u}] + ((long)input[i{3 * u + 1}] << 21) + ((long)input[i{3 * u + 2}] << 42);")
+    w(f"                n += {U};")
+    for p in range(P):
+        w(f"                i{p}++;")
+    w("            }")
+    w("        }")
+
+
+def pack_tail():
+    w("        /// <summary>")
+    w("        /// Packs count (1..3) pixels from input[i] on: packed[c] = q[0, c] + q[1, c]·2^21 + q[2, c]·2^42, absent pixels 0.")
+    w("        /// </summary>")
+    w("        private static void Pack3(sbyte[] input, int i, int cin, int count, long[] packed)")
+    w("        {")
+    w("            int end = i + cin;")
+    w("            int i1 = i + cin;")
+    w("            int i2 = i1 + cin;")
+    w("            int n = 0;")
+    w("            while (i < end)")
+    w("            {")
+    w("                packed[n] = count == 1 ? input[i] : count == 2 ? input[i] + ((long)input[i1] << 21)")
+    w("                    : input[i] + ((long)input[i1] << 21) + ((long)input[i2] << 42);")
+    w("                n++;")
+    w("                i++;")
+    w("                i1++;")
+    w("                i2++;")
+    w("            }")
+    w("        }")
+
+
 header = open(os.path.join(HERE, "pointwise_header.cs.txt")).read()
-body = []
-for (bp, bc, name) in blocks:
+run = open(os.path.join(HERE, "pointwise_run.cs.txt")).read()
+body = ["""        /// <summary>
+        /// Start value of every three-lane accumulator: 2^20 in the low and the middle lane, so that both lanes stay in
+        /// 0 .. 2^21 − 1 (their sums are within ±1,040,384) and read back with a mask; the top lane starts at 0.
+        /// </summary>
+        private const long Offset = 0x20000100000L;"""]
+for fn in [pack_full, pack_tail,
+           lambda: block(U, C, f"Block{P}x{C}", False), lambda: block(U, 1, f"Block{P}x1", False),
+           lambda: block(1, C, f"Block3x{C}", True), lambda: block(1, 1, "Block3x1", True),
+           lambda: flush(U), lambda: flush(1) if U != 1 else None,
+           lambda: store(U, False), lambda: store(1, True), lambda: store(U, False, True), lambda: store(1, True, True), store_parts]:
     out.clear()
-    if bp == P and bc == C and P % 2 == 0 and PACKED:
-        block_packed(bp, bc, K, name)
-    else:
-        block(bp, bc, K, name)
-    body.append("\n".join(out))
-if PACKED and P % 2 == 0:
-    out.clear()
-    store_pairs(P // 2)
-    body.append("\n".join(out))
-run = open(os.path.join(HERE, "pointwise_run.cs.txt")).read().replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K))
-print(header.replace("$U", str(P // 2)).replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K)) + run + "\n\n".join(body) + "\n    }\n}")
+    fn()
+    if out:
+        body.append("\n".join(out))
+def subst(s):
+    return s.replace("$CHUNK", str(CHUNK)).replace("$U", str(U)).replace("$P", str(P)).replace("$C", str(C)).replace("$K", str(K))
+print(subst(header) + subst(run) + "\n\n".join(body) + "\n    }\n}")
