@@ -194,8 +194,10 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>
         /// As Run; with native kernels (nativeRows = FusedBlockRows.Pack(b)) each row's expand, depthwise, projection and Add
-        /// run through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets)
-        /// while this loop moves the band: the same calls on the same bytes, so the same output.
+        /// run through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets), a
+        /// stem's slice through its kernel's id and a multiplier run over the band through
+        /// tdsc_depthwise_conv_3x3_multiplier, while this loop moves the band: the same calls on the same bytes, so the
+        /// same output.
         /// </summary>
         /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
