@@ -27,17 +27,27 @@ public sealed class FixtureModelTests
         Assert.True(native.UsesNativeKernels);
         int twins = 0;
         int bandRows = 0;
+        int multiplierBlocks = 0;
         for (int i = 0; i < model.Operators.Length; i++)
         {
             // Every kernel with a native twin runs natively, and a fused block runs its rows natively; Reshape (and the
             // fused blocks' members, which run inside the block) stay as they are.
             string kernel = native.KernelName(i);
             string managedKernel = managed.KernelName(i);
-            // A producer → depthwise block (FORMAT.md p4 = 1) has no native rows: it runs managed, the same bytes.
-            bool fused = managedKernel == "FusedBlock" && model.Operators[i].Params[4] == 0;
+            // Both shapes of block run natively; a producer → depthwise block (FORMAT.md p4 = 1) whose depthwise has a
+            // multiplier above 1 runs it over the band (DepthwiseConv3x3Multiplier), the others one band row per
+            // output row (a p4 = 1 depthwise is the block's last member).
+            bool fused = managedKernel == "FusedBlock";
             bool hasTwin = NativeKernelIds.Of(managedKernel) != 0;
             twins += hasTwin ? 1 : 0;
-            bandRows += fused ? model.Tensors[model.Operators[i].Output].Dims[1] : 0;
+            if (fused)
+            {
+                OperatorInfo depthwise = model.Operators[i + model.Operators[i].Params[0]];
+                bool multiplier = model.Operators[i].Params[4] == 1 && model.Tensors[depthwise.Output].Dims[3] != model.Tensors[depthwise.Input0].Dims[3];
+                multiplierBlocks += multiplier ? 1 : 0;
+                bandRows += multiplier ? 0 : model.Tensors[model.Operators[i].Output].Dims[1];
+            }
+
             Assert.True(hasTwin || fused ? kernel == managedKernel + " (native)" : kernel == managedKernel, $"operator {i}: {kernel} vs {managedKernel}");
         }
 
@@ -62,6 +72,7 @@ public sealed class FixtureModelTests
         // row (plus its expand, projection and Add rows, which are the same kernels as unfused operators).
         Assert.Equal(bandRows * inputs.Length, comparing.CallsByKernel.GetValueOrDefault(NativeKernelIds.DepthwiseConvBandRow));
         int fusedRowCalls = comparing.Calls - twins * inputs.Length - bandRows * inputs.Length;
-        Assert.True(bandRows == 0 ? fusedRowCalls == 0 : fusedRowCalls >= bandRows * inputs.Length, $"{comparing.Calls} calls for {twins} operators and {bandRows} fused rows");
+        int fusedBlockCalls = (bandRows + multiplierBlocks) * inputs.Length;
+        Assert.True(fusedBlockCalls == 0 ? fusedRowCalls == 0 : fusedRowCalls >= fusedBlockCalls, $"{comparing.Calls} calls for {twins} operators, {bandRows} fused rows and {multiplierBlocks} multiplier blocks");
     }
 }

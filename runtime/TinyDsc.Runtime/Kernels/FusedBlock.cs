@@ -208,8 +208,10 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>
         /// As Run; with native kernels (nativeRows = FusedBlockRows.Pack(b)) each row's expand, depthwise, projection and Add
-        /// run through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets)
-        /// while this loop moves the band: the same calls on the same bytes, so the same output.
+        /// run through native.Run (tdsc_pointwise_conv, tdsc_depthwise_conv_band_row, tdsc_add on the same offsets), a
+        /// stem's slice through its kernel's id and a multiplier run over the band through
+        /// tdsc_depthwise_conv_3x3_multiplier, while this loop moves the band: the same calls on the same bytes, so the
+        /// same output.
         /// </summary>
         /// <exception cref="InvalidOperationException">a native kernel returned a non-zero status.</exception>
         public static void Run(FusedBlock b, sbyte[] arena, int inputOffset, int outputOffset, int workOffset, INativeKernels native,
@@ -217,7 +219,7 @@ namespace TinyDsc.Runtime.Kernels
         {
             if (!RunsNative(b))
             {
-                // Shapes without native rows (a stem, no projection, a multiplier) run managed: the same bytes.
+                // Shapes without native rows (a stem or a multiplier before a projection) run managed: the same bytes.
                 native = null;
             }
 
@@ -312,7 +314,7 @@ namespace TinyDsc.Runtime.Kernels
                         }
                         else
                         {
-                            StemRows(b, arena, inputOffset, iy, count, scratch, dst);
+                            StemRows(b, arena, inputOffset, iy, count, scratch, dst, native, nativeRows, oy / rows);
                         }
 
                         if (rowBytes != expandedRowBytes && count > 1)
@@ -337,7 +339,12 @@ namespace TinyDsc.Runtime.Kernels
                 // Without a projection the depthwise rows are the block's output rows.
                 int dwAt = b.ProjectWeights != null ? dwRows : outputOffset + oy * dwRowBytes;
                 bool rowsDone = true;
-                if (b.DepthwiseMultiplierRun)
+                if (b.DepthwiseMultiplierRun && native != null)
+                {
+                    Check(native.Run(NativeKernelIds.DepthwiseConv3x3Multiplier, n == rows ? nativeRows.Band : nativeRows.BandLast, arena,
+                        workOffset, 0, dwAt, b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, nativeRows.DepthwiseShift, scratch));
+                }
+                else if (b.DepthwiseMultiplierRun)
                 {
                     ConvParams band = b.Depthwise;
                     BandParams(ref band, n);
@@ -360,7 +367,7 @@ namespace TinyDsc.Runtime.Kernels
                     int bandRow = workOffset + k * strideH * rowBytes;
                     if (native != null)
                     {
-                        Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, nativeRows.Depthwise, arena, bandRow, 0, dwRows + k * dwRowBytes,
+                        Check(native.Run(NativeKernelIds.DepthwiseConvBandRow, nativeRows.Depthwise, arena, bandRow, 0, dwAt + k * dwRowBytes,
                             b.DepthwiseWeights, b.DepthwiseFoldedBias, b.DepthwiseMultiplier, nativeRows.DepthwiseShift, scratch));
                     }
                     else
@@ -418,17 +425,20 @@ namespace TinyDsc.Runtime.Kernels
             }
         }
 
-        /// <summary>True when block b has native rows (FusedBlockRows): a 1×1 projection, no stem, multiplier 1.</summary>
+        /// <summary>
+        /// True when block b has native rows (FusedBlockRows): every producer → depthwise block (p4 = 1), and with a
+        /// projection those without a stem and with multiplier 1.
+        /// </summary>
         public static bool RunsNative(FusedBlock b)
         {
-            return b.ProjectWeights != null && b.StemKernel == StemNone && b.Depthwise.OutputC == b.Depthwise.InputC;
+            return b.ProjectWeights == null || (b.StemKernel == StemNone && b.Depthwise.OutputC == b.Depthwise.InputC);
         }
 
         /// <summary>
         /// The depthwise convolution over n output rows of the band as its input: (n − 1)·sh + kh rows of W + pl + pr
         /// columns, no pads (the band holds them).
         /// </summary>
-        private static void BandParams(ref ConvParams p, int n)
+        internal static void BandParams(ref ConvParams p, int n)
         {
             p.InputH = (n - 1) * p.StrideH + p.KernelH;
             p.InputW = p.InputW + p.PadLeft + p.PadRight;
@@ -441,21 +451,20 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>
         /// Stem output rows oy .. oy + count − 1, written back to back from arena[dst]: the stem's kernel over the input
-        /// rows their windows read, with the pads of the layer where the slice touches its top or bottom.
+        /// rows their windows read, with the pads of the layer where the slice touches its top or bottom; with native
+        /// kernels the same kernel natively, on the slice parameters FusedBlockRows.Pack packed for this step.
         /// </summary>
-        private static void StemRows(FusedBlock b, sbyte[] arena, int inputOffset, int oy, int count, sbyte[] scratch, int dst)
+        private static void StemRows(FusedBlock b, sbyte[] arena, int inputOffset, int oy, int count, sbyte[] scratch, int dst,
+            INativeKernels native, FusedBlockRows nativeRows, int step)
         {
             ConvParams s = b.ExpandRow;
-            int first = oy * s.StrideH - s.PadTop;
-            int last = first + (count - 1) * s.StrideH + (s.KernelH - 1) * s.DilationH;
-            int from = first < 0 ? 0 : first;
-            int to = last >= s.InputH ? s.InputH - 1 : last;
-            s.PadTop = from - first;
-            s.PadBottom = last - to;
-            s.InputH = to - from + 1;
-            s.OutputH = count;
-            int at = inputOffset + from * s.InputW * s.InputC;
-            if (b.StemKernel == StemDepthwise3x3)
+            int at = inputOffset + StemSlice(ref s, oy, count) * s.InputW * s.InputC;
+            if (native != null)
+            {
+                Check(native.Run(nativeRows.StemKernel, nativeRows.Stem[step], arena, at, 0, dst, b.ExpandWeights, b.ExpandFoldedBias,
+                    b.ExpandMultiplier, nativeRows.ExpandShift, scratch));
+            }
+            else if (b.StemKernel == StemDepthwise3x3)
             {
                 DepthwiseConv3x3.Run(ref s, arena, at, b.ExpandWeights, b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, scratch);
             }
@@ -473,6 +482,23 @@ namespace TinyDsc.Runtime.Kernels
             }
         }
 
+        /// <summary>
+        /// Turns s, the stem's full shape, into its slice for output rows oy .. oy + count − 1 (pads of the layer where
+        /// the slice touches its top or bottom); returns the first input row the slice reads.
+        /// </summary>
+        internal static int StemSlice(ref ConvParams s, int oy, int count)
+        {
+            int first = oy * s.StrideH - s.PadTop;
+            int last = first + (count - 1) * s.StrideH + (s.KernelH - 1) * s.DilationH;
+            int from = first < 0 ? 0 : first;
+            int to = last >= s.InputH ? s.InputH - 1 : last;
+            s.PadTop = from - first;
+            s.PadBottom = last - to;
+            s.InputH = to - from + 1;
+            s.OutputH = count;
+            return from;
+        }
+
         private static void Check(int status)
         {
             if (status != NativeKernelIds.StatusOk)
@@ -484,13 +510,25 @@ namespace TinyDsc.Runtime.Kernels
 
     /// <summary>
     /// The tdsc_run parameters of a fused block's member rows, packed once when the block runs on native kernels
-    /// (only then allocated): expand row (with the expand), depthwise, project row, and the Add over one output row
-    /// (with the Add); empty blobs for the Add, which has none (interop cannot pass null).
+    /// (only then allocated): expand row (with the expand), the stem's slices (with a stem), depthwise (or its band
+    /// with a multiplier run), project row, and the Add over one output row (with the Add); empty blobs for the Add,
+    /// which has none (interop cannot pass null).
     /// </summary>
     public sealed class FusedBlockRows
     {
         /// <summary>The expand row's 21 ConvParams fields, or null without an expand.</summary>
         public int[] Expand;
+        /// <summary>NativeKernelIds id of the stem's kernel, 0 without a stem.</summary>
+        public int StemKernel;
+        /// <summary>
+        /// With a stem, per step (output rows oy = step·Rows ..) the 21 ConvParams fields of its slice, or null when
+        /// the step computes no stem rows; equal consecutive slices share one array (first, middle and last steps).
+        /// </summary>
+        public int[][] Stem;
+        /// <summary>With a multiplier run: the depthwise over a band of Rows output rows, and of the last step's rows.</summary>
+        public int[] Band;
+        /// <summary>As Band, for the last step (Band when it has Rows rows too).</summary>
+        public int[] BandLast;
         /// <summary>The depthwise convolution's 21 ConvParams fields (tdsc_depthwise_conv_band_row).</summary>
         public int[] Depthwise;
         /// <summary>The project row's 21 ConvParams fields.</summary>
@@ -518,10 +556,68 @@ namespace TinyDsc.Runtime.Kernels
                 r.ExpandShift = Requantize.WidenShifts(b.ExpandShift);
             }
 
+            int outH = b.Depthwise.OutputH;
+            int rows = b.Rows;
+            if (b.StemKernel != FusedBlock.StemNone)
+            {
+                r.StemKernel = b.StemKernel == FusedBlock.StemDense ? NativeKernelIds.Conv2DDense
+                    : b.StemKernel == FusedBlock.StemDepthwise ? NativeKernelIds.DepthwiseConv : b.StemKernel;
+                r.ExpandShift = Requantize.WidenShifts(b.ExpandShift);
+                r.Stem = new int[(outH + rows - 1) / rows][];
+                int inH = b.Depthwise.InputH;
+                int previousEnd = 0;
+                int[] last = null;
+                for (int step = 0; step < r.Stem.Length; step++)
+                {
+                    // The band rows FusedBlock.Run computes in this step: those not kept from the previous step and
+                    // inside the input, one stem call.
+                    int oy = step * rows;
+                    int n = outH - oy < rows ? outH - oy : rows;
+                    int top = oy * b.Depthwise.StrideH - b.Depthwise.PadTop;
+                    int needed = (n - 1) * b.Depthwise.StrideH + b.Depthwise.KernelH;
+                    int from = oy > 0 && previousEnd > top ? previousEnd - top : 0;
+                    previousEnd = top + needed;
+                    if (from < -top)
+                    {
+                        from = -top;
+                    }
+
+                    int iy = top + from;
+                    if (from >= needed || iy >= inH)
+                    {
+                        continue;
+                    }
+
+                    ConvParams s = b.ExpandRow;
+                    FusedBlock.StemSlice(ref s, iy, needed - from < inH - iy ? needed - from : inH - iy);
+                    int[] v = NativeKernelIds.PackConv(ref s, 0);
+                    if (last == null || !Same(v, last))
+                    {
+                        last = v;
+                    }
+
+                    r.Stem[step] = last;
+                }
+            }
+
+            if (b.DepthwiseMultiplierRun)
+            {
+                ConvParams band = b.Depthwise;
+                FusedBlock.BandParams(ref band, rows);
+                r.Band = NativeKernelIds.PackConv(ref band, 0);
+                band = b.Depthwise;
+                FusedBlock.BandParams(ref band, outH - (outH - 1) / rows * rows);
+                r.BandLast = NativeKernelIds.PackConv(ref band, 0);
+            }
+
             r.Depthwise = NativeKernelIds.PackConv(ref b.Depthwise, 0);
-            r.Project = NativeKernelIds.PackConv(ref b.ProjectRow, 0);
             r.DepthwiseShift = Requantize.WidenShifts(b.DepthwiseShift);
-            r.ProjectShift = Requantize.WidenShifts(b.ProjectShift);
+            if (b.ProjectWeights != null)
+            {
+                r.Project = NativeKernelIds.PackConv(ref b.ProjectRow, 0);
+                r.ProjectShift = Requantize.WidenShifts(b.ProjectShift);
+            }
+
             if (b.HasAdd)
             {
                 r.Add = NativeKernelIds.PackAdd(ref b.AddP, b.Depthwise.OutputW * b.ProjectRow.OutputC);
@@ -530,6 +626,19 @@ namespace TinyDsc.Runtime.Kernels
             }
 
             return r;
+        }
+
+        private static bool Same(int[] a, int[] b)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 }

@@ -124,7 +124,7 @@ public class FusedBlockPropertyTests
             + $"depthwise {Kh}x{Kw} s{Sh}x{Sw} pads [{string.Join(",", Pads)}] x{Multiplier}";
     }
 
-    private static ProducerSpec RandomProducerSpec(int seed)
+    public static ProducerSpec RandomProducerSpec(int seed)
     {
         var r = new Random(seed);
         int producer = r.Next(3);
@@ -220,7 +220,7 @@ public class FusedBlockPropertyTests
     }
 
     /// <summary>As WithRows for a producer → depthwise block, whose work area is the band alone.</summary>
-    private static int WithProducerRows(Model fused, int choice)
+    public static int WithProducerRows(Model fused, int choice)
     {
         OperatorInfo group = fused.Operators[0];
         OperatorInfo dw = fused.Operators[2];
@@ -242,7 +242,7 @@ public class FusedBlockPropertyTests
         return rows;
     }
 
-    private static Model BuildProducer(ProducerSpec s)
+    public static Model BuildProducer(ProducerSpec s)
     {
         var r = new Random(s.Seed);
         var tensors = new List<TensorInfo>();
@@ -318,7 +318,7 @@ public class FusedBlockPropertyTests
         return output;
     }
 
-    private static Model Plan(Model model, FusionMode mode)
+    public static Model Plan(Model model, FusionMode mode)
     {
         var names = Enumerable.Range(0, model.Operators.Length).Select(i => "op" + i).ToArray();
         var tensorNames = Enumerable.Range(0, model.Tensors.Length).Select(i => "t" + i).ToArray();
