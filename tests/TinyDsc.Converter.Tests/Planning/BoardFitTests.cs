@@ -26,11 +26,12 @@ public sealed class BoardFitTests
     /// device"), produced by
     /// <c>TINYDSC_NANOCLR_HOME=... dotnet test tests/TinyDsc.Firmware.Tests -c Release --filter
     /// "FullyQualifiedName~DeviceLane.DeviceLaneTests.Heap" --logger "console;verbosity=detailed"</c>
-    /// (71.7 KB and 72.9 KB; run of 2026-12-07 with the bundled model's two producer → depthwise blocks, printed by the
-    /// lane as "measured"; 74.9 KB and 72.8 KB before them). Independent of BoardFit: nanoCLR's own heap dump.
+    /// (75.0 KB and 77.6 KB; run of 2026-12-07 with the bundled model's two producer → depthwise blocks and
+    /// PointwiseConv's packed scratch, printed by the lane as "measured"; 71.7 KB and 72.9 KB before that scratch,
+    /// 74.9 KB and 72.8 KB before the blocks). Independent of BoardFit: nanoCLR's own heap dump.
     /// </summary>
-    private const long BundledMeasuredPeak = 73_428;   // 71.7 KB
-    private const long Mbv2MeasuredPeak = 74_688;      // 72.9 KB
+    private const long BundledMeasuredPeak = 76_848;   // 75.0 KB
+    private const long Mbv2MeasuredPeak = 79_416;      // 77.6 KB
 
     /// <summary>The same run's "loaded" stage (boot + the Model after ModelReader.Load, the chunk already dropped):
     /// 57.1 KB and 64.3 KB.</summary>
@@ -91,9 +92,10 @@ public sealed class BoardFitTests
         Assert.Equal(804 + 60, e.CaseBuffers);     // 20 + 784 = 804; 20 + 40 = 60
         Assert.Equal(e.Boot + e.Interpreter + e.KernelStack + e.CaseBuffers, e.Running);
         Assert.Equal(e.Boot + e.LoadedModel + e.LargestChunk, e.Loading);
-        // With fusion's 12,544 B arena the loading phase (model + one chunk) is above the running one.
-        Assert.True(e.Loading > e.Running, $"loading {e.Loading}, running {e.Running}");
-        Assert.Equal(e.Loading, e.Peak);
+        // With fusion's 12,544 B arena and PointwiseConv's 3,328 B of packed longs the running phase is just above the
+        // loading one (model + one chunk).
+        Assert.True(e.Running > e.Loading, $"loading {e.Loading}, running {e.Running}");
+        Assert.Equal(e.Running, e.Peak);
         Assert.Equal(Fit.Fits, BoardFit.Evaluate(e)[1].Fit);
         long spare = 90_000 - (e.Peak + BoardFit.Reserve);
         Assert.Equal(spare >= 0 ? Fit.Fits : Fit.Tight, BoardFit.Evaluate(e)[0].Fit);
