@@ -93,6 +93,7 @@ namespace TinyDsc.Runtime.Kernels
             int zpOut = p.OutputZeroPoint;
             int actMin = p.ActMin;
             int actMax = p.ActMax;
+            bool relu = actMin >= zpOut;
             PaddedBand.PadColumns(scratch, 3, rowBytes, leftPadBytes, inRowBytes, zpIn);
             for (int oy = 0; oy < p.OutputH; oy++)
             {
@@ -102,34 +103,61 @@ namespace TinyDsc.Runtime.Kernels
                 for (int ic = 0; ic < cin; ic++)
                 {
                     int chunkEnd = oc + depthMultiplier;
-                    while (chunkEnd - oc >= 8)
+                    while (oc < chunkEnd)
                     {
-                        Row8(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
-                        oc += 8;
-                    }
+                        int n = chunkEnd - oc;
+                        n = n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
+                        if (!Folds(foldedBias, shift, oc, n, relu))
+                        {
+                            Row1General(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
+                            n = 1;
+                        }
+                        else if (n == 8)
+                        {
+                            Row8(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
+                        }
+                        else if (n == 4)
+                        {
+                            Row4(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
+                        }
+                        else if (n == 2)
+                        {
+                            Row2(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
+                        }
+                        else
+                        {
+                            Row1(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
+                        }
 
-                    if (chunkEnd - oc >= 4)
-                    {
-                        Row4(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
-                        oc += 4;
-                    }
-
-                    if (chunkEnd - oc >= 2)
-                    {
-                        Row2(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
-                        oc += 2;
-                    }
-
-                    if (chunkEnd - oc == 1)
-                    {
-                        Row1(scratch, ic, cin, rowBytes, step, outW, weights, oc, foldedBias, multiplier, shift, output, outRow + oc, cout, zpOut, actMin, actMax);
-                        oc++;
+                        oc += n;
                     }
                 }
             }
         }
 
-        /// <summary>One output row of output channels oc..oc+7, which all read the band channel at index i (ox = 0).</summary>
+        /// <summary>
+        /// True when channels oc..oc+n−1 may take the folded rows: each has shift −22..8 and |folded bias| ≤
+        /// 2^(30 − max(shift, 0)), so (bias + acc)·2^max(shift, 0) does not wrap (|acc| ≤ 9·128·127 &lt; 2^18) and
+        /// (bias + acc)·m·2^max(shift, 0) + k + (zp_out − actMin)·2^R stays below 2^63; and the sign test of the
+        /// rounding can go: shift ≥ 0 (the two constants agree) or a ReLU-type clamp (actMin ≥ zp_out: for acc &lt; 0
+        /// both constants give y ≤ zp_out ≤ actMin).
+        /// </summary>
+        internal static bool Folds(int[] foldedBias, sbyte[] shift, int oc, int n, bool relu)
+        {
+            for (int c = oc; c < oc + n; c++)
+            {
+                int s = shift[c];
+                int left = s > 0 ? s : 0;
+                if ((uint)(s + 22) > 30u || (uint)(foldedBias[c] + (0x40000000 >> left)) > 0x80000000u >> left || (s < 0 && !relu))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>One output row of output channels oc..oc+7, which all read the band channel at index i (ox = 0); every channel passes Folds.</summary>
         private static void Row8(
             sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
             int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
@@ -143,7 +171,11 @@ namespace TinyDsc.Runtime.Kernels
             int o7 = 2 * rowBytes + cin;
             int o8 = 2 * rowBytes + 2 * cin;
             int wb = oc * 9;
-            int s;
+            long zpTerm = actMin - zpOut;
+            int range = actMax - actMin;
+            sbyte lo = (sbyte)actMin;
+            sbyte hi = (sbyte)actMax;
+            int s, l;
             int w00 = weights[wb];
             int w01 = weights[wb + 1];
             int w02 = weights[wb + 2];
@@ -216,63 +248,47 @@ namespace TinyDsc.Runtime.Kernels
             int w76 = weights[wb + 69];
             int w77 = weights[wb + 70];
             int w78 = weights[wb + 71];
-            int b0 = foldedBias[oc];
-            long m0 = multiplier[oc];
             s = shift[oc];
-            int p0 = s > 0 ? 1 << s : 1;
-            int r0 = s > 0 ? 31 : 31 - s;
-            long kp0 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn0 = s >= 0 ? kp0 : kp0 - 0x80000000L;
-            int b1 = foldedBias[oc + 1];
-            long m1 = multiplier[oc + 1];
+            l = s > 0 ? s : 0;
+            long m0 = (long)multiplier[oc] << l;
+            int r0 = 31 + l - s;
+            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0);
             s = shift[oc + 1];
-            int p1 = s > 0 ? 1 << s : 1;
-            int r1 = s > 0 ? 31 : 31 - s;
-            long kp1 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn1 = s >= 0 ? kp1 : kp1 - 0x80000000L;
-            int b2 = foldedBias[oc + 2];
-            long m2 = multiplier[oc + 2];
+            l = s > 0 ? s : 0;
+            long m1 = (long)multiplier[oc + 1] << l;
+            int r1 = 31 + l - s;
+            long k1 = (s < 0 ? (1L << (r1 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 1] * m1 - (zpTerm << r1);
             s = shift[oc + 2];
-            int p2 = s > 0 ? 1 << s : 1;
-            int r2 = s > 0 ? 31 : 31 - s;
-            long kp2 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn2 = s >= 0 ? kp2 : kp2 - 0x80000000L;
-            int b3 = foldedBias[oc + 3];
-            long m3 = multiplier[oc + 3];
+            l = s > 0 ? s : 0;
+            long m2 = (long)multiplier[oc + 2] << l;
+            int r2 = 31 + l - s;
+            long k2 = (s < 0 ? (1L << (r2 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 2] * m2 - (zpTerm << r2);
             s = shift[oc + 3];
-            int p3 = s > 0 ? 1 << s : 1;
-            int r3 = s > 0 ? 31 : 31 - s;
-            long kp3 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn3 = s >= 0 ? kp3 : kp3 - 0x80000000L;
-            int b4 = foldedBias[oc + 4];
-            long m4 = multiplier[oc + 4];
+            l = s > 0 ? s : 0;
+            long m3 = (long)multiplier[oc + 3] << l;
+            int r3 = 31 + l - s;
+            long k3 = (s < 0 ? (1L << (r3 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 3] * m3 - (zpTerm << r3);
             s = shift[oc + 4];
-            int p4 = s > 0 ? 1 << s : 1;
-            int r4 = s > 0 ? 31 : 31 - s;
-            long kp4 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn4 = s >= 0 ? kp4 : kp4 - 0x80000000L;
-            int b5 = foldedBias[oc + 5];
-            long m5 = multiplier[oc + 5];
+            l = s > 0 ? s : 0;
+            long m4 = (long)multiplier[oc + 4] << l;
+            int r4 = 31 + l - s;
+            long k4 = (s < 0 ? (1L << (r4 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 4] * m4 - (zpTerm << r4);
             s = shift[oc + 5];
-            int p5 = s > 0 ? 1 << s : 1;
-            int r5 = s > 0 ? 31 : 31 - s;
-            long kp5 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn5 = s >= 0 ? kp5 : kp5 - 0x80000000L;
-            int b6 = foldedBias[oc + 6];
-            long m6 = multiplier[oc + 6];
+            l = s > 0 ? s : 0;
+            long m5 = (long)multiplier[oc + 5] << l;
+            int r5 = 31 + l - s;
+            long k5 = (s < 0 ? (1L << (r5 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 5] * m5 - (zpTerm << r5);
             s = shift[oc + 6];
-            int p6 = s > 0 ? 1 << s : 1;
-            int r6 = s > 0 ? 31 : 31 - s;
-            long kp6 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn6 = s >= 0 ? kp6 : kp6 - 0x80000000L;
-            int b7 = foldedBias[oc + 7];
-            long m7 = multiplier[oc + 7];
+            l = s > 0 ? s : 0;
+            long m6 = (long)multiplier[oc + 6] << l;
+            int r6 = 31 + l - s;
+            long k6 = (s < 0 ? (1L << (r6 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 6] * m6 - (zpTerm << r6);
             s = shift[oc + 7];
-            int p7 = s > 0 ? 1 << s : 1;
-            int r7 = s > 0 ? 31 : 31 - s;
-            long kp7 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn7 = s >= 0 ? kp7 : kp7 - 0x80000000L;
-            int v, q;
+            l = s > 0 ? s : 0;
+            long m7 = (long)multiplier[oc + 7] << l;
+            int r7 = 31 + l - s;
+            long k7 = (s < 0 ? (1L << (r7 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 7] * m7 - (zpTerm << r7);
+            int y;
             int end = i + outW * step;
             while (i < end)
             {
@@ -285,36 +301,92 @@ namespace TinyDsc.Runtime.Kernels
                 int t6 = band[i + o6];
                 int t7 = band[i + o7];
                 int t8 = band[i + o8];
-                v = (b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0;
-                q = (int)((v * m0 + (v < 0 ? kn0 : kp0)) >> r0) + zpOut;
-                output[o] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1;
-                q = (int)((v * m1 + (v < 0 ? kn1 : kp1)) >> r1) + zpOut;
-                output[o + 1] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b2 + t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28) * p2;
-                q = (int)((v * m2 + (v < 0 ? kn2 : kp2)) >> r2) + zpOut;
-                output[o + 2] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b3 + t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38) * p3;
-                q = (int)((v * m3 + (v < 0 ? kn3 : kp3)) >> r3) + zpOut;
-                output[o + 3] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b4 + t0 * w40 + t1 * w41 + t2 * w42 + t3 * w43 + t4 * w44 + t5 * w45 + t6 * w46 + t7 * w47 + t8 * w48) * p4;
-                q = (int)((v * m4 + (v < 0 ? kn4 : kp4)) >> r4) + zpOut;
-                output[o + 4] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b5 + t0 * w50 + t1 * w51 + t2 * w52 + t3 * w53 + t4 * w54 + t5 * w55 + t6 * w56 + t7 * w57 + t8 * w58) * p5;
-                q = (int)((v * m5 + (v < 0 ? kn5 : kp5)) >> r5) + zpOut;
-                output[o + 5] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b6 + t0 * w60 + t1 * w61 + t2 * w62 + t3 * w63 + t4 * w64 + t5 * w65 + t6 * w66 + t7 * w67 + t8 * w68) * p6;
-                q = (int)((v * m6 + (v < 0 ? kn6 : kp6)) >> r6) + zpOut;
-                output[o + 6] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b7 + t0 * w70 + t1 * w71 + t2 * w72 + t3 * w73 + t4 * w74 + t5 * w75 + t6 * w76 + t7 * w77 + t8 * w78) * p7;
-                q = (int)((v * m7 + (v < 0 ? kn7 : kp7)) >> r7) + zpOut;
-                output[o + 7] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+                y = (int)(((long)(t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * m0 + k0) >> r0);
+                if ((uint)y > (uint)range)
+                {
+                    output[o] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * m1 + k1) >> r1);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 1] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 1] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28) * m2 + k2) >> r2);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 2] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 2] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38) * m3 + k3) >> r3);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 3] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 3] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w40 + t1 * w41 + t2 * w42 + t3 * w43 + t4 * w44 + t5 * w45 + t6 * w46 + t7 * w47 + t8 * w48) * m4 + k4) >> r4);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 4] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 4] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w50 + t1 * w51 + t2 * w52 + t3 * w53 + t4 * w54 + t5 * w55 + t6 * w56 + t7 * w57 + t8 * w58) * m5 + k5) >> r5);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 5] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 5] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w60 + t1 * w61 + t2 * w62 + t3 * w63 + t4 * w64 + t5 * w65 + t6 * w66 + t7 * w67 + t8 * w68) * m6 + k6) >> r6);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 6] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 6] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w70 + t1 * w71 + t2 * w72 + t3 * w73 + t4 * w74 + t5 * w75 + t6 * w76 + t7 * w77 + t8 * w78) * m7 + k7) >> r7);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 7] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 7] = (sbyte)(y + actMin);
+                }
+
                 i += step;
                 o += cout;
             }
         }
 
-        /// <summary>One output row of output channels oc..oc+3, which all read the band channel at index i (ox = 0).</summary>
+        /// <summary>One output row of output channels oc..oc+3, which all read the band channel at index i (ox = 0); every channel passes Folds.</summary>
         private static void Row4(
             sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
             int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
@@ -328,7 +400,11 @@ namespace TinyDsc.Runtime.Kernels
             int o7 = 2 * rowBytes + cin;
             int o8 = 2 * rowBytes + 2 * cin;
             int wb = oc * 9;
-            int s;
+            long zpTerm = actMin - zpOut;
+            int range = actMax - actMin;
+            sbyte lo = (sbyte)actMin;
+            sbyte hi = (sbyte)actMax;
+            int s, l;
             int w00 = weights[wb];
             int w01 = weights[wb + 1];
             int w02 = weights[wb + 2];
@@ -365,35 +441,27 @@ namespace TinyDsc.Runtime.Kernels
             int w36 = weights[wb + 33];
             int w37 = weights[wb + 34];
             int w38 = weights[wb + 35];
-            int b0 = foldedBias[oc];
-            long m0 = multiplier[oc];
             s = shift[oc];
-            int p0 = s > 0 ? 1 << s : 1;
-            int r0 = s > 0 ? 31 : 31 - s;
-            long kp0 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn0 = s >= 0 ? kp0 : kp0 - 0x80000000L;
-            int b1 = foldedBias[oc + 1];
-            long m1 = multiplier[oc + 1];
+            l = s > 0 ? s : 0;
+            long m0 = (long)multiplier[oc] << l;
+            int r0 = 31 + l - s;
+            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0);
             s = shift[oc + 1];
-            int p1 = s > 0 ? 1 << s : 1;
-            int r1 = s > 0 ? 31 : 31 - s;
-            long kp1 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn1 = s >= 0 ? kp1 : kp1 - 0x80000000L;
-            int b2 = foldedBias[oc + 2];
-            long m2 = multiplier[oc + 2];
+            l = s > 0 ? s : 0;
+            long m1 = (long)multiplier[oc + 1] << l;
+            int r1 = 31 + l - s;
+            long k1 = (s < 0 ? (1L << (r1 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 1] * m1 - (zpTerm << r1);
             s = shift[oc + 2];
-            int p2 = s > 0 ? 1 << s : 1;
-            int r2 = s > 0 ? 31 : 31 - s;
-            long kp2 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn2 = s >= 0 ? kp2 : kp2 - 0x80000000L;
-            int b3 = foldedBias[oc + 3];
-            long m3 = multiplier[oc + 3];
+            l = s > 0 ? s : 0;
+            long m2 = (long)multiplier[oc + 2] << l;
+            int r2 = 31 + l - s;
+            long k2 = (s < 0 ? (1L << (r2 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 2] * m2 - (zpTerm << r2);
             s = shift[oc + 3];
-            int p3 = s > 0 ? 1 << s : 1;
-            int r3 = s > 0 ? 31 : 31 - s;
-            long kp3 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn3 = s >= 0 ? kp3 : kp3 - 0x80000000L;
-            int v, q;
+            l = s > 0 ? s : 0;
+            long m3 = (long)multiplier[oc + 3] << l;
+            int r3 = 31 + l - s;
+            long k3 = (s < 0 ? (1L << (r3 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 3] * m3 - (zpTerm << r3);
+            int y;
             int end = i + outW * step;
             while (i < end)
             {
@@ -406,24 +474,52 @@ namespace TinyDsc.Runtime.Kernels
                 int t6 = band[i + o6];
                 int t7 = band[i + o7];
                 int t8 = band[i + o8];
-                v = (b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0;
-                q = (int)((v * m0 + (v < 0 ? kn0 : kp0)) >> r0) + zpOut;
-                output[o] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1;
-                q = (int)((v * m1 + (v < 0 ? kn1 : kp1)) >> r1) + zpOut;
-                output[o + 1] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b2 + t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28) * p2;
-                q = (int)((v * m2 + (v < 0 ? kn2 : kp2)) >> r2) + zpOut;
-                output[o + 2] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b3 + t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38) * p3;
-                q = (int)((v * m3 + (v < 0 ? kn3 : kp3)) >> r3) + zpOut;
-                output[o + 3] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+                y = (int)(((long)(t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * m0 + k0) >> r0);
+                if ((uint)y > (uint)range)
+                {
+                    output[o] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * m1 + k1) >> r1);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 1] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 1] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28) * m2 + k2) >> r2);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 2] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 2] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38) * m3 + k3) >> r3);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 3] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 3] = (sbyte)(y + actMin);
+                }
+
                 i += step;
                 o += cout;
             }
         }
 
-        /// <summary>One output row of output channels oc..oc+1, which all read the band channel at index i (ox = 0).</summary>
+        /// <summary>One output row of output channels oc..oc+1, which all read the band channel at index i (ox = 0); every channel passes Folds.</summary>
         private static void Row2(
             sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
             int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
@@ -437,7 +533,11 @@ namespace TinyDsc.Runtime.Kernels
             int o7 = 2 * rowBytes + cin;
             int o8 = 2 * rowBytes + 2 * cin;
             int wb = oc * 9;
-            int s;
+            long zpTerm = actMin - zpOut;
+            int range = actMax - actMin;
+            sbyte lo = (sbyte)actMin;
+            sbyte hi = (sbyte)actMax;
+            int s, l;
             int w00 = weights[wb];
             int w01 = weights[wb + 1];
             int w02 = weights[wb + 2];
@@ -456,21 +556,17 @@ namespace TinyDsc.Runtime.Kernels
             int w16 = weights[wb + 15];
             int w17 = weights[wb + 16];
             int w18 = weights[wb + 17];
-            int b0 = foldedBias[oc];
-            long m0 = multiplier[oc];
             s = shift[oc];
-            int p0 = s > 0 ? 1 << s : 1;
-            int r0 = s > 0 ? 31 : 31 - s;
-            long kp0 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn0 = s >= 0 ? kp0 : kp0 - 0x80000000L;
-            int b1 = foldedBias[oc + 1];
-            long m1 = multiplier[oc + 1];
+            l = s > 0 ? s : 0;
+            long m0 = (long)multiplier[oc] << l;
+            int r0 = 31 + l - s;
+            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0);
             s = shift[oc + 1];
-            int p1 = s > 0 ? 1 << s : 1;
-            int r1 = s > 0 ? 31 : 31 - s;
-            long kp1 = s >= 0 ? 0x40000000L : 0x40000000L + (1L << (30 - s));
-            long kn1 = s >= 0 ? kp1 : kp1 - 0x80000000L;
-            int v, q;
+            l = s > 0 ? s : 0;
+            long m1 = (long)multiplier[oc + 1] << l;
+            int r1 = 31 + l - s;
+            long k1 = (s < 0 ? (1L << (r1 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 1] * m1 - (zpTerm << r1);
+            int y;
             int end = i + outW * step;
             while (i < end)
             {
@@ -483,19 +579,94 @@ namespace TinyDsc.Runtime.Kernels
                 int t6 = band[i + o6];
                 int t7 = band[i + o7];
                 int t8 = band[i + o8];
-                v = (b0 + t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * p0;
-                q = (int)((v * m0 + (v < 0 ? kn0 : kp0)) >> r0) + zpOut;
-                output[o] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
-                v = (b1 + t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * p1;
-                q = (int)((v * m1 + (v < 0 ? kn1 : kp1)) >> r1) + zpOut;
-                output[o + 1] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+                y = (int)(((long)(t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * m0 + k0) >> r0);
+                if ((uint)y > (uint)range)
+                {
+                    output[o] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o] = (sbyte)(y + actMin);
+                }
+
+                y = (int)(((long)(t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18) * m1 + k1) >> r1);
+                if ((uint)y > (uint)range)
+                {
+                    output[o + 1] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o + 1] = (sbyte)(y + actMin);
+                }
+
                 i += step;
                 o += cout;
             }
         }
 
-        /// <summary>One output row of output channels oc..oc+0, which all read the band channel at index i (ox = 0).</summary>
+        /// <summary>One output row of output channels oc..oc+0, which all read the band channel at index i (ox = 0); every channel passes Folds.</summary>
         private static void Row1(
+            sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
+            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
+        {
+            int o1 = cin;
+            int o2 = 2 * cin;
+            int o3 = rowBytes;
+            int o4 = rowBytes + cin;
+            int o5 = rowBytes + 2 * cin;
+            int o6 = 2 * rowBytes;
+            int o7 = 2 * rowBytes + cin;
+            int o8 = 2 * rowBytes + 2 * cin;
+            int wb = oc * 9;
+            long zpTerm = actMin - zpOut;
+            int range = actMax - actMin;
+            sbyte lo = (sbyte)actMin;
+            sbyte hi = (sbyte)actMax;
+            int s, l;
+            int w00 = weights[wb];
+            int w01 = weights[wb + 1];
+            int w02 = weights[wb + 2];
+            int w03 = weights[wb + 3];
+            int w04 = weights[wb + 4];
+            int w05 = weights[wb + 5];
+            int w06 = weights[wb + 6];
+            int w07 = weights[wb + 7];
+            int w08 = weights[wb + 8];
+            s = shift[oc];
+            l = s > 0 ? s : 0;
+            long m0 = (long)multiplier[oc] << l;
+            int r0 = 31 + l - s;
+            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0);
+            int y;
+            int end = i + outW * step;
+            while (i < end)
+            {
+                int t0 = band[i];
+                int t1 = band[i + o1];
+                int t2 = band[i + o2];
+                int t3 = band[i + o3];
+                int t4 = band[i + o4];
+                int t5 = band[i + o5];
+                int t6 = band[i + o6];
+                int t7 = band[i + o7];
+                int t8 = band[i + o8];
+                y = (int)(((long)(t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08) * m0 + k0) >> r0);
+                if ((uint)y > (uint)range)
+                {
+                    output[o] = y < 0 ? lo : hi;
+                }
+                else
+                {
+                    output[o] = (sbyte)(y + actMin);
+                }
+
+                i += step;
+                o += cout;
+            }
+        }
+
+        /// <summary>One output row of output channel oc, which reads the band channel at index i (ox = 0); any shift and bias.</summary>
+        private static void Row1General(
             sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,
             int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
         {

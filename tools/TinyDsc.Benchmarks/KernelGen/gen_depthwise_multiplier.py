@@ -1,6 +1,8 @@
 # Generates runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs:
 #   python3 gen_depthwise_multiplier.py > ../../../runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs
-# One row method per chunk size (8, 4, 2, 1 output channels sharing one input channel's nine taps).
+# One row method per chunk size (8, 4, 2, 1 output channels sharing one input channel's nine taps) with the bias,
+# zero point and clamp base folded into the rounding constant (chunks whose channels all pass Folds), and
+# Row1General, the unfolded one-channel row for any other channel.
 import os
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHUNKS = [8, 4, 2, 1]
@@ -8,8 +10,8 @@ out = []
 def w(s=""): out.append(s)
 
 def row(C):
-    w(f"        /// <summary>One output row of output channels oc..oc+{C - 1}, which all read the band channel at index i (ox = 0).</summary>")
-    w(f"        private static void Row{C}(")
+    w("        /// <summary>One output row of output channel oc, which reads the band channel at index i (ox = 0); any shift and bias.</summary>")
+    w("        private static void Row1General(")
     w("            sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,")
     w("            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
     w("        {")
@@ -53,10 +55,70 @@ def row(C):
     w("            }")
     w("        }")
 
+def fold_row(C):
+    w(f"        /// <summary>One output row of output channels oc..oc+{C - 1}, which all read the band channel at index i (ox = 0); every channel passes Folds.</summary>")
+    w(f"        private static void Row{C}(")
+    w("            sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,")
+    w("            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
+    w("        {")
+    w("            int o1 = cin;")
+    w("            int o2 = 2 * cin;")
+    w("            int o3 = rowBytes;")
+    w("            int o4 = rowBytes + cin;")
+    w("            int o5 = rowBytes + 2 * cin;")
+    w("            int o6 = 2 * rowBytes;")
+    w("            int o7 = 2 * rowBytes + cin;")
+    w("            int o8 = 2 * rowBytes + 2 * cin;")
+    w("            int wb = oc * 9;")
+    w("            long zpTerm = actMin - zpOut;")
+    w("            int range = actMax - actMin;")
+    w("            sbyte lo = (sbyte)actMin;")
+    w("            sbyte hi = (sbyte)actMax;")
+    w("            int s, l;")
+    for c in range(C):
+        for t in range(9):
+            off = c * 9 + t
+            w(f"            int w{c}{t} = weights[wb{'' if off == 0 else ' + ' + str(off)}];")
+    for c in range(C):
+        idx = "oc" if c == 0 else f"oc + {c}"
+        w(f"            s = shift[{idx}];")
+        w("            l = s > 0 ? s : 0;")
+        w(f"            long m{c} = (long)multiplier[{idx}] << l;")
+        w(f"            int r{c} = 31 + l - s;")
+        w(f"            long k{c} = (s < 0 ? (1L << (r{c} - 1)) + 0x40000000L : 0x40000000L) + foldedBias[{idx}] * m{c} - (zpTerm << r{c});")
+    w("            int y;")
+    w("            int end = i + outW * step;")
+    w("            while (i < end)")
+    w("            {")
+    w("                int t0 = band[i];")
+    for t in range(1, 9):
+        w(f"                int t{t} = band[i + o{t}];")
+    for c in range(C):
+        terms = " + ".join(f"t{t} * w{c}{t}" for t in range(9))
+        oi = "o" if c == 0 else f"o + {c}"
+        w(f"                y = (int)(((long)({terms}) * m{c} + k{c}) >> r{c});")
+        w("                if ((uint)y > (uint)range)")
+        w("                {")
+        w(f"                    output[{oi}] = y < 0 ? lo : hi;")
+        w("                }")
+        w("                else")
+        w("                {")
+        w(f"                    output[{oi}] = (sbyte)(y + actMin);")
+        w("                }")
+        w("")
+
+    w("                i += step;")
+    w("                o += cout;")
+    w("            }")
+    w("        }")
+
 head = open(os.path.join(HERE, "depthwise_multiplier_head.cs.txt")).read()
 rows = []
 for C in CHUNKS:
     out.clear()
-    row(C)
+    fold_row(C)
     rows.append("\n".join(out))
+out.clear()
+row(1)
+rows.append("\n".join(out))
 print(head + "\n\n".join(rows) + "\n    }\n}")
