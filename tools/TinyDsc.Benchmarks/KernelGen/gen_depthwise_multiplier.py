@@ -1,7 +1,7 @@
 # Generates runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs:
 #   python3 gen_depthwise_multiplier.py > ../../../runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs
 # One row method per chunk size (8, 4, 2, 1 output channels sharing one input channel's nine taps) with the bias,
-# zero point and clamp base folded into the rounding constant (chunks whose channels all pass Folds), and
+# zero point and clamp base folded into the rounding constants (chunks whose channels all pass Folds), and
 # Row1General, the unfolded one-channel row for any other channel.
 import os
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -55,9 +55,10 @@ def row(C):
     w("            }")
     w("        }")
 
-def fold_row(C):
+def fold_row(C, signed=True):
+    name = f"Row{C}"
     w(f"        /// <summary>One output row of output channels oc..oc+{C - 1}, which all read the band channel at index i (ox = 0); every channel passes Folds.</summary>")
-    w(f"        private static void Row{C}(")
+    w(f"        private static void {name}(")
     w("            sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,")
     w("            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
     w("        {")
@@ -86,7 +87,12 @@ def fold_row(C):
         w(f"            long m{c} = (long)multiplier[{idx}] << l;")
         w(f"            int r{c} = 31 + l - s;")
         w(f"            long k{c} = (s < 0 ? (1L << (r{c} - 1)) + 0x40000000L : 0x40000000L) + foldedBias[{idx}] * m{c} - (zpTerm << r{c});")
+        if signed:
+            w(f"            long j{c} = s < 0 ? k{c} - 0x80000000L : k{c};")
+            w(f"            long n{c} = -(long)foldedBias[{idx}];")
     w("            int y;")
+    if signed:
+        w("            long a;")
     w("            int end = i + outW * step;")
     w("            while (i < end)")
     w("            {")
@@ -96,7 +102,11 @@ def fold_row(C):
     for c in range(C):
         terms = " + ".join(f"t{t} * w{c}{t}" for t in range(9))
         oi = "o" if c == 0 else f"o + {c}"
-        w(f"                y = (int)(((long)({terms}) * m{c} + k{c}) >> r{c});")
+        if signed:
+            w(f"                a = {terms};")
+            w(f"                y = (int)((a * m{c} + (a < n{c} ? j{c} : k{c})) >> r{c});")
+        else:
+            w(f"                y = (int)(((long)({terms}) * m{c} + k{c}) >> r{c});")
         w("                if ((uint)y > (uint)range)")
         w("                {")
         w(f"                    output[{oi}] = y < 0 ? lo : hi;")
