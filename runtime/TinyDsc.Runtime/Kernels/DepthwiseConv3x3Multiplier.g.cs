@@ -179,92 +179,47 @@ namespace TinyDsc.Runtime.Kernels
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
             int s, l;
-            int w00 = weights[wb];
-            int w01 = weights[wb + 1];
-            int w02 = weights[wb + 2];
-            int w03 = weights[wb + 3];
-            int w04 = weights[wb + 4];
-            int w05 = weights[wb + 5];
-            int w06 = weights[wb + 6];
-            int w07 = weights[wb + 7];
-            int w08 = weights[wb + 8];
-            int w10 = weights[wb + 9];
-            int w11 = weights[wb + 10];
-            int w12 = weights[wb + 11];
-            int w13 = weights[wb + 12];
-            int w14 = weights[wb + 13];
-            int w15 = weights[wb + 14];
-            int w16 = weights[wb + 15];
-            int w17 = weights[wb + 16];
-            int w18 = weights[wb + 17];
-            int w20 = weights[wb + 18];
-            int w21 = weights[wb + 19];
-            int w22 = weights[wb + 20];
-            int w23 = weights[wb + 21];
-            int w24 = weights[wb + 22];
-            int w25 = weights[wb + 23];
-            int w26 = weights[wb + 24];
-            int w27 = weights[wb + 25];
-            int w28 = weights[wb + 26];
-            int w30 = weights[wb + 27];
-            int w31 = weights[wb + 28];
-            int w32 = weights[wb + 29];
-            int w33 = weights[wb + 30];
-            int w34 = weights[wb + 31];
-            int w35 = weights[wb + 32];
-            int w36 = weights[wb + 33];
-            int w37 = weights[wb + 34];
-            int w38 = weights[wb + 35];
-            int w40 = weights[wb + 36];
-            int w41 = weights[wb + 37];
-            int w42 = weights[wb + 38];
-            int w43 = weights[wb + 39];
-            int w44 = weights[wb + 40];
-            int w45 = weights[wb + 41];
-            int w46 = weights[wb + 42];
-            int w47 = weights[wb + 43];
-            int w48 = weights[wb + 44];
-            int w50 = weights[wb + 45];
-            int w51 = weights[wb + 46];
-            int w52 = weights[wb + 47];
-            int w53 = weights[wb + 48];
-            int w54 = weights[wb + 49];
-            int w55 = weights[wb + 50];
-            int w56 = weights[wb + 51];
-            int w57 = weights[wb + 52];
-            int w58 = weights[wb + 53];
-            int w60 = weights[wb + 54];
-            int w61 = weights[wb + 55];
-            int w62 = weights[wb + 56];
-            int w63 = weights[wb + 57];
-            int w64 = weights[wb + 58];
-            int w65 = weights[wb + 59];
-            int w66 = weights[wb + 60];
-            int w67 = weights[wb + 61];
-            int w68 = weights[wb + 62];
-            int w70 = weights[wb + 63];
-            int w71 = weights[wb + 64];
-            int w72 = weights[wb + 65];
-            int w73 = weights[wb + 66];
-            int w74 = weights[wb + 67];
-            int w75 = weights[wb + 68];
-            int w76 = weights[wb + 69];
-            int w77 = weights[wb + 70];
-            int w78 = weights[wb + 71];
+            long p00 = weights[wb] + ((long)weights[wb + 9] << 21) + ((long)weights[wb + 18] << 42);
+            long p01 = weights[wb + 1] + ((long)weights[wb + 10] << 21) + ((long)weights[wb + 19] << 42);
+            long p02 = weights[wb + 2] + ((long)weights[wb + 11] << 21) + ((long)weights[wb + 20] << 42);
+            long p03 = weights[wb + 3] + ((long)weights[wb + 12] << 21) + ((long)weights[wb + 21] << 42);
+            long p04 = weights[wb + 4] + ((long)weights[wb + 13] << 21) + ((long)weights[wb + 22] << 42);
+            long p05 = weights[wb + 5] + ((long)weights[wb + 14] << 21) + ((long)weights[wb + 23] << 42);
+            long p06 = weights[wb + 6] + ((long)weights[wb + 15] << 21) + ((long)weights[wb + 24] << 42);
+            long p07 = weights[wb + 7] + ((long)weights[wb + 16] << 21) + ((long)weights[wb + 25] << 42);
+            long p08 = weights[wb + 8] + ((long)weights[wb + 17] << 21) + ((long)weights[wb + 26] << 42);
+            long p10 = weights[wb + 27] + ((long)weights[wb + 36] << 21) + ((long)weights[wb + 45] << 42);
+            long p11 = weights[wb + 28] + ((long)weights[wb + 37] << 21) + ((long)weights[wb + 46] << 42);
+            long p12 = weights[wb + 29] + ((long)weights[wb + 38] << 21) + ((long)weights[wb + 47] << 42);
+            long p13 = weights[wb + 30] + ((long)weights[wb + 39] << 21) + ((long)weights[wb + 48] << 42);
+            long p14 = weights[wb + 31] + ((long)weights[wb + 40] << 21) + ((long)weights[wb + 49] << 42);
+            long p15 = weights[wb + 32] + ((long)weights[wb + 41] << 21) + ((long)weights[wb + 50] << 42);
+            long p16 = weights[wb + 33] + ((long)weights[wb + 42] << 21) + ((long)weights[wb + 51] << 42);
+            long p17 = weights[wb + 34] + ((long)weights[wb + 43] << 21) + ((long)weights[wb + 52] << 42);
+            long p18 = weights[wb + 35] + ((long)weights[wb + 44] << 21) + ((long)weights[wb + 53] << 42);
+            long p20 = weights[wb + 54] + ((long)weights[wb + 63] << 21);
+            long p21 = weights[wb + 55] + ((long)weights[wb + 64] << 21);
+            long p22 = weights[wb + 56] + ((long)weights[wb + 65] << 21);
+            long p23 = weights[wb + 57] + ((long)weights[wb + 66] << 21);
+            long p24 = weights[wb + 58] + ((long)weights[wb + 67] << 21);
+            long p25 = weights[wb + 59] + ((long)weights[wb + 68] << 21);
+            long p26 = weights[wb + 60] + ((long)weights[wb + 69] << 21);
+            long p27 = weights[wb + 61] + ((long)weights[wb + 70] << 21);
+            long p28 = weights[wb + 62] + ((long)weights[wb + 71] << 21);
             s = shift[oc];
             l = s > 0 ? s : 0;
             long m0 = (long)multiplier[oc] << l;
             int r0 = 31 + l - s;
-            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0);
+            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0) - (m0 << 20);
             long j0 = s < 0 ? k0 - 0x80000000L : k0;
-            long n0 = -(long)foldedBias[oc];
+            long n0 = 0x100000L - (long)foldedBias[oc];
             s = shift[oc + 1];
             l = s > 0 ? s : 0;
             long m1 = (long)multiplier[oc + 1] << l;
             int r1 = 31 + l - s;
-            long k1 = (s < 0 ? (1L << (r1 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 1] * m1 - (zpTerm << r1);
+            long k1 = (s < 0 ? (1L << (r1 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 1] * m1 - (zpTerm << r1) - (m1 << 20);
             long j1 = s < 0 ? k1 - 0x80000000L : k1;
-            long n1 = -(long)foldedBias[oc + 1];
+            long n1 = 0x100000L - (long)foldedBias[oc + 1];
             s = shift[oc + 2];
             l = s > 0 ? s : 0;
             long m2 = (long)multiplier[oc + 2] << l;
@@ -276,16 +231,16 @@ namespace TinyDsc.Runtime.Kernels
             l = s > 0 ? s : 0;
             long m3 = (long)multiplier[oc + 3] << l;
             int r3 = 31 + l - s;
-            long k3 = (s < 0 ? (1L << (r3 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 3] * m3 - (zpTerm << r3);
+            long k3 = (s < 0 ? (1L << (r3 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 3] * m3 - (zpTerm << r3) - (m3 << 20);
             long j3 = s < 0 ? k3 - 0x80000000L : k3;
-            long n3 = -(long)foldedBias[oc + 3];
+            long n3 = 0x100000L - (long)foldedBias[oc + 3];
             s = shift[oc + 4];
             l = s > 0 ? s : 0;
             long m4 = (long)multiplier[oc + 4] << l;
             int r4 = 31 + l - s;
-            long k4 = (s < 0 ? (1L << (r4 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 4] * m4 - (zpTerm << r4);
+            long k4 = (s < 0 ? (1L << (r4 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 4] * m4 - (zpTerm << r4) - (m4 << 20);
             long j4 = s < 0 ? k4 - 0x80000000L : k4;
-            long n4 = -(long)foldedBias[oc + 4];
+            long n4 = 0x100000L - (long)foldedBias[oc + 4];
             s = shift[oc + 5];
             l = s > 0 ? s : 0;
             long m5 = (long)multiplier[oc + 5] << l;
@@ -297,9 +252,9 @@ namespace TinyDsc.Runtime.Kernels
             l = s > 0 ? s : 0;
             long m6 = (long)multiplier[oc + 6] << l;
             int r6 = 31 + l - s;
-            long k6 = (s < 0 ? (1L << (r6 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 6] * m6 - (zpTerm << r6);
+            long k6 = (s < 0 ? (1L << (r6 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 6] * m6 - (zpTerm << r6) - (m6 << 20);
             long j6 = s < 0 ? k6 - 0x80000000L : k6;
-            long n6 = -(long)foldedBias[oc + 6];
+            long n6 = 0x100000L - (long)foldedBias[oc + 6];
             s = shift[oc + 7];
             l = s > 0 ? s : 0;
             long m7 = (long)multiplier[oc + 7] << l;
@@ -308,21 +263,22 @@ namespace TinyDsc.Runtime.Kernels
             long j7 = s < 0 ? k7 - 0x80000000L : k7;
             long n7 = -(long)foldedBias[oc + 7];
             int y;
-            long a;
+            long a, f;
             int end = i + outW * step;
             while (i < end)
             {
-                int t0 = band[i];
-                int t1 = band[i + o1];
-                int t2 = band[i + o2];
-                int t3 = band[i + o3];
-                int t4 = band[i + o4];
-                int t5 = band[i + o5];
-                int t6 = band[i + o6];
-                int t7 = band[i + o7];
-                int t8 = band[i + o8];
-                a = t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08;
-                y = (int)((a * m0 + (a < n0 ? j0 : k0)) >> r0);
+                long t0 = band[i];
+                long t1 = band[i + o1];
+                long t2 = band[i + o2];
+                long t3 = band[i + o3];
+                long t4 = band[i + o4];
+                long t5 = band[i + o5];
+                long t6 = band[i + o6];
+                long t7 = band[i + o7];
+                long t8 = band[i + o8];
+                a = 0x20000100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
+                f = a & 0x1FFFFFL;
+                y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
                 if ((uint)y > (uint)range)
                 {
                     output[o] = y < 0 ? lo : hi;
@@ -332,8 +288,8 @@ namespace TinyDsc.Runtime.Kernels
                     output[o] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18;
-                y = (int)((a * m1 + (a < n1 ? j1 : k1)) >> r1);
+                f = (a >> 21) & 0x1FFFFFL;
+                y = (int)((f * m1 + (f < n1 ? j1 : k1)) >> r1);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 1] = y < 0 ? lo : hi;
@@ -343,8 +299,8 @@ namespace TinyDsc.Runtime.Kernels
                     output[o + 1] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28;
-                y = (int)((a * m2 + (a < n2 ? j2 : k2)) >> r2);
+                f = a >> 42;
+                y = (int)((f * m2 + (f < n2 ? j2 : k2)) >> r2);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 2] = y < 0 ? lo : hi;
@@ -354,8 +310,9 @@ namespace TinyDsc.Runtime.Kernels
                     output[o + 2] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38;
-                y = (int)((a * m3 + (a < n3 ? j3 : k3)) >> r3);
+                a = 0x20000100000L + t0 * p10 + t1 * p11 + t2 * p12 + t3 * p13 + t4 * p14 + t5 * p15 + t6 * p16 + t7 * p17 + t8 * p18;
+                f = a & 0x1FFFFFL;
+                y = (int)((f * m3 + (f < n3 ? j3 : k3)) >> r3);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 3] = y < 0 ? lo : hi;
@@ -365,8 +322,8 @@ namespace TinyDsc.Runtime.Kernels
                     output[o + 3] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w40 + t1 * w41 + t2 * w42 + t3 * w43 + t4 * w44 + t5 * w45 + t6 * w46 + t7 * w47 + t8 * w48;
-                y = (int)((a * m4 + (a < n4 ? j4 : k4)) >> r4);
+                f = (a >> 21) & 0x1FFFFFL;
+                y = (int)((f * m4 + (f < n4 ? j4 : k4)) >> r4);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 4] = y < 0 ? lo : hi;
@@ -376,8 +333,8 @@ namespace TinyDsc.Runtime.Kernels
                     output[o + 4] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w50 + t1 * w51 + t2 * w52 + t3 * w53 + t4 * w54 + t5 * w55 + t6 * w56 + t7 * w57 + t8 * w58;
-                y = (int)((a * m5 + (a < n5 ? j5 : k5)) >> r5);
+                f = a >> 42;
+                y = (int)((f * m5 + (f < n5 ? j5 : k5)) >> r5);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 5] = y < 0 ? lo : hi;
@@ -387,8 +344,9 @@ namespace TinyDsc.Runtime.Kernels
                     output[o + 5] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w60 + t1 * w61 + t2 * w62 + t3 * w63 + t4 * w64 + t5 * w65 + t6 * w66 + t7 * w67 + t8 * w68;
-                y = (int)((a * m6 + (a < n6 ? j6 : k6)) >> r6);
+                a = 0x100000L + t0 * p20 + t1 * p21 + t2 * p22 + t3 * p23 + t4 * p24 + t5 * p25 + t6 * p26 + t7 * p27 + t8 * p28;
+                f = a & 0x1FFFFFL;
+                y = (int)((f * m6 + (f < n6 ? j6 : k6)) >> r6);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 6] = y < 0 ? lo : hi;
@@ -398,8 +356,8 @@ namespace TinyDsc.Runtime.Kernels
                     output[o + 6] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w70 + t1 * w71 + t2 * w72 + t3 * w73 + t4 * w74 + t5 * w75 + t6 * w76 + t7 * w77 + t8 * w78;
-                y = (int)((a * m7 + (a < n7 ? j7 : k7)) >> r7);
+                f = a >> 21;
+                y = (int)((f * m7 + (f < n7 ? j7 : k7)) >> r7);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 7] = y < 0 ? lo : hi;
@@ -433,49 +391,31 @@ namespace TinyDsc.Runtime.Kernels
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
             int s, l;
-            int w00 = weights[wb];
-            int w01 = weights[wb + 1];
-            int w02 = weights[wb + 2];
-            int w03 = weights[wb + 3];
-            int w04 = weights[wb + 4];
-            int w05 = weights[wb + 5];
-            int w06 = weights[wb + 6];
-            int w07 = weights[wb + 7];
-            int w08 = weights[wb + 8];
-            int w10 = weights[wb + 9];
-            int w11 = weights[wb + 10];
-            int w12 = weights[wb + 11];
-            int w13 = weights[wb + 12];
-            int w14 = weights[wb + 13];
-            int w15 = weights[wb + 14];
-            int w16 = weights[wb + 15];
-            int w17 = weights[wb + 16];
-            int w18 = weights[wb + 17];
-            int w20 = weights[wb + 18];
-            int w21 = weights[wb + 19];
-            int w22 = weights[wb + 20];
-            int w23 = weights[wb + 21];
-            int w24 = weights[wb + 22];
-            int w25 = weights[wb + 23];
-            int w26 = weights[wb + 24];
-            int w27 = weights[wb + 25];
-            int w28 = weights[wb + 26];
-            int w30 = weights[wb + 27];
-            int w31 = weights[wb + 28];
-            int w32 = weights[wb + 29];
-            int w33 = weights[wb + 30];
-            int w34 = weights[wb + 31];
-            int w35 = weights[wb + 32];
-            int w36 = weights[wb + 33];
-            int w37 = weights[wb + 34];
-            int w38 = weights[wb + 35];
+            long p00 = weights[wb] + ((long)weights[wb + 9] << 21);
+            long p01 = weights[wb + 1] + ((long)weights[wb + 10] << 21);
+            long p02 = weights[wb + 2] + ((long)weights[wb + 11] << 21);
+            long p03 = weights[wb + 3] + ((long)weights[wb + 12] << 21);
+            long p04 = weights[wb + 4] + ((long)weights[wb + 13] << 21);
+            long p05 = weights[wb + 5] + ((long)weights[wb + 14] << 21);
+            long p06 = weights[wb + 6] + ((long)weights[wb + 15] << 21);
+            long p07 = weights[wb + 7] + ((long)weights[wb + 16] << 21);
+            long p08 = weights[wb + 8] + ((long)weights[wb + 17] << 21);
+            long p10 = weights[wb + 18] + ((long)weights[wb + 27] << 21);
+            long p11 = weights[wb + 19] + ((long)weights[wb + 28] << 21);
+            long p12 = weights[wb + 20] + ((long)weights[wb + 29] << 21);
+            long p13 = weights[wb + 21] + ((long)weights[wb + 30] << 21);
+            long p14 = weights[wb + 22] + ((long)weights[wb + 31] << 21);
+            long p15 = weights[wb + 23] + ((long)weights[wb + 32] << 21);
+            long p16 = weights[wb + 24] + ((long)weights[wb + 33] << 21);
+            long p17 = weights[wb + 25] + ((long)weights[wb + 34] << 21);
+            long p18 = weights[wb + 26] + ((long)weights[wb + 35] << 21);
             s = shift[oc];
             l = s > 0 ? s : 0;
             long m0 = (long)multiplier[oc] << l;
             int r0 = 31 + l - s;
-            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0);
+            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0) - (m0 << 20);
             long j0 = s < 0 ? k0 - 0x80000000L : k0;
-            long n0 = -(long)foldedBias[oc];
+            long n0 = 0x100000L - (long)foldedBias[oc];
             s = shift[oc + 1];
             l = s > 0 ? s : 0;
             long m1 = (long)multiplier[oc + 1] << l;
@@ -487,9 +427,9 @@ namespace TinyDsc.Runtime.Kernels
             l = s > 0 ? s : 0;
             long m2 = (long)multiplier[oc + 2] << l;
             int r2 = 31 + l - s;
-            long k2 = (s < 0 ? (1L << (r2 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 2] * m2 - (zpTerm << r2);
+            long k2 = (s < 0 ? (1L << (r2 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 2] * m2 - (zpTerm << r2) - (m2 << 20);
             long j2 = s < 0 ? k2 - 0x80000000L : k2;
-            long n2 = -(long)foldedBias[oc + 2];
+            long n2 = 0x100000L - (long)foldedBias[oc + 2];
             s = shift[oc + 3];
             l = s > 0 ? s : 0;
             long m3 = (long)multiplier[oc + 3] << l;
@@ -498,21 +438,22 @@ namespace TinyDsc.Runtime.Kernels
             long j3 = s < 0 ? k3 - 0x80000000L : k3;
             long n3 = -(long)foldedBias[oc + 3];
             int y;
-            long a;
+            long a, f;
             int end = i + outW * step;
             while (i < end)
             {
-                int t0 = band[i];
-                int t1 = band[i + o1];
-                int t2 = band[i + o2];
-                int t3 = band[i + o3];
-                int t4 = band[i + o4];
-                int t5 = band[i + o5];
-                int t6 = band[i + o6];
-                int t7 = band[i + o7];
-                int t8 = band[i + o8];
-                a = t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08;
-                y = (int)((a * m0 + (a < n0 ? j0 : k0)) >> r0);
+                long t0 = band[i];
+                long t1 = band[i + o1];
+                long t2 = band[i + o2];
+                long t3 = band[i + o3];
+                long t4 = band[i + o4];
+                long t5 = band[i + o5];
+                long t6 = band[i + o6];
+                long t7 = band[i + o7];
+                long t8 = band[i + o8];
+                a = 0x100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
+                f = a & 0x1FFFFFL;
+                y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
                 if ((uint)y > (uint)range)
                 {
                     output[o] = y < 0 ? lo : hi;
@@ -522,8 +463,8 @@ namespace TinyDsc.Runtime.Kernels
                     output[o] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18;
-                y = (int)((a * m1 + (a < n1 ? j1 : k1)) >> r1);
+                f = a >> 21;
+                y = (int)((f * m1 + (f < n1 ? j1 : k1)) >> r1);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 1] = y < 0 ? lo : hi;
@@ -533,8 +474,9 @@ namespace TinyDsc.Runtime.Kernels
                     output[o + 1] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w20 + t1 * w21 + t2 * w22 + t3 * w23 + t4 * w24 + t5 * w25 + t6 * w26 + t7 * w27 + t8 * w28;
-                y = (int)((a * m2 + (a < n2 ? j2 : k2)) >> r2);
+                a = 0x100000L + t0 * p10 + t1 * p11 + t2 * p12 + t3 * p13 + t4 * p14 + t5 * p15 + t6 * p16 + t7 * p17 + t8 * p18;
+                f = a & 0x1FFFFFL;
+                y = (int)((f * m2 + (f < n2 ? j2 : k2)) >> r2);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 2] = y < 0 ? lo : hi;
@@ -544,8 +486,8 @@ namespace TinyDsc.Runtime.Kernels
                     output[o + 2] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w30 + t1 * w31 + t2 * w32 + t3 * w33 + t4 * w34 + t5 * w35 + t6 * w36 + t7 * w37 + t8 * w38;
-                y = (int)((a * m3 + (a < n3 ? j3 : k3)) >> r3);
+                f = a >> 21;
+                y = (int)((f * m3 + (f < n3 ? j3 : k3)) >> r3);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 3] = y < 0 ? lo : hi;
@@ -579,31 +521,22 @@ namespace TinyDsc.Runtime.Kernels
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
             int s, l;
-            int w00 = weights[wb];
-            int w01 = weights[wb + 1];
-            int w02 = weights[wb + 2];
-            int w03 = weights[wb + 3];
-            int w04 = weights[wb + 4];
-            int w05 = weights[wb + 5];
-            int w06 = weights[wb + 6];
-            int w07 = weights[wb + 7];
-            int w08 = weights[wb + 8];
-            int w10 = weights[wb + 9];
-            int w11 = weights[wb + 10];
-            int w12 = weights[wb + 11];
-            int w13 = weights[wb + 12];
-            int w14 = weights[wb + 13];
-            int w15 = weights[wb + 14];
-            int w16 = weights[wb + 15];
-            int w17 = weights[wb + 16];
-            int w18 = weights[wb + 17];
+            long p00 = weights[wb] + ((long)weights[wb + 9] << 21);
+            long p01 = weights[wb + 1] + ((long)weights[wb + 10] << 21);
+            long p02 = weights[wb + 2] + ((long)weights[wb + 11] << 21);
+            long p03 = weights[wb + 3] + ((long)weights[wb + 12] << 21);
+            long p04 = weights[wb + 4] + ((long)weights[wb + 13] << 21);
+            long p05 = weights[wb + 5] + ((long)weights[wb + 14] << 21);
+            long p06 = weights[wb + 6] + ((long)weights[wb + 15] << 21);
+            long p07 = weights[wb + 7] + ((long)weights[wb + 16] << 21);
+            long p08 = weights[wb + 8] + ((long)weights[wb + 17] << 21);
             s = shift[oc];
             l = s > 0 ? s : 0;
             long m0 = (long)multiplier[oc] << l;
             int r0 = 31 + l - s;
-            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0);
+            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0) - (m0 << 20);
             long j0 = s < 0 ? k0 - 0x80000000L : k0;
-            long n0 = -(long)foldedBias[oc];
+            long n0 = 0x100000L - (long)foldedBias[oc];
             s = shift[oc + 1];
             l = s > 0 ? s : 0;
             long m1 = (long)multiplier[oc + 1] << l;
@@ -612,21 +545,22 @@ namespace TinyDsc.Runtime.Kernels
             long j1 = s < 0 ? k1 - 0x80000000L : k1;
             long n1 = -(long)foldedBias[oc + 1];
             int y;
-            long a;
+            long a, f;
             int end = i + outW * step;
             while (i < end)
             {
-                int t0 = band[i];
-                int t1 = band[i + o1];
-                int t2 = band[i + o2];
-                int t3 = band[i + o3];
-                int t4 = band[i + o4];
-                int t5 = band[i + o5];
-                int t6 = band[i + o6];
-                int t7 = band[i + o7];
-                int t8 = band[i + o8];
-                a = t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08;
-                y = (int)((a * m0 + (a < n0 ? j0 : k0)) >> r0);
+                long t0 = band[i];
+                long t1 = band[i + o1];
+                long t2 = band[i + o2];
+                long t3 = band[i + o3];
+                long t4 = band[i + o4];
+                long t5 = band[i + o5];
+                long t6 = band[i + o6];
+                long t7 = band[i + o7];
+                long t8 = band[i + o8];
+                a = 0x100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
+                f = a & 0x1FFFFFL;
+                y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
                 if ((uint)y > (uint)range)
                 {
                     output[o] = y < 0 ? lo : hi;
@@ -636,8 +570,8 @@ namespace TinyDsc.Runtime.Kernels
                     output[o] = (sbyte)(y + actMin);
                 }
 
-                a = t0 * w10 + t1 * w11 + t2 * w12 + t3 * w13 + t4 * w14 + t5 * w15 + t6 * w16 + t7 * w17 + t8 * w18;
-                y = (int)((a * m1 + (a < n1 ? j1 : k1)) >> r1);
+                f = a >> 21;
+                y = (int)((f * m1 + (f < n1 ? j1 : k1)) >> r1);
                 if ((uint)y > (uint)range)
                 {
                     output[o + 1] = y < 0 ? lo : hi;
@@ -671,15 +605,15 @@ namespace TinyDsc.Runtime.Kernels
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
             int s, l;
-            int w00 = weights[wb];
-            int w01 = weights[wb + 1];
-            int w02 = weights[wb + 2];
-            int w03 = weights[wb + 3];
-            int w04 = weights[wb + 4];
-            int w05 = weights[wb + 5];
-            int w06 = weights[wb + 6];
-            int w07 = weights[wb + 7];
-            int w08 = weights[wb + 8];
+            long p00 = weights[wb];
+            long p01 = weights[wb + 1];
+            long p02 = weights[wb + 2];
+            long p03 = weights[wb + 3];
+            long p04 = weights[wb + 4];
+            long p05 = weights[wb + 5];
+            long p06 = weights[wb + 6];
+            long p07 = weights[wb + 7];
+            long p08 = weights[wb + 8];
             s = shift[oc];
             l = s > 0 ? s : 0;
             long m0 = (long)multiplier[oc] << l;
@@ -688,21 +622,22 @@ namespace TinyDsc.Runtime.Kernels
             long j0 = s < 0 ? k0 - 0x80000000L : k0;
             long n0 = -(long)foldedBias[oc];
             int y;
-            long a;
+            long a, f;
             int end = i + outW * step;
             while (i < end)
             {
-                int t0 = band[i];
-                int t1 = band[i + o1];
-                int t2 = band[i + o2];
-                int t3 = band[i + o3];
-                int t4 = band[i + o4];
-                int t5 = band[i + o5];
-                int t6 = band[i + o6];
-                int t7 = band[i + o7];
-                int t8 = band[i + o8];
-                a = t0 * w00 + t1 * w01 + t2 * w02 + t3 * w03 + t4 * w04 + t5 * w05 + t6 * w06 + t7 * w07 + t8 * w08;
-                y = (int)((a * m0 + (a < n0 ? j0 : k0)) >> r0);
+                long t0 = band[i];
+                long t1 = band[i + o1];
+                long t2 = band[i + o2];
+                long t3 = band[i + o3];
+                long t4 = band[i + o4];
+                long t5 = band[i + o5];
+                long t6 = band[i + o6];
+                long t7 = band[i + o7];
+                long t8 = band[i + o8];
+                a = t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
+                f = a;
+                y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
                 if ((uint)y > (uint)range)
                 {
                     output[o] = y < 0 ? lo : hi;

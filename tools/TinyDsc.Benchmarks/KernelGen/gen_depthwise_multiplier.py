@@ -55,10 +55,12 @@ def row(C):
     w("            }")
     w("        }")
 
-def fold_row(C, signed=True):
-    name = f"Row{C}"
+GROUPS = {8: [[0, 1, 2], [3, 4, 5], [6, 7]], 4: [[0, 1], [2, 3]], 2: [[0, 1]], 1: [[0]]}
+
+
+def fold_row(C):
     w(f"        /// <summary>One output row of output channels oc..oc+{C - 1}, which all read the band channel at index i (ox = 0); every channel passes Folds.</summary>")
-    w(f"        private static void {name}(")
+    w(f"        private static void Row{C}(")
     w("            sbyte[] band, int i, int cin, int rowBytes, int step, int outW, sbyte[] weights, int oc, int[] foldedBias,")
     w("            int[] multiplier, sbyte[] shift, sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)")
     w("        {")
@@ -76,51 +78,62 @@ def fold_row(C, signed=True):
     w("            sbyte lo = (sbyte)actMin;")
     w("            sbyte hi = (sbyte)actMax;")
     w("            int s, l;")
-    for c in range(C):
+    groups = GROUPS[C]
+    for g, chans in enumerate(groups):
         for t in range(9):
-            off = c * 9 + t
-            w(f"            int w{c}{t} = weights[wb{'' if off == 0 else ' + ' + str(off)}];")
-    for c in range(C):
-        idx = "oc" if c == 0 else f"oc + {c}"
-        w(f"            s = shift[{idx}];")
-        w("            l = s > 0 ? s : 0;")
-        w(f"            long m{c} = (long)multiplier[{idx}] << l;")
-        w(f"            int r{c} = 31 + l - s;")
-        w(f"            long k{c} = (s < 0 ? (1L << (r{c} - 1)) + 0x40000000L : 0x40000000L) + foldedBias[{idx}] * m{c} - (zpTerm << r{c});")
-        if signed:
+            parts = []
+            for j, c in enumerate(chans):
+                off = c * 9 + t
+                idx = "wb" if off == 0 else f"wb + {off}"
+                parts.append(f"weights[{idx}]" if j == 0 else f"((long)weights[{idx}] << {21 * j})")
+            w(f"            long p{g}{t} = {' + '.join(parts)};")
+    for g, chans in enumerate(groups):
+        for j, c in enumerate(chans):
+            idx = "oc" if c == 0 else f"oc + {c}"
+            field = j < len(chans) - 1
+            w(f"            s = shift[{idx}];")
+            w("            l = s > 0 ? s : 0;")
+            w(f"            long m{c} = (long)multiplier[{idx}] << l;")
+            w(f"            int r{c} = 31 + l - s;")
+            off = f" - (m{c} << 20)" if field else ""
+            w(f"            long k{c} = (s < 0 ? (1L << (r{c} - 1)) + 0x40000000L : 0x40000000L) + foldedBias[{idx}] * m{c} - (zpTerm << r{c}){off};")
             w(f"            long j{c} = s < 0 ? k{c} - 0x80000000L : k{c};")
-            w(f"            long n{c} = -(long)foldedBias[{idx}];")
+            w(f"            long n{c} = {'0x100000L - ' if field else '-'}(long)foldedBias[{idx}];")
     w("            int y;")
-    if signed:
-        w("            long a;")
+    w("            long a, f;")
     w("            int end = i + outW * step;")
     w("            while (i < end)")
     w("            {")
-    w("                int t0 = band[i];")
+    w("                long t0 = band[i];")
     for t in range(1, 9):
-        w(f"                int t{t} = band[i + o{t}];")
-    for c in range(C):
-        terms = " + ".join(f"t{t} * w{c}{t}" for t in range(9))
-        oi = "o" if c == 0 else f"o + {c}"
-        if signed:
-            w(f"                a = {terms};")
-            w(f"                y = (int)((a * m{c} + (a < n{c} ? j{c} : k{c})) >> r{c});")
-        else:
-            w(f"                y = (int)(((long)({terms}) * m{c} + k{c}) >> r{c});")
-        w("                if ((uint)y > (uint)range)")
-        w("                {")
-        w(f"                    output[{oi}] = y < 0 ? lo : hi;")
-        w("                }")
-        w("                else")
-        w("                {")
-        w(f"                    output[{oi}] = (sbyte)(y + actMin);")
-        w("                }")
-        w("")
-
+        w(f"                long t{t} = band[i + o{t}];")
+    for g, chans in enumerate(groups):
+        base = sum(0x100000 << (21 * j) for j in range(len(chans) - 1))
+        terms = " + ".join(f"t{t} * p{g}{t}" for t in range(9))
+        w(f"                a = {('0x%XL + ' % base) if base else ''}{terms};")
+        for j, c in enumerate(chans):
+            last = j == len(chans) - 1
+            if j == 0:
+                src = "a" if last else "a & 0x1FFFFFL"
+            else:
+                src = f"a >> {21 * j}" if last else f"(a >> {21 * j}) & 0x1FFFFFL"
+            oi = "o" if c == 0 else f"o + {c}"
+            w(f"                f = {src};")
+            w(f"                y = (int)((f * m{c} + (f < n{c} ? j{c} : k{c})) >> r{c});")
+            w("                if ((uint)y > (uint)range)")
+            w("                {")
+            w(f"                    output[{oi}] = y < 0 ? lo : hi;")
+            w("                }")
+            w("                else")
+            w("                {")
+            w(f"                    output[{oi}] = (sbyte)(y + actMin);")
+            w("                }")
+            w("")
     w("                i += step;")
     w("                o += cout;")
     w("            }")
     w("        }")
+
 
 head = open(os.path.join(HERE, "depthwise_multiplier_head.cs.txt")).read()
 rows = []
