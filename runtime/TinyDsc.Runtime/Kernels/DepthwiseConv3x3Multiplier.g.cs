@@ -21,9 +21,11 @@ namespace TinyDsc.Runtime.Kernels
     ///
     /// How it stays cheap per MAC: per output row the three input rows are copied into a band padded with zp_in
     /// (PaddedBand). The K output channels of one input channel are taken in chunks of 8, 4, 2 and 1; a chunk's row
-    /// method keeps its channels' nine weights, bias and requantization constants in locals and walks the output row
-    /// once: per pixel it loads the nine taps into locals once and computes every channel of the chunk from them, each
-    /// as one expression with requantization inlined (see Requantize for the math). Per channel, the folded bias, the
+    /// method keeps its channels' weights and requantization constants in locals and walks the output row once: per
+    /// pixel it loads the nine taps into locals once and computes every channel of the chunk from them, up to three
+    /// channels in one long: tap t's weights of channels c, c+1, c+2 packed as w_c + w_(c+1)·2^21 + w_(c+2)·2^42, so
+    /// Σ q_t·P_t + 2^20 + 2^41 holds the three sums in 21-bit fields (|sum| &lt; 2^18: the low fields stay in
+    /// [0, 2^21) and read back with a mask, the top one with a shift). Per channel, the field offset, the folded bias, the
     /// 2^shift factor (shift &gt; 0), zp_out − actMin and both roundings are folded into one multiplier m' = m·2^max(shift, 0)
     /// and two constants: y − actMin = floor((acc·m' + k) / 2^R), k for bias + acc ≥ 0 and kNeg below (equal for
     /// shift ≥ 0), acc the raw taps' sum; the clamp is one unsigned compare against actMax − actMin. Channels outside

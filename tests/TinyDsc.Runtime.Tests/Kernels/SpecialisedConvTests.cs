@@ -145,7 +145,8 @@ public class SpecialisedConvTests
     {
         // Both sides of the folded rows' limits (DepthwiseConv3x3Multiplier.Folds): shift −22 / −23 and 8 / 9, |folded
         // bias| at 2^(30 − max(shift, 0)) and one past it, ReLU-type clamps (actMin ≥ zp_out) and clamps below zp_out
-        // (the sign test), extreme q and w, multipliers 0 and 2^31 − 1; K = 15 runs chunks of 8, 4, 2 and 1, and a
+        // (the sign test), extreme q and w (packed fields at their largest sums), multipliers 0 and 2^31 − 1; K = 15 runs
+        // chunks of 8, 4, 2 and 1 (three, two and one channels per long), and a
         // chunk with one channel outside the limits runs Row1General for each of its channels.
         TestSeed.Run(20261207, rng =>
         {
@@ -182,7 +183,9 @@ public class SpecialisedConvTests
                 {
                     if (mode != 3)
                     {
-                        cc.Weights[i] = (sbyte)(((i / 9) + i) % 2 == 0 ? 127 : -127);
+                        // rep % 8 == 1 (every q = −128): whole channels at +127 and −127 alternately, so
+                        // neighbouring 21-bit fields hold the largest sums of opposite sign, ±9·128·127.
+                        cc.Weights[i] = (sbyte)(rep % 8 == 1 ? ((i / 9) % 2 == 0 ? 127 : -127) : (((i / 9) + i) % 2 == 0 ? 127 : -127));
                     }
                 }
 

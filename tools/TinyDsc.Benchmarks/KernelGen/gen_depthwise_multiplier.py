@@ -1,6 +1,7 @@
 # Generates runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs:
 #   python3 gen_depthwise_multiplier.py > ../../../runtime/TinyDsc.Runtime/Kernels/DepthwiseConv3x3Multiplier.g.cs
-# One row method per chunk size (8, 4, 2, 1 output channels sharing one input channel's nine taps) with the bias,
+# One row method per chunk size (8, 4, 2, 1 output channels sharing one input channel's nine taps; up to three
+# channels' sums in one long, 21-bit fields: GROUPS) with the bias,
 # zero point and clamp base folded into the rounding constants (chunks whose channels all pass Folds), and
 # Row1General, the unfolded one-channel row for any other channel.
 import os
