@@ -143,6 +143,24 @@ namespace TinyDsc.Runtime.Kernels
         }
 
         /// <summary>
+        /// Channel c's folded constants for a sum read with offset off (0, or 2^20 for a packed low field):
+        /// y − actMin = floor((field·m + (field &lt; n ? j : k)) / 2^r), m = multiplier·2^max(shift, 0), r = R, k from
+        /// Requantize.OneStepNudge with the folded bias, −off and zp_out − actMin (zpTerm = actMin − zp_out) folded in,
+        /// j = k − 2^31 for shift &lt; 0 (bias + acc &lt; 0), n = off − bias. Returns k.
+        /// </summary>
+        private static long Fold(int[] multiplier, sbyte[] shift, int[] foldedBias, int c, long zpTerm, int off, out long m, out int r, out long j, out long n)
+        {
+            int s = shift[c];
+            int l = s > 0 ? s : 0;
+            m = (long)multiplier[c] << l;
+            r = 31 + l - s;
+            long k = (s < 0 ? (1L << (r - 1)) + 0x40000000L : 0x40000000L) + (foldedBias[c] - off) * m - (zpTerm << r);
+            j = s < 0 ? k - 0x80000000L : k;
+            n = off - (long)foldedBias[c];
+            return k;
+        }
+
+        /// <summary>
         /// True when channels oc..oc+n−1 may take the folded rows: each has shift −22..8 and |folded bias| ≤
         /// 2^(30 − max(shift, 0)), so (bias + acc)·2^max(shift, 0) does not wrap (|acc| ≤ 9·128·127 &lt; 2^18) and
         /// (bias + acc)·m·2^max(shift, 0) + k + (zp_out − actMin)·2^R stays below 2^63 (|k| &lt; 2^53 + 2^30).
@@ -392,7 +410,6 @@ namespace TinyDsc.Runtime.Kernels
             int range = actMax - actMin;
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
-            int s, l;
             long p00 = weights[wb] + ((long)weights[wb + 9] << 21);
             long p01 = weights[wb + 1] + ((long)weights[wb + 10] << 21);
             long p02 = weights[wb + 2] + ((long)weights[wb + 11] << 21);
@@ -411,34 +428,10 @@ namespace TinyDsc.Runtime.Kernels
             long p16 = weights[wb + 24] + ((long)weights[wb + 33] << 21);
             long p17 = weights[wb + 25] + ((long)weights[wb + 34] << 21);
             long p18 = weights[wb + 26] + ((long)weights[wb + 35] << 21);
-            s = shift[oc];
-            l = s > 0 ? s : 0;
-            long m0 = (long)multiplier[oc] << l;
-            int r0 = 31 + l - s;
-            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0) - (m0 << 20);
-            long j0 = s < 0 ? k0 - 0x80000000L : k0;
-            long n0 = 0x100000L - (long)foldedBias[oc];
-            s = shift[oc + 1];
-            l = s > 0 ? s : 0;
-            long m1 = (long)multiplier[oc + 1] << l;
-            int r1 = 31 + l - s;
-            long k1 = (s < 0 ? (1L << (r1 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 1] * m1 - (zpTerm << r1);
-            long j1 = s < 0 ? k1 - 0x80000000L : k1;
-            long n1 = -(long)foldedBias[oc + 1];
-            s = shift[oc + 2];
-            l = s > 0 ? s : 0;
-            long m2 = (long)multiplier[oc + 2] << l;
-            int r2 = 31 + l - s;
-            long k2 = (s < 0 ? (1L << (r2 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 2] * m2 - (zpTerm << r2) - (m2 << 20);
-            long j2 = s < 0 ? k2 - 0x80000000L : k2;
-            long n2 = 0x100000L - (long)foldedBias[oc + 2];
-            s = shift[oc + 3];
-            l = s > 0 ? s : 0;
-            long m3 = (long)multiplier[oc + 3] << l;
-            int r3 = 31 + l - s;
-            long k3 = (s < 0 ? (1L << (r3 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc + 3] * m3 - (zpTerm << r3);
-            long j3 = s < 0 ? k3 - 0x80000000L : k3;
-            long n3 = -(long)foldedBias[oc + 3];
+            long k0 = Fold(multiplier, shift, foldedBias, oc, zpTerm, 0x100000, out long m0, out int r0, out long j0, out long n0);
+            long k1 = Fold(multiplier, shift, foldedBias, oc + 1, zpTerm, 0, out long m1, out int r1, out long j1, out long n1);
+            long k2 = Fold(multiplier, shift, foldedBias, oc + 2, zpTerm, 0x100000, out long m2, out int r2, out long j2, out long n2);
+            long k3 = Fold(multiplier, shift, foldedBias, oc + 3, zpTerm, 0, out long m3, out int r3, out long j3, out long n3);
             int y;
             long a, f;
             int end = i + outW * step;
@@ -606,7 +599,6 @@ namespace TinyDsc.Runtime.Kernels
             int range = actMax - actMin;
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
-            int s, l;
             long p00 = weights[wb];
             long p01 = weights[wb + 1];
             long p02 = weights[wb + 2];
@@ -616,13 +608,7 @@ namespace TinyDsc.Runtime.Kernels
             long p06 = weights[wb + 6];
             long p07 = weights[wb + 7];
             long p08 = weights[wb + 8];
-            s = shift[oc];
-            l = s > 0 ? s : 0;
-            long m0 = (long)multiplier[oc] << l;
-            int r0 = 31 + l - s;
-            long k0 = (s < 0 ? (1L << (r0 - 1)) + 0x40000000L : 0x40000000L) + foldedBias[oc] * m0 - (zpTerm << r0);
-            long j0 = s < 0 ? k0 - 0x80000000L : k0;
-            long n0 = -(long)foldedBias[oc];
+            long k0 = Fold(multiplier, shift, foldedBias, oc, zpTerm, 0, out long m0, out int r0, out long j0, out long n0);
             int y;
             long a, f;
             int end = i + outW * step;

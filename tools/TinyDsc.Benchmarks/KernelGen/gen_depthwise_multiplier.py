@@ -56,6 +56,8 @@ def row(C):
     w("            }")
     w("        }")
 
+# Chunks whose constants come from Fold (a call per channel and row, for bytecode); the others inline them (IL).
+FOLD_CALL = [4, 1]
 GROUPS = {8: [[0, 1, 2], [3, 4, 5], [6, 7]], 4: [[0, 1], [2, 3]], 2: [[0, 1]], 1: [[0]]}
 
 
@@ -78,8 +80,9 @@ def fold_row(C):
     w("            int range = actMax - actMin;")
     w("            sbyte lo = (sbyte)actMin;")
     w("            sbyte hi = (sbyte)actMax;")
-    w("            int s, l;")
     groups = GROUPS[C]
+    if C not in FOLD_CALL:
+        w("            int s, l;")
     for g, chans in enumerate(groups):
         for t in range(9):
             parts = []
@@ -92,6 +95,9 @@ def fold_row(C):
         for j, c in enumerate(chans):
             idx = "oc" if c == 0 else f"oc + {c}"
             field = j < len(chans) - 1
+            if C in FOLD_CALL:
+                w(f"            long k{c} = Fold(multiplier, shift, foldedBias, {idx}, zpTerm, {'0x100000' if field else '0'}, out long m{c}, out int r{c}, out long j{c}, out long n{c});")
+                continue
             w(f"            s = shift[{idx}];")
             w("            l = s > 0 ? s : 0;")
             w(f"            long m{c} = (long)multiplier[{idx}] << l;")
