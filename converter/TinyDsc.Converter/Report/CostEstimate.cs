@@ -89,8 +89,10 @@ public static class CostEstimate
                     : (Round(116.4 * outputs + 150 * (long)outH * outC), "116/output + 150/(output row·channel)");
             case "DepthwiseConv3x3Multiplier":
             {
+                // Channels packed three to a long (21-bit fields), constants set up per output row and channel.
                 long pixelsIn = (long)(outputs / Math.Max(1, outC)) * input.Dims[3];
-                return (Round(84.1 * outputs + 70.3 * pixelsIn), "84/output + 70/(output pixel·input channel)");
+                return (Round(45.9 * outputs + 69.0 * pixelsIn + 302.0 * (long)outH * outC),
+                    "46/output + 69/(output pixel·input channel) + 302/(output row·channel)");
             }
             case "Conv2DDense":
                 return (Round(22.0 * macs), "22 IL/MAC");

@@ -140,6 +140,78 @@ public class SpecialisedConvTests
         });
     }
 
+    [Fact]
+    public void Depthwise3x3Multiplier_folded_rows_limits()
+    {
+        // Both sides of the folded rows' limits (DepthwiseConv3x3Multiplier.Folds): shift −22 / −23 and 8 / 9, |folded
+        // bias| at 2^(30 − max(shift, 0)) and one past it, ReLU-type clamps (actMin ≥ zp_out) and clamps below zp_out
+        // (the sign test), extreme q and w (packed fields at their largest sums), multipliers 0 and 2^31 − 1; K = 15 runs
+        // chunks of 8, 4, 2 and 1 (three, two and one channels per long), and a
+        // chunk with one channel outside the limits runs Row1General for each of its channels.
+        TestSeed.Run(20261207, rng =>
+        {
+            int[] shifts = { -22, -23, 0, 1, 8, 9, -1, -31, -12, 30 };
+            int[] multipliers = { 0, 1 << 30, int.MaxValue, 1518500250 };
+            int[] foldedTargets = { 1 << 30, -(1 << 30), (1 << 30) + 1, -(1 << 30) - 1, 0, 123456, 1 << 22, (1 << 22) + 1, -(1 << 22), -(1 << 22) - 1, 1 << 29, -(1 << 29) - 1 };
+            for (int rep = 0; rep < 24; rep++)
+            {
+                int zpIn = rep % 3 == 0 ? -128 : rep % 3 == 1 ? 127 : ConvCase.RandomZeroPoint(rng);
+                int zpOut = rep % 4 == 0 ? -128 : rep % 4 == 1 ? 127 : ConvCase.RandomZeroPoint(rng);
+                int lo = rep % 3 == 0 ? zpOut : rep % 3 == 1 ? System.Math.Min(127, zpOut + rng.Next(0, 40)) : System.Math.Max(-128, zpOut - 1 - rng.Next(0, 5));
+                int hi = rng.Next(lo, 128);
+                int cin = 1 + rep % 3;
+                int k = rep % 6 == 5 ? 8 : 15;
+                int cout = cin * k;
+                int w = rep % 2 == 0 ? 7 : 1 + rng.Next(12);
+                int sw = 1 + rep / 4 % 2;
+                int pad = rep % 5 == 4 ? 0 : 1 + rep % 2;
+                var p = ConvCase.Params(5, w, cin, cout, 3, 3, 1, sw, 1, 1, pad, pad, pad, pad, cin, zpIn, zpOut, lo, hi);
+                var cc = ConvCase.Random(rng, p, $"multiplier_folded_limits#{rep}");
+                int mode = rep % 4;
+                for (int i = 0; i < cc.Input.Length; i++)
+                {
+                    cc.Input[i] = mode switch
+                    {
+                        0 => (sbyte)(i % 2 == 0 ? -128 : 127),
+                        1 => (sbyte)-128,
+                        2 => (sbyte)((i / cin) % 3 == 0 ? 127 : -128),
+                        _ => cc.Input[i],
+                    };
+                }
+
+                for (int i = 0; i < cc.Weights.Length; i++)
+                {
+                    if (mode != 3)
+                    {
+                        // rep % 8 == 1 (every q = −128): whole channels at +127 and −127 alternately, so
+                        // neighbouring 21-bit fields hold the largest sums of opposite sign, ±9·128·127.
+                        cc.Weights[i] = (sbyte)(rep % 8 == 1 ? ((i / 9) % 2 == 0 ? 127 : -127) : (((i / 9) + i) % 2 == 0 ? 127 : -127));
+                    }
+                }
+
+                cc.Bias = new int[cout];
+                for (int oc = 0; oc < cout; oc++)
+                {
+                    // Most reps keep whole chunks on one side of the limits; every third rep mixes them per channel.
+                    int pick = rep % 3 == 2 ? oc : oc / 8 + rep;
+                    cc.Shift[oc] = shifts[pick % shifts.Length];
+                    cc.Multiplier[oc] = multipliers[(oc + rep) % multipliers.Length];
+                    long sumW = 0;
+                    for (int t = 0; t < 9; t++)
+                    {
+                        sumW += cc.Weights[oc * 9 + t];
+                    }
+
+                    // Raw bias so that the folded bias (bias − zp_in·Σw) hits the target exactly.
+                    cc.Bias[oc] = (int)(foldedTargets[(pick + rep) % foldedTargets.Length] + zpIn * sumW);
+                }
+
+                Assert.True(DepthwiseConv3x3Multiplier.IsSupported(ref cc.P), cc.Name);
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3Multiplier(cc), "DepthwiseConv3x3Multiplier");
+            }
+        });
+    }
+
     [Theory]
     // The sample model's expansion / projection shapes.
     [InlineData("model_14x14_32_to_64", 14, 14, 32, 64)]
