@@ -123,7 +123,7 @@ public class IlCostTests
     /// executes at most 1.1× the IL per MAC of the same model unfused (`--fuse none`), on the same input (the first
     /// bundled test image, quantized for each file; the two files share their input quantization). Measured with
     /// `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model M.tdsc` on both files (pseudo-random
-    /// input): mbv2-fashion 6.69 fused (3 blocks) against 6.18 unfused (1.08×); the bundled fashion-dscnn 4.65 fused
+    /// input): mbv2-fashion 6.63 fused (3 blocks) against 6.12 unfused (1.08×); the bundled fashion-dscnn 4.51 fused
     /// (2 producer → depthwise blocks: the stem into the first depthwise, the 1×1 32→64 into the stride-2 depthwise).
     /// README.md "Activation RAM: fused blocks" has the table.
     /// </summary>
