@@ -222,33 +222,8 @@ public sbyte[] ExpectedOutput(int i) { sbyte[] e = inner.ExpectedOutput(i); if (
 }");
         File.WriteAllText(Path.Combine(dir, "Program.cs"), program.ToString());
         string samples = TestPaths.Samples;
-        File.WriteAllText(Path.Combine(dir, "Lane.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>netstandard2.0</TargetFramework>
-                <AssemblyName>TinyDsc.Lane.Goldens</AssemblyName>
-                <OutputType>Exe</OutputType>
-                <NoStdLib>true</NoStdLib>
-                <NoStandardLib>true</NoStandardLib>
-                <DisableImplicitFrameworkReferences>true</DisableImplicitFrameworkReferences>
-                <GenerateAssemblyInfo>false</GenerateAssemblyInfo>
-                <GenerateTargetFrameworkAttribute>false</GenerateTargetFrameworkAttribute>
-                <LangVersion>7.3</LangVersion>
-                <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
-                <CopyLocalLockFileAssemblies>false</CopyLocalLockFileAssemblies>
-                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-                <ImportDirectoryBuildProps>false</ImportDirectoryBuildProps>
-              </PropertyGroup>
-              <ItemGroup>
-                <Compile Include="*.cs" />
-                <Compile Include="{samples}/SelfTest/SelfTestRunner.cs;{samples}/SelfTest/IGoldenVectors.cs;{samples}/Shared/*.cs" />
-                <Reference Include="mscorlib"><HintPath>{TestPaths.NanoMscorlib}</HintPath><Private>false</Private></Reference>
-                <Reference Include="TinyDsc.Runtime"><HintPath>{TestPaths.NanoRuntimeAssembly}</HintPath></Reference>
-                <Reference Include="TinyDsc.Runtime.Native"><HintPath>{TestPaths.NanoRuntimeNativeAssembly}</HintPath></Reference>
-              </ItemGroup>
-            </Project>
-            """);
-        NanoClrLane.Build(Path.Combine(dir, "Lane.csproj"), Path.Combine(dir, "bin"));
+        NanoClrLane.Build(NanoClrLane.WriteProgramProject(dir, "Lane", "TinyDsc.Lane.Goldens",
+            $"{samples}/SelfTest/SelfTestRunner.cs;{samples}/SelfTest/IGoldenVectors.cs;{samples}/Shared/*.cs"), Path.Combine(dir, "bin"));
         List<string> pes = NanoClrLane.CompilePe(new[]
         {
             Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Runtime.Native.dll"), Path.Combine(dir, "bin", "TinyDsc.Lane.Goldens.dll"),

@@ -81,6 +81,46 @@ internal static class NanoClrLane
         return null;
     }
 
+    /// <summary>
+    /// Writes dir/project.csproj for a lane program: an executable named assemblyName, compiled as netstandard2.0 against
+    /// nanoFramework's mscorlib from dir's *.cs (and extraCompile, a ';'-separated list, when given), referencing the
+    /// nano-built TinyDsc.Runtime and TinyDsc.Runtime.Native; returns its path for <see cref="Build"/>.
+    /// </summary>
+    public static string WriteProgramProject(string dir, string project, string assemblyName, string? extraCompile = null)
+    {
+        string extra = extraCompile == null ? "" : $"""
+                <Compile Include="{extraCompile}" />
+
+            """;
+        string path = Path.Combine(dir, project + ".csproj");
+        File.WriteAllText(path, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>netstandard2.0</TargetFramework>
+                <AssemblyName>{assemblyName}</AssemblyName>
+                <OutputType>Exe</OutputType>
+                <NoStdLib>true</NoStdLib>
+                <NoStandardLib>true</NoStandardLib>
+                <DisableImplicitFrameworkReferences>true</DisableImplicitFrameworkReferences>
+                <GenerateAssemblyInfo>false</GenerateAssemblyInfo>
+                <GenerateTargetFrameworkAttribute>false</GenerateTargetFrameworkAttribute>
+                <LangVersion>7.3</LangVersion>
+                <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
+                <CopyLocalLockFileAssemblies>false</CopyLocalLockFileAssemblies>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                <ImportDirectoryBuildProps>false</ImportDirectoryBuildProps>
+              </PropertyGroup>
+              <ItemGroup>
+                <Compile Include="*.cs" />
+            {extra}    <Reference Include="mscorlib"><HintPath>{TestPaths.NanoMscorlib}</HintPath><Private>false</Private></Reference>
+                <Reference Include="TinyDsc.Runtime"><HintPath>{TestPaths.NanoRuntimeAssembly}</HintPath></Reference>
+                <Reference Include="TinyDsc.Runtime.Native"><HintPath>{TestPaths.NanoRuntimeNativeAssembly}</HintPath></Reference>
+              </ItemGroup>
+            </Project>
+            """);
+        return path;
+    }
+
     /// <summary>Builds a nanoFramework project (netstandard2.0 against nanoFramework's mscorlib) as an executable into outDir.</summary>
     public static void Build(string project, string outDir, params string[] properties)
     {

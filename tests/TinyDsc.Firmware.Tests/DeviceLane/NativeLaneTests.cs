@@ -179,32 +179,7 @@ public class NativeLaneTests
                 }
             }
             """);
-        File.WriteAllText(Path.Combine(dir, "Speed.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>netstandard2.0</TargetFramework>
-                <AssemblyName>TinyDsc.Lane.Speed</AssemblyName>
-                <OutputType>Exe</OutputType>
-                <NoStdLib>true</NoStdLib>
-                <NoStandardLib>true</NoStandardLib>
-                <DisableImplicitFrameworkReferences>true</DisableImplicitFrameworkReferences>
-                <GenerateAssemblyInfo>false</GenerateAssemblyInfo>
-                <GenerateTargetFrameworkAttribute>false</GenerateTargetFrameworkAttribute>
-                <LangVersion>7.3</LangVersion>
-                <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
-                <CopyLocalLockFileAssemblies>false</CopyLocalLockFileAssemblies>
-                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-                <ImportDirectoryBuildProps>false</ImportDirectoryBuildProps>
-              </PropertyGroup>
-              <ItemGroup>
-                <Compile Include="*.cs" />
-                <Reference Include="mscorlib"><HintPath>{TestPaths.NanoMscorlib}</HintPath><Private>false</Private></Reference>
-                <Reference Include="TinyDsc.Runtime"><HintPath>{TestPaths.NanoRuntimeAssembly}</HintPath></Reference>
-                <Reference Include="TinyDsc.Runtime.Native"><HintPath>{TestPaths.NanoRuntimeNativeAssembly}</HintPath></Reference>
-              </ItemGroup>
-            </Project>
-            """);
-        NanoClrLane.Build(Path.Combine(dir, "Speed.csproj"), Path.Combine(dir, "bin"));
+        NanoClrLane.Build(NanoClrLane.WriteProgramProject(dir, "Speed", "TinyDsc.Lane.Speed"), Path.Combine(dir, "bin"));
         List<string> pes = NanoClrLane.CompilePe(new[]
         {
             Path.Combine(dir, "bin", "TinyDsc.Runtime.dll"), Path.Combine(dir, "bin", "TinyDsc.Runtime.Native.dll"), Path.Combine(dir, "bin", "TinyDsc.Lane.Speed.dll"),
