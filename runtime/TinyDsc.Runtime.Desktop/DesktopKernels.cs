@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Threading;
 using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 using TinyDsc.Runtime.Native;
@@ -18,8 +19,9 @@ namespace TinyDsc.Runtime.Desktop;
 /// int32 accumulators are the same sums and requantization is the same integer arithmetic (Requantizer).
 ///
 /// Weights are repacked once per layer, on first use, and kept while the weight array lives (keyed by the array; the
-/// runtime never changes a model's weights). One instance may serve many interpreters on many threads: per-call
-/// buffers are per interpreter arena (Workspace). Invalid arguments are handed to the device kernel, which throws what it throws there.
+/// runtime never changes a model's weights), shared by every interpreter of the model (their own bias and shift arrays
+/// are matched by value, Plan). One instance may serve many interpreters on many threads: per-call buffers are per
+/// interpreter arena (Workspace). Invalid arguments are handed to the device kernel, which throws what it throws there.
 /// </summary>
 public sealed class DesktopKernels : INativeKernels
 {
@@ -348,13 +350,14 @@ public sealed class DesktopKernels : INativeKernels
     // it (FullyConnected).
     private Gemm GemmOf(sbyte[] weights, int[] bias, int[] multiplier, int[] shift, int n, int k, int? foldZeroPoint)
     {
-        if (_plans.TryGetValue(weights, out Plan? plan) && plan.Gemm != null && plan.Matches(bias, multiplier, shift, n, k))
+        int tag = foldZeroPoint ?? int.MinValue;
+        if (_plans.TryGetValue(weights, out Plan? plan) && plan.Gemm != null && plan.Matches(bias, multiplier, shift, n, k, tag))
         {
             return plan.Gemm;
         }
 
         int[] folded = foldZeroPoint is int zp ? FoldFullyConnected(weights, bias, n, k, zp) : bias;
-        plan = new Plan(bias, multiplier, shift, n, k) { Gemm = new Gemm(Path, weights, n, k, folded, multiplier, shift) };
+        plan = new Plan(bias, multiplier, shift, n, k, tag) { Gemm = new Gemm(Path, weights, n, k, folded, multiplier, shift) };
         _plans.AddOrUpdate(weights, plan);
         return plan.Gemm;
     }
@@ -362,12 +365,12 @@ public sealed class DesktopKernels : INativeKernels
     private Depthwise DepthwiseOf(ref ConvParams p, sbyte[] weights, int[] bias, int[] multiplier, int[] shift)
     {
         int n = p.OutputC, k = p.KernelH * p.KernelW;
-        if (_plans.TryGetValue(weights, out Plan? plan) && plan.Depthwise != null && plan.Matches(bias, multiplier, shift, n, k))
+        if (_plans.TryGetValue(weights, out Plan? plan) && plan.Depthwise != null && plan.Matches(bias, multiplier, shift, n, k, p.InputC))
         {
             return plan.Depthwise;
         }
 
-        plan = new Plan(bias, multiplier, shift, n, k) { Depthwise = new Depthwise(Path, ref p, weights, bias, multiplier, shift) };
+        plan = new Plan(bias, multiplier, shift, n, k, p.InputC) { Depthwise = new Depthwise(Path, ref p, weights, bias, multiplier, shift) };
         _plans.AddOrUpdate(weights, plan);
         return plan.Depthwise;
     }
@@ -388,28 +391,78 @@ public sealed class DesktopKernels : INativeKernels
         };
     }
 
-    /// <summary>A layer's repacked weights and the arrays they were built from.</summary>
+    /// <summary>
+    /// A layer's repacked weights, the values they were built from, and the arrays known to hold those values. Every
+    /// interpreter of a model shares its weights array but holds its own bias (folded) and int32 shift arrays (the
+    /// Interpreter's native steps make them), so a plan matches by value: arrays seen before match by reference, new
+    /// ones are compared once and remembered (up to <see cref="MaxSources"/> sets; past that, compared at each use).
+    /// Matching by reference alone made interpreters on different threads evict each other's plans, so that at two
+    /// threads every layer was repacked at every invoke.
+    /// </summary>
     private sealed class Plan
     {
+        /// <summary>Array sets a plan remembers: one per interpreter of the model, enough for that many workers.</summary>
+        internal const int MaxSources = 64;
+
         private readonly int[] _bias;
         private readonly int[] _multiplier;
         private readonly int[] _shift;
         private readonly int _n;
         private readonly int _k;
+        private readonly int _tag;
+        private readonly object _gate = new();
+        private Sources[] _sources;
 
-        public Plan(int[] bias, int[] multiplier, int[] shift, int n, int k)
+        public Plan(int[] bias, int[] multiplier, int[] shift, int n, int k, int tag)
         {
             _bias = bias;
             _multiplier = multiplier;
             _shift = shift;
             _n = n;
             _k = k;
+            _tag = tag;
+            _sources = new[] { new Sources(bias, multiplier, shift) };
         }
 
         public Gemm? Gemm;
         public Depthwise? Depthwise;
 
-        public bool Matches(int[] bias, int[] multiplier, int[] shift, int n, int k) =>
-            ReferenceEquals(bias, _bias) && ReferenceEquals(multiplier, _multiplier) && ReferenceEquals(shift, _shift) && n == _n && k == _k;
+        /// <summary>True when the arrays hold the values this plan was built from (and n, k and the tag are its own).</summary>
+        public bool Matches(int[] bias, int[] multiplier, int[] shift, int n, int k, int tag)
+        {
+            if (n != _n || k != _k || tag != _tag)
+            {
+                return false;
+            }
+
+            Sources[] known = Volatile.Read(ref _sources);
+            foreach (Sources s in known)
+            {
+                if (ReferenceEquals(s.Bias, bias) && ReferenceEquals(s.Multiplier, multiplier) && ReferenceEquals(s.Shift, shift))
+                {
+                    return true;
+                }
+            }
+
+            if (!bias.AsSpan().SequenceEqual(_bias) || !multiplier.AsSpan().SequenceEqual(_multiplier) || !shift.AsSpan().SequenceEqual(_shift))
+            {
+                return false;
+            }
+
+            lock (_gate)
+            {
+                if (_sources.Length < MaxSources)
+                {
+                    var more = new Sources[_sources.Length + 1];
+                    Array.Copy(_sources, more, _sources.Length);
+                    more[^1] = new Sources(bias, multiplier, shift);
+                    Volatile.Write(ref _sources, more);
+                }
+            }
+
+            return true;
+        }
+
+        private sealed record Sources(int[] Bias, int[] Multiplier, int[] Shift);
     }
 }
