@@ -6,6 +6,7 @@ using CsCheck;
 using TinyDsc.Runtime;
 using TinyDsc.Runtime.Desktop;
 using TinyDsc.Runtime.Format;
+using TinyDsc.Runtime.Kernels;
 using TinyDsc.Runtime.Native;
 using TinyDsc.Tests;
 using Xunit;
@@ -160,6 +161,94 @@ public sealed class DesktopKernelTests
             }
         });
         Assert.Equal(expected, actual);
+    }
+
+    /// <summary>
+    /// Interpreters of one model on one kernels instance share its repacked layers: each holds its own bias and shift
+    /// arrays (the Interpreter's native steps), so a cache that matched them by reference made two interpreters evict
+    /// each other's plans and repack every layer at every invoke (tens of KB per invoke, the two-thread slowdown).
+    /// Once both are warm, alternating invokes allocate nothing (on the models as Int8Runner runs them).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void InterpretersOfOneModel_ShareRepackedLayers(KernelPath path)
+    {
+        DesktopKernels? kernels = KernelsOn(path);
+        if (kernels == null)
+        {
+            return;
+        }
+
+        foreach (string name in new[] { "fashion-dscnn", "mbv2-fashion" })
+        {
+            // As Int8Runner runs it (a model with fused blocks unfused).
+            Model model = TinyDsc.Converter.Pipeline.Int8Runner.DesktopModel(FixtureModels.Get(name));
+            sbyte[] input = FixtureModels.Inputs(model, 1, 3)[0];
+            var a = new Interpreter(model, kernels);
+            var b = new Interpreter(model, kernels);
+            foreach (Interpreter it in new[] { a, b, a, b })
+            {
+                it.SetInput(input, 0);
+                it.Invoke();
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 6; i++)
+            {
+                Interpreter it = i % 2 == 0 ? a : b;
+                it.SetInput(input, 0);
+                it.Invoke();
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{name} on {path}: 6 alternating invokes allocated {allocated} bytes");
+        }
+    }
+
+    /// <summary>
+    /// Layers that share a weights array but not their bias, multiplier or shift values each get the bytes of their
+    /// own values (a plan is reused only for equal values), in any order of calls, for arrays equal by value but not by
+    /// reference too.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void SharedWeights_WithOtherValues_GiveTheirOwnBytes(KernelPath path)
+    {
+        DesktopKernels? kernels = KernelsOn(path);
+        if (kernels == null)
+        {
+            return;
+        }
+
+        var device = new ManagedKernels();
+        var r = new Random(1441);
+        foreach ((int kind, ConvParams p, int kernel) in new[]
+        {
+            (0, Cases.Conv(4, 5, 24, 40, 1, 1, zpIn: 3, zpOut: -7), NativeKernelIds.PointwiseConv),
+            (1, Cases.Conv(6, 6, 3, 20, 3, 3, 2, 1, 1, 1, 1, 1, 0, 1, 1, 5, 2), NativeKernelIds.Conv2DDense),
+            (2, Cases.Conv(7, 7, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 24, -4, 9), NativeKernelIds.DepthwiseConv3x3),
+        })
+        {
+            KernelCase first = Cases.ConvCase(r, $"shared {kind} first", p, kernel);
+            KernelCase other = Cases.ConvCase(r, $"shared {kind} other values", p, kernel);
+            other.Weights = first.Weights;
+            other.Bias = first.Bias.Select((v, i) => i % 3 == 0 ? v + 1000 : v).ToArray();
+            KernelCase shiftOnly = Cases.ConvCase(r, $"shared {kind} other shift", p, kernel);
+            shiftOnly.Weights = first.Weights;
+            shiftOnly.Bias = first.Bias;
+            shiftOnly.Multiplier = first.Multiplier;
+            shiftOnly.Shift = first.Shift.Select(v => v > -31 ? v - 1 : v).ToArray();
+            KernelCase copy = Cases.ConvCase(r, $"shared {kind} equal copies", p, kernel);
+            copy.Weights = first.Weights;
+            copy.Bias = (int[])first.Bias.Clone();
+            copy.Multiplier = (int[])first.Multiplier.Clone();
+            copy.Shift = (int[])first.Shift.Clone();
+            foreach (KernelCase c in new[] { first, other, first, copy, shiftOnly, other, copy, first, shiftOnly })
+            {
+                string? difference = c.Compare(kernels, device);
+                Assert.True(difference == null, $"{difference} (path {path})");
+            }
+        }
     }
 
     [Fact]
