@@ -18,7 +18,7 @@ namespace TinyDsc.Benchmarks;
 /// `-- runtimes MODEL.onnx [THREADS] [ROUNDS]`: `tinydsc run`'s Int8Runner, its interpreter's SetInput + Invoke alone,
 /// and ONNX Runtime's float session, alternating batches of 64 bundled test images, median and fastest time per image of each
 /// and the ratios. A quick look on a loaded machine (alternation and medians spread the load evenly), not a benchmark:
-/// ThroughputBenchmarks is the measurement.
+/// ThroughputBenchmarks is the measurement. `-- threads` (ThreadScaling) compares 1 thread with the core count.
 /// </summary>
 internal static class RunnerTimes
 {
@@ -75,6 +75,13 @@ internal static class RunnerTimes
             }
 
             long t3 = Stopwatch.GetTimestamp();
+            if (threads > 1)
+            {
+                // ONNX Runtime's intra-op threads spin for about 40 ms after a Run (measured with `-- threads`,
+                // PROBE_SPIN=1): let them park, or they take a core from the next round's Int8Runner.
+                System.Threading.Thread.Sleep(100);
+            }
+
             if (r >= 0)
             {
                 times[0][r] = (t1 - t0) * 1e6 / Stopwatch.Frequency / Batch;

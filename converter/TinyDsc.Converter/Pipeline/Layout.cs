@@ -10,6 +10,12 @@ public static class Layout
     {
         Check(src, srcOffset, c, h, w, dst);
         int hw = h * w;
+        if (c == 1)
+        {
+            Array.Copy(src, srcOffset, dst, 0, hw);
+            return;
+        }
+
         for (int ch = 0; ch < c; ch++)
         {
             int from = srcOffset + ch * hw;
@@ -25,6 +31,12 @@ public static class Layout
     {
         Check(dst, dstOffset, c, h, w, src);
         int hw = h * w;
+        if (c == 1)
+        {
+            Array.Copy(src, 0, dst, dstOffset, hw);
+            return;
+        }
+
         for (int ch = 0; ch < c; ch++)
         {
             int to = dstOffset + ch * hw;

@@ -55,4 +55,52 @@ public sealed class MetricsAndLayoutTests
         Layout.NhwcToNchw(nhwc, 2, 2, 3, back, 6);
         Assert.Equal(batch, back);
     }
+
+    [Fact]
+    public void Layout_OneChannel_IsACopyBothWays()
+    {
+        // [C=1, H=2, W=3] at offset 4: NHWC and NCHW hold the same order.
+        float[] batch = { -1, -1, -1, -1, 0, 1, 2, 10, 11, 12, -1 };
+        var nhwc = new float[7];
+        Array.Fill(nhwc, 99f);
+        Layout.NchwToNhwc(batch, 4, 1, 2, 3, nhwc);
+        Assert.Equal(new float[] { 0, 1, 2, 10, 11, 12, 99 }, nhwc);
+        var back = new float[9];
+        Layout.NhwcToNchw(nhwc, 1, 2, 3, back, 2);
+        Assert.Equal(new float[] { 0, 0, 0, 1, 2, 10, 11, 12, 0 }, back);
+    }
+
+    [Fact]
+    public void RequireFinite_NamesTheFirstNonFiniteElement_AtAnyPosition()
+    {
+        // Lengths around the 8-value blocks; every position; NaN (also with the sign bit and a payload), ±Infinity.
+        float[] bad = { float.NaN, -float.NaN, BitConverter.Int32BitsToSingle(0x7FC00123), float.PositiveInfinity, float.NegativeInfinity };
+        string[] names = { "NaN", "NaN", "NaN", "Infinity", "-Infinity" };
+        foreach (int length in new[] { 1, 7, 8, 9, 16, 23, 40 })
+        {
+            var data = new float[length];
+            for (int i = 0; i < length; i++)
+            {
+                // Finite extremes pass: largest float, smallest subnormal, negative zero.
+                data[i] = (i % 4) switch { 0 => float.MaxValue, 1 => -float.MaxValue, 2 => float.Epsilon, _ => -0f };
+            }
+
+            InputValues.RequireFinite("x.npy", data, 3);
+            for (int at = 0; at < length; at++)
+            {
+                for (int k = 0; k < bad.Length; k++)
+                {
+                    var copy = (float[])data.Clone();
+                    copy[at] = bad[k];
+                    if (at + 1 < length)
+                    {
+                        copy[length - 1] = float.NaN;
+                    }
+
+                    var e = Assert.Throws<PipelineInputException>(() => InputValues.RequireFinite("x.npy", copy, 3));
+                    Assert.Equal($"x.npy: element {at} (sample {at / 3}) is {names[k]}; values must be finite", e.Message);
+                }
+            }
+        }
+    }
 }
