@@ -5,7 +5,8 @@ namespace TinyDsc.Runtime.Desktop;
 /// <summary>
 /// Reusable buffers (padded images, im2col rows, accumulators) of one interpreter, kept with its arena (an interpreter
 /// runs on one thread at a time, and so does its arena): grown on demand, never shrunk. Kept per arena rather than per
-/// thread so that workers started afresh for each batch find their interpreter's buffers already grown.
+/// thread so that an interpreter finds its buffers already grown on whichever thread runs it (a batch runner's worker
+/// interpreters need not run on the same threads from one batch to the next).
 /// </summary>
 internal sealed class Workspace
 {
