@@ -28,7 +28,8 @@ namespace TinyDsc.Benchmarks;
 /// CPU time per image growing with threads shows contention or extra work. A quick look, not a benchmark.
 /// Environment: PROBE_ONLY=name,name (variants whose name contains one), PROBE_PAUSE_MS (sleep after every variant),
 /// PROBE_TICKS=1 (GC allocation ticks by type and thread), PROBE_SPIN=1 (process CPU while asleep after ORT runs),
-/// PROBE_SPAWN=1 (cost of one Workers.ForRanges call with an empty body).
+/// PROBE_SPAWN=1 (cost of one Workers.ForRanges call with an empty body), PROBE_FUSED=1 (bare runs on the model as
+/// converted, fused blocks kept, instead of Int8Runner's unfused model).
 /// </summary>
 internal static class ThreadScaling
 {
@@ -48,7 +49,7 @@ internal static class ThreadScaling
         var calibration = Npy.ReadFloat32(Path.Combine(folder, "calibration.npy"));
         Model model = ModelReader.Load(ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration.npy",
             new CalibrationOptions()).FileBytes);
-        Model run = Int8Runner.DesktopModel(model);
+        Model run = Environment.GetEnvironmentVariable("PROBE_FUSED") == "1" ? model : Int8Runner.DesktopModel(model);
         string images = Path.Combine(folder, "test_images.npy");
         if (!File.Exists(images))
         {
