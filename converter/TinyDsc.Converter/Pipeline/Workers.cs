@@ -43,7 +43,9 @@ public static class Workers
             return;
         }
         var errors = new Exception?[workers];
-        using var done = new CountdownEvent(workers - 1);
+        // Not disposed: the last worker may still be inside Signal when Wait returns (it holds no OS handle: Wait
+        // blocks on a monitor).
+        var done = new CountdownEvent(workers - 1);
         for (int w = 1; w < workers; w++)
         {
             int worker = w;
