@@ -103,9 +103,9 @@ public static class Workers
     private static int First(int worker, int samples, int workers) => (int)((long)samples * worker / workers);
 
     /// <summary>
-    /// A worker thread kept between calls, blocked while idle: starting a thread per call cost 0.1–0.4 ms on a 2-core
-    /// machine (measured with `TinyDsc.Benchmarks -- threads`, PROBE_SPAWN=1), against about 5 ms for a 256-image int8
-    /// batch on 2 threads. Up to <see cref="MaxParked"/> idle threads are kept (background threads: they do not hold the
+    /// A worker thread kept between calls, blocked while idle: starting a thread per call cost 0.3–0.8 ms per call on
+    /// the loaded 2-core machine, a parked one 8–10 µs (`dotnet run --project tools/TinyDsc.Benchmarks -c Release --
+    /// threads model.onnx` with PROBE_SPAWN=1), against about 5 ms for a 256-image int8 batch on 2 threads. Up to <see cref="MaxParked"/> idle threads are kept (background threads: they do not hold the
     /// process open); a thread finishing a job when that many are idle ends.
     /// </summary>
     private sealed class Parked
