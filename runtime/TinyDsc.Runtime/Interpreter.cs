@@ -27,7 +27,8 @@ namespace TinyDsc.Runtime
         private readonly sbyte[] _arena;
         private readonly sbyte[] _scratch;
 
-        /// <summary>PointwiseConv's scratch (packed activations and partial sums), shared by every 1×1 convolution and fused block.</summary>
+        /// <summary>PointwiseConv's scratch (packed activations and partial sums), shared by every managed 1×1 convolution and
+        /// fused block: the most any of them needs (Step.PackedLongs); null when none runs in IL.</summary>
         private readonly long[] _packed;
         private readonly int _inputOffset;
 
@@ -127,20 +128,18 @@ namespace TinyDsc.Runtime
                     scratch = stepScratch;
                 }
 
-                if (i > groupEnd || model.Operators[i].OpCode == OpCodes.FusedBlock)
-                {
-                    int longs = PackedLongsOf(model, i, referenceConvolutions);
-                    if (longs > packed)
-                    {
-                        packed = longs;
-                    }
-                }
-
                 prepared += s.PreparedBytes();
                 Step n = _native != null ? s.ToNative() : null;
                 if (n != null)
                 {
                     _steps[i] = n;
+                }
+
+                // Only the steps that run PointwiseConv in IL need its scratch (none when every 1×1 runs natively).
+                int longs = _steps[i].PackedLongs();
+                if (longs > packed)
+                {
+                    packed = longs;
                 }
             }
 
@@ -161,7 +160,7 @@ namespace TinyDsc.Runtime
             {
                 _arena = new sbyte[model.ArenaSize];
                 _scratch = new sbyte[scratch];
-                _packed = new long[packed];
+                _packed = packed > 0 ? new long[packed] : null;
             }
             catch (Exception e)
             {
@@ -208,74 +207,39 @@ namespace TinyDsc.Runtime
             for (int i = 0; i < model.Operators.Length; i++)
             {
                 OperatorInfo op = model.Operators[i];
-                int longs = PackedLongsOf(model, i, false);
-                if (longs > packed)
-                {
-                    packed = longs;
-                }
-
+                int longs = 0;
                 if (op.OpCode == OpCodes.FusedBlock)
                 {
                     // Members of a fused block run inside it, on its work area in the arena; a stem or a multiplier
                     // depthwise runs its kernel there, with that kernel's scratch.
-                    int b = FusedBlock.ScratchBytes(FusedBlocks.Prepare(model, i));
+                    FusedBlock block = FusedBlocks.Prepare(model, i);
+                    int b = FusedBlock.ScratchBytes(block);
                     scratch = b > scratch ? b : scratch;
+                    longs = FusedBlock.PackedLongs(block);
                     i += FusedBlocks.MemberCount(op);
-                    continue;
+                }
+                else if (op.OpCode == OpCodes.Conv2D)
+                {
+                    ConvParams p = ConvParamsOf(model, op);
+                    int n = ChooseConvKernel(ref p, false).ScratchBytes(ref p);
+                    if (n > scratch)
+                    {
+                        scratch = n;
+                    }
+
+                    if (PointwiseConv.IsSupported(ref p))
+                    {
+                        longs = PointwiseConv.PackedLongs(p.InputC, p.OutputC);
+                    }
                 }
 
-                if (op.OpCode != OpCodes.Conv2D)
+                if (longs > packed)
                 {
-                    continue;
-                }
-
-                ConvParams p = ConvParamsOf(model, op);
-                int n = ChooseConvKernel(ref p, false).ScratchBytes(ref p);
-                if (n > scratch)
-                {
-                    scratch = n;
+                    packed = longs;
                 }
             }
 
             return scratch + 8 * packed;
-        }
-
-        /// <summary>
-        /// Longs of PointwiseConv scratch operator index needs: its 1×1 convolution's, or for a fused block the larger of
-        /// its 1×1 stages' (PointwiseConv.PackedLongs of Cin); 0 for anything else and, with referenceConvolutions, for
-        /// a plain convolution.
-        /// </summary>
-        private static int PackedLongsOf(Model model, int index, bool referenceConvolutions)
-        {
-            OperatorInfo op = model.Operators[index];
-            int last = index;
-            if (op.OpCode == OpCodes.FusedBlock)
-            {
-                last = index + FusedBlocks.MemberCount(op);
-                index++;
-            }
-            else if (referenceConvolutions)
-            {
-                return 0;
-            }
-
-            int longs = 0;
-            for (int k = index; k <= last; k++)
-            {
-                OperatorInfo m = model.Operators[k];
-                if (m.OpCode != OpCodes.Conv2D)
-                {
-                    continue;
-                }
-
-                ConvParams p = ConvParamsOf(model, m);
-                if (PointwiseConv.IsSupported(ref p) && PointwiseConv.PackedLongs(p.InputC) > longs)
-                {
-                    longs = PointwiseConv.PackedLongs(p.InputC);
-                }
-            }
-
-            return longs;
         }
 
         /// <summary>Name of the kernel chosen for operator i (e.g. "DepthwiseConv3x3", "Conv2DReference").</summary>
@@ -438,17 +402,16 @@ namespace TinyDsc.Runtime
                     if (c.FoldsBias)
                     {
                         // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
-                        // The packed ConvParams ride at the end of the folded bias array (one array header less per
+                        // The step's parameters ride at the end of the folded bias array (one array header less per
                         // step; kernels read only its first Cout values).
-                        c.Bias = new int[p.OutputC + PackedCount];
+                        c.Bias = new int[p.OutputC + c.TailCount];
                         BiasFolding.Fold(op.Weights, op.Bias, p.OutputC, p.KernelH * p.KernelW * (p.InputC / p.Groups), p.InputZeroPoint, c.Bias);
-                        PackInto(ref p, c.Bias, p.OutputC);
-                        c.Packed = c.Bias;
+                        c.PackTail(ref p, c.Bias, p.OutputC);
                     }
                     else
                     {
                         c.Bias = op.Bias;
-                        c.Packed = Pack(ref p);
+                        ((ConvReferenceStep)c).Packed = Pack(ref p);
                     }
 
                     s = c;
@@ -646,6 +609,12 @@ namespace TinyDsc.Runtime
             {
                 return null;
             }
+
+            /// <summary>Longs of PointwiseConv scratch (Interpreter._packed) this step's Run needs; 0 for most.</summary>
+            public virtual int PackedLongs()
+            {
+                return 0;
+            }
         }
 
         /// <summary>
@@ -695,14 +664,35 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>A Conv2D step: packed ConvParams, weights, bias (folded unless the reference runs) and requantization.</summary>
+        /// <summary>
+        /// A Conv2D step: weights, bias and requantization. A specialised kernel's Bias is the folded bias (Cout values)
+        /// followed by TailCount parameters (PackTail: the packed ConvParams, fewer for PointwiseStep); the reference's is
+        /// the model's bias, its parameters in its own array.
+        /// </summary>
         private abstract class ConvStep : Step
         {
-            public int[] Packed;
             public sbyte[] Weights;
             public int[] Bias;
             public int[] Multiplier;
             public sbyte[] Shift;
+
+            /// <summary>Parameters PackTail writes after the folded bias.</summary>
+            public virtual int TailCount
+            {
+                get { return PackedCount; }
+            }
+
+            /// <summary>Writes the step's parameters from p into a[at ..]: all of ConvParams (Unpack's layout) unless overridden.</summary>
+            public virtual void PackTail(ref ConvParams p, int[] a, int at)
+            {
+                PackInto(ref p, a, at);
+            }
+
+            /// <summary>The packed ConvParams (Pack's layout), as tdsc_run takes them.</summary>
+            public virtual int[] Params()
+            {
+                return PackedTail(Bias);
+            }
 
             /// <summary>True when the kernel takes the bias with the input zero point folded in (BiasFolding).</summary>
             public virtual bool FoldsBias
@@ -717,7 +707,7 @@ namespace TinyDsc.Runtime
 
             public override int PreparedBytes()
             {
-                return FoldsBias ? 4 * (Bias.Length - PackedCount) : 0;
+                return FoldsBias ? 4 * (Bias.Length - TailCount) : 0;
             }
 
             public override Step ToNative()
@@ -725,16 +715,24 @@ namespace TinyDsc.Runtime
                 int[] bias = Bias;
                 if (FoldsBias)
                 {
-                    bias = new int[Bias.Length - PackedCount];
+                    bias = new int[Bias.Length - TailCount];
                     Array.Copy(Bias, bias, bias.Length);
                 }
 
-                return new NativeStep(this, PackedTail(Packed), Weights, bias, Multiplier, Requantize.WidenShifts(Shift), 0);
+                return new NativeStep(this, Params(), Weights, bias, Multiplier, Requantize.WidenShifts(Shift), 0);
             }
         }
 
         private sealed class ConvReferenceStep : ConvStep
         {
+            /// <summary>The packed ConvParams (the bias is the model's own array).</summary>
+            public int[] Packed;
+
+            public override int[] Params()
+            {
+                return Packed;
+            }
+
             public override string Name
             {
                 get { return "Conv2DReference"; }
@@ -766,7 +764,7 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
+                Unpack(Bias, ref it._conv);
                 DepthwiseConv3x3.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
             }
         }
@@ -785,7 +783,7 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
+                Unpack(Bias, ref it._conv);
                 DepthwiseConv3x3Multiplier.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
             }
         }
@@ -797,10 +795,61 @@ namespace TinyDsc.Runtime
                 get { return "PointwiseConv"; }
             }
 
+            /// <summary>After the folded bias: H, W, Cin, Cout, zp_in, zp_out, ActMin, ActMax (what Compute and Params read).</summary>
+            public override int TailCount
+            {
+                get { return 8; }
+            }
+
+            public override void PackTail(ref ConvParams p, int[] a, int at)
+            {
+                a[at] = p.InputH;
+                a[at + 1] = p.InputW;
+                a[at + 2] = p.InputC;
+                a[at + 3] = p.OutputC;
+                a[at + 4] = p.InputZeroPoint;
+                a[at + 5] = p.OutputZeroPoint;
+                a[at + 6] = p.ActMin;
+                a[at + 7] = p.ActMax;
+            }
+
+            public override int[] Params()
+            {
+                int at = Bias.Length - 8;
+                var p = new ConvParams();
+                p.InputH = Bias[at];
+                p.InputW = Bias[at + 1];
+                p.InputC = Bias[at + 2];
+                p.OutputH = p.InputH;
+                p.OutputW = p.InputW;
+                p.OutputC = Bias[at + 3];
+                p.KernelH = 1;
+                p.KernelW = 1;
+                p.StrideH = 1;
+                p.StrideW = 1;
+                p.DilationH = 1;
+                p.DilationW = 1;
+                p.Groups = 1;
+                p.InputZeroPoint = Bias[at + 4];
+                p.OutputZeroPoint = Bias[at + 5];
+                p.ActMin = Bias[at + 6];
+                p.ActMax = Bias[at + 7];
+                return Pack(ref p);
+            }
+
+            public override int PackedLongs()
+            {
+                int at = Bias.Length - 8;
+                return PointwiseConv.PackedLongs(Bias[at + 2], Bias[at + 3]);
+            }
+
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
-                PointwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._packed);
+                // ModelValidator checked the layer at construction: straight to the kernel's loop.
+                int[] b = Bias;
+                int at = b.Length - 8;
+                PointwiseConv.Compute(b[at] * b[at + 1], b[at + 2], b[at + 3], it._arena, In0, Weights, b, Multiplier, Shift,
+                    it._arena, Out, b[at + 5], b[at + 6], b[at + 7], it._packed);
             }
         }
 
@@ -818,7 +867,7 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
+                Unpack(Bias, ref it._conv);
                 Conv2DDense.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
             }
         }
@@ -837,7 +886,7 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
+                Unpack(Bias, ref it._conv);
                 DepthwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
             }
         }
@@ -872,6 +921,11 @@ namespace TinyDsc.Runtime
             public override void Run(Interpreter it)
             {
                 FusedBlock.Run(Block, it._arena, In0, Out, Work, null, null, it._scratch, it._packed);
+            }
+
+            public override int PackedLongs()
+            {
+                return FusedBlock.PackedLongs(Block);
             }
 
             public override int PreparedBytes()

@@ -77,12 +77,28 @@ namespace TinyDsc.Runtime.Kernels
         }
 
         /// <summary>
-        /// Elements of the long[] scratch Run needs for Cin = cin: 4·cin packed activations, then for Cin &gt; 64 4·8 longs of
-        /// a first chunk and for Cin &gt; 2·64 3·4·8 partial sums.
+        /// Elements of the long[] scratch Compute needs for a layer of cin input and cout output channels: 4·cin packed
+        /// activations, then for cin &gt; 64 4·8 longs of a first chunk and for cin &gt; 2·64 3·4·8 partial sums; or in
+        /// split mode (Splits) one chunk's 4·64 packed activations and the first chunk's 4 longs per output channel.
         /// </summary>
-        public static int PackedLongs(int cin)
+        public static int PackedLongs(int cin, int cout)
         {
+            if (Splits(cin, cout))
+            {
+                return 4 * 64 + 4 * cout;
+            }
+
             return 4 * cin + (cin > 64 ? 4 * 8 : 0) + (cin > 2 * 64 ? 3 * 4 * 8 : 0);
+        }
+
+        /// <summary>
+        /// True when Compute runs the layer in split mode, which needs less scratch: 64 &lt; cin ≤ 2·64 and
+        /// 4·64 + 4·cout &lt; 4·cin + 4·8 (layers that narrow, such as MobileNetV2's projections). Each 12-pixel group is then
+        /// packed and run twice, first input channels 0 .. 64 − 1 (every block keeps its longs), then the rest.
+        /// </summary>
+        public static bool Splits(int cin, int cout)
+        {
+            return cin > 64 && cin <= 2 * 64 && 64 + cout < cin + 8;
         }
 
         /// <summary>As Run with scratch, on a scratch array allocated here (for callers that run a layer once).</summary>
@@ -119,7 +135,7 @@ namespace TinyDsc.Runtime.Kernels
         {
             KernelArguments.CheckConv("PointwiseConv", Unsupported(ref p), ref p, input, inputOffset, weights, foldedBias, multiplier, shift,
                 output, outputOffset, null, 0);
-            int need = PackedLongs(p.InputC);
+            int need = PackedLongs(p.InputC, p.OutputC);
             if (packed == null)
             {
                 packed = new long[need];
@@ -135,7 +151,7 @@ namespace TinyDsc.Runtime.Kernels
 
         /// <summary>
         /// The layer over pixels consecutive pixels from input[i] and output[o] on (no argument checks: Run's and
-        /// FusedBlock's callers have made them); packed holds at least PackedLongs(cin) longs.
+        /// FusedBlock's callers have made them); packed holds at least PackedLongs(cin, cout) longs.
         /// </summary>
         internal static void Compute(
             int pixels, int cin, int cout, sbyte[] input, int i, sbyte[] weights, int[] foldedBias, int[] multiplier, sbyte[] shift,
@@ -143,20 +159,33 @@ namespace TinyDsc.Runtime.Kernels
         {
             int channelBlocksEnd = cout - cout % 8;
             int oc;
+            int keep = Splits(cin, cout) ? 4 * 64 : -1;
+            int first;
             while (pixels >= 12)
             {
-                Pack12(input, i, cin, packed);
-                oc = 0;
-                while (oc < channelBlocksEnd)
+                first = 0;
+                while (true)
                 {
-                    Block12x8(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax);
-                    oc += 8;
-                }
+                    Pack12(input, i + first, cin, keep < 0 ? cin : first == 0 ? 64 : cin - 64, packed);
+                    oc = 0;
+                    while (oc < channelBlocksEnd)
+                    {
+                        Block12x8(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, first, keep);
+                        oc += 8;
+                    }
 
-                while (oc < cout)
-                {
-                    Block12x1(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax);
-                    oc++;
+                    while (oc < cout)
+                    {
+                        Block12x1(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, first, keep);
+                        oc++;
+                    }
+
+                    if (keep < 0 || first > 0)
+                    {
+                        break;
+                    }
+
+                    first = 64;
                 }
 
                 pixels -= 12;
@@ -194,9 +223,9 @@ namespace TinyDsc.Runtime.Kernels
         private const long Offset = 0x20000100000L;
 
         /// <summary>
-        /// Packs 12 pixels from input[i] on (pixel stride cin): packed[c·4 + u] = q[3u, c] + q[3u + 1, c]·2^21 + q[3u + 2, c]·2^42.
+        /// Packs count channels of 12 pixels from input[i] on (pixel stride cin): packed[c·4 + u] = q[3u, c] + q[3u + 1, c]·2^21 + q[3u + 2, c]·2^42.
         /// </summary>
-        private static void Pack12(sbyte[] input, int i, int cin, long[] packed)
+        private static void Pack12(sbyte[] input, int i, int cin, int count, long[] packed)
         {
             int i0 = i;
             int i1 = i0 + cin;
@@ -210,7 +239,7 @@ namespace TinyDsc.Runtime.Kernels
             int i9 = i8 + cin;
             int i10 = i9 + cin;
             int i11 = i10 + cin;
-            int end = i + cin;
+            int end = i + count;
             int n = 0;
             while (i0 < end)
             {
@@ -259,37 +288,31 @@ namespace TinyDsc.Runtime.Kernels
         /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{u}{c}
         /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into
         /// packed[4·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
+        /// With keep ≥ 0 (Compute's split mode, 64 &lt; cin ≤ 128) packed holds one chunk only: with first = 0 the block
+        /// sums input channels 0 .. 63 and keeps its longs at packed[keep + 4·oc …]; with first = 64 it sums the
+        /// rest (packed from index 0 again) and stores the outputs as after two chunks.
         /// </summary>
         private static void Block12x8(
             long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
-            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
+            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int first, int keep)
         {
             long a00 = Offset, a01 = Offset, a02 = Offset, a03 = Offset, a04 = Offset, a05 = Offset, a06 = Offset, a07 = Offset;
             long a10 = Offset, a11 = Offset, a12 = Offset, a13 = Offset, a14 = Offset, a15 = Offset, a16 = Offset, a17 = Offset;
             long a20 = Offset, a21 = Offset, a22 = Offset, a23 = Offset, a24 = Offset, a25 = Offset, a26 = Offset, a27 = Offset;
             long a30 = Offset, a31 = Offset, a32 = Offset, a33 = Offset, a34 = Offset, a35 = Offset, a36 = Offset, a37 = Offset;
-            int j0 = oc * cin;
-            int j1 = j0 + cin;
-            int j2 = j1 + cin;
-            int j3 = j2 + cin;
-            int j4 = j3 + cin;
-            int j5 = j4 + cin;
-            int j6 = j5 + cin;
-            int j7 = j6 + cin;
-            long x0, x1, x2, x3, x4, x5, x6, x7;
-            long w00, w01, w02, w03, w04, w05, w06, w07;
-            long w10, w11, w12, w13, w14, w15, w16, w17;
-            long w20, w21, w22, w23, w24, w25, w26, w27;
-            long w30, w31, w32, w33, w34, w35, w36, w37;
-            long w40, w41, w42, w43, w44, w45, w46, w47;
-            long w50, w51, w52, w53, w54, w55, w56, w57;
-            long w60, w61, w62, w63, w64, w65, w66, w67;
-            long w70, w71, w72, w73, w74, w75, w76, w77;
-            int n = 0;
-            int tail = cin % 8;
-            int main = cin - tail;
-            int part = 4 * cin;
-            int raw = -1;
+            long x00, x01, x02, x03, x04, x05, x06, x07;
+            long x10, x11, x12, x13, x14, x15, x16, x17;
+            long x20, x21, x22, x23, x24, x25, x26, x27;
+            long x30, x31, x32, x33, x34, x35, x36, x37;
+            long w0, w1, w2, w3, w4, w5, w6, w7;
+            int j0 = oc * cin + first;
+            int n = keep < 0 ? cin : first == 0 ? 64 : cin - first;
+            int tail = n % 8;
+            int main = n - tail;
+            int part = keep < 0 ? 4 * cin : keep + 4 * oc;
+            int raw = first > 0 ? part : -1;
+            n = 0;
+            int j;
             int ext = part + 32;
             int at = -1;
             int size, end;
@@ -300,146 +323,147 @@ namespace TinyDsc.Runtime.Kernels
                 end = j0 + size;
                 while (j0 < end)
                 {
-                    w00 = weights[j0];
-                    w01 = weights[j0 + 1];
-                    w02 = weights[j0 + 2];
-                    w03 = weights[j0 + 3];
-                    w04 = weights[j0 + 4];
-                    w05 = weights[j0 + 5];
-                    w06 = weights[j0 + 6];
-                    w07 = weights[j0 + 7];
-                    w10 = weights[j1];
-                    w11 = weights[j1 + 1];
-                    w12 = weights[j1 + 2];
-                    w13 = weights[j1 + 3];
-                    w14 = weights[j1 + 4];
-                    w15 = weights[j1 + 5];
-                    w16 = weights[j1 + 6];
-                    w17 = weights[j1 + 7];
-                    w20 = weights[j2];
-                    w21 = weights[j2 + 1];
-                    w22 = weights[j2 + 2];
-                    w23 = weights[j2 + 3];
-                    w24 = weights[j2 + 4];
-                    w25 = weights[j2 + 5];
-                    w26 = weights[j2 + 6];
-                    w27 = weights[j2 + 7];
-                    w30 = weights[j3];
-                    w31 = weights[j3 + 1];
-                    w32 = weights[j3 + 2];
-                    w33 = weights[j3 + 3];
-                    w34 = weights[j3 + 4];
-                    w35 = weights[j3 + 5];
-                    w36 = weights[j3 + 6];
-                    w37 = weights[j3 + 7];
-                    w40 = weights[j4];
-                    w41 = weights[j4 + 1];
-                    w42 = weights[j4 + 2];
-                    w43 = weights[j4 + 3];
-                    w44 = weights[j4 + 4];
-                    w45 = weights[j4 + 5];
-                    w46 = weights[j4 + 6];
-                    w47 = weights[j4 + 7];
-                    w50 = weights[j5];
-                    w51 = weights[j5 + 1];
-                    w52 = weights[j5 + 2];
-                    w53 = weights[j5 + 3];
-                    w54 = weights[j5 + 4];
-                    w55 = weights[j5 + 5];
-                    w56 = weights[j5 + 6];
-                    w57 = weights[j5 + 7];
-                    w60 = weights[j6];
-                    w61 = weights[j6 + 1];
-                    w62 = weights[j6 + 2];
-                    w63 = weights[j6 + 3];
-                    w64 = weights[j6 + 4];
-                    w65 = weights[j6 + 5];
-                    w66 = weights[j6 + 6];
-                    w67 = weights[j6 + 7];
-                    w70 = weights[j7];
-                    w71 = weights[j7 + 1];
-                    w72 = weights[j7 + 2];
-                    w73 = weights[j7 + 3];
-                    w74 = weights[j7 + 4];
-                    w75 = weights[j7 + 5];
-                    w76 = weights[j7 + 6];
-                    w77 = weights[j7 + 7];
-                    x0 = packed[n];
-                    x1 = packed[n + 4];
-                    x2 = packed[n + 8];
-                    x3 = packed[n + 12];
-                    x4 = packed[n + 16];
-                    x5 = packed[n + 20];
-                    x6 = packed[n + 24];
-                    x7 = packed[n + 28];
-                    a00 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03 + x4 * w04 + x5 * w05 + x6 * w06 + x7 * w07;
-                    a01 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13 + x4 * w14 + x5 * w15 + x6 * w16 + x7 * w17;
-                    a02 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23 + x4 * w24 + x5 * w25 + x6 * w26 + x7 * w27;
-                    a03 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33 + x4 * w34 + x5 * w35 + x6 * w36 + x7 * w37;
-                    a04 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43 + x4 * w44 + x5 * w45 + x6 * w46 + x7 * w47;
-                    a05 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53 + x4 * w54 + x5 * w55 + x6 * w56 + x7 * w57;
-                    a06 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63 + x4 * w64 + x5 * w65 + x6 * w66 + x7 * w67;
-                    a07 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73 + x4 * w74 + x5 * w75 + x6 * w76 + x7 * w77;
-                    x0 = packed[n + 1];
-                    x1 = packed[n + 5];
-                    x2 = packed[n + 9];
-                    x3 = packed[n + 13];
-                    x4 = packed[n + 17];
-                    x5 = packed[n + 21];
-                    x6 = packed[n + 25];
-                    x7 = packed[n + 29];
-                    a10 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03 + x4 * w04 + x5 * w05 + x6 * w06 + x7 * w07;
-                    a11 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13 + x4 * w14 + x5 * w15 + x6 * w16 + x7 * w17;
-                    a12 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23 + x4 * w24 + x5 * w25 + x6 * w26 + x7 * w27;
-                    a13 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33 + x4 * w34 + x5 * w35 + x6 * w36 + x7 * w37;
-                    a14 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43 + x4 * w44 + x5 * w45 + x6 * w46 + x7 * w47;
-                    a15 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53 + x4 * w54 + x5 * w55 + x6 * w56 + x7 * w57;
-                    a16 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63 + x4 * w64 + x5 * w65 + x6 * w66 + x7 * w67;
-                    a17 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73 + x4 * w74 + x5 * w75 + x6 * w76 + x7 * w77;
-                    x0 = packed[n + 2];
-                    x1 = packed[n + 6];
-                    x2 = packed[n + 10];
-                    x3 = packed[n + 14];
-                    x4 = packed[n + 18];
-                    x5 = packed[n + 22];
-                    x6 = packed[n + 26];
-                    x7 = packed[n + 30];
-                    a20 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03 + x4 * w04 + x5 * w05 + x6 * w06 + x7 * w07;
-                    a21 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13 + x4 * w14 + x5 * w15 + x6 * w16 + x7 * w17;
-                    a22 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23 + x4 * w24 + x5 * w25 + x6 * w26 + x7 * w27;
-                    a23 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33 + x4 * w34 + x5 * w35 + x6 * w36 + x7 * w37;
-                    a24 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43 + x4 * w44 + x5 * w45 + x6 * w46 + x7 * w47;
-                    a25 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53 + x4 * w54 + x5 * w55 + x6 * w56 + x7 * w57;
-                    a26 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63 + x4 * w64 + x5 * w65 + x6 * w66 + x7 * w67;
-                    a27 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73 + x4 * w74 + x5 * w75 + x6 * w76 + x7 * w77;
-                    x0 = packed[n + 3];
-                    x1 = packed[n + 7];
-                    x2 = packed[n + 11];
-                    x3 = packed[n + 15];
-                    x4 = packed[n + 19];
-                    x5 = packed[n + 23];
-                    x6 = packed[n + 27];
-                    x7 = packed[n + 31];
-                    a30 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03 + x4 * w04 + x5 * w05 + x6 * w06 + x7 * w07;
-                    a31 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13 + x4 * w14 + x5 * w15 + x6 * w16 + x7 * w17;
-                    a32 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23 + x4 * w24 + x5 * w25 + x6 * w26 + x7 * w27;
-                    a33 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33 + x4 * w34 + x5 * w35 + x6 * w36 + x7 * w37;
-                    a34 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43 + x4 * w44 + x5 * w45 + x6 * w46 + x7 * w47;
-                    a35 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53 + x4 * w54 + x5 * w55 + x6 * w56 + x7 * w57;
-                    a36 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63 + x4 * w64 + x5 * w65 + x6 * w66 + x7 * w67;
-                    a37 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73 + x4 * w74 + x5 * w75 + x6 * w76 + x7 * w77;
+                    x00 = packed[n];
+                    x01 = packed[n + 4];
+                    x02 = packed[n + 8];
+                    x03 = packed[n + 12];
+                    x04 = packed[n + 16];
+                    x05 = packed[n + 20];
+                    x06 = packed[n + 24];
+                    x07 = packed[n + 28];
+                    x10 = packed[n + 1];
+                    x11 = packed[n + 5];
+                    x12 = packed[n + 9];
+                    x13 = packed[n + 13];
+                    x14 = packed[n + 17];
+                    x15 = packed[n + 21];
+                    x16 = packed[n + 25];
+                    x17 = packed[n + 29];
+                    x20 = packed[n + 2];
+                    x21 = packed[n + 6];
+                    x22 = packed[n + 10];
+                    x23 = packed[n + 14];
+                    x24 = packed[n + 18];
+                    x25 = packed[n + 22];
+                    x26 = packed[n + 26];
+                    x27 = packed[n + 30];
+                    x30 = packed[n + 3];
+                    x31 = packed[n + 7];
+                    x32 = packed[n + 11];
+                    x33 = packed[n + 15];
+                    x34 = packed[n + 19];
+                    x35 = packed[n + 23];
+                    x36 = packed[n + 27];
+                    x37 = packed[n + 31];
+                    j = j0;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a00 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    a10 += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3 + x14 * w4 + x15 * w5 + x16 * w6 + x17 * w7;
+                    a20 += x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3 + x24 * w4 + x25 * w5 + x26 * w6 + x27 * w7;
+                    a30 += x30 * w0 + x31 * w1 + x32 * w2 + x33 * w3 + x34 * w4 + x35 * w5 + x36 * w6 + x37 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a01 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    a11 += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3 + x14 * w4 + x15 * w5 + x16 * w6 + x17 * w7;
+                    a21 += x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3 + x24 * w4 + x25 * w5 + x26 * w6 + x27 * w7;
+                    a31 += x30 * w0 + x31 * w1 + x32 * w2 + x33 * w3 + x34 * w4 + x35 * w5 + x36 * w6 + x37 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a02 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    a12 += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3 + x14 * w4 + x15 * w5 + x16 * w6 + x17 * w7;
+                    a22 += x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3 + x24 * w4 + x25 * w5 + x26 * w6 + x27 * w7;
+                    a32 += x30 * w0 + x31 * w1 + x32 * w2 + x33 * w3 + x34 * w4 + x35 * w5 + x36 * w6 + x37 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a03 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    a13 += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3 + x14 * w4 + x15 * w5 + x16 * w6 + x17 * w7;
+                    a23 += x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3 + x24 * w4 + x25 * w5 + x26 * w6 + x27 * w7;
+                    a33 += x30 * w0 + x31 * w1 + x32 * w2 + x33 * w3 + x34 * w4 + x35 * w5 + x36 * w6 + x37 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a04 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    a14 += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3 + x14 * w4 + x15 * w5 + x16 * w6 + x17 * w7;
+                    a24 += x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3 + x24 * w4 + x25 * w5 + x26 * w6 + x27 * w7;
+                    a34 += x30 * w0 + x31 * w1 + x32 * w2 + x33 * w3 + x34 * w4 + x35 * w5 + x36 * w6 + x37 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a05 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    a15 += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3 + x14 * w4 + x15 * w5 + x16 * w6 + x17 * w7;
+                    a25 += x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3 + x24 * w4 + x25 * w5 + x26 * w6 + x27 * w7;
+                    a35 += x30 * w0 + x31 * w1 + x32 * w2 + x33 * w3 + x34 * w4 + x35 * w5 + x36 * w6 + x37 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a06 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    a16 += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3 + x14 * w4 + x15 * w5 + x16 * w6 + x17 * w7;
+                    a26 += x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3 + x24 * w4 + x25 * w5 + x26 * w6 + x27 * w7;
+                    a36 += x30 * w0 + x31 * w1 + x32 * w2 + x33 * w3 + x34 * w4 + x35 * w5 + x36 * w6 + x37 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a07 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    a17 += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3 + x14 * w4 + x15 * w5 + x16 * w6 + x17 * w7;
+                    a27 += x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3 + x24 * w4 + x25 * w5 + x26 * w6 + x27 * w7;
+                    a37 += x30 * w0 + x31 * w1 + x32 * w2 + x33 * w3 + x34 * w4 + x35 * w5 + x36 * w6 + x37 * w7;
                     n += 32;
                     j0 += 8;
-                    j1 += 8;
-                    j2 += 8;
-                    j3 += 8;
-                    j4 += 8;
-                    j5 += 8;
-                    j6 += 8;
-                    j7 += 8;
                 }
 
-                if (main == 0 && (tail == 0 || size + tail <= 64))
+                if (main == 0 && (tail == 0 || size + tail <= 64) && (keep < 0 || first > 0))
                 {
                     break;
                 }
@@ -480,6 +504,11 @@ namespace TinyDsc.Runtime.Kernels
                     packed[part + 29] = a35;
                     packed[part + 30] = a36;
                     packed[part + 31] = a37;
+                    if (keep >= 0)
+                    {
+                        return;
+                    }
+
                     raw = part;
                 }
                 else
@@ -505,59 +534,60 @@ namespace TinyDsc.Runtime.Kernels
             end = j0 + tail;
             while (j0 < end)
             {
-                w00 = weights[j0];
-                w10 = weights[j1];
-                w20 = weights[j2];
-                w30 = weights[j3];
-                w40 = weights[j4];
-                w50 = weights[j5];
-                w60 = weights[j6];
-                w70 = weights[j7];
-                x0 = packed[n];
-                a00 += x0 * w00;
-                a01 += x0 * w10;
-                a02 += x0 * w20;
-                a03 += x0 * w30;
-                a04 += x0 * w40;
-                a05 += x0 * w50;
-                a06 += x0 * w60;
-                a07 += x0 * w70;
-                x0 = packed[n + 1];
-                a10 += x0 * w00;
-                a11 += x0 * w10;
-                a12 += x0 * w20;
-                a13 += x0 * w30;
-                a14 += x0 * w40;
-                a15 += x0 * w50;
-                a16 += x0 * w60;
-                a17 += x0 * w70;
-                x0 = packed[n + 2];
-                a20 += x0 * w00;
-                a21 += x0 * w10;
-                a22 += x0 * w20;
-                a23 += x0 * w30;
-                a24 += x0 * w40;
-                a25 += x0 * w50;
-                a26 += x0 * w60;
-                a27 += x0 * w70;
-                x0 = packed[n + 3];
-                a30 += x0 * w00;
-                a31 += x0 * w10;
-                a32 += x0 * w20;
-                a33 += x0 * w30;
-                a34 += x0 * w40;
-                a35 += x0 * w50;
-                a36 += x0 * w60;
-                a37 += x0 * w70;
+                x00 = packed[n];
+                x10 = packed[n + 1];
+                x20 = packed[n + 2];
+                x30 = packed[n + 3];
+                j = j0;
+                w0 = weights[j];
+                a00 += x00 * w0;
+                a10 += x10 * w0;
+                a20 += x20 * w0;
+                a30 += x30 * w0;
+                j += cin;
+                w0 = weights[j];
+                a01 += x00 * w0;
+                a11 += x10 * w0;
+                a21 += x20 * w0;
+                a31 += x30 * w0;
+                j += cin;
+                w0 = weights[j];
+                a02 += x00 * w0;
+                a12 += x10 * w0;
+                a22 += x20 * w0;
+                a32 += x30 * w0;
+                j += cin;
+                w0 = weights[j];
+                a03 += x00 * w0;
+                a13 += x10 * w0;
+                a23 += x20 * w0;
+                a33 += x30 * w0;
+                j += cin;
+                w0 = weights[j];
+                a04 += x00 * w0;
+                a14 += x10 * w0;
+                a24 += x20 * w0;
+                a34 += x30 * w0;
+                j += cin;
+                w0 = weights[j];
+                a05 += x00 * w0;
+                a15 += x10 * w0;
+                a25 += x20 * w0;
+                a35 += x30 * w0;
+                j += cin;
+                w0 = weights[j];
+                a06 += x00 * w0;
+                a16 += x10 * w0;
+                a26 += x20 * w0;
+                a36 += x30 * w0;
+                j += cin;
+                w0 = weights[j];
+                a07 += x00 * w0;
+                a17 += x10 * w0;
+                a27 += x20 * w0;
+                a37 += x30 * w0;
                 n += 4;
                 j0++;
-                j1++;
-                j2++;
-                j3++;
-                j4++;
-                j5++;
-                j6++;
-                j7++;
             }
 
             if (raw < 0)
@@ -619,24 +649,28 @@ namespace TinyDsc.Runtime.Kernels
         /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{u}{c}
         /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into
         /// packed[4·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
+        /// With keep ≥ 0 (Compute's split mode, 64 &lt; cin ≤ 128) packed holds one chunk only: with first = 0 the block
+        /// sums input channels 0 .. 63 and keeps its longs at packed[keep + 4·oc …]; with first = 64 it sums the
+        /// rest (packed from index 0 again) and stores the outputs as after two chunks.
         /// </summary>
         private static void Block12x1(
             long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
-            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax)
+            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int first, int keep)
         {
             long a00 = Offset;
             long a10 = Offset;
             long a20 = Offset;
             long a30 = Offset;
-            int j0 = oc * cin;
             long x0, x1, x2, x3, x4, x5, x6, x7;
             long w00, w01, w02, w03, w04, w05, w06, w07;
-            int n = 0;
-            int tail = cin % 8;
-            int main = cin - tail;
-            int part = 4 * cin;
-            int raw = -1;
-            int ext = part + 32;
+            int j0 = oc * cin + first;
+            int n = keep < 0 ? cin : first == 0 ? 64 : cin - first;
+            int tail = n % 8;
+            int main = n - tail;
+            int part = keep < 0 ? 4 * cin : keep + 4 * oc;
+            int raw = first > 0 ? part : -1;
+            n = 0;
+            int ext = part + 4;
             int at = -1;
             int size, end;
             while (true)
@@ -694,7 +728,7 @@ namespace TinyDsc.Runtime.Kernels
                     j0 += 8;
                 }
 
-                if (main == 0 && (tail == 0 || size + tail <= 64))
+                if (main == 0 && (tail == 0 || size + tail <= 64) && (keep < 0 || first > 0))
                 {
                     break;
                 }
@@ -707,6 +741,11 @@ namespace TinyDsc.Runtime.Kernels
                     packed[part + 1] = a10;
                     packed[part + 2] = a20;
                     packed[part + 3] = a30;
+                    if (keep >= 0)
+                    {
+                        return;
+                    }
+
                     raw = part;
                 }
                 else
@@ -761,7 +800,7 @@ namespace TinyDsc.Runtime.Kernels
         /// 3 pixels × 8 output channel(s) from the packed activations (packed[i·1 + u] holds input channel i of
         /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{u}{c}
         /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into
-        /// packed[4·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
+        /// packed[1·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
         /// Only the first count (1..3) pixels are written.
         /// </summary>
         private static void Block3x8(
@@ -769,29 +808,16 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int count)
         {
             long a00 = Offset, a01 = Offset, a02 = Offset, a03 = Offset, a04 = Offset, a05 = Offset, a06 = Offset, a07 = Offset;
+            long x00, x01, x02, x03, x04, x05, x06, x07;
+            long w0, w1, w2, w3, w4, w5, w6, w7;
             int j0 = oc * cin;
-            int j1 = j0 + cin;
-            int j2 = j1 + cin;
-            int j3 = j2 + cin;
-            int j4 = j3 + cin;
-            int j5 = j4 + cin;
-            int j6 = j5 + cin;
-            int j7 = j6 + cin;
-            long x0, x1, x2, x3, x4, x5, x6, x7;
-            long w00, w01, w02, w03, w04, w05, w06, w07;
-            long w10, w11, w12, w13, w14, w15, w16, w17;
-            long w20, w21, w22, w23, w24, w25, w26, w27;
-            long w30, w31, w32, w33, w34, w35, w36, w37;
-            long w40, w41, w42, w43, w44, w45, w46, w47;
-            long w50, w51, w52, w53, w54, w55, w56, w57;
-            long w60, w61, w62, w63, w64, w65, w66, w67;
-            long w70, w71, w72, w73, w74, w75, w76, w77;
             int n = 0;
             int tail = cin % 8;
             int main = cin - tail;
-            int part = 4 * cin;
+            int part = 1 * cin;
             int raw = -1;
-            int ext = part + 32;
+            int j;
+            int ext = part + 8;
             int at = -1;
             int size, end;
             while (true)
@@ -801,95 +827,96 @@ namespace TinyDsc.Runtime.Kernels
                 end = j0 + size;
                 while (j0 < end)
                 {
-                    w00 = weights[j0];
-                    w01 = weights[j0 + 1];
-                    w02 = weights[j0 + 2];
-                    w03 = weights[j0 + 3];
-                    w04 = weights[j0 + 4];
-                    w05 = weights[j0 + 5];
-                    w06 = weights[j0 + 6];
-                    w07 = weights[j0 + 7];
-                    w10 = weights[j1];
-                    w11 = weights[j1 + 1];
-                    w12 = weights[j1 + 2];
-                    w13 = weights[j1 + 3];
-                    w14 = weights[j1 + 4];
-                    w15 = weights[j1 + 5];
-                    w16 = weights[j1 + 6];
-                    w17 = weights[j1 + 7];
-                    w20 = weights[j2];
-                    w21 = weights[j2 + 1];
-                    w22 = weights[j2 + 2];
-                    w23 = weights[j2 + 3];
-                    w24 = weights[j2 + 4];
-                    w25 = weights[j2 + 5];
-                    w26 = weights[j2 + 6];
-                    w27 = weights[j2 + 7];
-                    w30 = weights[j3];
-                    w31 = weights[j3 + 1];
-                    w32 = weights[j3 + 2];
-                    w33 = weights[j3 + 3];
-                    w34 = weights[j3 + 4];
-                    w35 = weights[j3 + 5];
-                    w36 = weights[j3 + 6];
-                    w37 = weights[j3 + 7];
-                    w40 = weights[j4];
-                    w41 = weights[j4 + 1];
-                    w42 = weights[j4 + 2];
-                    w43 = weights[j4 + 3];
-                    w44 = weights[j4 + 4];
-                    w45 = weights[j4 + 5];
-                    w46 = weights[j4 + 6];
-                    w47 = weights[j4 + 7];
-                    w50 = weights[j5];
-                    w51 = weights[j5 + 1];
-                    w52 = weights[j5 + 2];
-                    w53 = weights[j5 + 3];
-                    w54 = weights[j5 + 4];
-                    w55 = weights[j5 + 5];
-                    w56 = weights[j5 + 6];
-                    w57 = weights[j5 + 7];
-                    w60 = weights[j6];
-                    w61 = weights[j6 + 1];
-                    w62 = weights[j6 + 2];
-                    w63 = weights[j6 + 3];
-                    w64 = weights[j6 + 4];
-                    w65 = weights[j6 + 5];
-                    w66 = weights[j6 + 6];
-                    w67 = weights[j6 + 7];
-                    w70 = weights[j7];
-                    w71 = weights[j7 + 1];
-                    w72 = weights[j7 + 2];
-                    w73 = weights[j7 + 3];
-                    w74 = weights[j7 + 4];
-                    w75 = weights[j7 + 5];
-                    w76 = weights[j7 + 6];
-                    w77 = weights[j7 + 7];
-                    x0 = packed[n];
-                    x1 = packed[n + 1];
-                    x2 = packed[n + 2];
-                    x3 = packed[n + 3];
-                    x4 = packed[n + 4];
-                    x5 = packed[n + 5];
-                    x6 = packed[n + 6];
-                    x7 = packed[n + 7];
-                    a00 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03 + x4 * w04 + x5 * w05 + x6 * w06 + x7 * w07;
-                    a01 += x0 * w10 + x1 * w11 + x2 * w12 + x3 * w13 + x4 * w14 + x5 * w15 + x6 * w16 + x7 * w17;
-                    a02 += x0 * w20 + x1 * w21 + x2 * w22 + x3 * w23 + x4 * w24 + x5 * w25 + x6 * w26 + x7 * w27;
-                    a03 += x0 * w30 + x1 * w31 + x2 * w32 + x3 * w33 + x4 * w34 + x5 * w35 + x6 * w36 + x7 * w37;
-                    a04 += x0 * w40 + x1 * w41 + x2 * w42 + x3 * w43 + x4 * w44 + x5 * w45 + x6 * w46 + x7 * w47;
-                    a05 += x0 * w50 + x1 * w51 + x2 * w52 + x3 * w53 + x4 * w54 + x5 * w55 + x6 * w56 + x7 * w57;
-                    a06 += x0 * w60 + x1 * w61 + x2 * w62 + x3 * w63 + x4 * w64 + x5 * w65 + x6 * w66 + x7 * w67;
-                    a07 += x0 * w70 + x1 * w71 + x2 * w72 + x3 * w73 + x4 * w74 + x5 * w75 + x6 * w76 + x7 * w77;
+                    x00 = packed[n];
+                    x01 = packed[n + 1];
+                    x02 = packed[n + 2];
+                    x03 = packed[n + 3];
+                    x04 = packed[n + 4];
+                    x05 = packed[n + 5];
+                    x06 = packed[n + 6];
+                    x07 = packed[n + 7];
+                    j = j0;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a00 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a01 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a02 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a03 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a04 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a05 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a06 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
+                    j += cin;
+                    w0 = weights[j];
+                    w1 = weights[j + 1];
+                    w2 = weights[j + 2];
+                    w3 = weights[j + 3];
+                    w4 = weights[j + 4];
+                    w5 = weights[j + 5];
+                    w6 = weights[j + 6];
+                    w7 = weights[j + 7];
+                    a07 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
                     n += 8;
                     j0 += 8;
-                    j1 += 8;
-                    j2 += 8;
-                    j3 += 8;
-                    j4 += 8;
-                    j5 += 8;
-                    j6 += 8;
-                    j7 += 8;
                 }
 
                 if (main == 0 && (tail == 0 || size + tail <= 64))
@@ -931,32 +958,33 @@ namespace TinyDsc.Runtime.Kernels
             end = j0 + tail;
             while (j0 < end)
             {
-                w00 = weights[j0];
-                w10 = weights[j1];
-                w20 = weights[j2];
-                w30 = weights[j3];
-                w40 = weights[j4];
-                w50 = weights[j5];
-                w60 = weights[j6];
-                w70 = weights[j7];
-                x0 = packed[n];
-                a00 += x0 * w00;
-                a01 += x0 * w10;
-                a02 += x0 * w20;
-                a03 += x0 * w30;
-                a04 += x0 * w40;
-                a05 += x0 * w50;
-                a06 += x0 * w60;
-                a07 += x0 * w70;
+                x00 = packed[n];
+                j = j0;
+                w0 = weights[j];
+                a00 += x00 * w0;
+                j += cin;
+                w0 = weights[j];
+                a01 += x00 * w0;
+                j += cin;
+                w0 = weights[j];
+                a02 += x00 * w0;
+                j += cin;
+                w0 = weights[j];
+                a03 += x00 * w0;
+                j += cin;
+                w0 = weights[j];
+                a04 += x00 * w0;
+                j += cin;
+                w0 = weights[j];
+                a05 += x00 * w0;
+                j += cin;
+                w0 = weights[j];
+                a06 += x00 * w0;
+                j += cin;
+                w0 = weights[j];
+                a07 += x00 * w0;
                 n += 1;
                 j0++;
-                j1++;
-                j2++;
-                j3++;
-                j4++;
-                j5++;
-                j6++;
-                j7++;
             }
 
             if (raw < 0)
@@ -1017,7 +1045,7 @@ namespace TinyDsc.Runtime.Kernels
         /// 3 pixels × 1 output channel(s) from the packed activations (packed[i·1 + u] holds input channel i of
         /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{u}{c}
         /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into
-        /// packed[4·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
+        /// packed[1·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.
         /// Only the first count (1..3) pixels are written.
         /// </summary>
         private static void Block3x1(
@@ -1025,15 +1053,15 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int count)
         {
             long a00 = Offset;
+            long x00, x01, x02, x03, x04, x05, x06, x07;
+            long w0, w1, w2, w3, w4, w5, w6, w7;
             int j0 = oc * cin;
-            long x0, x1, x2, x3, x4, x5, x6, x7;
-            long w00, w01, w02, w03, w04, w05, w06, w07;
             int n = 0;
             int tail = cin % 8;
             int main = cin - tail;
-            int part = 4 * cin;
+            int part = 1 * cin;
             int raw = -1;
-            int ext = part + 32;
+            int ext = part + 1;
             int at = -1;
             int size, end;
             while (true)
@@ -1043,23 +1071,23 @@ namespace TinyDsc.Runtime.Kernels
                 end = j0 + size;
                 while (j0 < end)
                 {
-                    w00 = weights[j0];
-                    w01 = weights[j0 + 1];
-                    w02 = weights[j0 + 2];
-                    w03 = weights[j0 + 3];
-                    w04 = weights[j0 + 4];
-                    w05 = weights[j0 + 5];
-                    w06 = weights[j0 + 6];
-                    w07 = weights[j0 + 7];
-                    x0 = packed[n];
-                    x1 = packed[n + 1];
-                    x2 = packed[n + 2];
-                    x3 = packed[n + 3];
-                    x4 = packed[n + 4];
-                    x5 = packed[n + 5];
-                    x6 = packed[n + 6];
-                    x7 = packed[n + 7];
-                    a00 += x0 * w00 + x1 * w01 + x2 * w02 + x3 * w03 + x4 * w04 + x5 * w05 + x6 * w06 + x7 * w07;
+                    x00 = packed[n];
+                    x01 = packed[n + 1];
+                    x02 = packed[n + 2];
+                    x03 = packed[n + 3];
+                    x04 = packed[n + 4];
+                    x05 = packed[n + 5];
+                    x06 = packed[n + 6];
+                    x07 = packed[n + 7];
+                    w0 = weights[j0];
+                    w1 = weights[j0 + 1];
+                    w2 = weights[j0 + 2];
+                    w3 = weights[j0 + 3];
+                    w4 = weights[j0 + 4];
+                    w5 = weights[j0 + 5];
+                    w6 = weights[j0 + 6];
+                    w7 = weights[j0 + 7];
+                    a00 += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3 + x04 * w4 + x05 * w5 + x06 * w6 + x07 * w7;
                     n += 8;
                     j0 += 8;
                 }
@@ -1089,9 +1117,9 @@ namespace TinyDsc.Runtime.Kernels
             end = j0 + tail;
             while (j0 < end)
             {
-                w00 = weights[j0];
-                x0 = packed[n];
-                a00 += x0 * w00;
+                x00 = packed[n];
+                w0 = weights[j0];
+                a00 += x00 * w0;
                 n += 1;
                 j0++;
             }

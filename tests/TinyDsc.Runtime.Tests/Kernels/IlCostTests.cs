@@ -71,7 +71,7 @@ public class IlCostTests
             case "PointwiseConv":
                 Assert.True(PointwiseConv.IsSupported(ref c.P), layer);
                 specialised.Call(typeof(PointwiseConv).GetMethods().Single(m => m.Name == "Run" && m.GetParameters().Length == 10), (object)c.P, c.Input, 0,
-                    c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0, new long[PointwiseConv.PackedLongs(c.P.InputC)]);
+                    c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0, new long[PointwiseConv.PackedLongs(c.P.InputC, c.P.OutputC)]);
                 break;
             case "Conv2DDense":
                 Assert.True(Conv2DDense.IsSupported(ref c.P), layer);

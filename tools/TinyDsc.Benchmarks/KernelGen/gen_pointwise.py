@@ -15,32 +15,53 @@ def w(s=""): out.append(s)
 def block(u_count, c_count, name, tail):
     """Block of 3·u_count pixels x c_count channels over packed[(i·u_count + u)]."""
     Uc, Cc = u_count, c_count
+    split = not tail  # the full-group blocks also run a layer's two chunks in two calls (Compute's split mode)
+    # Locals of one pass: all packed longs (Uc·K) and one channel's weights (K), or all weights (Cc·K) and one triple's longs.
+    xall = Uc * K + K <= Cc * K + K
     w("        /// <summary>")
     w(f"        /// {3 * Uc} pixels × {Cc} output channel(s) from the packed activations (packed[i·{Uc} + u] holds input channel i of")
     w(f"        /// pixels 3u, 3u + 1, 3u + 2) and weights[oc·cin]; outputs from output[o] on, pixel stride cout. The long a{{u}}{{c}}")
     w("        /// holds the three pixels' sums of channel c in 21-bit lanes; every 64 input channels the lanes are flushed into")
-    w(f"        /// packed[{U}·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.")
+    w(f"        /// packed[{Uc}·cin …] (the first chunk's longs, then the partial sums) and restarted, so no lane ever holds more than 64 products.")
+    if split:
+        w(f"        /// With keep ≥ 0 (Compute's split mode, {CHUNK} &lt; cin ≤ {2 * CHUNK}) packed holds one chunk only: with first = 0 the block")
+        w(f"        /// sums input channels 0 .. {CHUNK - 1} and keeps its longs at packed[keep + {Uc}·oc …]; with first = {CHUNK} it sums the")
+        w("        /// rest (packed from index 0 again) and stores the outputs as after two chunks.")
     if tail:
         w("        /// Only the first count (1..3) pixels are written.")
     w("        /// </summary>")
     w(f"        private static void {name}(")
     w("            long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,")
-    w("            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
+    w("            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax" + (", int count)" if tail else ", int first, int keep)"))
     w("        {")
     for u in range(Uc):
         w("            long " + ", ".join(f"a{u}{c} = Offset" for c in range(Cc)) + ";")
-    w("            int j0 = oc * cin;")
-    for c in range(1, Cc):
-        w(f"            int j{c} = j{c - 1} + cin;")
-    w("            long " + ", ".join(f"x{k}" for k in range(K)) + ";")
-    for c in range(Cc):
-        w("            long " + ", ".join(f"w{c}{k}" for k in range(K)) + ";")
-    w("            int n = 0;")
-    w(f"            int tail = cin % {K};")
-    w("            int main = cin - tail;")
-    w(f"            int part = {U} * cin;")
-    w("            int raw = -1;")
-    w(f"            int ext = part + {U * C};")
+    if xall:
+        for u in range(Uc):
+            w("            long " + ", ".join(f"x{u}{k}" for k in range(K)) + ";")
+        w("            long " + ", ".join(f"w{k}" for k in range(K)) + ";")
+    else:
+        w("            long " + ", ".join(f"x{k}" for k in range(K)) + ";")
+        for c in range(Cc):
+            w("            long " + ", ".join(f"w{c}{k}" for k in range(K)) + ";")
+    if split:
+        w("            int j0 = oc * cin + first;")
+        w(f"            int n = keep < 0 ? cin : first == 0 ? {CHUNK} : cin - first;")
+        w(f"            int tail = n % {K};")
+        w("            int main = n - tail;")
+        w(f"            int part = keep < 0 ? {U} * cin : keep + {Uc} * oc;")
+        w("            int raw = first > 0 ? part : -1;")
+        w("            n = 0;")
+    else:
+        w("            int j0 = oc * cin;")
+        w("            int n = 0;")
+        w(f"            int tail = cin % {K};")
+        w("            int main = cin - tail;")
+        w(f"            int part = {Uc} * cin;")
+        w("            int raw = -1;")
+    if Cc > 1:
+        w("            int j;")
+    w(f"            int ext = part + {Uc * Cc};")
     w("            int at = -1;")
     w("            int size, end;")
     w("            while (true)")
@@ -50,21 +71,42 @@ def block(u_count, c_count, name, tail):
     w("                end = j0 + size;")
     w("                while (j0 < end)")
     w("                {")
-    for c in range(Cc):
-        for k in range(K):
-            w(f"                    w{c}{k} = weights[j{c}{'' if k == 0 else ' + ' + str(k)}];")
-    for u in range(Uc):
-        for k in range(K):
-            idx = k * Uc + u
-            w(f"                    x{k} = packed[n{'' if idx == 0 else ' + ' + str(idx)}];")
+    def jrow(c):
+        return "j0" if Cc == 1 or (c == 0 and not xall) else "j"
+    if xall:
+        for u in range(Uc):
+            for k in range(K):
+                idx = k * Uc + u
+                w(f"                    x{u}{k} = packed[n{'' if idx == 0 else ' + ' + str(idx)}];")
         for c in range(Cc):
-            w(f"                    a{u}{c} += " + " + ".join(f"x{k} * w{c}{k}" for k in range(K)) + ";")
+            if Cc > 1:
+                w("                    j = j0;" if c == 0 else "                    j += cin;")
+            jr = "j0" if Cc == 1 else "j"
+            for k in range(K):
+                w(f"                    w{k} = weights[{jr}{'' if k == 0 else ' + ' + str(k)}];")
+            for u in range(Uc):
+                w(f"                    a{u}{c} += " + " + ".join(f"x{u}{k} * w{k}" for k in range(K)) + ";")
+    else:
+        for c in range(Cc):
+            if Cc > 1:
+                w("                    j = j0;" if c == 0 else "                    j += cin;")
+            jr = "j0" if Cc == 1 else "j"
+            for k in range(K):
+                w(f"                    w{c}{k} = weights[{jr}{'' if k == 0 else ' + ' + str(k)}];")
+        for u in range(Uc):
+            for k in range(K):
+                idx = k * Uc + u
+                w(f"                    x{k} = packed[n{'' if idx == 0 else ' + ' + str(idx)}];")
+            for c in range(Cc):
+                w(f"                    a{u}{c} += " + " + ".join(f"x{k} * w{c}{k}" for k in range(K)) + ";")
     w(f"                    n += {K * Uc};")
-    for c in range(Cc):
-        w(f"                    j{c} += {K};")
+    w(f"                    j0 += {K};")
     w("                }")
     w("")
-    w(f"                if (main == 0 && (tail == 0 || size + tail <= {CHUNK}))")
+    if split:
+        w(f"                if (main == 0 && (tail == 0 || size + tail <= {CHUNK}) && (keep < 0 || first > 0))")
+    else:
+        w(f"                if (main == 0 && (tail == 0 || size + tail <= {CHUNK}))")
     w("                {")
     w("                    break;")
     w("                }")
@@ -77,6 +119,12 @@ def block(u_count, c_count, name, tail):
         for c in range(Cc):
             k = u * Cc + c
             w(f"                    packed[part{'' if k == 0 else ' + ' + str(k)}] = a{u}{c};")
+    if split:
+        w("                    if (keep >= 0)")
+        w("                    {")
+        w("                        return;")
+        w("                    }")
+        w("")
     w("                    raw = part;")
     w("                }")
     w("                else")
@@ -95,19 +143,30 @@ def block(u_count, c_count, name, tail):
     w("            end = j0 + tail;")
     w("            while (j0 < end)")
     w("            {")
-    for c in range(Cc):
-        w(f"                w{c}0 = weights[j{c}];")
-    for u in range(Uc):
-        w(f"                x0 = packed[n{'' if u == 0 else ' + ' + str(u)}];")
+    xv = (lambda u: f"x{u}0") if xall else (lambda u: "x0")
+    if xall:
+        for u in range(Uc):
+            w(f"                x{u}0 = packed[n{'' if u == 0 else ' + ' + str(u)}];")
         for c in range(Cc):
-            w(f"                a{u}{c} += x0 * w{c}0;")
+            if Cc > 1:
+                w("                j = j0;" if c == 0 else "                j += cin;")
+            w(f"                w0 = weights[{'j0' if Cc == 1 else 'j'}];")
+            for u in range(Uc):
+                w(f"                a{u}{c} += x{u}0 * w0;")
+    else:
+        for c in range(Cc):
+            if Cc > 1:
+                w("                j = j0;" if c == 0 else "                j += cin;")
+            w(f"                w{c}0 = weights[{'j0' if Cc == 1 else 'j'}];")
+        for u in range(Uc):
+            w(f"                x0 = packed[n{'' if u == 0 else ' + ' + str(u)}];")
+            for c in range(Cc):
+                w(f"                a{u}{c} += x0 * w{c}0;")
     w(f"                n += {Uc};")
-    for c in range(Cc):
-        w(f"                j{c}++;")
+    w("                j0++;")
     w("            }")
     w("")
     cnt = ', count' if tail else ''
-    sfx = 'Tail' if tail else ''
     w("            if (raw < 0)")
     w("            {")
     for c in range(Cc):
@@ -276,14 +335,14 @@ def store_parts():
 
 def pack_full():
     w("        /// <summary>")
-    w(f"        /// Packs {P} pixels from input[i] on (pixel stride cin): packed[c·{U} + u] = q[3u, c] + q[3u + 1, c]·2^21 + q[3u + 2, c]·2^42.")
+    w(f"        /// Packs count channels of {P} pixels from input[i] on (pixel stride cin): packed[c·{U} + u] = q[3u, c] + q[3u + 1, c]·2^21 + q[3u + 2, c]·2^42.")
     w("        /// </summary>")
-    w(f"        private static void Pack{P}(sbyte[] input, int i, int cin, long[] packed)")
+    w(f"        private static void Pack{P}(sbyte[] input, int i, int cin, int count, long[] packed)")
     w("        {")
     w("            int i0 = i;")
     for p in range(1, P):
         w(f"            int i{p} = i{p - 1} + cin;")
-    w("            int end = i + cin;")
+    w("            int end = i + count;")
     w("            int n = 0;")
     w("            while (i0 < end)")
     w("            {")
