@@ -217,10 +217,10 @@ namespace TinyDsc.Runtime.Kernels
         }
 
         /// <summary>
-        /// Start value of every three-lane accumulator: 2^20 in the low and the middle lane, so that both lanes stay in
-        /// 0 .. 2^21 − 1 (their sums are within ±1,040,384) and read back with a mask; the top lane starts at 0.
+        /// Start value of every three-lane accumulator: 2^20 in each lane, so that every lane stays in 0 .. 2^21 − 1 (its
+        /// sum is within ±1,040,384), the long stays in 0 .. 2^63 − 1 and each lane reads back with a shift and a mask.
         /// </summary>
-        private const long Offset = 0x20000100000L;
+        private const long Offset = 0x4000020000100000L;
 
         /// <summary>
         /// Packs count channels of 12 pixels from input[i] on (pixel stride cin): packed[c·4 + u] = q[3u, c] + q[3u + 1, c]·2^21 + q[3u + 2, c]·2^42.
@@ -1153,31 +1153,31 @@ namespace TinyDsc.Runtime.Kernels
             {
                 part[at] = part[at] + (((int)a0 & 0x1FFFFF) - 0x100000);
                 part[at + 1] = part[at + 1] + (((int)(a0 >> 21) & 0x1FFFFF) - 0x100000);
-                part[at + 2] = part[at + 2] + ((int)(a0 >> 42));
+                part[at + 2] = part[at + 2] + ((int)(a0 >> 42) - 0x100000);
                 part[at + 3] = part[at + 3] + (((int)a1 & 0x1FFFFF) - 0x100000);
                 part[at + 4] = part[at + 4] + (((int)(a1 >> 21) & 0x1FFFFF) - 0x100000);
-                part[at + 5] = part[at + 5] + ((int)(a1 >> 42));
+                part[at + 5] = part[at + 5] + ((int)(a1 >> 42) - 0x100000);
                 part[at + 6] = part[at + 6] + (((int)a2 & 0x1FFFFF) - 0x100000);
                 part[at + 7] = part[at + 7] + (((int)(a2 >> 21) & 0x1FFFFF) - 0x100000);
-                part[at + 8] = part[at + 8] + ((int)(a2 >> 42));
+                part[at + 8] = part[at + 8] + ((int)(a2 >> 42) - 0x100000);
                 part[at + 9] = part[at + 9] + (((int)a3 & 0x1FFFFF) - 0x100000);
                 part[at + 10] = part[at + 10] + (((int)(a3 >> 21) & 0x1FFFFF) - 0x100000);
-                part[at + 11] = part[at + 11] + ((int)(a3 >> 42));
+                part[at + 11] = part[at + 11] + ((int)(a3 >> 42) - 0x100000);
                 return;
             }
 
             part[at] = ((int)a0 & 0x1FFFFF) - 0x100000;
             part[at + 1] = ((int)(a0 >> 21) & 0x1FFFFF) - 0x100000;
-            part[at + 2] = (int)(a0 >> 42);
+            part[at + 2] = (int)(a0 >> 42) - 0x100000;
             part[at + 3] = ((int)a1 & 0x1FFFFF) - 0x100000;
             part[at + 4] = ((int)(a1 >> 21) & 0x1FFFFF) - 0x100000;
-            part[at + 5] = (int)(a1 >> 42);
+            part[at + 5] = (int)(a1 >> 42) - 0x100000;
             part[at + 6] = ((int)a2 & 0x1FFFFF) - 0x100000;
             part[at + 7] = ((int)(a2 >> 21) & 0x1FFFFF) - 0x100000;
-            part[at + 8] = (int)(a2 >> 42);
+            part[at + 8] = (int)(a2 >> 42) - 0x100000;
             part[at + 9] = ((int)a3 & 0x1FFFFF) - 0x100000;
             part[at + 10] = ((int)(a3 >> 21) & 0x1FFFFF) - 0x100000;
-            part[at + 11] = (int)(a3 >> 42);
+            part[at + 11] = (int)(a3 >> 42) - 0x100000;
         }
 
         /// <summary>
@@ -1190,333 +1190,347 @@ namespace TinyDsc.Runtime.Kernels
             {
                 part[at] = part[at] + (((int)a0 & 0x1FFFFF) - 0x100000);
                 part[at + 1] = part[at + 1] + (((int)(a0 >> 21) & 0x1FFFFF) - 0x100000);
-                part[at + 2] = part[at + 2] + ((int)(a0 >> 42));
+                part[at + 2] = part[at + 2] + ((int)(a0 >> 42) - 0x100000);
                 return;
             }
 
             part[at] = ((int)a0 & 0x1FFFFF) - 0x100000;
             part[at + 1] = ((int)(a0 >> 21) & 0x1FFFFF) - 0x100000;
-            part[at + 2] = (int)(a0 >> 42);
+            part[at + 2] = (int)(a0 >> 42) - 0x100000;
         }
 
         /// <summary>
-        /// Outputs of one channel for 12 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
-        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
-        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
-        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.
+        /// Outputs of one channel for 12 pixels from output[t] on, pixel stride cout, from the lanes of a{u}
+        /// (each lane carries 2^20)
+        /// and the folded bias b. When shift is −23..0 and |b| ≤ 2^30 (no int32 sum can wrap) in one step per output:
+        /// Requantize's one-rounding form with b, the lane offsets and zp_out − actMin folded into the channel's constant k,
+        /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign
+        /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0, and a ReLU-type clamp
+        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it.
+        /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).
         /// </summary>
         private static void Store4(
             sbyte[] output, int t, int cout, long a0, long a1, long a2, long a3,
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
         {
-            int bo = b - 0x100000;
-            if (shift > 0 || shift < -23)
+            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)
             {
-                output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a0 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a0 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)a1 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a1 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a1 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)a2 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a2 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a2 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)a3 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a3 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a3 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                StoreLanes(output, t, cout, a0, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, 3);
+                StoreLanes(output, t + 3 * cout, cout, a1, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, 3);
+                StoreLanes(output, t + 6 * cout, cout, a2, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, 3);
+                StoreLanes(output, t + 9 * cout, cout, a3, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, 3);
                 return;
             }
 
             long m = multiplier;
             int right = 31 - shift;
-            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
-            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
-            long zp = (long)zpOut << right;
-            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
-            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
-            int v, q;
-            v = ((int)a0 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + ((long)(zpOut - actMin) << right);
+            long range = actMax - actMin;
+            long lo = actMin;
+            long mask = 0x1FFFFF;
+            long y;
+            if (actMin >= zpOut)
+            {
+                y = ((a0 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a0 >> 21 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a0 >> 42) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a1 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a1 >> 21 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a1 >> 42) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a2 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a2 >> 21 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a2 >> 42) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a3 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a3 >> 21 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                t += cout;
+                y = ((a3 >> 42) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                return;
+            }
+
+            long kNeg = shift < 0 ? k - 0x80000000L : k;
+            long nb = 0x100000 - b;
+            long f;
+            f = a0 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)(a0 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a0 >> 21 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = (int)(a0 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a0 >> 42;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)a1 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a1 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)(a1 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a1 >> 21 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = (int)(a1 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a1 >> 42;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)a2 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a2 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)(a2 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a2 >> 21 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = (int)(a2 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a2 >> 42;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)a3 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a3 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)(a3 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a3 >> 21 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = (int)(a3 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a3 >> 42;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
         }
 
         /// <summary>
-        /// Outputs of one channel for 3 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
-        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
-        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
-        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.
+        /// Outputs of one channel for 3 pixels from output[t] on, pixel stride cout, from the lanes of a{u}
+        /// (each lane carries 2^20)
+        /// and the folded bias b. When shift is −23..0 and |b| ≤ 2^30 (no int32 sum can wrap) in one step per output:
+        /// Requantize's one-rounding form with b, the lane offsets and zp_out − actMin folded into the channel's constant k,
+        /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign
+        /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0
+        /// (under a ReLU-type clamp, actMin ≥ zp_out, never taken: both constants give y ≤ zp_out for acc &lt; 0).
+        /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).
         /// Only the first count (1..3) pixels are written.
         /// </summary>
         private static void Store1(
             sbyte[] output, int t, int cout, long a0,
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax, int count)
         {
-            int bo = b - 0x100000;
-            if (shift > 0 || shift < -23)
+            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)
             {
-                output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                if (count == 1)
-                {
-                    return;
-                }
-
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a0 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                if (count == 2)
-                {
-                    return;
-                }
-
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a0 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                StoreLanes(output, t, cout, a0, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, count);
                 return;
             }
 
             long m = multiplier;
             int right = 31 - shift;
-            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
-            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
-            long zp = (long)zpOut << right;
-            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
-            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
-            int v, q;
-            v = ((int)a0 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + ((long)(zpOut - actMin) << right);
+            long range = actMax - actMin;
+            long lo = actMin;
+            long mask = 0x1FFFFF;
+            long y;
+            long kNeg = shift < 0 ? k - 0x80000000L : k;
+            long nb = actMin >= zpOut ? long.MinValue : 0x100000 - b;
+            long f;
+            f = a0 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             if (count == 1)
             {
                 return;
             }
 
             t += cout;
-            v = ((int)(a0 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a0 >> 21 & mask;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             if (count == 2)
             {
                 return;
             }
 
             t += cout;
-            v = (int)(a0 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = a0 >> 42;
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
         }
 
         /// <summary>
-        /// Outputs of one channel for 12 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
-        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
-        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
-        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.
+        /// Outputs of one channel for 12 pixels from output[t] on, pixel stride cout, from the lanes of a{u}
+        /// plus those of r{u} (two chunks' longs: each lane carries 2·2^20)
+        /// and the folded bias b. When shift is −23..0 and |b| ≤ 2^30 (no int32 sum can wrap) in one step per output:
+        /// Requantize's one-rounding form with b, the lane offsets and zp_out − actMin folded into the channel's constant k,
+        /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign
+        /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0
+        /// (under a ReLU-type clamp, actMin ≥ zp_out, never taken: both constants give y ≤ zp_out for acc &lt; 0).
+        /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).
         /// </summary>
-        /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).
         private static void Store4R(
             sbyte[] output, int t, int cout, long a0, long a1, long a2, long a3, long r0, long r1, long r2, long r3,
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
         {
-            int bo = b - 0x200000;
-            if (shift > 0 || shift < -23)
+            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)
             {
-                output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a0 >> 42) + (int)(r0 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)a1 & 0x1FFFFF) + ((int)r1 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a1 >> 21) & 0x1FFFFF) + ((int)(r1 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a1 >> 42) + (int)(r1 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)a2 & 0x1FFFFF) + ((int)r2 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a2 >> 21) & 0x1FFFFF) + ((int)(r2 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a2 >> 42) + (int)(r2 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)a3 & 0x1FFFFF) + ((int)r3 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a3 >> 21) & 0x1FFFFF) + ((int)(r3 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a3 >> 42) + (int)(r3 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                StoreLanes(output, t, cout, a0, r0, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, 3);
+                StoreLanes(output, t + 3 * cout, cout, a1, r1, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, 3);
+                StoreLanes(output, t + 6 * cout, cout, a2, r2, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, 3);
+                StoreLanes(output, t + 9 * cout, cout, a3, r3, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, 3);
                 return;
             }
 
             long m = multiplier;
             int right = 31 - shift;
-            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
-            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
-            long zp = (long)zpOut << right;
-            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
-            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
-            int v, q;
-            v = ((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x200000) * m + ((long)(zpOut - actMin) << right);
+            long range = actMax - actMin;
+            long lo = actMin;
+            long mask = 0x1FFFFF;
+            long y;
+            long kNeg = shift < 0 ? k - 0x80000000L : k;
+            long nb = actMin >= zpOut ? long.MinValue : 0x200000 - b;
+            long f;
+            f = (a0 & mask) + (r0 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a0 >> 21 & mask) + (r0 >> 21 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = (int)(a0 >> 42) + (int)(r0 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a0 >> 42) + (r0 >> 42);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)a1 & 0x1FFFFF) + ((int)r1 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a1 & mask) + (r1 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)(a1 >> 21) & 0x1FFFFF) + ((int)(r1 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a1 >> 21 & mask) + (r1 >> 21 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = (int)(a1 >> 42) + (int)(r1 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a1 >> 42) + (r1 >> 42);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)a2 & 0x1FFFFF) + ((int)r2 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a2 & mask) + (r2 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)(a2 >> 21) & 0x1FFFFF) + ((int)(r2 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a2 >> 21 & mask) + (r2 >> 21 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = (int)(a2 >> 42) + (int)(r2 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a2 >> 42) + (r2 >> 42);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)a3 & 0x1FFFFF) + ((int)r3 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a3 & mask) + (r3 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = ((int)(a3 >> 21) & 0x1FFFFF) + ((int)(r3 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a3 >> 21 & mask) + (r3 >> 21 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             t += cout;
-            v = (int)(a3 >> 42) + (int)(r3 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a3 >> 42) + (r3 >> 42);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
         }
 
         /// <summary>
-        /// Outputs of one channel for 3 pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of
-        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference
-        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once
-        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.
+        /// Outputs of one channel for 3 pixels from output[t] on, pixel stride cout, from the lanes of a{u}
+        /// plus those of r{u} (two chunks' longs: each lane carries 2·2^20)
+        /// and the folded bias b. When shift is −23..0 and |b| ≤ 2^30 (no int32 sum can wrap) in one step per output:
+        /// Requantize's one-rounding form with b, the lane offsets and zp_out − actMin folded into the channel's constant k,
+        /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign
+        /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0
+        /// (under a ReLU-type clamp, actMin ≥ zp_out, never taken: both constants give y ≤ zp_out for acc &lt; 0).
+        /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).
         /// Only the first count (1..3) pixels are written.
         /// </summary>
-        /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).
         private static void Store1R(
             sbyte[] output, int t, int cout, long a0, long r0,
             int b, int multiplier, int shift, int zpOut, int actMin, int actMax, int count)
         {
-            int bo = b - 0x200000;
-            if (shift > 0 || shift < -23)
+            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)
             {
-                output[t] = (sbyte)Requantize.Clamp(((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                if (count == 1)
-                {
-                    return;
-                }
-
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp(((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
-                if (count == 2)
-                {
-                    return;
-                }
-
-                t += cout;
-                output[t] = (sbyte)Requantize.Clamp((int)(a0 >> 42) + (int)(r0 >> 42) + b, multiplier, shift, zpOut, actMin, actMax);
+                StoreLanes(output, t, cout, a0, r0, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, count);
                 return;
             }
 
             long m = multiplier;
             int right = 31 - shift;
-            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum
-            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.
-            long zp = (long)zpOut << right;
-            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;
-            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;
-            int v, q;
-            v = ((int)a0 & 0x1FFFFF) + ((int)r0 & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x200000) * m + ((long)(zpOut - actMin) << right);
+            long range = actMax - actMin;
+            long lo = actMin;
+            long mask = 0x1FFFFF;
+            long y;
+            long kNeg = shift < 0 ? k - 0x80000000L : k;
+            long nb = actMin >= zpOut ? long.MinValue : 0x200000 - b;
+            long f;
+            f = (a0 & mask) + (r0 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             if (count == 1)
             {
                 return;
             }
 
             t += cout;
-            v = ((int)(a0 >> 21) & 0x1FFFFF) + ((int)(r0 >> 21) & 0x1FFFFF) + bo;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a0 >> 21 & mask) + (r0 >> 21 & mask);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
             if (count == 2)
             {
                 return;
             }
 
             t += cout;
-            v = (int)(a0 >> 42) + (int)(r0 >> 42) + b;
-            q = (int)((v * m + (v < 0 ? kNeg : kPos)) >> right);
-            output[t] = (sbyte)(q < actMin ? actMin : q > actMax ? actMax : q);
+            f = (a0 >> 42) + (r0 >> 42);
+            y = (f * m + (f < nb ? kNeg : k)) >> right;
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+        }
+
+        /// <summary>
+        /// The first n (1..3) pixels of one channel from the lanes of a plus those of r (0 when there is one long) plus bo (the
+        /// folded bias less the lane offsets), each through Requantize.Clamp in int32 as the reference: Store's path for shift
+        /// &gt; 0 or &lt; −23 and for a folded bias beyond ±2^30.
+        /// </summary>
+        private static void StoreLanes(
+            sbyte[] output, int t, int cout, long a, long r, int bo, int multiplier, int shift, int zpOut, int actMin, int actMax, int n)
+        {
+            while (n > 0)
+            {
+                output[t] = (sbyte)Requantize.Clamp(((int)a & 0x1FFFFF) + ((int)r & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
+                a >>= 21;
+                r >>= 21;
+                t += cout;
+                n--;
+            }
         }
 
         /// <summary>

@@ -199,15 +199,6 @@ def block(u_count, c_count, name, tail):
     w("        }")
 
 
-def lanes(Uc, u, b0, b2, raw=False):
-    """Expressions for the three pixels' values of a{u} (+ r{u}): lanes + b0 (low lanes, offsets removed through b0) or + b2."""
-    if raw:
-        return [f"((int)a{u} & 0x1FFFFF) + ((int)r{u} & 0x1FFFFF) + {b0}",
-                f"((int)(a{u} >> 21) & 0x1FFFFF) + ((int)(r{u} >> 21) & 0x1FFFFF) + {b0}",
-                f"(int)(a{u} >> 42) + (int)(r{u} >> 42) + {b2}"]
-    return [f"((int)a{u} & 0x1FFFFF) + {b0}", f"((int)(a{u} >> 21) & 0x1FFFFF) + {b0}", f"(int)(a{u} >> 42) + {b2}"]
-
-
 def flush(Uc):
     w("        /// <summary>")
     w(f"        /// Splits one channel's {Uc} three-lane accumulator(s) into the {3 * Uc} pixels' sums (removing the lane offsets) and")
@@ -215,22 +206,130 @@ def flush(Uc):
     w("        /// </summary>")
     w(f"        private static void Flush{Uc}(long[] part, int at, bool add, " + ", ".join(f"long a{u}" for u in range(Uc)) + ")")
     w("        {")
+    exprs = []
+    for u in range(Uc):
+        exprs += [f"((int)a{u} & 0x1FFFFF) - 0x100000", f"((int)(a{u} >> 21) & 0x1FFFFF) - 0x100000", f"(int)(a{u} >> 42) - 0x100000"]
     w("            if (add)")
     w("            {")
-    for u in range(Uc):
-        for h, e in enumerate(lanes(Uc, u, "-0x100000", "0")):
-            p = 3 * u + h
-            ix = f"at{'' if p == 0 else ' + ' + str(p)}"
-            e = e.replace(" + 0", "").replace(" + -0x100000", " - 0x100000")
-            w(f"                part[{ix}] = part[{ix}] + ({e});")
+    for p, e in enumerate(exprs):
+        ix = f"at{'' if p == 0 else ' + ' + str(p)}"
+        w(f"                part[{ix}] = part[{ix}] + ({e});")
     w("                return;")
     w("            }")
     w("")
+    for p, e in enumerate(exprs):
+        w(f"            part[at{'' if p == 0 else ' + ' + str(p)}] = {e};")
+    w("        }")
+
+
+def lane(u, h, raw):
+    """A pixel's lane of a{u} (plus r{u}'s) as a long, offsets included."""
+    one = [f"a{u} & mask", f"a{u} >> 21 & mask", f"a{u} >> 42"]
+    if not raw:
+        return one[h]
+    two = [f"r{u} & mask", f"r{u} >> 21 & mask", f"r{u} >> 42"]
+    return f"({one[h]}) + ({two[h]})"
+
+
+def store(Uc, tail, raw=False, relu_copy=False):
+    off = "0x200000" if raw else "0x100000"
+    n_out = 3 * Uc
+    w("        /// <summary>")
+    w(f"        /// Outputs of one channel for {n_out} pixels from output[t] on, pixel stride cout, from the lanes of a{{u}}")
+    if raw:
+        w("        /// plus those of r{u} (two chunks' longs: each lane carries 2·2^20)")
+    else:
+        w("        /// (each lane carries 2^20)")
+    w("        /// and the folded bias b. When shift is −23..0 and |b| ≤ 2^30 (no int32 sum can wrap) in one step per output:")
+    w("        /// Requantize's one-rounding form with b, the lane offsets and zp_out − actMin folded into the channel's constant k,")
+    w("        /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign")
+    w("        /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0" + (", and a ReLU-type clamp" if relu_copy else ""))
+    if relu_copy:
+        w("        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it.")
+    else:
+        w("        /// (under a ReLU-type clamp, actMin ≥ zp_out, never taken: both constants give y ≤ zp_out for acc &lt; 0).")
+    w("        /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).")
+    if tail:
+        w("        /// Only the first count (1..3) pixels are written.")
+    w("        /// </summary>")
+    w(f"        private static void Store{Uc}{'R' if raw else ''}(")
+    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(Uc)) + ("," if not raw else ", " + ", ".join(f"long r{u}" for u in range(Uc)) + ","))
+    w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
+    w("        {")
+    w("            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)")
+    w("            {")
     for u in range(Uc):
-        for h, e in enumerate(lanes(Uc, u, "-0x100000", "0")):
-            p = 3 * u + h
-            e = e.replace(" + 0", "").replace(" + -0x100000", " - 0x100000")
-            w(f"            part[at{'' if p == 0 else ' + ' + str(p)}] = {e};")
+        r = f"r{u}" if raw else "0"
+        n = "count" if tail else "3"
+        w(f"                StoreLanes(output, t{'' if u == 0 else ' + ' + str(3 * u) + ' * cout'}, cout, a{u}, {r}, b - {off}, multiplier, shift, zpOut, actMin, actMax, {n});")
+    w("                return;")
+    w("            }")
+    w("")
+    w("            long m = multiplier;")
+    w("            int right = 31 - shift;")
+    w(f"            // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).")
+    w(f"            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - {off}) * m + ((long)(zpOut - actMin) << right);")
+    w("            long range = actMax - actMin;")
+    w("            long lo = actMin;")
+    w("            long mask = 0x1FFFFF;")
+    w("            long y;")
+
+    def outputs(relu):
+        for u in range(Uc):
+            for h in range(3):
+                p = 3 * u + h
+                e = lane(u, h, raw)
+                if relu:
+                    w(f"{ind}y = (({e}) * m + k) >> right;")
+                else:
+                    w(f"{ind}f = {e};")
+                    w(f"{ind}y = (f * m + (f < nb ? kNeg : k)) >> right;")
+                w(f"{ind}output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);")
+                if tail and p < 2:
+                    w(f"{ind}if (count == {p + 1})")
+                    w(f"{ind}{{")
+                    w(f"{ind}    return;")
+                    w(f"{ind}}}")
+                    w("")
+                if p < n_out - 1:
+                    w(f"{ind}t += cout;")
+
+    if relu_copy:
+        w("            if (actMin >= zpOut)")
+        w("            {")
+        ind = "                "
+        outputs(True)
+        w("                return;")
+        w("            }")
+        w("")
+        w("            long kNeg = shift < 0 ? k - 0x80000000L : k;")
+        w(f"            long nb = {off} - b;")
+    else:
+        w("            long kNeg = shift < 0 ? k - 0x80000000L : k;")
+        w(f"            long nb = actMin >= zpOut ? long.MinValue : {off} - b;")
+    w("            long f;")
+    ind = "            "
+    outputs(False)
+    w("        }")
+
+
+def store_lanes():
+    w("        /// <summary>")
+    w("        /// The first n (1..3) pixels of one channel from the lanes of a plus those of r (0 when there is one long) plus bo (the")
+    w("        /// folded bias less the lane offsets), each through Requantize.Clamp in int32 as the reference: Store's path for shift")
+    w("        /// &gt; 0 or &lt; −23 and for a folded bias beyond ±2^30.")
+    w("        /// </summary>")
+    w("        private static void StoreLanes(")
+    w("            sbyte[] output, int t, int cout, long a, long r, int bo, int multiplier, int shift, int zpOut, int actMin, int actMax, int n)")
+    w("        {")
+    w("            while (n > 0)")
+    w("            {")
+    w("                output[t] = (sbyte)Requantize.Clamp(((int)a & 0x1FFFFF) + ((int)r & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);")
+    w("                a >>= 21;")
+    w("                r >>= 21;")
+    w("                t += cout;")
+    w("                n--;")
+    w("            }")
     w("        }")
 
 
@@ -246,54 +345,6 @@ def requant_inline(vexpr, indent, last, tail_p=None):
         w("")
     if not last:
         w(f"{indent}t += cout;")
-
-
-def store(Uc, tail, raw=False):
-    w("        /// <summary>")
-    w(f"        /// Outputs of one channel for {3 * Uc} pixels from output[t] on, pixel stride cout: each pixel's sum from its lane of")
-    w("        /// a{u} (low lanes carry +2^20, removed with the bias) plus the folded bias b (int32, wrapping as the reference")
-    w("        /// does), then requantized: for shift ≤ 0 in one rounding step with the channel's constants computed once")
-    w("        /// (Requantize states the formula and why it equals the two-step path), for shift &gt; 0 or &lt; −23 through Requantize.Clamp.")
-    if tail:
-        w("        /// Only the first count (1..3) pixels are written.")
-    w("        /// </summary>")
-    if raw:
-        w("        /// With r: the sums of two chunks, a{u} the second's and r{u} the first's (both offset, so 2·2^20 is removed).")
-    w(f"        private static void Store{Uc}{'R' if raw else ''}(")
-    w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(Uc)) + ("," if not raw else ", " + ", ".join(f"long r{u}" for u in range(Uc)) + ","))
-    w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
-    w("        {")
-    w(f"            int bo = b - {'0x200000' if raw else '0x100000'};")
-    w("            if (shift > 0 || shift < -23)")
-    w("            {")
-    for u in range(Uc):
-        for h, e in enumerate(lanes(Uc, u, "bo", "b", raw)):
-            p = 3 * u + h
-            w(f"                output[t] = (sbyte)Requantize.Clamp({e}, multiplier, shift, zpOut, actMin, actMax);")
-            if tail and p < 2:
-                w(f"                if (count == {p + 1})")
-                w("                {")
-                w("                    return;")
-                w("                }")
-                w("")
-            if p < 3 * Uc - 1:
-                w("                t += cout;")
-    w("                return;")
-    w("            }")
-    w("")
-    w("            long m = multiplier;")
-    w("            int right = 31 - shift;")
-    w("            // One rounding step (Requantize), with zp_out·2^right folded into both constants: right ≤ 54 keeps the sum")
-    w("            // within ±(2^62 + 2^54 + 2^61) < 2^63, and floor((x + zp·2^right) / 2^right) = floor(x / 2^right) + zp.")
-    w("            long zp = (long)zpOut << right;")
-    w("            long kPos = shift == 0 ? 0x40000000L + zp : 0x40000000L + (1L << (30 - shift)) + zp;")
-    w("            long kNeg = shift == 0 ? kPos : kPos - 0x80000000L;")
-    w("            int v, q;")
-    for u in range(Uc):
-        for h, e in enumerate(lanes(Uc, u, "bo", "b", raw)):
-            p = 3 * u + h
-            requant_inline(e, "            ", p == 3 * Uc - 1, p if tail and p < 2 else None)
-    w("        }")
 
 
 def store_parts():
@@ -380,15 +431,16 @@ def pack_tail():
 header = open(os.path.join(HERE, "pointwise_header.cs.txt")).read()
 run = open(os.path.join(HERE, "pointwise_run.cs.txt")).read()
 body = ["""        /// <summary>
-        /// Start value of every three-lane accumulator: 2^20 in the low and the middle lane, so that both lanes stay in
-        /// 0 .. 2^21 − 1 (their sums are within ±1,040,384) and read back with a mask; the top lane starts at 0.
+        /// Start value of every three-lane accumulator: 2^20 in each lane, so that every lane stays in 0 .. 2^21 − 1 (its
+        /// sum is within ±1,040,384), the long stays in 0 .. 2^63 − 1 and each lane reads back with a shift and a mask.
         /// </summary>
-        private const long Offset = 0x20000100000L;"""]
+        private const long Offset = 0x4000020000100000L;"""]
 for fn in [pack_full, pack_tail,
            lambda: block(U, C, f"Block{P}x{C}", False), lambda: block(U, 1, f"Block{P}x1", False),
            lambda: block(1, C, f"Block3x{C}", True), lambda: block(1, 1, "Block3x1", True),
            lambda: flush(U), lambda: flush(1) if U != 1 else None,
-           lambda: store(U, False), lambda: store(1, True), lambda: store(U, False, True), lambda: store(1, True, True), store_parts]:
+           lambda: store(U, False, relu_copy=True), lambda: store(1, True), lambda: store(U, False, True), lambda: store(1, True, True),
+           store_lanes, store_parts]:
     out.clear()
     fn()
     if out:
