@@ -158,6 +158,10 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output, int o, int zpOut, int actMin, int actMax, long[] packed)
         {
             int channelBlocksEnd = cout - cout % 8;
+            // The stores' form of zp_out and the clamp: y − actMin is computed, then compared with actMax − actMin.
+            long zt = zpOut - actMin;
+            long lo = actMin;
+            long range = actMax - actMin;
             int oc;
             int keep = Splits(cin, cout) ? 4 * 64 : -1;
             int first;
@@ -170,13 +174,13 @@ namespace TinyDsc.Runtime.Kernels
                     oc = 0;
                     while (oc < channelBlocksEnd)
                     {
-                        Block12x8(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, first, keep);
+                        Block12x8(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zt, lo, range, first, keep);
                         oc += 8;
                     }
 
                     while (oc < cout)
                     {
-                        Block12x1(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, first, keep);
+                        Block12x1(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zt, lo, range, first, keep);
                         oc++;
                     }
 
@@ -200,13 +204,13 @@ namespace TinyDsc.Runtime.Kernels
                 oc = 0;
                 while (oc < channelBlocksEnd)
                 {
-                    Block3x8(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, count);
+                    Block3x8(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zt, lo, range, count);
                     oc += 8;
                 }
 
                 while (oc < cout)
                 {
-                    Block3x1(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zpOut, actMin, actMax, count);
+                    Block3x1(packed, cin, weights, oc, foldedBias, multiplier, shift, output, o + oc, cout, zt, lo, range, count);
                     oc++;
                 }
 
@@ -227,39 +231,27 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Pack12(sbyte[] input, int i, int cin, int count, long[] packed)
         {
-            int i0 = i;
-            int i1 = i0 + cin;
-            int i2 = i1 + cin;
-            int i3 = i2 + cin;
-            int i4 = i3 + cin;
-            int i5 = i4 + cin;
-            int i6 = i5 + cin;
-            int i7 = i6 + cin;
-            int i8 = i7 + cin;
-            int i9 = i8 + cin;
-            int i10 = i9 + cin;
-            int i11 = i10 + cin;
+            // Pixel p's channel at input[i + s_p]: one index moves, the offsets s_p = p·cin stay.
+            int s2 = cin + cin;
+            int s3 = s2 + cin;
+            int s4 = s3 + cin;
+            int s5 = s4 + cin;
+            int s6 = s5 + cin;
+            int s7 = s6 + cin;
+            int s8 = s7 + cin;
+            int s9 = s8 + cin;
+            int s10 = s9 + cin;
+            int s11 = s10 + cin;
             int end = i + count;
             int n = 0;
-            while (i0 < end)
+            while (i < end)
             {
-                packed[n] = input[i0] + ((long)input[i1] << 21) + ((long)input[i2] << 42);
-                packed[n + 1] = input[i3] + ((long)input[i4] << 21) + ((long)input[i5] << 42);
-                packed[n + 2] = input[i6] + ((long)input[i7] << 21) + ((long)input[i8] << 42);
-                packed[n + 3] = input[i9] + ((long)input[i10] << 21) + ((long)input[i11] << 42);
+                packed[n] = input[i] + ((long)input[i + cin] << 21) + ((long)input[i + s2] << 42);
+                packed[n + 1] = input[i + s3] + ((long)input[i + s4] << 21) + ((long)input[i + s5] << 42);
+                packed[n + 2] = input[i + s6] + ((long)input[i + s7] << 21) + ((long)input[i + s8] << 42);
+                packed[n + 3] = input[i + s9] + ((long)input[i + s10] << 21) + ((long)input[i + s11] << 42);
                 n += 4;
-                i0++;
-                i1++;
-                i2++;
-                i3++;
-                i4++;
-                i5++;
-                i6++;
-                i7++;
-                i8++;
-                i9++;
-                i10++;
-                i11++;
+                i++;
             }
         }
 
@@ -294,7 +286,7 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Block12x8(
             long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
-            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int first, int keep)
+            sbyte[] output, int o, int cout, long zt, long lo, long range, int first, int keep)
         {
             long a00 = Offset, a01 = Offset, a02 = Offset, a03 = Offset, a04 = Offset, a05 = Offset, a06 = Offset, a07 = Offset;
             long a10 = Offset, a11 = Offset, a12 = Offset, a13 = Offset, a14 = Offset, a15 = Offset, a16 = Offset, a17 = Offset;
@@ -592,28 +584,28 @@ namespace TinyDsc.Runtime.Kernels
 
             if (raw < 0)
             {
-                Store4(output, o, cout, a00, a10, a20, a30, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
-                Store4(output, o + 1, cout, a01, a11, a21, a31, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
-                Store4(output, o + 2, cout, a02, a12, a22, a32, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
-                Store4(output, o + 3, cout, a03, a13, a23, a33, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
-                Store4(output, o + 4, cout, a04, a14, a24, a34, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
-                Store4(output, o + 5, cout, a05, a15, a25, a35, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
-                Store4(output, o + 6, cout, a06, a16, a26, a36, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
-                Store4(output, o + 7, cout, a07, a17, a27, a37, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
+                Store4(output, o, cout, a00, a10, a20, a30, foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range);
+                Store4(output, o + 1, cout, a01, a11, a21, a31, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zt, lo, range);
+                Store4(output, o + 2, cout, a02, a12, a22, a32, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zt, lo, range);
+                Store4(output, o + 3, cout, a03, a13, a23, a33, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zt, lo, range);
+                Store4(output, o + 4, cout, a04, a14, a24, a34, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zt, lo, range);
+                Store4(output, o + 5, cout, a05, a15, a25, a35, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zt, lo, range);
+                Store4(output, o + 6, cout, a06, a16, a26, a36, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zt, lo, range);
+                Store4(output, o + 7, cout, a07, a17, a27, a37, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zt, lo, range);
                 return;
             }
 
             if (at < 0)
             {
                 // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.
-                Store4R(output, o, cout, a00, a10, a20, a30, packed[raw], packed[raw + 8], packed[raw + 16], packed[raw + 24], foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
-                Store4R(output, o + 1, cout, a01, a11, a21, a31, packed[raw + 1], packed[raw + 9], packed[raw + 17], packed[raw + 25], foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
-                Store4R(output, o + 2, cout, a02, a12, a22, a32, packed[raw + 2], packed[raw + 10], packed[raw + 18], packed[raw + 26], foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
-                Store4R(output, o + 3, cout, a03, a13, a23, a33, packed[raw + 3], packed[raw + 11], packed[raw + 19], packed[raw + 27], foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
-                Store4R(output, o + 4, cout, a04, a14, a24, a34, packed[raw + 4], packed[raw + 12], packed[raw + 20], packed[raw + 28], foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
-                Store4R(output, o + 5, cout, a05, a15, a25, a35, packed[raw + 5], packed[raw + 13], packed[raw + 21], packed[raw + 29], foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
-                Store4R(output, o + 6, cout, a06, a16, a26, a36, packed[raw + 6], packed[raw + 14], packed[raw + 22], packed[raw + 30], foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
-                Store4R(output, o + 7, cout, a07, a17, a27, a37, packed[raw + 7], packed[raw + 15], packed[raw + 23], packed[raw + 31], foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
+                Store4R(output, o, cout, a00, a10, a20, a30, packed[raw], packed[raw + 8], packed[raw + 16], packed[raw + 24], foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range);
+                Store4R(output, o + 1, cout, a01, a11, a21, a31, packed[raw + 1], packed[raw + 9], packed[raw + 17], packed[raw + 25], foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zt, lo, range);
+                Store4R(output, o + 2, cout, a02, a12, a22, a32, packed[raw + 2], packed[raw + 10], packed[raw + 18], packed[raw + 26], foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zt, lo, range);
+                Store4R(output, o + 3, cout, a03, a13, a23, a33, packed[raw + 3], packed[raw + 11], packed[raw + 19], packed[raw + 27], foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zt, lo, range);
+                Store4R(output, o + 4, cout, a04, a14, a24, a34, packed[raw + 4], packed[raw + 12], packed[raw + 20], packed[raw + 28], foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zt, lo, range);
+                Store4R(output, o + 5, cout, a05, a15, a25, a35, packed[raw + 5], packed[raw + 13], packed[raw + 21], packed[raw + 29], foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zt, lo, range);
+                Store4R(output, o + 6, cout, a06, a16, a26, a36, packed[raw + 6], packed[raw + 14], packed[raw + 22], packed[raw + 30], foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zt, lo, range);
+                Store4R(output, o + 7, cout, a07, a17, a27, a37, packed[raw + 7], packed[raw + 15], packed[raw + 23], packed[raw + 31], foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zt, lo, range);
                 return;
             }
 
@@ -634,14 +626,14 @@ namespace TinyDsc.Runtime.Kernels
             Flush4(packed, ext + 72, true, packed[raw + 6], packed[raw + 14], packed[raw + 22], packed[raw + 30]);
             Flush4(packed, ext + 84, true, a07, a17, a27, a37);
             Flush4(packed, ext + 84, true, packed[raw + 7], packed[raw + 15], packed[raw + 23], packed[raw + 31]);
-            StoreParts(output, o, cout, packed, ext, 12, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
-            StoreParts(output, o + 1, cout, packed, ext + 12, 12, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
-            StoreParts(output, o + 2, cout, packed, ext + 24, 12, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
-            StoreParts(output, o + 3, cout, packed, ext + 36, 12, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
-            StoreParts(output, o + 4, cout, packed, ext + 48, 12, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
-            StoreParts(output, o + 5, cout, packed, ext + 60, 12, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
-            StoreParts(output, o + 6, cout, packed, ext + 72, 12, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
-            StoreParts(output, o + 7, cout, packed, ext + 84, 12, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
+            StoreParts(output, o, cout, packed, ext, 12, foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range);
+            StoreParts(output, o + 1, cout, packed, ext + 12, 12, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zt, lo, range);
+            StoreParts(output, o + 2, cout, packed, ext + 24, 12, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zt, lo, range);
+            StoreParts(output, o + 3, cout, packed, ext + 36, 12, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zt, lo, range);
+            StoreParts(output, o + 4, cout, packed, ext + 48, 12, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zt, lo, range);
+            StoreParts(output, o + 5, cout, packed, ext + 60, 12, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zt, lo, range);
+            StoreParts(output, o + 6, cout, packed, ext + 72, 12, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zt, lo, range);
+            StoreParts(output, o + 7, cout, packed, ext + 84, 12, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zt, lo, range);
         }
 
         /// <summary>
@@ -655,7 +647,7 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Block12x1(
             long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
-            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int first, int keep)
+            sbyte[] output, int o, int cout, long zt, long lo, long range, int first, int keep)
         {
             long a00 = Offset;
             long a10 = Offset;
@@ -779,21 +771,21 @@ namespace TinyDsc.Runtime.Kernels
 
             if (raw < 0)
             {
-                Store4(output, o, cout, a00, a10, a20, a30, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+                Store4(output, o, cout, a00, a10, a20, a30, foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range);
                 return;
             }
 
             if (at < 0)
             {
                 // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.
-                Store4R(output, o, cout, a00, a10, a20, a30, packed[raw], packed[raw + 1], packed[raw + 2], packed[raw + 3], foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+                Store4R(output, o, cout, a00, a10, a20, a30, packed[raw], packed[raw + 1], packed[raw + 2], packed[raw + 3], foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range);
                 return;
             }
 
             // More chunks: the last one and the first one join the partial sums, which are then requantized.
             Flush4(packed, ext, true, a00, a10, a20, a30);
             Flush4(packed, ext, true, packed[raw], packed[raw + 1], packed[raw + 2], packed[raw + 3]);
-            StoreParts(output, o, cout, packed, ext, 12, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+            StoreParts(output, o, cout, packed, ext, 12, foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range);
         }
 
         /// <summary>
@@ -805,7 +797,7 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Block3x8(
             long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
-            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int count)
+            sbyte[] output, int o, int cout, long zt, long lo, long range, int count)
         {
             long a00 = Offset, a01 = Offset, a02 = Offset, a03 = Offset, a04 = Offset, a05 = Offset, a06 = Offset, a07 = Offset;
             long x00, x01, x02, x03, x04, x05, x06, x07;
@@ -989,28 +981,28 @@ namespace TinyDsc.Runtime.Kernels
 
             if (raw < 0)
             {
-                Store1(output, o, cout, a00, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax, count);
-                Store1(output, o + 1, cout, a01, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax, count);
-                Store1(output, o + 2, cout, a02, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax, count);
-                Store1(output, o + 3, cout, a03, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax, count);
-                Store1(output, o + 4, cout, a04, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax, count);
-                Store1(output, o + 5, cout, a05, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax, count);
-                Store1(output, o + 6, cout, a06, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax, count);
-                Store1(output, o + 7, cout, a07, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax, count);
+                Store1(output, o, cout, a00, foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range, count);
+                Store1(output, o + 1, cout, a01, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zt, lo, range, count);
+                Store1(output, o + 2, cout, a02, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zt, lo, range, count);
+                Store1(output, o + 3, cout, a03, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zt, lo, range, count);
+                Store1(output, o + 4, cout, a04, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zt, lo, range, count);
+                Store1(output, o + 5, cout, a05, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zt, lo, range, count);
+                Store1(output, o + 6, cout, a06, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zt, lo, range, count);
+                Store1(output, o + 7, cout, a07, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zt, lo, range, count);
                 return;
             }
 
             if (at < 0)
             {
                 // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.
-                Store1R(output, o, cout, a00, packed[raw], foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax, count);
-                Store1R(output, o + 1, cout, a01, packed[raw + 1], foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax, count);
-                Store1R(output, o + 2, cout, a02, packed[raw + 2], foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax, count);
-                Store1R(output, o + 3, cout, a03, packed[raw + 3], foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax, count);
-                Store1R(output, o + 4, cout, a04, packed[raw + 4], foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax, count);
-                Store1R(output, o + 5, cout, a05, packed[raw + 5], foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax, count);
-                Store1R(output, o + 6, cout, a06, packed[raw + 6], foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax, count);
-                Store1R(output, o + 7, cout, a07, packed[raw + 7], foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax, count);
+                Store1R(output, o, cout, a00, packed[raw], foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range, count);
+                Store1R(output, o + 1, cout, a01, packed[raw + 1], foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zt, lo, range, count);
+                Store1R(output, o + 2, cout, a02, packed[raw + 2], foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zt, lo, range, count);
+                Store1R(output, o + 3, cout, a03, packed[raw + 3], foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zt, lo, range, count);
+                Store1R(output, o + 4, cout, a04, packed[raw + 4], foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zt, lo, range, count);
+                Store1R(output, o + 5, cout, a05, packed[raw + 5], foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zt, lo, range, count);
+                Store1R(output, o + 6, cout, a06, packed[raw + 6], foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zt, lo, range, count);
+                Store1R(output, o + 7, cout, a07, packed[raw + 7], foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zt, lo, range, count);
                 return;
             }
 
@@ -1031,14 +1023,14 @@ namespace TinyDsc.Runtime.Kernels
             Flush1(packed, ext + 18, true, packed[raw + 6]);
             Flush1(packed, ext + 21, true, a07);
             Flush1(packed, ext + 21, true, packed[raw + 7]);
-            StoreParts(output, o, cout, packed, ext, count, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
-            StoreParts(output, o + 1, cout, packed, ext + 3, count, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zpOut, actMin, actMax);
-            StoreParts(output, o + 2, cout, packed, ext + 6, count, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zpOut, actMin, actMax);
-            StoreParts(output, o + 3, cout, packed, ext + 9, count, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zpOut, actMin, actMax);
-            StoreParts(output, o + 4, cout, packed, ext + 12, count, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zpOut, actMin, actMax);
-            StoreParts(output, o + 5, cout, packed, ext + 15, count, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zpOut, actMin, actMax);
-            StoreParts(output, o + 6, cout, packed, ext + 18, count, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zpOut, actMin, actMax);
-            StoreParts(output, o + 7, cout, packed, ext + 21, count, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zpOut, actMin, actMax);
+            StoreParts(output, o, cout, packed, ext, count, foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range);
+            StoreParts(output, o + 1, cout, packed, ext + 3, count, foldedBias[oc + 1], multiplier[oc + 1], shift[oc + 1], zt, lo, range);
+            StoreParts(output, o + 2, cout, packed, ext + 6, count, foldedBias[oc + 2], multiplier[oc + 2], shift[oc + 2], zt, lo, range);
+            StoreParts(output, o + 3, cout, packed, ext + 9, count, foldedBias[oc + 3], multiplier[oc + 3], shift[oc + 3], zt, lo, range);
+            StoreParts(output, o + 4, cout, packed, ext + 12, count, foldedBias[oc + 4], multiplier[oc + 4], shift[oc + 4], zt, lo, range);
+            StoreParts(output, o + 5, cout, packed, ext + 15, count, foldedBias[oc + 5], multiplier[oc + 5], shift[oc + 5], zt, lo, range);
+            StoreParts(output, o + 6, cout, packed, ext + 18, count, foldedBias[oc + 6], multiplier[oc + 6], shift[oc + 6], zt, lo, range);
+            StoreParts(output, o + 7, cout, packed, ext + 21, count, foldedBias[oc + 7], multiplier[oc + 7], shift[oc + 7], zt, lo, range);
         }
 
         /// <summary>
@@ -1050,7 +1042,7 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Block3x1(
             long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,
-            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax, int count)
+            sbyte[] output, int o, int cout, long zt, long lo, long range, int count)
         {
             long a00 = Offset;
             long x00, x01, x02, x03, x04, x05, x06, x07;
@@ -1126,21 +1118,21 @@ namespace TinyDsc.Runtime.Kernels
 
             if (raw < 0)
             {
-                Store1(output, o, cout, a00, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax, count);
+                Store1(output, o, cout, a00, foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range, count);
                 return;
             }
 
             if (at < 0)
             {
                 // Two chunks: each pixel's sum is its lane of the first chunk's long plus its lane of the second's.
-                Store1R(output, o, cout, a00, packed[raw], foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax, count);
+                Store1R(output, o, cout, a00, packed[raw], foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range, count);
                 return;
             }
 
             // More chunks: the last one and the first one join the partial sums, which are then requantized.
             Flush1(packed, ext, true, a00);
             Flush1(packed, ext, true, packed[raw]);
-            StoreParts(output, o, cout, packed, ext, count, foldedBias[oc], multiplier[oc], shift[oc], zpOut, actMin, actMax);
+            StoreParts(output, o, cout, packed, ext, count, foldedBias[oc], multiplier[oc], shift[oc], zt, lo, range);
         }
 
         /// <summary>
@@ -1211,62 +1203,60 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Store4(
             sbyte[] output, int t, int cout, long a0, long a1, long a2, long a3,
-            int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
+            int b, int multiplier, int shift, long zt, long lo, long range)
         {
-            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)
+            if ((uint)(shift + 23) > 23u || (uint)(b + 0x40000000) > 0x80000000u)
             {
-                StoreLanes(output, t, cout, a0, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, 3);
-                StoreLanes(output, t + 3 * cout, cout, a1, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, 3);
-                StoreLanes(output, t + 6 * cout, cout, a2, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, 3);
-                StoreLanes(output, t + 9 * cout, cout, a3, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, 3);
+                StoreLanes(output, t, cout, a0, 0, b - 0x100000, multiplier, shift, zt, lo, range, 3);
+                StoreLanes(output, t + 3 * cout, cout, a1, 0, b - 0x100000, multiplier, shift, zt, lo, range, 3);
+                StoreLanes(output, t + 6 * cout, cout, a2, 0, b - 0x100000, multiplier, shift, zt, lo, range, 3);
+                StoreLanes(output, t + 9 * cout, cout, a3, 0, b - 0x100000, multiplier, shift, zt, lo, range, 3);
                 return;
             }
 
             long m = multiplier;
             int right = 31 - shift;
             // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
-            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + ((long)(zpOut - actMin) << right);
-            long range = actMax - actMin;
-            long lo = actMin;
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + (zt << right);
             long mask = 0x1FFFFF;
             long y;
-            if (actMin >= zpOut)
+            if (zt <= 0)
             {
                 y = ((a0 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a0 >> 21 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a0 >> 42) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a1 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a1 >> 21 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a1 >> 42) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a2 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a2 >> 21 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a2 >> 42) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a3 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a3 >> 21 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 t += cout;
                 y = ((a3 >> 42) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 return;
             }
 
@@ -1275,51 +1265,51 @@ namespace TinyDsc.Runtime.Kernels
             long f;
             f = a0 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a0 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a0 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a1 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a1 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a1 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a2 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a2 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a2 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a3 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a3 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = a3 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
         }
 
         /// <summary>
@@ -1335,28 +1325,26 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Store1(
             sbyte[] output, int t, int cout, long a0,
-            int b, int multiplier, int shift, int zpOut, int actMin, int actMax, int count)
+            int b, int multiplier, int shift, long zt, long lo, long range, int count)
         {
-            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)
+            if ((uint)(shift + 23) > 23u || (uint)(b + 0x40000000) > 0x80000000u)
             {
-                StoreLanes(output, t, cout, a0, 0, b - 0x100000, multiplier, shift, zpOut, actMin, actMax, count);
+                StoreLanes(output, t, cout, a0, 0, b - 0x100000, multiplier, shift, zt, lo, range, count);
                 return;
             }
 
             long m = multiplier;
             int right = 31 - shift;
             // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
-            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + ((long)(zpOut - actMin) << right);
-            long range = actMax - actMin;
-            long lo = actMin;
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + (zt << right);
             long mask = 0x1FFFFF;
             long y;
             long kNeg = shift < 0 ? k - 0x80000000L : k;
-            long nb = actMin >= zpOut ? long.MinValue : 0x100000 - b;
+            long nb = zt <= 0 ? long.MinValue : 0x100000 - b;
             long f;
             f = a0 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             if (count == 1)
             {
                 return;
@@ -1365,7 +1353,7 @@ namespace TinyDsc.Runtime.Kernels
             t += cout;
             f = a0 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             if (count == 2)
             {
                 return;
@@ -1374,7 +1362,7 @@ namespace TinyDsc.Runtime.Kernels
             t += cout;
             f = a0 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
         }
 
         /// <summary>
@@ -1389,75 +1377,73 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Store4R(
             sbyte[] output, int t, int cout, long a0, long a1, long a2, long a3, long r0, long r1, long r2, long r3,
-            int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
+            int b, int multiplier, int shift, long zt, long lo, long range)
         {
-            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)
+            if ((uint)(shift + 23) > 23u || (uint)(b + 0x40000000) > 0x80000000u)
             {
-                StoreLanes(output, t, cout, a0, r0, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, 3);
-                StoreLanes(output, t + 3 * cout, cout, a1, r1, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, 3);
-                StoreLanes(output, t + 6 * cout, cout, a2, r2, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, 3);
-                StoreLanes(output, t + 9 * cout, cout, a3, r3, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, 3);
+                StoreLanes(output, t, cout, a0, r0, b - 0x200000, multiplier, shift, zt, lo, range, 3);
+                StoreLanes(output, t + 3 * cout, cout, a1, r1, b - 0x200000, multiplier, shift, zt, lo, range, 3);
+                StoreLanes(output, t + 6 * cout, cout, a2, r2, b - 0x200000, multiplier, shift, zt, lo, range, 3);
+                StoreLanes(output, t + 9 * cout, cout, a3, r3, b - 0x200000, multiplier, shift, zt, lo, range, 3);
                 return;
             }
 
             long m = multiplier;
             int right = 31 - shift;
             // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
-            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x200000) * m + ((long)(zpOut - actMin) << right);
-            long range = actMax - actMin;
-            long lo = actMin;
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x200000) * m + (zt << right);
             long mask = 0x1FFFFF;
             long y;
             long kNeg = shift < 0 ? k - 0x80000000L : k;
-            long nb = actMin >= zpOut ? long.MinValue : 0x200000 - b;
+            long nb = zt <= 0 ? long.MinValue : 0x200000 - b;
             long f;
             f = (a0 & mask) + (r0 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a0 >> 21 & mask) + (r0 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a0 >> 42) + (r0 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a1 & mask) + (r1 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a1 >> 21 & mask) + (r1 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a1 >> 42) + (r1 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a2 & mask) + (r2 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a2 >> 21 & mask) + (r2 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a2 >> 42) + (r2 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a3 & mask) + (r3 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a3 >> 21 & mask) + (r3 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             t += cout;
             f = (a3 >> 42) + (r3 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
         }
 
         /// <summary>
@@ -1473,28 +1459,26 @@ namespace TinyDsc.Runtime.Kernels
         /// </summary>
         private static void Store1R(
             sbyte[] output, int t, int cout, long a0, long r0,
-            int b, int multiplier, int shift, int zpOut, int actMin, int actMax, int count)
+            int b, int multiplier, int shift, long zt, long lo, long range, int count)
         {
-            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)
+            if ((uint)(shift + 23) > 23u || (uint)(b + 0x40000000) > 0x80000000u)
             {
-                StoreLanes(output, t, cout, a0, r0, b - 0x200000, multiplier, shift, zpOut, actMin, actMax, count);
+                StoreLanes(output, t, cout, a0, r0, b - 0x200000, multiplier, shift, zt, lo, range, count);
                 return;
             }
 
             long m = multiplier;
             int right = 31 - shift;
             // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
-            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x200000) * m + ((long)(zpOut - actMin) << right);
-            long range = actMax - actMin;
-            long lo = actMin;
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x200000) * m + (zt << right);
             long mask = 0x1FFFFF;
             long y;
             long kNeg = shift < 0 ? k - 0x80000000L : k;
-            long nb = actMin >= zpOut ? long.MinValue : 0x200000 - b;
+            long nb = zt <= 0 ? long.MinValue : 0x200000 - b;
             long f;
             f = (a0 & mask) + (r0 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             if (count == 1)
             {
                 return;
@@ -1503,7 +1487,7 @@ namespace TinyDsc.Runtime.Kernels
             t += cout;
             f = (a0 >> 21 & mask) + (r0 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             if (count == 2)
             {
                 return;
@@ -1512,7 +1496,7 @@ namespace TinyDsc.Runtime.Kernels
             t += cout;
             f = (a0 >> 42) + (r0 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
         }
 
         /// <summary>
@@ -1521,8 +1505,11 @@ namespace TinyDsc.Runtime.Kernels
         /// &gt; 0 or &lt; −23 and for a folded bias beyond ±2^30.
         /// </summary>
         private static void StoreLanes(
-            sbyte[] output, int t, int cout, long a, long r, int bo, int multiplier, int shift, int zpOut, int actMin, int actMax, int n)
+            sbyte[] output, int t, int cout, long a, long r, int bo, int multiplier, int shift, long zt, long lo, long range, int n)
         {
+            int actMin = (int)lo;
+            int actMax = (int)(lo + range);
+            int zpOut = (int)(lo + zt);
             while (n > 0)
             {
                 output[t] = (sbyte)Requantize.Clamp(((int)a & 0x1FFFFF) + ((int)r & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);
@@ -1538,8 +1525,11 @@ namespace TinyDsc.Runtime.Kernels
         /// folded bias b, requantized as in Store.
         /// </summary>
         private static void StoreParts(
-            sbyte[] output, int t, int cout, long[] part, int at, int n, int b, int multiplier, int shift, int zpOut, int actMin, int actMax)
+            sbyte[] output, int t, int cout, long[] part, int at, int n, int b, int multiplier, int shift, long zt, long lo, long range)
         {
+            int actMin = (int)lo;
+            int actMax = (int)(lo + range);
+            int zpOut = (int)(lo + zt);
             int end = at + n;
             if (shift > 0 || shift < -23)
             {

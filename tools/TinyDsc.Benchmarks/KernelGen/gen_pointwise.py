@@ -32,7 +32,7 @@ def block(u_count, c_count, name, tail):
     w("        /// </summary>")
     w(f"        private static void {name}(")
     w("            long[] packed, int cin, sbyte[] weights, int oc, int[] foldedBias, int[] multiplier, sbyte[] shift,")
-    w("            sbyte[] output, int o, int cout, int zpOut, int actMin, int actMax" + (", int count)" if tail else ", int first, int keep)"))
+    w("            sbyte[] output, int o, int cout, long zt, long lo, long range" + (", int count)" if tail else ", int first, int keep)"))
     w("        {")
     for u in range(Uc):
         w("            long " + ", ".join(f"a{u}{c} = Offset" for c in range(Cc)) + ";")
@@ -172,7 +172,7 @@ def block(u_count, c_count, name, tail):
     for c in range(Cc):
         idx = "oc" if c == 0 else f"oc + {c}"
         accs = ", ".join(f"a{u}{c}" for u in range(Uc))
-        w(f"                Store{Uc}(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{cnt});")
+        w(f"                Store{Uc}(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zt, lo, range{cnt});")
     w("                return;")
     w("            }")
     w("")
@@ -183,7 +183,7 @@ def block(u_count, c_count, name, tail):
         idx = "oc" if c == 0 else f"oc + {c}"
         accs = ", ".join(f"a{u}{c}" for u in range(Uc))
         raws = ", ".join(f"packed[raw{'' if u * Cc + c == 0 else ' + ' + str(u * Cc + c)}]" for u in range(Uc))
-        w(f"                Store{Uc}R(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, {raws}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax{cnt});")
+        w(f"                Store{Uc}R(output, o{'' if c == 0 else ' + ' + str(c)}, cout, {accs}, {raws}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zt, lo, range{cnt});")
     w("                return;")
     w("            }")
     w("")
@@ -195,7 +195,7 @@ def block(u_count, c_count, name, tail):
         w(f"            Flush{Uc}(packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, true, {raws});")
     for c in range(Cc):
         idx = "oc" if c == 0 else f"oc + {c}"
-        w(f"            StoreParts(output, o{'' if c == 0 else ' + ' + str(c)}, cout, packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, {'count' if tail else 3 * Uc}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zpOut, actMin, actMax);")
+        w(f"            StoreParts(output, o{'' if c == 0 else ' + ' + str(c)}, cout, packed, ext{'' if c == 0 else ' + ' + str(3 * Uc * c)}, {'count' if tail else 3 * Uc}, foldedBias[{idx}], multiplier[{idx}], shift[{idx}], zt, lo, range);")
     w("        }")
 
 
@@ -254,23 +254,21 @@ def store(Uc, tail, raw=False, relu_copy=False):
     w("        /// </summary>")
     w(f"        private static void Store{Uc}{'R' if raw else ''}(")
     w("            sbyte[] output, int t, int cout, " + ", ".join(f"long a{u}" for u in range(Uc)) + ("," if not raw else ", " + ", ".join(f"long r{u}" for u in range(Uc)) + ","))
-    w("            int b, int multiplier, int shift, int zpOut, int actMin, int actMax" + (", int count)" if tail else ")"))
+    w("            int b, int multiplier, int shift, long zt, long lo, long range" + (", int count)" if tail else ")"))
     w("        {")
-    w("            if (shift > 0 || shift < -23 || (uint)(b + 0x40000000) > 0x80000000u)")
+    w("            if ((uint)(shift + 23) > 23u || (uint)(b + 0x40000000) > 0x80000000u)")
     w("            {")
     for u in range(Uc):
         r = f"r{u}" if raw else "0"
         n = "count" if tail else "3"
-        w(f"                StoreLanes(output, t{'' if u == 0 else ' + ' + str(3 * u) + ' * cout'}, cout, a{u}, {r}, b - {off}, multiplier, shift, zpOut, actMin, actMax, {n});")
+        w(f"                StoreLanes(output, t{'' if u == 0 else ' + ' + str(3 * u) + ' * cout'}, cout, a{u}, {r}, b - {off}, multiplier, shift, zt, lo, range, {n});")
     w("                return;")
     w("            }")
     w("")
     w("            long m = multiplier;")
     w("            int right = 31 - shift;")
     w(f"            // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).")
-    w(f"            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - {off}) * m + ((long)(zpOut - actMin) << right);")
-    w("            long range = actMax - actMin;")
-    w("            long lo = actMin;")
+    w(f"            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - {off}) * m + (zt << right);")
     w("            long mask = 0x1FFFFF;")
     w("            long y;")
 
@@ -284,7 +282,7 @@ def store(Uc, tail, raw=False, relu_copy=False):
                 else:
                     w(f"{ind}f = {e};")
                     w(f"{ind}y = (f * m + (f < nb ? kNeg : k)) >> right;")
-                w(f"{ind}output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? actMin : actMax) : (sbyte)(y + lo);")
+                w(f"{ind}output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);")
                 if tail and p < 2:
                     w(f"{ind}if (count == {p + 1})")
                     w(f"{ind}{{")
@@ -295,7 +293,7 @@ def store(Uc, tail, raw=False, relu_copy=False):
                     w(f"{ind}t += cout;")
 
     if relu_copy:
-        w("            if (actMin >= zpOut)")
+        w("            if (zt <= 0)")
         w("            {")
         ind = "                "
         outputs(True)
@@ -306,7 +304,7 @@ def store(Uc, tail, raw=False, relu_copy=False):
         w(f"            long nb = {off} - b;")
     else:
         w("            long kNeg = shift < 0 ? k - 0x80000000L : k;")
-        w(f"            long nb = actMin >= zpOut ? long.MinValue : {off} - b;")
+        w(f"            long nb = zt <= 0 ? long.MinValue : {off} - b;")
     w("            long f;")
     ind = "            "
     outputs(False)
@@ -320,8 +318,11 @@ def store_lanes():
     w("        /// &gt; 0 or &lt; −23 and for a folded bias beyond ±2^30.")
     w("        /// </summary>")
     w("        private static void StoreLanes(")
-    w("            sbyte[] output, int t, int cout, long a, long r, int bo, int multiplier, int shift, int zpOut, int actMin, int actMax, int n)")
+    w("            sbyte[] output, int t, int cout, long a, long r, int bo, int multiplier, int shift, long zt, long lo, long range, int n)")
     w("        {")
+    w("            int actMin = (int)lo;")
+    w("            int actMax = (int)(lo + range);")
+    w("            int zpOut = (int)(lo + zt);")
     w("            while (n > 0)")
     w("            {")
     w("                output[t] = (sbyte)Requantize.Clamp(((int)a & 0x1FFFFF) + ((int)r & 0x1FFFFF) + bo, multiplier, shift, zpOut, actMin, actMax);")
@@ -353,8 +354,11 @@ def store_parts():
     w("        /// folded bias b, requantized as in Store.")
     w("        /// </summary>")
     w("        private static void StoreParts(")
-    w("            sbyte[] output, int t, int cout, long[] part, int at, int n, int b, int multiplier, int shift, int zpOut, int actMin, int actMax)")
+    w("            sbyte[] output, int t, int cout, long[] part, int at, int n, int b, int multiplier, int shift, long zt, long lo, long range)")
     w("        {")
+    w("            int actMin = (int)lo;")
+    w("            int actMax = (int)(lo + range);")
+    w("            int zpOut = (int)(lo + zt);")
     w("            int end = at + n;")
     w("            if (shift > 0 || shift < -23)")
     w("            {")
@@ -390,18 +394,20 @@ def pack_full():
     w("        /// </summary>")
     w(f"        private static void Pack{P}(sbyte[] input, int i, int cin, int count, long[] packed)")
     w("        {")
-    w("            int i0 = i;")
-    for p in range(1, P):
-        w(f"            int i{p} = i{p - 1} + cin;")
+    w("            // Pixel p's channel at input[i + s_p]: one index moves, the offsets s_p = p·cin stay.")
+    w("            int s2 = cin + cin;")
+    for p in range(3, P):
+        w(f"            int s{p} = s{p - 1} + cin;")
     w("            int end = i + count;")
     w("            int n = 0;")
-    w("            while (i0 < end)")
+    w("            while (i < end)")
     w("            {")
+    def at(p):
+        return "input[i]" if p == 0 else "input[i + cin]" if p == 1 else f"input[i + s{p}]"
     for u in range(U):
-        w(f"                packed[n{'' if u == 0 else ' + ' + str(u)}] = input[i{3 * u}] + ((long)input[i{3 * u + 1}] << 21) + ((long)input[i{3 * u + 2}] << 42);")
+        w(f"                packed[n{'' if u == 0 else ' + ' + str(u)}] = {at(3 * u)} + ((long){at(3 * u + 1)} << 21) + ((long){at(3 * u + 2)} << 42);")
     w(f"                n += {U};")
-    for p in range(P):
-        w(f"                i{p}++;")
+    w("                i++;")
     w("            }")
     w("        }")
 
