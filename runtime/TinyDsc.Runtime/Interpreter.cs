@@ -404,14 +404,16 @@ namespace TinyDsc.Runtime
                         // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
                         // The step's parameters ride at the end of the folded bias array (one array header less per
                         // step; kernels read only its first Cout values).
-                        c.Bias = new int[p.OutputC + c.TailCount];
+                        c.Bias = new int[p.OutputC + c.TailCount + 2];
                         BiasFolding.Fold(op.Weights, op.Bias, p.OutputC, p.KernelH * p.KernelW * (p.InputC / p.Groups), p.InputZeroPoint, c.Bias);
                         c.PackTail(ref p, c.Bias, p.OutputC);
                     }
                     else
                     {
                         c.Bias = op.Bias;
-                        ((ConvReferenceStep)c).Packed = Pack(ref p);
+                        var packed = new int[PackedCount + 2];
+                        PackInto(ref p, packed, 0);
+                        ((ConvReferenceStep)c).Packed = packed;
                     }
 
                     s = c;
@@ -581,16 +583,15 @@ namespace TinyDsc.Runtime
                 }
             }
 
-            s.In0 = input.ArenaOffset;
-            s.Out = output.ArenaOffset;
+            s.SetOffsets(input.ArenaOffset, output.ArenaOffset);
             return s;
         }
 
-        /// <summary>One prepared operator: the base of every kernel's step class; holds its arena offsets.</summary>
+        /// <summary>One prepared operator: the base of every kernel's step class.</summary>
         private abstract class Step
         {
-            public int In0;
-            public int Out;
+            /// <summary>Sets the arena offsets of the first input and the output (Prepare).</summary>
+            public abstract void SetOffsets(int in0, int output);
 
             /// <summary>The kernel's name (KernelName).</summary>
             public abstract string Name { get; }
@@ -617,12 +618,25 @@ namespace TinyDsc.Runtime
             }
         }
 
+        /// <summary>A step that keeps its arena offsets as fields (every step but the convolutions, which keep them with their parameters).</summary>
+        private abstract class ArenaStep : Step
+        {
+            public int In0;
+            public int Out;
+
+            public override void SetOffsets(int in0, int output)
+            {
+                In0 = in0;
+                Out = output;
+            }
+        }
+
         /// <summary>
         /// An operator on the native kernels: INativeKernels.Run with the kernel id of the managed step it replaces
         /// (NativeKernelIds.Of its name), parameters packed as tdsc_run takes them, the same blobs (empty arrays for
         /// absent ones: nanoFramework's interop cannot marshal null).
         /// </summary>
-        private sealed class NativeStep : Step
+        private sealed class NativeStep : ArenaStep
         {
             private static readonly int[] NoInts = new int[0];
             private static readonly sbyte[] NoBytes = new sbyte[0];
@@ -635,7 +649,7 @@ namespace TinyDsc.Runtime
             private readonly int[] _shift;
             private readonly int _in1;
 
-            public NativeStep(Step managed, int[] parameters, sbyte[] weights, int[] bias, int[] multiplier, int[] shift, int in1)
+            public NativeStep(Step managed, int in0, int output, int[] parameters, sbyte[] weights, int[] bias, int[] multiplier, int[] shift, int in1)
             {
                 _name = managed.Name + " (native)";
                 _kernel = NativeKernelIds.Of(managed.Name);
@@ -645,8 +659,8 @@ namespace TinyDsc.Runtime
                 _multiplier = multiplier != null ? multiplier : NoInts;
                 _shift = shift != null ? shift : NoInts;
                 _in1 = in1;
-                In0 = managed.In0;
-                Out = managed.Out;
+                In0 = in0;
+                Out = output;
             }
 
             public override string Name
@@ -666,8 +680,9 @@ namespace TinyDsc.Runtime
 
         /// <summary>
         /// A Conv2D step: weights, bias and requantization. A specialised kernel's Bias is the folded bias (Cout values)
-        /// followed by TailCount parameters (PackTail: the packed ConvParams, fewer for PointwiseStep); the reference's is
-        /// the model's bias, its parameters in its own array.
+        /// followed by TailCount parameters (PackTail: the packed ConvParams, fewer for PointwiseStep) and the arena
+        /// offsets of input and output (two fields less per step); the reference's Bias is the model's, its parameters
+        /// and offsets in its own array.
         /// </summary>
         private abstract class ConvStep : Step
         {
@@ -694,6 +709,33 @@ namespace TinyDsc.Runtime
                 return PackedTail(Bias);
             }
 
+            /// <summary>The array that ends with the parameters and the two offsets (Bias, or the reference's Packed).</summary>
+            public virtual int[] Tail()
+            {
+                return Bias;
+            }
+
+            public override void SetOffsets(int in0, int output)
+            {
+                int[] t = Tail();
+                t[t.Length - 2] = in0;
+                t[t.Length - 1] = output;
+            }
+
+            /// <summary>Arena offset of the input (which 0) or the output (1).</summary>
+            public int Offset(int which)
+            {
+                int[] t = Tail();
+                return t[t.Length - 2 + which];
+            }
+
+            /// <summary>Unpacks the parameters into the interpreter's ConvParams.</summary>
+            public void UnpackTo(Interpreter it)
+            {
+                int[] t = Tail();
+                Unpack(t, t.Length - 2 - PackedCount, ref it._conv);
+            }
+
             /// <summary>True when the kernel takes the bias with the input zero point folded in (BiasFolding).</summary>
             public virtual bool FoldsBias
             {
@@ -707,7 +749,7 @@ namespace TinyDsc.Runtime
 
             public override int PreparedBytes()
             {
-                return FoldsBias ? 4 * (Bias.Length - TailCount) : 0;
+                return FoldsBias ? 4 * (Bias.Length - TailCount - 2) : 0;
             }
 
             public override Step ToNative()
@@ -715,22 +757,27 @@ namespace TinyDsc.Runtime
                 int[] bias = Bias;
                 if (FoldsBias)
                 {
-                    bias = new int[Bias.Length - TailCount];
+                    bias = new int[Bias.Length - TailCount - 2];
                     Array.Copy(Bias, bias, bias.Length);
                 }
 
-                return new NativeStep(this, Params(), Weights, bias, Multiplier, Requantize.WidenShifts(Shift), 0);
+                return new NativeStep(this, Offset(0), Offset(1), Params(), Weights, bias, Multiplier, Requantize.WidenShifts(Shift), 0);
             }
         }
 
         private sealed class ConvReferenceStep : ConvStep
         {
-            /// <summary>The packed ConvParams (the bias is the model's own array).</summary>
+            /// <summary>The packed ConvParams and the two offsets (the bias is the model's own array).</summary>
             public int[] Packed;
+
+            public override int[] Tail()
+            {
+                return Packed;
+            }
 
             public override int[] Params()
             {
-                return Packed;
+                return PackedTail(Packed);
             }
 
             public override string Name
@@ -745,8 +792,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
-                Conv2DReference.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out);
+                UnpackTo(it);
+                Conv2DReference.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1));
             }
         }
 
@@ -764,8 +811,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Bias, ref it._conv);
-                DepthwiseConv3x3.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+                UnpackTo(it);
+                DepthwiseConv3x3.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1), it._scratch);
             }
         }
 
@@ -783,8 +830,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Bias, ref it._conv);
-                DepthwiseConv3x3Multiplier.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+                UnpackTo(it);
+                DepthwiseConv3x3Multiplier.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1), it._scratch);
             }
         }
 
@@ -795,7 +842,7 @@ namespace TinyDsc.Runtime
                 get { return "PointwiseConv"; }
             }
 
-            /// <summary>After the folded bias: H, W, Cin, Cout, zp_in, zp_out, ActMin, ActMax (what Compute and Params read).</summary>
+            /// <summary>After the folded bias: H, W, Cin, Cout, zp_in, zp_out, ActMin, ActMax (what Compute and Params read), then the offsets.</summary>
             public override int TailCount
             {
                 get { return 8; }
@@ -815,7 +862,7 @@ namespace TinyDsc.Runtime
 
             public override int[] Params()
             {
-                int at = Bias.Length - 8;
+                int at = Bias.Length - 10;
                 var p = new ConvParams();
                 p.InputH = Bias[at];
                 p.InputW = Bias[at + 1];
@@ -839,7 +886,7 @@ namespace TinyDsc.Runtime
 
             public override int PackedLongs()
             {
-                int at = Bias.Length - 8;
+                int at = Bias.Length - 10;
                 return PointwiseConv.PackedLongs(Bias[at + 2], Bias[at + 3]);
             }
 
@@ -847,9 +894,9 @@ namespace TinyDsc.Runtime
             {
                 // ModelValidator checked the layer at construction: straight to the kernel's loop.
                 int[] b = Bias;
-                int at = b.Length - 8;
-                PointwiseConv.Compute(b[at] * b[at + 1], b[at + 2], b[at + 3], it._arena, In0, Weights, b, Multiplier, Shift,
-                    it._arena, Out, b[at + 5], b[at + 6], b[at + 7], it._packed);
+                int at = b.Length - 10;
+                PointwiseConv.Compute(b[at] * b[at + 1], b[at + 2], b[at + 3], it._arena, b[at + 8], Weights, b, Multiplier, Shift,
+                    it._arena, b[at + 9], b[at + 5], b[at + 6], b[at + 7], it._packed);
             }
         }
 
@@ -867,8 +914,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Bias, ref it._conv);
-                Conv2DDense.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+                UnpackTo(it);
+                Conv2DDense.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1), it._scratch);
             }
         }
 
@@ -886,13 +933,13 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Bias, ref it._conv);
-                DepthwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+                UnpackTo(it);
+                DepthwiseConv.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1), it._scratch);
             }
         }
 
         /// <summary>A fused block (FORMAT.md op 8): its members prepared as one Kernels.FusedBlock, its work area's offset.</summary>
-        private sealed class FusedBlockStep : Step
+        private sealed class FusedBlockStep : ArenaStep
         {
             public FusedBlock Block;
             public int Work;
@@ -935,7 +982,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>A fused block on the native kernels: the band moves in IL, each row's convolutions and Add run natively.</summary>
-        private sealed class NativeFusedBlockStep : Step
+        private sealed class NativeFusedBlockStep : ArenaStep
         {
             public FusedBlock Block;
             public FusedBlockRows Rows;
@@ -952,9 +999,13 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>A member of a fused block: runs inside FusedBlockStep; nothing of its own (In0 and Out unused).</summary>
+        /// <summary>A member of a fused block: runs inside FusedBlockStep; nothing of its own.</summary>
         private sealed class FusedMemberStep : Step
         {
+            public override void SetOffsets(int in0, int output)
+            {
+            }
+
             public override string Name
             {
                 get { return "FusedMember"; }
@@ -965,7 +1016,7 @@ namespace TinyDsc.Runtime
             }
         }
 
-        private sealed class FullyConnectedStep : Step
+        private sealed class FullyConnectedStep : ArenaStep
         {
             public int InputLength;
             public int OutputLength;
@@ -986,7 +1037,7 @@ namespace TinyDsc.Runtime
             public override Step ToNative()
             {
                 int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
-                return new NativeStep(this, p, Weights, Bias, Multiplier, Requantize.WidenShifts(Shift), 0);
+                return new NativeStep(this, In0, Out, p, Weights, Bias, Multiplier, Requantize.WidenShifts(Shift), 0);
             }
 
             public override void Run(Interpreter it)
@@ -997,7 +1048,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Add: Packed holds the format's p0..p6, the three zero points, ActMin, ActMax and the element count.</summary>
-        private sealed class AddStep : Step
+        private sealed class AddStep : ArenaStep
         {
             public int In1;
             public int[] Packed;
@@ -1009,7 +1060,7 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, Packed, null, null, null, null, In1);
+                return new NativeStep(this, In0, Out, Packed, null, null, null, null, In1);
             }
 
             public override void Run(Interpreter it)
@@ -1038,7 +1089,7 @@ namespace TinyDsc.Runtime
             public AddParams P;
         }
 
-        private sealed class AveragePoolStep : Step
+        private sealed class AveragePoolStep : ArenaStep
         {
             public int[] Packed;
             public bool CountIncludePad;
@@ -1053,17 +1104,17 @@ namespace TinyDsc.Runtime
                 int[] p = new int[22];
                 Array.Copy(Packed, p, 21);
                 p[21] = CountIncludePad ? 1 : 0;
-                return new NativeStep(this, p, null, null, null, null, 0);
+                return new NativeStep(this, In0, Out, p, null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
+                Unpack(Packed, 0, ref it._conv);
                 AveragePool.Run(ref it._conv, CountIncludePad, it._arena, In0, it._arena, Out);
             }
         }
 
-        private sealed class MaxPoolStep : Step
+        private sealed class MaxPoolStep : ArenaStep
         {
             public int[] Packed;
 
@@ -1074,18 +1125,18 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, Packed, null, null, null, null, 0);
+                return new NativeStep(this, In0, Out, Packed, null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
+                Unpack(Packed, 0, ref it._conv);
                 MaxPool.Run(ref it._conv, it._arena, In0, it._arena, Out);
             }
         }
 
         /// <summary>GlobalAveragePool keeping the input scale; base of the requantizing one (which also reads the zero points, Multiplier and Shift).</summary>
-        private class GlobalAveragePoolStep : Step
+        private class GlobalAveragePoolStep : ArenaStep
         {
             public int Height;
             public int Width;
@@ -1107,11 +1158,11 @@ namespace TinyDsc.Runtime
             {
                 if (Name == "GlobalAveragePool")
                 {
-                    return new NativeStep(this, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
+                    return new NativeStep(this, In0, Out, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
                 }
 
                 int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Divisor, ActMin, ActMax };
-                return new NativeStep(this, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
+                return new NativeStep(this, In0, Out, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
             }
 
             public override void Run(Interpreter it)
@@ -1135,7 +1186,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Lookup: the op's 256-entry table applied to Count elements.</summary>
-        private sealed class LookupStep : Step
+        private sealed class LookupStep : ArenaStep
         {
             public sbyte[] Table;
             public int Count;
@@ -1147,7 +1198,7 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, new int[] { Count }, Table, null, null, null, 0);
+                return new NativeStep(this, In0, Out, new int[] { Count }, Table, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
@@ -1157,7 +1208,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Mul: Packed holds count, broadcast channels (0 = same shape), the three zero points, multiplier, shift, ActMin, ActMax.</summary>
-        private sealed class MulStep : Step
+        private sealed class MulStep : ArenaStep
         {
             public int In1;
             public int[] Packed;
@@ -1169,7 +1220,7 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, Packed, null, null, null, null, In1);
+                return new NativeStep(this, In0, Out, Packed, null, null, null, null, In1);
             }
 
             public override void Run(Interpreter it)
@@ -1180,7 +1231,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Softmax over the last axis: Rows rows of Depth classes, the input multiplier and left shift (p0, p1).</summary>
-        private sealed class SoftmaxStep : Step
+        private sealed class SoftmaxStep : ArenaStep
         {
             public int Rows;
             public int Depth;
@@ -1199,7 +1250,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Concat: each input's channel slice in turn, copied (null table) or through its requantization table.</summary>
-        private sealed class ConcatStep : Step
+        private sealed class ConcatStep : ArenaStep
         {
             public int Pixels;
             public int OutputChannels;
@@ -1238,7 +1289,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>PRelu: Packed holds count, the input, alpha and output zero points, multiplier and shift for x ≥ 0, then for x &lt; 0.</summary>
-        private sealed class PReluStep : Step
+        private sealed class PReluStep : ArenaStep
         {
             public sbyte[] Alpha;
             public int[] Packed;
@@ -1255,7 +1306,7 @@ namespace TinyDsc.Runtime
             }
         }
 
-        private sealed class ReshapeStep : Step
+        private sealed class ReshapeStep : ArenaStep
         {
             public int Count;
 
@@ -1310,7 +1361,7 @@ namespace TinyDsc.Runtime
             return a;
         }
 
-        /// <summary>The PackedCount values of p into a[at ..] (Unpack reads them from the array's last PackedCount).</summary>
+        /// <summary>The PackedCount values of p into a[at ..] (Unpack reads them back).</summary>
         private static void PackInto(ref ConvParams p, int[] a, int at)
         {
             a[at] = p.InputH;
@@ -1336,22 +1387,21 @@ namespace TinyDsc.Runtime
             a[at + 20] = p.ActMax;
         }
 
-        /// <summary>The last PackedCount values of a, as Pack wrote them (a new array; the native steps take them from index 0).</summary>
+        /// <summary>The PackedCount values before a's last two (the offsets), as PackInto wrote them (a new array; the native
+        /// steps take them from index 0).</summary>
         private static int[] PackedTail(int[] a)
         {
             var t = new int[PackedCount];
-            Array.Copy(a, a.Length - PackedCount, t, 0, PackedCount);
+            Array.Copy(a, a.Length - 2 - PackedCount, t, 0, PackedCount);
             return t;
         }
 
         /// <summary>Values Pack writes.</summary>
         private const int PackedCount = 21;
 
-        private static void Unpack(int[] packed, ref ConvParams p)
+        /// <summary>The PackedCount values PackInto wrote at a[at ..] into p.</summary>
+        private static void Unpack(int[] a, int at, ref ConvParams p)
         {
-            // Read from the array's end: a folded bias array carries them after its Cout values.
-            int at = packed.Length - PackedCount;
-            int[] a = packed;
             p.InputH = a[at];
             p.InputW = a[at + 1];
             p.InputC = a[at + 2];

@@ -51,6 +51,20 @@ public sealed class FixtureModelTests
             Assert.True(hasTwin || fused ? kernel == managedKernel + " (native)" : kernel == managedKernel, $"operator {i}: {kernel} vs {managedKernel}");
         }
 
+        // PointwiseConv's long[] scratch (8 bytes a long) exists only for 1×1 convolutions and fused blocks that run in IL:
+        // without those the native interpreter holds the same byte scratch and no longs.
+        bool managedPointwise = false;
+        bool pointwise = false;
+        for (int i = 0; i < model.Operators.Length; i++)
+        {
+            managedPointwise |= native.KernelName(i) == "PointwiseConv" || native.KernelName(i) == "FusedBlock";
+            pointwise |= managed.KernelName(i) == "PointwiseConv";
+        }
+
+        Assert.Equal(0, (managed.ScratchBytes - native.ScratchBytes) % 8);
+        Assert.True(managedPointwise || !pointwise ? native.ScratchBytes <= managed.ScratchBytes : native.ScratchBytes < managed.ScratchBytes,
+            $"native scratch {native.ScratchBytes} B, managed {managed.ScratchBytes} B");
+
         sbyte[][] inputs = FixtureModels.Inputs(model, 7, 4);
         var expected = new sbyte[managed.OutputLength];
         var actual = new sbyte[native.OutputLength];
