@@ -14,6 +14,19 @@ public sealed class FixtureModelTests
 {
     public static IEnumerable<object[]> Names => FixtureModels.Names;
 
+    /// <summary>
+    /// The bundled model's scratch: the 7×7×96 depthwise's band, 3·9·96 = 2,592 B, and PointwiseConv's packed longs,
+    /// 4·96 + 32 = 416 longs = 3,328 B (firmware-samples/README.md). On native kernels every 1×1 layer and both fused
+    /// blocks run in C, so the longs are not allocated.
+    /// </summary>
+    [NativeFact]
+    public void NativeInterpreterHoldsNoPackedScratchWhenEvery1x1RunsNatively()
+    {
+        Model model = FixtureModels.Get("fashion-dscnn");
+        Assert.Equal(2_592 + 3_328, new Interpreter(model).ScratchBytes);
+        Assert.Equal(2_592, new Interpreter(model, new PInvokeKernels()).ScratchBytes);
+    }
+
     [NativeTheory]
     [MemberData(nameof(Names))]
     public void NativeInterpreterEqualsManaged(string name)
