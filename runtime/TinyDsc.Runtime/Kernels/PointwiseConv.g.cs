@@ -1323,8 +1323,8 @@ namespace TinyDsc.Runtime.Kernels
         /// and the folded bias b. When shift is −23..0 and |b| ≤ 2^30 (no int32 sum can wrap) in one step per output:
         /// Requantize's one-rounding form with b, the lane offsets and zp_out − actMin folded into the channel's constant k,
         /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign
-        /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0
-        /// (under a ReLU-type clamp, actMin ≥ zp_out, never taken: both constants give y ≤ zp_out for acc &lt; 0).
+        /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0, and a ReLU-type clamp
+        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it.
         /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).
         /// Only the first count (1..3) pixels are written.
         /// </summary>
@@ -1344,8 +1344,31 @@ namespace TinyDsc.Runtime.Kernels
             long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + (zt << right);
             long mask = 0x1FFFFF;
             long y;
+            if (zt <= 0)
+            {
+                y = ((a0 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+                if (count == 1)
+                {
+                    return;
+                }
+
+                t += cout;
+                y = ((a0 >> 21 & mask) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+                if (count == 2)
+                {
+                    return;
+                }
+
+                t += cout;
+                y = ((a0 >> 42) * m + k) >> right;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+                return;
+            }
+
             long kNeg = shift < 0 ? k - 0x80000000L : k;
-            long nb = zt <= 0 ? long.MinValue : 0x100000 - b;
+            long nb = 0x100000 - b;
             long f;
             f = a0 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;

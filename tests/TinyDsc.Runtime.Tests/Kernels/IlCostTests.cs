@@ -96,10 +96,10 @@ public class IlCostTests
     /// <summary>
     /// The whole bundled model (fashion-dscnn, converted as the README does but unfused, `--fuse none`, so that every
     /// layer runs on its own kernel) on its first test image: IL executed per MAC over every operator with the kernels
-    /// the Interpreter picks, 4.34 today (4.49 before DepthwiseConv3x3Multiplier's packed channels and folded rounding constants, 5.97 before the packed depthwise rows and three pixels per pointwise
+    /// the Interpreter picks, 4.22 today (4.34 before PointwiseConv's folded requantization, 4.49 before DepthwiseConv3x3Multiplier's packed channels and folded rounding constants, 5.97 before the packed depthwise rows and three pixels per pointwise
     /// accumulator, 6.17 before one-step requantization) (runtime/README.md "Whole model";
     /// every conv on Conv2DReference: 40.5). ModelCost checks each counted operator against its native run and the
-    /// op-by-op output against Interpreter.Invoke's. The default conversion's two fused blocks cost 4.51 against 4.34 (1.04×, `ilcount-model` on converted files),
+    /// op-by-op output against Interpreter.Invoke's. The default conversion's two fused blocks cost 4.39 against 4.22 (1.04×, `ilcount-model` on converted files),
     /// held by Fused_model_il_per_mac_stays_within_a_tenth_of_unfused.
     /// </summary>
     private const double BundledModelCeiling = 4.5;
@@ -123,7 +123,7 @@ public class IlCostTests
     /// executes at most 1.1× the IL per MAC of the same model unfused (`--fuse none`), on the same input (the first
     /// bundled test image, quantized for each file; the two files share their input quantization). Measured with
     /// `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model M.tdsc` on both files (pseudo-random
-    /// input): mbv2-fashion 6.63 fused (3 blocks) against 6.12 unfused (1.08×); the bundled fashion-dscnn 4.51 fused
+    /// input): mbv2-fashion 6.39 fused (3 blocks) against 5.87 unfused (1.09×); the bundled fashion-dscnn 4.39 fused
     /// (2 producer → depthwise blocks: the stem into the first depthwise, the 1×1 32→64 into the stride-2 depthwise).
     /// README.md "Activation RAM: fused blocks" has the table.
     /// </summary>

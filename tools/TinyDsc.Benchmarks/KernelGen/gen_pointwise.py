@@ -445,7 +445,7 @@ for fn in [pack_full, pack_tail,
            lambda: block(U, C, f"Block{P}x{C}", False), lambda: block(U, 1, f"Block{P}x1", False),
            lambda: block(1, C, f"Block3x{C}", True), lambda: block(1, 1, "Block3x1", True),
            lambda: flush(U), lambda: flush(1) if U != 1 else None,
-           lambda: store(U, False, relu_copy=True), lambda: store(1, True), lambda: store(U, False, True), lambda: store(1, True, True),
+           lambda: store(U, False, relu_copy=True), lambda: store(1, True, relu_copy=True), lambda: store(U, False, True), lambda: store(1, True, True),
            store_lanes, store_parts]:
     out.clear()
     fn()
