@@ -15,8 +15,10 @@ namespace TinyDsc.Runtime
     /// Memory (nanoCLR keeps every object field in its own 12-byte heap block and boxes a struct field of a class as a
     /// separate object): after construction the interpreter holds only what Invoke reads. Each operator is one small
     /// step object of its kernel's class with exactly the fields that kernel needs; window-op parameters are packed in
-    /// one int[] per step (for the specialised convolutions, at the end of the folded bias array) and unpacked into the
-    /// interpreter's single ConvParams before the kernel call; the one AddParams exists only when the model has an Add.
+    /// one int[] per step (for the specialised convolutions, at the end of the folded bias array, followed by the step's
+    /// arena offsets; PointwiseStep keeps only the 8 values its kernel reads) and unpacked into the interpreter's single
+    /// ConvParams before the kernel call; the one AddParams exists only when the model has an Add; PointwiseConv's long[]
+    /// scratch exists only when a 1×1 convolution or fused block runs in IL.
     /// Shifts are kept as one byte per channel (a copy of the Model's int32 shifts). The Model, OperatorInfo and
     /// TensorInfo objects are not referenced after the constructor (only the weight, bias and multiplier arrays are),
     /// so a caller that drops its Model reference lets the collector free them.
@@ -27,7 +29,8 @@ namespace TinyDsc.Runtime
         private readonly sbyte[] _arena;
         private readonly sbyte[] _scratch;
 
-        /// <summary>PointwiseConv's scratch (packed activations and partial sums), shared by every 1×1 convolution and fused block.</summary>
+        /// <summary>PointwiseConv's scratch (packed activations and partial sums), shared by every managed 1×1 convolution and
+        /// fused block: the most any of them needs (Step.PackedLongs); null when none runs in IL.</summary>
         private readonly long[] _packed;
         private readonly int _inputOffset;
 
@@ -127,20 +130,18 @@ namespace TinyDsc.Runtime
                     scratch = stepScratch;
                 }
 
-                if (i > groupEnd || model.Operators[i].OpCode == OpCodes.FusedBlock)
-                {
-                    int longs = PackedLongsOf(model, i, referenceConvolutions);
-                    if (longs > packed)
-                    {
-                        packed = longs;
-                    }
-                }
-
                 prepared += s.PreparedBytes();
                 Step n = _native != null ? s.ToNative() : null;
                 if (n != null)
                 {
                     _steps[i] = n;
+                }
+
+                // Only the steps that run PointwiseConv in IL need its scratch (none when every 1×1 runs natively).
+                int longs = _steps[i].PackedLongs();
+                if (longs > packed)
+                {
+                    packed = longs;
                 }
             }
 
@@ -161,7 +162,7 @@ namespace TinyDsc.Runtime
             {
                 _arena = new sbyte[model.ArenaSize];
                 _scratch = new sbyte[scratch];
-                _packed = new long[packed];
+                _packed = packed > 0 ? new long[packed] : null;
             }
             catch (Exception e)
             {
@@ -208,74 +209,39 @@ namespace TinyDsc.Runtime
             for (int i = 0; i < model.Operators.Length; i++)
             {
                 OperatorInfo op = model.Operators[i];
-                int longs = PackedLongsOf(model, i, false);
-                if (longs > packed)
-                {
-                    packed = longs;
-                }
-
+                int longs = 0;
                 if (op.OpCode == OpCodes.FusedBlock)
                 {
                     // Members of a fused block run inside it, on its work area in the arena; a stem or a multiplier
                     // depthwise runs its kernel there, with that kernel's scratch.
-                    int b = FusedBlock.ScratchBytes(FusedBlocks.Prepare(model, i));
+                    FusedBlock block = FusedBlocks.Prepare(model, i);
+                    int b = FusedBlock.ScratchBytes(block);
                     scratch = b > scratch ? b : scratch;
+                    longs = FusedBlock.PackedLongs(block);
                     i += FusedBlocks.MemberCount(op);
-                    continue;
+                }
+                else if (op.OpCode == OpCodes.Conv2D)
+                {
+                    ConvParams p = ConvParamsOf(model, op);
+                    int n = ChooseConvKernel(ref p, false).ScratchBytes(ref p);
+                    if (n > scratch)
+                    {
+                        scratch = n;
+                    }
+
+                    if (PointwiseConv.IsSupported(ref p))
+                    {
+                        longs = PointwiseConv.PackedLongs(p.InputC, p.OutputC);
+                    }
                 }
 
-                if (op.OpCode != OpCodes.Conv2D)
+                if (longs > packed)
                 {
-                    continue;
-                }
-
-                ConvParams p = ConvParamsOf(model, op);
-                int n = ChooseConvKernel(ref p, false).ScratchBytes(ref p);
-                if (n > scratch)
-                {
-                    scratch = n;
+                    packed = longs;
                 }
             }
 
             return scratch + 8 * packed;
-        }
-
-        /// <summary>
-        /// Longs of PointwiseConv scratch operator index needs: its 1×1 convolution's, or for a fused block the larger of
-        /// its 1×1 stages' (PointwiseConv.PackedLongs of Cin); 0 for anything else and, with referenceConvolutions, for
-        /// a plain convolution.
-        /// </summary>
-        private static int PackedLongsOf(Model model, int index, bool referenceConvolutions)
-        {
-            OperatorInfo op = model.Operators[index];
-            int last = index;
-            if (op.OpCode == OpCodes.FusedBlock)
-            {
-                last = index + FusedBlocks.MemberCount(op);
-                index++;
-            }
-            else if (referenceConvolutions)
-            {
-                return 0;
-            }
-
-            int longs = 0;
-            for (int k = index; k <= last; k++)
-            {
-                OperatorInfo m = model.Operators[k];
-                if (m.OpCode != OpCodes.Conv2D)
-                {
-                    continue;
-                }
-
-                ConvParams p = ConvParamsOf(model, m);
-                if (PointwiseConv.IsSupported(ref p) && PointwiseConv.PackedLongs(p.InputC) > longs)
-                {
-                    longs = PointwiseConv.PackedLongs(p.InputC);
-                }
-            }
-
-            return longs;
         }
 
         /// <summary>Name of the kernel chosen for operator i (e.g. "DepthwiseConv3x3", "Conv2DReference").</summary>
@@ -438,17 +404,18 @@ namespace TinyDsc.Runtime
                     if (c.FoldsBias)
                     {
                         // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
-                        // The packed ConvParams ride at the end of the folded bias array (one array header less per
+                        // The step's parameters ride at the end of the folded bias array (one array header less per
                         // step; kernels read only its first Cout values).
-                        c.Bias = new int[p.OutputC + PackedCount];
+                        c.Bias = new int[p.OutputC + c.TailCount + 2];
                         BiasFolding.Fold(op.Weights, op.Bias, p.OutputC, p.KernelH * p.KernelW * (p.InputC / p.Groups), p.InputZeroPoint, c.Bias);
-                        PackInto(ref p, c.Bias, p.OutputC);
-                        c.Packed = c.Bias;
+                        c.PackTail(ref p, c.Bias, p.OutputC);
                     }
                     else
                     {
                         c.Bias = op.Bias;
-                        c.Packed = Pack(ref p);
+                        var packed = new int[PackedCount + 2];
+                        PackInto(ref p, packed, 0);
+                        ((ConvReferenceStep)c).Packed = packed;
                     }
 
                     s = c;
@@ -618,16 +585,15 @@ namespace TinyDsc.Runtime
                 }
             }
 
-            s.In0 = input.ArenaOffset;
-            s.Out = output.ArenaOffset;
+            s.SetOffsets(input.ArenaOffset, output.ArenaOffset);
             return s;
         }
 
-        /// <summary>One prepared operator: the base of every kernel's step class; holds its arena offsets.</summary>
+        /// <summary>One prepared operator: the base of every kernel's step class.</summary>
         private abstract class Step
         {
-            public int In0;
-            public int Out;
+            /// <summary>Sets the arena offsets of the first input and the output (Prepare).</summary>
+            public abstract void SetOffsets(int in0, int output);
 
             /// <summary>The kernel's name (KernelName).</summary>
             public abstract string Name { get; }
@@ -646,6 +612,25 @@ namespace TinyDsc.Runtime
             {
                 return null;
             }
+
+            /// <summary>Longs of PointwiseConv scratch (Interpreter._packed) this step's Run needs; 0 for most.</summary>
+            public virtual int PackedLongs()
+            {
+                return 0;
+            }
+        }
+
+        /// <summary>A step that keeps its arena offsets as fields (every step but the convolutions, which keep them with their parameters).</summary>
+        private abstract class ArenaStep : Step
+        {
+            public int In0;
+            public int Out;
+
+            public override void SetOffsets(int in0, int output)
+            {
+                In0 = in0;
+                Out = output;
+            }
         }
 
         /// <summary>
@@ -653,7 +638,7 @@ namespace TinyDsc.Runtime
         /// (NativeKernelIds.Of its name), parameters packed as tdsc_run takes them, the same blobs (empty arrays for
         /// absent ones: nanoFramework's interop cannot marshal null).
         /// </summary>
-        private sealed class NativeStep : Step
+        private sealed class NativeStep : ArenaStep
         {
             private static readonly int[] NoInts = new int[0];
             private static readonly sbyte[] NoBytes = new sbyte[0];
@@ -666,7 +651,7 @@ namespace TinyDsc.Runtime
             private readonly int[] _shift;
             private readonly int _in1;
 
-            public NativeStep(Step managed, int[] parameters, sbyte[] weights, int[] bias, int[] multiplier, int[] shift, int in1)
+            public NativeStep(Step managed, int in0, int output, int[] parameters, sbyte[] weights, int[] bias, int[] multiplier, int[] shift, int in1)
             {
                 _name = managed.Name + " (native)";
                 _kernel = NativeKernelIds.Of(managed.Name);
@@ -676,8 +661,8 @@ namespace TinyDsc.Runtime
                 _multiplier = multiplier != null ? multiplier : NoInts;
                 _shift = shift != null ? shift : NoInts;
                 _in1 = in1;
-                In0 = managed.In0;
-                Out = managed.Out;
+                In0 = in0;
+                Out = output;
             }
 
             public override string Name
@@ -695,14 +680,63 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>A Conv2D step: packed ConvParams, weights, bias (folded unless the reference runs) and requantization.</summary>
+        /// <summary>
+        /// A Conv2D step: weights, bias and requantization. A specialised kernel's Bias is the folded bias (Cout values)
+        /// followed by TailCount parameters (PackTail: the packed ConvParams, fewer for PointwiseStep) and the arena
+        /// offsets of input and output (two fields less per step); the reference's Bias is the model's, its parameters
+        /// and offsets in its own array.
+        /// </summary>
         private abstract class ConvStep : Step
         {
-            public int[] Packed;
             public sbyte[] Weights;
             public int[] Bias;
             public int[] Multiplier;
             public sbyte[] Shift;
+
+            /// <summary>Parameters PackTail writes after the folded bias.</summary>
+            public virtual int TailCount
+            {
+                get { return PackedCount; }
+            }
+
+            /// <summary>Writes the step's parameters from p into a[at ..]: all of ConvParams (Unpack's layout) unless overridden.</summary>
+            public virtual void PackTail(ref ConvParams p, int[] a, int at)
+            {
+                PackInto(ref p, a, at);
+            }
+
+            /// <summary>The packed ConvParams (Pack's layout), as tdsc_run takes them.</summary>
+            public virtual int[] Params()
+            {
+                return PackedTail(Bias);
+            }
+
+            /// <summary>The array that ends with the parameters and the two offsets (Bias, or the reference's Packed).</summary>
+            public virtual int[] Tail()
+            {
+                return Bias;
+            }
+
+            public override void SetOffsets(int in0, int output)
+            {
+                int[] t = Tail();
+                t[t.Length - 2] = in0;
+                t[t.Length - 1] = output;
+            }
+
+            /// <summary>Arena offset of the input (which 0) or the output (1).</summary>
+            public int Offset(int which)
+            {
+                int[] t = Tail();
+                return t[t.Length - 2 + which];
+            }
+
+            /// <summary>Unpacks the parameters into the interpreter's ConvParams.</summary>
+            public void UnpackTo(Interpreter it)
+            {
+                int[] t = Tail();
+                Unpack(t, t.Length - 2 - PackedCount, ref it._conv);
+            }
 
             /// <summary>True when the kernel takes the bias with the input zero point folded in (BiasFolding).</summary>
             public virtual bool FoldsBias
@@ -717,7 +751,7 @@ namespace TinyDsc.Runtime
 
             public override int PreparedBytes()
             {
-                return FoldsBias ? 4 * (Bias.Length - PackedCount) : 0;
+                return FoldsBias ? 4 * (Bias.Length - TailCount - 2) : 0;
             }
 
             public override Step ToNative()
@@ -725,16 +759,29 @@ namespace TinyDsc.Runtime
                 int[] bias = Bias;
                 if (FoldsBias)
                 {
-                    bias = new int[Bias.Length - PackedCount];
+                    bias = new int[Bias.Length - TailCount - 2];
                     Array.Copy(Bias, bias, bias.Length);
                 }
 
-                return new NativeStep(this, PackedTail(Packed), Weights, bias, Multiplier, Requantize.WidenShifts(Shift), 0);
+                return new NativeStep(this, Offset(0), Offset(1), Params(), Weights, bias, Multiplier, Requantize.WidenShifts(Shift), 0);
             }
         }
 
         private sealed class ConvReferenceStep : ConvStep
         {
+            /// <summary>The packed ConvParams and the two offsets (the bias is the model's own array).</summary>
+            public int[] Packed;
+
+            public override int[] Tail()
+            {
+                return Packed;
+            }
+
+            public override int[] Params()
+            {
+                return PackedTail(Packed);
+            }
+
             public override string Name
             {
                 get { return "Conv2DReference"; }
@@ -747,8 +794,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
-                Conv2DReference.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out);
+                UnpackTo(it);
+                Conv2DReference.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1));
             }
         }
 
@@ -766,8 +813,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
-                DepthwiseConv3x3.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+                UnpackTo(it);
+                DepthwiseConv3x3.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1), it._scratch);
             }
         }
 
@@ -785,8 +832,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
-                DepthwiseConv3x3Multiplier.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+                UnpackTo(it);
+                DepthwiseConv3x3Multiplier.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1), it._scratch);
             }
         }
 
@@ -797,10 +844,61 @@ namespace TinyDsc.Runtime
                 get { return "PointwiseConv"; }
             }
 
+            /// <summary>After the folded bias: H, W, Cin, Cout, zp_in, zp_out, ActMin, ActMax (what Compute and Params read), then the offsets.</summary>
+            public override int TailCount
+            {
+                get { return 8; }
+            }
+
+            public override void PackTail(ref ConvParams p, int[] a, int at)
+            {
+                a[at] = p.InputH;
+                a[at + 1] = p.InputW;
+                a[at + 2] = p.InputC;
+                a[at + 3] = p.OutputC;
+                a[at + 4] = p.InputZeroPoint;
+                a[at + 5] = p.OutputZeroPoint;
+                a[at + 6] = p.ActMin;
+                a[at + 7] = p.ActMax;
+            }
+
+            public override int[] Params()
+            {
+                int at = Bias.Length - 10;
+                var p = new ConvParams();
+                p.InputH = Bias[at];
+                p.InputW = Bias[at + 1];
+                p.InputC = Bias[at + 2];
+                p.OutputH = p.InputH;
+                p.OutputW = p.InputW;
+                p.OutputC = Bias[at + 3];
+                p.KernelH = 1;
+                p.KernelW = 1;
+                p.StrideH = 1;
+                p.StrideW = 1;
+                p.DilationH = 1;
+                p.DilationW = 1;
+                p.Groups = 1;
+                p.InputZeroPoint = Bias[at + 4];
+                p.OutputZeroPoint = Bias[at + 5];
+                p.ActMin = Bias[at + 6];
+                p.ActMax = Bias[at + 7];
+                return Pack(ref p);
+            }
+
+            public override int PackedLongs()
+            {
+                int at = Bias.Length - 10;
+                return PointwiseConv.PackedLongs(Bias[at + 2], Bias[at + 3]);
+            }
+
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
-                PointwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._packed);
+                // ModelValidator checked the layer at construction: straight to the kernel's loop.
+                int[] b = Bias;
+                int at = b.Length - 10;
+                PointwiseConv.Compute(b[at] * b[at + 1], b[at + 2], b[at + 3], it._arena, b[at + 8], Weights, b, Multiplier, Shift,
+                    it._arena, b[at + 9], b[at + 5], b[at + 6], b[at + 7], it._packed);
             }
         }
 
@@ -818,8 +916,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
-                Conv2DDense.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+                UnpackTo(it);
+                Conv2DDense.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1), it._scratch);
             }
         }
 
@@ -837,13 +935,13 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
-                DepthwiseConv.Run(ref it._conv, it._arena, In0, Weights, Bias, Multiplier, Shift, it._arena, Out, it._scratch);
+                UnpackTo(it);
+                DepthwiseConv.Run(ref it._conv, it._arena, Offset(0), Weights, Bias, Multiplier, Shift, it._arena, Offset(1), it._scratch);
             }
         }
 
         /// <summary>A fused block (FORMAT.md op 8): its members prepared as one Kernels.FusedBlock, its work area's offset.</summary>
-        private sealed class FusedBlockStep : Step
+        private sealed class FusedBlockStep : ArenaStep
         {
             public FusedBlock Block;
             public int Work;
@@ -874,6 +972,11 @@ namespace TinyDsc.Runtime
                 FusedBlock.Run(Block, it._arena, In0, Out, Work, null, null, it._scratch, it._packed);
             }
 
+            public override int PackedLongs()
+            {
+                return FusedBlock.PackedLongs(Block);
+            }
+
             public override int PreparedBytes()
             {
                 return FusedBlocks.PreparedBytes(Block);
@@ -881,7 +984,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>A fused block on the native kernels: the band moves in IL, each row's convolutions and Add run natively.</summary>
-        private sealed class NativeFusedBlockStep : Step
+        private sealed class NativeFusedBlockStep : ArenaStep
         {
             public FusedBlock Block;
             public FusedBlockRows Rows;
@@ -898,9 +1001,13 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>A member of a fused block: runs inside FusedBlockStep; nothing of its own (In0 and Out unused).</summary>
+        /// <summary>A member of a fused block: runs inside FusedBlockStep; nothing of its own.</summary>
         private sealed class FusedMemberStep : Step
         {
+            public override void SetOffsets(int in0, int output)
+            {
+            }
+
             public override string Name
             {
                 get { return "FusedMember"; }
@@ -911,7 +1018,7 @@ namespace TinyDsc.Runtime
             }
         }
 
-        private sealed class FullyConnectedStep : Step
+        private sealed class FullyConnectedStep : ArenaStep
         {
             public int InputLength;
             public int OutputLength;
@@ -932,7 +1039,7 @@ namespace TinyDsc.Runtime
             public override Step ToNative()
             {
                 int[] p = new int[] { InputLength, OutputLength, InputZeroPoint, OutputZeroPoint, ActMin, ActMax };
-                return new NativeStep(this, p, Weights, Bias, Multiplier, Requantize.WidenShifts(Shift), 0);
+                return new NativeStep(this, In0, Out, p, Weights, Bias, Multiplier, Requantize.WidenShifts(Shift), 0);
             }
 
             public override void Run(Interpreter it)
@@ -943,7 +1050,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Add: Packed holds the format's p0..p6, the three zero points, ActMin, ActMax and the element count.</summary>
-        private sealed class AddStep : Step
+        private sealed class AddStep : ArenaStep
         {
             public int In1;
             public int[] Packed;
@@ -955,7 +1062,7 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, Packed, null, null, null, null, In1);
+                return new NativeStep(this, In0, Out, Packed, null, null, null, null, In1);
             }
 
             public override void Run(Interpreter it)
@@ -984,7 +1091,7 @@ namespace TinyDsc.Runtime
             public AddParams P;
         }
 
-        private sealed class AveragePoolStep : Step
+        private sealed class AveragePoolStep : ArenaStep
         {
             public int[] Packed;
             public bool CountIncludePad;
@@ -999,17 +1106,17 @@ namespace TinyDsc.Runtime
                 int[] p = new int[22];
                 Array.Copy(Packed, p, 21);
                 p[21] = CountIncludePad ? 1 : 0;
-                return new NativeStep(this, p, null, null, null, null, 0);
+                return new NativeStep(this, In0, Out, p, null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
+                Unpack(Packed, 0, ref it._conv);
                 AveragePool.Run(ref it._conv, CountIncludePad, it._arena, In0, it._arena, Out);
             }
         }
 
-        private sealed class MaxPoolStep : Step
+        private sealed class MaxPoolStep : ArenaStep
         {
             public int[] Packed;
 
@@ -1020,18 +1127,18 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, Packed, null, null, null, null, 0);
+                return new NativeStep(this, In0, Out, Packed, null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, ref it._conv);
+                Unpack(Packed, 0, ref it._conv);
                 MaxPool.Run(ref it._conv, it._arena, In0, it._arena, Out);
             }
         }
 
         /// <summary>GlobalAveragePool keeping the input scale; base of the requantizing one (which also reads the zero points, Multiplier and Shift).</summary>
-        private class GlobalAveragePoolStep : Step
+        private class GlobalAveragePoolStep : ArenaStep
         {
             public int Height;
             public int Width;
@@ -1053,11 +1160,11 @@ namespace TinyDsc.Runtime
             {
                 if (Name == "GlobalAveragePool")
                 {
-                    return new NativeStep(this, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
+                    return new NativeStep(this, In0, Out, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
                 }
 
                 int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Divisor, ActMin, ActMax };
-                return new NativeStep(this, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
+                return new NativeStep(this, In0, Out, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
             }
 
             public override void Run(Interpreter it)
@@ -1081,7 +1188,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Lookup: the op's 256-entry table applied to Count elements.</summary>
-        private sealed class LookupStep : Step
+        private sealed class LookupStep : ArenaStep
         {
             public sbyte[] Table;
             public int Count;
@@ -1093,7 +1200,7 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, new int[] { Count }, Table, null, null, null, 0);
+                return new NativeStep(this, In0, Out, new int[] { Count }, Table, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
@@ -1103,7 +1210,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Mul: Packed holds count, broadcast channels (0 = same shape), the three zero points, multiplier, shift, ActMin, ActMax.</summary>
-        private sealed class MulStep : Step
+        private sealed class MulStep : ArenaStep
         {
             public int In1;
             public int[] Packed;
@@ -1115,7 +1222,7 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, Packed, null, null, null, null, In1);
+                return new NativeStep(this, In0, Out, Packed, null, null, null, null, In1);
             }
 
             public override void Run(Interpreter it)
@@ -1126,7 +1233,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Softmax over the last axis: Rows rows of Depth classes, the input multiplier and left shift (p0, p1).</summary>
-        private sealed class SoftmaxStep : Step
+        private sealed class SoftmaxStep : ArenaStep
         {
             public int Rows;
             public int Depth;
@@ -1145,7 +1252,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>Concat: each input's channel slice in turn, copied (null table) or through its requantization table.</summary>
-        private sealed class ConcatStep : Step
+        private sealed class ConcatStep : ArenaStep
         {
             public int Pixels;
             public int OutputChannels;
@@ -1184,7 +1291,7 @@ namespace TinyDsc.Runtime
         }
 
         /// <summary>PRelu: Packed holds count, the input, alpha and output zero points, multiplier and shift for x ≥ 0, then for x &lt; 0.</summary>
-        private sealed class PReluStep : Step
+        private sealed class PReluStep : ArenaStep
         {
             public sbyte[] Alpha;
             public int[] Packed;
@@ -1201,7 +1308,7 @@ namespace TinyDsc.Runtime
             }
         }
 
-        private sealed class ReshapeStep : Step
+        private sealed class ReshapeStep : ArenaStep
         {
             public int Count;
 
@@ -1256,7 +1363,7 @@ namespace TinyDsc.Runtime
             return a;
         }
 
-        /// <summary>The PackedCount values of p into a[at ..] (Unpack reads them from the array's last PackedCount).</summary>
+        /// <summary>The PackedCount values of p into a[at ..] (Unpack reads them back).</summary>
         private static void PackInto(ref ConvParams p, int[] a, int at)
         {
             a[at] = p.InputH;
@@ -1282,22 +1389,21 @@ namespace TinyDsc.Runtime
             a[at + 20] = p.ActMax;
         }
 
-        /// <summary>The last PackedCount values of a, as Pack wrote them (a new array; the native steps take them from index 0).</summary>
+        /// <summary>The PackedCount values before a's last two (the offsets), as PackInto wrote them (a new array; the native
+        /// steps take them from index 0).</summary>
         private static int[] PackedTail(int[] a)
         {
             var t = new int[PackedCount];
-            Array.Copy(a, a.Length - PackedCount, t, 0, PackedCount);
+            Array.Copy(a, a.Length - 2 - PackedCount, t, 0, PackedCount);
             return t;
         }
 
         /// <summary>Values Pack writes.</summary>
         private const int PackedCount = 21;
 
-        private static void Unpack(int[] packed, ref ConvParams p)
+        /// <summary>The PackedCount values PackInto wrote at a[at ..] into p.</summary>
+        private static void Unpack(int[] a, int at, ref ConvParams p)
         {
-            // Read from the array's end: a folded bias array carries them after its Cout values.
-            int at = packed.Length - PackedCount;
-            int[] a = packed;
             p.InputH = a[at];
             p.InputW = a[at + 1];
             p.InputC = a[at + 2];

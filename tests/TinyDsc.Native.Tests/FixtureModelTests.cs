@@ -14,6 +14,19 @@ public sealed class FixtureModelTests
 {
     public static IEnumerable<object[]> Names => FixtureModels.Names;
 
+    /// <summary>
+    /// The bundled model's scratch: the 7×7×96 depthwise's band, 3·9·96 = 2,592 B, and PointwiseConv's packed longs,
+    /// 4·96 + 32 = 416 longs = 3,328 B (firmware-samples/README.md). On native kernels every 1×1 layer and both fused
+    /// blocks run in C, so the longs are not allocated.
+    /// </summary>
+    [NativeFact]
+    public void NativeInterpreterHoldsNoPackedScratchWhenEvery1x1RunsNatively()
+    {
+        Model model = FixtureModels.Get("fashion-dscnn");
+        Assert.Equal(2_592 + 3_328, new Interpreter(model).ScratchBytes);
+        Assert.Equal(2_592, new Interpreter(model, new PInvokeKernels()).ScratchBytes);
+    }
+
     [NativeTheory]
     [MemberData(nameof(Names))]
     public void NativeInterpreterEqualsManaged(string name)
@@ -50,6 +63,20 @@ public sealed class FixtureModelTests
 
             Assert.True(hasTwin || fused ? kernel == managedKernel + " (native)" : kernel == managedKernel, $"operator {i}: {kernel} vs {managedKernel}");
         }
+
+        // PointwiseConv's long[] scratch (8 bytes a long) exists only for 1×1 convolutions and fused blocks that run in IL:
+        // without those the native interpreter holds the same byte scratch and no longs.
+        bool managedPointwise = false;
+        bool pointwise = false;
+        for (int i = 0; i < model.Operators.Length; i++)
+        {
+            managedPointwise |= native.KernelName(i) == "PointwiseConv" || native.KernelName(i) == "FusedBlock";
+            pointwise |= managed.KernelName(i) == "PointwiseConv";
+        }
+
+        Assert.Equal(0, (managed.ScratchBytes - native.ScratchBytes) % 8);
+        Assert.True(managedPointwise || !pointwise ? native.ScratchBytes <= managed.ScratchBytes : native.ScratchBytes < managed.ScratchBytes,
+            $"native scratch {native.ScratchBytes} B, managed {managed.ScratchBytes} B");
 
         sbyte[][] inputs = FixtureModels.Inputs(model, 7, 4);
         var expected = new sbyte[managed.OutputLength];

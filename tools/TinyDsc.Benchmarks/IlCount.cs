@@ -89,7 +89,7 @@ internal static class IlCount
             MethodInfo pw = typeof(PointwiseConv).GetMethods().Single(x => x.Name == nameof(PointwiseConv.Run) && x.GetParameters().Length == 10);
             // The MAC loop lives in the 12-pixel x 8-channel block method; one pass covers 8 input channels.
             MethodInfo block = typeof(PointwiseConv).GetMethod("Block12x8", BindingFlags.NonPublic | BindingFlags.Static)!;
-            var packed = new long[PointwiseConv.PackedLongs(l.P.InputC)];
+            var packed = new long[PointwiseConv.PackedLongs(l.P.InputC, l.P.OutputC)];
             Row(name, "PointwiseConv", l, pw, 768,
                 c => c.Call(pw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, packed), expected, block);
         }

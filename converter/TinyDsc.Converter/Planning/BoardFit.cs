@@ -39,8 +39,9 @@ public static class BoardFit
 
     /// <summary>
     /// Stack frames live during Invoke on an ESP32 (nanoCLR keeps them on the managed heap): measured by the device
-    /// lane at 3,636 B for fashion-dscnn and mbv2-fashion, fused or not (3,948 B before the pointwise block's frame
-    /// shrank; the depth-multiplier and pointwise kernels' row and block frames are the deepest).
+    /// lane at 3.6–4.0 KB for fashion-dscnn and mbv2-fashion (a fused block's frame under the pointwise kernel's) and
+    /// 2.9–3.2 KB for mbv2-fashion without fusion, after the pointwise block's frame shrank to 83 locals (3,636 B for
+    /// all three before); the lane samples them, so the figure moves between runs.
     /// </summary>
     public const int KernelStackBytes = 3_700;
 

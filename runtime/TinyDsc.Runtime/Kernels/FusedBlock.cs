@@ -194,16 +194,17 @@ namespace TinyDsc.Runtime.Kernels
             Run(b, arena, inputOffset, outputOffset, workOffset, null, null, null, packed);
         }
 
-        /// <summary>Longs of PointwiseConv scratch the block's 1×1 stages need (the larger of their input channel counts).</summary>
+        /// <summary>Longs of PointwiseConv scratch the block's 1×1 stages need (the larger of their PointwiseConv.PackedLongs).</summary>
         public static int PackedLongs(FusedBlock b)
         {
-            int cin = b.HasExpand ? b.ExpandRow.InputC : 0;
-            if (b.ProjectWeights != null && b.Depthwise.OutputC > cin)
+            int longs = b.HasExpand ? PointwiseConv.PackedLongs(b.ExpandRow.InputC, b.Depthwise.InputC) : 0;
+            if (b.ProjectWeights != null)
             {
-                cin = b.Depthwise.OutputC;
+                int project = PointwiseConv.PackedLongs(b.Depthwise.OutputC, b.ProjectRow.OutputC);
+                longs = project > longs ? project : longs;
             }
 
-            return cin > 0 ? PointwiseConv.PackedLongs(cin) : 0;
+            return longs;
         }
 
         /// <summary>

@@ -26,18 +26,17 @@ public sealed class BoardFitTests
     /// device"), produced by
     /// <c>TINYDSC_NANOCLR_HOME=... dotnet test tests/TinyDsc.Firmware.Tests -c Release --filter
     /// "FullyQualifiedName~DeviceLane.DeviceLaneTests.Heap" --logger "console;verbosity=detailed"</c>
-    /// (74.5 KB and 77.3 KB; run of 2026-12-07 with the bundled model's two producer → depthwise blocks,
-    /// PointwiseConv's packed scratch and DepthwiseConv3x3Multiplier's packed rows, printed by the lane as "measured";
-    /// 71.7 KB and 72.9 KB before that scratch, 74.9 KB and 72.8 KB before the blocks). Independent of BoardFit:
-    /// nanoCLR's own heap dump.
+    /// (74.0 KB and 74.8 KB; run of 2026-12-07 after PointwiseConv's split mode and the smaller pointwise steps and
+    /// frames, printed by the lane as "measured"; 74.5 KB and 77.3 KB before them, 71.7 KB and 72.9 KB before
+    /// PointwiseConv's packed scratch). Independent of BoardFit: nanoCLR's own heap dump.
     /// </summary>
-    private const long BundledMeasuredPeak = 76_296;   // 74.5 KB
-    private const long Mbv2MeasuredPeak = 79_116;      // 77.3 KB
+    private const long BundledMeasuredPeak = 75_804;   // 74.0 KB
+    private const long Mbv2MeasuredPeak = 76_596;      // 74.8 KB
 
     /// <summary>The same run's "loaded" stage (boot + the Model after ModelReader.Load, the chunk already dropped):
-    /// 57.1 KB and 64.3 KB.</summary>
-    private const long BundledMeasuredLoaded = 58_452;
-    private const long Mbv2MeasuredLoaded = 65_880;
+    /// 57.1 KB and 64.4 KB.</summary>
+    private const long BundledMeasuredLoaded = 58_476;
+    private const long Mbv2MeasuredLoaded = 65_904;
 
     /// <summary>
     /// The converter's estimate for the two lane models is within 10 % of what nanoCLR measured (issue 11): the

@@ -7,6 +7,7 @@ using TinyDsc.Runtime.Format;
 using TinyDsc.Runtime.Kernels;
 using TinyDsc.Runtime.Tests.NanoCheck;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace TinyDsc.Runtime.Tests.Kernels;
 
@@ -19,6 +20,10 @@ namespace TinyDsc.Runtime.Tests.Kernels;
 /// </summary>
 public class IlCostTests
 {
+    private readonly ITestOutputHelper output;
+
+    public IlCostTests(ITestOutputHelper output) => this.output = output;
+
     [Theory]
     // Depthwise 3x3 of the sample net, no activation clamp (packed rows with the sign test per output): 9.0 IL/MAC
     // today (13.6 before the packed rows), about 110 for the reference.
@@ -28,7 +33,7 @@ public class IlCostTests
     // The bundled model's shapes with a ReLU-type clamp (no sign test): 7x7x96 at 9.3, 14x14x64 stride 2 at 13.1 today.
     [InlineData("dw3x3_7x7x96_s1_relu", "DepthwiseConv3x3", 9.6, 9.0)]
     [InlineData("dw3x3_14x14x64_s2_relu", "DepthwiseConv3x3", 13.5, 7.0)]
-    // Pointwise expansion: 4.0 today (three pixels per long accumulator; 5.5 with two), 8x better than the reference's 31.9.
+    // Pointwise expansion: 3.9 today (three pixels per long accumulator; 5.5 with two), 8x better than the reference's 31.9.
     [InlineData("pw_14x14_32_to_64", "PointwiseConv", 4.3, 6.5)]
     // One-channel stems: DepthwiseConv3x3Multiplier (the Interpreter's choice) at 6.7 (bundled model's shape) and
     // 7.6 (8 channels, stride 2) today (channels packed three to a long, folded rounding constants); Conv2DDense, the fallback for other dense stems, at 27.0 (the reference needs 113).
@@ -71,7 +76,7 @@ public class IlCostTests
             case "PointwiseConv":
                 Assert.True(PointwiseConv.IsSupported(ref c.P), layer);
                 specialised.Call(typeof(PointwiseConv).GetMethods().Single(m => m.Name == "Run" && m.GetParameters().Length == 10), (object)c.P, c.Input, 0,
-                    c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0, new long[PointwiseConv.PackedLongs(c.P.InputC)]);
+                    c.Weights, folded, c.Multiplier, Requantize.NarrowShifts(c.Shift), output, 0, new long[PointwiseConv.PackedLongs(c.P.InputC, c.P.OutputC)]);
                 break;
             case "Conv2DDense":
                 Assert.True(Conv2DDense.IsSupported(ref c.P), layer);
@@ -94,12 +99,53 @@ public class IlCostTests
     }
 
     /// <summary>
+    /// PointwiseConv's per-output epilogue (runtime/README.md, PointwiseConv): one Store4 call, 12 outputs of one channel
+    /// from four three-lane longs (sums of both signs, shift −8, the channel's constants included), counted by
+    /// IlCounter: 386 IL under a ReLU-type clamp (actMin ≥ zp_out: no sign test) and 461 under a plain one, 32.2 and
+    /// 38.4 per output (497 and 517, 41.4 and 43.1, on the same sums before the bias, lane offsets and zp_out − actMin
+    /// were folded into one constant). The bytes are checked against Requantize.Clamp on the same sums.
+    /// </summary>
+    [Theory]
+    [InlineData(-128, -128, 33.0)]
+    [InlineData(-28, -128, 40.0)]
+    public void Pointwise_store_il_per_output_stays_under_ceiling(int zpOut, int actMin, double ceiling)
+    {
+        MethodInfo store = typeof(PointwiseConv).GetMethod("Store4", BindingFlags.NonPublic | BindingFlags.Static)!;
+        var rng = new Random(4646);
+        int[] sums = new int[12];
+        long[] a = new long[4];
+        for (int u = 0; u < 4; u++)
+        {
+            // Each lane holds its pixel's sum plus 2^20 (PointwiseConv's Offset); sums of both signs, outputs mostly unsaturated.
+            a[u] = 0;
+            for (int h = 2; h >= 0; h--)
+            {
+                sums[3 * u + h] = rng.Next(-40_000, 40_001);
+                a[u] = (a[u] << 21) + sums[3 * u + h] + 0x100000;
+            }
+        }
+
+        const int bias = 1234, multiplier = 1_500_000_000, shift = -8, cout = 5;
+        var bytes = new sbyte[12 * cout];
+        var counter = new IlCounter();
+        counter.Call(store, bytes, 0, cout, a[0], a[1], a[2], a[3], bias, multiplier, shift, (long)(zpOut - actMin), (long)actMin, (long)(127 - actMin));
+        double perOutput = counter.Executed / 12.0;
+        output.WriteLine($"Store4, zp_out {zpOut}, actMin {actMin}: {counter.Executed} IL for 12 outputs, {perOutput:F1} per output");
+        for (int p = 0; p < 12; p++)
+        {
+            Assert.Equal((sbyte)Requantize.Clamp(sums[p] + bias, multiplier, shift, zpOut, actMin, 127), bytes[p * cout]);
+        }
+
+        Assert.True(perOutput <= ceiling, $"Store4: {perOutput:F1} IL per output ({counter.Executed} for 12) exceeds {ceiling}");
+    }
+
+    /// <summary>
     /// The whole bundled model (fashion-dscnn, converted as the README does but unfused, `--fuse none`, so that every
     /// layer runs on its own kernel) on its first test image: IL executed per MAC over every operator with the kernels
-    /// the Interpreter picks, 4.34 today (4.49 before DepthwiseConv3x3Multiplier's packed channels and folded rounding constants, 5.97 before the packed depthwise rows and three pixels per pointwise
+    /// the Interpreter picks, 4.22 today (4.34 before PointwiseConv's folded requantization, 4.49 before DepthwiseConv3x3Multiplier's packed channels and folded rounding constants, 5.97 before the packed depthwise rows and three pixels per pointwise
     /// accumulator, 6.17 before one-step requantization) (runtime/README.md "Whole model";
     /// every conv on Conv2DReference: 40.5). ModelCost checks each counted operator against its native run and the
-    /// op-by-op output against Interpreter.Invoke's. The default conversion's two fused blocks cost 4.51 against 4.34 (1.04×, `ilcount-model` on converted files),
+    /// op-by-op output against Interpreter.Invoke's. The default conversion's two fused blocks cost 4.39 against 4.22 (1.04×, `ilcount-model` on converted files),
     /// held by Fused_model_il_per_mac_stays_within_a_tenth_of_unfused.
     /// </summary>
     private const double BundledModelCeiling = 4.5;
@@ -123,7 +169,7 @@ public class IlCostTests
     /// executes at most 1.1× the IL per MAC of the same model unfused (`--fuse none`), on the same input (the first
     /// bundled test image, quantized for each file; the two files share their input quantization). Measured with
     /// `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model M.tdsc` on both files (pseudo-random
-    /// input): mbv2-fashion 6.63 fused (3 blocks) against 6.12 unfused (1.08×); the bundled fashion-dscnn 4.51 fused
+    /// input): mbv2-fashion 6.39 fused (3 blocks) against 5.87 unfused (1.09×); the bundled fashion-dscnn 4.39 fused
     /// (2 producer → depthwise blocks: the stem into the first depthwise, the 1×1 32→64 into the stride-2 depthwise).
     /// README.md "Activation RAM: fused blocks" has the table.
     /// </summary>

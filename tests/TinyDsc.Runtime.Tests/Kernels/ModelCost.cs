@@ -160,7 +160,7 @@ internal static class ModelCost
             {
                 // The Run that takes the packed scratch, as the Interpreter calls it.
                 int[] folded = Fold(op, p);
-                var packed = new long[PointwiseConv.PackedLongs(p.InputC)];
+                var packed = new long[PointwiseConv.PackedLongs(p.InputC, p.OutputC)];
                 MethodInfo run = typeof(PointwiseConv).GetMethods().Single(x => x.Name == "Run" && x.GetParameters().Length == 10);
                 return new Call(run, a => [p, a, in0, op.Weights, folded, op.Multiplier, Requantize.NarrowShifts(op.Shift), a, outOff, packed], ConvMacs(p));
             }

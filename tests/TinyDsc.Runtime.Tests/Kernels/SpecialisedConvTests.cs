@@ -285,6 +285,79 @@ public class SpecialisedConvTests
     }
 
     [Theory]
+    // MobileNetV2's projections (64 < Cin ≤ 128, narrowing): split mode, the scratch holds one 64-channel chunk.
+    [InlineData("mbv2_7x7_96_to_24", 7, 7, 96, 24, true)]
+    [InlineData("mbv2_7x7_96_to_32", 7, 7, 96, 32, true)]
+    [InlineData("mbv2_7x7_128_to_32", 7, 7, 128, 32, true)]
+    // The rule's edge, 64 + Cout < Cin + 8: Cout 13 splits at Cin 70, Cout 14 does not; 13 pixels take the 3-pixel tail.
+    [InlineData("split_edge_in", 1, 13, 70, 13, true)]
+    [InlineData("split_edge_out", 1, 13, 70, 14, false)]
+    // Cin 65 (one channel in the second chunk) and 128 (two full chunks) with Cout mod 8 = 1.
+    [InlineData("split_cin_65", 2, 7, 65, 1, true)]
+    [InlineData("split_cin_128_cout_9", 3, 5, 128, 9, true)]
+    // Wider than two chunks, or widening: the whole group packed as before.
+    [InlineData("no_split_cin_129", 1, 13, 129, 8, false)]
+    [InlineData("no_split_96_to_96", 7, 7, 96, 96, false)]
+    public void Pointwise_split_mode_matches_reference(string name, int h, int w, int cin, int cout, bool splits)
+    {
+        // Scratch by hand: one chunk (4·64 longs) and 4 longs per output channel when split, else 4·Cin, +32 past one
+        // chunk, +96 past two (PointwiseConv's summary). Run allocates exactly this many, so an overrun fails here.
+        Assert.Equal(splits, PointwiseConv.Splits(cin, cout));
+        int expected = splits ? 256 + 4 * cout : 4 * cin + (cin > 64 ? 32 : 0) + (cin > 128 ? 96 : 0);
+        Assert.Equal(expected, PointwiseConv.PackedLongs(cin, cout));
+        TestSeed.Run(TestSeed.ForName(name) ^ 778, rng =>
+        {
+            for (int rep = 0; rep < 4; rep++)
+            {
+                int zpIn = ConvCase.RandomZeroPoint(rng);
+                int zpOut = ConvCase.RandomZeroPoint(rng);
+                ConvCase.RandomActivation(rng, zpOut, out int lo, out int hi);
+                var p = ConvCase.Params(h, w, cin, cout, 1, 1, zpIn: zpIn, zpOut: zpOut, actMin: lo, actMax: hi);
+                var cc = ConvCase.Random(rng, p, $"{name}#{rep}");
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Pointwise(cc), "PointwiseConv");
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData(16)]    // one chunk: Store4 and, for the 13th pixel, Store1
+    [InlineData(100)]   // two chunks (split mode, Cout 9): Store4R and Store1R
+    [InlineData(200)]   // more: the partial sums (StoreParts)
+    public void Pointwise_store_paths_at_their_limits(int cin)
+    {
+        // The stores fold the bias into one 64-bit constant when shift is −23..0 and |bias| ≤ 2^30, else requantize each
+        // output in int32 (Requantize.Clamp, wrapping as the reference does): both sides of each limit, shift 0 (no
+        // sign term), a ReLU-type clamp (actMin ≥ zp_out: no sign test) and a plain one. zp_in = 0, so the folded bias
+        // is the bias itself.
+        int[] shifts = { 0, -1, -23, -24, 1 };
+        int[] biases = { 1 << 30, -(1 << 30), (1 << 30) + 1, -(1 << 30) - 1, int.MaxValue - 5, int.MinValue + 5, 0 };
+        TestSeed.Run(4545 + cin, rng =>
+        {
+            foreach (int shift in shifts)
+            {
+                foreach (int bias in biases)
+                {
+                    foreach ((int zpOut, int actMin, int actMax) in new[] { (-20, -20, 127), (10, -128, 127), (-5, -60, 40) })
+                    {
+                        var p = ConvCase.Params(1, 13, cin, 9, 1, 1, zpIn: 0, zpOut: zpOut, actMin: actMin, actMax: actMax);
+                        var c = ConvCase.Random(rng, p, $"pw_store_cin_{cin}_shift_{shift}_bias_{bias}_zp_{zpOut}");
+                        c.Bias = new int[9];
+                        for (int oc = 0; oc < 9; oc++)
+                        {
+                            // The limit itself on even channels, a random step inside it on odd ones.
+                            c.Bias[oc] = oc % 2 == 0 || bias == 0 ? bias : bias - Math.Sign(bias) * rng.Next(0, 1 << 20);
+                            c.Multiplier[oc] = rng.Next(1 << 30, int.MaxValue);
+                            c.Shift[oc] = shift;
+                        }
+
+                        ConvRunner.AssertSame(c, ConvRunner.Reference(c), ConvRunner.Pointwise(c), "PointwiseConv");
+                    }
+                }
+            }
+        });
+    }
+
+    [Theory]
     [InlineData(5, 14)]
     [InlineData(63, 25)]
     [InlineData(64, 13)]
