@@ -127,7 +127,7 @@ namespace TinyDsc.Runtime.Kernels
                         }
                     }
 
-                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset);
+                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, null, 0);
                 }
 
                 return;
@@ -137,10 +137,54 @@ namespace TinyDsc.Runtime.Kernels
             int leftPadBytes = p.PadLeft * channels;
             int outRowBytes = p.OutputW * channels;
             PaddedBand.PadColumns(scratch, 3, rowBytes, leftPadBytes, inRowBytes, zpIn);
+            if (rowBytes <= MaxReloadedRowBytes)
+            {
+                // Narrow rows: channel by channel, reloading the three band rows (all channels, Array.Copy) before each
+                // output row, so that a channel's constants are set up once per call instead of once per output row.
+                Channels(ref p, scratch, 0, channels, 0, channels, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, input, inputOffset);
+                return;
+            }
+
             for (int oy = 0; oy < p.OutputH; oy++)
             {
                 PaddedBand.LoadRows(input, inputOffset, inH, inRowBytes, oy * p.StrideH - p.PadTop, 1, 3, scratch, rowBytes, leftPadBytes, zpIn);
-                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes);
+                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes, null, 0);
+            }
+        }
+
+        /// <summary>
+        /// Widest band row ((W + pl + pr) · C bytes) that Run reloads once per channel and output row: copying three such
+        /// rows is a native memory copy of at most 1.5 KB, far cheaper on nanoCLR than the ~100–190 IL of a channel's
+        /// setup it saves.
+        /// </summary>
+        private const int MaxReloadedRowBytes = 512;
+
+        /// <summary>
+        /// Band rows 0..2 (rowBytes apart from band[0], between the pad columns) receive input rows t·sh − pt + 0..2,
+        /// or zp_in for rows outside the input (filled by doubling copies).
+        /// </summary>
+        private static void Reload(ref ConvParams p, sbyte[] input, int inputOffset, sbyte[] band, int rowBytes, int t)
+        {
+            int inRowBytes = p.InputW * p.InputC;
+            int iy = t * p.StrideH - p.PadTop;
+            int dst = p.PadLeft * p.InputC;
+            for (int r = 0; r < 3; r++)
+            {
+                if ((uint)iy < (uint)p.InputH)
+                {
+                    Array.Copy(input, inputOffset + iy * inRowBytes, band, dst, inRowBytes);
+                }
+                else
+                {
+                    band[dst] = (sbyte)p.InputZeroPoint;
+                    for (int n = 1; n < inRowBytes; n += n)
+                    {
+                        Array.Copy(band, dst, band, dst + n, n < inRowBytes - n ? n : inRowBytes - n);
+                    }
+                }
+
+                iy++;
+                dst += rowBytes;
             }
         }
 
@@ -161,13 +205,15 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output,
             int outRow)
         {
-            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow);
+            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow, null, 0);
         }
 
         /// <summary>
         /// Channels c0 ≤ c &lt; c1 of `rows` consecutive output rows from output[outRow ..], over a padded band from
         /// band[bandOffset] that holds channels c0.. with channel stride bandC: band row y, column x, channel c at
         /// bandOffset + (y·(W + pl + pr) + x)·bandC + c − c0; output row t's windows start at band row t·stride.
+        /// With input non-null (Run's reload mode: bandOffset 0, bandC = C, a three-row band) band rows 0..2 are
+        /// reloaded from the input (Reload) before every output row instead.
         /// </summary>
         private static void Channels(
             ref ConvParams p,
@@ -182,12 +228,14 @@ namespace TinyDsc.Runtime.Kernels
             int[] multiplier,
             sbyte[] shift,
             sbyte[] output,
-            int outRow)
+            int outRow,
+            sbyte[] input,
+            int inputOffset)
         {
             int channels = p.InputC;
             int outW = p.OutputW;
             int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * bandC;
-            int bandRowStep = p.StrideH * rowBytes;
+            int bandRowStep = input == null ? p.StrideH * rowBytes : 0;
             int outRowBytes = outW * channels;
             int zpOut = p.OutputZeroPoint;
             int actMin = p.ActMin;
@@ -211,12 +259,21 @@ namespace TinyDsc.Runtime.Kernels
             bool packed = p.StrideW <= 2;
             bool relu = actMin >= zpOut;
             int range = actMax - actMin;
+            long rangeL = range;
+            long actMinL = actMin;
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
             long zpTerm = actMin - zpOut;
             long fieldMask = 0x1FFFFFL;
             long newField = 0x4000000000000000L;
             bool leftPadded = p.PadLeft > 0;
+
+            // Band rows 3 and 4 below a window's top row (the second output row of a stride-2 pair), and their second column.
+            bool pairs = input == null && p.StrideH == 2;
+            int o9 = 3 * rowBytes;
+            int o10 = o9 + bandC;
+            int o12 = 4 * rowBytes;
+            int o13 = o12 + bandC;
             for (int c = c0; c < c1; c++)
             {
                 int b = foldedBias[c];
@@ -258,8 +315,88 @@ namespace TinyDsc.Runtime.Kernels
                         }
 
                         long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
-                        for (int t = 0; t < rows; t++)
+                        int t = 0;
+                        if (pairs)
                         {
+                            // Output rows t and t + 1 together (stride 2 down too): band row 2t + 2 is row 2 of t's
+                            // window and row 0 of t + 1's, so its two columns are loaded once for both accumulators.
+                            for (; t + 1 < rows; t += 2)
+                            {
+                                int i = bandStart + t * bandRowStep;
+                                int oi = outStart + t * outRowBytes;
+                                int end = oi + outRowBytes;
+                                long a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                                long d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
+                                i += bandC;
+                                if (relu)
+                                {
+                                    // acc < 0 gives y ≤ zpOut ≤ actMin with either constant, so k serves all.
+                                    while (oi < end)
+                                    {
+                                        long v = band[i + o6];
+                                        long e = band[i + o7];
+                                        a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                            + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
+                                        d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
+                                            + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
+                                        long y = ((a & fieldMask) * pm + k) >> right;
+                                        if ((ulong)y > (ulong)rangeL)
+                                        {
+                                            y = y < 0 ? 0 : rangeL;
+                                        }
+
+                                        output[oi] = (sbyte)(y + actMinL);
+                                        y = ((d & fieldMask) * pm + k) >> right;
+                                        if ((ulong)y > (ulong)rangeL)
+                                        {
+                                            y = y < 0 ? 0 : rangeL;
+                                        }
+
+                                        output[oi + outRowBytes] = (sbyte)(y + actMinL);
+                                        i += o2;
+                                        oi += channels;
+                                    }
+                                }
+                                else
+                                {
+                                    while (oi < end)
+                                    {
+                                        long v = band[i + o6];
+                                        long e = band[i + o7];
+                                        a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                            + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
+                                        d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
+                                            + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
+                                        long f = a & fieldMask;
+                                        long y = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                        if ((ulong)y > (ulong)rangeL)
+                                        {
+                                            y = y < 0 ? 0 : rangeL;
+                                        }
+
+                                        output[oi] = (sbyte)(y + actMinL);
+                                        f = d & fieldMask;
+                                        y = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                        if ((ulong)y > (ulong)rangeL)
+                                        {
+                                            y = y < 0 ? 0 : rangeL;
+                                        }
+
+                                        output[oi + outRowBytes] = (sbyte)(y + actMinL);
+                                        i += o2;
+                                        oi += channels;
+                                    }
+                                }
+                            }
+                        }
+
+                        for (; t < rows; t++)
+                        {
+                            if (input != null)
+                            {
+                                Reload(ref p, input, inputOffset, band, rowBytes, t);
+                            }
+
                             int i = bandStart + t * bandRowStep;
                             int oi = outStart + t * outRowBytes;
                             int end = oi + outRowBytes;
@@ -299,6 +436,11 @@ namespace TinyDsc.Runtime.Kernels
                     long a0 = 0x4000020000100000L + p.InputZeroPoint * (pw0 + pw1 + pw2);
                     for (int t = 0; t < rows; t++)
                     {
+                        if (input != null)
+                        {
+                            Reload(ref p, input, inputOffset, band, rowBytes, t);
+                        }
+
                         int i = bandStart + t * bandRowStep;
                         int oi = outStart + t * outRowBytes;
                         int end = oi + outRowBytes;
@@ -364,6 +506,11 @@ namespace TinyDsc.Runtime.Kernels
                 long m = multiplier[c];
                 for (int t = 0; t < rows; t++)
                 {
+                    if (input != null)
+                    {
+                        Reload(ref p, input, inputOffset, band, rowBytes, t);
+                    }
+
                     int i = bandStart + t * bandRowStep;
                     int end = i + rowSpan;
                     int oi = outStart + t * outRowBytes;
