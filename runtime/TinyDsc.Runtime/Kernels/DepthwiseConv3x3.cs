@@ -168,6 +168,16 @@ namespace TinyDsc.Runtime.Kernels
             int inRowBytes = p.InputW * p.InputC;
             int iy = t * p.StrideH - p.PadTop;
             int dst = p.PadLeft * p.InputC;
+            if ((uint)iy < (uint)(p.InputH - 2))
+            {
+                // All three rows inside the input (every output row but those near the top and bottom pads).
+                int src = inputOffset + iy * inRowBytes;
+                Array.Copy(input, src, band, dst, inRowBytes);
+                Array.Copy(input, src + inRowBytes, band, dst + rowBytes, inRowBytes);
+                Array.Copy(input, src + 2 * inRowBytes, band, dst + 2 * rowBytes, inRowBytes);
+                return;
+            }
+
             for (int r = 0; r < 3; r++)
             {
                 if ((uint)iy < (uint)p.InputH)
