@@ -168,7 +168,7 @@ namespace TinyDsc.Runtime.Kernels
             int inRowBytes = p.InputW * p.InputC;
             int iy = t * p.StrideH - p.PadTop;
             int dst = p.PadLeft * p.InputC;
-            if ((uint)iy < (uint)(p.InputH - 2))
+            if (iy >= 0 && iy + 2 < p.InputH)
             {
                 // All three rows inside the input (every output row but those near the top and bottom pads).
                 int src = inputOffset + iy * inRowBytes;
@@ -319,11 +319,6 @@ namespace TinyDsc.Runtime.Kernels
                         long pe0 = ((long)w00 << 21) + weights[wb + 2];
                         long pe1 = ((long)w10 << 21) + weights[wb + 5];
                         long pe2 = ((long)w20 << 21) + weights[wb + 8];
-                        if (relu)
-                        {
-                            kNeg = k;
-                        }
-
                         long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
                         int t = 0;
                         if (pairs)
@@ -414,23 +409,40 @@ namespace TinyDsc.Runtime.Kernels
                             // Column 0 into output 0's field (the field of output −1 is discarded).
                             long a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
                             i += bandC;
-                            while (oi < end)
+                            if (relu)
                             {
-                                a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
-                                    + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                long f = a & fieldMask;
-                                int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
-                                if ((uint)y > (uint)range)
+                                while (oi < end)
                                 {
-                                    output[oi] = y < 0 ? lo : hi;
-                                }
-                                else
-                                {
-                                    output[oi] = (sbyte)(y + actMin);
-                                }
+                                    a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
+                                    long y = ((a & fieldMask) * pm + k) >> right;
+                                    if ((ulong)y > (ulong)rangeL)
+                                    {
+                                        y = y < 0 ? 0 : rangeL;
+                                    }
 
-                                i += o2;
-                                oi += channels;
+                                    output[oi] = (sbyte)(y + actMinL);
+                                    i += o2;
+                                    oi += channels;
+                                }
+                            }
+                            else
+                            {
+                                while (oi < end)
+                                {
+                                    a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
+                                    long f = a & fieldMask;
+                                    long y = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                    if ((ulong)y > (ulong)rangeL)
+                                    {
+                                        y = y < 0 ? 0 : rangeL;
+                                    }
+
+                                    output[oi] = (sbyte)(y + actMinL);
+                                    i += o2;
+                                    oi += channels;
+                                }
                             }
                         }
 
