@@ -21,7 +21,14 @@ namespace TinyDsc.Runtime.Kernels
     /// into a scratch band of width W + pl + pr whose pad columns and pad rows hold zp_in, so the inner loop has no
     /// bounds tests; a channel's nine weights, bias and requantization constants sit in locals while the loop walks
     /// one output row for that channel; the nine taps are unrolled with precomputed offsets and requantization is
-    /// inlined (see Requantize for the exact-equivalence argument).
+    /// inlined (see Requantize for the exact-equivalence argument). The band holds, in order of preference: all band
+    /// rows of a group of channels (channel constants set up once per call); or, for rows of at most
+    /// MaxReloadedRowBytes, the three rows of all channels reloaded channel by channel before each output row; or the
+    /// three rows of all channels, all channels per output row. Packed rows (most channels, see Channels): the sums
+    /// of three (stride 1) or two (stride 2) neighbouring outputs share one long in 21-bit fields, each band byte
+    /// multiplied once by the packed weights of the outputs it feeds; at stride 2 in both directions over a group's
+    /// band two output rows run together, loading their shared band row once. Under a ReLU-type clamp
+    /// (ActMin ≥ zp_out) the sign test of the rounding constant is left out: a negative accumulator clamps either way.
     /// </summary>
     public static class DepthwiseConv3x3
     {
