@@ -291,6 +291,10 @@ namespace TinyDsc.Runtime.Kernels
             int o10 = o9 + bandC;
             int o12 = 4 * rowBytes;
             int o13 = o12 + bandC;
+
+            // Loop variables shared by all row loops (one frame slot each; issue 11 counts frames in the heap).
+            int i, oi, end;
+            long a, d, v, e, f, q;
             for (int c = c0; c < c1; c++)
             {
                 int b = foldedBias[c];
@@ -334,37 +338,37 @@ namespace TinyDsc.Runtime.Kernels
                             // window and row 0 of t + 1's, so its two columns are loaded once for both accumulators.
                             for (; t + 1 < rows; t += 2)
                             {
-                                int i = bandStart + t * bandRowStep;
-                                int oi = outStart + t * outRowBytes;
-                                int end = oi + outRowBytes;
-                                long a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
-                                long d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
+                                i = bandStart + t * bandRowStep;
+                                oi = outStart + t * outRowBytes;
+                                end = oi + outRowBytes;
+                                a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                                d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
                                 i += bandC;
                                 if (relu)
                                 {
-                                    // acc < 0 gives y ≤ zpOut ≤ actMin with either constant, so k serves all.
+                                    // acc < 0 gives an output ≤ zpOut ≤ actMin with either constant, so k serves all.
                                     while (oi < end)
                                     {
-                                        long v = band[i + o6];
-                                        long e = band[i + o7];
+                                        v = band[i + o6];
+                                        e = band[i + o7];
                                         a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
                                             + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
                                         d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
                                             + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
-                                        long y = ((a & fieldMask) * pm + k) >> right;
-                                        if ((ulong)y > (ulong)rangeL)
+                                        q = ((a & fieldMask) * pm + k) >> right;
+                                        if ((ulong)q > (ulong)rangeL)
                                         {
-                                            y = y < 0 ? 0 : rangeL;
+                                            q = q < 0 ? 0 : rangeL;
                                         }
 
-                                        output[oi] = (sbyte)(y + actMinL);
-                                        y = ((d & fieldMask) * pm + k) >> right;
-                                        if ((ulong)y > (ulong)rangeL)
+                                        output[oi] = (sbyte)(q + actMinL);
+                                        q = ((d & fieldMask) * pm + k) >> right;
+                                        if ((ulong)q > (ulong)rangeL)
                                         {
-                                            y = y < 0 ? 0 : rangeL;
+                                            q = q < 0 ? 0 : rangeL;
                                         }
 
-                                        output[oi + outRowBytes] = (sbyte)(y + actMinL);
+                                        output[oi + outRowBytes] = (sbyte)(q + actMinL);
                                         i += o2;
                                         oi += channels;
                                     }
@@ -373,28 +377,28 @@ namespace TinyDsc.Runtime.Kernels
                                 {
                                     while (oi < end)
                                     {
-                                        long v = band[i + o6];
-                                        long e = band[i + o7];
+                                        v = band[i + o6];
+                                        e = band[i + o7];
                                         a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
                                             + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
                                         d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
                                             + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
-                                        long f = a & fieldMask;
-                                        long y = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                        if ((ulong)y > (ulong)rangeL)
+                                        f = a & fieldMask;
+                                        q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                        if ((ulong)q > (ulong)rangeL)
                                         {
-                                            y = y < 0 ? 0 : rangeL;
+                                            q = q < 0 ? 0 : rangeL;
                                         }
 
-                                        output[oi] = (sbyte)(y + actMinL);
+                                        output[oi] = (sbyte)(q + actMinL);
                                         f = d & fieldMask;
-                                        y = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                        if ((ulong)y > (ulong)rangeL)
+                                        q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                        if ((ulong)q > (ulong)rangeL)
                                         {
-                                            y = y < 0 ? 0 : rangeL;
+                                            q = q < 0 ? 0 : rangeL;
                                         }
 
-                                        output[oi + outRowBytes] = (sbyte)(y + actMinL);
+                                        output[oi + outRowBytes] = (sbyte)(q + actMinL);
                                         i += o2;
                                         oi += channels;
                                     }
@@ -409,12 +413,12 @@ namespace TinyDsc.Runtime.Kernels
                                 Reload(ref p, input, inputOffset, band, rowBytes, t);
                             }
 
-                            int i = bandStart + t * bandRowStep;
-                            int oi = outStart + t * outRowBytes;
-                            int end = oi + outRowBytes;
+                            i = bandStart + t * bandRowStep;
+                            oi = outStart + t * outRowBytes;
+                            end = oi + outRowBytes;
 
                             // Column 0 into output 0's field (the field of output −1 is discarded).
-                            long a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                            a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
                             i += bandC;
                             if (relu)
                             {
@@ -422,13 +426,13 @@ namespace TinyDsc.Runtime.Kernels
                                 {
                                     a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
                                         + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                    long y = ((a & fieldMask) * pm + k) >> right;
-                                    if ((ulong)y > (ulong)rangeL)
+                                    q = ((a & fieldMask) * pm + k) >> right;
+                                    if ((ulong)q > (ulong)rangeL)
                                     {
-                                        y = y < 0 ? 0 : rangeL;
+                                        q = q < 0 ? 0 : rangeL;
                                     }
 
-                                    output[oi] = (sbyte)(y + actMinL);
+                                    output[oi] = (sbyte)(q + actMinL);
                                     i += o2;
                                     oi += channels;
                                 }
@@ -439,14 +443,14 @@ namespace TinyDsc.Runtime.Kernels
                                 {
                                     a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
                                         + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                    long f = a & fieldMask;
-                                    long y = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                    if ((ulong)y > (ulong)rangeL)
+                                    f = a & fieldMask;
+                                    q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                    if ((ulong)q > (ulong)rangeL)
                                     {
-                                        y = y < 0 ? 0 : rangeL;
+                                        q = q < 0 ? 0 : rangeL;
                                     }
 
-                                    output[oi] = (sbyte)(y + actMinL);
+                                    output[oi] = (sbyte)(q + actMinL);
                                     i += o2;
                                     oi += channels;
                                 }
@@ -470,12 +474,12 @@ namespace TinyDsc.Runtime.Kernels
                             Reload(ref p, input, inputOffset, band, rowBytes, t);
                         }
 
-                        int i = bandStart + t * bandRowStep;
-                        int oi = outStart + t * outRowBytes;
-                        int end = oi + outRowBytes;
+                        i = bandStart + t * bandRowStep;
+                        oi = outStart + t * outRowBytes;
+                        end = oi + outRowBytes;
 
                         // Columns 0 and 1 of the row (the fields of outputs −2 and −1 are discarded).
-                        long a = leftPadded ? a0 : 0x4000020000100000L + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                        a = leftPadded ? a0 : 0x4000020000100000L + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
                         a = (a >> 21) + newField + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
                         i += o2;
                         if (relu)
@@ -503,7 +507,7 @@ namespace TinyDsc.Runtime.Kernels
                             while (oi < end)
                             {
                                 a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                                long f = a & fieldMask;
+                                f = a & fieldMask;
                                 int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
                                 if ((uint)y > (uint)range)
                                 {
@@ -540,9 +544,9 @@ namespace TinyDsc.Runtime.Kernels
                         Reload(ref p, input, inputOffset, band, rowBytes, t);
                     }
 
-                    int i = bandStart + t * bandRowStep;
-                    int end = i + rowSpan;
-                    int oi = outStart + t * outRowBytes;
+                    i = bandStart + t * bandRowStep;
+                    end = i + rowSpan;
+                    oi = outStart + t * outRowBytes;
 
                     // Two copies of the row loop so that neither pays for the other's half of MultiplyByQuantizedMultiplier:
                     // shift < 0 needs only the rounding right shift, shift >= 0 only the left shift (done as a
