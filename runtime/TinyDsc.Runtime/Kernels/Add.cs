@@ -15,8 +15,9 @@ namespace TinyDsc.Runtime.Kernels
     /// below 2^28, and with input multipliers ≤ 1 (shift ≤ 0) a' + b' stays below 2^29.
     ///
     /// Fast path, taken when LeftShift L ≤ 22, both input shifts ≤ 0, −22 ≤ OutputShift ≤ −1, and one input (x below;
-    /// the other is n) is exact: its c = m_x · 2^(L − 31 − r_x) is an integer (r = −shift). The converter's add always
-    /// qualifies: the input with the larger scale gets the real multiplier 0.5 (m = 2^30, shift 0, so c = 2^(L − 1)).
+    /// the other is n) is exact: its c = m_x · 2^(L − 31 − r_x) is an integer (r = −shift), and r_n ≤ L + 1. The
+    /// converter's adds qualify: the input with the larger scale gets the real multiplier 0.5 (m = 2^30, shift 0, so
+    /// c = 2^(L − 1)), and the other shifts leave the limits only for scales about 2^19 or more apart.
     /// Other parameters take the formula above as written. Per element (d = q − zp):
     ///   s = floor((q_n · M + q_x · c · 2^32 + K) / 2^32), K = Kneg when q_n &lt; zp_n else Kpos,
     ///   y = floor((s · m_o + k) / 2^R_o), k = ko_neg when s &lt; 0 else ko_pos, out = clamp(y + ActMin)
