@@ -83,9 +83,9 @@ public static class CostEstimate
             case "PointwiseConv":
                 return (Round(2.76 * macs + 40.5 * outputs), "2.76/MAC + 40.5/output");
             case "DepthwiseConv3x3":
-                // Packed rows at stride 1 and 2 (69 and 103 per output), unpacked beyond (116).
+                // Packed rows at stride 1 and 2 (69 and 93 per output: two output rows per pass at stride 2), unpacked beyond (116).
                 return op.StrideW == 1 ? (Round(69.0 * outputs + 103 * (long)outH * outC), "69/output + 103/(output row·channel)")
-                    : op.StrideW == 2 ? (Round(103.0 * outputs + 103 * (long)outH * outC), "103/output + 103/(output row·channel)")
+                    : op.StrideW == 2 ? (Round(93.0 * outputs + 103 * (long)outH * outC), "93/output + 103/(output row·channel)")
                     : (Round(116.4 * outputs + 150 * (long)outH * outC), "116/output + 150/(output row·channel)");
             case "DepthwiseConv3x3Multiplier":
             {
@@ -104,7 +104,9 @@ public static class CostEstimate
             case "GlobalAveragePoolRequantized":
                 return (Round(15.6 * input.ByteSize), "15.6/input value");
             case "Add":
-                return (343 * outputs, "343/output value");
+                // The one-step form Add.Run takes for the converter's parameters (one input rescaled by exactly 0.5);
+                // 343 per value with other parameters.
+                return (60 * outputs, "60/output value");
             case "AveragePool":
                 return (79 * outputs * op.KernelH * op.KernelW, "79/window tap");
             case "MaxPool":

@@ -21,7 +21,14 @@ namespace TinyDsc.Runtime.Kernels
     /// into a scratch band of width W + pl + pr whose pad columns and pad rows hold zp_in, so the inner loop has no
     /// bounds tests; a channel's nine weights, bias and requantization constants sit in locals while the loop walks
     /// one output row for that channel; the nine taps are unrolled with precomputed offsets and requantization is
-    /// inlined (see Requantize for the exact-equivalence argument).
+    /// inlined (see Requantize for the exact-equivalence argument). The band holds, in order of preference: all band
+    /// rows of a group of channels (channel constants set up once per call); or, for rows of at most
+    /// MaxReloadedRowBytes, the three rows of all channels reloaded channel by channel before each output row; or the
+    /// three rows of all channels, all channels per output row. Packed rows (most channels, see Channels): the sums
+    /// of three (stride 1) or two (stride 2) neighbouring outputs share one long in 21-bit fields, each band byte
+    /// multiplied once by the packed weights of the outputs it feeds; at stride 2 in both directions over a group's
+    /// band two output rows run together, loading their shared band row once. Under a ReLU-type clamp
+    /// (ActMin ≥ zp_out) the sign test of the rounding constant is left out: a negative accumulator clamps either way.
     /// </summary>
     public static class DepthwiseConv3x3
     {
@@ -127,7 +134,7 @@ namespace TinyDsc.Runtime.Kernels
                         }
                     }
 
-                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset);
+                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, null, 0);
                 }
 
                 return;
@@ -137,10 +144,64 @@ namespace TinyDsc.Runtime.Kernels
             int leftPadBytes = p.PadLeft * channels;
             int outRowBytes = p.OutputW * channels;
             PaddedBand.PadColumns(scratch, 3, rowBytes, leftPadBytes, inRowBytes, zpIn);
+            if (rowBytes <= MaxReloadedRowBytes)
+            {
+                // Narrow rows: channel by channel, reloading the three band rows (all channels, Array.Copy) before each
+                // output row, so that a channel's constants are set up once per call instead of once per output row.
+                Channels(ref p, scratch, 0, channels, 0, channels, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, input, inputOffset);
+                return;
+            }
+
             for (int oy = 0; oy < p.OutputH; oy++)
             {
                 PaddedBand.LoadRows(input, inputOffset, inH, inRowBytes, oy * p.StrideH - p.PadTop, 1, 3, scratch, rowBytes, leftPadBytes, zpIn);
-                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes);
+                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes, null, 0);
+            }
+        }
+
+        /// <summary>
+        /// Widest band row ((W + pl + pr) · C bytes) that Run reloads once per channel and output row: copying three such
+        /// rows is a native memory copy of at most 1.5 KB, far cheaper on nanoCLR than the ~100–190 IL of a channel's
+        /// setup it saves.
+        /// </summary>
+        private const int MaxReloadedRowBytes = 512;
+
+        /// <summary>
+        /// Band rows 0..2 (rowBytes apart from band[0], between the pad columns) receive input rows t·sh − pt + 0..2,
+        /// or zp_in for rows outside the input (filled by doubling copies).
+        /// </summary>
+        private static void Reload(ref ConvParams p, sbyte[] input, int inputOffset, sbyte[] band, int rowBytes, int t)
+        {
+            int inRowBytes = p.InputW * p.InputC;
+            int iy = t * p.StrideH - p.PadTop;
+            int dst = p.PadLeft * p.InputC;
+            if (iy >= 0 && iy + 2 < p.InputH)
+            {
+                // All three rows inside the input (every output row but those near the top and bottom pads).
+                int src = inputOffset + iy * inRowBytes;
+                Array.Copy(input, src, band, dst, inRowBytes);
+                Array.Copy(input, src + inRowBytes, band, dst + rowBytes, inRowBytes);
+                Array.Copy(input, src + 2 * inRowBytes, band, dst + 2 * rowBytes, inRowBytes);
+                return;
+            }
+
+            for (int r = 0; r < 3; r++)
+            {
+                if ((uint)iy < (uint)p.InputH)
+                {
+                    Array.Copy(input, inputOffset + iy * inRowBytes, band, dst, inRowBytes);
+                }
+                else
+                {
+                    band[dst] = (sbyte)p.InputZeroPoint;
+                    for (int n = 1; n < inRowBytes; n += n)
+                    {
+                        Array.Copy(band, dst, band, dst + n, n < inRowBytes - n ? n : inRowBytes - n);
+                    }
+                }
+
+                iy++;
+                dst += rowBytes;
             }
         }
 
@@ -161,13 +222,15 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output,
             int outRow)
         {
-            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow);
+            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow, null, 0);
         }
 
         /// <summary>
         /// Channels c0 ≤ c &lt; c1 of `rows` consecutive output rows from output[outRow ..], over a padded band from
         /// band[bandOffset] that holds channels c0.. with channel stride bandC: band row y, column x, channel c at
         /// bandOffset + (y·(W + pl + pr) + x)·bandC + c − c0; output row t's windows start at band row t·stride.
+        /// With input non-null (Run's reload mode: bandOffset 0, bandC = C, a three-row band) band rows 0..2 are
+        /// reloaded from the input (Reload) before every output row instead.
         /// </summary>
         private static void Channels(
             ref ConvParams p,
@@ -182,12 +245,14 @@ namespace TinyDsc.Runtime.Kernels
             int[] multiplier,
             sbyte[] shift,
             sbyte[] output,
-            int outRow)
+            int outRow,
+            sbyte[] input,
+            int inputOffset)
         {
             int channels = p.InputC;
             int outW = p.OutputW;
             int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * bandC;
-            int bandRowStep = p.StrideH * rowBytes;
+            int bandRowStep = input == null ? p.StrideH * rowBytes : 0;
             int outRowBytes = outW * channels;
             int zpOut = p.OutputZeroPoint;
             int actMin = p.ActMin;
@@ -211,12 +276,25 @@ namespace TinyDsc.Runtime.Kernels
             bool packed = p.StrideW <= 2;
             bool relu = actMin >= zpOut;
             int range = actMax - actMin;
+            long rangeL = range;
+            long actMinL = actMin;
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
             long zpTerm = actMin - zpOut;
             long fieldMask = 0x1FFFFFL;
             long newField = 0x4000000000000000L;
             bool leftPadded = p.PadLeft > 0;
+
+            // Band rows 3 and 4 below a window's top row (the second output row of a stride-2 pair), and their second column.
+            bool pairs = input == null && p.StrideH == 2;
+            int o9 = 3 * rowBytes;
+            int o10 = o9 + bandC;
+            int o12 = 4 * rowBytes;
+            int o13 = o12 + bandC;
+
+            // Loop variables shared by all row loops (one frame slot each; issue 11 counts frames in the heap).
+            int i, oi, end;
+            long a, d, v, e, f, q;
             for (int c = c0; c < c1; c++)
             {
                 int b = foldedBias[c];
@@ -252,38 +330,130 @@ namespace TinyDsc.Runtime.Kernels
                         long pe0 = ((long)w00 << 21) + weights[wb + 2];
                         long pe1 = ((long)w10 << 21) + weights[wb + 5];
                         long pe2 = ((long)w20 << 21) + weights[wb + 8];
-                        if (relu)
-                        {
-                            kNeg = k;
-                        }
-
                         long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
-                        for (int t = 0; t < rows; t++)
+                        int t = 0;
+                        if (pairs)
                         {
-                            int i = bandStart + t * bandRowStep;
-                            int oi = outStart + t * outRowBytes;
-                            int end = oi + outRowBytes;
-
-                            // Column 0 into output 0's field (the field of output −1 is discarded).
-                            long a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
-                            i += bandC;
-                            while (oi < end)
+                            // Output rows t and t + 1 together (stride 2 down too): band row 2t + 2 is row 2 of t's
+                            // window and row 0 of t + 1's, so its two columns are loaded once for both accumulators.
+                            for (; t + 1 < rows; t += 2)
                             {
-                                a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
-                                    + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                long f = a & fieldMask;
-                                int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
-                                if ((uint)y > (uint)range)
+                                i = bandStart + t * bandRowStep;
+                                oi = outStart + t * outRowBytes;
+                                end = oi + outRowBytes;
+                                a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                                d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
+                                i += bandC;
+                                if (relu)
                                 {
-                                    output[oi] = y < 0 ? lo : hi;
+                                    // acc < 0 gives an output ≤ zpOut ≤ actMin with either constant, so k serves all.
+                                    while (oi < end)
+                                    {
+                                        v = band[i + o6];
+                                        e = band[i + o7];
+                                        a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                            + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
+                                        d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
+                                            + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
+                                        q = ((a & fieldMask) * pm + k) >> right;
+                                        if ((ulong)q > (ulong)rangeL)
+                                        {
+                                            q = q < 0 ? 0 : rangeL;
+                                        }
+
+                                        output[oi] = (sbyte)(q + actMinL);
+                                        q = ((d & fieldMask) * pm + k) >> right;
+                                        if ((ulong)q > (ulong)rangeL)
+                                        {
+                                            q = q < 0 ? 0 : rangeL;
+                                        }
+
+                                        output[oi + outRowBytes] = (sbyte)(q + actMinL);
+                                        i += o2;
+                                        oi += channels;
+                                    }
                                 }
                                 else
                                 {
-                                    output[oi] = (sbyte)(y + actMin);
-                                }
+                                    while (oi < end)
+                                    {
+                                        v = band[i + o6];
+                                        e = band[i + o7];
+                                        a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                            + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
+                                        d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
+                                            + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
+                                        f = a & fieldMask;
+                                        q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                        if ((ulong)q > (ulong)rangeL)
+                                        {
+                                            q = q < 0 ? 0 : rangeL;
+                                        }
 
-                                i += o2;
-                                oi += channels;
+                                        output[oi] = (sbyte)(q + actMinL);
+                                        f = d & fieldMask;
+                                        q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                        if ((ulong)q > (ulong)rangeL)
+                                        {
+                                            q = q < 0 ? 0 : rangeL;
+                                        }
+
+                                        output[oi + outRowBytes] = (sbyte)(q + actMinL);
+                                        i += o2;
+                                        oi += channels;
+                                    }
+                                }
+                            }
+                        }
+
+                        for (; t < rows; t++)
+                        {
+                            if (input != null)
+                            {
+                                Reload(ref p, input, inputOffset, band, rowBytes, t);
+                            }
+
+                            i = bandStart + t * bandRowStep;
+                            oi = outStart + t * outRowBytes;
+                            end = oi + outRowBytes;
+
+                            // Column 0 into output 0's field (the field of output −1 is discarded).
+                            a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                            i += bandC;
+                            if (relu)
+                            {
+                                while (oi < end)
+                                {
+                                    a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
+                                    q = ((a & fieldMask) * pm + k) >> right;
+                                    if ((ulong)q > (ulong)rangeL)
+                                    {
+                                        q = q < 0 ? 0 : rangeL;
+                                    }
+
+                                    output[oi] = (sbyte)(q + actMinL);
+                                    i += o2;
+                                    oi += channels;
+                                }
+                            }
+                            else
+                            {
+                                while (oi < end)
+                                {
+                                    a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
+                                    f = a & fieldMask;
+                                    q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                    if ((ulong)q > (ulong)rangeL)
+                                    {
+                                        q = q < 0 ? 0 : rangeL;
+                                    }
+
+                                    output[oi] = (sbyte)(q + actMinL);
+                                    i += o2;
+                                    oi += channels;
+                                }
                             }
                         }
 
@@ -299,12 +469,17 @@ namespace TinyDsc.Runtime.Kernels
                     long a0 = 0x4000020000100000L + p.InputZeroPoint * (pw0 + pw1 + pw2);
                     for (int t = 0; t < rows; t++)
                     {
-                        int i = bandStart + t * bandRowStep;
-                        int oi = outStart + t * outRowBytes;
-                        int end = oi + outRowBytes;
+                        if (input != null)
+                        {
+                            Reload(ref p, input, inputOffset, band, rowBytes, t);
+                        }
+
+                        i = bandStart + t * bandRowStep;
+                        oi = outStart + t * outRowBytes;
+                        end = oi + outRowBytes;
 
                         // Columns 0 and 1 of the row (the fields of outputs −2 and −1 are discarded).
-                        long a = leftPadded ? a0 : 0x4000020000100000L + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                        a = leftPadded ? a0 : 0x4000020000100000L + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
                         a = (a >> 21) + newField + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
                         i += o2;
                         if (relu)
@@ -332,7 +507,7 @@ namespace TinyDsc.Runtime.Kernels
                             while (oi < end)
                             {
                                 a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                                long f = a & fieldMask;
+                                f = a & fieldMask;
                                 int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
                                 if ((uint)y > (uint)range)
                                 {
@@ -364,9 +539,14 @@ namespace TinyDsc.Runtime.Kernels
                 long m = multiplier[c];
                 for (int t = 0; t < rows; t++)
                 {
-                    int i = bandStart + t * bandRowStep;
-                    int end = i + rowSpan;
-                    int oi = outStart + t * outRowBytes;
+                    if (input != null)
+                    {
+                        Reload(ref p, input, inputOffset, band, rowBytes, t);
+                    }
+
+                    i = bandStart + t * bandRowStep;
+                    end = i + rowSpan;
+                    oi = outStart + t * outRowBytes;
 
                     // Two copies of the row loop so that neither pays for the other's half of MultiplyByQuantizedMultiplier:
                     // shift < 0 needs only the rounding right shift, shift >= 0 only the left shift (done as a

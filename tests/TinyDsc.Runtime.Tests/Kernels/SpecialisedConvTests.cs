@@ -31,6 +31,16 @@ public class SpecialisedConvTests
     [InlineData("single_channel", 5, 6, 1, 1, 1, 1, 1, 1, 1)]
     // No padding at all: output smaller than input.
     [InlineData("valid_no_pad", 5, 5, 6, 1, 1, 0, 0, 0, 0)]
+    // Few channels on tall, narrow rows: Run's reload mode (channel by channel), with pad rows 2 above and below.
+    [InlineData("reload_s2_pads2", 23, 9, 5, 2, 2, 2, 1, 2, 0)]
+    [InlineData("reload_s1_odd", 31, 7, 3, 1, 1, 1, 2, 2, 1)]
+    // Few channels on wide rows (band row above 512 bytes): one output row per band load.
+    [InlineData("wide_rows_s2", 61, 60, 12, 2, 2, 1, 1, 1, 1)]
+    [InlineData("wide_rows_s1", 45, 90, 6, 1, 1, 1, 1, 1, 1)]
+    // Stride 2 down only, and the paired rows with an even and an odd output row count (group path).
+    [InlineData("stride_2x1_group", 9, 8, 23, 2, 1, 1, 1, 1, 1)]
+    [InlineData("pairs_even_rows", 8, 10, 40, 2, 2, 1, 0, 0, 1)]
+    [InlineData("pairs_odd_rows_no_pad", 11, 9, 37, 2, 2, 0, 0, 0, 0)]
     public void Depthwise3x3_named_shapes(string name, int h, int w, int c, int sh, int sw, int pt, int pl, int pb, int pr)
     {
         TestSeed.Run(TestSeed.ForName(name) ^ 12345, rng =>
@@ -79,11 +89,17 @@ public class SpecialisedConvTests
     /// against −23 and 9, folded bias exactly ±2^(30 − max(shift, 0)) and one beyond, multipliers 0, 2^30 and int.MaxValue, a clamp
     /// at zpOut and above it (packed) and below it (unpacked). Inputs and weights at their extremes make every
     /// field of the packed sums reach ±9·128·127, so a field that borrowed from its neighbour would show.
+    /// Vertical stride 2 runs the paired rows (two output rows per pass, odd and even row counts); tall inputs run
+    /// Run's reload mode (channel by channel, three band rows reloaded per output row).
     /// </summary>
-    [Fact]
-    public void Depthwise3x3_packed_path_limits()
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    public void Depthwise3x3_packed_path_limits(int strideH, bool tall)
     {
-        TestSeed.Run(20261206, rng =>
+        TestSeed.Run(20261206 + strideH + (tall ? 10 : 0), rng =>
         {
             int[] shifts = { -22, -23, 0, 1, 8, 9, -1, -31, -12 };
             int[] multipliers = { 0, 1 << 30, int.MaxValue, 1518500250 };
@@ -98,7 +114,8 @@ public class SpecialisedConvTests
                 int w = rep % 2 == 0 ? 7 : 1 + rng.Next(12);
                 int sw = 1 + rep / 4 % 2;
                 int pad = rep % 5 == 4 ? 0 : 1;
-                var p = ConvCase.Params(5, w, c, c, 3, 3, 1, sw, 1, 1, pad, pad, pad, pad, c, zpIn, zpOut, lo, hi);
+                int h = tall ? 40 + rep % 3 : strideH == 1 ? 5 : 7 + rep % 4;
+                var p = ConvCase.Params(h, w, c, c, 3, 3, strideH, sw, 1, 1, pad, pad, pad, pad, c, zpIn, zpOut, lo, hi);
                 var cc = ConvCase.Random(rng, p, $"packed_limits#{rep}");
                 int mode = rep % 4;
                 for (int i = 0; i < cc.Input.Length; i++)
