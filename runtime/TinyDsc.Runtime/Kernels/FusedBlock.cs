@@ -252,7 +252,22 @@ namespace TinyDsc.Runtime.Kernels
             int projRows = dwRows + rows * dwRowBytes;
             sbyte zpExpanded = (sbyte)b.Depthwise.InputZeroPoint;
 
-            PaddedBand.PadColumnsAt(arena, workOffset, bandRows, rowBytes, leftPadBytes, expandedRowBytes, zpExpanded);
+            if (rowBytes != expandedRowBytes)
+            {
+                // Pad columns: the left of the first row, the right of the last, and the spans between rows.
+                if (leftPadBytes > 0)
+                {
+                    Fill(arena, workOffset, leftPadBytes, zpExpanded, 1, 0);
+                }
+
+                if (rowBytes - leftPadBytes > expandedRowBytes)
+                {
+                    Fill(arena, workOffset + (bandRows - 1) * rowBytes + leftPadBytes + expandedRowBytes, rowBytes - leftPadBytes - expandedRowBytes,
+                        zpExpanded, 1, 0);
+                }
+
+                Fill(arena, workOffset + leftPadBytes + expandedRowBytes, rowBytes - expandedRowBytes, zpExpanded, bandRows - 1, rowBytes);
+            }
             int previousTop = 0;
             int previousEnd = 0;
             for (int oy = 0; oy < outH; oy += rows)
@@ -282,10 +297,7 @@ namespace TinyDsc.Runtime.Kernels
                     int dst = workOffset + r * rowBytes + leftPadBytes;
                     if (iy < 0 || iy >= inH)
                     {
-                        for (int i = 0; i < expandedRowBytes; i++)
-                        {
-                            arena[dst + i] = zpExpanded;
-                        }
+                        Fill(arena, dst, expandedRowBytes, zpExpanded, 1, 0);
 
                         r++;
                     }
@@ -309,8 +321,8 @@ namespace TinyDsc.Runtime.Kernels
 
                         if (b.HasExpand)
                         {
-                            PointwiseConv.Compute(count * inW, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
-                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, b.ExpandRow.OutputZeroPoint,
+                            Pointwise(count * inW, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
+                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, dst, b.ExpandRow.OutputZeroPoint,
                                 b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
                         }
                         else
@@ -325,7 +337,8 @@ namespace TinyDsc.Runtime.Kernels
                                 Array.Copy(arena, dst + q * expandedRowBytes, arena, dst + q * rowBytes, expandedRowBytes);
                             }
 
-                            PaddedBand.PadColumnsAt(arena, workOffset + r * rowBytes, count, rowBytes, leftPadBytes, expandedRowBytes, zpExpanded);
+                            // The pad columns between the moved rows (the only ones the back-to-back rows overwrote).
+                            Fill(arena, dst + expandedRowBytes, rowBytes - expandedRowBytes, zpExpanded, count - 1, rowBytes);
                         }
 
                         r += count;
@@ -405,14 +418,14 @@ namespace TinyDsc.Runtime.Kernels
 
                 if (!b.HasAdd)
                 {
-                    PointwiseConv.Compute(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                        b.ProjectMultiplier, b.ProjectShift, arena, outRow, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
+                    Pointwise(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
+                        b.ProjectMultiplier, b.ProjectShift, outRow, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
                         b.ProjectRow.ActMax, packed);
                     continue;
                 }
 
-                PointwiseConv.Compute(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                    b.ProjectMultiplier, b.ProjectShift, arena, projRows, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
+                Pointwise(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
+                    b.ProjectMultiplier, b.ProjectShift, projRows, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
                     b.ProjectRow.ActMax, packed);
                 int residualRow = inputOffset + oy * inputRowBytes;
                 if (b.ResidualFirst)
@@ -423,6 +436,54 @@ namespace TinyDsc.Runtime.Kernels
                 {
                     Add.Run(ref b.AddP, arena, projRows, arena, residualRow, arena, outRow, n * outRowBytes);
                 }
+            }
+        }
+
+        /// <summary>
+        /// PointwiseConv.Compute over pixels consecutive pixels from arena[i] to arena[o] (regions that do not overlap).
+        /// A last part of 7 to 11 pixels would take three of Compute's 3-pixel groups, which execute more IL than one
+        /// 12-pixel group: such pixels are computed as one more 12-pixel group ending at the last pixel, which computes
+        /// a few pixels of the group before again and writes them with the same bytes.
+        /// </summary>
+        private static void Pointwise(int pixels, int cin, int cout, sbyte[] arena, int i, sbyte[] weights, int[] foldedBias,
+            int[] multiplier, sbyte[] shift, int o, int zpOut, int actMin, int actMax, long[] packed)
+        {
+            int tail = pixels % 12;
+            if (pixels > 12 && tail >= 7)
+            {
+                PointwiseConv.Compute(pixels - tail, cin, cout, arena, i, weights, foldedBias, multiplier, shift, arena, o, zpOut, actMin,
+                    actMax, packed);
+                i += (pixels - 12) * cin;
+                o += (pixels - 12) * cout;
+                pixels = 12;
+            }
+
+            PointwiseConv.Compute(pixels, cin, cout, arena, i, weights, foldedBias, multiplier, shift, arena, o, zpOut, actMin, actMax, packed);
+        }
+
+        /// <summary>
+        /// Sets spans (≥ 0) spans of count (≥ 1) bytes, stride bytes apart from a[at] on, to zp: the first by doubling
+        /// copies (Array.Copy, a native memmove on nanoCLR, not a store per byte), the others copied from it.
+        /// </summary>
+        private static void Fill(sbyte[] a, int at, int count, sbyte zp, int spans, int stride)
+        {
+            if (spans < 1)
+            {
+                return;
+            }
+
+            a[at] = zp;
+            int n = 1;
+            while (n < count)
+            {
+                int c = count - n < n ? count - n : n;
+                Array.Copy(a, at, a, at + n, c);
+                n += c;
+            }
+
+            for (int k = 1; k < spans; k++)
+            {
+                Array.Copy(a, at, a, at + k * stride, count);
             }
         }
 
