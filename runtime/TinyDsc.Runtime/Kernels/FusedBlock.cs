@@ -351,7 +351,19 @@ namespace TinyDsc.Runtime.Kernels
                 }
 
                 // Without a projection the depthwise rows are the block's output rows.
-                int dwAt = b.ProjectWeights != null ? dwRows : outputOffset + oy * dwRowBytes;
+                // A last step of fewer rows, whose 7 to 11 pixels would take three of PointwiseConv's 3-pixel groups: the
+                // previous step's last rows move to the front of the depthwise rows and this step's rows follow them, and
+                // the projection runs one 12-pixel group ending at the last pixel (recomputing pixels of those rows: the
+                // same bytes).
+                int back = 0;
+                int m = n * outW;
+                if (native == null && b.ProjectWeights != null && oy > 0 && n < rows && m >= 7 && m < 12 && rows * outW >= 12)
+                {
+                    back = rows - n;
+                    Array.Copy(arena, dwRows + n * dwRowBytes, arena, dwRows, back * dwRowBytes);
+                }
+
+                int dwAt = b.ProjectWeights != null ? dwRows + back * dwRowBytes : outputOffset + oy * dwRowBytes;
                 bool rowsDone = true;
                 if (b.DepthwiseMultiplierRun && native != null)
                 {
@@ -416,25 +428,28 @@ namespace TinyDsc.Runtime.Kernels
                     continue;
                 }
 
+                // Buffer pixel j of the depthwise rows is output pixel (oy − back)·Wo + j; skip of them are not projected.
+                int skip = back > 0 ? rows * outW - 12 : 0;
                 if (!b.HasAdd)
                 {
-                    Pointwise(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                        b.ProjectMultiplier, b.ProjectShift, outRow, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
-                        b.ProjectRow.ActMax, packed);
+                    Pointwise(back > 0 ? 12 : m, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias,
+                        b.ProjectMultiplier, b.ProjectShift, outRow - back * outRowBytes + skip * cout, b.ProjectRow.OutputZeroPoint,
+                        b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
                     continue;
                 }
 
-                Pointwise(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                    b.ProjectMultiplier, b.ProjectShift, projRows, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
+                Pointwise(back > 0 ? 12 : m, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias,
+                    b.ProjectMultiplier, b.ProjectShift, projRows + skip * cout, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
                     b.ProjectRow.ActMax, packed);
                 int residualRow = inputOffset + oy * inputRowBytes;
+                int projected = projRows + back * outRowBytes;
                 if (b.ResidualFirst)
                 {
-                    Add.Run(ref b.AddP, arena, residualRow, arena, projRows, arena, outRow, n * outRowBytes);
+                    Add.Run(ref b.AddP, arena, residualRow, arena, projected, arena, outRow, n * outRowBytes);
                 }
                 else
                 {
-                    Add.Run(ref b.AddP, arena, projRows, arena, residualRow, arena, outRow, n * outRowBytes);
+                    Add.Run(ref b.AddP, arena, projected, arena, residualRow, arena, outRow, n * outRowBytes);
                 }
             }
         }
