@@ -32,7 +32,9 @@ namespace TinyDsc.Runtime.Kernels
     /// memmove); the rows that entered it are expanded from the matching input rows, which are consecutive, in one
     /// PointwiseConv.Compute call written back to back and then moved apart to their padded band rows (or copied, without
     /// expand, or set to zp outside the input); then R depthwise rows, one projection of R·Wo pixels, and the residual
-    /// Add of input rows oy … oy + R − 1. Peak bytes = block input + block output + work, instead of input + the whole
+    /// Add of input rows oy … oy + R − 1. A 1×1 call whose last part would take three of PointwiseConv's 3-pixel groups
+    /// ends in a 12-pixel group instead (Pointwise), and a last step of fewer rows keeps the previous step's depthwise
+    /// rows in front of its own for that (both recompute pixels, with the same bytes). Peak bytes = block input + block output + work, instead of input + the whole
     /// expanded tensor.
     ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in

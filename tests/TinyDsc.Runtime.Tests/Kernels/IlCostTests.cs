@@ -171,7 +171,7 @@ public class IlCostTests
     /// executes at most 1.1× the IL per MAC of the same model unfused (`--fuse none`), on the same input (the first
     /// bundled test image, quantized for each file; the two files share their input quantization). Measured with
     /// `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model M.tdsc` on both files (pseudo-random
-    /// input): mbv2-fashion 5.47 fused (3 blocks) against 5.05 unfused (1.083×; 5.57, 1.104×, before FusedBlock's
+    /// input): mbv2-fashion 5.44 fused (3 blocks) against 5.05 unfused (1.078×; 5.57, 1.104×, before FusedBlock's
     /// 12-pixel tail groups and pad fills; 6.63 against 6.12 before the one-step Add); the bundled fashion-dscnn 4.36 fused
     /// (2 producer → depthwise blocks: the stem into the first depthwise, the 1×1 32→64 into the stride-2 depthwise).
     /// README.md "Activation RAM: fused blocks" has the table.
