@@ -33,7 +33,7 @@ namespace TinyDsc.Runtime.Kernels
     /// PointwiseConv.Compute call written back to back and then moved apart to their padded band rows (or copied, without
     /// expand, or set to zp outside the input); then R depthwise rows, one projection of R·Wo pixels, and the residual
     /// Add of input rows oy … oy + R − 1. A 1×1 call whose last part would take three of PointwiseConv's 3-pixel groups
-    /// ends in a 12-pixel group instead (Pointwise), and a last step of fewer rows keeps the previous step's depthwise
+    /// ends in a 12-pixel group instead (TailSplit), and a last step of fewer rows keeps the previous step's depthwise
     /// rows in front of its own for that (both recompute pixels, with the same bytes). Peak bytes = block input + block output + work, instead of input + the whole
     /// expanded tensor.
     ///
@@ -276,6 +276,8 @@ namespace TinyDsc.Runtime.Kernels
             {
                 // This step: output rows oy .. oy + n − 1, which read expanded rows top .. top + needed − 1.
                 int n = outH - oy < rows ? outH - oy : rows;
+                int m;      // pixels of a 1×1 call, and (part) those of its first PointwiseConv.Compute (TailSplit): one pair
+                int part;   // for the expand and the projection (every local is a 12-byte heap block of Run's frame on nanoCLR)
                 int top = oy * strideH - padTop;
                 int needed = (n - 1) * strideH + kh;
 
@@ -323,9 +325,18 @@ namespace TinyDsc.Runtime.Kernels
 
                         if (b.HasExpand)
                         {
-                            Pointwise(count * inW, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
-                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, dst, b.ExpandRow.OutputZeroPoint,
+                            // A last part of 7 to 11 pixels runs as one more 12-pixel group ending at the last pixel (TailSplit).
+                            m = count * inW;
+                            part = TailSplit(m);
+                            PointwiseConv.Compute(part, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
+                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, b.ExpandRow.OutputZeroPoint,
                                 b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
+                            if (part < m)
+                            {
+                                PointwiseConv.Compute(12, cin, cexp, arena, inputOffset + iy * inputRowBytes + (m - 12) * cin, b.ExpandWeights,
+                                    b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst + (m - 12) * cexp,
+                                    b.ExpandRow.OutputZeroPoint, b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
+                            }
                         }
                         else
                         {
@@ -352,19 +363,19 @@ namespace TinyDsc.Runtime.Kernels
                     }
                 }
 
-                // Without a projection the depthwise rows are the block's output rows.
                 // A last step of fewer rows, whose 7 to 11 pixels would take three of PointwiseConv's 3-pixel groups: the
                 // previous step's last rows move to the front of the depthwise rows and this step's rows follow them, and
                 // the projection runs one 12-pixel group ending at the last pixel (recomputing pixels of those rows: the
                 // same bytes).
                 int back = 0;
-                int m = n * outW;
+                m = n * outW;
                 if (native == null && b.ProjectWeights != null && oy > 0 && n < rows && m >= 7 && m < 12 && rows * outW >= 12)
                 {
                     back = rows - n;
                     Array.Copy(arena, dwRows + n * dwRowBytes, arena, dwRows, back * dwRowBytes);
                 }
 
+                // Without a projection the depthwise rows are the block's output rows.
                 int dwAt = b.ProjectWeights != null ? dwRows + back * dwRowBytes : outputOffset + oy * dwRowBytes;
                 bool rowsDone = true;
                 if (b.DepthwiseMultiplierRun && native != null)
@@ -430,52 +441,55 @@ namespace TinyDsc.Runtime.Kernels
                     continue;
                 }
 
-                // Buffer pixel j of the depthwise rows is output pixel (oy − back)·Wo + j; skip of them are not projected.
+                // Buffer pixel j of the depthwise rows is output pixel (oy − back)·Wo + j, at pixel j of projRows with the
+                // Add; the projection starts at buffer pixel skip.
                 int skip = back > 0 ? rows * outW - 12 : 0;
+                if (back > 0)
+                {
+                    m = 12;
+                }
+
+                part = TailSplit(m);
+                PointwiseConv.Compute(part, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier,
+                    b.ProjectShift, arena, (b.HasAdd ? projRows : outRow - back * outRowBytes) + skip * cout, b.ProjectRow.OutputZeroPoint,
+                    b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
+                if (part < m)
+                {
+                    skip += m - 12;
+                    PointwiseConv.Compute(12, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias,
+                        b.ProjectMultiplier, b.ProjectShift, arena, (b.HasAdd ? projRows : outRow - back * outRowBytes) + skip * cout,
+                        b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
+                }
+
                 if (!b.HasAdd)
                 {
-                    Pointwise(back > 0 ? 12 : m, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias,
-                        b.ProjectMultiplier, b.ProjectShift, outRow - back * outRowBytes + skip * cout, b.ProjectRow.OutputZeroPoint,
-                        b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
                     continue;
                 }
 
-                Pointwise(back > 0 ? 12 : m, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias,
-                    b.ProjectMultiplier, b.ProjectShift, projRows + skip * cout, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
-                    b.ProjectRow.ActMax, packed);
                 int residualRow = inputOffset + oy * inputRowBytes;
-                int projected = projRows + back * outRowBytes;
                 if (b.ResidualFirst)
                 {
-                    Add.Run(ref b.AddP, arena, residualRow, arena, projected, arena, outRow, n * outRowBytes);
+                    Add.Run(ref b.AddP, arena, residualRow, arena, projRows + back * outRowBytes, arena, outRow, n * outRowBytes);
                 }
                 else
                 {
-                    Add.Run(ref b.AddP, arena, projected, arena, residualRow, arena, outRow, n * outRowBytes);
+                    Add.Run(ref b.AddP, arena, projRows + back * outRowBytes, arena, residualRow, arena, outRow, n * outRowBytes);
                 }
             }
         }
 
         /// <summary>
-        /// PointwiseConv.Compute over pixels consecutive pixels from arena[i] to arena[o] (regions that do not overlap).
-        /// A last part of 7 to 11 pixels would take three of Compute's 3-pixel groups, which execute more IL than one
-        /// 12-pixel group: such pixels are computed as one more 12-pixel group ending at the last pixel, which computes
-        /// a few pixels of the group before again and writes them with the same bytes.
+        /// Pixels of a 1×1 call over pixels consecutive pixels to compute first, in one PointwiseConv.Compute call (the
+        /// caller's arrays: input and output regions that do not overlap): all of them, or, when the last part has 7 to
+        /// 11 pixels (three of Compute's 3-pixel groups, which execute more IL than one 12-pixel group), the whole
+        /// 12-pixel groups before it; the caller then computes the last 12 pixels, ending at the last pixel, which
+        /// computes a few pixels of the group before again and writes them with the same bytes. (Not a wrapper around
+        /// Compute: one more frame under Compute's would raise the running peak of the heap on nanoCLR.)
         /// </summary>
-        private static void Pointwise(int pixels, int cin, int cout, sbyte[] arena, int i, sbyte[] weights, int[] foldedBias,
-            int[] multiplier, sbyte[] shift, int o, int zpOut, int actMin, int actMax, long[] packed)
+        private static int TailSplit(int pixels)
         {
             int tail = pixels % 12;
-            if (pixels > 12 && tail >= 7)
-            {
-                PointwiseConv.Compute(pixels - tail, cin, cout, arena, i, weights, foldedBias, multiplier, shift, arena, o, zpOut, actMin,
-                    actMax, packed);
-                i += (pixels - 12) * cin;
-                o += (pixels - 12) * cout;
-                pixels = 12;
-            }
-
-            PointwiseConv.Compute(pixels, cin, cout, arena, i, weights, foldedBias, multiplier, shift, arena, o, zpOut, actMin, actMax, packed);
+            return pixels > 12 && tail >= 7 ? pixels - tail : pixels;
         }
 
         /// <summary>
