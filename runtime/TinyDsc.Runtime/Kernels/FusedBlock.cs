@@ -34,8 +34,8 @@ namespace TinyDsc.Runtime.Kernels
     /// expand, or set to zp outside the input); then R depthwise rows, one projection of R·Wo pixels, and the residual
     /// Add of input rows oy … oy + R − 1. A 1×1 call whose last part would take three of PointwiseConv's 3-pixel groups
     /// ends in a 12-pixel group instead (TailSplit), and a last step of fewer rows keeps the previous step's depthwise
-    /// rows in front of its own for that (both recompute pixels, with the same bytes). Peak bytes = block input + block output + work, instead of input + the whole
-    /// expanded tensor.
+    /// rows in front of its own for that (both recompute pixels, with the same bytes). Peak bytes = block input + block
+    /// output + work, instead of input + the whole expanded tensor.
     ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in
     /// the same array (the arena); the work area overlaps neither. Ranges and accumulator bounds: those of the member
