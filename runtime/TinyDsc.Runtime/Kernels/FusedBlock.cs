@@ -32,8 +32,10 @@ namespace TinyDsc.Runtime.Kernels
     /// memmove); the rows that entered it are expanded from the matching input rows, which are consecutive, in one
     /// PointwiseConv.Compute call written back to back and then moved apart to their padded band rows (or copied, without
     /// expand, or set to zp outside the input); then R depthwise rows, one projection of R·Wo pixels, and the residual
-    /// Add of input rows oy … oy + R − 1. Peak bytes = block input + block output + work, instead of input + the whole
-    /// expanded tensor.
+    /// Add of input rows oy … oy + R − 1. A 1×1 call whose last part would take three of PointwiseConv's 3-pixel groups
+    /// ends in a 12-pixel group instead (TailSplit), and a last step of fewer rows keeps the previous step's depthwise
+    /// rows in front of its own for that (both recompute pixels, with the same bytes). Peak bytes = block input + block
+    /// output + work, instead of input + the whole expanded tensor.
     ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in
     /// the same array (the arena); the work area overlaps neither. Ranges and accumulator bounds: those of the member
@@ -252,13 +254,30 @@ namespace TinyDsc.Runtime.Kernels
             int projRows = dwRows + rows * dwRowBytes;
             sbyte zpExpanded = (sbyte)b.Depthwise.InputZeroPoint;
 
-            PaddedBand.PadColumnsAt(arena, workOffset, bandRows, rowBytes, leftPadBytes, expandedRowBytes, zpExpanded);
+            if (rowBytes != expandedRowBytes)
+            {
+                // Pad columns: the left of the first row, the right of the last, and the spans between rows.
+                if (leftPadBytes > 0)
+                {
+                    Fill(arena, workOffset, leftPadBytes, zpExpanded, 1, 0);
+                }
+
+                if (rowBytes - leftPadBytes > expandedRowBytes)
+                {
+                    Fill(arena, workOffset + (bandRows - 1) * rowBytes + leftPadBytes + expandedRowBytes, rowBytes - leftPadBytes - expandedRowBytes,
+                        zpExpanded, 1, 0);
+                }
+
+                Fill(arena, workOffset + leftPadBytes + expandedRowBytes, rowBytes - expandedRowBytes, zpExpanded, bandRows - 1, rowBytes);
+            }
             int previousTop = 0;
             int previousEnd = 0;
             for (int oy = 0; oy < outH; oy += rows)
             {
                 // This step: output rows oy .. oy + n − 1, which read expanded rows top .. top + needed − 1.
                 int n = outH - oy < rows ? outH - oy : rows;
+                int m;      // pixels of a 1×1 call, and (part) those of its first PointwiseConv.Compute (TailSplit): one pair
+                int part;   // for the expand and the projection (every local is a 12-byte heap block of Run's frame on nanoCLR)
                 int top = oy * strideH - padTop;
                 int needed = (n - 1) * strideH + kh;
 
@@ -282,10 +301,7 @@ namespace TinyDsc.Runtime.Kernels
                     int dst = workOffset + r * rowBytes + leftPadBytes;
                     if (iy < 0 || iy >= inH)
                     {
-                        for (int i = 0; i < expandedRowBytes; i++)
-                        {
-                            arena[dst + i] = zpExpanded;
-                        }
+                        Fill(arena, dst, expandedRowBytes, zpExpanded, 1, 0);
 
                         r++;
                     }
@@ -309,9 +325,18 @@ namespace TinyDsc.Runtime.Kernels
 
                         if (b.HasExpand)
                         {
-                            PointwiseConv.Compute(count * inW, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
+                            // A last part of 7 to 11 pixels runs as one more 12-pixel group ending at the last pixel (TailSplit).
+                            m = count * inW;
+                            part = TailSplit(m);
+                            PointwiseConv.Compute(part, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
                                 b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, b.ExpandRow.OutputZeroPoint,
                                 b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
+                            if (part < m)
+                            {
+                                PointwiseConv.Compute(12, cin, cexp, arena, inputOffset + iy * inputRowBytes + (m - 12) * cin, b.ExpandWeights,
+                                    b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst + (m - 12) * cexp,
+                                    b.ExpandRow.OutputZeroPoint, b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
+                            }
                         }
                         else
                         {
@@ -325,7 +350,8 @@ namespace TinyDsc.Runtime.Kernels
                                 Array.Copy(arena, dst + q * expandedRowBytes, arena, dst + q * rowBytes, expandedRowBytes);
                             }
 
-                            PaddedBand.PadColumnsAt(arena, workOffset + r * rowBytes, count, rowBytes, leftPadBytes, expandedRowBytes, zpExpanded);
+                            // The pad columns between the moved rows (the only ones the back-to-back rows overwrote).
+                            Fill(arena, dst + expandedRowBytes, rowBytes - expandedRowBytes, zpExpanded, count - 1, rowBytes);
                         }
 
                         r += count;
@@ -337,8 +363,20 @@ namespace TinyDsc.Runtime.Kernels
                     }
                 }
 
+                // A last step of fewer rows, whose 7 to 11 pixels would take three of PointwiseConv's 3-pixel groups: the
+                // previous step's last rows move to the front of the depthwise rows and this step's rows follow them, and
+                // the projection runs one 12-pixel group ending at the last pixel (recomputing pixels of those rows: the
+                // same bytes).
+                int back = 0;
+                m = n * outW;
+                if (native == null && b.ProjectWeights != null && oy > 0 && n < rows && m >= 7 && m < 12 && rows * outW >= 12)
+                {
+                    back = rows - n;
+                    Array.Copy(arena, dwRows + n * dwRowBytes, arena, dwRows, back * dwRowBytes);
+                }
+
                 // Without a projection the depthwise rows are the block's output rows.
-                int dwAt = b.ProjectWeights != null ? dwRows : outputOffset + oy * dwRowBytes;
+                int dwAt = b.ProjectWeights != null ? dwRows + back * dwRowBytes : outputOffset + oy * dwRowBytes;
                 bool rowsDone = true;
                 if (b.DepthwiseMultiplierRun && native != null)
                 {
@@ -403,26 +441,80 @@ namespace TinyDsc.Runtime.Kernels
                     continue;
                 }
 
+                // Buffer pixel j of the depthwise rows is output pixel (oy − back)·Wo + j, at pixel j of projRows with the
+                // Add; the projection starts at buffer pixel skip.
+                int skip = back > 0 ? rows * outW - 12 : 0;
+                if (back > 0)
+                {
+                    m = 12;
+                }
+
+                part = TailSplit(m);
+                PointwiseConv.Compute(part, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier,
+                    b.ProjectShift, arena, (b.HasAdd ? projRows : outRow - back * outRowBytes) + skip * cout, b.ProjectRow.OutputZeroPoint,
+                    b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
+                if (part < m)
+                {
+                    skip += m - 12;
+                    PointwiseConv.Compute(12, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias,
+                        b.ProjectMultiplier, b.ProjectShift, arena, (b.HasAdd ? projRows : outRow - back * outRowBytes) + skip * cout,
+                        b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
+                }
+
                 if (!b.HasAdd)
                 {
-                    PointwiseConv.Compute(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                        b.ProjectMultiplier, b.ProjectShift, arena, outRow, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
-                        b.ProjectRow.ActMax, packed);
                     continue;
                 }
 
-                PointwiseConv.Compute(n * outW, cexp, cout, arena, dwRows, b.ProjectWeights, b.ProjectFoldedBias,
-                    b.ProjectMultiplier, b.ProjectShift, arena, projRows, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
-                    b.ProjectRow.ActMax, packed);
                 int residualRow = inputOffset + oy * inputRowBytes;
                 if (b.ResidualFirst)
                 {
-                    Add.Run(ref b.AddP, arena, residualRow, arena, projRows, arena, outRow, n * outRowBytes);
+                    Add.Run(ref b.AddP, arena, residualRow, arena, projRows + back * outRowBytes, arena, outRow, n * outRowBytes);
                 }
                 else
                 {
-                    Add.Run(ref b.AddP, arena, projRows, arena, residualRow, arena, outRow, n * outRowBytes);
+                    Add.Run(ref b.AddP, arena, projRows + back * outRowBytes, arena, residualRow, arena, outRow, n * outRowBytes);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Pixels of a 1×1 call over pixels consecutive pixels to compute first, in one PointwiseConv.Compute call (the
+        /// caller's arrays: input and output regions that do not overlap): all of them, or, when the last part has 7 to
+        /// 11 pixels (three of Compute's 3-pixel groups, which execute more IL than one 12-pixel group), the whole
+        /// 12-pixel groups before it; the caller then computes the last 12 pixels, ending at the last pixel, which
+        /// computes a few pixels of the group before again and writes them with the same bytes. (Not a wrapper around
+        /// Compute: one more frame under Compute's would raise the running peak of the heap on nanoCLR.)
+        /// </summary>
+        private static int TailSplit(int pixels)
+        {
+            int tail = pixels % 12;
+            return pixels > 12 && tail >= 7 ? pixels - tail : pixels;
+        }
+
+        /// <summary>
+        /// Sets spans (≥ 0) spans of count (≥ 1) bytes, stride bytes apart from a[at] on, to zp: the first by doubling
+        /// copies (Array.Copy, a native memmove on nanoCLR, not a store per byte), the others copied from it.
+        /// </summary>
+        private static void Fill(sbyte[] a, int at, int count, sbyte zp, int spans, int stride)
+        {
+            if (spans < 1)
+            {
+                return;
+            }
+
+            a[at] = zp;
+            int n = 1;
+            while (n < count)
+            {
+                int c = count - n < n ? count - n : n;
+                Array.Copy(a, at, a, at + n, c);
+                n += c;
+            }
+
+            for (int k = 1; k < spans; k++)
+            {
+                Array.Copy(a, at, a, at + k * stride, count);
             }
         }
 

@@ -73,6 +73,25 @@ internal sealed class IlCounter
         return loops;
     }
 
+    /// <summary>Instructions executed so far in each interpreted method (for finding where a call's IL goes).</summary>
+    public List<(string Method, long Executed)> PerMethod()
+    {
+        var list = new List<(string, long)>();
+        foreach (var (m, code) in _decoded)
+        {
+            long n = 0;
+            foreach (Instr ins in code)
+            {
+                n += ins.Hits;
+            }
+
+            list.Add((m.DeclaringType?.Name + "." + m.Name, n));
+        }
+
+        list.Sort((a, b) => b.Item2.CompareTo(a.Item2));
+        return list;
+    }
+
     /// <summary>Number of IL instructions in m's body (static; for bounding code that is not run here, e.g. a switch).</summary>
     public int InstructionCount(MethodBase m) => Decode(m).Length;
 

@@ -57,6 +57,14 @@ internal static class ModelCost
             sbyte[] counted = (sbyte[])before.Clone();
             counter.Call(call.Method, call.Args(counted));
             Same(arena, counted, $"op {i} ({kernel}): the IL-counted run differs from the native run");
+            if (Environment.GetEnvironmentVariable("TINYDSC_IL_METHODS") == "1")
+            {
+                // Where an operator's IL goes, per interpreted method (stderr, not part of the table).
+                foreach (var (method, executed) in counter.PerMethod())
+                {
+                    Console.Error.WriteLine($"op {i} {kernel}: {method} {executed}");
+                }
+            }
 
             long referenceIl = 0;
             if (countReference && model.Operators[i].OpCode == OpCodes.Conv2D)
