@@ -84,11 +84,42 @@ namespace TinyDsc.Runtime.Kernels
                 int rOut = 31 + ro;
                 int dOut = outputOffset - on;
                 int end = on + count;
-                for (int i = on; i < end; i++)
+                // Two elements per pass (the second at index i + 1, offsets dx + 1 and dOut + 1), an odd last one after.
+                int dx1 = dx + 1;
+                int dOut1 = dOut + 1;
+                int i = on;
+                int last = end - 1;
+                int q;
+                long s, y;
+                while (i < last)
                 {
-                    int q = an[i];
-                    long s = (q * m + ax[i + dx] * c + (q < zn ? kNeg : kPos)) >> 32;
-                    long y = (s * mo + (s < 0 ? koNeg : koPos)) >> rOut;
+                    q = an[i];
+                    s = (q * m + ax[i + dx] * c + (q < zn ? kNeg : kPos)) >> 32;
+                    y = (s * mo + (s < 0 ? koNeg : koPos)) >> rOut;
+                    if ((ulong)y > (ulong)range)
+                    {
+                        y = y < 0 ? 0 : range;
+                    }
+
+                    output[i + dOut] = (sbyte)(y + actMin);
+
+                    q = an[i + 1];
+                    s = (q * m + ax[i + dx1] * c + (q < zn ? kNeg : kPos)) >> 32;
+                    y = (s * mo + (s < 0 ? koNeg : koPos)) >> rOut;
+                    if ((ulong)y > (ulong)range)
+                    {
+                        y = y < 0 ? 0 : range;
+                    }
+
+                    output[i + dOut1] = (sbyte)(y + actMin);
+                    i += 2;
+                }
+
+                if (i < end)
+                {
+                    q = an[i];
+                    s = (q * m + ax[i + dx] * c + (q < zn ? kNeg : kPos)) >> 32;
+                    y = (s * mo + (s < 0 ? koNeg : koPos)) >> rOut;
                     if ((ulong)y > (ulong)range)
                     {
                         y = y < 0 ? 0 : range;
