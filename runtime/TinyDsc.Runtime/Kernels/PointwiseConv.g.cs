@@ -1223,7 +1223,7 @@ namespace TinyDsc.Runtime.Kernels
             long m = multiplier;
             int right = 31 - shift;
             // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
-            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + (zt << right);
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m;
             long mask = 0x1FFFFF;
             long y;
             // A long's three pixels are at t, t + cout and t + c2; t moves by c3 from one long to the next.
@@ -1231,9 +1231,9 @@ namespace TinyDsc.Runtime.Kernels
             int c3 = c2 + cout;
             if (zt <= 0)
             {
-                // Here y is the output itself (actMin · 2^right joins k), clamped by two signed compares: the
+                // Here y is the output itself (zp_out · 2^right joins k), clamped by two signed compares: the
                 // one taken first, y < actMin, is the usual ReLU outcome.
-                k += lo << right;
+                k += (zt + lo) << right;
                 range += lo;
                 sbyte low = (sbyte)lo;
                 y = ((a0 & mask) * m + k) >> right;
@@ -1266,6 +1266,7 @@ namespace TinyDsc.Runtime.Kernels
                 return;
             }
 
+            k += zt << right;
             long kNeg = shift < 0 ? k - 0x80000000L : k;
             long nb = 0x100000 - b;
             long f;
@@ -1317,8 +1318,7 @@ namespace TinyDsc.Runtime.Kernels
         /// Requantize's one-rounding form with b, the lane offsets and zp_out − actMin folded into the channel's constant k,
         /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign
         /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0, and a ReLU-type clamp
-        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it, which folds actMin into k
-        /// as well and clamps y with two signed compares.
+        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it.
         /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).
         /// Only the first count (1..3) pixels are written.
         /// </summary>
@@ -1338,31 +1338,26 @@ namespace TinyDsc.Runtime.Kernels
             long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + (zt << right);
             long mask = 0x1FFFFF;
             long y;
-            // A long's three pixels are at t, t + cout and t + c2; t moves by c3 from one long to the next.
-            int c2 = cout + cout;
             if (zt <= 0)
             {
-                // Here y is the output itself (actMin · 2^right joins k), clamped by two signed compares: the
-                // one taken first, y < actMin, is the usual ReLU outcome.
-                k += lo << right;
-                range += lo;
-                sbyte low = (sbyte)lo;
                 y = ((a0 & mask) * m + k) >> right;
-                output[t] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 if (count == 1)
                 {
                     return;
                 }
 
+                t += cout;
                 y = ((a0 >> 21 & mask) * m + k) >> right;
-                output[t + cout] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 if (count == 2)
                 {
                     return;
                 }
 
+                t += cout;
                 y = ((a0 >> 42) * m + k) >> right;
-                output[t + c2] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
+                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
                 return;
             }
 
@@ -1377,17 +1372,19 @@ namespace TinyDsc.Runtime.Kernels
                 return;
             }
 
+            t += cout;
             f = a0 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             if (count == 2)
             {
                 return;
             }
 
+            t += cout;
             f = a0 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
         }
 
         /// <summary>
@@ -1493,8 +1490,6 @@ namespace TinyDsc.Runtime.Kernels
             long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x200000) * m + (zt << right);
             long mask = 0x1FFFFF;
             long y;
-            // A long's three pixels are at t, t + cout and t + c2; t moves by c3 from one long to the next.
-            int c2 = cout + cout;
             long kNeg = shift < 0 ? k - 0x80000000L : k;
             long nb = zt <= 0 ? long.MinValue : 0x200000 - b;
             long f;
@@ -1506,17 +1501,19 @@ namespace TinyDsc.Runtime.Kernels
                 return;
             }
 
+            t += cout;
             f = (a0 >> 21 & mask) + (r0 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             if (count == 2)
             {
                 return;
             }
 
+            t += cout;
             f = (a0 >> 42) + (r0 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
         }
 
         /// <summary>
