@@ -89,13 +89,14 @@ namespace TinyDsc.Runtime.Kernels
                 int dOut1 = dOut + 1;
                 int i = on;
                 int last = end - 1;
+                long zero = 0;
                 int q;
                 long s, y;
                 while (i < last)
                 {
                     q = an[i];
                     s = (q * m + ax[i + dx] * c + (q < zn ? kNeg : kPos)) >> 32;
-                    y = (s * mo + (s < 0 ? koNeg : koPos)) >> rOut;
+                    y = (s * mo + (s < zero ? koNeg : koPos)) >> rOut;
                     if ((ulong)y > (ulong)range)
                     {
                         y = y < 0 ? 0 : range;
@@ -105,7 +106,7 @@ namespace TinyDsc.Runtime.Kernels
 
                     q = an[i + 1];
                     s = (q * m + ax[i + dx1] * c + (q < zn ? kNeg : kPos)) >> 32;
-                    y = (s * mo + (s < 0 ? koNeg : koPos)) >> rOut;
+                    y = (s * mo + (s < zero ? koNeg : koPos)) >> rOut;
                     if ((ulong)y > (ulong)range)
                     {
                         y = y < 0 ? 0 : range;
@@ -119,7 +120,7 @@ namespace TinyDsc.Runtime.Kernels
                 {
                     q = an[i];
                     s = (q * m + ax[i + dx] * c + (q < zn ? kNeg : kPos)) >> 32;
-                    y = (s * mo + (s < 0 ? koNeg : koPos)) >> rOut;
+                    y = (s * mo + (s < zero ? koNeg : koPos)) >> rOut;
                     if ((ulong)y > (ulong)range)
                     {
                         y = y < 0 ? 0 : range;
