@@ -284,6 +284,8 @@ namespace TinyDsc.Runtime.Kernels
             long n7 = -(long)foldedBias[oc + 7];
             int y;
             long a, f;
+            // The nine taps, declared once: both loops share their frame slots.
+            long t0, t1, t2, t3, t4, t5, t6, t7, t8;
             int end = i + outW * step;
             if (zpTerm >= 0)
             {
@@ -291,15 +293,15 @@ namespace TinyDsc.Runtime.Kernels
                 // step), clamped to actMin either way, so the sign test is left out.
                 while (i < end)
                 {
-                    long t0 = band[i];
-                    long t1 = band[i + o1];
-                    long t2 = band[i + o2];
-                    long t3 = band[i + o3];
-                    long t4 = band[i + o4];
-                    long t5 = band[i + o5];
-                    long t6 = band[i + o6];
-                    long t7 = band[i + o7];
-                    long t8 = band[i + o8];
+                    t0 = band[i];
+                    t1 = band[i + o1];
+                    t2 = band[i + o2];
+                    t3 = band[i + o3];
+                    t4 = band[i + o4];
+                    t5 = band[i + o5];
+                    t6 = band[i + o6];
+                    t7 = band[i + o7];
+                    t8 = band[i + o8];
                     a = 0x20000100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                     y = (int)(((a & 0x1FFFFFL) * m0 + k0) >> r0);
                     if ((uint)y > (uint)range)
@@ -392,15 +394,15 @@ namespace TinyDsc.Runtime.Kernels
 
             while (i < end)
             {
-                long t0 = band[i];
-                long t1 = band[i + o1];
-                long t2 = band[i + o2];
-                long t3 = band[i + o3];
-                long t4 = band[i + o4];
-                long t5 = band[i + o5];
-                long t6 = band[i + o6];
-                long t7 = band[i + o7];
-                long t8 = band[i + o8];
+                t0 = band[i];
+                t1 = band[i + o1];
+                t2 = band[i + o2];
+                t3 = band[i + o3];
+                t4 = band[i + o4];
+                t5 = band[i + o5];
+                t6 = band[i + o6];
+                t7 = band[i + o7];
+                t8 = band[i + o8];
                 a = 0x20000100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                 f = a & 0x1FFFFFL;
                 y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
@@ -539,18 +541,20 @@ namespace TinyDsc.Runtime.Kernels
             long k3 = Fold(multiplier, shift, foldedBias, oc + 3, zpTerm, 0, out long m3, out int r3, out long j3, out long n3);
             int y;
             long a, f;
+            // The nine taps, declared once: both loops share their frame slots.
+            long t0, t1, t2, t3, t4, t5, t6, t7, t8;
             int end = i + outW * step;
             while (i < end)
             {
-                long t0 = band[i];
-                long t1 = band[i + o1];
-                long t2 = band[i + o2];
-                long t3 = band[i + o3];
-                long t4 = band[i + o4];
-                long t5 = band[i + o5];
-                long t6 = band[i + o6];
-                long t7 = band[i + o7];
-                long t8 = band[i + o8];
+                t0 = band[i];
+                t1 = band[i + o1];
+                t2 = band[i + o2];
+                t3 = band[i + o3];
+                t4 = band[i + o4];
+                t5 = band[i + o5];
+                t6 = band[i + o6];
+                t7 = band[i + o7];
+                t8 = band[i + o8];
                 a = 0x100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                 f = a & 0x1FFFFFL;
                 y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
@@ -646,18 +650,20 @@ namespace TinyDsc.Runtime.Kernels
             long n1 = -(long)foldedBias[oc + 1];
             int y;
             long a, f;
+            // The nine taps, declared once: both loops share their frame slots.
+            long t0, t1, t2, t3, t4, t5, t6, t7, t8;
             int end = i + outW * step;
             while (i < end)
             {
-                long t0 = band[i];
-                long t1 = band[i + o1];
-                long t2 = band[i + o2];
-                long t3 = band[i + o3];
-                long t4 = band[i + o4];
-                long t5 = band[i + o5];
-                long t6 = band[i + o6];
-                long t7 = band[i + o7];
-                long t8 = band[i + o8];
+                t0 = band[i];
+                t1 = band[i + o1];
+                t2 = band[i + o2];
+                t3 = band[i + o3];
+                t4 = band[i + o4];
+                t5 = band[i + o5];
+                t6 = band[i + o6];
+                t7 = band[i + o7];
+                t8 = band[i + o8];
                 a = 0x100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                 f = a & 0x1FFFFFL;
                 y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
@@ -716,18 +722,20 @@ namespace TinyDsc.Runtime.Kernels
             long k0 = Fold(multiplier, shift, foldedBias, oc, zpTerm, 0, out long m0, out int r0, out long j0, out long n0);
             int y;
             long a, f;
+            // The nine taps, declared once: both loops share their frame slots.
+            long t0, t1, t2, t3, t4, t5, t6, t7, t8;
             int end = i + outW * step;
             while (i < end)
             {
-                long t0 = band[i];
-                long t1 = band[i + o1];
-                long t2 = band[i + o2];
-                long t3 = band[i + o3];
-                long t4 = band[i + o4];
-                long t5 = band[i + o5];
-                long t6 = band[i + o6];
-                long t7 = band[i + o7];
-                long t8 = band[i + o8];
+                t0 = band[i];
+                t1 = band[i + o1];
+                t2 = band[i + o2];
+                t3 = band[i + o3];
+                t4 = band[i + o4];
+                t5 = band[i + o5];
+                t6 = band[i + o6];
+                t7 = band[i + o7];
+                t8 = band[i + o8];
                 a = t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                 f = a;
                 y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);

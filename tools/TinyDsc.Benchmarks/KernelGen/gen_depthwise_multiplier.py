@@ -110,15 +110,17 @@ def fold_row(C):
             w(f"            long n{c} = {'0x100000L - ' if field else '-'}(long)foldedBias[{idx}];")
     w("            int y;")
     w("            long a, f;")
+    w("            // The nine taps, declared once: both loops share their frame slots.")
+    w("            long t0, t1, t2, t3, t4, t5, t6, t7, t8;")
     w("            int end = i + outW * step;")
 
     def loop(relu):
         ind = "    " if relu else ""
         w(f"{ind}            while (i < end)")
         w(f"{ind}            {{")
-        w(f"{ind}                long t0 = band[i];")
+        w(f"{ind}                t0 = band[i];")
         for t in range(1, 9):
-            w(f"{ind}                long t{t} = band[i + o{t}];")
+            w(f"{ind}                t{t} = band[i + o{t}];")
         for g, chans in enumerate(groups):
             base = sum(0x100000 << (21 * j) for j in range(len(chans) - 1))
             terms = " + ".join(f"t{t} * p{g}{t}" for t in range(9))
