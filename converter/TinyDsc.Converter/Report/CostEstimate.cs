@@ -105,7 +105,7 @@ public static class CostEstimate
                 return (Round(9.6 * input.ByteSize + 62.0 * outputs), "9.6/input value + 62/channel");
             case "Add":
                 // The one-step form Add.Run takes for the converter's parameters (one input rescaled by exactly 0.5);
-                // 343 per value with other parameters.
+                // 338 per value with other parameters.
                 return (56 * outputs, "56/output value");
             case "AveragePool":
                 return (79 * outputs * op.KernelH * op.KernelW, "79/window tap");
