@@ -81,7 +81,7 @@ public static class CostEstimate
                 return (outputs * (189L + (long)op.KernelH * op.KernelW * (65 + 24L * cinG)), "189 + taps·(65 + 24·Cin/g) per output");
             }
             case "PointwiseConv":
-                return (Round(2.76 * macs + 40.5 * outputs), "2.76/MAC + 40.5/output");
+                return (Round(2.82 * macs + 33.0 * outputs), "2.82/MAC + 33/output");
             case "DepthwiseConv3x3":
                 // Packed rows at stride 1 and 2 (69 and 93 per output: two output rows per pass at stride 2), unpacked beyond (116).
                 return op.StrideW == 1 ? (Round(69.0 * outputs + 103 * (long)outH * outC), "69/output + 103/(output row·channel)")
@@ -91,8 +91,8 @@ public static class CostEstimate
             {
                 // Channels packed three to a long (21-bit fields), constants set up per output row and channel.
                 long pixelsIn = (long)(outputs / Math.Max(1, outC)) * input.Dims[3];
-                return (Round(45.9 * outputs + 69.0 * pixelsIn + 302.0 * (long)outH * outC),
-                    "46/output + 69/(output pixel·input channel) + 302/(output row·channel)");
+                return (Round(43.0 * outputs + 69.0 * pixelsIn + 302.0 * (long)outH * outC),
+                    "43/output + 69/(output pixel·input channel) + 302/(output row·channel)");
             }
             case "Conv2DDense":
                 return (Round(22.0 * macs), "22 IL/MAC");
@@ -102,11 +102,11 @@ public static class CostEstimate
                 return (Round(24.1 * macs), "24.1 IL/MAC");
             case "GlobalAveragePool":
             case "GlobalAveragePoolRequantized":
-                return (Round(15.6 * input.ByteSize), "15.6/input value");
+                return (Round(9.6 * input.ByteSize + 62.0 * outputs), "9.6/input value + 62/channel");
             case "Add":
                 // The one-step form Add.Run takes for the converter's parameters (one input rescaled by exactly 0.5);
-                // 343 per value with other parameters.
-                return (60 * outputs, "60/output value");
+                // 338 per value with other parameters.
+                return (56 * outputs, "56/output value");
             case "AveragePool":
                 return (79 * outputs * op.KernelH * op.KernelW, "79/window tap");
             case "MaxPool":

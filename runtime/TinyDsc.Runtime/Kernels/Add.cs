@@ -55,6 +55,8 @@ namespace TinyDsc.Runtime.Kernels
         {
             int left = p.LeftShift;
             int ro = -p.OutputShift;
+            // Shared by both loops (each local is a frame slot on nanoCLR's heap; a fused block calls this).
+            int i, q;
             long c = Exact(p.Input1Multiplier, p.Input1Shift, left);
             bool swap = c < 0;
             if (swap)
@@ -78,17 +80,49 @@ namespace TinyDsc.Runtime.Kernels
                 long mo = p.OutputMultiplier;
                 long actMin = p.ActMin;
                 long range = p.ActMax - p.ActMin;
-                long zpTerm = (long)(p.OutputZeroPoint - p.ActMin) << 31 + ro;
-                long koPos = Requantize.OneStepNudge(-ro, false) + zpTerm;
-                long koNeg = Requantize.OneStepNudge(-ro, true) + zpTerm;
+                // (zp_out − ActMin) · 2^R_o plus each sign's nudge.
+                long koNeg = (long)(p.OutputZeroPoint - p.ActMin) << 31 + ro;
+                long koPos = koNeg + Requantize.OneStepNudge(-ro, false);
+                koNeg += Requantize.OneStepNudge(-ro, true);
                 int rOut = 31 + ro;
                 int dOut = outputOffset - on;
                 int end = on + count;
-                for (int i = on; i < end; i++)
+                // Two elements per pass (the second at index i + 1, offsets dx + 1 and dOut + 1), an odd last one after.
+                int dx1 = dx + 1;
+                int dOut1 = dOut + 1;
+                i = on;
+                int last = end - 1;
+                long zero = 0;
+                long s, y;
+                while (i < last)
                 {
-                    int q = an[i];
-                    long s = (q * m + ax[i + dx] * c + (q < zn ? kNeg : kPos)) >> 32;
-                    long y = (s * mo + (s < 0 ? koNeg : koPos)) >> rOut;
+                    q = an[i];
+                    s = (q * m + ax[i + dx] * c + (q < zn ? kNeg : kPos)) >> 32;
+                    y = (s * mo + (s < zero ? koNeg : koPos)) >> rOut;
+                    if ((ulong)y > (ulong)range)
+                    {
+                        y = y < 0 ? 0 : range;
+                    }
+
+                    output[i + dOut] = (sbyte)(y + actMin);
+
+                    q = an[i + 1];
+                    s = (q * m + ax[i + dx1] * c + (q < zn ? kNeg : kPos)) >> 32;
+                    y = (s * mo + (s < zero ? koNeg : koPos)) >> rOut;
+                    if ((ulong)y > (ulong)range)
+                    {
+                        y = y < 0 ? 0 : range;
+                    }
+
+                    output[i + dOut1] = (sbyte)(y + actMin);
+                    i += 2;
+                }
+
+                if (i < end)
+                {
+                    q = an[i];
+                    s = (q * m + ax[i + dx] * c + (q < zn ? kNeg : kPos)) >> 32;
+                    y = (s * mo + (s < zero ? koNeg : koPos)) >> rOut;
                     if ((ulong)y > (ulong)range)
                     {
                         y = y < 0 ? 0 : range;
@@ -100,24 +134,24 @@ namespace TinyDsc.Runtime.Kernels
                 return;
             }
 
-            for (int k = 0; k < count; k++)
+            for (i = 0; i < count; i++)
             {
-                int a = (input0[input0Offset + k] - p.Input0ZeroPoint) << left;
-                int b = (input1[input1Offset + k] - p.Input1ZeroPoint) << left;
-                int sa = QuantMath.MultiplyByQuantizedMultiplier(a, p.Input0Multiplier, p.Input0Shift);
-                int sb = QuantMath.MultiplyByQuantizedMultiplier(b, p.Input1Multiplier, p.Input1Shift);
-                int v = p.OutputZeroPoint + QuantMath.MultiplyByQuantizedMultiplier(sa + sb, p.OutputMultiplier, p.OutputShift);
-                if (v < p.ActMin)
+                // The formula's a, b, a' and b' in one expression (no locals of their own).
+                q = p.OutputZeroPoint + QuantMath.MultiplyByQuantizedMultiplier(
+                    QuantMath.MultiplyByQuantizedMultiplier((input0[input0Offset + i] - p.Input0ZeroPoint) << left, p.Input0Multiplier, p.Input0Shift)
+                    + QuantMath.MultiplyByQuantizedMultiplier((input1[input1Offset + i] - p.Input1ZeroPoint) << left, p.Input1Multiplier, p.Input1Shift),
+                    p.OutputMultiplier, p.OutputShift);
+                if (q < p.ActMin)
                 {
-                    v = p.ActMin;
+                    q = p.ActMin;
                 }
 
-                if (v > p.ActMax)
+                if (q > p.ActMax)
                 {
-                    v = p.ActMax;
+                    q = p.ActMax;
                 }
 
-                output[outputOffset + k] = (sbyte)v;
+                output[outputOffset + i] = (sbyte)q;
             }
         }
 

@@ -488,14 +488,14 @@ namespace TinyDsc.Runtime.Kernels
                             while (oi < end)
                             {
                                 a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                                int y = (int)(((a & fieldMask) * pm + k) >> right);
-                                if ((uint)y > (uint)range)
+                                q = ((a & fieldMask) * pm + k) >> right;
+                                if ((ulong)q > (ulong)rangeL)
                                 {
-                                    output[oi] = y < 0 ? lo : hi;
+                                    output[oi] = q < 0 ? lo : hi;
                                 }
                                 else
                                 {
-                                    output[oi] = (sbyte)(y + actMin);
+                                    output[oi] = (sbyte)(q + actMinL);
                                 }
 
                                 i += bandC;
@@ -508,14 +508,14 @@ namespace TinyDsc.Runtime.Kernels
                             {
                                 a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
                                 f = a & fieldMask;
-                                int y = (int)((f * pm + (f < negBelow ? kNeg : k)) >> right);
-                                if ((uint)y > (uint)range)
+                                q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
+                                if ((ulong)q > (ulong)rangeL)
                                 {
-                                    output[oi] = y < 0 ? lo : hi;
+                                    output[oi] = q < 0 ? lo : hi;
                                 }
                                 else
                                 {
-                                    output[oi] = (sbyte)(y + actMin);
+                                    output[oi] = (sbyte)(q + actMinL);
                                 }
 
                                 i += bandC;

@@ -284,18 +284,125 @@ namespace TinyDsc.Runtime.Kernels
             long n7 = -(long)foldedBias[oc + 7];
             int y;
             long a, f;
+            // The nine taps, declared once: both loops share their frame slots.
+            long t0, t1, t2, t3, t4, t5, t6, t7, t8;
             int end = i + outW * step;
+            if (zpTerm >= 0)
+            {
+                // ReLU-type clamp (actMin ≥ zpOut): acc < 0 gives y ≤ 0 with k as with j (the nudge is below one
+                // step), clamped to actMin either way, so the sign test is left out.
+                while (i < end)
+                {
+                    t0 = band[i];
+                    t1 = band[i + o1];
+                    t2 = band[i + o2];
+                    t3 = band[i + o3];
+                    t4 = band[i + o4];
+                    t5 = band[i + o5];
+                    t6 = band[i + o6];
+                    t7 = band[i + o7];
+                    t8 = band[i + o8];
+                    a = 0x20000100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
+                    y = (int)(((a & 0x1FFFFFL) * m0 + k0) >> r0);
+                    if ((uint)y > (uint)range)
+                    {
+                        output[o] = y < 0 ? lo : hi;
+                    }
+                    else
+                    {
+                        output[o] = (sbyte)(y + actMin);
+                    }
+
+                    y = (int)((((a >> 21) & 0x1FFFFFL) * m1 + k1) >> r1);
+                    if ((uint)y > (uint)range)
+                    {
+                        output[o + 1] = y < 0 ? lo : hi;
+                    }
+                    else
+                    {
+                        output[o + 1] = (sbyte)(y + actMin);
+                    }
+
+                    y = (int)(((a >> 42) * m2 + k2) >> r2);
+                    if ((uint)y > (uint)range)
+                    {
+                        output[o + 2] = y < 0 ? lo : hi;
+                    }
+                    else
+                    {
+                        output[o + 2] = (sbyte)(y + actMin);
+                    }
+
+                    a = 0x20000100000L + t0 * p10 + t1 * p11 + t2 * p12 + t3 * p13 + t4 * p14 + t5 * p15 + t6 * p16 + t7 * p17 + t8 * p18;
+                    y = (int)(((a & 0x1FFFFFL) * m3 + k3) >> r3);
+                    if ((uint)y > (uint)range)
+                    {
+                        output[o + 3] = y < 0 ? lo : hi;
+                    }
+                    else
+                    {
+                        output[o + 3] = (sbyte)(y + actMin);
+                    }
+
+                    y = (int)((((a >> 21) & 0x1FFFFFL) * m4 + k4) >> r4);
+                    if ((uint)y > (uint)range)
+                    {
+                        output[o + 4] = y < 0 ? lo : hi;
+                    }
+                    else
+                    {
+                        output[o + 4] = (sbyte)(y + actMin);
+                    }
+
+                    y = (int)(((a >> 42) * m5 + k5) >> r5);
+                    if ((uint)y > (uint)range)
+                    {
+                        output[o + 5] = y < 0 ? lo : hi;
+                    }
+                    else
+                    {
+                        output[o + 5] = (sbyte)(y + actMin);
+                    }
+
+                    a = 0x100000L + t0 * p20 + t1 * p21 + t2 * p22 + t3 * p23 + t4 * p24 + t5 * p25 + t6 * p26 + t7 * p27 + t8 * p28;
+                    y = (int)(((a & 0x1FFFFFL) * m6 + k6) >> r6);
+                    if ((uint)y > (uint)range)
+                    {
+                        output[o + 6] = y < 0 ? lo : hi;
+                    }
+                    else
+                    {
+                        output[o + 6] = (sbyte)(y + actMin);
+                    }
+
+                    y = (int)(((a >> 21) * m7 + k7) >> r7);
+                    if ((uint)y > (uint)range)
+                    {
+                        output[o + 7] = y < 0 ? lo : hi;
+                    }
+                    else
+                    {
+                        output[o + 7] = (sbyte)(y + actMin);
+                    }
+
+                    i += step;
+                    o += cout;
+                }
+
+                return;
+            }
+
             while (i < end)
             {
-                long t0 = band[i];
-                long t1 = band[i + o1];
-                long t2 = band[i + o2];
-                long t3 = band[i + o3];
-                long t4 = band[i + o4];
-                long t5 = band[i + o5];
-                long t6 = band[i + o6];
-                long t7 = band[i + o7];
-                long t8 = band[i + o8];
+                t0 = band[i];
+                t1 = band[i + o1];
+                t2 = band[i + o2];
+                t3 = band[i + o3];
+                t4 = band[i + o4];
+                t5 = band[i + o5];
+                t6 = band[i + o6];
+                t7 = band[i + o7];
+                t8 = band[i + o8];
                 a = 0x20000100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                 f = a & 0x1FFFFFL;
                 y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
@@ -434,18 +541,20 @@ namespace TinyDsc.Runtime.Kernels
             long k3 = Fold(multiplier, shift, foldedBias, oc + 3, zpTerm, 0, out long m3, out int r3, out long j3, out long n3);
             int y;
             long a, f;
+            // The nine taps, declared once: both loops share their frame slots.
+            long t0, t1, t2, t3, t4, t5, t6, t7, t8;
             int end = i + outW * step;
             while (i < end)
             {
-                long t0 = band[i];
-                long t1 = band[i + o1];
-                long t2 = band[i + o2];
-                long t3 = band[i + o3];
-                long t4 = band[i + o4];
-                long t5 = band[i + o5];
-                long t6 = band[i + o6];
-                long t7 = band[i + o7];
-                long t8 = band[i + o8];
+                t0 = band[i];
+                t1 = band[i + o1];
+                t2 = band[i + o2];
+                t3 = band[i + o3];
+                t4 = band[i + o4];
+                t5 = band[i + o5];
+                t6 = band[i + o6];
+                t7 = band[i + o7];
+                t8 = band[i + o8];
                 a = 0x100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                 f = a & 0x1FFFFFL;
                 y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
@@ -541,18 +650,20 @@ namespace TinyDsc.Runtime.Kernels
             long n1 = -(long)foldedBias[oc + 1];
             int y;
             long a, f;
+            // The nine taps, declared once: both loops share their frame slots.
+            long t0, t1, t2, t3, t4, t5, t6, t7, t8;
             int end = i + outW * step;
             while (i < end)
             {
-                long t0 = band[i];
-                long t1 = band[i + o1];
-                long t2 = band[i + o2];
-                long t3 = band[i + o3];
-                long t4 = band[i + o4];
-                long t5 = band[i + o5];
-                long t6 = band[i + o6];
-                long t7 = band[i + o7];
-                long t8 = band[i + o8];
+                t0 = band[i];
+                t1 = band[i + o1];
+                t2 = band[i + o2];
+                t3 = band[i + o3];
+                t4 = band[i + o4];
+                t5 = band[i + o5];
+                t6 = band[i + o6];
+                t7 = band[i + o7];
+                t8 = band[i + o8];
                 a = 0x100000L + t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                 f = a & 0x1FFFFFL;
                 y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);
@@ -611,18 +722,20 @@ namespace TinyDsc.Runtime.Kernels
             long k0 = Fold(multiplier, shift, foldedBias, oc, zpTerm, 0, out long m0, out int r0, out long j0, out long n0);
             int y;
             long a, f;
+            // The nine taps, declared once: both loops share their frame slots.
+            long t0, t1, t2, t3, t4, t5, t6, t7, t8;
             int end = i + outW * step;
             while (i < end)
             {
-                long t0 = band[i];
-                long t1 = band[i + o1];
-                long t2 = band[i + o2];
-                long t3 = band[i + o3];
-                long t4 = band[i + o4];
-                long t5 = band[i + o5];
-                long t6 = band[i + o6];
-                long t7 = band[i + o7];
-                long t8 = band[i + o8];
+                t0 = band[i];
+                t1 = band[i + o1];
+                t2 = band[i + o2];
+                t3 = band[i + o3];
+                t4 = band[i + o4];
+                t5 = band[i + o5];
+                t6 = band[i + o6];
+                t7 = band[i + o7];
+                t8 = band[i + o8];
                 a = t0 * p00 + t1 * p01 + t2 * p02 + t3 * p03 + t4 * p04 + t5 * p05 + t6 * p06 + t7 * p07 + t8 * p08;
                 f = a;
                 y = (int)((f * m0 + (f < n0 ? j0 : k0)) >> r0);

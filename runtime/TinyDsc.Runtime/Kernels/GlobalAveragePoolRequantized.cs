@@ -24,12 +24,26 @@ namespace TinyDsc.Runtime.Kernels
             int pixels = height * width;
             int end = inputOffset + pixels * channels;
             int offset = pixels * inputZeroPoint;
+            // Four pixels per pass (one load each, one add chain), then the pixels left over one by one.
+            int quads = pixels / 4 * 4 * channels;
+            int s2 = channels + channels;
+            int s3 = s2 + channels;
+            int s4 = s3 + channels;
             for (int c = 0; c < channels; c++)
             {
                 int sum = 0;
-                for (int i = inputOffset + c; i < end; i += channels)
+                int i = inputOffset + c;
+                int stop = i + quads;
+                while (i < stop)
+                {
+                    sum += input[i] + input[i + channels] + input[i + s2] + input[i + s3];
+                    i += s4;
+                }
+
+                while (i < end)
                 {
                     sum += input[i];
+                    i += channels;
                 }
 
                 int r = QuantMath.MultiplyByQuantizedMultiplier(sum - offset, multiplier, shift);

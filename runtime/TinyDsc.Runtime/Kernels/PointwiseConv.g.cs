@@ -251,10 +251,10 @@ namespace TinyDsc.Runtime.Kernels
             int n = 0;
             while (i < end)
             {
-                packed[n] = input[i] + ((long)input[i + cin] << 21) + ((long)input[i + s2] << 42);
-                packed[n + 1] = input[i + s3] + ((long)input[i + s4] << 21) + ((long)input[i + s5] << 42);
-                packed[n + 2] = input[i + s6] + ((long)input[i + s7] << 21) + ((long)input[i + s8] << 42);
-                packed[n + 3] = input[i + s9] + ((long)input[i + s10] << 21) + ((long)input[i + s11] << 42);
+                packed[n] = (long)(input[i] + (input[i + cin] << 21)) + ((long)input[i + s2] << 42);
+                packed[n + 1] = (long)(input[i + s3] + (input[i + s4] << 21)) + ((long)input[i + s5] << 42);
+                packed[n + 2] = (long)(input[i + s6] + (input[i + s7] << 21)) + ((long)input[i + s8] << 42);
+                packed[n + 3] = (long)(input[i + s9] + (input[i + s10] << 21)) + ((long)input[i + s11] << 42);
                 n += 4;
                 i++;
             }
@@ -1203,7 +1203,8 @@ namespace TinyDsc.Runtime.Kernels
         /// Requantize's one-rounding form with b, the lane offsets and zp_out − actMin folded into the channel's constant k,
         /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign
         /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0, and a ReLU-type clamp
-        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it.
+        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it, which folds actMin into k
+        /// as well and clamps y with two signed compares.
         /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).
         /// </summary>
         private static void Store4(
@@ -1222,99 +1223,92 @@ namespace TinyDsc.Runtime.Kernels
             long m = multiplier;
             int right = 31 - shift;
             // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).
-            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m + (zt << right);
+            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x100000) * m;
             long mask = 0x1FFFFF;
             long y;
+            // A long's three pixels are at t, t + cout and t + c2; t moves by c3 from one long to the next.
+            int c2 = cout + cout;
+            int c3 = c2 + cout;
             if (zt <= 0)
             {
+                // Here y is the output itself (zp_out · 2^right joins k), clamped by two signed compares: the
+                // one taken first, y < actMin, is the usual ReLU outcome.
+                k += (zt + lo) << right;
+                range += lo;
+                sbyte low = (sbyte)lo;
                 y = ((a0 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 y = ((a0 >> 21 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t + cout] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 y = ((a0 >> 42) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t + c2] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
+                t += c3;
                 y = ((a1 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 y = ((a1 >> 21 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t + cout] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 y = ((a1 >> 42) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t + c2] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
+                t += c3;
                 y = ((a2 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 y = ((a2 >> 21 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t + cout] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 y = ((a2 >> 42) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t + c2] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
+                t += c3;
                 y = ((a3 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 y = ((a3 >> 21 & mask) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-                t += cout;
+                output[t + cout] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 y = ((a3 >> 42) * m + k) >> right;
-                output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+                output[t + c2] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;
                 return;
             }
 
+            k += zt << right;
             long kNeg = shift < 0 ? k - 0x80000000L : k;
             long nb = 0x100000 - b;
             long f;
             f = a0 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
             output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
             f = a0 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             f = a0 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            t += c3;
             f = a1 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
             output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
             f = a1 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             f = a1 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            t += c3;
             f = a2 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
             output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
             f = a2 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             f = a2 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            t += c3;
             f = a3 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
             output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
             f = a3 >> 21 & mask;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             f = a3 >> 42;
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
         }
 
         /// <summary>
@@ -1422,56 +1416,51 @@ namespace TinyDsc.Runtime.Kernels
             long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - 0x200000) * m + (zt << right);
             long mask = 0x1FFFFF;
             long y;
+            // A long's three pixels are at t, t + cout and t + c2; t moves by c3 from one long to the next.
+            int c2 = cout + cout;
+            int c3 = c2 + cout;
             long kNeg = shift < 0 ? k - 0x80000000L : k;
             long nb = zt <= 0 ? long.MinValue : 0x200000 - b;
             long f;
             f = (a0 & mask) + (r0 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
             output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
             f = (a0 >> 21 & mask) + (r0 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             f = (a0 >> 42) + (r0 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            t += c3;
             f = (a1 & mask) + (r1 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
             output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
             f = (a1 >> 21 & mask) + (r1 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             f = (a1 >> 42) + (r1 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            t += c3;
             f = (a2 & mask) + (r2 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
             output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
             f = (a2 >> 21 & mask) + (r2 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             f = (a2 >> 42) + (r2 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            t += c3;
             f = (a3 & mask) + (r3 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
             output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
             f = (a3 >> 21 & mask) + (r3 >> 21 & mask);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
-            t += cout;
+            output[t + cout] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
             f = (a3 >> 42) + (r3 >> 42);
             y = (f * m + (f < nb ? kNeg : k)) >> right;
-            output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
+            output[t + c2] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);
         }
 
         /// <summary>

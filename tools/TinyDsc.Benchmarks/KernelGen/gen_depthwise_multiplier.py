@@ -58,6 +58,8 @@ def row(C):
 
 # Chunks whose constants come from Fold (a call per channel and row, for bytecode); the others inline them (IL).
 FOLD_CALL = [4, 1]
+# Chunks with a second loop for ReLU-type clamps, without the per-output sign test (IL; the stems use Row8).
+RELU_COPY = [8]
 GROUPS = {8: [[0, 1, 2], [3, 4, 5], [6, 7]], 4: [[0, 1], [2, 3]], 2: [[0, 1]], 1: [[0]]}
 
 
@@ -108,37 +110,57 @@ def fold_row(C):
             w(f"            long n{c} = {'0x100000L - ' if field else '-'}(long)foldedBias[{idx}];")
     w("            int y;")
     w("            long a, f;")
+    w("            // The nine taps, declared once: both loops share their frame slots.")
+    w("            long t0, t1, t2, t3, t4, t5, t6, t7, t8;")
     w("            int end = i + outW * step;")
-    w("            while (i < end)")
-    w("            {")
-    w("                long t0 = band[i];")
-    for t in range(1, 9):
-        w(f"                long t{t} = band[i + o{t}];")
-    for g, chans in enumerate(groups):
-        base = sum(0x100000 << (21 * j) for j in range(len(chans) - 1))
-        terms = " + ".join(f"t{t} * p{g}{t}" for t in range(9))
-        w(f"                a = {('0x%XL + ' % base) if base else ''}{terms};")
-        for j, c in enumerate(chans):
-            last = j == len(chans) - 1
-            if j == 0:
-                src = "a" if last else "a & 0x1FFFFFL"
-            else:
-                src = f"a >> {21 * j}" if last else f"(a >> {21 * j}) & 0x1FFFFFL"
-            oi = "o" if c == 0 else f"o + {c}"
-            w(f"                f = {src};")
-            w(f"                y = (int)((f * m{c} + (f < n{c} ? j{c} : k{c})) >> r{c});")
-            w("                if ((uint)y > (uint)range)")
-            w("                {")
-            w(f"                    output[{oi}] = y < 0 ? lo : hi;")
-            w("                }")
-            w("                else")
-            w("                {")
-            w(f"                    output[{oi}] = (sbyte)(y + actMin);")
-            w("                }")
-            w("")
-    w("                i += step;")
-    w("                o += cout;")
-    w("            }")
+
+    def loop(relu):
+        ind = "    " if relu else ""
+        w(f"{ind}            while (i < end)")
+        w(f"{ind}            {{")
+        w(f"{ind}                t0 = band[i];")
+        for t in range(1, 9):
+            w(f"{ind}                t{t} = band[i + o{t}];")
+        for g, chans in enumerate(groups):
+            base = sum(0x100000 << (21 * j) for j in range(len(chans) - 1))
+            terms = " + ".join(f"t{t} * p{g}{t}" for t in range(9))
+            w(f"{ind}                a = {('0x%XL + ' % base) if base else ''}{terms};")
+            for j, c in enumerate(chans):
+                last = j == len(chans) - 1
+                if j == 0:
+                    src = "a" if last else "a & 0x1FFFFFL"
+                else:
+                    src = f"a >> {21 * j}" if last else f"(a >> {21 * j}) & 0x1FFFFFL"
+                oi = "o" if c == 0 else f"o + {c}"
+                if relu:
+                    w(f"{ind}                y = (int)((({src}) * m{c} + k{c}) >> r{c});")
+                else:
+                    w(f"{ind}                f = {src};")
+                    w(f"{ind}                y = (int)((f * m{c} + (f < n{c} ? j{c} : k{c})) >> r{c});")
+                w(f"{ind}                if ((uint)y > (uint)range)")
+                w(f"{ind}                {{")
+                w(f"{ind}                    output[{oi}] = y < 0 ? lo : hi;")
+                w(f"{ind}                }}")
+                w(f"{ind}                else")
+                w(f"{ind}                {{")
+                w(f"{ind}                    output[{oi}] = (sbyte)(y + actMin);")
+                w(f"{ind}                }}")
+                w("")
+        w(f"{ind}                i += step;")
+        w(f"{ind}                o += cout;")
+        w(f"{ind}            }}")
+
+    if C in RELU_COPY:
+        w("            if (zpTerm >= 0)")
+        w("            {")
+        w("                // ReLU-type clamp (actMin ≥ zpOut): acc < 0 gives y ≤ 0 with k as with j (the nudge is below one")
+        w("                // step), clamped to actMin either way, so the sign test is left out.")
+        loop(True)
+        w("")
+        w("                return;")
+        w("            }")
+        w("")
+    loop(False)
     w("        }")
 
 

@@ -245,7 +245,9 @@ def store(Uc, tail, raw=False, relu_copy=False):
     w("        /// so y − actMin = floor((f·m + k) / 2^(31 − shift)) for lane value f and one unsigned compare clamps it; the sign")
     w("        /// test (acc &lt; 0 exactly when f is below the offsets less b) picks k − 2^31 for shift &lt; 0" + (", and a ReLU-type clamp" if relu_copy else ""))
     if relu_copy:
-        w("        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it.")
+        w("        /// (actMin ≥ zp_out: both constants give y ≤ zp_out for acc &lt; 0) runs a copy without it" + (", which folds actMin into k" if not tail else "."))
+        if not tail:
+            w("        /// as well and clamps y with two signed compares.")
     else:
         w("        /// (under a ReLU-type clamp, actMin ≥ zp_out, never taken: both constants give y ≤ zp_out for acc &lt; 0).")
     w("        /// Other channels go through StoreLanes (Requantize.Clamp, int32 sums as the reference's).")
@@ -268,38 +270,60 @@ def store(Uc, tail, raw=False, relu_copy=False):
     w("            long m = multiplier;")
     w("            int right = 31 - shift;")
     w(f"            // |f·m + k| < 2^53 + (2^30 + 2^21)·2^31 + 2^54 + 255·2^54 < 2^63 (|b| ≤ 2^30, right ≤ 54).")
-    w(f"            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - {off}) * m + (zt << right);")
+    split = relu_copy and not tail  # the ReLU copy folds zp_out instead of zp_out − actMin: zt joins k per path
+    w(f"            long k = (shift < 0 ? (1L << (30 - shift)) + 0x40000000L : 0x40000000L) + (long)(b - {off}) * m" + (";" if split else " + (zt << right);"))
     w("            long mask = 0x1FFFFF;")
     w("            long y;")
+    if not tail:
+        w("            // A long's three pixels are at t, t + cout and t + c2; t moves by c3 from one long to the next.")
+        w("            int c2 = cout + cout;")
+        w("            int c3 = c2 + cout;")
 
     def outputs(relu):
         for u in range(Uc):
             for h in range(3):
                 p = 3 * u + h
                 e = lane(u, h, raw)
-                if relu:
+                ix = "t" if tail else ["t", "t + cout", "t + c2"][h]
+                if relu and not tail:
                     w(f"{ind}y = (({e}) * m + k) >> right;")
+                    w(f"{ind}output[{ix}] = y < lo ? low : y > range ? (sbyte)range : (sbyte)y;")
+                elif relu:
+                    w(f"{ind}y = (({e}) * m + k) >> right;")
+                    w(f"{ind}output[{ix}] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);")
                 else:
                     w(f"{ind}f = {e};")
                     w(f"{ind}y = (f * m + (f < nb ? kNeg : k)) >> right;")
-                w(f"{ind}output[t] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);")
+                    w(f"{ind}output[{ix}] = (ulong)y > (ulong)range ? (sbyte)(y < 0 ? lo : lo + range) : (sbyte)(y + lo);")
                 if tail and p < 2:
                     w(f"{ind}if (count == {p + 1})")
                     w(f"{ind}{{")
                     w(f"{ind}    return;")
                     w(f"{ind}}}")
                     w("")
-                if p < n_out - 1:
+                if tail and p < n_out - 1:
                     w(f"{ind}t += cout;")
+                elif h == 2 and p < n_out - 1:
+                    w(f"{ind}t += c3;")
 
     if relu_copy:
         w("            if (zt <= 0)")
         w("            {")
+        if not split:
+            pass
+        else:
+            w("                // Here y is the output itself (zp_out · 2^right joins k), clamped by two signed compares: the")
+            w("                // one taken first, y < actMin, is the usual ReLU outcome.")
+            w("                k += (zt + lo) << right;")
+            w("                range += lo;")
+            w("                sbyte low = (sbyte)lo;")
         ind = "                "
         outputs(True)
         w("                return;")
         w("            }")
         w("")
+        if split:
+            w("            k += zt << right;")
         w("            long kNeg = shift < 0 ? k - 0x80000000L : k;")
         w(f"            long nb = {off} - b;")
     else:
@@ -404,8 +428,9 @@ def pack_full():
     w("            {")
     def at(p):
         return "input[i]" if p == 0 else "input[i + cin]" if p == 1 else f"input[i + s{p}]"
+    # The two low lanes are summed as an int (|q·2^21| ≤ 2^28), one conversion to long per packed long.
     for u in range(U):
-        w(f"                packed[n{'' if u == 0 else ' + ' + str(u)}] = {at(3 * u)} + ((long){at(3 * u + 1)} << 21) + ((long){at(3 * u + 2)} << 42);")
+        w(f"                packed[n{'' if u == 0 else ' + ' + str(u)}] = (long)({at(3 * u)} + ({at(3 * u + 1)} << 21)) + ((long){at(3 * u + 2)} << 42);")
     w(f"                n += {U};")
     w("                i++;")
     w("            }")
