@@ -62,6 +62,19 @@ public sealed class FloatExecutor
     /// <summary>The most samples one <see cref="Run"/> takes.</summary>
     public int Capacity { get; }
 
+    /// <summary>
+    /// A probe (tools/TinyDsc.Benchmarks `floattimes`): when set, <see cref="Run"/> adds each node's Stopwatch ticks to
+    /// its entry (one per node of the graph, in order).
+    /// </summary>
+    internal long[]? StepTicks { get; set; }
+
+    /// <summary>The graph's node i with its output shape, for <see cref="StepTicks"/>' rows.</summary>
+    internal string StepLabel(int i) =>
+        $"{_steps[i].Node.Kind} {(_steps[i].Node.Kind == NodeKind.Conv ? $"{_steps[i].Node.KernelH}x{_steps[i].Node.KernelW}/{_steps[i].Node.StrideH} g{_steps[i].Node.Groups} " : "")}{Format(_steps[i].Inputs[0].Shape)}->{Format(_steps[i].Output.Shape)} {_steps[i].Node.Activation}";
+
+    /// <summary>Nodes the executor runs (rows of <see cref="StepTicks"/>).</summary>
+    internal int StepCount => _steps.Length;
+
     /// <summary>Values per input sample (NCHW).</summary>
     public int InputSize => _input.SampleSize;
 
@@ -96,10 +109,18 @@ public sealed class FloatExecutor
             FloatKernels.Scatter(inputs.Slice(s * InputSize, InputSize), _input.Channels, _input.Inner, count, s, _input.Data);
         }
         Observe(_input, count, observe);
-        foreach (Step step in _steps)
+        long[]? ticks = StepTicks;
+        long last = ticks == null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < _steps.Length; i++)
         {
-            Execute(step, count);
-            Observe(step.Output, count, observe);
+            Execute(_steps[i], count);
+            Observe(_steps[i].Output, count, observe);
+            if (ticks != null)
+            {
+                long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                ticks[i] += now - last;
+                last = now;
+            }
         }
         for (int s = 0; s < count; s++)
         {
@@ -263,7 +284,7 @@ public sealed class FloatExecutor
 
     private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
-    /// <summary>A value's batch buffer, [C, capacity, inner].</summary>
+    /// <summary>A value's batch buffer, [C, capacity, inner], and <see cref="FloatKernels.Overhang"/> values more.</summary>
     private sealed class Slot
     {
         public Slot(string name, int[] shape, int capacity)
@@ -277,7 +298,7 @@ public sealed class FloatExecutor
                 Inner *= shape[i];
             }
             SampleSize = Channels * Inner;
-            Data = new float[SampleSize * capacity];
+            Data = new float[SampleSize * capacity + FloatKernels.Overhang];
         }
 
         public string Name { get; }

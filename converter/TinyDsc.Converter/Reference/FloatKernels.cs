@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TinyDsc.Converter.Graph;
 
 namespace TinyDsc.Converter.Reference;
@@ -34,7 +35,7 @@ internal static class FloatKernels
         if (cinG == 1)
         {
             Phases(n, outShape, batch, out _, out _, out int phaseSize, out int wide);
-            return n.StrideH * n.StrideW * phaseSize + wide;
+            return Math.Max(n.StrideH * n.StrideW * phaseSize + wide, RowsScratch(n, outShape, batch));
         }
         return cinG * n.KernelH * n.KernelW * batch * outShape[2] * outShape[3];
     }
@@ -68,6 +69,11 @@ internal static class FloatKernels
         }
         if (cinG == 1)
         {
+            if (ThreeByThreeRows(n, inShape, outShape))
+            {
+                ThreeByThreeRowsConv(n, x, inShape, outShape, batch, y, taps);
+                return;
+            }
             OneInputChannel(n, x, inShape, outShape, batch, y, taps);
             return;
         }
@@ -120,6 +126,119 @@ internal static class FloatKernels
                 }
             }
             Planes(taps, k, columns, weight, n.Bias, g * coutG, coutG, y);
+        }
+    }
+
+    /// <summary>
+    /// Values every value buffer the executor allocates holds past its batch's values, so that
+    /// <see cref="ThreeByThreeRowsConv"/> may load two vectors from any input row and store a whole vector at any output
+    /// row (the lanes past the row are masked out on load and overwritten or unused after the store).
+    /// </summary>
+    public const int Overhang = 32;
+
+    /// <summary>Whether <see cref="ThreeByThreeRowsConv"/> takes this one-input-channel conv: a 3×3 kernel, AVX-512, input rows of at most 31 values and output rows of at most 16.</summary>
+    private static bool ThreeByThreeRows(FloatNode n, int[] inShape, int[] outShape) =>
+        Use512 && Avx512F.IsSupported && n.KernelH == 3 && n.KernelW == 3 && inShape[3] <= 31 && outShape[3] <= 16;
+
+    /// <summary>Padded rows of one sample's plane <see cref="ThreeByThreeRowsConv"/> reads: (oh − 1)·sh + 2·dh + 1.</summary>
+    private static int PaddedRows(FloatNode n, int[] outShape) => (outShape[2] - 1) * n.StrideH + 2 * n.DilationH + 1;
+
+    private static int RowsScratch(FloatNode n, int[] outShape, int batch) => batch * PaddedRows(n, outShape) * 3 * 16;
+
+    /// <summary>
+    /// <see cref="OneInputChannel"/> for 3×3 kernels over narrow planes (14×14, 7×7 and the like), row by row with
+    /// 512-bit vectors, same operations in the same order, so the same bits: y[oc, s, oy, ·] = ((bias[oc] +
+    /// T(oy·sh, 0)·w₀) + T(oy·sh, 1)·w₁) + … + T(oy·sh + 2·dh, 2)·w₈, where T(r, kx) is one vector whose lane ox holds
+    /// the input at padded row r (input row r − pt), column ox·sw − pl + kx·dw, or +0 outside the input (or past ow).
+    /// Each input row is loaded once as two vectors (lanes past the row masked to +0) and the three T(r, kx) of every
+    /// padded row of the batch's samples are made by one two-source permute each (lane 31, always +0, stands for the
+    /// padding) into the scratch; each output row is then nine multiplies and adds of scratch vectors and one store of
+    /// 16 lanes, whose lanes past ow fall on the next row (written after it) or the buffer's <see cref="Overhang"/>.
+    /// </summary>
+    private static void ThreeByThreeRowsConv(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] scratch)
+    {
+        int cin = inShape[1], h = inShape[2], w = inShape[3];
+        int cout = outShape[1], oh = outShape[2], ow = outShape[3];
+        int sh = n.StrideH, dh = n.DilationH, rows = PaddedRows(n, outShape), multiplier = cout / cin;
+        int planeIn = h * w, planeOut = oh * ow;
+        if (scratch.Length < RowsScratch(n, outShape, batch) || x.Length < cin * batch * planeIn + Overhang
+            || y.Length < cout * batch * planeOut + Overhang)
+        {
+            throw new InvalidOperationException($"node '{n.Name}': buffers too small for the 3×3 row kernel");
+        }
+        // Column sources: lane ox of T(·, kx) is lane ix = ox·sw − pl + kx·dw of the row's two vectors, or lane 31.
+        Span<int> columns = stackalloc int[48];
+        for (int kx = 0; kx < 3; kx++)
+        {
+            for (int ox = 0; ox < 16; ox++)
+            {
+                int ix = ox * n.StrideW - n.PadLeft + kx * n.DilationW;
+                columns[kx * 16 + ox] = ox < ow && ix >= 0 && ix < w ? ix : 31;
+            }
+        }
+        Vector512<int> c0 = Vector512.Create<int>(columns.Slice(0, 16)), c1 = Vector512.Create<int>(columns.Slice(16, 16)),
+            c2 = Vector512.Create<int>(columns.Slice(32, 16));
+        Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        Vector512<float> low = Vector512.LessThan(lane, Vector512.Create(w)).AsSingle();
+        Vector512<float> high = Vector512.LessThan(lane, Vector512.Create(w - 16)).AsSingle();
+        float[] weight = n.Weight!;
+        ref float xp = ref MemoryMarshal.GetArrayDataReference(x);
+        ref float yp = ref MemoryMarshal.GetArrayDataReference(y);
+        ref float tp = ref MemoryMarshal.GetArrayDataReference(scratch);
+        nuint rowStep = 48, tapStep = (nuint)(dh * 48);
+        for (int ic = 0; ic < cin; ic++)
+        {
+            // T(r, kx) of every sample s at scratch ((s·rows + r)·3 + kx)·16.
+            nuint t = 0;
+            for (int s = 0; s < batch; s++)
+            {
+                nuint plane = (nuint)((ic * batch + s) * planeIn);
+                for (int r = 0; r < rows; r++, t += rowStep)
+                {
+                    int iy = r - n.PadTop;
+                    Vector512<float> t0 = default, t1 = default, t2 = default;
+                    if ((uint)iy < (uint)h)
+                    {
+                        nuint at = plane + (nuint)(iy * w);
+                        Vector512<float> lo = Vector512.LoadUnsafe(ref xp, at) & low;
+                        Vector512<float> hi = w > 16 ? Vector512.LoadUnsafe(ref xp, at + 16) & high : default;
+                        t0 = Avx512F.PermuteVar16x32x2(lo, c0, hi);
+                        t1 = Avx512F.PermuteVar16x32x2(lo, c1, hi);
+                        t2 = Avx512F.PermuteVar16x32x2(lo, c2, hi);
+                    }
+                    t0.StoreUnsafe(ref tp, t);
+                    t1.StoreUnsafe(ref tp, t + 16);
+                    t2.StoreUnsafe(ref tp, t + 32);
+                }
+            }
+            for (int m = 0; m < multiplier; m++)
+            {
+                int oc = ic * multiplier + m;
+                var b = Vector512.Create(n.Bias?[oc] ?? 0f);
+                ReadOnlySpan<float> wt = weight.AsSpan(oc * 9, 9);
+                Vector512<float> v0 = Vector512.Create(wt[0]), v1 = Vector512.Create(wt[1]), v2 = Vector512.Create(wt[2]),
+                    v3 = Vector512.Create(wt[3]), v4 = Vector512.Create(wt[4]), v5 = Vector512.Create(wt[5]),
+                    v6 = Vector512.Create(wt[6]), v7 = Vector512.Create(wt[7]), v8 = Vector512.Create(wt[8]);
+                for (int s = 0; s < batch; s++)
+                {
+                    nuint dst = (nuint)((oc * batch + s) * planeOut), row = (nuint)(s * rows) * rowStep;
+                    for (int oy = 0; oy < oh; oy++, dst += (nuint)ow, row += (nuint)sh * rowStep)
+                    {
+                        nuint r1 = row + tapStep, r2 = r1 + tapStep;
+                        Vector512<float> a = b;
+                        a += Vector512.LoadUnsafe(ref tp, row) * v0;
+                        a += Vector512.LoadUnsafe(ref tp, row + 16) * v1;
+                        a += Vector512.LoadUnsafe(ref tp, row + 32) * v2;
+                        a += Vector512.LoadUnsafe(ref tp, r1) * v3;
+                        a += Vector512.LoadUnsafe(ref tp, r1 + 16) * v4;
+                        a += Vector512.LoadUnsafe(ref tp, r1 + 32) * v5;
+                        a += Vector512.LoadUnsafe(ref tp, r2) * v6;
+                        a += Vector512.LoadUnsafe(ref tp, r2 + 16) * v7;
+                        a += Vector512.LoadUnsafe(ref tp, r2 + 32) * v8;
+                        a.StoreUnsafe(ref yp, dst);
+                    }
+                }
+            }
         }
     }
 
