@@ -454,13 +454,22 @@ internal static class FloatKernels
         int lanes = Vector<float>.Count;
         ref float tp = ref MemoryMarshal.GetArrayDataReference(taps);
         ref float wp = ref MemoryMarshal.GetArrayDataReference(weight);
+        if (Use512)
+        {
+            int done = Planes512(ref tp, k, pixels, ref wp, bias, oc0, count, y);
+            for (int oc = oc0; oc < oc0 + count; oc++)
+            {
+                Tail(taps, k, pixels, weight, bias, oc, done, y);
+            }
+            return;
+        }
         int o = 0;
         for (; o + 4 <= count; o += 4)
         {
             int oc = oc0 + o;
             int w0 = oc * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
             float b0 = bias?[oc] ?? 0f, b1 = bias?[oc + 1] ?? 0f, b2 = bias?[oc + 2] ?? 0f, b3 = bias?[oc + 3] ?? 0f;
-            int p = Use512 ? Planes512(ref tp, k, pixels, ref wp, w0, b0, b1, b2, b3, y, oc) : 0;
+            int p = 0;
             for (; p + 2 * lanes <= pixels; p += 2 * lanes)
             {
                 Vector<float> a0 = new(b0), a1 = new(b1), a2 = new(b2), a3 = new(b3);
@@ -518,48 +527,134 @@ internal static class FloatKernels
     }
 
     /// <summary>
-    /// <see cref="Planes"/>' four-channel block with 512-bit vectors (32 pixels at a time) over the pixels that fill
-    /// whole blocks; returns the first pixel left to the caller. Same operations per value.
+    /// <see cref="Planes"/> with 512-bit vectors over the pixels that fill whole tiles of 32; returns the first pixel
+    /// left to the caller. Tile by tile (its k tap rows stay in L1), every output channel of the tile in blocks of
+    /// eight, then four, then one, two vectors of pixels each. Same operations per value.
     /// </summary>
-    private static int Planes512(ref float tp, int k, int pixels, ref float wp, int w0, float b0, float b1, float b2, float b3, float[] y, int oc)
+    private static int Planes512(ref float tp, int k, int pixels, ref float wp, float[]? bias, int oc0, int count, float[] y)
     {
-        const int lanes = 16;
-        int w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
         ref float yp = ref MemoryMarshal.GetArrayDataReference(y);
         int p = 0;
-        for (; p + 2 * lanes <= pixels; p += 2 * lanes)
+        for (; p + 32 <= pixels; p += 32)
         {
-            Vector512<float> a0 = Vector512.Create(b0), a1 = Vector512.Create(b1), a2 = Vector512.Create(b2), a3 = Vector512.Create(b3);
-            Vector512<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3;
-            nuint at = (nuint)p;
-            for (int t = 0; t < k; t++, at += (nuint)pixels)
+            int o = 0;
+            for (; o + 8 <= count; o += 8)
             {
-                var u = Vector512.LoadUnsafe(ref tp, at);
-                var v = Vector512.LoadUnsafe(ref tp, at + lanes);
-                var s0 = Vector512.Create(Unsafe.Add(ref wp, w0 + t));
-                var s1 = Vector512.Create(Unsafe.Add(ref wp, w1 + t));
-                var s2 = Vector512.Create(Unsafe.Add(ref wp, w2 + t));
-                var s3 = Vector512.Create(Unsafe.Add(ref wp, w3 + t));
-                a0 += u * s0;
-                c0 += v * s0;
-                a1 += u * s1;
-                c1 += v * s1;
-                a2 += u * s2;
-                c2 += v * s2;
-                a3 += u * s3;
-                c3 += v * s3;
+                Block8(ref Unsafe.Add(ref tp, p), k, pixels, ref Unsafe.Add(ref wp, (oc0 + o) * k), bias, oc0 + o, ref Unsafe.Add(ref yp, (oc0 + o) * pixels + p));
             }
-            nuint o = (nuint)(oc * pixels + p), step = (nuint)pixels;
-            a0.StoreUnsafe(ref yp, o);
-            c0.StoreUnsafe(ref yp, o + lanes);
-            a1.StoreUnsafe(ref yp, o + step);
-            c1.StoreUnsafe(ref yp, o + step + lanes);
-            a2.StoreUnsafe(ref yp, o + 2 * step);
-            c2.StoreUnsafe(ref yp, o + 2 * step + lanes);
-            a3.StoreUnsafe(ref yp, o + 3 * step);
-            c3.StoreUnsafe(ref yp, o + 3 * step + lanes);
+            for (; o + 4 <= count; o += 4)
+            {
+                Block4(ref Unsafe.Add(ref tp, p), k, pixels, ref Unsafe.Add(ref wp, (oc0 + o) * k), bias, oc0 + o, ref Unsafe.Add(ref yp, (oc0 + o) * pixels + p));
+            }
+            for (; o < count; o++)
+            {
+                int oc = oc0 + o;
+                ref float w = ref Unsafe.Add(ref wp, oc * k);
+                Vector512<float> a0 = Vector512.Create(bias?[oc] ?? 0f), c0 = a0;
+                nuint at = (nuint)p;
+                for (int t = 0; t < k; t++, at += (nuint)pixels)
+                {
+                    var s0 = Vector512.Create(Unsafe.Add(ref w, t));
+                    a0 += Vector512.LoadUnsafe(ref tp, at) * s0;
+                    c0 += Vector512.LoadUnsafe(ref tp, at + 16) * s0;
+                }
+                a0.StoreUnsafe(ref yp, (nuint)(oc * pixels + p));
+                c0.StoreUnsafe(ref yp, (nuint)(oc * pixels + p + 16));
+            }
         }
         return p;
+    }
+
+    /// <summary>Eight output channels (weights at <paramref name="w"/>, k each) over 32 pixels of the tap rows at <paramref name="t"/>, stored at <paramref name="y"/> (rows <paramref name="pixels"/> apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block8(ref float t, int k, int pixels, ref float w, float[]? bias, int oc, ref float y)
+    {
+        Vector512<float> a0 = Vector512.Create(bias?[oc] ?? 0f), a1 = Vector512.Create(bias?[oc + 1] ?? 0f),
+            a2 = Vector512.Create(bias?[oc + 2] ?? 0f), a3 = Vector512.Create(bias?[oc + 3] ?? 0f),
+            a4 = Vector512.Create(bias?[oc + 4] ?? 0f), a5 = Vector512.Create(bias?[oc + 5] ?? 0f),
+            a6 = Vector512.Create(bias?[oc + 6] ?? 0f), a7 = Vector512.Create(bias?[oc + 7] ?? 0f);
+        Vector512<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3, c4 = a4, c5 = a5, c6 = a6, c7 = a7;
+        nuint at = 0, step = (nuint)pixels;
+        for (int i = 0; i < k; i++, at += step)
+        {
+            var u = Vector512.LoadUnsafe(ref t, at);
+            var v = Vector512.LoadUnsafe(ref t, at + 16);
+            var s = Vector512.Create(Unsafe.Add(ref w, i));
+            a0 += u * s;
+            c0 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, k + i));
+            a1 += u * s;
+            c1 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 2 * k + i));
+            a2 += u * s;
+            c2 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 3 * k + i));
+            a3 += u * s;
+            c3 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 4 * k + i));
+            a4 += u * s;
+            c4 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 5 * k + i));
+            a5 += u * s;
+            c5 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 6 * k + i));
+            a6 += u * s;
+            c6 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 7 * k + i));
+            a7 += u * s;
+            c7 += v * s;
+        }
+        a0.StoreUnsafe(ref y, 0);
+        c0.StoreUnsafe(ref y, 16);
+        a1.StoreUnsafe(ref y, step);
+        c1.StoreUnsafe(ref y, step + 16);
+        a2.StoreUnsafe(ref y, 2 * step);
+        c2.StoreUnsafe(ref y, 2 * step + 16);
+        a3.StoreUnsafe(ref y, 3 * step);
+        c3.StoreUnsafe(ref y, 3 * step + 16);
+        a4.StoreUnsafe(ref y, 4 * step);
+        c4.StoreUnsafe(ref y, 4 * step + 16);
+        a5.StoreUnsafe(ref y, 5 * step);
+        c5.StoreUnsafe(ref y, 5 * step + 16);
+        a6.StoreUnsafe(ref y, 6 * step);
+        c6.StoreUnsafe(ref y, 6 * step + 16);
+        a7.StoreUnsafe(ref y, 7 * step);
+        c7.StoreUnsafe(ref y, 7 * step + 16);
+    }
+
+    /// <summary><see cref="Block8"/> for four output channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4(ref float t, int k, int pixels, ref float w, float[]? bias, int oc, ref float y)
+    {
+        Vector512<float> a0 = Vector512.Create(bias?[oc] ?? 0f), a1 = Vector512.Create(bias?[oc + 1] ?? 0f),
+            a2 = Vector512.Create(bias?[oc + 2] ?? 0f), a3 = Vector512.Create(bias?[oc + 3] ?? 0f);
+        Vector512<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+        nuint at = 0, step = (nuint)pixels;
+        for (int i = 0; i < k; i++, at += step)
+        {
+            var u = Vector512.LoadUnsafe(ref t, at);
+            var v = Vector512.LoadUnsafe(ref t, at + 16);
+            var s0 = Vector512.Create(Unsafe.Add(ref w, i));
+            var s1 = Vector512.Create(Unsafe.Add(ref w, k + i));
+            var s2 = Vector512.Create(Unsafe.Add(ref w, 2 * k + i));
+            var s3 = Vector512.Create(Unsafe.Add(ref w, 3 * k + i));
+            a0 += u * s0;
+            c0 += v * s0;
+            a1 += u * s1;
+            c1 += v * s1;
+            a2 += u * s2;
+            c2 += v * s2;
+            a3 += u * s3;
+            c3 += v * s3;
+        }
+        a0.StoreUnsafe(ref y, 0);
+        c0.StoreUnsafe(ref y, 16);
+        a1.StoreUnsafe(ref y, step);
+        c1.StoreUnsafe(ref y, step + 16);
+        a2.StoreUnsafe(ref y, 2 * step);
+        c2.StoreUnsafe(ref y, 2 * step + 16);
+        a3.StoreUnsafe(ref y, 3 * step);
+        c3.StoreUnsafe(ref y, 3 * step + 16);
     }
 
     /// <summary>Planes' sum for pixels [from, pixels) of one output channel: one vector, then one value at a time.</summary>
