@@ -150,6 +150,7 @@ public sealed class FloatExecutor
         switch (node.Kind)
         {
             case NodeKind.Conv:
+                // Applies the node's activation itself (fused into its stores where it can).
                 FloatKernels.Conv(node, x.Data, x.Shape, y.Shape, batch, y.Data, _taps);
                 break;
             case NodeKind.FullyConnected:
@@ -217,7 +218,10 @@ public sealed class FloatExecutor
             default:
                 throw new NotSupportedException($"node '{node.Name}': kind {node.Kind} is not executable");
         }
-        FloatKernels.Activate(node.Activation, y.Data, length);
+        if (node.Kind != NodeKind.Conv)
+        {
+            FloatKernels.Activate(node.Activation, y.Data, length);
+        }
     }
 
     /// <summary>Shape checks done once, so that the kernels only index.</summary>

@@ -64,7 +64,7 @@ internal static class FloatKernels
         if (ReadsInputDirectly(n))
         {
             // Tap row ic is input channel ic over the whole batch: [Cin, batch·H·W] already.
-            Planes(x, k, columns, weight, n.Bias, 0, cout, y);
+            Planes(x, k, columns, weight, n.Bias, 0, cout, y, n.Activation);
             return;
         }
         if (cinG == 1)
@@ -75,6 +75,7 @@ internal static class FloatKernels
                 return;
             }
             OneInputChannel(n, x, inShape, outShape, batch, y, taps);
+            Activate(n.Activation, y.AsSpan(0, cout * batch * oh * ow));
             return;
         }
         for (int g = 0; g < groups; g++)
@@ -125,7 +126,7 @@ internal static class FloatKernels
                     }
                 }
             }
-            Planes(taps, k, columns, weight, n.Bias, g * coutG, coutG, y);
+            Planes(taps, k, columns, weight, n.Bias, g * coutG, coutG, y, n.Activation);
         }
     }
 
@@ -160,6 +161,7 @@ internal static class FloatKernels
         int cin = inShape[1], h = inShape[2], w = inShape[3];
         int cout = outShape[1], oh = outShape[2], ow = outShape[3];
         int sh = n.StrideH, dh = n.DilationH, rows = PaddedRows(n, outShape), multiplier = cout / cin;
+        Activation act = n.Activation;
         int planeIn = h * w, planeOut = oh * ow;
         if (scratch.Length < RowsScratch(n, outShape, batch) || x.Length < cin * batch * planeIn + Overhang
             || y.Length < cout * batch * planeOut + Overhang)
@@ -235,7 +237,7 @@ internal static class FloatKernels
                         a += Vector512.LoadUnsafe(ref tp, r2) * v6;
                         a += Vector512.LoadUnsafe(ref tp, r2 + 16) * v7;
                         a += Vector512.LoadUnsafe(ref tp, r2 + 32) * v8;
-                        a.StoreUnsafe(ref yp, dst);
+                        Act(a, act).StoreUnsafe(ref yp, dst);
                     }
                 }
             }
@@ -445,7 +447,7 @@ internal static class FloatKernels
     /// y[oc, p] = ((bias[oc] + taps[0, p]·w[oc, 0]) + taps[1, p]·w[oc, 1]) + … for oc in [oc0, oc0 + count), every
     /// product and sum rounded separately, in tap order; taps is [k, pixels], y is [Cout, pixels].
     /// </summary>
-    private static void Planes(float[] taps, int k, int pixels, float[] weight, float[]? bias, int oc0, int count, float[] y)
+    private static void Planes(float[] taps, int k, int pixels, float[] weight, float[]? bias, int oc0, int count, float[] y, Activation act)
     {
         if ((long)k * pixels > taps.Length || (long)(oc0 + count) * k > weight.Length || (long)(oc0 + count) * pixels > y.Length)
         {
@@ -456,10 +458,11 @@ internal static class FloatKernels
         ref float wp = ref MemoryMarshal.GetArrayDataReference(weight);
         if (Use512)
         {
-            int done = Planes512(ref tp, k, pixels, ref wp, bias, oc0, count, y);
+            int done = Planes512(ref tp, k, pixels, ref wp, bias, oc0, count, y, act);
             for (int oc = oc0; oc < oc0 + count; oc++)
             {
                 Tail(taps, k, pixels, weight, bias, oc, done, y);
+                Activate(act, y.AsSpan(oc * pixels + done, pixels - done));
             }
             return;
         }
@@ -524,6 +527,7 @@ internal static class FloatKernels
             }
             Tail(taps, k, pixels, weight, bias, oc, p, y);
         }
+        Activate(act, y.AsSpan(oc0 * pixels, count * pixels));
     }
 
     /// <summary>
@@ -531,7 +535,7 @@ internal static class FloatKernels
     /// left to the caller. Tile by tile (its k tap rows stay in L1), every output channel of the tile in blocks of
     /// eight, then four, then one, two vectors of pixels each. Same operations per value.
     /// </summary>
-    private static int Planes512(ref float tp, int k, int pixels, ref float wp, float[]? bias, int oc0, int count, float[] y)
+    private static int Planes512(ref float tp, int k, int pixels, ref float wp, float[]? bias, int oc0, int count, float[] y, Activation act)
     {
         ref float yp = ref MemoryMarshal.GetArrayDataReference(y);
         int p = 0;
@@ -540,11 +544,11 @@ internal static class FloatKernels
             int o = 0;
             for (; o + 8 <= count; o += 8)
             {
-                Block8(ref Unsafe.Add(ref tp, p), k, pixels, ref Unsafe.Add(ref wp, (oc0 + o) * k), bias, oc0 + o, ref Unsafe.Add(ref yp, (oc0 + o) * pixels + p));
+                Block8(ref Unsafe.Add(ref tp, p), k, pixels, ref Unsafe.Add(ref wp, (oc0 + o) * k), bias, oc0 + o, ref Unsafe.Add(ref yp, (oc0 + o) * pixels + p), act);
             }
             for (; o + 4 <= count; o += 4)
             {
-                Block4(ref Unsafe.Add(ref tp, p), k, pixels, ref Unsafe.Add(ref wp, (oc0 + o) * k), bias, oc0 + o, ref Unsafe.Add(ref yp, (oc0 + o) * pixels + p));
+                Block4(ref Unsafe.Add(ref tp, p), k, pixels, ref Unsafe.Add(ref wp, (oc0 + o) * k), bias, oc0 + o, ref Unsafe.Add(ref yp, (oc0 + o) * pixels + p), act);
             }
             for (; o < count; o++)
             {
@@ -558,8 +562,8 @@ internal static class FloatKernels
                     a0 += Vector512.LoadUnsafe(ref tp, at) * s0;
                     c0 += Vector512.LoadUnsafe(ref tp, at + 16) * s0;
                 }
-                a0.StoreUnsafe(ref yp, (nuint)(oc * pixels + p));
-                c0.StoreUnsafe(ref yp, (nuint)(oc * pixels + p + 16));
+                Act(a0, act).StoreUnsafe(ref yp, (nuint)(oc * pixels + p));
+                Act(c0, act).StoreUnsafe(ref yp, (nuint)(oc * pixels + p + 16));
             }
         }
         return p;
@@ -567,7 +571,7 @@ internal static class FloatKernels
 
     /// <summary>Eight output channels (weights at <paramref name="w"/>, k each) over 32 pixels of the tap rows at <paramref name="t"/>, stored at <paramref name="y"/> (rows <paramref name="pixels"/> apart).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block8(ref float t, int k, int pixels, ref float w, float[]? bias, int oc, ref float y)
+    private static void Block8(ref float t, int k, int pixels, ref float w, float[]? bias, int oc, ref float y, Activation act)
     {
         Vector512<float> a0 = Vector512.Create(bias?[oc] ?? 0f), a1 = Vector512.Create(bias?[oc + 1] ?? 0f),
             a2 = Vector512.Create(bias?[oc + 2] ?? 0f), a3 = Vector512.Create(bias?[oc + 3] ?? 0f),
@@ -604,27 +608,27 @@ internal static class FloatKernels
             a7 += u * s;
             c7 += v * s;
         }
-        a0.StoreUnsafe(ref y, 0);
-        c0.StoreUnsafe(ref y, 16);
-        a1.StoreUnsafe(ref y, step);
-        c1.StoreUnsafe(ref y, step + 16);
-        a2.StoreUnsafe(ref y, 2 * step);
-        c2.StoreUnsafe(ref y, 2 * step + 16);
-        a3.StoreUnsafe(ref y, 3 * step);
-        c3.StoreUnsafe(ref y, 3 * step + 16);
-        a4.StoreUnsafe(ref y, 4 * step);
-        c4.StoreUnsafe(ref y, 4 * step + 16);
-        a5.StoreUnsafe(ref y, 5 * step);
-        c5.StoreUnsafe(ref y, 5 * step + 16);
-        a6.StoreUnsafe(ref y, 6 * step);
-        c6.StoreUnsafe(ref y, 6 * step + 16);
-        a7.StoreUnsafe(ref y, 7 * step);
-        c7.StoreUnsafe(ref y, 7 * step + 16);
+        Act(a0, act).StoreUnsafe(ref y, 0);
+        Act(c0, act).StoreUnsafe(ref y, 16);
+        Act(a1, act).StoreUnsafe(ref y, step);
+        Act(c1, act).StoreUnsafe(ref y, step + 16);
+        Act(a2, act).StoreUnsafe(ref y, 2 * step);
+        Act(c2, act).StoreUnsafe(ref y, 2 * step + 16);
+        Act(a3, act).StoreUnsafe(ref y, 3 * step);
+        Act(c3, act).StoreUnsafe(ref y, 3 * step + 16);
+        Act(a4, act).StoreUnsafe(ref y, 4 * step);
+        Act(c4, act).StoreUnsafe(ref y, 4 * step + 16);
+        Act(a5, act).StoreUnsafe(ref y, 5 * step);
+        Act(c5, act).StoreUnsafe(ref y, 5 * step + 16);
+        Act(a6, act).StoreUnsafe(ref y, 6 * step);
+        Act(c6, act).StoreUnsafe(ref y, 6 * step + 16);
+        Act(a7, act).StoreUnsafe(ref y, 7 * step);
+        Act(c7, act).StoreUnsafe(ref y, 7 * step + 16);
     }
 
     /// <summary><see cref="Block8"/> for four output channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4(ref float t, int k, int pixels, ref float w, float[]? bias, int oc, ref float y)
+    private static void Block4(ref float t, int k, int pixels, ref float w, float[]? bias, int oc, ref float y, Activation act)
     {
         Vector512<float> a0 = Vector512.Create(bias?[oc] ?? 0f), a1 = Vector512.Create(bias?[oc + 1] ?? 0f),
             a2 = Vector512.Create(bias?[oc + 2] ?? 0f), a3 = Vector512.Create(bias?[oc + 3] ?? 0f);
@@ -647,14 +651,14 @@ internal static class FloatKernels
             a3 += u * s3;
             c3 += v * s3;
         }
-        a0.StoreUnsafe(ref y, 0);
-        c0.StoreUnsafe(ref y, 16);
-        a1.StoreUnsafe(ref y, step);
-        c1.StoreUnsafe(ref y, step + 16);
-        a2.StoreUnsafe(ref y, 2 * step);
-        c2.StoreUnsafe(ref y, 2 * step + 16);
-        a3.StoreUnsafe(ref y, 3 * step);
-        c3.StoreUnsafe(ref y, 3 * step + 16);
+        Act(a0, act).StoreUnsafe(ref y, 0);
+        Act(c0, act).StoreUnsafe(ref y, 16);
+        Act(a1, act).StoreUnsafe(ref y, step);
+        Act(c1, act).StoreUnsafe(ref y, step + 16);
+        Act(a2, act).StoreUnsafe(ref y, 2 * step);
+        Act(c2, act).StoreUnsafe(ref y, 2 * step + 16);
+        Act(a3, act).StoreUnsafe(ref y, 3 * step);
+        Act(c3, act).StoreUnsafe(ref y, 3 * step + 16);
     }
 
     /// <summary>Planes' sum for pixels [from, pixels) of one output channel: one vector, then one value at a time.</summary>
@@ -733,9 +737,24 @@ internal static class FloatKernels
     }
 
     /// <summary>Applies a fused activation to the first <paramref name="length"/> values.</summary>
-    public static void Activate(Activation a, float[] y, int length)
+    public static void Activate(Activation a, float[] y, int length) => Activate(a, y.AsSpan(0, length));
+
+    /// <summary>
+    /// <see cref="Activate(Activation, float[], int)"/> on one vector, in the conv kernels' stores: Vector512.Max and
+    /// Min, the IEEE 754 maximum and minimum TensorPrimitives.Max and Min apply (NaN kept, −0 &lt; +0), so the same
+    /// bits (FloatActivationTests compares them on special and random values).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Act(Vector512<float> v, Activation a) => a switch
     {
-        var span = y.AsSpan(0, length);
+        Activation.Relu => Vector512.Max(v, Vector512<float>.Zero),
+        Activation.Relu6 => Vector512.Min(Vector512.Max(v, Vector512<float>.Zero), Vector512.Create(6f)),
+        _ => v,
+    };
+
+    /// <summary>Applies a fused activation to <paramref name="span"/> in place.</summary>
+    public static void Activate(Activation a, Span<float> span)
+    {
         switch (a)
         {
             case Activation.Relu:
