@@ -35,7 +35,7 @@ internal static class FloatKernels
         if (cinG == 1)
         {
             Phases(n, outShape, batch, out _, out _, out int phaseSize, out int wide);
-            return Math.Max(n.StrideH * n.StrideW * phaseSize + wide, RowsScratch(n, outShape, batch));
+            return Math.Max(n.StrideH * n.StrideW * phaseSize + wide + Overhang, RowsScratch(n, outShape, batch));
         }
         return cinG * n.KernelH * n.KernelW * batch * outShape[2] * outShape[3];
     }
@@ -75,7 +75,6 @@ internal static class FloatKernels
                 return;
             }
             OneInputChannel(n, x, inShape, outShape, batch, y, taps);
-            Activate(n.Activation, y.AsSpan(0, cout * batch * oh * ow));
             return;
         }
         for (int g = 0; g < groups; g++)
@@ -279,10 +278,12 @@ internal static class FloatKernels
         int multiplier = cout / cin;
         Phases(n, outShape, batch, out int hq, out int wq, out int phaseSize, out int wide);
         int wideAt = sh * sw * phaseSize, lanes = Vector<float>.Count;
-        if (scratch.Length < wideAt + wide)
+        if (scratch.Length < wideAt + wide + Overhang || y.Length < cout * batch * oh * ow + Overhang)
         {
-            throw new InvalidOperationException($"node '{n.Name}': conv scratch holds {scratch.Length} values, needs {wideAt + wide}");
+            throw new InvalidOperationException($"node '{n.Name}': conv scratch holds {scratch.Length} values, needs {wideAt + wide + Overhang}");
         }
+        ref float yp = ref MemoryMarshal.GetArrayDataReference(y);
+        bool rowVectors = Use512 && ow <= 32;
         Array.Clear(scratch, 0, wideAt);
         Span<int> start = k <= 256 ? stackalloc int[k] : new int[k];
         for (int ky = 0; ky < kh; ky++)
@@ -346,20 +347,39 @@ internal static class FloatKernels
                 int oc = ic * multiplier + m;
                 ReadOnlySpan<float> wt = weight.AsSpan(oc * k, k);
                 float bias = n.Bias?[oc] ?? 0f;
-                if (k == 9)
+                if (k == 9 && Use512 && wide % 16 == 0)
                 {
-                    Strip3x3(ref sp, start, wt, bias, wide, wideAt);
+                    Strip3x3Wide(ref sp, start, wt, bias, wide, wideAt, n.Activation);
                 }
                 else
                 {
-                    Strip(ref sp, start, wt, bias, wide, wideAt);
+                    if (k == 9)
+                    {
+                        Strip3x3(ref sp, start, wt, bias, wide, wideAt);
+                    }
+                    else
+                    {
+                        Strip(ref sp, start, wt, bias, wide, wideAt);
+                    }
+                    Activate(n.Activation, scratch.AsSpan(wideAt, wide));
                 }
                 for (int s = 0; s < batch; s++)
                 {
                     int dst = (oc * batch + s) * oh * ow;
                     for (int oy = 0; oy < oh; oy++)
                     {
-                        scratch.AsSpan(wideAt + (s * hq + oy) * wq, ow).CopyTo(y.AsSpan(dst + oy * ow, ow));
+                        int from = wideAt + (s * hq + oy) * wq;
+                        if (rowVectors)
+                        {
+                            // Rows in increasing order: the lanes past ow land on the next row, written after this
+                            // one, or on y's Overhang; the scratch reads stay inside its Overhang.
+                            Vector512.LoadUnsafe(ref sp, (nuint)from).StoreUnsafe(ref yp, (nuint)(dst + oy * ow));
+                            Vector512.LoadUnsafe(ref sp, (nuint)from + 16).StoreUnsafe(ref yp, (nuint)(dst + oy * ow) + 16);
+                        }
+                        else
+                        {
+                            scratch.AsSpan(from, ow).CopyTo(y.AsSpan(dst + oy * ow, ow));
+                        }
                     }
                 }
             }
@@ -400,7 +420,7 @@ internal static class FloatKernels
             s5 = (nuint)start[5], s6 = (nuint)start[6], s7 = (nuint)start[7], s8 = (nuint)start[8];
         if (Use512 && wide % 16 == 0)
         {
-            Strip3x3Wide(ref sp, start, w, bias, wide, at);
+            Strip3x3Wide(ref sp, start, w, bias, wide, at, Activation.None);
             return;
         }
         for (nuint q = 0; q < (nuint)wide; q += (nuint)lanes)
@@ -419,8 +439,8 @@ internal static class FloatKernels
         }
     }
 
-    /// <summary><see cref="Strip3x3"/> with 512-bit vectors (<paramref name="wide"/> a multiple of 16).</summary>
-    private static void Strip3x3Wide(ref float sp, ReadOnlySpan<int> start, ReadOnlySpan<float> w, float bias, int wide, int at)
+    /// <summary><see cref="Strip3x3"/> with 512-bit vectors (<paramref name="wide"/> a multiple of 16), the activation in the store.</summary>
+    private static void Strip3x3Wide(ref float sp, ReadOnlySpan<int> start, ReadOnlySpan<float> w, float bias, int wide, int at, Activation act)
     {
         var b = Vector512.Create(bias);
         Vector512<float> v0 = Vector512.Create(w[0]), v1 = Vector512.Create(w[1]), v2 = Vector512.Create(w[2]), v3 = Vector512.Create(w[3]),
@@ -439,7 +459,7 @@ internal static class FloatKernels
             a += Vector512.LoadUnsafe(ref sp, s6 + q) * v6;
             a += Vector512.LoadUnsafe(ref sp, s7 + q) * v7;
             a += Vector512.LoadUnsafe(ref sp, s8 + q) * v8;
-            a.StoreUnsafe(ref sp, (nuint)at + q);
+            Act(a, act).StoreUnsafe(ref sp, (nuint)at + q);
         }
     }
 
