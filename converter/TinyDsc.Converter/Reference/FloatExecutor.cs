@@ -8,7 +8,8 @@ namespace TinyDsc.Converter.Reference;
 /// <summary>
 /// Runs a <see cref="FloatGraph"/> in float32 over up to <see cref="Capacity"/> samples at once, node by node, each
 /// node over the whole batch (<see cref="FloatKernels"/>: the batch's pixels side by side, so a 1×1 convolution is one
-/// matrix product over all of them). Every value's buffer and the convolution scratch are allocated once, here; a run
+/// matrix product over all of them; a conv's ReLU / ReLU6 is applied in its kernel's stores). Every value's buffer and
+/// the convolution scratch are allocated once, here; a run
 /// allocates nothing unless observed. A sample's results are bit-identical whatever the batch size and its place in
 /// the batch. Not thread-safe: one executor per worker.
 /// </summary>

@@ -50,8 +50,10 @@ internal static class FloatKernels
     /// tap (ic, ky, kx) holding that tap's value for every output pixel of every sample of the batch (im2col, the
     /// batch's pixels side by side); each output value is then bias + tap₀·w₀ + tap₁·w₁ + … summed in tap order, each
     /// product and sum rounded to float32 on its own (no fused multiply-add), the order TensorPrimitives.MultiplyAdd over
-    /// whole planes gives, computed in registers for four output channels and two vectors of pixels at a time
-    /// (<see cref="Planes"/>). A 1×1, stride-1, unpadded dense conv reads the input rows as its taps.
+    /// whole planes gives, computed in registers for eight (or four) output channels and two vectors of pixels at a
+    /// time (<see cref="Planes"/>). A 1×1, stride-1, unpadded dense conv reads the input rows as its taps. Applies the
+    /// node's activation too, in the kernels' stores where they can (<see cref="Act"/>, the same bits as
+    /// <see cref="Activate(Activation, Span{float})"/>).
     /// </summary>
     public static void Conv(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] taps)
     {
@@ -268,7 +270,8 @@ internal static class FloatKernels
     /// bits. For each input channel the batch's padded planes are laid out once in phase planes (<see cref="Phases"/>;
     /// the padding is cleared once per call, as it sits at the same places for every channel); each of the
     /// Cout/groups output channels reading it is then computed over the wide output two vectors at a time, every tap
-    /// one load at a fixed offset, and its rows of ow pixels copied to y.
+    /// one load at a fixed offset, activated, and its rows of ow pixels copied to y. 3×3 kernels on narrow planes take
+    /// <see cref="ThreeByThreeRowsConv"/> instead where AVX-512 is there.
     /// </summary>
     private static void OneInputChannel(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] scratch)
     {
@@ -464,8 +467,8 @@ internal static class FloatKernels
     }
 
     /// <summary>
-    /// y[oc, p] = ((bias[oc] + taps[0, p]·w[oc, 0]) + taps[1, p]·w[oc, 1]) + … for oc in [oc0, oc0 + count), every
-    /// product and sum rounded separately, in tap order; taps is [k, pixels], y is [Cout, pixels].
+    /// y[oc, p] = act(((bias[oc] + taps[0, p]·w[oc, 0]) + taps[1, p]·w[oc, 1]) + …) for oc in [oc0, oc0 + count),
+    /// every product and sum rounded separately, in tap order; taps is [k, pixels], y is [Cout, pixels].
     /// </summary>
     private static void Planes(float[] taps, int k, int pixels, float[] weight, float[]? bias, int oc0, int count, float[] y, Activation act)
     {
