@@ -156,6 +156,7 @@ internal static class FloatKernels
     /// padded row of the batch's samples are made by one two-source permute each (lane 31, always +0, stands for the
     /// padding) into the scratch; each output row is then nine multiplies and adds of scratch vectors and one store of
     /// 16 lanes, whose lanes past ow fall on the next row (written after it) or the buffer's <see cref="Overhang"/>.
+    /// Rows of at most 8 values (7×7 planes) take two samples per vector, half the work.
     /// </summary>
     private static void ThreeByThreeRowsConv(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] scratch)
     {
@@ -181,6 +182,22 @@ internal static class FloatKernels
         }
         Vector512<int> c0 = Vector512.Create<int>(columns.Slice(0, 16)), c1 = Vector512.Create<int>(columns.Slice(16, 16)),
             c2 = Vector512.Create<int>(columns.Slice(32, 16));
+        // Rows of at most 8, at most 8 of them (7×7 planes): two samples per vector, sample 2p in lanes 0…7 (from the first source),
+        // sample 2p + 1 in lanes 8…15 (from the second); lane 31 is still +0.
+        int pairs = w <= 8 && ow <= 8 && oh <= 8 && batch >= 2 ? batch / 2 : 0;
+        Span<int> paired = stackalloc int[48];
+        for (int kx = 0; kx < 3; kx++)
+        {
+            for (int j = 0; j < 8; j++)
+            {
+                int c = columns[kx * 16 + j];
+                paired[kx * 16 + j] = c;
+                paired[kx * 16 + 8 + j] = c == 31 ? 31 : 16 + c;
+            }
+        }
+        Vector512<int> p0 = Vector512.Create<int>(paired.Slice(0, 16)), p1 = Vector512.Create<int>(paired.Slice(16, 16)),
+            p2 = Vector512.Create<int>(paired.Slice(32, 16));
+        Span<Vector512<float>> results = stackalloc Vector512<float>[8];
         Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         Vector512<float> low = Vector512.LessThan(lane, Vector512.Create(w)).AsSingle();
         Vector512<float> high = Vector512.LessThan(lane, Vector512.Create(w - 16)).AsSingle();
@@ -191,9 +208,31 @@ internal static class FloatKernels
         nuint rowStep = 48, tapStep = (nuint)(dh * 48);
         for (int ic = 0; ic < cin; ic++)
         {
-            // T(r, kx) of every sample s at scratch ((s·rows + r)·3 + kx)·16.
+            // T(r, kx) of unit u at scratch ((u·rows + r)·3 + kx)·16; units are the pairs of samples, then the samples
+            // from 2·pairs on one by one.
             nuint t = 0;
-            for (int s = 0; s < batch; s++)
+            for (int pair = 0; pair < pairs; pair++)
+            {
+                nuint plane = (nuint)((ic * batch + 2 * pair) * planeIn);
+                for (int r = 0; r < rows; r++, t += rowStep)
+                {
+                    int iy = r - n.PadTop;
+                    Vector512<float> t0 = default, t1 = default, t2 = default;
+                    if ((uint)iy < (uint)h)
+                    {
+                        nuint at = plane + (nuint)(iy * w);
+                        Vector512<float> first = Vector512.LoadUnsafe(ref xp, at) & low;
+                        Vector512<float> second = Vector512.LoadUnsafe(ref xp, at + (nuint)planeIn) & low;
+                        t0 = Avx512F.PermuteVar16x32x2(first, p0, second);
+                        t1 = Avx512F.PermuteVar16x32x2(first, p1, second);
+                        t2 = Avx512F.PermuteVar16x32x2(first, p2, second);
+                    }
+                    t0.StoreUnsafe(ref tp, t);
+                    t1.StoreUnsafe(ref tp, t + 16);
+                    t2.StoreUnsafe(ref tp, t + 32);
+                }
+            }
+            for (int s = 2 * pairs; s < batch; s++)
             {
                 nuint plane = (nuint)((ic * batch + s) * planeIn);
                 for (int r = 0; r < rows; r++, t += rowStep)
@@ -222,9 +261,40 @@ internal static class FloatKernels
                 Vector512<float> v0 = Vector512.Create(wt[0]), v1 = Vector512.Create(wt[1]), v2 = Vector512.Create(wt[2]),
                     v3 = Vector512.Create(wt[3]), v4 = Vector512.Create(wt[4]), v5 = Vector512.Create(wt[5]),
                     v6 = Vector512.Create(wt[6]), v7 = Vector512.Create(wt[7]), v8 = Vector512.Create(wt[8]);
-                for (int s = 0; s < batch; s++)
+                for (int pair = 0; pair < pairs; pair++)
                 {
-                    nuint dst = (nuint)((oc * batch + s) * planeOut), row = (nuint)(s * rows) * rowStep;
+                    nuint row = (nuint)(pair * rows) * rowStep;
+                    for (int oy = 0; oy < oh; oy++, row += (nuint)sh * rowStep)
+                    {
+                        nuint r1 = row + tapStep, r2 = r1 + tapStep;
+                        Vector512<float> a = b;
+                        a += Vector512.LoadUnsafe(ref tp, row) * v0;
+                        a += Vector512.LoadUnsafe(ref tp, row + 16) * v1;
+                        a += Vector512.LoadUnsafe(ref tp, row + 32) * v2;
+                        a += Vector512.LoadUnsafe(ref tp, r1) * v3;
+                        a += Vector512.LoadUnsafe(ref tp, r1 + 16) * v4;
+                        a += Vector512.LoadUnsafe(ref tp, r1 + 32) * v5;
+                        a += Vector512.LoadUnsafe(ref tp, r2) * v6;
+                        a += Vector512.LoadUnsafe(ref tp, r2 + 16) * v7;
+                        a += Vector512.LoadUnsafe(ref tp, r2 + 32) * v8;
+                        results[oy] = Act(a, act);
+                    }
+                    // The first sample's rows, then the second's: each store's lanes past ow fall on a row stored
+                    // after it (the first sample's last row on the second's first) or on a later plane or the Overhang.
+                    nuint dst = (nuint)((oc * batch + 2 * pair) * planeOut);
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        results[oy].GetLower().StoreUnsafe(ref yp, dst + (nuint)(oy * ow));
+                    }
+                    dst += (nuint)planeOut;
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        results[oy].GetUpper().StoreUnsafe(ref yp, dst + (nuint)(oy * ow));
+                    }
+                }
+                for (int s = 2 * pairs; s < batch; s++)
+                {
+                    nuint dst = (nuint)((oc * batch + s) * planeOut), row = (nuint)((pairs + s - 2 * pairs) * rows) * rowStep;
                     for (int oy = 0; oy < oh; oy++, dst += (nuint)ow, row += (nuint)sh * rowStep)
                     {
                         nuint r1 = row + tapStep, r2 = r1 + tapStep;
