@@ -8,7 +8,8 @@ namespace TinyDsc.Converter.Reference;
 /// <summary>
 /// Runs a <see cref="FloatGraph"/> in float32 over up to <see cref="Capacity"/> samples at once, node by node, each
 /// node over the whole batch (<see cref="FloatKernels"/>: the batch's pixels side by side, so a 1×1 convolution is one
-/// matrix product over all of them). Every value's buffer and the convolution scratch are allocated once, here; a run
+/// matrix product over all of them; a conv's ReLU / ReLU6 is applied in its kernel's stores). Every value's buffer and
+/// the convolution scratch are allocated once, here; a run
 /// allocates nothing unless observed. A sample's results are bit-identical whatever the batch size and its place in
 /// the batch. Not thread-safe: one executor per worker.
 /// </summary>
@@ -62,6 +63,19 @@ public sealed class FloatExecutor
     /// <summary>The most samples one <see cref="Run"/> takes.</summary>
     public int Capacity { get; }
 
+    /// <summary>
+    /// A probe (tools/TinyDsc.Benchmarks `floattimes`): when set, <see cref="Run"/> adds each node's Stopwatch ticks to
+    /// its entry (one per node of the graph, in order).
+    /// </summary>
+    internal long[]? StepTicks { get; set; }
+
+    /// <summary>The graph's node i with its output shape, for <see cref="StepTicks"/>' rows.</summary>
+    internal string StepLabel(int i) =>
+        $"{_steps[i].Node.Kind} {(_steps[i].Node.Kind == NodeKind.Conv ? $"{_steps[i].Node.KernelH}x{_steps[i].Node.KernelW}/{_steps[i].Node.StrideH} g{_steps[i].Node.Groups} " : "")}{Format(_steps[i].Inputs[0].Shape)}->{Format(_steps[i].Output.Shape)} {_steps[i].Node.Activation}";
+
+    /// <summary>Nodes the executor runs (rows of <see cref="StepTicks"/>).</summary>
+    internal int StepCount => _steps.Length;
+
     /// <summary>Values per input sample (NCHW).</summary>
     public int InputSize => _input.SampleSize;
 
@@ -96,10 +110,18 @@ public sealed class FloatExecutor
             FloatKernels.Scatter(inputs.Slice(s * InputSize, InputSize), _input.Channels, _input.Inner, count, s, _input.Data);
         }
         Observe(_input, count, observe);
-        foreach (Step step in _steps)
+        long[]? ticks = StepTicks;
+        long last = ticks == null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < _steps.Length; i++)
         {
-            Execute(step, count);
-            Observe(step.Output, count, observe);
+            Execute(_steps[i], count);
+            Observe(_steps[i].Output, count, observe);
+            if (ticks != null)
+            {
+                long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                ticks[i] += now - last;
+                last = now;
+            }
         }
         for (int s = 0; s < count; s++)
         {
@@ -129,6 +151,7 @@ public sealed class FloatExecutor
         switch (node.Kind)
         {
             case NodeKind.Conv:
+                // Applies the node's activation itself (fused into its stores where it can).
                 FloatKernels.Conv(node, x.Data, x.Shape, y.Shape, batch, y.Data, _taps);
                 break;
             case NodeKind.FullyConnected:
@@ -196,7 +219,10 @@ public sealed class FloatExecutor
             default:
                 throw new NotSupportedException($"node '{node.Name}': kind {node.Kind} is not executable");
         }
-        FloatKernels.Activate(node.Activation, y.Data, length);
+        if (node.Kind != NodeKind.Conv)
+        {
+            FloatKernels.Activate(node.Activation, y.Data, length);
+        }
     }
 
     /// <summary>Shape checks done once, so that the kernels only index.</summary>
@@ -263,7 +289,7 @@ public sealed class FloatExecutor
 
     private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
-    /// <summary>A value's batch buffer, [C, capacity, inner].</summary>
+    /// <summary>A value's batch buffer, [C, capacity, inner], and <see cref="FloatKernels.Overhang"/> values more.</summary>
     private sealed class Slot
     {
         public Slot(string name, int[] shape, int capacity)
@@ -277,7 +303,7 @@ public sealed class FloatExecutor
                 Inner *= shape[i];
             }
             SampleSize = Channels * Inner;
-            Data = new float[SampleSize * capacity];
+            Data = new float[SampleSize * capacity + FloatKernels.Overhang];
         }
 
         public string Name { get; }

@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TinyDsc.Converter.Graph;
 
 namespace TinyDsc.Converter.Reference;
@@ -34,7 +35,7 @@ internal static class FloatKernels
         if (cinG == 1)
         {
             Phases(n, outShape, batch, out _, out _, out int phaseSize, out int wide);
-            return n.StrideH * n.StrideW * phaseSize + wide;
+            return Math.Max(n.StrideH * n.StrideW * phaseSize + wide + Overhang, RowsScratch(n, outShape, batch));
         }
         return cinG * n.KernelH * n.KernelW * batch * outShape[2] * outShape[3];
     }
@@ -49,8 +50,10 @@ internal static class FloatKernels
     /// tap (ic, ky, kx) holding that tap's value for every output pixel of every sample of the batch (im2col, the
     /// batch's pixels side by side); each output value is then bias + tap₀·w₀ + tap₁·w₁ + … summed in tap order, each
     /// product and sum rounded to float32 on its own (no fused multiply-add), the order TensorPrimitives.MultiplyAdd over
-    /// whole planes gives, computed in registers for four output channels and two vectors of pixels at a time
-    /// (<see cref="Planes"/>). A 1×1, stride-1, unpadded dense conv reads the input rows as its taps.
+    /// whole planes gives, computed in registers for eight (or four) output channels and two vectors of pixels at a
+    /// time (<see cref="Planes"/>). A 1×1, stride-1, unpadded dense conv reads the input rows as its taps. Applies the
+    /// node's activation too, in the kernels' stores where they can (<see cref="Act"/>, the same bits as
+    /// <see cref="Activate(Activation, Span{float})"/>).
     /// </summary>
     public static void Conv(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] taps)
     {
@@ -63,11 +66,16 @@ internal static class FloatKernels
         if (ReadsInputDirectly(n))
         {
             // Tap row ic is input channel ic over the whole batch: [Cin, batch·H·W] already.
-            Planes(x, k, columns, weight, n.Bias, 0, cout, y);
+            Planes(x, k, columns, weight, n.Bias, 0, cout, y, n.Activation);
             return;
         }
         if (cinG == 1)
         {
+            if (ThreeByThreeRows(n, inShape, outShape))
+            {
+                ThreeByThreeRowsConv(n, x, inShape, outShape, batch, y, taps);
+                return;
+            }
             OneInputChannel(n, x, inShape, outShape, batch, y, taps);
             return;
         }
@@ -119,7 +127,191 @@ internal static class FloatKernels
                     }
                 }
             }
-            Planes(taps, k, columns, weight, n.Bias, g * coutG, coutG, y);
+            Planes(taps, k, columns, weight, n.Bias, g * coutG, coutG, y, n.Activation);
+        }
+    }
+
+    /// <summary>
+    /// Values every value buffer the executor allocates holds past its batch's values, so that
+    /// <see cref="ThreeByThreeRowsConv"/> may load two vectors from any input row and store a whole vector at any output
+    /// row (the lanes past the row are masked out on load and overwritten or unused after the store).
+    /// </summary>
+    public const int Overhang = 32;
+
+    /// <summary>Whether <see cref="ThreeByThreeRowsConv"/> takes this one-input-channel conv: a 3×3 kernel, AVX-512, input rows of at most 31 values and output rows of at most 16.</summary>
+    private static bool ThreeByThreeRows(FloatNode n, int[] inShape, int[] outShape) =>
+        Use512 && Avx512F.IsSupported && n.KernelH == 3 && n.KernelW == 3 && inShape[3] <= 31 && outShape[3] <= 16;
+
+    /// <summary>Padded rows of one sample's plane <see cref="ThreeByThreeRowsConv"/> reads: (oh − 1)·sh + 2·dh + 1.</summary>
+    private static int PaddedRows(FloatNode n, int[] outShape) => (outShape[2] - 1) * n.StrideH + 2 * n.DilationH + 1;
+
+    private static int RowsScratch(FloatNode n, int[] outShape, int batch) => batch * PaddedRows(n, outShape) * 3 * 16;
+
+    /// <summary>
+    /// <see cref="OneInputChannel"/> for 3×3 kernels over narrow planes (14×14, 7×7 and the like), row by row with
+    /// 512-bit vectors, same operations in the same order, so the same bits: y[oc, s, oy, ·] = ((bias[oc] +
+    /// T(oy·sh, 0)·w₀) + T(oy·sh, 1)·w₁) + … + T(oy·sh + 2·dh, 2)·w₈, where T(r, kx) is one vector whose lane ox holds
+    /// the input at padded row r (input row r − pt), column ox·sw − pl + kx·dw, or +0 outside the input (or past ow).
+    /// Each input row is loaded once as two vectors (lanes past the row masked to +0) and the three T(r, kx) of every
+    /// padded row of the batch's samples are made by one two-source permute each (lane 31, always +0, stands for the
+    /// padding) into the scratch; each output row is then nine multiplies and adds of scratch vectors and one store of
+    /// 16 lanes, whose lanes past ow fall on the next row (written after it) or the buffer's <see cref="Overhang"/>.
+    /// Rows of at most 8 values (7×7 planes) take two samples per vector, half the work.
+    /// </summary>
+    private static void ThreeByThreeRowsConv(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] scratch)
+    {
+        int cin = inShape[1], h = inShape[2], w = inShape[3];
+        int cout = outShape[1], oh = outShape[2], ow = outShape[3];
+        int sh = n.StrideH, dh = n.DilationH, rows = PaddedRows(n, outShape), multiplier = cout / cin;
+        Activation act = n.Activation;
+        int planeIn = h * w, planeOut = oh * ow;
+        if (scratch.Length < RowsScratch(n, outShape, batch) || x.Length < cin * batch * planeIn + Overhang
+            || y.Length < cout * batch * planeOut + Overhang)
+        {
+            throw new InvalidOperationException($"node '{n.Name}': buffers too small for the 3×3 row kernel");
+        }
+        // Column sources: lane ox of T(·, kx) is lane ix = ox·sw − pl + kx·dw of the row's two vectors, or lane 31.
+        Span<int> columns = stackalloc int[48];
+        for (int kx = 0; kx < 3; kx++)
+        {
+            for (int ox = 0; ox < 16; ox++)
+            {
+                int ix = ox * n.StrideW - n.PadLeft + kx * n.DilationW;
+                columns[kx * 16 + ox] = ox < ow && ix >= 0 && ix < w ? ix : 31;
+            }
+        }
+        Vector512<int> c0 = Vector512.Create<int>(columns.Slice(0, 16)), c1 = Vector512.Create<int>(columns.Slice(16, 16)),
+            c2 = Vector512.Create<int>(columns.Slice(32, 16));
+        // Rows of at most 8, at most 8 of them (7×7 planes): two samples per vector, sample 2p in lanes 0…7 (from the first source),
+        // sample 2p + 1 in lanes 8…15 (from the second); lane 31 is still +0.
+        int pairs = w <= 8 && ow <= 8 && oh <= 8 && batch >= 2 ? batch / 2 : 0;
+        Span<int> paired = stackalloc int[48];
+        for (int kx = 0; kx < 3; kx++)
+        {
+            for (int j = 0; j < 8; j++)
+            {
+                int c = columns[kx * 16 + j];
+                paired[kx * 16 + j] = c;
+                paired[kx * 16 + 8 + j] = c == 31 ? 31 : 16 + c;
+            }
+        }
+        Vector512<int> p0 = Vector512.Create<int>(paired.Slice(0, 16)), p1 = Vector512.Create<int>(paired.Slice(16, 16)),
+            p2 = Vector512.Create<int>(paired.Slice(32, 16));
+        Span<Vector512<float>> results = stackalloc Vector512<float>[8];
+        Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        Vector512<float> low = Vector512.LessThan(lane, Vector512.Create(w)).AsSingle();
+        Vector512<float> high = Vector512.LessThan(lane, Vector512.Create(w - 16)).AsSingle();
+        float[] weight = n.Weight!;
+        ref float xp = ref MemoryMarshal.GetArrayDataReference(x);
+        ref float yp = ref MemoryMarshal.GetArrayDataReference(y);
+        ref float tp = ref MemoryMarshal.GetArrayDataReference(scratch);
+        nuint rowStep = 48, tapStep = (nuint)(dh * 48);
+        for (int ic = 0; ic < cin; ic++)
+        {
+            // T(r, kx) of unit u at scratch ((u·rows + r)·3 + kx)·16; units are the pairs of samples, then the samples
+            // from 2·pairs on one by one.
+            nuint t = 0;
+            for (int pair = 0; pair < pairs; pair++)
+            {
+                nuint plane = (nuint)((ic * batch + 2 * pair) * planeIn);
+                for (int r = 0; r < rows; r++, t += rowStep)
+                {
+                    int iy = r - n.PadTop;
+                    Vector512<float> t0 = default, t1 = default, t2 = default;
+                    if ((uint)iy < (uint)h)
+                    {
+                        nuint at = plane + (nuint)(iy * w);
+                        Vector512<float> first = Vector512.LoadUnsafe(ref xp, at) & low;
+                        Vector512<float> second = Vector512.LoadUnsafe(ref xp, at + (nuint)planeIn) & low;
+                        t0 = Avx512F.PermuteVar16x32x2(first, p0, second);
+                        t1 = Avx512F.PermuteVar16x32x2(first, p1, second);
+                        t2 = Avx512F.PermuteVar16x32x2(first, p2, second);
+                    }
+                    t0.StoreUnsafe(ref tp, t);
+                    t1.StoreUnsafe(ref tp, t + 16);
+                    t2.StoreUnsafe(ref tp, t + 32);
+                }
+            }
+            for (int s = 2 * pairs; s < batch; s++)
+            {
+                nuint plane = (nuint)((ic * batch + s) * planeIn);
+                for (int r = 0; r < rows; r++, t += rowStep)
+                {
+                    int iy = r - n.PadTop;
+                    Vector512<float> t0 = default, t1 = default, t2 = default;
+                    if ((uint)iy < (uint)h)
+                    {
+                        nuint at = plane + (nuint)(iy * w);
+                        Vector512<float> lo = Vector512.LoadUnsafe(ref xp, at) & low;
+                        Vector512<float> hi = w > 16 ? Vector512.LoadUnsafe(ref xp, at + 16) & high : default;
+                        t0 = Avx512F.PermuteVar16x32x2(lo, c0, hi);
+                        t1 = Avx512F.PermuteVar16x32x2(lo, c1, hi);
+                        t2 = Avx512F.PermuteVar16x32x2(lo, c2, hi);
+                    }
+                    t0.StoreUnsafe(ref tp, t);
+                    t1.StoreUnsafe(ref tp, t + 16);
+                    t2.StoreUnsafe(ref tp, t + 32);
+                }
+            }
+            for (int m = 0; m < multiplier; m++)
+            {
+                int oc = ic * multiplier + m;
+                var b = Vector512.Create(n.Bias?[oc] ?? 0f);
+                ReadOnlySpan<float> wt = weight.AsSpan(oc * 9, 9);
+                Vector512<float> v0 = Vector512.Create(wt[0]), v1 = Vector512.Create(wt[1]), v2 = Vector512.Create(wt[2]),
+                    v3 = Vector512.Create(wt[3]), v4 = Vector512.Create(wt[4]), v5 = Vector512.Create(wt[5]),
+                    v6 = Vector512.Create(wt[6]), v7 = Vector512.Create(wt[7]), v8 = Vector512.Create(wt[8]);
+                for (int pair = 0; pair < pairs; pair++)
+                {
+                    nuint row = (nuint)(pair * rows) * rowStep;
+                    for (int oy = 0; oy < oh; oy++, row += (nuint)sh * rowStep)
+                    {
+                        nuint r1 = row + tapStep, r2 = r1 + tapStep;
+                        Vector512<float> a = b;
+                        a += Vector512.LoadUnsafe(ref tp, row) * v0;
+                        a += Vector512.LoadUnsafe(ref tp, row + 16) * v1;
+                        a += Vector512.LoadUnsafe(ref tp, row + 32) * v2;
+                        a += Vector512.LoadUnsafe(ref tp, r1) * v3;
+                        a += Vector512.LoadUnsafe(ref tp, r1 + 16) * v4;
+                        a += Vector512.LoadUnsafe(ref tp, r1 + 32) * v5;
+                        a += Vector512.LoadUnsafe(ref tp, r2) * v6;
+                        a += Vector512.LoadUnsafe(ref tp, r2 + 16) * v7;
+                        a += Vector512.LoadUnsafe(ref tp, r2 + 32) * v8;
+                        results[oy] = Act(a, act);
+                    }
+                    // The first sample's rows, then the second's: each store's lanes past ow fall on a row stored
+                    // after it (the first sample's last row on the second's first) or on a later plane or the Overhang.
+                    nuint dst = (nuint)((oc * batch + 2 * pair) * planeOut);
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        results[oy].GetLower().StoreUnsafe(ref yp, dst + (nuint)(oy * ow));
+                    }
+                    dst += (nuint)planeOut;
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        results[oy].GetUpper().StoreUnsafe(ref yp, dst + (nuint)(oy * ow));
+                    }
+                }
+                for (int s = 2 * pairs; s < batch; s++)
+                {
+                    nuint dst = (nuint)((oc * batch + s) * planeOut), row = (nuint)((pairs + s - 2 * pairs) * rows) * rowStep;
+                    for (int oy = 0; oy < oh; oy++, dst += (nuint)ow, row += (nuint)sh * rowStep)
+                    {
+                        nuint r1 = row + tapStep, r2 = r1 + tapStep;
+                        Vector512<float> a = b;
+                        a += Vector512.LoadUnsafe(ref tp, row) * v0;
+                        a += Vector512.LoadUnsafe(ref tp, row + 16) * v1;
+                        a += Vector512.LoadUnsafe(ref tp, row + 32) * v2;
+                        a += Vector512.LoadUnsafe(ref tp, r1) * v3;
+                        a += Vector512.LoadUnsafe(ref tp, r1 + 16) * v4;
+                        a += Vector512.LoadUnsafe(ref tp, r1 + 32) * v5;
+                        a += Vector512.LoadUnsafe(ref tp, r2) * v6;
+                        a += Vector512.LoadUnsafe(ref tp, r2 + 16) * v7;
+                        a += Vector512.LoadUnsafe(ref tp, r2 + 32) * v8;
+                        Act(a, act).StoreUnsafe(ref yp, dst);
+                    }
+                }
+            }
         }
     }
 
@@ -148,7 +340,8 @@ internal static class FloatKernels
     /// bits. For each input channel the batch's padded planes are laid out once in phase planes (<see cref="Phases"/>;
     /// the padding is cleared once per call, as it sits at the same places for every channel); each of the
     /// Cout/groups output channels reading it is then computed over the wide output two vectors at a time, every tap
-    /// one load at a fixed offset, and its rows of ow pixels copied to y.
+    /// one load at a fixed offset, activated, and its rows of ow pixels copied to y. 3×3 kernels on narrow planes take
+    /// <see cref="ThreeByThreeRowsConv"/> instead where AVX-512 is there.
     /// </summary>
     private static void OneInputChannel(FloatNode n, float[] x, int[] inShape, int[] outShape, int batch, float[] y, float[] scratch)
     {
@@ -158,10 +351,12 @@ internal static class FloatKernels
         int multiplier = cout / cin;
         Phases(n, outShape, batch, out int hq, out int wq, out int phaseSize, out int wide);
         int wideAt = sh * sw * phaseSize, lanes = Vector<float>.Count;
-        if (scratch.Length < wideAt + wide)
+        if (scratch.Length < wideAt + wide + Overhang || y.Length < cout * batch * oh * ow + Overhang)
         {
-            throw new InvalidOperationException($"node '{n.Name}': conv scratch holds {scratch.Length} values, needs {wideAt + wide}");
+            throw new InvalidOperationException($"node '{n.Name}': conv scratch holds {scratch.Length} values, needs {wideAt + wide + Overhang}");
         }
+        ref float yp = ref MemoryMarshal.GetArrayDataReference(y);
+        bool rowVectors = Use512 && ow <= 32;
         Array.Clear(scratch, 0, wideAt);
         Span<int> start = k <= 256 ? stackalloc int[k] : new int[k];
         for (int ky = 0; ky < kh; ky++)
@@ -225,20 +420,39 @@ internal static class FloatKernels
                 int oc = ic * multiplier + m;
                 ReadOnlySpan<float> wt = weight.AsSpan(oc * k, k);
                 float bias = n.Bias?[oc] ?? 0f;
-                if (k == 9)
+                if (k == 9 && Use512 && wide % 16 == 0)
                 {
-                    Strip3x3(ref sp, start, wt, bias, wide, wideAt);
+                    Strip3x3Wide(ref sp, start, wt, bias, wide, wideAt, n.Activation);
                 }
                 else
                 {
-                    Strip(ref sp, start, wt, bias, wide, wideAt);
+                    if (k == 9)
+                    {
+                        Strip3x3(ref sp, start, wt, bias, wide, wideAt);
+                    }
+                    else
+                    {
+                        Strip(ref sp, start, wt, bias, wide, wideAt);
+                    }
+                    Activate(n.Activation, scratch.AsSpan(wideAt, wide));
                 }
                 for (int s = 0; s < batch; s++)
                 {
                     int dst = (oc * batch + s) * oh * ow;
                     for (int oy = 0; oy < oh; oy++)
                     {
-                        scratch.AsSpan(wideAt + (s * hq + oy) * wq, ow).CopyTo(y.AsSpan(dst + oy * ow, ow));
+                        int from = wideAt + (s * hq + oy) * wq;
+                        if (rowVectors)
+                        {
+                            // Rows in increasing order: the lanes past ow land on the next row, written after this
+                            // one, or on y's Overhang; the scratch reads stay inside its Overhang.
+                            Vector512.LoadUnsafe(ref sp, (nuint)from).StoreUnsafe(ref yp, (nuint)(dst + oy * ow));
+                            Vector512.LoadUnsafe(ref sp, (nuint)from + 16).StoreUnsafe(ref yp, (nuint)(dst + oy * ow) + 16);
+                        }
+                        else
+                        {
+                            scratch.AsSpan(from, ow).CopyTo(y.AsSpan(dst + oy * ow, ow));
+                        }
                     }
                 }
             }
@@ -279,7 +493,7 @@ internal static class FloatKernels
             s5 = (nuint)start[5], s6 = (nuint)start[6], s7 = (nuint)start[7], s8 = (nuint)start[8];
         if (Use512 && wide % 16 == 0)
         {
-            Strip3x3Wide(ref sp, start, w, bias, wide, at);
+            Strip3x3Wide(ref sp, start, w, bias, wide, at, Activation.None);
             return;
         }
         for (nuint q = 0; q < (nuint)wide; q += (nuint)lanes)
@@ -298,8 +512,8 @@ internal static class FloatKernels
         }
     }
 
-    /// <summary><see cref="Strip3x3"/> with 512-bit vectors (<paramref name="wide"/> a multiple of 16).</summary>
-    private static void Strip3x3Wide(ref float sp, ReadOnlySpan<int> start, ReadOnlySpan<float> w, float bias, int wide, int at)
+    /// <summary><see cref="Strip3x3"/> with 512-bit vectors (<paramref name="wide"/> a multiple of 16), the activation in the store.</summary>
+    private static void Strip3x3Wide(ref float sp, ReadOnlySpan<int> start, ReadOnlySpan<float> w, float bias, int wide, int at, Activation act)
     {
         var b = Vector512.Create(bias);
         Vector512<float> v0 = Vector512.Create(w[0]), v1 = Vector512.Create(w[1]), v2 = Vector512.Create(w[2]), v3 = Vector512.Create(w[3]),
@@ -318,15 +532,15 @@ internal static class FloatKernels
             a += Vector512.LoadUnsafe(ref sp, s6 + q) * v6;
             a += Vector512.LoadUnsafe(ref sp, s7 + q) * v7;
             a += Vector512.LoadUnsafe(ref sp, s8 + q) * v8;
-            a.StoreUnsafe(ref sp, (nuint)at + q);
+            Act(a, act).StoreUnsafe(ref sp, (nuint)at + q);
         }
     }
 
     /// <summary>
-    /// y[oc, p] = ((bias[oc] + taps[0, p]·w[oc, 0]) + taps[1, p]·w[oc, 1]) + … for oc in [oc0, oc0 + count), every
-    /// product and sum rounded separately, in tap order; taps is [k, pixels], y is [Cout, pixels].
+    /// y[oc, p] = act(((bias[oc] + taps[0, p]·w[oc, 0]) + taps[1, p]·w[oc, 1]) + …) for oc in [oc0, oc0 + count),
+    /// every product and sum rounded separately, in tap order; taps is [k, pixels], y is [Cout, pixels].
     /// </summary>
-    private static void Planes(float[] taps, int k, int pixels, float[] weight, float[]? bias, int oc0, int count, float[] y)
+    private static void Planes(float[] taps, int k, int pixels, float[] weight, float[]? bias, int oc0, int count, float[] y, Activation act)
     {
         if ((long)k * pixels > taps.Length || (long)(oc0 + count) * k > weight.Length || (long)(oc0 + count) * pixels > y.Length)
         {
@@ -335,13 +549,23 @@ internal static class FloatKernels
         int lanes = Vector<float>.Count;
         ref float tp = ref MemoryMarshal.GetArrayDataReference(taps);
         ref float wp = ref MemoryMarshal.GetArrayDataReference(weight);
+        if (Use512)
+        {
+            int done = Planes512(ref tp, k, pixels, ref wp, bias, oc0, count, y, act);
+            for (int oc = oc0; oc < oc0 + count; oc++)
+            {
+                Tail(taps, k, pixels, weight, bias, oc, done, y);
+                Activate(act, y.AsSpan(oc * pixels + done, pixels - done));
+            }
+            return;
+        }
         int o = 0;
         for (; o + 4 <= count; o += 4)
         {
             int oc = oc0 + o;
             int w0 = oc * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
             float b0 = bias?[oc] ?? 0f, b1 = bias?[oc + 1] ?? 0f, b2 = bias?[oc + 2] ?? 0f, b3 = bias?[oc + 3] ?? 0f;
-            int p = Use512 ? Planes512(ref tp, k, pixels, ref wp, w0, b0, b1, b2, b3, y, oc) : 0;
+            int p = 0;
             for (; p + 2 * lanes <= pixels; p += 2 * lanes)
             {
                 Vector<float> a0 = new(b0), a1 = new(b1), a2 = new(b2), a3 = new(b3);
@@ -396,51 +620,138 @@ internal static class FloatKernels
             }
             Tail(taps, k, pixels, weight, bias, oc, p, y);
         }
+        Activate(act, y.AsSpan(oc0 * pixels, count * pixels));
     }
 
     /// <summary>
-    /// <see cref="Planes"/>' four-channel block with 512-bit vectors (32 pixels at a time) over the pixels that fill
-    /// whole blocks; returns the first pixel left to the caller. Same operations per value.
+    /// <see cref="Planes"/> with 512-bit vectors over the pixels that fill whole tiles of 32; returns the first pixel
+    /// left to the caller. Tile by tile (its k tap rows stay in L1), every output channel of the tile in blocks of
+    /// eight, then four, then one, two vectors of pixels each. Same operations per value.
     /// </summary>
-    private static int Planes512(ref float tp, int k, int pixels, ref float wp, int w0, float b0, float b1, float b2, float b3, float[] y, int oc)
+    private static int Planes512(ref float tp, int k, int pixels, ref float wp, float[]? bias, int oc0, int count, float[] y, Activation act)
     {
-        const int lanes = 16;
-        int w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
         ref float yp = ref MemoryMarshal.GetArrayDataReference(y);
         int p = 0;
-        for (; p + 2 * lanes <= pixels; p += 2 * lanes)
+        for (; p + 32 <= pixels; p += 32)
         {
-            Vector512<float> a0 = Vector512.Create(b0), a1 = Vector512.Create(b1), a2 = Vector512.Create(b2), a3 = Vector512.Create(b3);
-            Vector512<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3;
-            nuint at = (nuint)p;
-            for (int t = 0; t < k; t++, at += (nuint)pixels)
+            int o = 0;
+            for (; o + 8 <= count; o += 8)
             {
-                var u = Vector512.LoadUnsafe(ref tp, at);
-                var v = Vector512.LoadUnsafe(ref tp, at + lanes);
-                var s0 = Vector512.Create(Unsafe.Add(ref wp, w0 + t));
-                var s1 = Vector512.Create(Unsafe.Add(ref wp, w1 + t));
-                var s2 = Vector512.Create(Unsafe.Add(ref wp, w2 + t));
-                var s3 = Vector512.Create(Unsafe.Add(ref wp, w3 + t));
-                a0 += u * s0;
-                c0 += v * s0;
-                a1 += u * s1;
-                c1 += v * s1;
-                a2 += u * s2;
-                c2 += v * s2;
-                a3 += u * s3;
-                c3 += v * s3;
+                Block8(ref Unsafe.Add(ref tp, p), k, pixels, ref Unsafe.Add(ref wp, (oc0 + o) * k), bias, oc0 + o, ref Unsafe.Add(ref yp, (oc0 + o) * pixels + p), act);
             }
-            nuint o = (nuint)(oc * pixels + p), step = (nuint)pixels;
-            a0.StoreUnsafe(ref yp, o);
-            c0.StoreUnsafe(ref yp, o + lanes);
-            a1.StoreUnsafe(ref yp, o + step);
-            c1.StoreUnsafe(ref yp, o + step + lanes);
-            a2.StoreUnsafe(ref yp, o + 2 * step);
-            c2.StoreUnsafe(ref yp, o + 2 * step + lanes);
-            a3.StoreUnsafe(ref yp, o + 3 * step);
-            c3.StoreUnsafe(ref yp, o + 3 * step + lanes);
+            for (; o + 4 <= count; o += 4)
+            {
+                Block4(ref Unsafe.Add(ref tp, p), k, pixels, ref Unsafe.Add(ref wp, (oc0 + o) * k), bias, oc0 + o, ref Unsafe.Add(ref yp, (oc0 + o) * pixels + p), act);
+            }
+            for (; o < count; o++)
+            {
+                int oc = oc0 + o;
+                ref float w = ref Unsafe.Add(ref wp, oc * k);
+                Vector512<float> a0 = Vector512.Create(bias?[oc] ?? 0f), c0 = a0;
+                nuint at = (nuint)p;
+                for (int t = 0; t < k; t++, at += (nuint)pixels)
+                {
+                    var s0 = Vector512.Create(Unsafe.Add(ref w, t));
+                    a0 += Vector512.LoadUnsafe(ref tp, at) * s0;
+                    c0 += Vector512.LoadUnsafe(ref tp, at + 16) * s0;
+                }
+                Act(a0, act).StoreUnsafe(ref yp, (nuint)(oc * pixels + p));
+                Act(c0, act).StoreUnsafe(ref yp, (nuint)(oc * pixels + p + 16));
+            }
         }
         return p;
+    }
+
+    /// <summary>Eight output channels (weights at <paramref name="w"/>, k each) over 32 pixels of the tap rows at <paramref name="t"/>, stored at <paramref name="y"/> (rows <paramref name="pixels"/> apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block8(ref float t, int k, int pixels, ref float w, float[]? bias, int oc, ref float y, Activation act)
+    {
+        Vector512<float> a0 = Vector512.Create(bias?[oc] ?? 0f), a1 = Vector512.Create(bias?[oc + 1] ?? 0f),
+            a2 = Vector512.Create(bias?[oc + 2] ?? 0f), a3 = Vector512.Create(bias?[oc + 3] ?? 0f),
+            a4 = Vector512.Create(bias?[oc + 4] ?? 0f), a5 = Vector512.Create(bias?[oc + 5] ?? 0f),
+            a6 = Vector512.Create(bias?[oc + 6] ?? 0f), a7 = Vector512.Create(bias?[oc + 7] ?? 0f);
+        Vector512<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3, c4 = a4, c5 = a5, c6 = a6, c7 = a7;
+        nuint at = 0, step = (nuint)pixels;
+        for (int i = 0; i < k; i++, at += step)
+        {
+            var u = Vector512.LoadUnsafe(ref t, at);
+            var v = Vector512.LoadUnsafe(ref t, at + 16);
+            var s = Vector512.Create(Unsafe.Add(ref w, i));
+            a0 += u * s;
+            c0 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, k + i));
+            a1 += u * s;
+            c1 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 2 * k + i));
+            a2 += u * s;
+            c2 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 3 * k + i));
+            a3 += u * s;
+            c3 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 4 * k + i));
+            a4 += u * s;
+            c4 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 5 * k + i));
+            a5 += u * s;
+            c5 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 6 * k + i));
+            a6 += u * s;
+            c6 += v * s;
+            s = Vector512.Create(Unsafe.Add(ref w, 7 * k + i));
+            a7 += u * s;
+            c7 += v * s;
+        }
+        Act(a0, act).StoreUnsafe(ref y, 0);
+        Act(c0, act).StoreUnsafe(ref y, 16);
+        Act(a1, act).StoreUnsafe(ref y, step);
+        Act(c1, act).StoreUnsafe(ref y, step + 16);
+        Act(a2, act).StoreUnsafe(ref y, 2 * step);
+        Act(c2, act).StoreUnsafe(ref y, 2 * step + 16);
+        Act(a3, act).StoreUnsafe(ref y, 3 * step);
+        Act(c3, act).StoreUnsafe(ref y, 3 * step + 16);
+        Act(a4, act).StoreUnsafe(ref y, 4 * step);
+        Act(c4, act).StoreUnsafe(ref y, 4 * step + 16);
+        Act(a5, act).StoreUnsafe(ref y, 5 * step);
+        Act(c5, act).StoreUnsafe(ref y, 5 * step + 16);
+        Act(a6, act).StoreUnsafe(ref y, 6 * step);
+        Act(c6, act).StoreUnsafe(ref y, 6 * step + 16);
+        Act(a7, act).StoreUnsafe(ref y, 7 * step);
+        Act(c7, act).StoreUnsafe(ref y, 7 * step + 16);
+    }
+
+    /// <summary><see cref="Block8"/> for four output channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4(ref float t, int k, int pixels, ref float w, float[]? bias, int oc, ref float y, Activation act)
+    {
+        Vector512<float> a0 = Vector512.Create(bias?[oc] ?? 0f), a1 = Vector512.Create(bias?[oc + 1] ?? 0f),
+            a2 = Vector512.Create(bias?[oc + 2] ?? 0f), a3 = Vector512.Create(bias?[oc + 3] ?? 0f);
+        Vector512<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+        nuint at = 0, step = (nuint)pixels;
+        for (int i = 0; i < k; i++, at += step)
+        {
+            var u = Vector512.LoadUnsafe(ref t, at);
+            var v = Vector512.LoadUnsafe(ref t, at + 16);
+            var s0 = Vector512.Create(Unsafe.Add(ref w, i));
+            var s1 = Vector512.Create(Unsafe.Add(ref w, k + i));
+            var s2 = Vector512.Create(Unsafe.Add(ref w, 2 * k + i));
+            var s3 = Vector512.Create(Unsafe.Add(ref w, 3 * k + i));
+            a0 += u * s0;
+            c0 += v * s0;
+            a1 += u * s1;
+            c1 += v * s1;
+            a2 += u * s2;
+            c2 += v * s2;
+            a3 += u * s3;
+            c3 += v * s3;
+        }
+        Act(a0, act).StoreUnsafe(ref y, 0);
+        Act(c0, act).StoreUnsafe(ref y, 16);
+        Act(a1, act).StoreUnsafe(ref y, step);
+        Act(c1, act).StoreUnsafe(ref y, step + 16);
+        Act(a2, act).StoreUnsafe(ref y, 2 * step);
+        Act(c2, act).StoreUnsafe(ref y, 2 * step + 16);
+        Act(a3, act).StoreUnsafe(ref y, 3 * step);
+        Act(c3, act).StoreUnsafe(ref y, 3 * step + 16);
     }
 
     /// <summary>Planes' sum for pixels [from, pixels) of one output channel: one vector, then one value at a time.</summary>
@@ -519,9 +830,24 @@ internal static class FloatKernels
     }
 
     /// <summary>Applies a fused activation to the first <paramref name="length"/> values.</summary>
-    public static void Activate(Activation a, float[] y, int length)
+    public static void Activate(Activation a, float[] y, int length) => Activate(a, y.AsSpan(0, length));
+
+    /// <summary>
+    /// <see cref="Activate(Activation, float[], int)"/> on one vector, in the conv kernels' stores: Vector512.Max and
+    /// Min, the IEEE 754 maximum and minimum TensorPrimitives.Max and Min apply (NaN kept, −0 &lt; +0), so the same
+    /// bits (FloatActivationTests compares them on special and random values).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Act(Vector512<float> v, Activation a) => a switch
     {
-        var span = y.AsSpan(0, length);
+        Activation.Relu => Vector512.Max(v, Vector512<float>.Zero),
+        Activation.Relu6 => Vector512.Min(Vector512.Max(v, Vector512<float>.Zero), Vector512.Create(6f)),
+        _ => v,
+    };
+
+    /// <summary>Applies a fused activation to <paramref name="span"/> in place.</summary>
+    public static void Activate(Activation a, Span<float> span)
+    {
         switch (a)
         {
             case Activation.Relu:
