@@ -28,14 +28,7 @@ internal static class FloatTimes
         int threads = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1;
         int rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 40;
         FloatGraph graph = OnnxImporter.Load(onnx);
-        string images = Path.Combine(Path.GetDirectoryName(onnx)!, "test_images.npy");
-        if (!File.Exists(images))
-        {
-            images = Path.Combine(Path.GetDirectoryName(onnx)!, "..", "..", "..", "..", "firmware-samples", "models", "fashion-dscnn", "test_images.npy");
-        }
-        NpyArray<float> all = Npy.ReadFloat32(images);
-        int per = all.Data.Length / all.Shape[0];
-        float[] batch = all.Data.AsSpan(0, Batch * per).ToArray();
+        float[] batch = ProbeData.TestImages(onnx, Batch, out int per, out int[] shape);
 
         // FLOATTIMES_DUMP=FILE: every node's value for the 256 images (batches of 8) as raw float32, to compare builds byte for byte.
         string? dump = Environment.GetEnvironmentVariable("FLOATTIMES_DUMP");
@@ -90,8 +83,6 @@ internal static class FloatTimes
         Console.WriteLine($"{"",3} {"total (sum of medians)",-72} {total,9:F2}");
 
         // FloatRunner against ONNX Runtime, alternating.
-        int[] shape = (int[])all.Shape.Clone();
-        shape[0] = Batch;
         var runner = new FloatRunner(graph) { Threads = threads };
         using var ort = new InferenceSession(onnx, new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 });
         string input = ort.InputMetadata.Keys.Single();

@@ -28,22 +28,8 @@ internal static class RunnerTimes
         string onnx = Path.GetFullPath(args[1]);
         int threads = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1;
         int rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 40;
-        string folder = Path.GetDirectoryName(onnx)!;
-        var graph = OnnxImporter.Load(onnx);
-        var calibration = Npy.ReadFloat32(Path.Combine(folder, "calibration.npy"));
-        Model model = ModelReader.Load(ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration.npy",
-            new CalibrationOptions()).FileBytes);
-        string images = Path.Combine(folder, "test_images.npy");
-        if (!File.Exists(images))
-        {
-            images = Path.Combine(folder, "..", "..", "..", "..", "firmware-samples", "models", "fashion-dscnn", "test_images.npy");
-        }
-
-        NpyArray<float> all = Npy.ReadFloat32(images);
-        int per = all.Data.Length / all.Shape[0];
-        float[] batch = all.Data.AsSpan(0, Batch * per).ToArray();
-        int[] shape = (int[])all.Shape.Clone();
-        shape[0] = Batch;
+        Model model = ProbeData.Convert(onnx, OnnxImporter.Load(onnx));
+        float[] batch = ProbeData.TestImages(onnx, Batch, out int per, out int[] shape);
         var runner = new Int8Runner(model) { Threads = threads };
         Interpreter it = DesktopKernels.CreateInterpreter(runner.RunModel);
         var sample = new float[per];
@@ -92,7 +78,7 @@ internal static class RunnerTimes
 
         double[] median = times.Select(t => t.OrderBy(x => x).ElementAt(rounds / 2)).ToArray();
         double[] min = times.Select(t => t.Min()).ToArray();
-        Console.WriteLine($"{Path.GetFileName(folder)}, {threads} thread(s), path {DesktopKernels.Default?.Path.ToString() ?? "device"}, " +
+        Console.WriteLine($"{Path.GetFileName(Path.GetDirectoryName(onnx))}, {threads} thread(s), path {DesktopKernels.Default?.Path.ToString() ?? "device"}, " +
             $"median µs per image: Int8Runner {median[0]:F1}, SetInput+Invoke (1 thread) {median[1]:F1}, ORT {median[2]:F1}; " +
             $"int8/ORT images/s {median[2] / median[0]:F2}; fastest batch: {min[0]:F1}, {min[1]:F1}, {min[2]:F1}, ratio {min[2] / min[0]:F2}");
         return 0;

@@ -45,22 +45,9 @@ internal static class ThreadScaling
         int rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20;
         int cores = Environment.ProcessorCount;
         string folder = Path.GetDirectoryName(onnx)!;
-        var graph = OnnxImporter.Load(onnx);
-        var calibration = Npy.ReadFloat32(Path.Combine(folder, "calibration.npy"));
-        Model model = ModelReader.Load(ModelConverter.Convert(graph, calibration.Data, calibration.Shape, "calibration.npy",
-            new CalibrationOptions()).FileBytes);
+        Model model = ProbeData.Convert(onnx, OnnxImporter.Load(onnx));
         Model run = Environment.GetEnvironmentVariable("PROBE_FUSED") == "1" ? model : Int8Runner.DesktopModel(model);
-        string images = Path.Combine(folder, "test_images.npy");
-        if (!File.Exists(images))
-        {
-            images = Path.Combine(folder, "..", "..", "..", "..", "firmware-samples", "models", "fashion-dscnn", "test_images.npy");
-        }
-
-        NpyArray<float> all = Npy.ReadFloat32(images);
-        int per = all.Data.Length / all.Shape[0];
-        float[] batch = all.Data.AsSpan(0, Batch * per).ToArray();
-        int[] shape = (int[])all.Shape.Clone();
-        shape[0] = Batch;
+        float[] batch = ProbeData.TestImages(onnx, Batch, out int per, out int[] shape);
         TensorInfo input = run.Tensors[run.InputTensor];
         var quantized = new sbyte[Batch * per];
         InputQuantizer.Quantize(batch, 0, Batch * per, input.Scale, input.ZeroPoint, quantized, 0);

@@ -76,11 +76,7 @@ public class FusedBlockPropertyTests
             var rng = new Random(spec.Seed);
             for (int run = 0; run < 3; run++)
             {
-                var input = new sbyte[a.Tensors[a.InputTensor].ByteSize];
-                for (int j = 0; j < input.Length; j++)
-                {
-                    input[j] = (sbyte)rng.Next(-128, 128);
-                }
+                sbyte[] input = RandomInput(a, rng);
 
                 sbyte[] expected = Run(b, input);
                 sbyte[] actual = Run(a, input);
@@ -101,11 +97,7 @@ public class FusedBlockPropertyTests
         Model unfused = Plan(Build(spec), FusionMode.None);
         Assert.True(fused.ArenaSize > 0);
         var rng = new Random(99);
-        var input = new sbyte[fused.Tensors[fused.InputTensor].ByteSize];
-        for (int i = 0; i < input.Length; i++)
-        {
-            input[i] = (sbyte)rng.Next(-128, 128);
-        }
+        sbyte[] input = RandomInput(fused, rng);
 
         Assert.Equal(Run(ModelReader.Load(ModelWriter.Write(unfused)), input), Run(ModelReader.Load(ModelWriter.Write(fused)), input));
     }
@@ -132,11 +124,7 @@ public class FusedBlockPropertyTests
         var rng = new Random(h * 100 + w);
         for (int run = 0; run < 3; run++)
         {
-            var input = new sbyte[fused.Tensors[fused.InputTensor].ByteSize];
-            for (int i = 0; i < input.Length; i++)
-            {
-                input[i] = (sbyte)rng.Next(-128, 128);
-            }
+            sbyte[] input = RandomInput(fused, rng);
 
             Assert.Equal(Run(ModelReader.Load(ModelWriter.Write(unfused)), input), Run(ModelReader.Load(ModelWriter.Write(fused)), input));
         }
@@ -220,6 +208,18 @@ public class FusedBlockPropertyTests
         }
     }
 
+    /// <summary>A random int8 input for the model's input tensor, every byte from -128..127.</summary>
+    private static sbyte[] RandomInput(Model m, Random rng)
+    {
+        var input = new sbyte[m.Tensors[m.InputTensor].ByteSize];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (sbyte)rng.Next(-128, 128);
+        }
+
+        return input;
+    }
+
     /// <summary>Checks one block; returns which stem kernel and depthwise path the runtime took for it.</summary>
     private static string CheckProducerBlock(ProducerSpec spec, int seed, int rowsChoice)
     {
@@ -235,11 +235,7 @@ public class FusedBlockPropertyTests
         var rng = new Random(spec.Seed);
         for (int run = 0; run < 2; run++)
         {
-            var input = new sbyte[a.Tensors[a.InputTensor].ByteSize];
-            for (int j = 0; j < input.Length; j++)
-            {
-                input[j] = (sbyte)rng.Next(-128, 128);
-            }
+            sbyte[] input = RandomInput(a, rng);
 
             sbyte[] expected = Run(b, input);
             sbyte[] actual = Run(a, input);
