@@ -272,6 +272,7 @@ namespace TinyDsc.Runtime.Kernels
             }
             int previousTop = 0;
             int previousEnd = 0;
+            int carry = 0;  // expanded pixels of the next step's first band row computed ahead (Carry in the summary)
             for (int oy = 0; oy < outH; oy += rows)
             {
                 // This step: output rows oy .. oy + n − 1, which read expanded rows top .. top + needed − 1.
@@ -285,7 +286,11 @@ namespace TinyDsc.Runtime.Kernels
                 int kept = oy > 0 ? previousEnd - top : 0;
                 if (kept > 0)
                 {
-                    Array.Copy(arena, workOffset + (top - previousTop) * rowBytes, arena, workOffset, kept * rowBytes);
+                    if (top != previousTop)
+                    {
+                        // (Already moved after the previous step's depthwise rows when it carried pixels.)
+                        Array.Copy(arena, workOffset + (top - previousTop) * rowBytes, arena, workOffset, kept * rowBytes);
+                    }
                 }
                 else
                 {
@@ -325,17 +330,33 @@ namespace TinyDsc.Runtime.Kernels
 
                         if (b.HasExpand)
                         {
-                            // A last part of 7 to 11 pixels runs as one more 12-pixel group ending at the last pixel (TailSplit).
-                            m = count * inW;
+                            // The carried pixels are already at dst. The call runs on to a multiple of 12 pixels into the
+                            // next input row where the carry fits (Carry); else a last part of 7 to 11 pixels runs as one
+                            // more 12-pixel group ending at the last pixel (TailSplit).
+                            m = count * inW - carry;
+                            part = (12 - m % 12) % 12;
+                            if (b.ProjectWeights != null && kh >= strideH && part < inW && iy + count < inH && oy + rows < outH
+                                && part * cexp <= (outH - oy) * outRowBytes && (part * cexp + leftPadBytes) <= rows * dwRowBytes)
+                            {
+                                m += part;
+                            }
+
                             part = TailSplit(m);
-                            PointwiseConv.Compute(part, cin, cexp, arena, inputOffset + iy * inputRowBytes, b.ExpandWeights,
-                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst, b.ExpandRow.OutputZeroPoint,
+                            PointwiseConv.Compute(part, cin, cexp, arena, inputOffset + iy * inputRowBytes + carry * cin, b.ExpandWeights,
+                                b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst + carry * cexp, b.ExpandRow.OutputZeroPoint,
                                 b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
                             if (part < m)
                             {
-                                PointwiseConv.Compute(12, cin, cexp, arena, inputOffset + iy * inputRowBytes + (m - 12) * cin, b.ExpandWeights,
-                                    b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst + (m - 12) * cexp,
+                                PointwiseConv.Compute(12, cin, cexp, arena, inputOffset + iy * inputRowBytes + (carry + m - 12) * cin, b.ExpandWeights,
+                                    b.ExpandFoldedBias, b.ExpandMultiplier, b.ExpandShift, arena, dst + (carry + m - 12) * cexp,
                                     b.ExpandRow.OutputZeroPoint, b.ExpandRow.ActMin, b.ExpandRow.ActMax, packed);
+                            }
+
+                            // The pixels past the step's rows wait in the output rows oy .. while the depthwise rows run.
+                            carry += m - count * inW;
+                            if (carry > 0)
+                            {
+                                Array.Copy(arena, dst + count * expandedRowBytes, arena, outputOffset + oy * outRowBytes, carry * cexp);
                             }
                         }
                         else
@@ -343,15 +364,16 @@ namespace TinyDsc.Runtime.Kernels
                             StemRows(b, arena, inputOffset, iy, count, scratch, dst, native, nativeRows, oy / rows);
                         }
 
-                        if (rowBytes != expandedRowBytes && count > 1)
+                        if (rowBytes != expandedRowBytes)
                         {
                             for (int q = count - 1; q > 0; q--)
                             {
                                 Array.Copy(arena, dst + q * expandedRowBytes, arena, dst + q * rowBytes, expandedRowBytes);
                             }
 
-                            // The pad columns between the moved rows (the only ones the back-to-back rows overwrote).
-                            Fill(arena, dst + expandedRowBytes, rowBytes - expandedRowBytes, zpExpanded, count - 1, rowBytes);
+                            // The pad columns between the moved rows (the only ones the back-to-back rows overwrote), and
+                            // after the last one when the call ran on past it.
+                            Fill(arena, dst + expandedRowBytes, rowBytes - expandedRowBytes, zpExpanded, carry > 0 ? count : count - 1, rowBytes);
                         }
 
                         r += count;
@@ -414,6 +436,17 @@ namespace TinyDsc.Runtime.Kernels
                         DepthwiseConv.Row(ref b.Depthwise, arena, bandRow, b.DepthwiseWeights, b.DepthwiseFoldedBias,
                             b.DepthwiseMultiplier, b.DepthwiseShift, arena, dwAt + k * dwRowBytes);
                     }
+                }
+
+                if (carry > 0)
+                {
+                    // The band moves up for the next step now, and the carried pixels go to the start of its first new
+                    // row, before the projection and the Add write over output row oy.
+                    top = (oy + rows) * strideH - padTop;
+                    kept = previousEnd - top;
+                    Array.Copy(arena, workOffset + (top - previousTop) * rowBytes, arena, workOffset, kept * rowBytes);
+                    previousTop = top;
+                    Array.Copy(arena, outputOffset + oy * outRowBytes, arena, workOffset + kept * rowBytes + leftPadBytes, carry * cexp);
                 }
 
                 if (b.ProjectWeights == null)
