@@ -37,6 +37,16 @@ namespace TinyDsc.Runtime.Kernels
     /// rows in front of its own for that (both recompute pixels, with the same bytes). Peak bytes = block input + block
     /// output + work, instead of input + the whole expanded tensor.
     ///
+    /// Carry (managed, with the expand and a projection, kh ≥ sh): an expand call whose pixel count is not a multiple of
+    /// 12 runs on into the next input row up to the next multiple (fewer than W and 12 pixels more, within the input),
+    /// where those carried pixels fit in the block's output rows oy … (not written yet; the validator keeps the output
+    /// apart from the input, the work area and every live tensor) and, with the pad column after the step's last row,
+    /// in the depthwise rows' bytes past the band (free until the depthwise call). The call writes them past the step's
+    /// rows; they wait in output row oy on while the depthwise rows run; then the band moves up for the next step at once
+    /// and they go to the start of its first new row, whose expand call begins after them. Every expanded pixel is still
+    /// computed once, by the same call on the same input bytes, so the band holds the same bytes; the 1×1 calls see
+    /// multiples of 12 pixels where a row of W pixels would leave a 3-pixel group.
+    ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in
     /// the same array (the arena); the work area overlaps neither. Ranges and accumulator bounds: those of the member
     /// kernels (PointwiseConv, DepthwiseConv3x3, DepthwiseConv, Add). Allocates nothing when given

@@ -104,8 +104,9 @@ public class FusedBlockPropertyTests
 
     /// <summary>
     /// Blocks whose 1×1 stages take FusedBlock's tail paths: a call of more than 12 pixels ending in 7 to 11 (computed
-    /// as one more 12-pixel group that overlaps the one before), and a last step of fewer rows whose 7 to 11 pixels
-    /// are projected as one 12-pixel group over the previous step's depthwise rows (with and without the Add).
+    /// as one more 12-pixel group that overlaps the one before), a last step of fewer rows whose 7 to 11 pixels
+    /// are projected as one 12-pixel group over the previous step's depthwise rows (with and without the Add), and
+    /// expand calls that run on into the next row (FusedBlock's carry).
     /// </summary>
     [Theory]
     [InlineData(true, true, 7, 7, 1, 2)]    // mbv2-fashion's 7×7 block: last step 7 pixels with the Add; first expand 21 pixels
@@ -113,6 +114,8 @@ public class FusedBlockPropertyTests
     [InlineData(true, false, 5, 19, 1, 1)]  // 19-pixel rows: 12 + 7 in both 1×1 stages
     [InlineData(true, false, 14, 14, 2, 2)] // stride 2: four expanded rows per step, 56 pixels = 48 + 8
     [InlineData(false, true, 7, 10, 1, 3)]  // depthwise-separable with the Add, three rows per step, last step 10 pixels
+    [InlineData(true, true, 14, 14, 1, 1)]  // mbv2-fashion's 14×14 block: each expand runs on into the next row (carries of 2 to 10 pixels)
+    [InlineData(true, false, 11, 5, 1, 2)]  // 5-pixel rows, two per step: carries of 2 and 4 pixels
     public void TailGroupBlocks_FusedEqualsUnfused(bool expand, bool residual, int h, int w, int stride, int rows)
     {
         // Seed 2: with it both Add cases fail when the Add reads the projected rows from the wrong offset (checked by
