@@ -250,17 +250,15 @@ namespace TinyDsc.Runtime.Kernels
             int outH = b.Depthwise.OutputH;
             int outW = b.Depthwise.OutputW;
             int cin = b.HasExpand ? b.ExpandRow.InputC : cexp;   // a stem reads its own rows (StemRows)
-            int cdw = b.Depthwise.OutputC;
-            int cout = b.ProjectWeights != null ? b.ProjectRow.OutputC : cdw;
+            int cout = b.ProjectWeights != null ? b.ProjectRow.OutputC : b.Depthwise.OutputC;
             int rows = b.Rows;
             int rowBytes = (inW + b.Depthwise.PadLeft + b.Depthwise.PadRight) * cexp;
             int expandedRowBytes = inW * cexp;
             int leftPadBytes = b.Depthwise.PadLeft * cexp;
             int inputRowBytes = inW * cin;
             int outRowBytes = outW * cout;
-            int dwRowBytes = outW * cdw;
-            int bandRows = (rows - 1) * strideH + kh;
-            int dwRows = workOffset + bandRows * rowBytes;
+            int dwRowBytes = outW * b.Depthwise.OutputC;   // (no local for Cdw or the band's rows: Run's frame)
+            int dwRows = workOffset + ((rows - 1) * strideH + kh) * rowBytes;   // the band's end
             int projRows = dwRows + rows * dwRowBytes;
             sbyte zpExpanded = (sbyte)b.Depthwise.InputZeroPoint;
 
@@ -274,11 +272,11 @@ namespace TinyDsc.Runtime.Kernels
 
                 if (rowBytes - leftPadBytes > expandedRowBytes)
                 {
-                    Fill(arena, workOffset + (bandRows - 1) * rowBytes + leftPadBytes + expandedRowBytes, rowBytes - leftPadBytes - expandedRowBytes,
+                    Fill(arena, dwRows - rowBytes + leftPadBytes + expandedRowBytes, rowBytes - leftPadBytes - expandedRowBytes,
                         zpExpanded, 1, 0);
                 }
 
-                Fill(arena, workOffset + leftPadBytes + expandedRowBytes, rowBytes - expandedRowBytes, zpExpanded, bandRows - 1, rowBytes);
+                Fill(arena, workOffset + leftPadBytes + expandedRowBytes, rowBytes - expandedRowBytes, zpExpanded, (rows - 1) * strideH + kh - 1, rowBytes);
             }
             int previousTop = 0;
             int previousEnd = 0;
@@ -374,7 +372,7 @@ namespace TinyDsc.Runtime.Kernels
                             StemRows(b, arena, inputOffset, iy, count, scratch, dst, native, nativeRows, oy / rows);
                         }
 
-                        if (rowBytes != expandedRowBytes)
+                        if (rowBytes != expandedRowBytes && (count > 1 || carry > 0))
                         {
                             for (int q = count - 1; q > 0; q--)
                             {
