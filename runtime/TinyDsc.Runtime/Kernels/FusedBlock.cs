@@ -259,7 +259,6 @@ namespace TinyDsc.Runtime.Kernels
             int outRowBytes = outW * cout;
             int dwRowBytes = outW * b.Depthwise.OutputC;   // (no local for Cdw or the band's rows: Run's frame)
             int dwRows = workOffset + ((rows - 1) * strideH + kh) * rowBytes;   // the band's end
-            int projRows = dwRows + rows * dwRowBytes;
             sbyte zpExpanded = (sbyte)b.Depthwise.InputZeroPoint;
 
             if (rowBytes != expandedRowBytes)
@@ -281,6 +280,7 @@ namespace TinyDsc.Runtime.Kernels
             int previousTop = 0;
             int previousEnd = 0;
             int carry = 0;  // expanded pixels of the next step's first band row computed ahead (Carry in the summary)
+            int pc = 0;     // depthwise pixels before the step's rows, not projected yet (Carry in the summary)
             for (int oy = 0; oy < outH; oy += rows)
             {
                 // This step: output rows oy .. oy + n − 1, which read expanded rows top .. top + needed − 1.
@@ -344,7 +344,8 @@ namespace TinyDsc.Runtime.Kernels
                             m = count * inW - carry;
                             part = (12 - m % 12) % 12;
                             if (b.ProjectWeights != null && kh >= strideH && part < inW && iy + count < inH && oy + rows < outH
-                                && part * cexp <= (outH - oy) * outRowBytes && (part * cexp + leftPadBytes) <= rows * dwRowBytes)
+                                && part * cexp <= (outH - oy) * outRowBytes
+                                && part * cexp + leftPadBytes <= rows * dwRowBytes)
                             {
                                 m += part;
                             }
@@ -397,16 +398,23 @@ namespace TinyDsc.Runtime.Kernels
                 // previous step's last rows move to the front of the depthwise rows and this step's rows follow them, and
                 // the projection runs one 12-pixel group ending at the last pixel (recomputing pixels of those rows: the
                 // same bytes).
+                if (pc > 0)
+                {
+                    // The depthwise pixels not projected yet go in front of this step's rows (they waited at the end of the
+                    // projected rows' bytes while the expand call ran on past the band).
+                    Array.Copy(arena, dwRows + rows * (dwRowBytes + outRowBytes) - pc * cexp, arena, dwRows, pc * cexp);
+                }
+
                 int back = 0;
                 m = n * outW;
-                if (native == null && b.ProjectWeights != null && oy > 0 && n < rows && m >= 7 && m < 12 && rows * outW >= 12)
+                if (native == null && b.ProjectWeights != null && oy > 0 && n < rows && m >= 7 && m < 12 && rows * outW >= 12 && pc == 0)
                 {
                     back = rows - n;
                     Array.Copy(arena, dwRows + n * dwRowBytes, arena, dwRows, back * dwRowBytes);
                 }
 
                 // Without a projection the depthwise rows are the block's output rows.
-                int dwAt = b.ProjectWeights != null ? dwRows + back * dwRowBytes : outputOffset + oy * dwRowBytes;
+                int dwAt = b.ProjectWeights != null ? dwRows + back * dwRowBytes + pc * cexp : outputOffset + oy * dwRowBytes;
                 bool rowsDone = true;
                 if (b.DepthwiseMultiplierRun && native != null)
                 {
@@ -468,7 +476,7 @@ namespace TinyDsc.Runtime.Kernels
                     // One output row per call, as nativeRows.Project and nativeRows.Add describe.
                     for (int k = 0; k < n; k++)
                     {
-                        int dst = b.HasAdd ? projRows + k * outRowBytes : outRow + k * outRowBytes;
+                        int dst = b.HasAdd ? dwRows + rows * dwRowBytes + k * outRowBytes : outRow + k * outRowBytes;
                         Check(native.Run(NativeKernelIds.PointwiseConv, nativeRows.Project, arena, dwRows + k * dwRowBytes, 0, dst,
                             b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier, nativeRows.ProjectShift, scratch));
                         if (b.HasAdd)
@@ -482,24 +490,41 @@ namespace TinyDsc.Runtime.Kernels
                     continue;
                 }
 
-                // Buffer pixel j of the depthwise rows is output pixel (oy − back)·Wo + j, at pixel j of projRows with the
-                // Add; the projection starts at buffer pixel skip.
+                // Buffer pixel j of the depthwise rows is output pixel (oy − back)·Wo − pc + j; the projection starts at buffer
+                // pixel skip. With the Add (not after a back move) it writes the output pixels, which the Add then turns into
+                // the block's in place, and, but in the last step, leaves the last m mod 12 pixels (when their depthwise
+                // bytes fit in the projected rows' bytes, where they wait) to the next step's call (Carry).
                 int skip = back > 0 ? rows * outW - 12 : 0;
-                if (back > 0)
+                m = back > 0 ? 12 : m + pc;
+                part = m % 12;
+                if (part * cexp > rows * outRowBytes)
                 {
-                    m = 12;
+                    part -= 3;  // then one 3-pixel group, not two
                 }
 
+                if (!b.HasAdd || back > 0 || m < 12 || oy + rows >= outH || part < 0 || part * cexp > rows * outRowBytes
+                    || (outH - oy - rows) * outW + part < 12)
+                {
+                    part = 0;   // (and a next, last step of fewer than 12 pixels keeps its back move)
+                }
+
+                m -= part;
+                int dest = b.HasAdd ? (back > 0 ? dwRows + rows * dwRowBytes : outRow - pc * cout) : outRow - back * outRowBytes;
+                pc = part;
                 part = TailSplit(m);
                 PointwiseConv.Compute(part, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias, b.ProjectMultiplier,
-                    b.ProjectShift, arena, (b.HasAdd ? projRows : outRow - back * outRowBytes) + skip * cout, b.ProjectRow.OutputZeroPoint,
-                    b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
+                    b.ProjectShift, arena, dest + skip * cout, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
                 if (part < m)
                 {
                     skip += m - 12;
                     PointwiseConv.Compute(12, cexp, cout, arena, dwRows + skip * cexp, b.ProjectWeights, b.ProjectFoldedBias,
-                        b.ProjectMultiplier, b.ProjectShift, arena, (b.HasAdd ? projRows : outRow - back * outRowBytes) + skip * cout,
-                        b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin, b.ProjectRow.ActMax, packed);
+                        b.ProjectMultiplier, b.ProjectShift, arena, dest + skip * cout, b.ProjectRow.OutputZeroPoint, b.ProjectRow.ActMin,
+                        b.ProjectRow.ActMax, packed);
+                }
+
+                if (pc > 0)
+                {
+                    Array.Copy(arena, dwRows + m * cexp, arena, dwRows + rows * (dwRowBytes + outRowBytes) - pc * cexp, pc * cexp);
                 }
 
                 if (!b.HasAdd)
@@ -507,15 +532,20 @@ namespace TinyDsc.Runtime.Kernels
                     continue;
                 }
 
-                int residualRow = inputOffset + oy * inputRowBytes;
-                if (b.ResidualFirst)
+                // The Add over the projected pixels: from output pixel oy·Wo on after a back move (this step's rows,
+                // projected at dest + back rows), else in place from dest.
+                if (back > 0)
                 {
-                    Add.Run(ref b.AddP, arena, residualRow, arena, projRows + back * outRowBytes, arena, outRow, n * outRowBytes);
+                    dest += back * outRowBytes;
+                    m = n * outW;
                 }
                 else
                 {
-                    Add.Run(ref b.AddP, arena, projRows + back * outRowBytes, arena, residualRow, arena, outRow, n * outRowBytes);
+                    outRow = dest;
                 }
+
+                Add.Run(ref b.AddP, arena, b.ResidualFirst ? inputOffset + outRow - outputOffset : dest, arena,
+                    b.ResidualFirst ? dest : inputOffset + outRow - outputOffset, arena, outRow, m * cout);
             }
         }
 

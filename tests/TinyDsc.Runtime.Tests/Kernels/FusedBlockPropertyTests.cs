@@ -103,6 +103,70 @@ public class FusedBlockPropertyTests
     }
 
     /// <summary>
+    /// Property: FusedBlock.Run writes only its work area and the block output (it keeps carried pixels in output rows
+    /// not written yet and in the work area's depthwise and projected rows' bytes): the block run on an arena of its own,
+    /// work area, input and output each between 64 guard bytes and everything random beforehand, leaves every byte
+    /// outside the work area and the output as it was, and its output equals the unfused model's. 300 random blocks
+    /// (seed 20261207 + i, rows per step as in RandomBlocks_FusedEqualsUnfused), 300 with wide expansions and
+    /// mbv2-fashion's three block shapes.
+    /// </summary>
+    [Fact]
+    public void Blocks_write_only_their_work_area_and_output()
+    {
+        var specs = new List<(Spec Spec, int Choice)>();
+        for (int i = 0; i < 300; i++)
+        {
+            specs.Add((RandomSpec(20261207 + i), new Random(20261207 + i + 1).Next(8)));
+        }
+
+        // Wide expansions into few output channels (16..64 expanded, 1..4 in and out), where the carried pixels' bytes
+        // come close to the output rows and the work area that hold them.
+        for (int i = 0; i < 300; i++)
+        {
+            var r = new Random(20261208 + i);
+            int cin = r.Next(1, 5);
+            bool residual = r.Next(2) == 0;
+            int k = r.Next(3) == 0 ? 5 : 3;
+            specs.Add((Make(r.Next(2, 15), r.Next(2, 20), cin, r.Next(16, 65), residual ? cin : r.Next(1, 5), true, residual, k, r.Next(2) == 0 ? 3 : k,
+                r.Next(1, 3), r.Next(1, 3), new[] { r.Next(5), r.Next(5), r.Next(5), r.Next(5) }, r.Next()), r.Next(8)));
+        }
+
+        // mbv2-fashion: 14×14 16 → 64 → 16 with the Add (one row per step), its stride-2 block and its 7×7 32 → 128 → 32 block.
+        specs.Add((Make(14, 14, 16, 64, 16, true, true, 3, 3, 1, 1, new[] { 1, 1, 1, 1 }, 5), 4));
+        specs.Add((Make(14, 14, 16, 64, 24, true, false, 3, 3, 2, 2, new[] { 1, 1, 1, 1 }, 6), 5));
+        specs.Add((Make(7, 7, 32, 128, 32, true, true, 3, 3, 1, 1, new[] { 1, 1, 1, 1 }, 7), 5));
+        foreach ((Spec spec, int choice) in specs)
+        {
+            Model fused = Plan(Build(spec), FusionMode.All);
+            Model unfused = Plan(Build(spec), FusionMode.None);
+            int rows = WithRows(fused, choice);
+            fused = ModelReader.Load(ModelWriter.Write(fused));
+            var rng = new Random(spec.Seed);
+            sbyte[] input = RandomInput(fused, rng);
+            sbyte[] expected = Run(ModelReader.Load(ModelWriter.Write(unfused)), input);
+
+            global::TinyDsc.Runtime.Kernels.FusedBlock block = FusedBlocks.Prepare(fused, 0);
+            int work = fused.Operators[0].Params[2];
+            const int guard = 64;
+            int workAt = guard, inputAt = workAt + work + guard, outputAt = inputAt + input.Length + guard;
+            var arena = new sbyte[outputAt + expected.Length + guard];
+            rng.NextBytes((byte[])(Array)arena);
+            Array.Copy(input, 0, arena, inputAt, input.Length);
+            var before = (sbyte[])arena.Clone();
+
+            global::TinyDsc.Runtime.Kernels.FusedBlock.Run(block, arena, inputAt, outputAt, workAt, null);
+
+            string what = $"seed {spec.Seed}, {rows} row(s) per step, {spec}";
+            Assert.True(expected.AsSpan().SequenceEqual(arena.AsSpan(outputAt, expected.Length)), $"{what}: output differs from unfused");
+            for (int i = 0; i < arena.Length; i++)
+            {
+                bool written = (i >= workAt && i < workAt + work) || (i >= outputAt && i < outputAt + expected.Length);
+                Assert.True(written || arena[i] == before[i], $"{what}: byte {i} outside the work area [{workAt}, {workAt + work}) and the output [{outputAt}, {outputAt + expected.Length}) changed");
+            }
+        }
+    }
+
+    /// <summary>
     /// Blocks whose 1×1 stages take FusedBlock's tail paths: a call of more than 12 pixels ending in 7 to 11 (computed
     /// as one more 12-pixel group that overlaps the one before), a last step of fewer rows whose 7 to 11 pixels
     /// are projected as one 12-pixel group over the previous step's depthwise rows (with and without the Add), and
