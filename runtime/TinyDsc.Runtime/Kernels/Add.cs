@@ -42,7 +42,11 @@ namespace TinyDsc.Runtime.Kernels
     /// </summary>
     public static class Add
     {
-        /// <summary>Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements.</summary>
+        /// <summary>
+        /// Computes the layer as the class summary states (formula, layout, ranges); writes only the output elements. The
+        /// output may be one of the inputs at the same offset (each element is read before it is written; FusedBlock's
+        /// projection adds in place).
+        /// </summary>
         public static void Run(
             ref AddParams p,
             sbyte[] input0,

@@ -27,7 +27,8 @@ namespace TinyDsc.Runtime.Kernels
     ///            (top = oy·sh − pt) that output rows oy … oy + R − 1 read, in PaddedBand's layout (pad columns and
     ///            rows outside 0..H−1 hold zp of the expanded tensor, i.e. real zero);
     ///   dwRows   R · Wo · Cexp bytes: R depthwise output rows;
-    ///   projRows R · Wo · Cout bytes, only with the Add: R projected rows before the residual is added.
+    ///   projRows R · Wo · Cout bytes, only with the Add: R projected rows before the residual is added (native
+    ///            kernels, and a managed last step after a back move), else carried depthwise pixels (Carry).
     /// Per step: the rows already in the band move up (one Array.Copy within the arena; nanoCLR's Array.Copy is a
     /// memmove); the rows that entered it are expanded from the matching input rows, which are consecutive, in one
     /// PointwiseConv.Compute call written back to back and then moved apart to their padded band rows (or copied, without
@@ -46,6 +47,12 @@ namespace TinyDsc.Runtime.Kernels
     /// and they go to the start of its first new row, whose expand call begins after them. Every expanded pixel is still
     /// computed once, by the same call on the same input bytes, so the band holds the same bytes; the 1×1 calls see
     /// multiples of 12 pixels where a row of W pixels would leave a 3-pixel group.
+    /// With the Add (managed) the projection likewise leaves the last pixels of its call to the next step's when that
+    /// ends its call on whole 12-pixel groups (or one 3-pixel group where two would be left): up to R·Wo·Cout / Cexp
+    /// depthwise pixels, which wait at the end of projRows and go in front of the next step's depthwise rows after its
+    /// expand call (pc pixels; dwRows then holds pc + R·Wo pixels, within dwRows and projRows). That projection writes
+    /// the output pixels oy·Wo − pc … straight away and the Add rescales them in place (Add reads each element before
+    /// it writes it); not in the last step, nor when the last step would be left fewer than 12 pixels.
     ///
     /// Layout: input [H, W, Cin] at inputOffset, output [Ho, Wo, Cout] at outputOffset (NHWC, batch 1), all three in
     /// the same array (the arena); the work area overlaps neither. Ranges and accumulator bounds: those of the member
