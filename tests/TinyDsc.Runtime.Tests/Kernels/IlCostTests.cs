@@ -189,7 +189,8 @@ public class IlCostTests
     /// executes at most 1.1× the IL per MAC of the same model unfused (`--fuse none`), on the same input (the first
     /// bundled test image, quantized for each file; the two files share their input quantization). Measured with
     /// `dotnet run --project tools/TinyDsc.Benchmarks -c Release -- ilcount-model M.tdsc` on both files (pseudo-random
-    /// input): mbv2-fashion 5.35 fused (3 blocks) against 4.95 unfused (1.08×; 5.57 against 5.05, 1.104×, before FusedBlock's
+    /// input): mbv2-fashion 5.15 fused (3 blocks) against 4.95 unfused (1.04×; 5.35, 1.08×, before FusedBlock's carried
+    /// pixels, the expand's into the next row and the projection's into the next step; 5.57 against 5.05, 1.104×, before FusedBlock's
     /// 12-pixel tail groups and pad fills and the cheaper stores; 6.63 against 6.12 before the one-step Add); the bundled fashion-dscnn 4.30 fused
     /// (2 producer → depthwise blocks: the stem into the first depthwise, the 1×1 32→64 into the stride-2 depthwise).
     /// README.md "Activation RAM: fused blocks" has the table.
