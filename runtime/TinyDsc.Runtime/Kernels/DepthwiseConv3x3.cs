@@ -88,6 +88,26 @@ namespace TinyDsc.Runtime.Kernels
             int inRowBytes = inW * channels;
             sbyte zpIn = (sbyte)p.InputZeroPoint;
 
+            // Direct mode (stride 2, pl = 1, pt ≤ 1, no right pad column or bottom pad row read, every channel packed):
+            // the input itself is the band, nothing is copied; output row 0 under a top pad row comes from input rows
+            // 0 and 1 (Channels).
+            if (p.StrideH == 2 && p.StrideW == 2 && p.PadLeft == 1 && p.PadTop <= 1 && 2 * p.OutputW <= inW
+                && 2 * p.OutputH - p.PadTop < inH && inH >= 3 && p.OutputH >= 2)
+            {
+                int c = 0;
+                while (c < channels && Packs(shift[c], foldedBias[c]) && multiplier[c] != 0)
+                {
+                    c++;
+                }
+
+                if (c == channels)
+                {
+                    Channels(ref p, input, inputOffset - p.PadTop * inRowBytes - channels, channels, 0, channels, p.OutputH, weights, foldedBias,
+                        multiplier, shift, output, outputOffset, null, 0, true);
+                    return;
+                }
+            }
+
             // Every band row the output needs, for a group of channels: the scratch holds 3 rows of all channels,
             // so 3·C / rows channels. With 4 or more per group, each channel's constants are set up once per call
             // instead of once per output row.
@@ -134,7 +154,7 @@ namespace TinyDsc.Runtime.Kernels
                         }
                     }
 
-                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, null, 0);
+                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, null, 0, false);
                 }
 
                 return;
@@ -148,16 +168,36 @@ namespace TinyDsc.Runtime.Kernels
             {
                 // Narrow rows: channel by channel, reloading the three band rows (all channels, Array.Copy) before each
                 // output row, so that a channel's constants are set up once per call instead of once per output row.
-                Channels(ref p, scratch, 0, channels, 0, channels, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, input, inputOffset);
+                Channels(ref p, scratch, 0, channels, 0, channels, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, input, inputOffset, false);
                 return;
             }
 
             for (int oy = 0; oy < p.OutputH; oy++)
             {
                 PaddedBand.LoadRows(input, inputOffset, inH, inRowBytes, oy * p.StrideH - p.PadTop, 1, 3, scratch, rowBytes, leftPadBytes, zpIn);
-                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes, null, 0);
+                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes, null, 0, false);
             }
         }
+
+        /// <summary>
+        /// True when a channel with shift s and folded bias b takes the packed rows: shift −22..8 and
+        /// |b| ≤ 2^(30 − max(s, 0)) (Channels; a zero multiplier takes the unpacked rows too).
+        /// </summary>
+        private static bool Packs(int s, int b)
+        {
+            int left = s > 0 ? s : 0;
+            return (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left;
+        }
+
+        /// <summary>floor(n / d) for d &gt; 0 (long division truncates towards zero).</summary>
+        private static long FloorDiv(long n, long d)
+        {
+            long r = n / d;
+            return r * d > n ? r - 1 : r;
+        }
+
+        /// <summary>Start of an empty field window: fields are below 2^21, so f − EmptyWindow is negative, above any span as ulong.</summary>
+        private const long EmptyWindow = 1L << 22;
 
         /// <summary>
         /// Widest band row ((W + pl + pr) · C bytes) that Run reloads once per channel and output row: copying three such
@@ -222,7 +262,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output,
             int outRow)
         {
-            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow, null, 0);
+            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow, null, 0, false);
         }
 
         /// <summary>
@@ -230,7 +270,9 @@ namespace TinyDsc.Runtime.Kernels
         /// band[bandOffset] that holds channels c0.. with channel stride bandC: band row y, column x, channel c at
         /// bandOffset + (y·(W + pl + pr) + x)·bandC + c − c0; output row t's windows start at band row t·stride.
         /// With input non-null (Run's reload mode: bandOffset 0, bandC = C, a three-row band) band rows 0..2 are
-        /// reloaded from the input (Reload) before every output row instead.
+        /// reloaded from the input (Reload) before every output row instead. With direct (Run's direct mode, stride 2,
+        /// every channel packed) the band is the input itself, rows W·C bytes apart, bandOffset at band row 0 column 0
+        /// (pad row and pad column, never read: see the stride-2 rows).
         /// </summary>
         private static void Channels(
             ref ConvParams p,
@@ -247,11 +289,12 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output,
             int outRow,
             sbyte[] input,
-            int inputOffset)
+            int inputOffset,
+            bool direct)
         {
             int channels = p.InputC;
             int outW = p.OutputW;
-            int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * bandC;
+            int rowBytes = (direct ? p.InputW : p.InputW + p.PadLeft + p.PadRight) * bandC;
             int bandRowStep = input == null ? p.StrideH * rowBytes : 0;
             int outRowBytes = outW * channels;
             int zpOut = p.OutputZeroPoint;
@@ -274,6 +317,7 @@ namespace TinyDsc.Runtime.Kernels
             // Packed path (class summary): stride 1 or 2, and per channel shift −22..8 and |folded bias| ≤ 2^(30 − max(shift, 0));
             // other channels take the unpacked loops below.
             bool packed = p.StrideW <= 2;
+            bool top = direct && p.PadTop > 0;
             bool relu = actMin >= zpOut;
             int range = actMax - actMin;
             long rangeL = range;
@@ -285,16 +329,22 @@ namespace TinyDsc.Runtime.Kernels
             long newField = 0x4000000000000000L;
             bool leftPadded = p.PadLeft > 0;
 
-            // Band rows 3 and 4 below a window's top row (the second output row of a stride-2 pair), and their second column.
+            // Band rows 3..6 below a window's top row (the second and third output rows of a stride-2 pair or
+            // triple), and their second column.
             bool pairs = input == null && p.StrideH == 2;
             int o9 = 3 * rowBytes;
             int o10 = o9 + bandC;
             int o12 = 4 * rowBytes;
             int o13 = o12 + bandC;
+            int o15 = 5 * rowBytes;
+            int o16 = o15 + bandC;
+            int o18 = 6 * rowBytes;
+            int o19 = o18 + bandC;
+            int outRows2 = 2 * outRowBytes;
 
             // Loop variables shared by all row loops (one frame slot each; issue 11 counts frames in the heap).
             int i, oi, end;
-            long a, d, v, e, f, q;
+            long a, d, g, v, e, u, h, f, q;
             for (int c = c0; c < c1; c++)
             {
                 int b = foldedBias[c];
@@ -303,7 +353,7 @@ namespace TinyDsc.Runtime.Kernels
                 int bandStart = bandOffset + c - c0;
                 int outStart = outRow + c;
                 int left = s > 0 ? s : 0;
-                if (packed && (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left)
+                if (packed && Packs(s, b) && multiplier[c] != 0)
                 {
                     // |acc| < 2^(30 − left) + 2^18, so acc·2^left does not wrap and is the reference's acc << left.
                     long pm = (long)multiplier[c] << left;
@@ -331,130 +381,230 @@ namespace TinyDsc.Runtime.Kernels
                         long pe1 = ((long)w10 << 21) + weights[wb + 5];
                         long pe2 = ((long)w20 << 21) + weights[wb + 8];
                         long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
-                        int t = 0;
-                        if (pairs)
+                        long cst = 0x20000000000L;
+
+                        // Windows of the field (class summary): q = floor((f·pm + k) / 2^right) lies in 0..range
+                        // exactly for pLo ≤ f ≤ pLo + pSpan (k) or nLo ≤ f ≤ nLo + nSpan (kNeg, acc < 0), and is
+                        // below 0 exactly for f < fLo. Under a ReLU-type clamp k serves every field.
+                        long lim = (rangeL + 1) << right;
+                        long fLo = -FloorDiv(k, pm);
+                        long pHi = FloorDiv(lim - 1 - k, pm);
+                        long pLo = fLo;
+                        long nLo = EmptyWindow;
+                        long nSpan = 0;
+                        if (!relu)
                         {
-                            // Output rows t and t + 1 together (stride 2 down too): band row 2t + 2 is row 2 of t's
-                            // window and row 0 of t + 1's, so its two columns are loaded once for both accumulators.
-                            for (; t + 1 < rows; t += 2)
+                            pLo = fLo > negBelow ? fLo : negBelow;
+                            nLo = -FloorDiv(kNeg, pm);
+                            long nHi = FloorDiv(lim - 1 - kNeg, pm);
+                            if (nHi >= negBelow)
                             {
-                                i = bandStart + t * bandRowStep;
-                                oi = outStart + t * outRowBytes;
-                                end = oi + outRowBytes;
-                                a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
-                                d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
-                                i += bandC;
-                                if (relu)
-                                {
-                                    // acc < 0 gives an output ≤ zpOut ≤ actMin with either constant, so k serves all.
-                                    while (oi < end)
-                                    {
-                                        v = band[i + o6];
-                                        e = band[i + o7];
-                                        a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
-                                            + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
-                                        d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
-                                            + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
-                                        q = ((a & fieldMask) * pm + k) >> right;
-                                        if ((ulong)q > (ulong)rangeL)
-                                        {
-                                            q = q < 0 ? 0 : rangeL;
-                                        }
-
-                                        output[oi] = (sbyte)(q + actMinL);
-                                        q = ((d & fieldMask) * pm + k) >> right;
-                                        if ((ulong)q > (ulong)rangeL)
-                                        {
-                                            q = q < 0 ? 0 : rangeL;
-                                        }
-
-                                        output[oi + outRowBytes] = (sbyte)(q + actMinL);
-                                        i += o2;
-                                        oi += channels;
-                                    }
-                                }
-                                else
-                                {
-                                    while (oi < end)
-                                    {
-                                        v = band[i + o6];
-                                        e = band[i + o7];
-                                        a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
-                                            + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
-                                        d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
-                                            + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
-                                        f = a & fieldMask;
-                                        q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                        if ((ulong)q > (ulong)rangeL)
-                                        {
-                                            q = q < 0 ? 0 : rangeL;
-                                        }
-
-                                        output[oi] = (sbyte)(q + actMinL);
-                                        f = d & fieldMask;
-                                        q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                        if ((ulong)q > (ulong)rangeL)
-                                        {
-                                            q = q < 0 ? 0 : rangeL;
-                                        }
-
-                                        output[oi + outRowBytes] = (sbyte)(q + actMinL);
-                                        i += o2;
-                                        oi += channels;
-                                    }
-                                }
+                                nHi = negBelow - 1;
                             }
+
+                            fLo = nLo < negBelow ? nLo : pLo;
+                            if (nHi < nLo)
+                            {
+                                nLo = EmptyWindow;
+                                nHi = nLo;
+                            }
+
+                            nSpan = nHi - nLo;
                         }
 
-                        for (; t < rows; t++)
+                        if (pHi < pLo)
                         {
-                            if (input != null)
+                            pLo = EmptyWindow;
+                            pHi = pLo;
+                        }
+
+                        long pSpan = pHi - pLo;
+
+                        // The store adds actMin back: y = floor((f·pm + k + actMin·2^right) / 2^right).
+                        k += actMinL << right;
+                        kNeg += actMinL << right;
+
+                        // Rows of a triple (t, t + 1, t + 2) or pair share the band rows between their windows
+                        // (band row 2t + 2 is row 2 of t's window and row 0 of t + 1's), each loaded once. In direct
+                        // mode with a pad row above (top) output row 0 comes last: its window's rows 1 and 2 are the
+                        // input's rows 0 and 1, so it runs as a single row on them with w[1,·], w[2,·] and zero
+                        // weights for the third row, and zp_in·w[0,·] of the pad row added in every pass (cst).
+                        int t = top ? 1 : 0;
+                        int tEnd = rows;
+                        while (true)
+                        {
+                            if (t >= tEnd)
                             {
-                                Reload(ref p, input, inputOffset, band, rowBytes, t);
+                                // Direct mode needs two or more rows, so tEnd is 1 only once output row 0 is done.
+                                if (!top || tEnd == 1)
+                                {
+                                    break;
+                                }
+
+                                // Output row 0 under the pad row (see above); the channel's other rows are done.
+                                cst += p.InputZeroPoint * (po0 + pe0);
+                                po0 = po1;
+                                po1 = po2;
+                                po2 = 0;
+                                pe0 = pe1;
+                                pe1 = pe2;
+                                pe2 = 0;
+                                bandStart += rowBytes;
+                                t = 0;
+                                tEnd = 1;
                             }
 
                             i = bandStart + t * bandRowStep;
                             oi = outStart + t * outRowBytes;
                             end = oi + outRowBytes;
+                            if (pairs && tEnd - t >= 3)
+                            {
+                                a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                                d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
+                                g = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o12] * w00 + band[i + o15] * w10 + band[i + o18] * w20) << 21);
+                                i += bandC;
+                                while (oi < end)
+                                {
+                                    v = band[i + o6];
+                                    e = band[i + o7];
+                                    u = band[i + o12];
+                                    h = band[i + o13];
+                                    a = (a >> 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
+                                    d = (d >> 21) + cst + v * po0 + band[i + o9] * po1 + u * po2
+                                        + e * pe0 + band[i + o10] * pe1 + h * pe2;
+                                    g = (g >> 21) + cst + u * po0 + band[i + o15] * po1 + band[i + o18] * po2
+                                        + h * pe0 + band[i + o16] * pe1 + band[i + o19] * pe2;
+                                    f = a & fieldMask;
+                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    {
+                                        output[oi] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    f = d & fieldMask;
+                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    {
+                                        output[oi + outRowBytes] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi + outRowBytes] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi + outRowBytes] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    f = g & fieldMask;
+                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    {
+                                        output[oi + outRows2] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi + outRows2] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi + outRows2] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    i += o2;
+                                    oi += channels;
+                                }
+
+                                t += 3;
+                                continue;
+                            }
+
+                            if (pairs && tEnd - t == 2)
+                            {
+                                a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                                d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
+                                i += bandC;
+                                while (oi < end)
+                                {
+                                    v = band[i + o6];
+                                    e = band[i + o7];
+                                    a = (a >> 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
+                                    d = (d >> 21) + cst + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
+                                        + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
+                                    f = a & fieldMask;
+                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    {
+                                        output[oi] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    f = d & fieldMask;
+                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    {
+                                        output[oi + outRowBytes] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi + outRowBytes] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi + outRowBytes] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    i += o2;
+                                    oi += channels;
+                                }
+
+                                t += 2;
+                                continue;
+                            }
+
+                            if (input != null)
+                            {
+                                Reload(ref p, input, inputOffset, band, rowBytes, t);
+                            }
 
                             // Column 0 into output 0's field (the field of output −1 is discarded).
                             a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
                             i += bandC;
-                            if (relu)
+                            while (oi < end)
                             {
-                                while (oi < end)
+                                a = (a >> 21) + cst + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                    + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
+                                f = a & fieldMask;
+                                if ((ulong)(f - pLo) <= (ulong)pSpan)
                                 {
-                                    a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
-                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                    q = ((a & fieldMask) * pm + k) >> right;
-                                    if ((ulong)q > (ulong)rangeL)
-                                    {
-                                        q = q < 0 ? 0 : rangeL;
-                                    }
-
-                                    output[oi] = (sbyte)(q + actMinL);
-                                    i += o2;
-                                    oi += channels;
+                                    output[oi] = (sbyte)((f * pm + k) >> right);
                                 }
-                            }
-                            else
-                            {
-                                while (oi < end)
+                                else if (f < fLo)
                                 {
-                                    a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
-                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                    f = a & fieldMask;
-                                    q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                    if ((ulong)q > (ulong)rangeL)
-                                    {
-                                        q = q < 0 ? 0 : rangeL;
-                                    }
-
-                                    output[oi] = (sbyte)(q + actMinL);
-                                    i += o2;
-                                    oi += channels;
+                                    output[oi] = lo;
                                 }
+                                else
+                                {
+                                    output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                }
+
+                                i += o2;
+                                oi += channels;
                             }
+
+                            t++;
                         }
 
                         continue;
