@@ -1,26 +1,20 @@
 using System;
+using System.Reflection;
 using TinyDsc.Runtime.Kernels;
+using TinyDsc.Runtime.Tests.Kernels;
 namespace TinyDsc.Benchmarks;
 internal static class TmpDbg
 {
-    public static int Run()
+    public static int Run(string[] args)
     {
-        var l = Layer.Create(14, 14, 64, 64, 3, 2, 1, 64);
-        l.P.ActMin = l.P.OutputZeroPoint;
-        l.Reference();
-        var exp = (sbyte[])l.Output.Clone();
-        Array.Clear(l.Output);
-        l.Depthwise();
-        int bad = 0;
-        for (int i = 0; i < exp.Length; i++)
-        {
-            if (exp[i] != l.Output[i] && bad++ < 20)
-            {
-                int c = i % 64, x = i / 64 % 7, y = i / 64 / 7;
-                Console.WriteLine($"y{y} x{x} c{c}: exp {exp[i]} got {l.Output[i]} shift {l.Shift[c]} m {l.Multiplier[c]} b {l.Folded[c]} zpo {l.P.OutputZeroPoint} min {l.P.ActMin} max {l.P.ActMax}");
-            }
-        }
-        Console.WriteLine("bad " + bad);
+        int h = int.Parse(args[1]), c = int.Parse(args[2]); bool relu = args[3] == "1";
+        var l = Layer.Create(h, h, c, c, 3, 2, 1, c);
+        if (relu) l.P.ActMin = l.P.OutputZeroPoint;
+        var counter = new IlCounter();
+        MethodInfo dw = typeof(DepthwiseConv3x3).GetMethod(nameof(DepthwiseConv3x3.Run))!;
+        counter.Call(dw, (object)l.P, l.Input, 0, l.Weights, l.Folded, l.Multiplier, l.Shift, l.Output, 0, l.Scratch);
+        foreach (var pm in counter.PerMethod()) Console.WriteLine($"{pm.Method} {pm.Executed} {(double)pm.Executed / l.Macs:F3}");
+        Console.WriteLine($"total {counter.Executed} {(double)counter.Executed / l.Macs:F3}");
         return 0;
     }
 }

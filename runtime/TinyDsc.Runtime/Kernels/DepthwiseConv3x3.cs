@@ -344,7 +344,7 @@ namespace TinyDsc.Runtime.Kernels
 
             // Loop variables shared by all row loops (one frame slot each; issue 11 counts frames in the heap).
             int i, oi, end;
-            long a, d, g, v, e, u, h, f, q;
+            long a, d, g, v, e, u, h, f;
             for (int c = c0; c < c1; c++)
             {
                 int b = foldedBias[c];
@@ -367,6 +367,47 @@ namespace TinyDsc.Runtime.Kernels
                     // acc = field − 2^20 + b is negative exactly when field < 2^20 − b.
                     long negBelow = 0x100000 - b;
 
+                    // Windows of the field (class summary): q = floor((f·pm + k) / 2^right) lies in 0..range
+                    // exactly for pLo ≤ f ≤ pLo + pSpan (k) or nLo ≤ f ≤ nLo + nSpan (kNeg, acc < 0), and is
+                    // below 0 exactly for f < fLo. Under a ReLU-type clamp k serves every field.
+                    long lim = (rangeL + 1) << right;
+                    long fLo = -FloorDiv(k, pm);
+                    long pHi = FloorDiv(lim - 1 - k, pm);
+                    long pLo = fLo;
+                    long nLo = EmptyWindow;
+                    long nSpan = 0;
+                    if (!relu)
+                    {
+                        pLo = fLo > negBelow ? fLo : negBelow;
+                        nLo = -FloorDiv(kNeg, pm);
+                        long nHi = FloorDiv(lim - 1 - kNeg, pm);
+                        if (nHi >= negBelow)
+                        {
+                            nHi = negBelow - 1;
+                        }
+
+                        fLo = nLo < negBelow ? nLo : pLo;
+                        if (nHi < nLo)
+                        {
+                            nLo = EmptyWindow;
+                            nHi = nLo;
+                        }
+
+                        nSpan = nHi - nLo;
+                    }
+
+                    if (pHi < pLo)
+                    {
+                        pLo = EmptyWindow;
+                        pHi = pLo;
+                    }
+
+                    long pSpan = pHi - pLo;
+
+                    // The store adds actMin back: y = floor((f·pm + k + actMin·2^right) / 2^right).
+                    k += actMinL << right;
+                    kNeg += actMinL << right;
+
                     if (p.StrideW == 2)
                     {
                         // Two fields: column 2x + 1 adds w[r,1] to output x (field 0), column 2x + 2 adds w[r,2] to
@@ -382,47 +423,6 @@ namespace TinyDsc.Runtime.Kernels
                         long pe2 = ((long)w20 << 21) + weights[wb + 8];
                         long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
                         long cst = 0x20000000000L;
-
-                        // Windows of the field (class summary): q = floor((f·pm + k) / 2^right) lies in 0..range
-                        // exactly for pLo ≤ f ≤ pLo + pSpan (k) or nLo ≤ f ≤ nLo + nSpan (kNeg, acc < 0), and is
-                        // below 0 exactly for f < fLo. Under a ReLU-type clamp k serves every field.
-                        long lim = (rangeL + 1) << right;
-                        long fLo = -FloorDiv(k, pm);
-                        long pHi = FloorDiv(lim - 1 - k, pm);
-                        long pLo = fLo;
-                        long nLo = EmptyWindow;
-                        long nSpan = 0;
-                        if (!relu)
-                        {
-                            pLo = fLo > negBelow ? fLo : negBelow;
-                            nLo = -FloorDiv(kNeg, pm);
-                            long nHi = FloorDiv(lim - 1 - kNeg, pm);
-                            if (nHi >= negBelow)
-                            {
-                                nHi = negBelow - 1;
-                            }
-
-                            fLo = nLo < negBelow ? nLo : pLo;
-                            if (nHi < nLo)
-                            {
-                                nLo = EmptyWindow;
-                                nHi = nLo;
-                            }
-
-                            nSpan = nHi - nLo;
-                        }
-
-                        if (pHi < pLo)
-                        {
-                            pLo = EmptyWindow;
-                            pHi = pLo;
-                        }
-
-                        long pSpan = pHi - pLo;
-
-                        // The store adds actMin back: y = floor((f·pm + k + actMin·2^right) / 2^right).
-                        k += actMinL << right;
-                        kNeg += actMinL << right;
 
                         // Rows of a triple (t, t + 1, t + 2) or pair share the band rows between their windows
                         // (band row 2t + 2 is row 2 of t's window and row 0 of t + 1's), each loaded once. In direct
@@ -632,45 +632,25 @@ namespace TinyDsc.Runtime.Kernels
                         a = leftPadded ? a0 : 0x4000020000100000L + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
                         a = (a >> 21) + newField + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
                         i += o2;
-                        if (relu)
+                        while (oi < end)
                         {
-                            // acc < 0 gives y ≤ zpOut ≤ actMin with either constant, so k serves all.
-                            while (oi < end)
+                            a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                            f = a & fieldMask;
+                            if ((ulong)(f - pLo) <= (ulong)pSpan)
                             {
-                                a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                                q = ((a & fieldMask) * pm + k) >> right;
-                                if ((ulong)q > (ulong)rangeL)
-                                {
-                                    output[oi] = q < 0 ? lo : hi;
-                                }
-                                else
-                                {
-                                    output[oi] = (sbyte)(q + actMinL);
-                                }
-
-                                i += bandC;
-                                oi += channels;
+                                output[oi] = (sbyte)((f * pm + k) >> right);
                             }
-                        }
-                        else
-                        {
-                            while (oi < end)
+                            else if (f < fLo)
                             {
-                                a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                                f = a & fieldMask;
-                                q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                if ((ulong)q > (ulong)rangeL)
-                                {
-                                    output[oi] = q < 0 ? lo : hi;
-                                }
-                                else
-                                {
-                                    output[oi] = (sbyte)(q + actMinL);
-                                }
-
-                                i += bandC;
-                                oi += channels;
+                                output[oi] = lo;
                             }
+                            else
+                            {
+                                output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                            }
+
+                            i += bandC;
+                            oi += channels;
                         }
                     }
 
