@@ -353,7 +353,7 @@ namespace TinyDsc.Runtime.Kernels
                 int bandStart = bandOffset + c - c0;
                 int outStart = outRow + c;
                 int left = s > 0 ? s : 0;
-                if (packed && Packs(s, b) && multiplier[c] != 0)
+                if (packed && (direct || Packs(s, b) && multiplier[c] != 0))
                 {
                     // |acc| < 2^(30 − left) + 2^18, so acc·2^left does not wrap and is the reference's acc << left.
                     long pm = (long)multiplier[c] << left;
@@ -424,40 +424,48 @@ namespace TinyDsc.Runtime.Kernels
                         long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
                         long cst = 0x20000000000L;
 
-                        // Rows of a triple (t, t + 1, t + 2) or pair share the band rows between their windows
-                        // (band row 2t + 2 is row 2 of t's window and row 0 of t + 1's), each loaded once. In direct
-                        // mode with a pad row above (top) output row 0 comes last: its window's rows 1 and 2 are the
-                        // input's rows 0 and 1, so it runs as a single row on them with w[1,·], w[2,·] and zero
-                        // weights for the third row, and zp_in·w[0,·] of the pad row added in every pass (cst).
-                        int t = top ? 1 : 0;
-                        int tEnd = rows;
-                        while (true)
+                        int t = 0;
+                        if (top)
                         {
-                            if (t >= tEnd)
+                            // Direct mode, output row 0 under the pad row: its window's rows 1 and 2 are the input's
+                            // rows 0 and 1 (band rows 1 and 2); the pad row adds zp_in·w[0,·] in every pass.
+                            i = bandStart + rowBytes + bandC;
+                            oi = outStart;
+                            end = oi + outRowBytes;
+                            a = b0;
+                            long padRow = cst + p.InputZeroPoint * (po0 + pe0);
+                            while (oi < end)
                             {
-                                // Direct mode needs two or more rows, so tEnd is 1 only once output row 0 is done.
-                                if (!top || tEnd == 1)
+                                a = (a >> 21) + padRow + band[i] * po1 + band[i + o3] * po2 + band[i + o1] * pe1 + band[i + o4] * pe2;
+                                f = a & fieldMask;
+                                if ((ulong)(f - pLo) <= (ulong)pSpan)
                                 {
-                                    break;
+                                    output[oi] = (sbyte)((f * pm + k) >> right);
+                                }
+                                else if (f < fLo)
+                                {
+                                    output[oi] = lo;
+                                }
+                                else
+                                {
+                                    output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
                                 }
 
-                                // Output row 0 under the pad row (see above); the channel's other rows are done.
-                                cst += p.InputZeroPoint * (po0 + pe0);
-                                po0 = po1;
-                                po1 = po2;
-                                po2 = 0;
-                                pe0 = pe1;
-                                pe1 = pe2;
-                                pe2 = 0;
-                                bandStart += rowBytes;
-                                t = 0;
-                                tEnd = 1;
+                                i += o2;
+                                oi += channels;
                             }
 
+                            t = 1;
+                        }
+
+                        // Rows of a triple (t, t + 1, t + 2) or pair share the band rows between their windows
+                        // (band row 2t + 2 is row 2 of t's window and row 0 of t + 1's), each loaded once.
+                        while (t < rows)
+                        {
                             i = bandStart + t * bandRowStep;
                             oi = outStart + t * outRowBytes;
                             end = oi + outRowBytes;
-                            if (pairs && tEnd - t >= 3)
+                            if (pairs && rows - t >= 3)
                             {
                                 a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
                                 d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
@@ -525,7 +533,7 @@ namespace TinyDsc.Runtime.Kernels
                                 continue;
                             }
 
-                            if (pairs && tEnd - t == 2)
+                            if (pairs && rows - t == 2)
                             {
                                 a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
                                 d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
