@@ -196,8 +196,17 @@ namespace TinyDsc.Runtime.Kernels
             return r * d > n ? r - 1 : r;
         }
 
-        /// <summary>Start of an empty field window: fields are below 2^21, so f − EmptyWindow is negative, above any span as ulong.</summary>
+        /// <summary>Start of an empty window of kNeg: beyond every field, so the window test fails (see FieldReach).</summary>
         private const long EmptyWindow = 1L << 22;
+
+        /// <summary>
+        /// Offset of a packed field: field = FieldOffset + the sum of the taps' products so far, within
+        /// FieldOffset ± 9·128·127 (&lt; 2^18 = FieldReach) and so within 0..2^21 − 1 in the middle and low fields.
+        /// </summary>
+        private const long FieldOffset = 1L << 20;
+
+        /// <summary>Bound on |field − FieldOffset|: f − pLo with pLo within FieldOffset ± FieldReach lies within ±2^19, a 21-bit top field.</summary>
+        private const long FieldReach = 1L << 18;
 
         /// <summary>
         /// Widest band row ((W + pl + pr) · C bytes) that Run reloads once per channel and output row: copying three such
@@ -325,8 +334,6 @@ namespace TinyDsc.Runtime.Kernels
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
             long zpTerm = actMin - zpOut;
-            long fieldMask = 0x1FFFFFL;
-            long newField = 0x4000000000000000L;
             bool leftPadded = p.PadLeft > 0;
 
             // Band rows 3..6 below a window's top row (the second and third output rows of a stride-2 pair or
@@ -396,33 +403,47 @@ namespace TinyDsc.Runtime.Kernels
                         nSpan = nHi - nLo;
                     }
 
+                    // Every field lies within FieldOffset ± FieldReach, so with pLo clamped there the loops read
+                    // f − pLo as the signed top field (a >> 43) and the window test is one unsigned compare.
+                    if (pLo < FieldOffset - FieldReach)
+                    {
+                        pLo = FieldOffset - FieldReach;
+                    }
+
+                    if (pLo > FieldOffset + FieldReach)
+                    {
+                        pLo = FieldOffset + FieldReach;
+                    }
+
                     if (pHi < pLo)
                     {
-                        pLo = EmptyWindow;
+                        pLo = FieldOffset + FieldReach;
                         pHi = pLo;
                     }
 
                     long pSpan = pHi - pLo;
+                    fLo -= pLo;
+                    nLo -= pLo;
 
-                    // The store adds actMin back: y = floor((f·pm + k + actMin·2^right) / 2^right).
-                    k += actMinL << right;
-                    kNeg += actMinL << right;
+                    // The store reads f − pLo and adds actMin back: y = floor(((f − pLo)·pm + k + pLo·pm + actMin·2^right) / 2^right).
+                    k += (actMinL << right) + pLo * pm;
+                    kNeg += (actMinL << right) + pLo * pm;
 
                     if (p.StrideW == 2)
                     {
                         // Two fields: column 2x + 1 adds w[r,1] to output x (field 0), column 2x + 2 adds w[r,2] to
                         // output x (field 0) and w[r,0] to output x + 1 (field 1).
-                        long po0 = weights[wb + 1];
-                        long po1 = weights[wb + 4];
-                        long po2 = weights[wb + 7];
+                        long po0 = (long)weights[wb + 1] << 43;
+                        long po1 = (long)weights[wb + 4] << 43;
+                        long po2 = (long)weights[wb + 7] << 43;
                         int w00 = weights[wb];
                         int w10 = weights[wb + 3];
                         int w20 = weights[wb + 6];
-                        long pe0 = ((long)w00 << 21) + weights[wb + 2];
-                        long pe1 = ((long)w10 << 21) + weights[wb + 5];
-                        long pe2 = ((long)w20 << 21) + weights[wb + 8];
-                        long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
-                        long cst = 0x20000000000L;
+                        long pe0 = ((long)weights[wb + 2] << 43) + ((long)w00 << 22);
+                        long pe1 = ((long)weights[wb + 5] << 43) + ((long)w10 << 22);
+                        long pe2 = ((long)weights[wb + 8] << 43) + ((long)w20 << 22);
+                        long b0 = (FieldOffset + p.InputZeroPoint * (w00 + w10 + w20)) << 22;
+                        long cst = (-pLo << 43) + (FieldOffset << 22);
 
                         int t = 0;
                         if (top)
@@ -436,9 +457,9 @@ namespace TinyDsc.Runtime.Kernels
                             long padRow = cst + p.InputZeroPoint * (po0 + pe0);
                             while (oi < end)
                             {
-                                a = (a >> 21) + padRow + band[i] * po1 + band[i + o3] * po2 + band[i + o1] * pe1 + band[i + o4] * pe2;
-                                f = a & fieldMask;
-                                if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                a = (a << 21) + padRow + band[i] * po1 + band[i + o3] * po2 + band[i + o1] * pe1 + band[i + o4] * pe2;
+                                f = a >> 43;
+                                if ((ulong)f <= (ulong)pSpan)
                                 {
                                     output[oi] = (sbyte)((f * pm + k) >> right);
                                 }
@@ -467,9 +488,9 @@ namespace TinyDsc.Runtime.Kernels
                             end = oi + outRowBytes;
                             if (pairs && rows - t >= 3)
                             {
-                                a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
-                                d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
-                                g = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o12] * w00 + band[i + o15] * w10 + band[i + o18] * w20) << 21);
+                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
+                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20)) << 22;
+                                g = leftPadded ? b0 : (FieldOffset + (band[i + o12] * w00 + band[i + o15] * w10 + band[i + o18] * w20)) << 22;
                                 i += bandC;
                                 while (oi < end)
                                 {
@@ -477,14 +498,14 @@ namespace TinyDsc.Runtime.Kernels
                                     e = band[i + o7];
                                     u = band[i + o12];
                                     h = band[i + o13];
-                                    a = (a >> 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                    a = (a << 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
                                         + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
-                                    d = (d >> 21) + cst + v * po0 + band[i + o9] * po1 + u * po2
+                                    d = (d << 21) + cst + v * po0 + band[i + o9] * po1 + u * po2
                                         + e * pe0 + band[i + o10] * pe1 + h * pe2;
-                                    g = (g >> 21) + cst + u * po0 + band[i + o15] * po1 + band[i + o18] * po2
+                                    g = (g << 21) + cst + u * po0 + band[i + o15] * po1 + band[i + o18] * po2
                                         + h * pe0 + band[i + o16] * pe1 + band[i + o19] * pe2;
-                                    f = a & fieldMask;
-                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    f = a >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
                                     {
                                         output[oi] = (sbyte)((f * pm + k) >> right);
                                     }
@@ -497,8 +518,8 @@ namespace TinyDsc.Runtime.Kernels
                                         output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
                                     }
 
-                                    f = d & fieldMask;
-                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    f = d >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
                                     {
                                         output[oi + outRowBytes] = (sbyte)((f * pm + k) >> right);
                                     }
@@ -511,8 +532,8 @@ namespace TinyDsc.Runtime.Kernels
                                         output[oi + outRowBytes] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
                                     }
 
-                                    f = g & fieldMask;
-                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    f = g >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
                                     {
                                         output[oi + outRows2] = (sbyte)((f * pm + k) >> right);
                                     }
@@ -535,19 +556,19 @@ namespace TinyDsc.Runtime.Kernels
 
                             if (pairs && rows - t == 2)
                             {
-                                a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
-                                d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
+                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
+                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20)) << 22;
                                 i += bandC;
                                 while (oi < end)
                                 {
                                     v = band[i + o6];
                                     e = band[i + o7];
-                                    a = (a >> 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                    a = (a << 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
                                         + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
-                                    d = (d >> 21) + cst + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
+                                    d = (d << 21) + cst + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
                                         + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
-                                    f = a & fieldMask;
-                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    f = a >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
                                     {
                                         output[oi] = (sbyte)((f * pm + k) >> right);
                                     }
@@ -560,8 +581,8 @@ namespace TinyDsc.Runtime.Kernels
                                         output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
                                     }
 
-                                    f = d & fieldMask;
-                                    if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                    f = d >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
                                     {
                                         output[oi + outRowBytes] = (sbyte)((f * pm + k) >> right);
                                     }
@@ -588,14 +609,14 @@ namespace TinyDsc.Runtime.Kernels
                             }
 
                             // Column 0 into output 0's field (the field of output −1 is discarded).
-                            a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                            a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
                             i += bandC;
                             while (oi < end)
                             {
-                                a = (a >> 21) + cst + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                a = (a << 21) + cst + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
                                     + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                f = a & fieldMask;
-                                if ((ulong)(f - pLo) <= (ulong)pSpan)
+                                f = a >> 43;
+                                if ((ulong)f <= (ulong)pSpan)
                                 {
                                     output[oi] = (sbyte)((f * pm + k) >> right);
                                 }
@@ -618,13 +639,14 @@ namespace TinyDsc.Runtime.Kernels
                         continue;
                     }
 
-                    // Band row r's weights in one long: field 0 ← w[r,2], field 1 ← w[r,1], field 2 ← w[r,0].
-                    long pw0 = ((long)((weights[wb] << 21) + weights[wb + 1]) << 21) + weights[wb + 2];
-                    long pw1 = ((long)((weights[wb + 3] << 21) + weights[wb + 4]) << 21) + weights[wb + 5];
-                    long pw2 = ((long)((weights[wb + 6] << 21) + weights[wb + 7]) << 21) + weights[wb + 8];
+                    // Band row r's weights in one long: top field ← w[r,2], middle ← w[r,1], low ← w[r,0].
+                    long pw0 = ((long)weights[wb + 2] << 43) + ((long)weights[wb + 1] << 22) + ((long)weights[wb] << 1);
+                    long pw1 = ((long)weights[wb + 5] << 43) + ((long)weights[wb + 4] << 22) + ((long)weights[wb + 3] << 1);
+                    long pw2 = ((long)weights[wb + 8] << 43) + ((long)weights[wb + 7] << 22) + ((long)weights[wb + 6] << 1);
+                    long next = (-pLo << 43) + (FieldOffset << 1);
 
-                    // Three fields at 2^20 plus column 0 when it is a pad column (zp_in in every band row).
-                    long a0 = 0x4000020000100000L + p.InputZeroPoint * (pw0 + pw1 + pw2);
+                    // Middle and low fields at FieldOffset, plus column 0 when it is a pad column (zp_in in every band row).
+                    long a0 = (FieldOffset << 22) + (FieldOffset << 1) + p.InputZeroPoint * (pw0 + pw1 + pw2);
                     for (int t = 0; t < rows; t++)
                     {
                         if (input != null)
@@ -637,14 +659,14 @@ namespace TinyDsc.Runtime.Kernels
                         end = oi + outRowBytes;
 
                         // Columns 0 and 1 of the row (the fields of outputs −2 and −1 are discarded).
-                        a = leftPadded ? a0 : 0x4000020000100000L + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                        a = (a >> 21) + newField + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
+                        a = leftPadded ? a0 : (FieldOffset << 22) + (FieldOffset << 1) + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                        a = (a << 21) + next + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
                         i += o2;
                         while (oi < end)
                         {
-                            a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                            f = a & fieldMask;
-                            if ((ulong)(f - pLo) <= (ulong)pSpan)
+                            a = (a << 21) + next + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                            f = a >> 43;
+                            if ((ulong)f <= (ulong)pSpan)
                             {
                                 output[oi] = (sbyte)((f * pm + k) >> right);
                             }
