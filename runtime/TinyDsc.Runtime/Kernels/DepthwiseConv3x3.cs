@@ -189,13 +189,6 @@ namespace TinyDsc.Runtime.Kernels
             return (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left;
         }
 
-        /// <summary>floor(n / d) for d &gt; 0 (long division truncates towards zero).</summary>
-        private static long FloorDiv(long n, long d)
-        {
-            long r = n / d;
-            return r * d > n ? r - 1 : r;
-        }
-
         /// <summary>Start of an empty window of kNeg: beyond every field, so the window test fails (see FieldReach).</summary>
         private const long EmptyWindow = 1L << 22;
 
@@ -360,7 +353,7 @@ namespace TinyDsc.Runtime.Kernels
                 int bandStart = bandOffset + c - c0;
                 int outStart = outRow + c;
                 int left = s > 0 ? s : 0;
-                if (packed && (direct || Packs(s, b) && multiplier[c] != 0))
+                if (packed && (direct || (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left && multiplier[c] != 0))
                 {
                     // |acc| < 2^(30 − left) + 2^18, so acc·2^left does not wrap and is the reference's acc << left.
                     long pm = (long)multiplier[c] << left;
@@ -377,17 +370,38 @@ namespace TinyDsc.Runtime.Kernels
                     // Windows of the field (class summary): q = floor((f·pm + k) / 2^right) lies in 0..range
                     // exactly for pLo ≤ f ≤ pLo + pSpan (k) or nLo ≤ f ≤ nLo + nSpan (kNeg, acc < 0), and is
                     // below 0 exactly for f < fLo. Under a ReLU-type clamp k serves every field.
+                    // (Long division truncates towards zero: ceil(n / pm) and floor(n / pm) are one step from n / pm.)
                     long lim = (rangeL + 1) << right;
-                    long fLo = -FloorDiv(k, pm);
-                    long pHi = FloorDiv(lim - 1 - k, pm);
+                    long fLo = -k / pm;
+                    if (fLo * pm < -k)
+                    {
+                        fLo++;
+                    }
+
+                    long pHi = (lim - 1 - k) / pm;
+                    if (pHi * pm > lim - 1 - k)
+                    {
+                        pHi--;
+                    }
+
                     long pLo = fLo;
                     long nLo = EmptyWindow;
                     long nSpan = 0;
                     if (!relu)
                     {
                         pLo = fLo > negBelow ? fLo : negBelow;
-                        nLo = -FloorDiv(kNeg, pm);
-                        long nHi = FloorDiv(lim - 1 - kNeg, pm);
+                        nLo = -kNeg / pm;
+                        if (nLo * pm < -kNeg)
+                        {
+                            nLo++;
+                        }
+
+                        long nHi = (lim - 1 - kNeg) / pm;
+                        if (nHi * pm > lim - 1 - kNeg)
+                        {
+                            nHi--;
+                        }
+
                         if (nHi >= negBelow)
                         {
                             nHi = negBelow - 1;
@@ -426,8 +440,9 @@ namespace TinyDsc.Runtime.Kernels
                     nLo -= pLo;
 
                     // The store reads f − pLo and adds actMin back: y = floor(((f − pLo)·pm + k + pLo·pm + actMin·2^right) / 2^right).
-                    k += (actMinL << right) + pLo * pm;
-                    kNeg += (actMinL << right) + pLo * pm;
+                    long toStore = (actMinL << right) + pLo * pm;
+                    k += toStore;
+                    kNeg += toStore;
 
                     if (p.StrideW == 2)
                     {
