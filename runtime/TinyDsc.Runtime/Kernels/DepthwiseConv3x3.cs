@@ -24,11 +24,20 @@ namespace TinyDsc.Runtime.Kernels
     /// inlined (see Requantize for the exact-equivalence argument). The band holds, in order of preference: all band
     /// rows of a group of channels (channel constants set up once per call); or, for rows of at most
     /// MaxReloadedRowBytes, the three rows of all channels reloaded channel by channel before each output row; or the
-    /// three rows of all channels, all channels per output row. Packed rows (most channels, see Channels): the sums
-    /// of three (stride 1) or two (stride 2) neighbouring outputs share one long in 21-bit fields, each band byte
-    /// multiplied once by the packed weights of the outputs it feeds; at stride 2 in both directions over a group's
-    /// band two output rows run together, loading their shared band row once. Under a ReLU-type clamp
-    /// (ActMin ≥ zp_out) the sign test of the rounding constant is left out: a negative accumulator clamps either way.
+    /// three rows of all channels, all channels per output row. At stride 2 with left pad 1, top pad 0 or 1, no pad
+    /// column on the right or pad row at the bottom read and every channel packed, there is no band (direct mode): the
+    /// rows are read in place from the input, and output row 0 under the pad row takes the pad row's taps as a constant.
+    ///
+    /// Packed rows (most channels, see Channels): the sums of three (stride 1) or two (stride 2) neighbouring outputs
+    /// share one long in 21-bit fields (bits 43–63, 22–42 and 1–21), each band byte multiplied once by the packed
+    /// weights of the outputs it feeds; at stride 2 in both directions three (or two) output rows run together,
+    /// loading their shared band rows once. The finished output is the top field, read by one arithmetic shift; the
+    /// lower fields carry FieldOffset so that they never borrow from it. Requantization by windows: per channel,
+    /// y = floor((f·m·2^left + k) / 2^right) lies in actMin..actMax exactly for the fields f of one interval (two
+    /// without a ReLU-type clamp: one for acc ≥ 0 with k, one for acc &lt; 0 with kNeg), found once per channel by
+    /// division since y rises with f. A field in the window is stored by one multiply and shift; any other is stored
+    /// as actMin (below) or actMax (above) without either. Under a ReLU-type clamp (ActMin ≥ zp_out) k serves
+    /// every field: a negative accumulator gives y ≤ zp_out ≤ actMin with either constant.
     /// </summary>
     public static class DepthwiseConv3x3
     {
@@ -446,8 +455,8 @@ namespace TinyDsc.Runtime.Kernels
 
                     if (p.StrideW == 2)
                     {
-                        // Two fields: column 2x + 1 adds w[r,1] to output x (field 0), column 2x + 2 adds w[r,2] to
-                        // output x (field 0) and w[r,0] to output x + 1 (field 1).
+                        // Two fields: column 2x + 1 adds w[r,1] to output x (top field), column 2x + 2 adds w[r,2] to
+                        // output x (top) and w[r,0] to output x + 1 (middle field).
                         long po0 = (long)weights[wb + 1] << 43;
                         long po1 = (long)weights[wb + 4] << 43;
                         long po2 = (long)weights[wb + 7] << 43;
