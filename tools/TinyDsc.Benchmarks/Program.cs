@@ -10,7 +10,6 @@ internal static class Program
     /// </summary>
     private static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "dbg") { return TmpDbg.Run(args); }
         if (args.Length > 0 && args[0] == "ilcount")
         {
             return IlCount.Run();
