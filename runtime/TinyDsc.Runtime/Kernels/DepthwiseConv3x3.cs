@@ -376,6 +376,8 @@ namespace TinyDsc.Runtime.Kernels
                     // acc = field − 2^20 + b is negative exactly when field < 2^20 − b.
                     long negBelow = 0x100000 - b;
 
+                    // Every row loop below stores an output by the same three-way test on f (window of k, below fLo, window
+                    // of kNeg), written out in each loop on purpose: a call per output would cost nanoCLR about ten IL.
                     // Windows of the field (class summary): q = floor((f·pm + k) / 2^right) lies in 0..range
                     // exactly for pLo ≤ f ≤ pLo + pSpan (k) or nLo ≤ f ≤ nLo + nSpan (kNeg, acc < 0), and is
                     // below 0 exactly for f < fLo. Under a ReLU-type clamp k serves every field.
