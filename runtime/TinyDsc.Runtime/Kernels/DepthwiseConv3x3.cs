@@ -24,11 +24,20 @@ namespace TinyDsc.Runtime.Kernels
     /// inlined (see Requantize for the exact-equivalence argument). The band holds, in order of preference: all band
     /// rows of a group of channels (channel constants set up once per call); or, for rows of at most
     /// MaxReloadedRowBytes, the three rows of all channels reloaded channel by channel before each output row; or the
-    /// three rows of all channels, all channels per output row. Packed rows (most channels, see Channels): the sums
-    /// of three (stride 1) or two (stride 2) neighbouring outputs share one long in 21-bit fields, each band byte
-    /// multiplied once by the packed weights of the outputs it feeds; at stride 2 in both directions over a group's
-    /// band two output rows run together, loading their shared band row once. Under a ReLU-type clamp
-    /// (ActMin ≥ zp_out) the sign test of the rounding constant is left out: a negative accumulator clamps either way.
+    /// three rows of all channels, all channels per output row. At stride 2 with left pad 1, top pad 0 or 1, no pad
+    /// column on the right or pad row at the bottom read and every channel packed, there is no band (direct mode): the
+    /// rows are read in place from the input, and output row 0 under the pad row takes the pad row's taps as a constant.
+    ///
+    /// Packed rows (most channels, see Channels): the sums of three (stride 1) or two (stride 2) neighbouring outputs
+    /// share one long in 21-bit fields (bits 43–63, 22–42 and 1–21), each band byte multiplied once by the packed
+    /// weights of the outputs it feeds; at stride 2 in both directions three (or two) output rows run together,
+    /// loading their shared band rows once. The finished output is the top field, read by one arithmetic shift; the
+    /// lower fields carry FieldOffset so that they never borrow from it. Requantization by windows: per channel,
+    /// y = floor((f·m·2^left + k) / 2^right) lies in actMin..actMax exactly for the fields f of one interval (two
+    /// without a ReLU-type clamp: one for acc ≥ 0 with k, one for acc &lt; 0 with kNeg), found once per channel by
+    /// division since y rises with f. A field in the window is stored by one multiply and shift; any other is stored
+    /// as actMin (below) or actMax (above) without either. Under a ReLU-type clamp (ActMin ≥ zp_out) k serves
+    /// every field: a negative accumulator gives y ≤ zp_out ≤ actMin with either constant.
     /// </summary>
     public static class DepthwiseConv3x3
     {
@@ -88,6 +97,26 @@ namespace TinyDsc.Runtime.Kernels
             int inRowBytes = inW * channels;
             sbyte zpIn = (sbyte)p.InputZeroPoint;
 
+            // Direct mode (stride 2, pl = 1, pt ≤ 1, no right pad column or bottom pad row read, every channel packed):
+            // the input itself is the band, nothing is copied; output row 0 under a top pad row comes from input rows
+            // 0 and 1 (Channels).
+            if (p.StrideH == 2 && p.StrideW == 2 && p.PadLeft == 1 && p.PadTop <= 1 && 2 * p.OutputW <= inW
+                && 2 * p.OutputH - p.PadTop < inH && inH >= 3 && p.OutputH >= 2)
+            {
+                int c = 0;
+                while (c < channels && Packs(shift[c], foldedBias[c]) && multiplier[c] != 0)
+                {
+                    c++;
+                }
+
+                if (c == channels)
+                {
+                    Channels(ref p, input, inputOffset - p.PadTop * inRowBytes - channels, channels, 0, channels, p.OutputH, weights, foldedBias,
+                        multiplier, shift, output, outputOffset, null, 0, true);
+                    return;
+                }
+            }
+
             // Every band row the output needs, for a group of channels: the scratch holds 3 rows of all channels,
             // so 3·C / rows channels. With 4 or more per group, each channel's constants are set up once per call
             // instead of once per output row.
@@ -134,7 +163,7 @@ namespace TinyDsc.Runtime.Kernels
                         }
                     }
 
-                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, null, 0);
+                    Channels(ref p, scratch, 0, group, c0, c0 + n, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, null, 0, false);
                 }
 
                 return;
@@ -148,16 +177,38 @@ namespace TinyDsc.Runtime.Kernels
             {
                 // Narrow rows: channel by channel, reloading the three band rows (all channels, Array.Copy) before each
                 // output row, so that a channel's constants are set up once per call instead of once per output row.
-                Channels(ref p, scratch, 0, channels, 0, channels, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, input, inputOffset);
+                Channels(ref p, scratch, 0, channels, 0, channels, p.OutputH, weights, foldedBias, multiplier, shift, output, outputOffset, input, inputOffset, false);
                 return;
             }
 
             for (int oy = 0; oy < p.OutputH; oy++)
             {
                 PaddedBand.LoadRows(input, inputOffset, inH, inRowBytes, oy * p.StrideH - p.PadTop, 1, 3, scratch, rowBytes, leftPadBytes, zpIn);
-                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes, null, 0);
+                Channels(ref p, scratch, 0, channels, 0, channels, 1, weights, foldedBias, multiplier, shift, output, outputOffset + oy * outRowBytes, null, 0, false);
             }
         }
+
+        /// <summary>
+        /// True when a channel with shift s and folded bias b takes the packed rows: shift −22..8 and
+        /// |b| ≤ 2^(30 − max(s, 0)) (Channels; a zero multiplier takes the unpacked rows too).
+        /// </summary>
+        private static bool Packs(int s, int b)
+        {
+            int left = s > 0 ? s : 0;
+            return (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left;
+        }
+
+        /// <summary>Start of an empty window of kNeg: beyond every field, so the window test fails (see FieldReach).</summary>
+        private const long EmptyWindow = 1L << 22;
+
+        /// <summary>
+        /// Offset of a packed field: field = FieldOffset + the sum of the taps' products so far, within
+        /// FieldOffset ± 9·128·127 (&lt; 2^18 = FieldReach) and so within 0..2^21 − 1 in the middle and low fields.
+        /// </summary>
+        private const long FieldOffset = 1L << 20;
+
+        /// <summary>Bound on |field − FieldOffset|: f − pLo with pLo within FieldOffset ± FieldReach lies within ±2^19, a 21-bit top field.</summary>
+        private const long FieldReach = 1L << 18;
 
         /// <summary>
         /// Widest band row ((W + pl + pr) · C bytes) that Run reloads once per channel and output row: copying three such
@@ -222,7 +273,7 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output,
             int outRow)
         {
-            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow, null, 0);
+            Channels(ref p, band, bandOffset, p.InputC, 0, p.InputC, rows, weights, foldedBias, multiplier, shift, output, outRow, null, 0, false);
         }
 
         /// <summary>
@@ -230,7 +281,9 @@ namespace TinyDsc.Runtime.Kernels
         /// band[bandOffset] that holds channels c0.. with channel stride bandC: band row y, column x, channel c at
         /// bandOffset + (y·(W + pl + pr) + x)·bandC + c − c0; output row t's windows start at band row t·stride.
         /// With input non-null (Run's reload mode: bandOffset 0, bandC = C, a three-row band) band rows 0..2 are
-        /// reloaded from the input (Reload) before every output row instead.
+        /// reloaded from the input (Reload) before every output row instead. With direct (Run's direct mode, stride 2,
+        /// every channel packed) the band is the input itself, rows W·C bytes apart, bandOffset at band row 0 column 0
+        /// (pad row and pad column, never read: see the stride-2 rows).
         /// </summary>
         private static void Channels(
             ref ConvParams p,
@@ -247,11 +300,12 @@ namespace TinyDsc.Runtime.Kernels
             sbyte[] output,
             int outRow,
             sbyte[] input,
-            int inputOffset)
+            int inputOffset,
+            bool direct)
         {
             int channels = p.InputC;
             int outW = p.OutputW;
-            int rowBytes = (p.InputW + p.PadLeft + p.PadRight) * bandC;
+            int rowBytes = (direct ? p.InputW : p.InputW + p.PadLeft + p.PadRight) * bandC;
             int bandRowStep = input == null ? p.StrideH * rowBytes : 0;
             int outRowBytes = outW * channels;
             int zpOut = p.OutputZeroPoint;
@@ -274,6 +328,7 @@ namespace TinyDsc.Runtime.Kernels
             // Packed path (class summary): stride 1 or 2, and per channel shift −22..8 and |folded bias| ≤ 2^(30 − max(shift, 0));
             // other channels take the unpacked loops below.
             bool packed = p.StrideW <= 2;
+            bool top = direct && p.PadTop > 0;
             bool relu = actMin >= zpOut;
             int range = actMax - actMin;
             long rangeL = range;
@@ -281,20 +336,24 @@ namespace TinyDsc.Runtime.Kernels
             sbyte lo = (sbyte)actMin;
             sbyte hi = (sbyte)actMax;
             long zpTerm = actMin - zpOut;
-            long fieldMask = 0x1FFFFFL;
-            long newField = 0x4000000000000000L;
             bool leftPadded = p.PadLeft > 0;
 
-            // Band rows 3 and 4 below a window's top row (the second output row of a stride-2 pair), and their second column.
+            // Band rows 3..6 below a window's top row (the second and third output rows of a stride-2 pair or
+            // triple), and their second column.
             bool pairs = input == null && p.StrideH == 2;
             int o9 = 3 * rowBytes;
             int o10 = o9 + bandC;
             int o12 = 4 * rowBytes;
             int o13 = o12 + bandC;
+            int o15 = 5 * rowBytes;
+            int o16 = o15 + bandC;
+            int o18 = 6 * rowBytes;
+            int o19 = o18 + bandC;
+            int outRows2 = 2 * outRowBytes;
 
             // Loop variables shared by all row loops (one frame slot each; issue 11 counts frames in the heap).
             int i, oi, end;
-            long a, d, v, e, f, q;
+            long a, d, g, v, e, u, h, f;
             for (int c = c0; c < c1; c++)
             {
                 int b = foldedBias[c];
@@ -303,7 +362,7 @@ namespace TinyDsc.Runtime.Kernels
                 int bandStart = bandOffset + c - c0;
                 int outStart = outRow + c;
                 int left = s > 0 ? s : 0;
-                if (packed && (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left)
+                if (packed && (direct || (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left && multiplier[c] != 0))
                 {
                     // |acc| < 2^(30 − left) + 2^18, so acc·2^left does not wrap and is the reference's acc << left.
                     long pm = (long)multiplier[c] << left;
@@ -317,156 +376,303 @@ namespace TinyDsc.Runtime.Kernels
                     // acc = field − 2^20 + b is negative exactly when field < 2^20 − b.
                     long negBelow = 0x100000 - b;
 
+                    // Every row loop below stores an output by the same three-way test on f (window of k, below fLo, window
+                    // of kNeg), written out in each loop on purpose: a call per output would cost nanoCLR about ten IL.
+                    // Windows of the field (class summary): q = floor((f·pm + k) / 2^right) lies in 0..range
+                    // exactly for pLo ≤ f ≤ pLo + pSpan (k) or nLo ≤ f ≤ nLo + nSpan (kNeg, acc < 0), and is
+                    // below 0 exactly for f < fLo. Under a ReLU-type clamp k serves every field.
+                    // (Long division truncates towards zero: ceil(n / pm) and floor(n / pm) are one step from n / pm.)
+                    long lim = (rangeL + 1) << right;
+                    long fLo = -k / pm;
+                    if (fLo * pm < -k)
+                    {
+                        fLo++;
+                    }
+
+                    long pHi = (lim - 1 - k) / pm;
+                    if (pHi * pm > lim - 1 - k)
+                    {
+                        pHi--;
+                    }
+
+                    long pLo = fLo;
+                    long nLo = EmptyWindow;
+                    long nSpan = 0;
+                    if (!relu)
+                    {
+                        pLo = fLo > negBelow ? fLo : negBelow;
+                        nLo = -kNeg / pm;
+                        if (nLo * pm < -kNeg)
+                        {
+                            nLo++;
+                        }
+
+                        long nHi = (lim - 1 - kNeg) / pm;
+                        if (nHi * pm > lim - 1 - kNeg)
+                        {
+                            nHi--;
+                        }
+
+                        if (nHi >= negBelow)
+                        {
+                            nHi = negBelow - 1;
+                        }
+
+                        fLo = nLo < negBelow ? nLo : pLo;
+                        if (nHi < nLo)
+                        {
+                            nLo = EmptyWindow;
+                            nHi = nLo;
+                        }
+
+                        nSpan = nHi - nLo;
+                    }
+
+                    // Every field lies within FieldOffset ± FieldReach, so with pLo clamped there the loops read
+                    // f − pLo as the signed top field (a >> 43) and the window test is one unsigned compare.
+                    if (pLo < FieldOffset - FieldReach)
+                    {
+                        pLo = FieldOffset - FieldReach;
+                    }
+
+                    if (pLo > FieldOffset + FieldReach)
+                    {
+                        pLo = FieldOffset + FieldReach;
+                    }
+
+                    if (pHi < pLo)
+                    {
+                        pLo = FieldOffset + FieldReach;
+                        pHi = pLo;
+                    }
+
+                    long pSpan = pHi - pLo;
+                    fLo -= pLo;
+                    nLo -= pLo;
+
+                    // The store reads f − pLo and adds actMin back: y = floor(((f − pLo)·pm + k + pLo·pm + actMin·2^right) / 2^right).
+                    long toStore = (actMinL << right) + pLo * pm;
+                    k += toStore;
+                    kNeg += toStore;
+
                     if (p.StrideW == 2)
                     {
-                        // Two fields: column 2x + 1 adds w[r,1] to output x (field 0), column 2x + 2 adds w[r,2] to
-                        // output x (field 0) and w[r,0] to output x + 1 (field 1).
-                        long po0 = weights[wb + 1];
-                        long po1 = weights[wb + 4];
-                        long po2 = weights[wb + 7];
+                        // Two fields: column 2x + 1 adds w[r,1] to output x (top field), column 2x + 2 adds w[r,2] to
+                        // output x (top) and w[r,0] to output x + 1 (middle field).
+                        long po0 = (long)weights[wb + 1] << 43;
+                        long po1 = (long)weights[wb + 4] << 43;
+                        long po2 = (long)weights[wb + 7] << 43;
                         int w00 = weights[wb];
                         int w10 = weights[wb + 3];
                         int w20 = weights[wb + 6];
-                        long pe0 = ((long)w00 << 21) + weights[wb + 2];
-                        long pe1 = ((long)w10 << 21) + weights[wb + 5];
-                        long pe2 = ((long)w20 << 21) + weights[wb + 8];
-                        long b0 = 0x20000100000L + ((long)(p.InputZeroPoint * (w00 + w10 + w20)) << 21);
+                        long pe0 = ((long)weights[wb + 2] << 43) + ((long)w00 << 22);
+                        long pe1 = ((long)weights[wb + 5] << 43) + ((long)w10 << 22);
+                        long pe2 = ((long)weights[wb + 8] << 43) + ((long)w20 << 22);
+                        long b0 = (FieldOffset + p.InputZeroPoint * (w00 + w10 + w20)) << 22;
+                        long cst = (-pLo << 43) + (FieldOffset << 22);
+
                         int t = 0;
-                        if (pairs)
+                        if (top)
                         {
-                            // Output rows t and t + 1 together (stride 2 down too): band row 2t + 2 is row 2 of t's
-                            // window and row 0 of t + 1's, so its two columns are loaded once for both accumulators.
-                            for (; t + 1 < rows; t += 2)
+                            // Direct mode, output row 0 under the pad row: its window's rows 1 and 2 are the input's
+                            // rows 0 and 1 (band rows 1 and 2); the pad row adds zp_in·w[0,·] in every pass.
+                            i = bandStart + rowBytes + bandC;
+                            oi = outStart;
+                            end = oi + outRowBytes;
+                            a = b0;
+                            long padRow = cst + p.InputZeroPoint * (po0 + pe0);
+                            while (oi < end)
                             {
-                                i = bandStart + t * bandRowStep;
-                                oi = outStart + t * outRowBytes;
-                                end = oi + outRowBytes;
-                                a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
-                                d = leftPadded ? b0 : 0x20000100000L + ((long)(band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20) << 21);
-                                i += bandC;
-                                if (relu)
+                                a = (a << 21) + padRow + band[i] * po1 + band[i + o3] * po2 + band[i + o1] * pe1 + band[i + o4] * pe2;
+                                f = a >> 43;
+                                if ((ulong)f <= (ulong)pSpan)
                                 {
-                                    // acc < 0 gives an output ≤ zpOut ≤ actMin with either constant, so k serves all.
-                                    while (oi < end)
-                                    {
-                                        v = band[i + o6];
-                                        e = band[i + o7];
-                                        a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
-                                            + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
-                                        d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
-                                            + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
-                                        q = ((a & fieldMask) * pm + k) >> right;
-                                        if ((ulong)q > (ulong)rangeL)
-                                        {
-                                            q = q < 0 ? 0 : rangeL;
-                                        }
-
-                                        output[oi] = (sbyte)(q + actMinL);
-                                        q = ((d & fieldMask) * pm + k) >> right;
-                                        if ((ulong)q > (ulong)rangeL)
-                                        {
-                                            q = q < 0 ? 0 : rangeL;
-                                        }
-
-                                        output[oi + outRowBytes] = (sbyte)(q + actMinL);
-                                        i += o2;
-                                        oi += channels;
-                                    }
+                                    output[oi] = (sbyte)((f * pm + k) >> right);
+                                }
+                                else if (f < fLo)
+                                {
+                                    output[oi] = lo;
                                 }
                                 else
                                 {
-                                    while (oi < end)
-                                    {
-                                        v = band[i + o6];
-                                        e = band[i + o7];
-                                        a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + v * po2
-                                            + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
-                                        d = (d >> 21) + 0x20000000000L + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
-                                            + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
-                                        f = a & fieldMask;
-                                        q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                        if ((ulong)q > (ulong)rangeL)
-                                        {
-                                            q = q < 0 ? 0 : rangeL;
-                                        }
-
-                                        output[oi] = (sbyte)(q + actMinL);
-                                        f = d & fieldMask;
-                                        q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                        if ((ulong)q > (ulong)rangeL)
-                                        {
-                                            q = q < 0 ? 0 : rangeL;
-                                        }
-
-                                        output[oi + outRowBytes] = (sbyte)(q + actMinL);
-                                        i += o2;
-                                        oi += channels;
-                                    }
+                                    output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
                                 }
+
+                                i += o2;
+                                oi += channels;
                             }
+
+                            t = 1;
                         }
 
-                        for (; t < rows; t++)
+                        // Rows of a triple (t, t + 1, t + 2) or pair share the band rows between their windows
+                        // (band row 2t + 2 is row 2 of t's window and row 0 of t + 1's), each loaded once.
+                        while (t < rows)
                         {
+                            i = bandStart + t * bandRowStep;
+                            oi = outStart + t * outRowBytes;
+                            end = oi + outRowBytes;
+                            if (pairs && rows - t >= 3)
+                            {
+                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
+                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20)) << 22;
+                                g = leftPadded ? b0 : (FieldOffset + (band[i + o12] * w00 + band[i + o15] * w10 + band[i + o18] * w20)) << 22;
+                                i += bandC;
+                                while (oi < end)
+                                {
+                                    v = band[i + o6];
+                                    e = band[i + o7];
+                                    u = band[i + o12];
+                                    h = band[i + o13];
+                                    a = (a << 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
+                                    d = (d << 21) + cst + v * po0 + band[i + o9] * po1 + u * po2
+                                        + e * pe0 + band[i + o10] * pe1 + h * pe2;
+                                    g = (g << 21) + cst + u * po0 + band[i + o15] * po1 + band[i + o18] * po2
+                                        + h * pe0 + band[i + o16] * pe1 + band[i + o19] * pe2;
+                                    f = a >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
+                                    {
+                                        output[oi] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    f = d >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
+                                    {
+                                        output[oi + outRowBytes] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi + outRowBytes] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi + outRowBytes] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    f = g >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
+                                    {
+                                        output[oi + outRows2] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi + outRows2] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi + outRows2] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    i += o2;
+                                    oi += channels;
+                                }
+
+                                t += 3;
+                                continue;
+                            }
+
+                            if (pairs && rows - t == 2)
+                            {
+                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
+                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20)) << 22;
+                                i += bandC;
+                                while (oi < end)
+                                {
+                                    v = band[i + o6];
+                                    e = band[i + o7];
+                                    a = (a << 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
+                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
+                                    d = (d << 21) + cst + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
+                                        + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
+                                    f = a >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
+                                    {
+                                        output[oi] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    f = d >> 43;
+                                    if ((ulong)f <= (ulong)pSpan)
+                                    {
+                                        output[oi + outRowBytes] = (sbyte)((f * pm + k) >> right);
+                                    }
+                                    else if (f < fLo)
+                                    {
+                                        output[oi + outRowBytes] = lo;
+                                    }
+                                    else
+                                    {
+                                        output[oi + outRowBytes] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                    }
+
+                                    i += o2;
+                                    oi += channels;
+                                }
+
+                                t += 2;
+                                continue;
+                            }
+
                             if (input != null)
                             {
                                 Reload(ref p, input, inputOffset, band, rowBytes, t);
                             }
 
-                            i = bandStart + t * bandRowStep;
-                            oi = outStart + t * outRowBytes;
-                            end = oi + outRowBytes;
-
                             // Column 0 into output 0's field (the field of output −1 is discarded).
-                            a = leftPadded ? b0 : 0x20000100000L + ((long)(band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20) << 21);
+                            a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
                             i += bandC;
-                            if (relu)
+                            while (oi < end)
                             {
-                                while (oi < end)
+                                a = (a << 21) + cst + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
+                                    + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
+                                f = a >> 43;
+                                if ((ulong)f <= (ulong)pSpan)
                                 {
-                                    a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
-                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                    q = ((a & fieldMask) * pm + k) >> right;
-                                    if ((ulong)q > (ulong)rangeL)
-                                    {
-                                        q = q < 0 ? 0 : rangeL;
-                                    }
-
-                                    output[oi] = (sbyte)(q + actMinL);
-                                    i += o2;
-                                    oi += channels;
+                                    output[oi] = (sbyte)((f * pm + k) >> right);
                                 }
-                            }
-                            else
-                            {
-                                while (oi < end)
+                                else if (f < fLo)
                                 {
-                                    a = (a >> 21) + 0x20000000000L + band[i] * po0 + band[i + o3] * po1 + band[i + o6] * po2
-                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + band[i + o7] * pe2;
-                                    f = a & fieldMask;
-                                    q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                    if ((ulong)q > (ulong)rangeL)
-                                    {
-                                        q = q < 0 ? 0 : rangeL;
-                                    }
-
-                                    output[oi] = (sbyte)(q + actMinL);
-                                    i += o2;
-                                    oi += channels;
+                                    output[oi] = lo;
                                 }
+                                else
+                                {
+                                    output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                }
+
+                                i += o2;
+                                oi += channels;
                             }
+
+                            t++;
                         }
 
                         continue;
                     }
 
-                    // Band row r's weights in one long: field 0 ← w[r,2], field 1 ← w[r,1], field 2 ← w[r,0].
-                    long pw0 = ((long)((weights[wb] << 21) + weights[wb + 1]) << 21) + weights[wb + 2];
-                    long pw1 = ((long)((weights[wb + 3] << 21) + weights[wb + 4]) << 21) + weights[wb + 5];
-                    long pw2 = ((long)((weights[wb + 6] << 21) + weights[wb + 7]) << 21) + weights[wb + 8];
+                    // Band row r's weights in one long: top field ← w[r,2], middle ← w[r,1], low ← w[r,0].
+                    long pw0 = ((long)weights[wb + 2] << 43) + ((long)weights[wb + 1] << 22) + ((long)weights[wb] << 1);
+                    long pw1 = ((long)weights[wb + 5] << 43) + ((long)weights[wb + 4] << 22) + ((long)weights[wb + 3] << 1);
+                    long pw2 = ((long)weights[wb + 8] << 43) + ((long)weights[wb + 7] << 22) + ((long)weights[wb + 6] << 1);
+                    long next = (-pLo << 43) + (FieldOffset << 1);
 
-                    // Three fields at 2^20 plus column 0 when it is a pad column (zp_in in every band row).
-                    long a0 = 0x4000020000100000L + p.InputZeroPoint * (pw0 + pw1 + pw2);
+                    // Middle and low fields at FieldOffset, plus column 0 when it is a pad column (zp_in in every band row).
+                    long a0 = (FieldOffset << 22) + (FieldOffset << 1) + p.InputZeroPoint * (pw0 + pw1 + pw2);
                     for (int t = 0; t < rows; t++)
                     {
                         if (input != null)
@@ -479,48 +685,28 @@ namespace TinyDsc.Runtime.Kernels
                         end = oi + outRowBytes;
 
                         // Columns 0 and 1 of the row (the fields of outputs −2 and −1 are discarded).
-                        a = leftPadded ? a0 : 0x4000020000100000L + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                        a = (a >> 21) + newField + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
+                        a = leftPadded ? a0 : (FieldOffset << 22) + (FieldOffset << 1) + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                        a = (a << 21) + next + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
                         i += o2;
-                        if (relu)
+                        while (oi < end)
                         {
-                            // acc < 0 gives y ≤ zpOut ≤ actMin with either constant, so k serves all.
-                            while (oi < end)
+                            a = (a << 21) + next + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                            f = a >> 43;
+                            if ((ulong)f <= (ulong)pSpan)
                             {
-                                a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                                q = ((a & fieldMask) * pm + k) >> right;
-                                if ((ulong)q > (ulong)rangeL)
-                                {
-                                    output[oi] = q < 0 ? lo : hi;
-                                }
-                                else
-                                {
-                                    output[oi] = (sbyte)(q + actMinL);
-                                }
-
-                                i += bandC;
-                                oi += channels;
+                                output[oi] = (sbyte)((f * pm + k) >> right);
                             }
-                        }
-                        else
-                        {
-                            while (oi < end)
+                            else if (f < fLo)
                             {
-                                a = (a >> 21) + newField + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                                f = a & fieldMask;
-                                q = (f * pm + (f < negBelow ? kNeg : k)) >> right;
-                                if ((ulong)q > (ulong)rangeL)
-                                {
-                                    output[oi] = q < 0 ? lo : hi;
-                                }
-                                else
-                                {
-                                    output[oi] = (sbyte)(q + actMinL);
-                                }
-
-                                i += bandC;
-                                oi += channels;
+                                output[oi] = lo;
                             }
+                            else
+                            {
+                                output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                            }
+
+                            i += bandC;
+                            oi += channels;
                         }
                     }
 

@@ -92,6 +92,24 @@ internal sealed class IlCounter
         return list;
     }
 
+    /// <summary>
+    /// Average instructions executed per pass of the loop from instruction index start to end (as Loops gives them):
+    /// every execution in the range, divided by how often its first instruction ran (once per pass). For loops with
+    /// branches inside, e.g. a clamp taken by some outputs only, this is what a pass costs, where Loops' count is the
+    /// length of the code.
+    /// </summary>
+    public double PerPass(MethodBase m, int start, int end)
+    {
+        Instr[] code = Decode(m);
+        long n = 0;
+        for (int i = start; i <= end; i++)
+        {
+            n += code[i].Hits;
+        }
+
+        return code[start].Hits == 0 ? 0 : (double)n / code[start].Hits;
+    }
+
     /// <summary>Number of IL instructions in m's body (static; for bounding code that is not run here, e.g. a switch).</summary>
     public int InstructionCount(MethodBase m) => Decode(m).Length;
 

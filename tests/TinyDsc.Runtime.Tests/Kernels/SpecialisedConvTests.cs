@@ -157,6 +157,86 @@ public class SpecialisedConvTests
         });
     }
 
+    /// <summary>
+    /// DepthwiseConv3x3's direct stride-2 mode, where the input is read in place (stride 2, left pad 1, top pad 0 or 1,
+    /// no right pad column or bottom pad row read, every channel on the packed rows): output row 0 under the pad row in
+    /// its own two-row loop, then passes of three, two and one output rows, against the reference. Requantization stays
+    /// in the packed range (shift −22..8, multiplier ≠ 0, folded bias within ±2^(30 − max(shift, 0)), its ends included) so
+    /// that the mode is taken; clamps range from none through ReLU-type to a single value, so the field windows run
+    /// full, partly and entirely clamped; inputs and weights are often at their extremes. Shapes with odd heights or a
+    /// bottom pad that the mode does not take are checked too (the band modes).
+    /// </summary>
+    [Fact]
+    public void Depthwise3x3_direct_stride2_matches_reference()
+    {
+        TestSeed.Run(20261207, rng =>
+        {
+            int direct = 0;
+            for (int rep = 0; rep < 240; rep++)
+            {
+                int w = 2 * rng.Next(1, 10);
+                int h = rng.Next(3, 22);
+                int pt = rng.Next(2), pb = rng.Next(2);
+                int c = rng.Next(1, 41);
+                int zpIn = ConvCase.RandomZeroPoint(rng);
+                int zpOut = ConvCase.RandomZeroPoint(rng);
+                int lo, hi;
+                if (rep % 7 == 6)
+                {
+                    lo = hi = rng.Next(-128, 128);
+                }
+                else
+                {
+                    ConvCase.RandomActivation(rng, zpOut, out lo, out hi);
+                }
+
+                var p = ConvCase.Params(h, w, c, c, 3, 3, 2, 2, 1, 1, pt, 1, pb, 1, c, zpIn, zpOut, lo, hi);
+                if (p.OutputH >= 2 && 2 * p.OutputH - pt < h)
+                {
+                    direct++;
+                }
+
+                var cc = ConvCase.Random(rng, p, $"direct_s2#{rep}");
+                if (rep % 3 == 0)
+                {
+                    cc.Input = ConvCase.RandomActivations(rng, cc.InputLength);
+                    for (int i = 0; i < cc.Weights.Length; i++)
+                    {
+                        cc.Weights[i] = (sbyte)(rng.Next(2) == 0 ? -127 : 127);
+                    }
+                }
+
+                cc.Bias = new int[c];
+                for (int oc = 0; oc < c; oc++)
+                {
+                    int shift = rng.Next(4) == 0 ? (rng.Next(2) == 0 ? -22 : 8) : rng.Next(-22, 9);
+                    int left = shift > 0 ? shift : 0;
+                    int limit = (1 << 30) >> left;
+                    int folded = rng.Next(4) switch
+                    {
+                        0 => rng.Next(2) == 0 ? limit : -limit,
+                        1 => rng.Next(-limit, limit),
+                        _ => rng.Next(-30000, 30001),
+                    };
+                    cc.Shift[oc] = shift;
+                    cc.Multiplier[oc] = rng.Next(3) switch { 0 => 1 << 30, 1 => int.MaxValue, _ => rng.Next(1 << 30, int.MaxValue) };
+                    long sumW = 0;
+                    for (int k = 0; k < 9; k++)
+                    {
+                        sumW += cc.Weights[oc * 9 + k];
+                    }
+
+                    // Raw bias so that the folded bias (bias − zp_in·Σw) is the drawn value.
+                    cc.Bias[oc] = (int)(folded + zpIn * sumW);
+                }
+
+                ConvRunner.AssertSame(cc, ConvRunner.Reference(cc), ConvRunner.Depthwise3x3(cc), "DepthwiseConv3x3");
+            }
+
+            Assert.True(direct >= 120, $"only {direct} of 240 shapes take the direct mode");
+        });
+    }
+
     [Fact]
     public void Depthwise3x3Multiplier_folded_rows_limits()
     {
