@@ -26,6 +26,8 @@ internal static class IlCount
         Measure("dw3x3 14x14x32 s1 p1 ReLU", Relu(Layer.Create(14, 14, 32, 32, 3, 1, 1, 32)), depthwise: true);
         Measure("dw3x3 7x7x96 s1 p1 ReLU", Relu(Layer.Create(7, 7, 96, 96, 3, 1, 1, 96)), depthwise: true);
         Measure("dw3x3 14x14x64 s2 p1 ReLU", Relu(Layer.Create(14, 14, 64, 64, 3, 2, 1, 64)), depthwise: true);
+        // TensorFlow's SAME padding at stride 2 on even sizes: pads 0 (top, left) and 1 (bottom, right); no direct mode.
+        Measure("dw3x3 56x56x16 s2 pads 0,0,1,1", Same(Layer.Create(56, 56, 16, 16, 3, 2, 0, 16)), depthwise: true);
         Measure("pw 14x14 32->64", Layer.Create(14, 14, 32, 64, 1, 1, 0, 1), depthwise: false);
         Measure("pw 7x7 64->128", Layer.Create(7, 7, 64, 128, 1, 1, 0, 1), depthwise: false);
         Measure("stem 3x3 28x28x1->8 s2 p1", Layer.Create(28, 28, 1, 8, 3, 2, 1, 1), depthwise: false, dense: true);
@@ -37,6 +39,18 @@ internal static class IlCount
         Measure("dw3x3 K=2 14x14x16->32 s1 p1", Layer.Create(14, 14, 16, 32, 3, 1, 1, 16), depthwise: false, general: true);
         Measure("dw3x3 K=2 14x14x16->32 s1 p1", Layer.Create(14, 14, 16, 32, 3, 1, 1, 16), depthwise: false, multiplier: true);
         return 0;
+    }
+
+    /// <summary>The layer with one pad row and column after the input (bottom, right), as TensorFlow's SAME pads stride 2 on even sizes.</summary>
+    private static Layer Same(Layer l)
+    {
+        l.P.PadBottom = 1;
+        l.P.PadRight = 1;
+        l.P.OutputH = ConvParams.OutputExtent(l.P.InputH, 0, 1, 3, l.P.StrideH, 1);
+        l.P.OutputW = ConvParams.OutputExtent(l.P.InputW, 0, 1, 3, l.P.StrideW, 1);
+        l.Output = new sbyte[l.P.OutputH * l.P.OutputW * l.P.OutputC];
+        l.Scratch = new sbyte[DepthwiseConv.GetScratchSize(ref l.P)];
+        return l;
     }
 
     private static Layer Relu(Layer l)
