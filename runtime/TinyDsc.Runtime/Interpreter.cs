@@ -97,6 +97,10 @@ namespace TinyDsc.Runtime
                 _native = nativeKernels;
             }
 
+            // A managed interpreter may keep the kernels' band scratch in the same array as the arena, below an arena
+            // laid out top-down (ScratchBelowArena); mirrorEnd < 0 keeps the model's offsets and a separate scratch.
+            int below = _native == null ? ScratchBelowArena(model, referenceConvolutions) : -1;
+            int mirrorEnd = below >= 0 ? below + model.ArenaSize : -1;
             int scratch = 0;
             int packed = 0;
             int prepared = 0;
@@ -112,7 +116,7 @@ namespace TinyDsc.Runtime
                 }
                 else
                 {
-                    s = Prepare(model, i, referenceConvolutions, out stepScratch);
+                    s = Prepare(model, i, referenceConvolutions, mirrorEnd, out stepScratch);
                     if (model.Operators[i].OpCode == OpCodes.FusedBlock)
                     {
                         groupEnd = i + FusedBlocks.MemberCount(model.Operators[i]);
@@ -149,19 +153,24 @@ namespace TinyDsc.Runtime
             TensorInfo output = model.Tensors[model.OutputTensor];
             InputLength = input.ByteSize;
             OutputLength = output.ByteSize;
-            _inputOffset = input.ArenaOffset;
-            _outputOffset = output.ArenaOffset;
+            _inputOffset = Place(input, mirrorEnd);
+            _outputOffset = Place(output, mirrorEnd);
             _inputScale = input.Scale;
             _inputZeroPoint = input.ZeroPoint;
             _outputScale = output.Scale;
             _outputZeroPoint = output.ZeroPoint;
             PreparedBytes = prepared;
+            if (below >= 0)
+            {
+                scratch = below;
+            }
+
             ScratchBytes = scratch + 8 * packed;
             ArenaBytes = model.ArenaSize;
             try
             {
-                _arena = new sbyte[model.ArenaSize];
-                _scratch = new sbyte[scratch];
+                _arena = new sbyte[below >= 0 ? mirrorEnd : model.ArenaSize];
+                _scratch = below >= 0 ? _arena : new sbyte[scratch];
                 _packed = packed > 0 ? new long[packed] : null;
             }
             catch (Exception e)
@@ -182,7 +191,8 @@ namespace TinyDsc.Runtime
         public int ArenaBytes { get; }
 
         /// <summary>
-        /// Bytes of fixed kernel scratch beside the arena: the largest band any operator needs, plus 8 bytes per long of
+        /// Bytes of fixed kernel scratch beside the arena: the largest band any operator needs (or, when the bands
+        /// share the arena's array, the bytes below the arena: ScratchBelowArena), plus 8 bytes per long of
         /// PointwiseConv's packed scratch (the most any 1×1 convolution or fused block needs).
         /// </summary>
         public int ScratchBytes { get; }
@@ -291,13 +301,14 @@ namespace TinyDsc.Runtime
         /// <exception cref="ArgumentException">tensor is null or lies outside the arena, or dest is too short.</exception>
         public void GetTensor(TensorInfo tensor, sbyte[] dest, int offset)
         {
-            if (tensor == null || tensor.ArenaOffset < 0 || tensor.ByteSize < 0 || tensor.ArenaOffset > _arena.Length - tensor.ByteSize)
+            if (tensor == null || tensor.ArenaOffset < 0 || tensor.ByteSize < 0 || tensor.ArenaOffset > ArenaBytes - tensor.ByteSize)
             {
-                throw new ArgumentException("GetTensor: tensor must be one of this model's tensors (inside the " + _arena.Length + "-byte arena)");
+                throw new ArgumentException("GetTensor: tensor must be one of this model's tensors (inside the " + ArenaBytes + "-byte arena)");
             }
 
             CheckRange("GetTensor", dest == null ? -1 : dest.Length, offset, tensor.ByteSize);
-            Array.Copy(_arena, tensor.ArenaOffset, dest, offset, tensor.ByteSize);
+            // A shared scratch means the arena is laid out top-down, ending at the array's end (ScratchBelowArena).
+            Array.Copy(_arena, Place(tensor, _scratch == _arena ? _arena.Length : -1), dest, offset, tensor.ByteSize);
         }
 
         /// <summary>Writes OutputLength dequantized values of the output tensor to dest[offset..].</summary>
@@ -384,7 +395,7 @@ namespace TinyDsc.Runtime
             return new ConvReferenceStep();
         }
 
-        private static Step Prepare(Model model, int index, bool referenceConvolutions, out int scratch)
+        private static Step Prepare(Model model, int index, bool referenceConvolutions, int mirrorEnd, out int scratch)
         {
             OperatorInfo op = model.Operators[index];
             TensorInfo input = model.Tensors[op.Input0];
@@ -443,7 +454,7 @@ namespace TinyDsc.Runtime
                 {
                     TensorInfo input1 = model.Tensors[op.Input1];
                     var a = new AddStep();
-                    a.In1 = input1.ArenaOffset;
+                    a.In1 = Place(input1, mirrorEnd);
                     a.Packed = new int[]
                     {
                         op.Params[0], op.Params[1], op.Params[2], op.Params[3], op.Params[4], op.Params[5], op.Params[6],
@@ -516,7 +527,7 @@ namespace TinyDsc.Runtime
                 {
                     TensorInfo input1 = model.Tensors[op.Input1];
                     var m = new MulStep();
-                    m.In1 = input1.ArenaOffset;
+                    m.In1 = Place(input1, mirrorEnd);
                     m.Packed = new int[]
                     {
                         output.ByteSize, input1.ByteSize == input.ByteSize ? 0 : input1.ByteSize, input.ZeroPoint, input1.ZeroPoint,
@@ -550,7 +561,7 @@ namespace TinyDsc.Runtime
                     for (int k = 0; k < n; k++)
                     {
                         TensorInfo t = model.Tensors[OperatorInputs.At(op, k)];
-                        c.InputOffsets[k] = t.ArenaOffset;
+                        c.InputOffsets[k] = Place(t, mirrorEnd);
                         c.InputChannels[k] = t.Dims[last];
                         int m = op.Params[3 + 2 * k], sh = op.Params[4 + 2 * k];
                         if (!Concat.IsIdentity(t.ZeroPoint, output.ZeroPoint, m, sh))
@@ -585,7 +596,7 @@ namespace TinyDsc.Runtime
                 }
             }
 
-            s.SetOffsets(input.ArenaOffset, output.ArenaOffset);
+            s.SetOffsets(Place(input, mirrorEnd), Place(output, mirrorEnd));
             return s;
         }
 
@@ -708,7 +719,7 @@ namespace TinyDsc.Runtime
             /// <summary>The packed ConvParams (Pack's layout), as tdsc_run takes them.</summary>
             public virtual int[] Params()
             {
-                return PackedTail(Bias);
+                return PackedTail(Tail());
             }
 
             /// <summary>The array that ends with the parameters and the two offsets (Bias, or the reference's Packed).</summary>
@@ -775,11 +786,6 @@ namespace TinyDsc.Runtime
             public override int[] Tail()
             {
                 return Packed;
-            }
-
-            public override int[] Params()
-            {
-                return PackedTail(Packed);
             }
 
             public override string Name
@@ -864,26 +870,22 @@ namespace TinyDsc.Runtime
 
             public override int[] Params()
             {
-                int at = Bias.Length - 10;
-                var p = new ConvParams();
-                p.InputH = Bias[at];
-                p.InputW = Bias[at + 1];
-                p.InputC = Bias[at + 2];
-                p.OutputH = p.InputH;
-                p.OutputW = p.InputW;
-                p.OutputC = Bias[at + 3];
-                p.KernelH = 1;
-                p.KernelW = 1;
-                p.StrideH = 1;
-                p.StrideW = 1;
-                p.DilationH = 1;
-                p.DilationW = 1;
-                p.Groups = 1;
-                p.InputZeroPoint = Bias[at + 4];
-                p.OutputZeroPoint = Bias[at + 5];
-                p.ActMin = Bias[at + 6];
-                p.ActMax = Bias[at + 7];
-                return Pack(ref p);
+                // A 1×1, stride 1, dilation 1, groups 1, unpadded layer in Pack's layout.
+                int[] b = Bias;
+                int at = b.Length - 10;
+                var a = new int[PackedCount];
+                for (int k = 6; k < 12; k++)
+                {
+                    a[k] = 1;
+                }
+
+                a[0] = a[3] = b[at];
+                a[1] = a[4] = b[at + 1];
+                a[2] = b[at + 2];
+                a[5] = b[at + 3];
+                a[16] = 1;
+                Array.Copy(b, at + 4, a, 17, 4);
+                return a;
             }
 
             public override int PackedLongs()
@@ -1158,7 +1160,7 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                if (Name == "GlobalAveragePool")
+                if (Divisor == 0)
                 {
                     return new NativeStep(this, In0, Out, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
                 }
@@ -1321,6 +1323,82 @@ namespace TinyDsc.Runtime
             {
                 Reshape.Run(it._arena, In0, it._arena, Out, Count);
             }
+        }
+
+        // ---- Arena layout -----------------------------------------------------------------------------------------
+
+        /// <summary>Where tensor t starts in the interpreter's arena array: its ArenaOffset, or mirrored below mirrorEnd.</summary>
+        private static int Place(TensorInfo t, int mirrorEnd)
+        {
+            return mirrorEnd < 0 ? t.ArenaOffset : mirrorEnd - t.ArenaOffset - t.ByteSize;
+        }
+
+        /// <summary>
+        /// The band scratch the kernels index from 0 may share the arena's array: with the arena laid out top-down
+        /// above B bytes (tensor bytes at B + ArenaSize − ArenaOffset − ByteSize), a convolution needing s bytes of
+        /// scratch may use [0, s) when every tensor live during it (from the first operator that reads or writes it
+        /// to the last; the input from the start, the output to the end) ends at least s − B bytes below the top
+        /// of the model's plan. Returns the least such B: never more than the largest scratch, so one array of
+        /// B + ArenaSize bytes never exceeds arena + scratch. −1 with fused blocks, whose work areas are laid out by
+        /// the block (the separate scratch is kept).
+        /// </summary>
+        private static int ScratchBelowArena(Model model, bool referenceConvolutions)
+        {
+            OperatorInfo[] ops = model.Operators;
+            int n = model.Tensors.Length;
+            // 1 + the first and the last operator that reads or writes each tensor (0: none).
+            int[] first = new int[n];
+            int[] last = new int[n];
+            for (int i = 0; i < ops.Length; i++)
+            {
+                if (ops[i].OpCode == OpCodes.FusedBlock)
+                {
+                    return -1;
+                }
+
+                for (int k = -1; k < OperatorInputs.Count(ops[i]); k++)
+                {
+                    int t = k < 0 ? ops[i].Output : OperatorInputs.At(ops[i], k);
+                    if (first[t] == 0)
+                    {
+                        first[t] = i + 1;
+                    }
+
+                    last[t] = i + 1;
+                }
+            }
+
+            first[model.InputTensor] = 1;
+            last[model.OutputTensor] = ops.Length;
+            int below = 0;
+            for (int i = 0; i < ops.Length; i++)
+            {
+                if (ops[i].OpCode != OpCodes.Conv2D)
+                {
+                    continue;
+                }
+
+                ConvParams p = ConvParamsOf(model, ops[i]);
+                int s = ChooseConvKernel(ref p, referenceConvolutions).ScratchBytes(ref p);
+                int top = 0;
+                for (int t = 0; t < n; t++)
+                {
+                    TensorInfo x = model.Tensors[t];
+                    if (first[t] <= i + 1 && i < last[t] && x.ArenaOffset + x.ByteSize > top)
+                    {
+                        top = x.ArenaOffset + x.ByteSize;
+                    }
+                }
+
+                // Bytes of the scratch that reach into the mirrored arena's lowest live byte.
+                top += s - model.ArenaSize;
+                if (top > below)
+                {
+                    below = top;
+                }
+            }
+
+            return below;
         }
 
         // ---- Parameters -------------------------------------------------------------------------------------------
