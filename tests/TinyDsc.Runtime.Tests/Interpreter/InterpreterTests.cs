@@ -205,8 +205,13 @@ public class InterpreterTests
         // The largest band: depthwise 3x3 on 4x4x8 with pads 1 needs three rows of (4 + 2) · 8 = 144 bytes;
         // the stem (Conv2DDense, 8x8x3, pads right 1) three rows of (8 + 1) · 3 = 81. Beside it PointwiseConv's packed
         // scratch for the widest 1x1 layer (Cin 16, one chunk): 4 · 16 packed longs, 8 bytes each.
-        Assert.Equal(3 * 6 * 8 + 8 * 4 * 16, interp.ScratchBytes);
-        Assert.Equal(interp.ScratchBytes, TinyDsc.Runtime.Interpreter.RequiredScratchBytes(model));
+        Assert.Equal(3 * 6 * 8 + 8 * 4 * 16, TinyDsc.Runtime.Interpreter.RequiredScratchBytes(model));
+        // The interpreter keeps the bands in the arena's array, below the arena laid out top-down: a band may use
+        // the plan's bytes above every tensor live during its layer. The builder's plan (1,221 bytes) leaves 37 bytes
+        // above the multiplier-2 depthwise's input and output (they end at byte 1,184), and that layer's band is three
+        // rows of (2 + 2) · 8 = 96 bytes: 59 bytes below the arena. The other bands fit in free plan bytes.
+        Assert.Equal(1221, model.ArenaSize);
+        Assert.Equal(96 - (1221 - 1184) + 8 * 4 * 16, interp.ScratchBytes);
         Assert.Equal(model.ArenaSize, interp.ArenaBytes);
         // Folded biases of the stem (8), depthwise (8), two pointwise (16, 8) and multiplier-2 depthwise (16) layers.
         Assert.Equal(4 * (8 + 8 + 16 + 8 + 16), interp.PreparedBytes);
