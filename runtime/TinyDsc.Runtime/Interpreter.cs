@@ -98,9 +98,8 @@ namespace TinyDsc.Runtime
             }
 
             // A managed interpreter may keep the kernels' band scratch in the same array as the arena, below an arena
-            // laid out top-down (ScratchBelowArena); mirrorEnd < 0 keeps the model's offsets and a separate scratch.
-            int below = _native == null ? ScratchBelowArena(model, referenceConvolutions) : -1;
-            int mirrorEnd = below >= 0 ? below + model.ArenaSize : -1;
+            // laid out top-down (MirroredArenaEnd); mirrorEnd < 0 keeps the model's offsets and a separate scratch.
+            int mirrorEnd = _native == null ? MirroredArenaEnd(model, referenceConvolutions) : -1;
             int scratch = 0;
             int packed = 0;
             int prepared = 0;
@@ -160,17 +159,17 @@ namespace TinyDsc.Runtime
             _outputScale = output.Scale;
             _outputZeroPoint = output.ZeroPoint;
             PreparedBytes = prepared;
-            if (below >= 0)
+            if (mirrorEnd >= 0)
             {
-                scratch = below;
+                scratch = mirrorEnd - model.ArenaSize;
             }
 
             ScratchBytes = scratch + 8 * packed;
             ArenaBytes = model.ArenaSize;
             try
             {
-                _arena = new sbyte[below >= 0 ? mirrorEnd : model.ArenaSize];
-                _scratch = below >= 0 ? _arena : new sbyte[scratch];
+                _arena = new sbyte[mirrorEnd >= 0 ? mirrorEnd : model.ArenaSize];
+                _scratch = mirrorEnd >= 0 ? _arena : new sbyte[scratch];
                 _packed = packed > 0 ? new long[packed] : null;
             }
             catch (Exception e)
@@ -192,7 +191,7 @@ namespace TinyDsc.Runtime
 
         /// <summary>
         /// Bytes of fixed kernel scratch beside the arena: the largest band any operator needs (or, when the bands
-        /// share the arena's array, the bytes below the arena: ScratchBelowArena), plus 8 bytes per long of
+        /// share the arena's array, the bytes below the arena: MirroredArenaEnd), plus 8 bytes per long of
         /// PointwiseConv's packed scratch (the most any 1×1 convolution or fused block needs).
         /// </summary>
         public int ScratchBytes { get; }
@@ -208,51 +207,6 @@ namespace TinyDsc.Runtime
 
         /// <summary>Called after every operator of Invoke (IOperatorObserver); null (the default) for none.</summary>
         public IOperatorObserver Observer { get; set; }
-
-        /// <summary>Scratch bytes an Interpreter for this model would allocate; validates the model, allocates nothing large.</summary>
-        /// <exception cref="ModelFormatException">as the constructor.</exception>
-        public static int RequiredScratchBytes(Model model)
-        {
-            ModelValidator.Validate(model);
-            int scratch = 0;
-            int packed = 0;
-            for (int i = 0; i < model.Operators.Length; i++)
-            {
-                OperatorInfo op = model.Operators[i];
-                int longs = 0;
-                if (op.OpCode == OpCodes.FusedBlock)
-                {
-                    // Members of a fused block run inside it, on its work area in the arena; a stem or a multiplier
-                    // depthwise runs its kernel there, with that kernel's scratch.
-                    FusedBlock block = FusedBlocks.Prepare(model, i);
-                    int b = FusedBlock.ScratchBytes(block);
-                    scratch = b > scratch ? b : scratch;
-                    longs = FusedBlock.PackedLongs(block);
-                    i += FusedBlocks.MemberCount(op);
-                }
-                else if (op.OpCode == OpCodes.Conv2D)
-                {
-                    ConvParams p = ConvParamsOf(model, op);
-                    int n = ChooseConvKernel(ref p, false).ScratchBytes(ref p);
-                    if (n > scratch)
-                    {
-                        scratch = n;
-                    }
-
-                    if (PointwiseConv.IsSupported(ref p))
-                    {
-                        longs = PointwiseConv.PackedLongs(p.InputC, p.OutputC);
-                    }
-                }
-
-                if (longs > packed)
-                {
-                    packed = longs;
-                }
-            }
-
-            return scratch + 8 * packed;
-        }
 
         /// <summary>Name of the kernel chosen for operator i (e.g. "DepthwiseConv3x3", "Conv2DReference").</summary>
         public string KernelName(int operatorIndex)
@@ -307,7 +261,7 @@ namespace TinyDsc.Runtime
             }
 
             CheckRange("GetTensor", dest == null ? -1 : dest.Length, offset, tensor.ByteSize);
-            // A shared scratch means the arena is laid out top-down, ending at the array's end (ScratchBelowArena).
+            // A shared scratch means the arena is laid out top-down, ending at the array's end (MirroredArenaEnd).
             Array.Copy(_arena, Place(tensor, _scratch == _arena ? _arena.Length : -1), dest, offset, tensor.ByteSize);
         }
 
@@ -417,16 +371,13 @@ namespace TinyDsc.Runtime
                         // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
                         // The step's parameters ride at the end of the folded bias array (one array header less per
                         // step; kernels read only its first Cout values).
-                        c.Bias = new int[p.OutputC + c.TailCount + 2];
+                        c.Bias = c.NewBias(ref p);
                         BiasFolding.Fold(op.Weights, op.Bias, p.OutputC, p.KernelH * p.KernelW * (p.InputC / p.Groups), p.InputZeroPoint, c.Bias);
-                        c.PackTail(ref p, c.Bias, p.OutputC);
                     }
                     else
                     {
                         c.Bias = op.Bias;
-                        var packed = new int[PackedCount + 2];
-                        PackInto(ref p, packed, 0);
-                        ((ConvReferenceStep)c).Packed = packed;
+                        ((ConvReferenceStep)c).Packed = Pack(ref p, 0, 2);
                     }
 
                     s = c;
@@ -468,7 +419,7 @@ namespace TinyDsc.Runtime
                 {
                     ConvParams p = ConvParamsOf(model, op);
                     var a = new AveragePoolStep();
-                    a.Packed = Pack(ref p);
+                    a.Packed = Pack(ref p, 0, 0);
                     a.CountIncludePad = op.Params[0] == 1;
                     s = a;
                     break;
@@ -478,7 +429,7 @@ namespace TinyDsc.Runtime
                 {
                     ConvParams p = ConvParamsOf(model, op);
                     var m = new MaxPoolStep();
-                    m.Packed = Pack(ref p);
+                    m.Packed = Pack(ref p, 0, 0);
                     s = m;
                     break;
                 }
@@ -693,9 +644,9 @@ namespace TinyDsc.Runtime
 
         /// <summary>
         /// A Conv2D step: weights, bias and requantization. A specialised kernel's Bias is the folded bias (Cout values)
-        /// followed by TailCount parameters (PackTail: the packed ConvParams, fewer for PointwiseStep) and the arena
-        /// offsets of input and output (two fields less per step); the reference's Bias is the model's, its parameters
-        /// and offsets in its own array.
+        /// followed by its parameters (NewBias: ConvParams as Pack writes them, 11 ints for any layer whose fields fit
+        /// in 16 bits; 5 ints for PointwiseStep) and the arena offsets of input and output (two fields less per step);
+        /// the reference's Bias is the model's, its parameters and offsets in its own array.
         /// </summary>
         private abstract class ConvStep : Step
         {
@@ -704,22 +655,18 @@ namespace TinyDsc.Runtime
             public int[] Multiplier;
             public sbyte[] Shift;
 
-            /// <summary>Parameters PackTail writes after the folded bias.</summary>
-            public virtual int TailCount
+            /// <summary>A bias array for p: Cout values for the folded bias, then the step's parameters (all of p in
+            /// Pack's layout unless overridden) and the two offsets.</summary>
+            public virtual int[] NewBias(ref ConvParams p)
             {
-                get { return PackedCount; }
+                return Pack(ref p, p.OutputC, 2);
             }
 
-            /// <summary>Writes the step's parameters from p into a[at ..]: all of ConvParams (Unpack's layout) unless overridden.</summary>
-            public virtual void PackTail(ref ConvParams p, int[] a, int at)
-            {
-                PackInto(ref p, a, at);
-            }
-
-            /// <summary>The packed ConvParams (Pack's layout), as tdsc_run takes them.</summary>
+            /// <summary>The 21 ConvParams values in declaration order, as tdsc_run takes them.</summary>
             public virtual int[] Params()
             {
-                return PackedTail(Tail());
+                int[] t = Tail();
+                return Expand(t, t.Length - 2);
             }
 
             /// <summary>The array that ends with the parameters and the two offsets (Bias, or the reference's Packed).</summary>
@@ -746,7 +693,7 @@ namespace TinyDsc.Runtime
             public void UnpackTo(Interpreter it)
             {
                 int[] t = Tail();
-                Unpack(t, t.Length - 2 - PackedCount, ref it._conv);
+                Unpack(t, t.Length - 2, ref it._conv);
             }
 
             /// <summary>True when the kernel takes the bias with the input zero point folded in (BiasFolding).</summary>
@@ -762,7 +709,7 @@ namespace TinyDsc.Runtime
 
             public override int PreparedBytes()
             {
-                return FoldsBias ? 4 * (Bias.Length - TailCount - 2) : 0;
+                return FoldsBias ? 4 * Multiplier.Length : 0;
             }
 
             public override Step ToNative()
@@ -770,7 +717,7 @@ namespace TinyDsc.Runtime
                 int[] bias = Bias;
                 if (FoldsBias)
                 {
-                    bias = new int[Bias.Length - TailCount - 2];
+                    bias = new int[Multiplier.Length];
                     Array.Copy(Bias, bias, bias.Length);
                 }
 
@@ -850,57 +797,60 @@ namespace TinyDsc.Runtime
                 get { return "PointwiseConv"; }
             }
 
-            /// <summary>After the folded bias: H, W, Cin, Cout, zp_in, zp_out, ActMin, ActMax (what Compute and Params read), then the offsets.</summary>
-            public override int TailCount
+            /// <summary>After the folded bias: H·W, H, Cin, Cout and the four int8 values zp_in, zp_out, ActMin, ActMax in one
+            /// int (a byte each, from the low byte; what Compute and Params read), then the offsets.</summary>
+            public override int[] NewBias(ref ConvParams p)
             {
-                get { return 8; }
-            }
-
-            public override void PackTail(ref ConvParams p, int[] a, int at)
-            {
-                a[at] = p.InputH;
-                a[at + 1] = p.InputW;
+                int at = p.OutputC;
+                var a = new int[at + 7];
+                a[at] = p.InputH * p.InputW;
+                a[at + 1] = p.InputH;
                 a[at + 2] = p.InputC;
-                a[at + 3] = p.OutputC;
-                a[at + 4] = p.InputZeroPoint;
-                a[at + 5] = p.OutputZeroPoint;
-                a[at + 6] = p.ActMin;
-                a[at + 7] = p.ActMax;
+                a[at + 3] = at;
+                a[at + 4] = (p.InputZeroPoint & 0xFF) | (p.OutputZeroPoint & 0xFF) << 8 | (p.ActMin & 0xFF) << 16 | p.ActMax << 24;
+                return a;
             }
 
             public override int[] Params()
             {
-                // A 1×1, stride 1, dilation 1, groups 1, unpadded layer in Pack's layout.
+                // A 1×1, stride 1, dilation 1, groups 1, unpadded layer in Pack's field order.
                 int[] b = Bias;
-                int at = b.Length - 10;
+                int at = b.Length - 7;
+                int z = b[at + 4];
                 var a = new int[PackedCount];
                 for (int k = 6; k < 12; k++)
                 {
                     a[k] = 1;
                 }
 
-                a[0] = a[3] = b[at];
-                a[1] = a[4] = b[at + 1];
+                a[0] = a[3] = b[at + 1];
+                a[1] = a[4] = b[at] / b[at + 1];
                 a[2] = b[at + 2];
                 a[5] = b[at + 3];
                 a[16] = 1;
-                Array.Copy(b, at + 4, a, 17, 4);
+                for (int k = 17; k < PackedCount; k++)
+                {
+                    a[k] = (sbyte)z;
+                    z >>= 8;
+                }
+
                 return a;
             }
 
             public override int PackedLongs()
             {
-                int at = Bias.Length - 10;
-                return PointwiseConv.PackedLongs(Bias[at + 2], Bias[at + 3]);
+                int[] b = Bias;
+                return PointwiseConv.PackedLongs(b[b.Length - 5], b[b.Length - 4]);
             }
 
             public override void Run(Interpreter it)
             {
                 // ModelValidator checked the layer at construction: straight to the kernel's loop.
                 int[] b = Bias;
-                int at = b.Length - 10;
-                PointwiseConv.Compute(b[at] * b[at + 1], b[at + 2], b[at + 3], it._arena, b[at + 8], Weights, b, Multiplier, Shift,
-                    it._arena, b[at + 9], b[at + 5], b[at + 6], b[at + 7], it._packed);
+                int at = b.Length - 7;
+                int z = b[at + 4];
+                PointwiseConv.Compute(b[at], b[at + 2], b[at + 3], it._arena, b[at + 5], Weights, b, Multiplier, Shift,
+                    it._arena, b[at + 6], (sbyte)(z >> 8), (sbyte)(z >> 16), z >> 24, it._packed);
             }
         }
 
@@ -1106,14 +1056,14 @@ namespace TinyDsc.Runtime
             public override Step ToNative()
             {
                 int[] p = new int[22];
-                Array.Copy(Packed, p, 21);
+                Array.Copy(Expand(Packed, Packed.Length), p, PackedCount);
                 p[21] = CountIncludePad ? 1 : 0;
                 return new NativeStep(this, In0, Out, p, null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, 0, ref it._conv);
+                Unpack(Packed, Packed.Length, ref it._conv);
                 AveragePool.Run(ref it._conv, CountIncludePad, it._arena, In0, it._arena, Out);
             }
         }
@@ -1129,12 +1079,12 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, In0, Out, Packed, null, null, null, null, 0);
+                return new NativeStep(this, In0, Out, Expand(Packed, Packed.Length), null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, 0, ref it._conv);
+                Unpack(Packed, Packed.Length, ref it._conv);
                 MaxPool.Run(ref it._conv, it._arena, In0, it._arena, Out);
             }
         }
@@ -1335,14 +1285,14 @@ namespace TinyDsc.Runtime
 
         /// <summary>
         /// The band scratch the kernels index from 0 may share the arena's array: with the arena laid out top-down
-        /// above B bytes (tensor bytes at B + ArenaSize − ArenaOffset − ByteSize), a convolution needing s bytes of
-        /// scratch may use [0, s) when every tensor live during it (from the first operator that reads or writes it
-        /// to the last; the input from the start, the output to the end) ends at least s − B bytes below the top
-        /// of the model's plan. Returns the least such B: never more than the largest scratch, so one array of
-        /// B + ArenaSize bytes never exceeds arena + scratch. −1 with fused blocks, whose work areas are laid out by
-        /// the block (the separate scratch is kept).
+        /// above B bytes (a tensor's bytes at B + ArenaSize − ArenaOffset − ByteSize, Place), a convolution needing s
+        /// bytes of scratch may use [0, s) when every tensor live during it (from the first operator that reads or
+        /// writes it to the last; the input from the start, the output to the end) ends at least s − B bytes below
+        /// the top of the model's plan. Returns B + ArenaSize for the least such B, which is never more than the
+        /// largest band, so the one array never exceeds arena + scratch; −1 with fused blocks, whose work areas are
+        /// laid out by the block (the separate scratch is kept).
         /// </summary>
-        private static int ScratchBelowArena(Model model, bool referenceConvolutions)
+        private static int MirroredArenaEnd(Model model, bool referenceConvolutions)
         {
             OperatorInfo[] ops = model.Operators;
             int n = model.Tensors.Length;
@@ -1351,14 +1301,15 @@ namespace TinyDsc.Runtime
             int[] last = new int[n];
             for (int i = 0; i < ops.Length; i++)
             {
-                if (ops[i].OpCode == OpCodes.FusedBlock)
+                OperatorInfo op = ops[i];
+                if (op.OpCode == OpCodes.FusedBlock)
                 {
                     return -1;
                 }
 
-                for (int k = -1; k < OperatorInputs.Count(ops[i]); k++)
+                for (int k = -1; k < OperatorInputs.Count(op); k++)
                 {
-                    int t = k < 0 ? ops[i].Output : OperatorInputs.At(ops[i], k);
+                    int t = k < 0 ? op.Output : OperatorInputs.At(op, k);
                     if (first[t] == 0)
                     {
                         first[t] = i + 1;
@@ -1370,7 +1321,7 @@ namespace TinyDsc.Runtime
 
             first[model.InputTensor] = 1;
             last[model.OutputTensor] = ops.Length;
-            int below = 0;
+            int below = model.ArenaSize;
             for (int i = 0; i < ops.Length; i++)
             {
                 if (ops[i].OpCode != OpCodes.Conv2D)
@@ -1390,8 +1341,8 @@ namespace TinyDsc.Runtime
                     }
                 }
 
-                // Bytes of the scratch that reach into the mirrored arena's lowest live byte.
-                top += s - model.ArenaSize;
+                // The array's length if the band ended at the mirrored arena's lowest live byte.
+                top += s;
                 if (top > below)
                 {
                     below = top;
@@ -1433,76 +1384,125 @@ namespace TinyDsc.Runtime
             return p;
         }
 
-        /// <summary>The 21 fields of p in declaration order (Unpack's layout).</summary>
-        private static int[] Pack(ref ConvParams p)
+        /// <summary>Values Pack writes: ConvParams' 21 fields.</summary>
+        private const int PackedCount = 21;
+
+        /// <summary>Ends Pack's one-field-an-int layout.</summary>
+        private const int Unpaired = int.MinValue;
+
+        /// <summary>
+        /// A new array: before zeros, the 21 fields of p in declaration order, after zeros. Two fields to an int (the
+        /// even field in the low half; each half read back as a signed 16-bit value), 11 ints, when every field lies
+        /// in −32768..32767; else one field to an int followed by Unpaired, 22 ints.
+        /// </summary>
+        private static int[] Pack(ref ConvParams p, int before, int after)
         {
-            var a = new int[PackedCount];
-            PackInto(ref p, a, 0);
+            var v = new int[PackedCount];
+            PackInto(ref p, v);
+            int n = PackedCount / 2 + 1;
+            for (int k = 0; k < PackedCount; k++)
+            {
+                if (v[k] != (short)v[k])
+                {
+                    n = PackedCount + 1;
+                }
+            }
+
+            var a = new int[before + n + after];
+            for (int k = 0; k < PackedCount; k++)
+            {
+                if (n > PackedCount)
+                {
+                    a[before + k] = v[k];
+                }
+                else
+                {
+                    a[before + k / 2] |= (v[k] & 0xFFFF) << (k & 1) * 16;
+                }
+            }
+
+            if (n > PackedCount)
+            {
+                a[before + PackedCount] = Unpaired;
+            }
+
             return a;
         }
 
-        /// <summary>The PackedCount values of p into a[at ..] (Unpack reads them back).</summary>
-        private static void PackInto(ref ConvParams p, int[] a, int at)
+        /// <summary>The 21 fields of p into a, in declaration order.</summary>
+        private static void PackInto(ref ConvParams p, int[] a)
         {
-            a[at] = p.InputH;
-            a[at + 1] = p.InputW;
-            a[at + 2] = p.InputC;
-            a[at + 3] = p.OutputH;
-            a[at + 4] = p.OutputW;
-            a[at + 5] = p.OutputC;
-            a[at + 6] = p.KernelH;
-            a[at + 7] = p.KernelW;
-            a[at + 8] = p.StrideH;
-            a[at + 9] = p.StrideW;
-            a[at + 10] = p.DilationH;
-            a[at + 11] = p.DilationW;
-            a[at + 12] = p.PadTop;
-            a[at + 13] = p.PadLeft;
-            a[at + 14] = p.PadBottom;
-            a[at + 15] = p.PadRight;
-            a[at + 16] = p.Groups;
-            a[at + 17] = p.InputZeroPoint;
-            a[at + 18] = p.OutputZeroPoint;
-            a[at + 19] = p.ActMin;
-            a[at + 20] = p.ActMax;
+            a[0] = p.InputH;
+            a[1] = p.InputW;
+            a[2] = p.InputC;
+            a[3] = p.OutputH;
+            a[4] = p.OutputW;
+            a[5] = p.OutputC;
+            a[6] = p.KernelH;
+            a[7] = p.KernelW;
+            a[8] = p.StrideH;
+            a[9] = p.StrideW;
+            a[10] = p.DilationH;
+            a[11] = p.DilationW;
+            a[12] = p.PadTop;
+            a[13] = p.PadLeft;
+            a[14] = p.PadBottom;
+            a[15] = p.PadRight;
+            a[16] = p.Groups;
+            a[17] = p.InputZeroPoint;
+            a[18] = p.OutputZeroPoint;
+            a[19] = p.ActMin;
+            a[20] = p.ActMax;
         }
 
-        /// <summary>The PackedCount values before a's last two (the offsets), as PackInto wrote them (a new array; the native
-        /// steps take them from index 0).</summary>
-        private static int[] PackedTail(int[] a)
+        /// <summary>The 21 fields Pack wrote before a[end] (a new array; tdsc_run's layout).</summary>
+        private static int[] Expand(int[] a, int end)
         {
-            var t = new int[PackedCount];
-            Array.Copy(a, a.Length - 2 - PackedCount, t, 0, PackedCount);
-            return t;
+            var p = new ConvParams();
+            Unpack(a, end, ref p);
+            var v = new int[PackedCount];
+            PackInto(ref p, v);
+            return v;
         }
 
-        /// <summary>Values Pack writes.</summary>
-        private const int PackedCount = 21;
-
-        /// <summary>The PackedCount values PackInto wrote at a[at ..] into p.</summary>
-        private static void Unpack(int[] a, int at, ref ConvParams p)
+        /// <summary>The fields Pack wrote before a[end] into p.</summary>
+        private static void Unpack(int[] a, int end, ref ConvParams p)
         {
-            p.InputH = a[at];
-            p.InputW = a[at + 1];
-            p.InputC = a[at + 2];
-            p.OutputH = a[at + 3];
-            p.OutputW = a[at + 4];
-            p.OutputC = a[at + 5];
-            p.KernelH = a[at + 6];
-            p.KernelW = a[at + 7];
-            p.StrideH = a[at + 8];
-            p.StrideW = a[at + 9];
-            p.DilationH = a[at + 10];
-            p.DilationW = a[at + 11];
-            p.PadTop = a[at + 12];
-            p.PadLeft = a[at + 13];
-            p.PadBottom = a[at + 14];
-            p.PadRight = a[at + 15];
-            p.Groups = a[at + 16];
-            p.InputZeroPoint = a[at + 17];
-            p.OutputZeroPoint = a[at + 18];
-            p.ActMin = a[at + 19];
-            p.ActMax = a[at + 20];
+            bool paired = a[end - 1] != Unpaired;
+            int at = paired ? end - PackedCount / 2 - 1 : end - PackedCount - 1;
+            for (int k = 0; k < PackedCount; k++)
+            {
+                Set(ref p, k, paired ? (short)(a[at + k / 2] >> (k & 1) * 16) : a[at + k]);
+            }
+        }
+
+        /// <summary>Sets field k of p (declaration order, as PackInto writes them) to v.</summary>
+        private static void Set(ref ConvParams p, int k, int v)
+        {
+            switch (k)
+            {
+                case 0: p.InputH = v; return;
+                case 1: p.InputW = v; return;
+                case 2: p.InputC = v; return;
+                case 3: p.OutputH = v; return;
+                case 4: p.OutputW = v; return;
+                case 5: p.OutputC = v; return;
+                case 6: p.KernelH = v; return;
+                case 7: p.KernelW = v; return;
+                case 8: p.StrideH = v; return;
+                case 9: p.StrideW = v; return;
+                case 10: p.DilationH = v; return;
+                case 11: p.DilationW = v; return;
+                case 12: p.PadTop = v; return;
+                case 13: p.PadLeft = v; return;
+                case 14: p.PadBottom = v; return;
+                case 15: p.PadRight = v; return;
+                case 16: p.Groups = v; return;
+                case 17: p.InputZeroPoint = v; return;
+                case 18: p.OutputZeroPoint = v; return;
+                case 19: p.ActMin = v; return;
+                default: p.ActMax = v; return;
+            }
         }
 
         private static void CheckRange(string method, int arrayLength, int offset, int count)
