@@ -405,11 +405,11 @@ namespace TinyDsc.Runtime
                 {
                     TensorInfo input1 = model.Tensors[op.Input1];
                     var a = new AddStep();
-                    a.In1 = Place(input1, mirrorEnd);
                     a.Packed = new int[]
                     {
                         op.Params[0], op.Params[1], op.Params[2], op.Params[3], op.Params[4], op.Params[5], op.Params[6],
                         input.ZeroPoint, input1.ZeroPoint, output.ZeroPoint, op.ActMin, op.ActMax, output.ByteSize,
+                        0, 0, Place(input1, mirrorEnd),
                     };
                     s = a;
                     break;
@@ -437,18 +437,13 @@ namespace TinyDsc.Runtime
                 case OpCodes.GlobalAveragePool:
                 {
                     var g = op.Multiplier != null ? new GlobalAveragePoolRequantizedStep() : new GlobalAveragePoolStep();
-                    g.Height = input.Dims[1];
-                    g.Width = input.Dims[2];
-                    g.Channels = input.Dims[3];
-                    g.InputZeroPoint = input.ZeroPoint;
-                    g.OutputZeroPoint = output.ZeroPoint;
-                    g.ActMin = op.ActMin;
-                    g.ActMax = op.ActMax;
+                    int h = input.Dims[1], w = input.Dims[2];
+                    g.Packed = new int[] { h, w, input.Dims[3], input.ZeroPoint, output.ZeroPoint, 0, op.ActMin, op.ActMax, 0, 0 };
                     if (op.Multiplier != null)
                     {
-                        g.Multiplier = op.Multiplier[0];
-                        g.Shift = op.Shift[0];
-                        g.Divisor = op.Params[0] == 1 ? g.Height * g.Width : 1;   // p0 = 1: TFLite's MEAN divides in the kernel
+                        g.Packed[5] = op.Params[0] == 1 ? h * w : 1;   // p0 = 1: TFLite's MEAN divides in the kernel
+                        g.Packed[8] = op.Multiplier[0];
+                        g.Packed[9] = op.Shift[0];
                     }
 
                     s = g;
@@ -645,7 +640,7 @@ namespace TinyDsc.Runtime
         /// <summary>
         /// A Conv2D step: weights, bias and requantization. A specialised kernel's Bias is the folded bias (Cout values)
         /// followed by its parameters (NewBias: ConvParams as Pack writes them, 11 ints for any layer whose fields fit
-        /// in 16 bits; 5 ints for PointwiseStep) and the arena offsets of input and output (two fields less per step);
+        /// in 16 bits; 2 ints for PointwiseStep) and the arena offsets of input and output (two fields less per step);
         /// the reference's Bias is the model's, its parameters and offsets in its own array.
         /// </summary>
         private abstract class ConvStep : Step
@@ -797,37 +792,33 @@ namespace TinyDsc.Runtime
                 get { return "PointwiseConv"; }
             }
 
-            /// <summary>After the folded bias: H·W, H, Cin, Cout and the four int8 values zp_in, zp_out, ActMin, ActMax in one
-            /// int (a byte each, from the low byte; what Compute and Params read), then the offsets.</summary>
+            /// <summary>After the folded bias: H·W and the four int8 values zp_in, zp_out, ActMin, ActMax in one int (a byte
+            /// each, from the low byte), then the offsets. Cout is Multiplier.Length, Cin Weights.Length / Cout.</summary>
             public override int[] NewBias(ref ConvParams p)
             {
                 int at = p.OutputC;
-                var a = new int[at + 7];
+                var a = new int[at + 4];
                 a[at] = p.InputH * p.InputW;
-                a[at + 1] = p.InputH;
-                a[at + 2] = p.InputC;
-                a[at + 3] = at;
-                a[at + 4] = (p.InputZeroPoint & 0xFF) | (p.OutputZeroPoint & 0xFF) << 8 | (p.ActMin & 0xFF) << 16 | p.ActMax << 24;
+                a[at + 1] = (p.InputZeroPoint & 0xFF) | (p.OutputZeroPoint & 0xFF) << 8 | (p.ActMin & 0xFF) << 16 | p.ActMax << 24;
                 return a;
             }
 
             public override int[] Params()
             {
-                // A 1×1, stride 1, dilation 1, groups 1, unpadded layer in Pack's field order.
+                // The same layer over H·W × 1 pixels (a 1×1, stride 1, dilation 1, groups 1, unpadded layer reads
+                // each pixel alone), in Pack's field order.
                 int[] b = Bias;
-                int at = b.Length - 7;
-                int z = b[at + 4];
+                int z = b[b.Length - 3];
                 var a = new int[PackedCount];
                 for (int k = 6; k < 12; k++)
                 {
                     a[k] = 1;
                 }
 
-                a[0] = a[3] = b[at + 1];
-                a[1] = a[4] = b[at] / b[at + 1];
-                a[2] = b[at + 2];
-                a[5] = b[at + 3];
-                a[16] = 1;
+                a[0] = a[3] = b[b.Length - 4];
+                a[1] = a[4] = a[16] = 1;
+                a[5] = Multiplier.Length;
+                a[2] = Weights.Length / a[5];
                 for (int k = 17; k < PackedCount; k++)
                 {
                     a[k] = (sbyte)z;
@@ -839,18 +830,19 @@ namespace TinyDsc.Runtime
 
             public override int PackedLongs()
             {
-                int[] b = Bias;
-                return PointwiseConv.PackedLongs(b[b.Length - 5], b[b.Length - 4]);
+                int cout = Multiplier.Length;
+                return PointwiseConv.PackedLongs(Weights.Length / cout, cout);
             }
 
             public override void Run(Interpreter it)
             {
                 // ModelValidator checked the layer at construction: straight to the kernel's loop.
                 int[] b = Bias;
-                int at = b.Length - 7;
-                int z = b[at + 4];
-                PointwiseConv.Compute(b[at], b[at + 2], b[at + 3], it._arena, b[at + 5], Weights, b, Multiplier, Shift,
-                    it._arena, b[at + 6], (sbyte)(z >> 8), (sbyte)(z >> 16), z >> 24, it._packed);
+                int n = b.Length;
+                int z = b[n - 3];
+                int cout = Multiplier.Length;
+                PointwiseConv.Compute(b[n - 4], Weights.Length / cout, cout, it._arena, b[n - 2], Weights, b, Multiplier, Shift,
+                    it._arena, b[n - 1], (sbyte)(z >> 8), (sbyte)(z >> 16), z >> 24, it._packed);
             }
         }
 
@@ -1001,10 +993,10 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>Add: Packed holds the format's p0..p6, the three zero points, ActMin, ActMax and the element count.</summary>
-        private sealed class AddStep : ArenaStep
+        /// <summary>Add: Packed holds the format's p0..p6, the three zero points, ActMin, ActMax and the element count
+        /// (tdsc_run's 13 parameters), then the arena offsets of input 0, the output and input 1.</summary>
+        private sealed class AddStep : Step
         {
-            public int In1;
             public int[] Packed;
 
             public override string Name
@@ -1012,9 +1004,18 @@ namespace TinyDsc.Runtime
                 get { return "Add"; }
             }
 
+            public override void SetOffsets(int in0, int output)
+            {
+                Packed[13] = in0;
+                Packed[14] = output;
+            }
+
             public override Step ToNative()
             {
-                return new NativeStep(this, In0, Out, Packed, null, null, null, null, In1);
+                int[] a = Packed;
+                var p = new int[13];
+                Array.Copy(a, p, 13);
+                return new NativeStep(this, a[13], a[14], p, null, null, null, null, a[15]);
             }
 
             public override void Run(Interpreter it)
@@ -1033,7 +1034,7 @@ namespace TinyDsc.Runtime
                 h.P.OutputZeroPoint = a[9];
                 h.P.ActMin = a[10];
                 h.P.ActMax = a[11];
-                Add.Run(ref h.P, it._arena, In0, it._arena, In1, it._arena, Out, a[12]);
+                Add.Run(ref h.P, it._arena, a[13], it._arena, a[15], it._arena, a[14], a[12]);
             }
         }
 
@@ -1089,19 +1090,11 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>GlobalAveragePool keeping the input scale; base of the requantizing one (which also reads the zero points, Multiplier and Shift).</summary>
+        /// <summary>GlobalAveragePool keeping the input scale; base of the requantizing one. Packed: H, W, C, zp_in, zp_out,
+        /// divisor, ActMin, ActMax (the requantizing one's tdsc_run parameters), multiplier, shift; divisor 0 here.</summary>
         private class GlobalAveragePoolStep : ArenaStep
         {
-            public int Height;
-            public int Width;
-            public int Channels;
-            public int InputZeroPoint;
-            public int OutputZeroPoint;
-            public int ActMin;
-            public int ActMax;
-            public int Multiplier;
-            public int Shift;
-            public int Divisor;
+            public int[] Packed;
 
             public override string Name
             {
@@ -1110,18 +1103,21 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                if (Divisor == 0)
+                int[] a = Packed;
+                if (a[5] == 0)
                 {
-                    return new NativeStep(this, In0, Out, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
+                    return new NativeStep(this, In0, Out, new int[] { a[0], a[1], a[2], a[6], a[7] }, null, null, null, null, 0);
                 }
 
-                int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Divisor, ActMin, ActMax };
-                return new NativeStep(this, In0, Out, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
+                var p = new int[8];
+                Array.Copy(a, p, 8);
+                return new NativeStep(this, In0, Out, p, null, null, new int[] { a[8] }, new int[] { a[9] }, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                GlobalAveragePool.Run(Height, Width, Channels, ActMin, ActMax, it._arena, In0, it._arena, Out);
+                int[] a = Packed;
+                GlobalAveragePool.Run(a[0], a[1], a[2], a[6], a[7], it._arena, In0, it._arena, Out);
             }
         }
 
@@ -1134,8 +1130,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                GlobalAveragePoolRequantized.Run(Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Multiplier, Shift,
-                    Divisor, ActMin, ActMax, it._arena, In0, it._arena, Out);
+                int[] a = Packed;
+                GlobalAveragePoolRequantized.Run(a[0], a[1], a[2], a[3], a[4], a[8], a[9], a[5], a[6], a[7], it._arena, In0, it._arena, Out);
             }
         }
 
