@@ -15,10 +15,12 @@ namespace TinyDsc.Runtime
     /// Memory (nanoCLR keeps every object field in its own 12-byte heap block and boxes a struct field of a class as a
     /// separate object): after construction the interpreter holds only what Invoke reads. Each operator is one small
     /// step object of its kernel's class with exactly the fields that kernel needs; window-op parameters are packed in
-    /// one int[] per step (for the specialised convolutions, at the end of the folded bias array, followed by the step's
-    /// arena offsets; PointwiseStep keeps only the 8 values its kernel reads) and unpacked into the interpreter's single
-    /// ConvParams before the kernel call; the one AddParams exists only when the model has an Add; PointwiseConv's long[]
-    /// scratch exists only when a 1×1 convolution or fused block runs in IL.
+    /// one int[] per step, two to an int when they fit in 16 bits (for the specialised convolutions, at the end of the
+    /// folded bias array, followed by the step's arena offsets; PointwiseStep keeps H·W and one int of zero points and
+    /// clamp) and unpacked into the interpreter's single ConvParams before the kernel call; the one AddParams exists
+    /// only when the model has an Add; PointwiseConv's long[] scratch exists only when a 1×1 convolution or fused block
+    /// runs in IL; a managed interpreter without fused blocks keeps the kernels' bands in the arena's array, below the
+    /// arena laid out top-down (MirroredArenaEnd).
     /// Shifts are kept as one byte per channel (a copy of the Model's int32 shifts). The Model, OperatorInfo and
     /// TensorInfo objects are not referenced after the constructor (only the weight, bias and multiplier arrays are),
     /// so a caller that drops its Model reference lets the collector free them.
