@@ -839,12 +839,12 @@ namespace TinyDsc.Runtime
             public override void Run(Interpreter it)
             {
                 // ModelValidator checked the layer at construction: straight to the kernel's loop.
+                // Three locals: each is a frame slot on nanoCLR's heap, under the kernel's frames.
                 int[] b = Bias;
-                int n = b.Length;
-                int z = b[n - 3];
+                int z = b[b.Length - 3];
                 int cout = Multiplier.Length;
-                PointwiseConv.Compute(b[n - 4], Weights.Length / cout, cout, it._arena, b[n - 2], Weights, b, Multiplier, Shift,
-                    it._arena, b[n - 1], (sbyte)(z >> 8), (sbyte)(z >> 16), z >> 24, it._packed);
+                PointwiseConv.Compute(b[b.Length - 4], Weights.Length / cout, cout, it._arena, b[b.Length - 2], Weights, b, Multiplier, Shift,
+                    it._arena, b[b.Length - 1], (sbyte)(z >> 8), (sbyte)(z >> 16), z >> 24, it._packed);
             }
         }
 
