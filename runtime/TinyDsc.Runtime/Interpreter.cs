@@ -15,10 +15,12 @@ namespace TinyDsc.Runtime
     /// Memory (nanoCLR keeps every object field in its own 12-byte heap block and boxes a struct field of a class as a
     /// separate object): after construction the interpreter holds only what Invoke reads. Each operator is one small
     /// step object of its kernel's class with exactly the fields that kernel needs; window-op parameters are packed in
-    /// one int[] per step (for the specialised convolutions, at the end of the folded bias array, followed by the step's
-    /// arena offsets; PointwiseStep keeps only the 8 values its kernel reads) and unpacked into the interpreter's single
-    /// ConvParams before the kernel call; the one AddParams exists only when the model has an Add; PointwiseConv's long[]
-    /// scratch exists only when a 1×1 convolution or fused block runs in IL.
+    /// one int[] per step, two to an int when they fit in 16 bits (for the specialised convolutions, at the end of the
+    /// folded bias array, followed by the step's arena offsets; PointwiseStep keeps H·W and one int of zero points and
+    /// clamp) and unpacked into the interpreter's single ConvParams before the kernel call; the one AddParams exists
+    /// only when the model has an Add; PointwiseConv's long[] scratch exists only when a 1×1 convolution or fused block
+    /// runs in IL; a managed interpreter without fused blocks keeps the kernels' bands in the arena's array, below the
+    /// arena laid out top-down (MirroredArenaEnd).
     /// Shifts are kept as one byte per channel (a copy of the Model's int32 shifts). The Model, OperatorInfo and
     /// TensorInfo objects are not referenced after the constructor (only the weight, bias and multiplier arrays are),
     /// so a caller that drops its Model reference lets the collector free them.
@@ -97,6 +99,9 @@ namespace TinyDsc.Runtime
                 _native = nativeKernels;
             }
 
+            // A managed interpreter may keep the kernels' band scratch in the same array as the arena, below an arena
+            // laid out top-down (MirroredArenaEnd); mirrorEnd < 0 keeps the model's offsets and a separate scratch.
+            int mirrorEnd = _native == null ? MirroredArenaEnd(model, referenceConvolutions) : -1;
             int scratch = 0;
             int packed = 0;
             int prepared = 0;
@@ -112,7 +117,7 @@ namespace TinyDsc.Runtime
                 }
                 else
                 {
-                    s = Prepare(model, i, referenceConvolutions, out stepScratch);
+                    s = Prepare(model, i, referenceConvolutions, mirrorEnd, out stepScratch);
                     if (model.Operators[i].OpCode == OpCodes.FusedBlock)
                     {
                         groupEnd = i + FusedBlocks.MemberCount(model.Operators[i]);
@@ -149,19 +154,24 @@ namespace TinyDsc.Runtime
             TensorInfo output = model.Tensors[model.OutputTensor];
             InputLength = input.ByteSize;
             OutputLength = output.ByteSize;
-            _inputOffset = input.ArenaOffset;
-            _outputOffset = output.ArenaOffset;
+            _inputOffset = Place(input, mirrorEnd);
+            _outputOffset = Place(output, mirrorEnd);
             _inputScale = input.Scale;
             _inputZeroPoint = input.ZeroPoint;
             _outputScale = output.Scale;
             _outputZeroPoint = output.ZeroPoint;
             PreparedBytes = prepared;
+            if (mirrorEnd >= 0)
+            {
+                scratch = mirrorEnd - model.ArenaSize;
+            }
+
             ScratchBytes = scratch + 8 * packed;
             ArenaBytes = model.ArenaSize;
             try
             {
-                _arena = new sbyte[model.ArenaSize];
-                _scratch = new sbyte[scratch];
+                _arena = new sbyte[mirrorEnd >= 0 ? mirrorEnd : model.ArenaSize];
+                _scratch = mirrorEnd >= 0 ? _arena : new sbyte[scratch];
                 _packed = packed > 0 ? new long[packed] : null;
             }
             catch (Exception e)
@@ -182,7 +192,8 @@ namespace TinyDsc.Runtime
         public int ArenaBytes { get; }
 
         /// <summary>
-        /// Bytes of fixed kernel scratch beside the arena: the largest band any operator needs, plus 8 bytes per long of
+        /// Bytes of fixed kernel scratch beside the arena: the largest band any operator needs (or, when the bands
+        /// share the arena's array, the bytes below the arena: MirroredArenaEnd), plus 8 bytes per long of
         /// PointwiseConv's packed scratch (the most any 1×1 convolution or fused block needs).
         /// </summary>
         public int ScratchBytes { get; }
@@ -198,51 +209,6 @@ namespace TinyDsc.Runtime
 
         /// <summary>Called after every operator of Invoke (IOperatorObserver); null (the default) for none.</summary>
         public IOperatorObserver Observer { get; set; }
-
-        /// <summary>Scratch bytes an Interpreter for this model would allocate; validates the model, allocates nothing large.</summary>
-        /// <exception cref="ModelFormatException">as the constructor.</exception>
-        public static int RequiredScratchBytes(Model model)
-        {
-            ModelValidator.Validate(model);
-            int scratch = 0;
-            int packed = 0;
-            for (int i = 0; i < model.Operators.Length; i++)
-            {
-                OperatorInfo op = model.Operators[i];
-                int longs = 0;
-                if (op.OpCode == OpCodes.FusedBlock)
-                {
-                    // Members of a fused block run inside it, on its work area in the arena; a stem or a multiplier
-                    // depthwise runs its kernel there, with that kernel's scratch.
-                    FusedBlock block = FusedBlocks.Prepare(model, i);
-                    int b = FusedBlock.ScratchBytes(block);
-                    scratch = b > scratch ? b : scratch;
-                    longs = FusedBlock.PackedLongs(block);
-                    i += FusedBlocks.MemberCount(op);
-                }
-                else if (op.OpCode == OpCodes.Conv2D)
-                {
-                    ConvParams p = ConvParamsOf(model, op);
-                    int n = ChooseConvKernel(ref p, false).ScratchBytes(ref p);
-                    if (n > scratch)
-                    {
-                        scratch = n;
-                    }
-
-                    if (PointwiseConv.IsSupported(ref p))
-                    {
-                        longs = PointwiseConv.PackedLongs(p.InputC, p.OutputC);
-                    }
-                }
-
-                if (longs > packed)
-                {
-                    packed = longs;
-                }
-            }
-
-            return scratch + 8 * packed;
-        }
 
         /// <summary>Name of the kernel chosen for operator i (e.g. "DepthwiseConv3x3", "Conv2DReference").</summary>
         public string KernelName(int operatorIndex)
@@ -291,13 +257,14 @@ namespace TinyDsc.Runtime
         /// <exception cref="ArgumentException">tensor is null or lies outside the arena, or dest is too short.</exception>
         public void GetTensor(TensorInfo tensor, sbyte[] dest, int offset)
         {
-            if (tensor == null || tensor.ArenaOffset < 0 || tensor.ByteSize < 0 || tensor.ArenaOffset > _arena.Length - tensor.ByteSize)
+            if (tensor == null || tensor.ArenaOffset < 0 || tensor.ByteSize < 0 || tensor.ArenaOffset > ArenaBytes - tensor.ByteSize)
             {
-                throw new ArgumentException("GetTensor: tensor must be one of this model's tensors (inside the " + _arena.Length + "-byte arena)");
+                throw new ArgumentException("GetTensor: tensor must be one of this model's tensors (inside the " + ArenaBytes + "-byte arena)");
             }
 
             CheckRange("GetTensor", dest == null ? -1 : dest.Length, offset, tensor.ByteSize);
-            Array.Copy(_arena, tensor.ArenaOffset, dest, offset, tensor.ByteSize);
+            // A shared scratch means the arena is laid out top-down, ending at the array's end (MirroredArenaEnd).
+            Array.Copy(_arena, Place(tensor, _scratch == _arena ? _arena.Length : -1), dest, offset, tensor.ByteSize);
         }
 
         /// <summary>Writes OutputLength dequantized values of the output tensor to dest[offset..].</summary>
@@ -384,7 +351,7 @@ namespace TinyDsc.Runtime
             return new ConvReferenceStep();
         }
 
-        private static Step Prepare(Model model, int index, bool referenceConvolutions, out int scratch)
+        private static Step Prepare(Model model, int index, bool referenceConvolutions, int mirrorEnd, out int scratch)
         {
             OperatorInfo op = model.Operators[index];
             TensorInfo input = model.Tensors[op.Input0];
@@ -406,16 +373,13 @@ namespace TinyDsc.Runtime
                         // Every specialised convolution reads padding as zp_in from its band and takes the folded bias.
                         // The step's parameters ride at the end of the folded bias array (one array header less per
                         // step; kernels read only its first Cout values).
-                        c.Bias = new int[p.OutputC + c.TailCount + 2];
+                        c.Bias = c.NewBias(ref p);
                         BiasFolding.Fold(op.Weights, op.Bias, p.OutputC, p.KernelH * p.KernelW * (p.InputC / p.Groups), p.InputZeroPoint, c.Bias);
-                        c.PackTail(ref p, c.Bias, p.OutputC);
                     }
                     else
                     {
                         c.Bias = op.Bias;
-                        var packed = new int[PackedCount + 2];
-                        PackInto(ref p, packed, 0);
-                        ((ConvReferenceStep)c).Packed = packed;
+                        ((ConvReferenceStep)c).Packed = Pack(ref p, 0, 2);
                     }
 
                     s = c;
@@ -443,11 +407,11 @@ namespace TinyDsc.Runtime
                 {
                     TensorInfo input1 = model.Tensors[op.Input1];
                     var a = new AddStep();
-                    a.In1 = input1.ArenaOffset;
                     a.Packed = new int[]
                     {
                         op.Params[0], op.Params[1], op.Params[2], op.Params[3], op.Params[4], op.Params[5], op.Params[6],
                         input.ZeroPoint, input1.ZeroPoint, output.ZeroPoint, op.ActMin, op.ActMax, output.ByteSize,
+                        0, 0, Place(input1, mirrorEnd),
                     };
                     s = a;
                     break;
@@ -457,7 +421,7 @@ namespace TinyDsc.Runtime
                 {
                     ConvParams p = ConvParamsOf(model, op);
                     var a = new AveragePoolStep();
-                    a.Packed = Pack(ref p);
+                    a.Packed = Pack(ref p, 0, 0);
                     a.CountIncludePad = op.Params[0] == 1;
                     s = a;
                     break;
@@ -467,7 +431,7 @@ namespace TinyDsc.Runtime
                 {
                     ConvParams p = ConvParamsOf(model, op);
                     var m = new MaxPoolStep();
-                    m.Packed = Pack(ref p);
+                    m.Packed = Pack(ref p, 0, 0);
                     s = m;
                     break;
                 }
@@ -475,18 +439,13 @@ namespace TinyDsc.Runtime
                 case OpCodes.GlobalAveragePool:
                 {
                     var g = op.Multiplier != null ? new GlobalAveragePoolRequantizedStep() : new GlobalAveragePoolStep();
-                    g.Height = input.Dims[1];
-                    g.Width = input.Dims[2];
-                    g.Channels = input.Dims[3];
-                    g.InputZeroPoint = input.ZeroPoint;
-                    g.OutputZeroPoint = output.ZeroPoint;
-                    g.ActMin = op.ActMin;
-                    g.ActMax = op.ActMax;
+                    int h = input.Dims[1], w = input.Dims[2];
+                    g.Packed = new int[] { h, w, input.Dims[3], input.ZeroPoint, output.ZeroPoint, 0, op.ActMin, op.ActMax, 0, 0 };
                     if (op.Multiplier != null)
                     {
-                        g.Multiplier = op.Multiplier[0];
-                        g.Shift = op.Shift[0];
-                        g.Divisor = op.Params[0] == 1 ? g.Height * g.Width : 1;   // p0 = 1: TFLite's MEAN divides in the kernel
+                        g.Packed[5] = op.Params[0] == 1 ? h * w : 1;   // p0 = 1: TFLite's MEAN divides in the kernel
+                        g.Packed[8] = op.Multiplier[0];
+                        g.Packed[9] = op.Shift[0];
                     }
 
                     s = g;
@@ -516,7 +475,7 @@ namespace TinyDsc.Runtime
                 {
                     TensorInfo input1 = model.Tensors[op.Input1];
                     var m = new MulStep();
-                    m.In1 = input1.ArenaOffset;
+                    m.In1 = Place(input1, mirrorEnd);
                     m.Packed = new int[]
                     {
                         output.ByteSize, input1.ByteSize == input.ByteSize ? 0 : input1.ByteSize, input.ZeroPoint, input1.ZeroPoint,
@@ -550,7 +509,7 @@ namespace TinyDsc.Runtime
                     for (int k = 0; k < n; k++)
                     {
                         TensorInfo t = model.Tensors[OperatorInputs.At(op, k)];
-                        c.InputOffsets[k] = t.ArenaOffset;
+                        c.InputOffsets[k] = Place(t, mirrorEnd);
                         c.InputChannels[k] = t.Dims[last];
                         int m = op.Params[3 + 2 * k], sh = op.Params[4 + 2 * k];
                         if (!Concat.IsIdentity(t.ZeroPoint, output.ZeroPoint, m, sh))
@@ -585,7 +544,7 @@ namespace TinyDsc.Runtime
                 }
             }
 
-            s.SetOffsets(input.ArenaOffset, output.ArenaOffset);
+            s.SetOffsets(Place(input, mirrorEnd), Place(output, mirrorEnd));
             return s;
         }
 
@@ -682,9 +641,9 @@ namespace TinyDsc.Runtime
 
         /// <summary>
         /// A Conv2D step: weights, bias and requantization. A specialised kernel's Bias is the folded bias (Cout values)
-        /// followed by TailCount parameters (PackTail: the packed ConvParams, fewer for PointwiseStep) and the arena
-        /// offsets of input and output (two fields less per step); the reference's Bias is the model's, its parameters
-        /// and offsets in its own array.
+        /// followed by its parameters (NewBias: ConvParams as Pack writes them, 11 ints for any layer whose fields fit
+        /// in 16 bits; 2 ints for PointwiseStep) and the arena offsets of input and output (two fields less per step);
+        /// the reference's Bias is the model's, its parameters and offsets in its own array.
         /// </summary>
         private abstract class ConvStep : Step
         {
@@ -693,22 +652,18 @@ namespace TinyDsc.Runtime
             public int[] Multiplier;
             public sbyte[] Shift;
 
-            /// <summary>Parameters PackTail writes after the folded bias.</summary>
-            public virtual int TailCount
+            /// <summary>A bias array for p: Cout values for the folded bias, then the step's parameters (all of p in
+            /// Pack's layout unless overridden) and the two offsets.</summary>
+            public virtual int[] NewBias(ref ConvParams p)
             {
-                get { return PackedCount; }
+                return Pack(ref p, p.OutputC, 2);
             }
 
-            /// <summary>Writes the step's parameters from p into a[at ..]: all of ConvParams (Unpack's layout) unless overridden.</summary>
-            public virtual void PackTail(ref ConvParams p, int[] a, int at)
-            {
-                PackInto(ref p, a, at);
-            }
-
-            /// <summary>The packed ConvParams (Pack's layout), as tdsc_run takes them.</summary>
+            /// <summary>The 21 ConvParams values in declaration order, as tdsc_run takes them.</summary>
             public virtual int[] Params()
             {
-                return PackedTail(Bias);
+                int[] t = Tail();
+                return Expand(t, t.Length - 2);
             }
 
             /// <summary>The array that ends with the parameters and the two offsets (Bias, or the reference's Packed).</summary>
@@ -735,7 +690,7 @@ namespace TinyDsc.Runtime
             public void UnpackTo(Interpreter it)
             {
                 int[] t = Tail();
-                Unpack(t, t.Length - 2 - PackedCount, ref it._conv);
+                Unpack(t, t.Length - 2, ref it._conv);
             }
 
             /// <summary>True when the kernel takes the bias with the input zero point folded in (BiasFolding).</summary>
@@ -751,7 +706,7 @@ namespace TinyDsc.Runtime
 
             public override int PreparedBytes()
             {
-                return FoldsBias ? 4 * (Bias.Length - TailCount - 2) : 0;
+                return FoldsBias ? 4 * Multiplier.Length : 0;
             }
 
             public override Step ToNative()
@@ -759,7 +714,7 @@ namespace TinyDsc.Runtime
                 int[] bias = Bias;
                 if (FoldsBias)
                 {
-                    bias = new int[Bias.Length - TailCount - 2];
+                    bias = new int[Multiplier.Length];
                     Array.Copy(Bias, bias, bias.Length);
                 }
 
@@ -775,11 +730,6 @@ namespace TinyDsc.Runtime
             public override int[] Tail()
             {
                 return Packed;
-            }
-
-            public override int[] Params()
-            {
-                return PackedTail(Packed);
             }
 
             public override string Name
@@ -844,61 +794,57 @@ namespace TinyDsc.Runtime
                 get { return "PointwiseConv"; }
             }
 
-            /// <summary>After the folded bias: H, W, Cin, Cout, zp_in, zp_out, ActMin, ActMax (what Compute and Params read), then the offsets.</summary>
-            public override int TailCount
+            /// <summary>After the folded bias: H·W and the four int8 values zp_in, zp_out, ActMin, ActMax in one int (a byte
+            /// each, from the low byte), then the offsets. Cout is Multiplier.Length, Cin Weights.Length / Cout.</summary>
+            public override int[] NewBias(ref ConvParams p)
             {
-                get { return 8; }
-            }
-
-            public override void PackTail(ref ConvParams p, int[] a, int at)
-            {
-                a[at] = p.InputH;
-                a[at + 1] = p.InputW;
-                a[at + 2] = p.InputC;
-                a[at + 3] = p.OutputC;
-                a[at + 4] = p.InputZeroPoint;
-                a[at + 5] = p.OutputZeroPoint;
-                a[at + 6] = p.ActMin;
-                a[at + 7] = p.ActMax;
+                int at = p.OutputC;
+                var a = new int[at + 4];
+                a[at] = p.InputH * p.InputW;
+                a[at + 1] = (p.InputZeroPoint & 0xFF) | (p.OutputZeroPoint & 0xFF) << 8 | (p.ActMin & 0xFF) << 16 | p.ActMax << 24;
+                return a;
             }
 
             public override int[] Params()
             {
-                int at = Bias.Length - 10;
-                var p = new ConvParams();
-                p.InputH = Bias[at];
-                p.InputW = Bias[at + 1];
-                p.InputC = Bias[at + 2];
-                p.OutputH = p.InputH;
-                p.OutputW = p.InputW;
-                p.OutputC = Bias[at + 3];
-                p.KernelH = 1;
-                p.KernelW = 1;
-                p.StrideH = 1;
-                p.StrideW = 1;
-                p.DilationH = 1;
-                p.DilationW = 1;
-                p.Groups = 1;
-                p.InputZeroPoint = Bias[at + 4];
-                p.OutputZeroPoint = Bias[at + 5];
-                p.ActMin = Bias[at + 6];
-                p.ActMax = Bias[at + 7];
-                return Pack(ref p);
+                // The same layer over H·W × 1 pixels (a 1×1, stride 1, dilation 1, groups 1, unpadded layer reads
+                // each pixel alone), in Pack's field order.
+                int[] b = Bias;
+                int z = b[b.Length - 3];
+                var a = new int[PackedCount];
+                for (int k = 6; k < 12; k++)
+                {
+                    a[k] = 1;
+                }
+
+                a[0] = a[3] = b[b.Length - 4];
+                a[1] = a[4] = a[16] = 1;
+                a[5] = Multiplier.Length;
+                a[2] = Weights.Length / a[5];
+                for (int k = 17; k < PackedCount; k++)
+                {
+                    a[k] = (sbyte)z;
+                    z >>= 8;
+                }
+
+                return a;
             }
 
             public override int PackedLongs()
             {
-                int at = Bias.Length - 10;
-                return PointwiseConv.PackedLongs(Bias[at + 2], Bias[at + 3]);
+                int cout = Multiplier.Length;
+                return PointwiseConv.PackedLongs(Weights.Length / cout, cout);
             }
 
             public override void Run(Interpreter it)
             {
                 // ModelValidator checked the layer at construction: straight to the kernel's loop.
+                // Three locals: each is a frame slot on nanoCLR's heap, under the kernel's frames.
                 int[] b = Bias;
-                int at = b.Length - 10;
-                PointwiseConv.Compute(b[at] * b[at + 1], b[at + 2], b[at + 3], it._arena, b[at + 8], Weights, b, Multiplier, Shift,
-                    it._arena, b[at + 9], b[at + 5], b[at + 6], b[at + 7], it._packed);
+                int z = b[b.Length - 3];
+                int cout = Multiplier.Length;
+                PointwiseConv.Compute(b[b.Length - 4], Weights.Length / cout, cout, it._arena, b[b.Length - 2], Weights, b, Multiplier, Shift,
+                    it._arena, b[b.Length - 1], (sbyte)(z >> 8), (sbyte)(z >> 16), z >> 24, it._packed);
             }
         }
 
@@ -1049,10 +995,10 @@ namespace TinyDsc.Runtime
             }
         }
 
-        /// <summary>Add: Packed holds the format's p0..p6, the three zero points, ActMin, ActMax and the element count.</summary>
-        private sealed class AddStep : ArenaStep
+        /// <summary>Add: Packed holds the format's p0..p6, the three zero points, ActMin, ActMax and the element count
+        /// (tdsc_run's 13 parameters), then the arena offsets of input 0, the output and input 1.</summary>
+        private sealed class AddStep : Step
         {
-            public int In1;
             public int[] Packed;
 
             public override string Name
@@ -1060,9 +1006,18 @@ namespace TinyDsc.Runtime
                 get { return "Add"; }
             }
 
+            public override void SetOffsets(int in0, int output)
+            {
+                Packed[13] = in0;
+                Packed[14] = output;
+            }
+
             public override Step ToNative()
             {
-                return new NativeStep(this, In0, Out, Packed, null, null, null, null, In1);
+                int[] a = Packed;
+                var p = new int[13];
+                Array.Copy(a, p, 13);
+                return new NativeStep(this, a[13], a[14], p, null, null, null, null, a[15]);
             }
 
             public override void Run(Interpreter it)
@@ -1081,7 +1036,7 @@ namespace TinyDsc.Runtime
                 h.P.OutputZeroPoint = a[9];
                 h.P.ActMin = a[10];
                 h.P.ActMax = a[11];
-                Add.Run(ref h.P, it._arena, In0, it._arena, In1, it._arena, Out, a[12]);
+                Add.Run(ref h.P, it._arena, a[13], it._arena, a[15], it._arena, a[14], a[12]);
             }
         }
 
@@ -1104,14 +1059,14 @@ namespace TinyDsc.Runtime
             public override Step ToNative()
             {
                 int[] p = new int[22];
-                Array.Copy(Packed, p, 21);
+                Array.Copy(Expand(Packed, Packed.Length), p, PackedCount);
                 p[21] = CountIncludePad ? 1 : 0;
                 return new NativeStep(this, In0, Out, p, null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, 0, ref it._conv);
+                Unpack(Packed, Packed.Length, ref it._conv);
                 AveragePool.Run(ref it._conv, CountIncludePad, it._arena, In0, it._arena, Out);
             }
         }
@@ -1127,29 +1082,21 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                return new NativeStep(this, In0, Out, Packed, null, null, null, null, 0);
+                return new NativeStep(this, In0, Out, Expand(Packed, Packed.Length), null, null, null, null, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                Unpack(Packed, 0, ref it._conv);
+                Unpack(Packed, Packed.Length, ref it._conv);
                 MaxPool.Run(ref it._conv, it._arena, In0, it._arena, Out);
             }
         }
 
-        /// <summary>GlobalAveragePool keeping the input scale; base of the requantizing one (which also reads the zero points, Multiplier and Shift).</summary>
+        /// <summary>GlobalAveragePool keeping the input scale; base of the requantizing one. Packed: H, W, C, zp_in, zp_out,
+        /// divisor, ActMin, ActMax (the requantizing one's tdsc_run parameters), multiplier, shift; divisor 0 here.</summary>
         private class GlobalAveragePoolStep : ArenaStep
         {
-            public int Height;
-            public int Width;
-            public int Channels;
-            public int InputZeroPoint;
-            public int OutputZeroPoint;
-            public int ActMin;
-            public int ActMax;
-            public int Multiplier;
-            public int Shift;
-            public int Divisor;
+            public int[] Packed;
 
             public override string Name
             {
@@ -1158,18 +1105,21 @@ namespace TinyDsc.Runtime
 
             public override Step ToNative()
             {
-                if (Name == "GlobalAveragePool")
+                int[] a = Packed;
+                if (a[5] == 0)
                 {
-                    return new NativeStep(this, In0, Out, new int[] { Height, Width, Channels, ActMin, ActMax }, null, null, null, null, 0);
+                    return new NativeStep(this, In0, Out, new int[] { a[0], a[1], a[2], a[6], a[7] }, null, null, null, null, 0);
                 }
 
-                int[] p = new int[] { Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Divisor, ActMin, ActMax };
-                return new NativeStep(this, In0, Out, p, null, null, new int[] { Multiplier }, new int[] { Shift }, 0);
+                var p = new int[8];
+                Array.Copy(a, p, 8);
+                return new NativeStep(this, In0, Out, p, null, null, new int[] { a[8] }, new int[] { a[9] }, 0);
             }
 
             public override void Run(Interpreter it)
             {
-                GlobalAveragePool.Run(Height, Width, Channels, ActMin, ActMax, it._arena, In0, it._arena, Out);
+                int[] a = Packed;
+                GlobalAveragePool.Run(a[0], a[1], a[2], a[6], a[7], it._arena, In0, it._arena, Out);
             }
         }
 
@@ -1182,8 +1132,8 @@ namespace TinyDsc.Runtime
 
             public override void Run(Interpreter it)
             {
-                GlobalAveragePoolRequantized.Run(Height, Width, Channels, InputZeroPoint, OutputZeroPoint, Multiplier, Shift,
-                    Divisor, ActMin, ActMax, it._arena, In0, it._arena, Out);
+                int[] a = Packed;
+                GlobalAveragePoolRequantized.Run(a[0], a[1], a[2], a[3], a[4], a[8], a[9], a[5], a[6], a[7], it._arena, In0, it._arena, Out);
             }
         }
 
@@ -1323,6 +1273,83 @@ namespace TinyDsc.Runtime
             }
         }
 
+        // ---- Arena layout -----------------------------------------------------------------------------------------
+
+        /// <summary>Where tensor t starts in the interpreter's arena array: its ArenaOffset, or mirrored below mirrorEnd.</summary>
+        private static int Place(TensorInfo t, int mirrorEnd)
+        {
+            return mirrorEnd < 0 ? t.ArenaOffset : mirrorEnd - t.ArenaOffset - t.ByteSize;
+        }
+
+        /// <summary>
+        /// The band scratch the kernels index from 0 may share the arena's array: with the arena laid out top-down
+        /// above B bytes (a tensor's bytes at B + ArenaSize − ArenaOffset − ByteSize, Place), a convolution needing s
+        /// bytes of scratch may use [0, s) when every tensor live during it (from the first operator that reads or
+        /// writes it to the last; the input from the start, the output to the end) ends at least s − B bytes below
+        /// the top of the model's plan. Returns B + ArenaSize for the least such B, which is never more than the
+        /// largest band, so the one array never exceeds arena + scratch; −1 with fused blocks, whose work areas are
+        /// laid out by the block (the separate scratch is kept).
+        /// </summary>
+        private static int MirroredArenaEnd(Model model, bool referenceConvolutions)
+        {
+            OperatorInfo[] ops = model.Operators;
+            int n = model.Tensors.Length;
+            // 1 + the first and the last operator that reads or writes each tensor (0: none).
+            int[] first = new int[n];
+            int[] last = new int[n];
+            for (int i = 0; i < ops.Length; i++)
+            {
+                OperatorInfo op = ops[i];
+                if (op.OpCode == OpCodes.FusedBlock)
+                {
+                    return -1;
+                }
+
+                for (int k = -1; k < OperatorInputs.Count(op); k++)
+                {
+                    int t = k < 0 ? op.Output : OperatorInputs.At(op, k);
+                    if (first[t] == 0)
+                    {
+                        first[t] = i + 1;
+                    }
+
+                    last[t] = i + 1;
+                }
+            }
+
+            first[model.InputTensor] = 1;
+            last[model.OutputTensor] = ops.Length;
+            int below = model.ArenaSize;
+            for (int i = 0; i < ops.Length; i++)
+            {
+                if (ops[i].OpCode != OpCodes.Conv2D)
+                {
+                    continue;
+                }
+
+                ConvParams p = ConvParamsOf(model, ops[i]);
+                int s = ChooseConvKernel(ref p, referenceConvolutions).ScratchBytes(ref p);
+                int top = 0;
+                for (int t = 0; t < n; t++)
+                {
+                    TensorInfo x = model.Tensors[t];
+                    if (first[t] <= i + 1 && i < last[t] && x.ArenaOffset + x.ByteSize > top)
+                    {
+                        top = x.ArenaOffset + x.ByteSize;
+                    }
+                }
+
+                // The array's length if the band ended at the mirrored arena's lowest live byte.
+                top += s;
+                if (top > below)
+                {
+                    below = top;
+                }
+            }
+
+            return below;
+        }
+
         // ---- Parameters -------------------------------------------------------------------------------------------
 
         /// <summary>Window-op parameters from the operator record and its NHWC input/output tensors.</summary>
@@ -1355,76 +1382,125 @@ namespace TinyDsc.Runtime
             return p;
         }
 
-        /// <summary>The 21 fields of p in declaration order (Unpack's layout).</summary>
-        private static int[] Pack(ref ConvParams p)
+        /// <summary>Values Pack writes: ConvParams' 21 fields.</summary>
+        private const int PackedCount = 21;
+
+        /// <summary>Ends Pack's one-field-an-int layout.</summary>
+        private const int Unpaired = int.MinValue;
+
+        /// <summary>
+        /// A new array: before zeros, the 21 fields of p in declaration order, after zeros. Two fields to an int (the
+        /// even field in the low half; each half read back as a signed 16-bit value), 11 ints, when every field lies
+        /// in −32768..32767; else one field to an int followed by Unpaired, 22 ints.
+        /// </summary>
+        private static int[] Pack(ref ConvParams p, int before, int after)
         {
-            var a = new int[PackedCount];
-            PackInto(ref p, a, 0);
+            var v = new int[PackedCount];
+            PackInto(ref p, v);
+            int n = PackedCount / 2 + 1;
+            for (int k = 0; k < PackedCount; k++)
+            {
+                if (v[k] != (short)v[k])
+                {
+                    n = PackedCount + 1;
+                }
+            }
+
+            var a = new int[before + n + after];
+            for (int k = 0; k < PackedCount; k++)
+            {
+                if (n > PackedCount)
+                {
+                    a[before + k] = v[k];
+                }
+                else
+                {
+                    a[before + k / 2] |= (v[k] & 0xFFFF) << (k & 1) * 16;
+                }
+            }
+
+            if (n > PackedCount)
+            {
+                a[before + PackedCount] = Unpaired;
+            }
+
             return a;
         }
 
-        /// <summary>The PackedCount values of p into a[at ..] (Unpack reads them back).</summary>
-        private static void PackInto(ref ConvParams p, int[] a, int at)
+        /// <summary>The 21 fields of p into a, in declaration order.</summary>
+        private static void PackInto(ref ConvParams p, int[] a)
         {
-            a[at] = p.InputH;
-            a[at + 1] = p.InputW;
-            a[at + 2] = p.InputC;
-            a[at + 3] = p.OutputH;
-            a[at + 4] = p.OutputW;
-            a[at + 5] = p.OutputC;
-            a[at + 6] = p.KernelH;
-            a[at + 7] = p.KernelW;
-            a[at + 8] = p.StrideH;
-            a[at + 9] = p.StrideW;
-            a[at + 10] = p.DilationH;
-            a[at + 11] = p.DilationW;
-            a[at + 12] = p.PadTop;
-            a[at + 13] = p.PadLeft;
-            a[at + 14] = p.PadBottom;
-            a[at + 15] = p.PadRight;
-            a[at + 16] = p.Groups;
-            a[at + 17] = p.InputZeroPoint;
-            a[at + 18] = p.OutputZeroPoint;
-            a[at + 19] = p.ActMin;
-            a[at + 20] = p.ActMax;
+            a[0] = p.InputH;
+            a[1] = p.InputW;
+            a[2] = p.InputC;
+            a[3] = p.OutputH;
+            a[4] = p.OutputW;
+            a[5] = p.OutputC;
+            a[6] = p.KernelH;
+            a[7] = p.KernelW;
+            a[8] = p.StrideH;
+            a[9] = p.StrideW;
+            a[10] = p.DilationH;
+            a[11] = p.DilationW;
+            a[12] = p.PadTop;
+            a[13] = p.PadLeft;
+            a[14] = p.PadBottom;
+            a[15] = p.PadRight;
+            a[16] = p.Groups;
+            a[17] = p.InputZeroPoint;
+            a[18] = p.OutputZeroPoint;
+            a[19] = p.ActMin;
+            a[20] = p.ActMax;
         }
 
-        /// <summary>The PackedCount values before a's last two (the offsets), as PackInto wrote them (a new array; the native
-        /// steps take them from index 0).</summary>
-        private static int[] PackedTail(int[] a)
+        /// <summary>The 21 fields Pack wrote before a[end] (a new array; tdsc_run's layout).</summary>
+        private static int[] Expand(int[] a, int end)
         {
-            var t = new int[PackedCount];
-            Array.Copy(a, a.Length - 2 - PackedCount, t, 0, PackedCount);
-            return t;
+            var p = new ConvParams();
+            Unpack(a, end, ref p);
+            var v = new int[PackedCount];
+            PackInto(ref p, v);
+            return v;
         }
 
-        /// <summary>Values Pack writes.</summary>
-        private const int PackedCount = 21;
-
-        /// <summary>The PackedCount values PackInto wrote at a[at ..] into p.</summary>
-        private static void Unpack(int[] a, int at, ref ConvParams p)
+        /// <summary>The fields Pack wrote before a[end] into p.</summary>
+        private static void Unpack(int[] a, int end, ref ConvParams p)
         {
-            p.InputH = a[at];
-            p.InputW = a[at + 1];
-            p.InputC = a[at + 2];
-            p.OutputH = a[at + 3];
-            p.OutputW = a[at + 4];
-            p.OutputC = a[at + 5];
-            p.KernelH = a[at + 6];
-            p.KernelW = a[at + 7];
-            p.StrideH = a[at + 8];
-            p.StrideW = a[at + 9];
-            p.DilationH = a[at + 10];
-            p.DilationW = a[at + 11];
-            p.PadTop = a[at + 12];
-            p.PadLeft = a[at + 13];
-            p.PadBottom = a[at + 14];
-            p.PadRight = a[at + 15];
-            p.Groups = a[at + 16];
-            p.InputZeroPoint = a[at + 17];
-            p.OutputZeroPoint = a[at + 18];
-            p.ActMin = a[at + 19];
-            p.ActMax = a[at + 20];
+            bool paired = a[end - 1] != Unpaired;
+            int at = paired ? end - PackedCount / 2 - 1 : end - PackedCount - 1;
+            for (int k = 0; k < PackedCount; k++)
+            {
+                Set(ref p, k, paired ? (short)(a[at + k / 2] >> (k & 1) * 16) : a[at + k]);
+            }
+        }
+
+        /// <summary>Sets field k of p (declaration order, as PackInto writes them) to v.</summary>
+        private static void Set(ref ConvParams p, int k, int v)
+        {
+            switch (k)
+            {
+                case 0: p.InputH = v; return;
+                case 1: p.InputW = v; return;
+                case 2: p.InputC = v; return;
+                case 3: p.OutputH = v; return;
+                case 4: p.OutputW = v; return;
+                case 5: p.OutputC = v; return;
+                case 6: p.KernelH = v; return;
+                case 7: p.KernelW = v; return;
+                case 8: p.StrideH = v; return;
+                case 9: p.StrideW = v; return;
+                case 10: p.DilationH = v; return;
+                case 11: p.DilationW = v; return;
+                case 12: p.PadTop = v; return;
+                case 13: p.PadLeft = v; return;
+                case 14: p.PadBottom = v; return;
+                case 15: p.PadRight = v; return;
+                case 16: p.Groups = v; return;
+                case 17: p.InputZeroPoint = v; return;
+                case 18: p.OutputZeroPoint = v; return;
+                case 19: p.ActMin = v; return;
+                default: p.ActMax = v; return;
+            }
         }
 
         private static void CheckRange(string method, int arrayLength, int offset, int count)

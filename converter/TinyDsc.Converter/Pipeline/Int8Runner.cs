@@ -94,9 +94,6 @@ public sealed class Int8Runner
     /// <summary>Arena bytes of the model on the device (its planned ArenaSize).</summary>
     public int ArenaBytes => _model.ArenaSize;
 
-    /// <summary>Scratch bytes the device interpreter allocates for the model.</summary>
-    public int ScratchBytes => Interpreter.RequiredScratchBytes(_model);
-
     /// <summary>The model the runner's interpreters execute: <see cref="Model"/>, or with fused blocks, the same model
     /// unfused (same bytes); <see cref="Observer"/>'s operator indices are this model's.</summary>
     public Model RunModel => _desktopModel;

@@ -198,15 +198,43 @@ public class InterpreterTests
     }
 
     [Fact]
-    public void Scratch_is_the_depthwise_band_and_known_without_an_interpreter()
+    public void Layers_with_a_field_beyond_16_bits_keep_every_parameter()
+    {
+        // A step keeps two ConvParams fields to an int only when every field fits in 16 bits: a 40,000-wide 1-D
+        // signal takes the one-field-an-int layout (the depthwise), and the pointwise step its 40,000 pixels.
+        var rng = new Random(7);
+        var b = new ModelBuilder();
+        int x = b.Tensor(new[] { 1, 1, 40000, 2 }, 0.02f, -5);
+        int y = b.Tensor(new[] { 1, 1, 40000, 2 }, 0.05f, 3);
+        b.Conv(rng, x, y, 3, 1, 1, 1, 1, 1, 2);
+        int z = b.Tensor(new[] { 1, 1, 40000, 4 }, 0.05f, -2);
+        b.Conv(rng, y, z, 1, 1, 0, 0, 0, 0, 1, relu: true);
+        Model model = b.Build(x, z);
+        var interp = new TinyDsc.Runtime.Interpreter(model);
+        Assert.Equal("DepthwiseConv3x3", interp.KernelName(0));
+        Assert.Equal("PointwiseConv", interp.KernelName(1));
+        sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
+        interp.SetInput(input, 0);
+        interp.Invoke();
+        var actual = new sbyte[interp.OutputLength];
+        interp.GetOutput(actual, 0);
+        Assert.Equal(RunWithReferenceKernels(model, input), actual);
+    }
+
+    [Fact]
+    public void Scratch_is_the_band_beyond_free_arena_bytes_and_the_packed_longs()
     {
         Model model = ModelBuilder.Network(1);
         var interp = new TinyDsc.Runtime.Interpreter(model);
-        // The largest band: depthwise 3x3 on 4x4x8 with pads 1 needs three rows of (4 + 2) · 8 = 144 bytes;
+        // The kernels' bands: depthwise 3x3 on 4x4x8 with pads 1 needs three rows of (4 + 2) · 8 = 144 bytes;
         // the stem (Conv2DDense, 8x8x3, pads right 1) three rows of (8 + 1) · 3 = 81. Beside it PointwiseConv's packed
         // scratch for the widest 1x1 layer (Cin 16, one chunk): 4 · 16 packed longs, 8 bytes each.
-        Assert.Equal(3 * 6 * 8 + 8 * 4 * 16, interp.ScratchBytes);
-        Assert.Equal(interp.ScratchBytes, TinyDsc.Runtime.Interpreter.RequiredScratchBytes(model));
+        // The interpreter keeps the bands in the arena's array, below the arena laid out top-down: a band may use
+        // the plan's bytes above every tensor live during its layer. The builder's plan (1,221 bytes) leaves 37 bytes
+        // above the multiplier-2 depthwise's input and output (they end at byte 1,184), and that layer's band is three
+        // rows of (2 + 2) · 8 = 96 bytes: 59 bytes below the arena. The other bands fit in free plan bytes.
+        Assert.Equal(1221, model.ArenaSize);
+        Assert.Equal(96 - (1221 - 1184) + 8 * 4 * 16, interp.ScratchBytes);
         Assert.Equal(model.ArenaSize, interp.ArenaBytes);
         // Folded biases of the stem (8), depthwise (8), two pointwise (16, 8) and multiplier-2 depthwise (16) layers.
         Assert.Equal(4 * (8 + 8 + 16 + 8 + 16), interp.PreparedBytes);
@@ -376,7 +404,7 @@ public class InterpreterTests
     [InlineData("reshape_count", "operator 9", "Reshape")]
     public void Malformed_models_are_rejected_naming_op_and_field(string mutation, string where, string what)
     {
-        // The constructor and RequiredScratchBytes run ModelValidator before preparing anything.
+        // The constructor runs ModelValidator before preparing anything.
         Model m = ModelBuilder.Network(1);
         switch (mutation)
         {
@@ -394,7 +422,6 @@ public class InterpreterTests
         var e = Assert.Throws<ModelFormatException>(() => new TinyDsc.Runtime.Interpreter(m));
         Assert.Contains(where, e.Message);
         Assert.Contains(what, e.Message);
-        Assert.Throws<ModelFormatException>(() => TinyDsc.Runtime.Interpreter.RequiredScratchBytes(m));
     }
 
     [Fact]
