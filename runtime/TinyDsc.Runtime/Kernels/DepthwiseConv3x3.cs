@@ -352,9 +352,11 @@ namespace TinyDsc.Runtime.Kernels
             int o19 = o18 + bandC;
             int outRows2 = 2 * outRowBytes;
 
-            // Loop variables shared by all row loops (one frame slot each; issue 11 counts frames in the heap).
-            int i, oi, end;
-            long a, d, g, v, e, u, h, f;
+            // Loop variables shared by all row loops (one frame slot each; issue 11 counts frames in the heap). Before
+            // the loops a channel's setup borrows v, e, u and h for its temporaries; w0, w3 and w6 (the taps w[r,0]),
+            // t, cst (the constant added with every shift) and b0 (the fields before column 1) serve every path.
+            int i, oi, end, t, w0, w3, w6;
+            long a, d, g, v, e, u, h, f, cst, b0;
             for (int c = c0; c < c1; c++)
             {
                 int b = foldedBias[c];
@@ -383,17 +385,19 @@ namespace TinyDsc.Runtime.Kernels
                     // exactly for pLo ≤ f ≤ pLo + pSpan (k) or nLo ≤ f ≤ nLo + nSpan (kNeg, acc < 0), and is
                     // below 0 exactly for f < fLo. Under a ReLU-type clamp k serves every field.
                     // (Long division truncates towards zero: ceil(n / pm) and floor(n / pm) are one step from n / pm.)
-                    long lim = (rangeL + 1) << right;
+                    // v = lim: q ≤ range exactly when f·pm + k < lim.
+                    v = (rangeL + 1) << right;
                     long fLo = -k / pm;
                     if (fLo * pm < -k)
                     {
                         fLo++;
                     }
 
-                    long pHi = (lim - 1 - k) / pm;
-                    if (pHi * pm > lim - 1 - k)
+                    // e = pHi, the last field with q ≤ range under k.
+                    e = (v - 1 - k) / pm;
+                    if (e * pm > v - 1 - k)
                     {
-                        pHi--;
+                        e--;
                     }
 
                     long pLo = fLo;
@@ -408,25 +412,26 @@ namespace TinyDsc.Runtime.Kernels
                             nLo++;
                         }
 
-                        long nHi = (lim - 1 - kNeg) / pm;
-                        if (nHi * pm > lim - 1 - kNeg)
+                        // u = nHi, the last field with q ≤ range under kNeg, and below negBelow.
+                        u = (v - 1 - kNeg) / pm;
+                        if (u * pm > v - 1 - kNeg)
                         {
-                            nHi--;
+                            u--;
                         }
 
-                        if (nHi >= negBelow)
+                        if (u >= negBelow)
                         {
-                            nHi = negBelow - 1;
+                            u = negBelow - 1;
                         }
 
                         fLo = nLo < negBelow ? nLo : pLo;
-                        if (nHi < nLo)
+                        if (u < nLo)
                         {
                             nLo = EmptyWindow;
-                            nHi = nLo;
+                            u = nLo;
                         }
 
-                        nSpan = nHi - nLo;
+                        nSpan = u - nLo;
                     }
 
                     // Every field lies within FieldOffset ± FieldReach, so with pLo clamped there the loops read
@@ -441,20 +446,20 @@ namespace TinyDsc.Runtime.Kernels
                         pLo = FieldOffset + FieldReach;
                     }
 
-                    if (pHi < pLo)
+                    if (e < pLo)
                     {
                         pLo = FieldOffset + FieldReach;
-                        pHi = pLo;
+                        e = pLo;
                     }
 
-                    long pSpan = pHi - pLo;
+                    long pSpan = e - pLo;
                     fLo -= pLo;
                     nLo -= pLo;
 
                     // The store reads f − pLo and adds actMin back: y = floor(((f − pLo)·pm + k + pLo·pm + actMin·2^right) / 2^right).
-                    long toStore = (actMinL << right) + pLo * pm;
-                    k += toStore;
-                    kNeg += toStore;
+                    h = (actMinL << right) + pLo * pm;
+                    k += h;
+                    kNeg += h;
 
                     if (p.StrideW == 2)
                     {
@@ -463,16 +468,16 @@ namespace TinyDsc.Runtime.Kernels
                         long po0 = (long)weights[wb + 1] << 43;
                         long po1 = (long)weights[wb + 4] << 43;
                         long po2 = (long)weights[wb + 7] << 43;
-                        int w00 = weights[wb];
-                        int w10 = weights[wb + 3];
-                        int w20 = weights[wb + 6];
-                        long pe0 = ((long)weights[wb + 2] << 43) + ((long)w00 << 22);
-                        long pe1 = ((long)weights[wb + 5] << 43) + ((long)w10 << 22);
-                        long pe2 = ((long)weights[wb + 8] << 43) + ((long)w20 << 22);
-                        long b0 = (FieldOffset + p.InputZeroPoint * (w00 + w10 + w20)) << 22;
-                        long cst = (-pLo << 43) + (FieldOffset << 22);
+                        w0 = weights[wb];
+                        w3 = weights[wb + 3];
+                        w6 = weights[wb + 6];
+                        long pe0 = ((long)weights[wb + 2] << 43) + ((long)w0 << 22);
+                        long pe1 = ((long)weights[wb + 5] << 43) + ((long)w3 << 22);
+                        long pe2 = ((long)weights[wb + 8] << 43) + ((long)w6 << 22);
+                        b0 = (FieldOffset + p.InputZeroPoint * (w0 + w3 + w6)) << 22;
+                        cst = (-pLo << 43) + (FieldOffset << 22);
 
-                        int t = 0;
+                        t = 0;
                         if (top)
                         {
                             // Direct mode, output row 0 under the pad row: its window's rows 1 and 2 are the input's
@@ -481,10 +486,10 @@ namespace TinyDsc.Runtime.Kernels
                             oi = outStart;
                             end = oi + outRowBytes;
                             a = b0;
-                            long padRow = cst + p.InputZeroPoint * (po0 + pe0);
+                            e = cst + p.InputZeroPoint * (po0 + pe0);
                             while (oi < end)
                             {
-                                a = (a << 21) + padRow + band[i] * po1 + band[i + o3] * po2 + band[i + o1] * pe1 + band[i + o4] * pe2;
+                                a = (a << 21) + e + band[i] * po1 + band[i + o3] * po2 + band[i + o1] * pe1 + band[i + o4] * pe2;
                                 f = a >> 43;
                                 if ((ulong)f <= (ulong)pSpan)
                                 {
@@ -515,9 +520,9 @@ namespace TinyDsc.Runtime.Kernels
                             end = oi + outRowBytes;
                             if (pairs && rows - t >= 3)
                             {
-                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
-                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20)) << 22;
-                                g = leftPadded ? b0 : (FieldOffset + (band[i + o12] * w00 + band[i + o15] * w10 + band[i + o18] * w20)) << 22;
+                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w0 + band[i + o3] * w3 + band[i + o6] * w6)) << 22;
+                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w0 + band[i + o9] * w3 + band[i + o12] * w6)) << 22;
+                                g = leftPadded ? b0 : (FieldOffset + (band[i + o12] * w0 + band[i + o15] * w3 + band[i + o18] * w6)) << 22;
                                 i += bandC;
                                 while (oi < end)
                                 {
@@ -583,8 +588,8 @@ namespace TinyDsc.Runtime.Kernels
 
                             if (pairs && rows - t == 2)
                             {
-                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
-                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w00 + band[i + o9] * w10 + band[i + o12] * w20)) << 22;
+                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w0 + band[i + o3] * w3 + band[i + o6] * w6)) << 22;
+                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w0 + band[i + o9] * w3 + band[i + o12] * w6)) << 22;
                                 i += bandC;
                                 while (oi < end)
                                 {
@@ -636,7 +641,7 @@ namespace TinyDsc.Runtime.Kernels
                             }
 
                             // Column 0 into output 0's field (the field of output −1 is discarded).
-                            a = leftPadded ? b0 : (FieldOffset + (band[i] * w00 + band[i + o3] * w10 + band[i + o6] * w20)) << 22;
+                            a = leftPadded ? b0 : (FieldOffset + (band[i] * w0 + band[i + o3] * w3 + band[i + o6] * w6)) << 22;
                             i += bandC;
                             while (oi < end)
                             {
@@ -670,11 +675,11 @@ namespace TinyDsc.Runtime.Kernels
                     long pw0 = ((long)weights[wb + 2] << 43) + ((long)weights[wb + 1] << 22) + ((long)weights[wb] << 1);
                     long pw1 = ((long)weights[wb + 5] << 43) + ((long)weights[wb + 4] << 22) + ((long)weights[wb + 3] << 1);
                     long pw2 = ((long)weights[wb + 8] << 43) + ((long)weights[wb + 7] << 22) + ((long)weights[wb + 6] << 1);
-                    long next = (-pLo << 43) + (FieldOffset << 1);
+                    cst = (-pLo << 43) + (FieldOffset << 1);
 
                     // Middle and low fields at FieldOffset, plus column 0 when it is a pad column (zp_in in every band row).
-                    long a0 = (FieldOffset << 22) + (FieldOffset << 1) + p.InputZeroPoint * (pw0 + pw1 + pw2);
-                    for (int t = 0; t < rows; t++)
+                    b0 = (FieldOffset << 22) + (FieldOffset << 1) + p.InputZeroPoint * (pw0 + pw1 + pw2);
+                    for (t = 0; t < rows; t++)
                     {
                         if (input != null)
                         {
@@ -686,12 +691,12 @@ namespace TinyDsc.Runtime.Kernels
                         end = oi + outRowBytes;
 
                         // Columns 0 and 1 of the row (the fields of outputs −2 and −1 are discarded).
-                        a = leftPadded ? a0 : (FieldOffset << 22) + (FieldOffset << 1) + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
-                        a = (a << 21) + next + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
+                        a = leftPadded ? b0 : (FieldOffset << 22) + (FieldOffset << 1) + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                        a = (a << 21) + cst + band[i + o1] * pw0 + band[i + o4] * pw1 + band[i + o7] * pw2;
                         i += o2;
                         while (oi < end)
                         {
-                            a = (a << 21) + next + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
+                            a = (a << 21) + cst + band[i] * pw0 + band[i + o3] * pw1 + band[i + o6] * pw2;
                             f = a >> 43;
                             if ((ulong)f <= (ulong)pSpan)
                             {
@@ -714,17 +719,17 @@ namespace TinyDsc.Runtime.Kernels
                     continue;
                 }
 
-                int w0 = weights[wb];
+                w0 = weights[wb];
                 int w1 = weights[wb + 1];
                 int w2 = weights[wb + 2];
-                int w3 = weights[wb + 3];
+                w3 = weights[wb + 3];
                 int w4 = weights[wb + 4];
                 int w5 = weights[wb + 5];
-                int w6 = weights[wb + 6];
+                w6 = weights[wb + 6];
                 int w7 = weights[wb + 7];
                 int w8 = weights[wb + 8];
                 long m = multiplier[c];
-                for (int t = 0; t < rows; t++)
+                for (t = 0; t < rows; t++)
                 {
                     if (input != null)
                     {
