@@ -10,6 +10,7 @@ using TinyDsc.Converter.Embedding;
 using TinyDsc.Samples.SelfTest;
 using Xunit;
 using Xunit.Abstractions;
+using TinyDsc.Converter.Planning;
 
 namespace TinyDsc.Firmware.Tests.DeviceLane;
 
@@ -79,7 +80,8 @@ public class NativeLaneTests
     }
 
     /// <summary>
-    /// ms per inference, managed against native, on the interop nanoCLR: one device program per model holds a managed
+    /// ms per inference, managed against native, on the interop nanoCLR, for the two sample models as converted by
+    /// default (fused blocks) and mbv2-fashion unfused (issue 11's IL goal): one device program per model holds a managed
     /// and a native interpreter of the same model and alternates rounds of inferences on the first golden input
     /// (so both paths see the same machine load), then checks both outputs against the desktop's golden bytes.
     /// Prints the table README.md quotes; also written to $TINYDSC_NANOCLR_NATIVE_HOME/speed.md. Asserts only the
@@ -91,9 +93,15 @@ public class NativeLaneTests
         var table = new StringBuilder();
         table.AppendLine("| model | managed (IL kernels) | native (C kernels) | speed-up |");
         table.AppendLine("|---|---|---|---|");
-        foreach ((string name, string onnx, string calibration) in new[] { DeviceLaneTests.Bundled(), DeviceLaneTests.Mbv2() })
+        var mbv2 = DeviceLaneTests.Mbv2();
+        foreach ((string name, string onnx, string calibration, FusionMode fusion) in new[]
         {
-            byte[] model = DeviceLaneTests.Convert(onnx, calibration);
+            (DeviceLaneTests.Bundled().Item1, DeviceLaneTests.Bundled().Item2, DeviceLaneTests.Bundled().Item3, FusionMode.Auto),
+            (mbv2.Item1, mbv2.Item2, mbv2.Item3, FusionMode.Auto),
+            (mbv2.Item1 + "-unfused", mbv2.Item2, mbv2.Item3, FusionMode.None),
+        })
+        {
+            byte[] model = DeviceLaneTests.Convert(onnx, calibration, fusion);
             List<string> lines = RunSpeedProgram(name, model);
             output.WriteLine(string.Join("\n", lines));
             Assert.Contains("kernels: native", lines);
