@@ -48,12 +48,7 @@ public class InterpreterTests
         {
             for (int rep = 0; rep < 20; rep++)
             {
-                sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
-                interp.SetInput(input, 0);
-                interp.Invoke();
-                var actual = new sbyte[interp.OutputLength];
-                interp.GetOutput(actual, 0);
-                Assert.Equal(RunWithReferenceKernels(model, input), actual);
+                sbyte[] actual = AssertInvokeMatchesReference(model, interp, ConvCase.RandomActivations(rng, interp.InputLength));
                 // Probabilities: 256 · Σ (q + 128) / 256 is 1 within a rounding of 1/2 LSB per class.
                 int sum = 0;
                 foreach (sbyte q in actual)
@@ -79,12 +74,7 @@ public class InterpreterTests
         {
             for (int rep = 0; rep < 20; rep++)
             {
-                sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
-                interp.SetInput(input, 0);
-                interp.Invoke();
-                var actual = new sbyte[interp.OutputLength];
-                interp.GetOutput(actual, 0);
-                Assert.Equal(RunWithReferenceKernels(model, input), actual);
+                AssertInvokeMatchesReference(model, interp, ConvCase.RandomActivations(rng, interp.InputLength));
             }
         });
     }
@@ -116,12 +106,7 @@ public class InterpreterTests
         {
             for (int rep = 0; rep < 3; rep++)
             {
-                sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
-                interp.SetInput(input, 0);
-                interp.Invoke();
-                var actual = new sbyte[interp.OutputLength];
-                interp.GetOutput(actual, 0);
-                Assert.Equal(RunWithReferenceKernels(model, input), actual);
+                AssertInvokeMatchesReference(model, interp, ConvCase.RandomActivations(rng, interp.InputLength));
             }
         });
     }
@@ -213,12 +198,7 @@ public class InterpreterTests
         var interp = new TinyDsc.Runtime.Interpreter(model);
         Assert.Equal("DepthwiseConv3x3", interp.KernelName(0));
         Assert.Equal("PointwiseConv", interp.KernelName(1));
-        sbyte[] input = ConvCase.RandomActivations(rng, interp.InputLength);
-        interp.SetInput(input, 0);
-        interp.Invoke();
-        var actual = new sbyte[interp.OutputLength];
-        interp.GetOutput(actual, 0);
-        Assert.Equal(RunWithReferenceKernels(model, input), actual);
+        AssertInvokeMatchesReference(model, interp, ConvCase.RandomActivations(rng, interp.InputLength));
     }
 
     [Fact]
@@ -437,6 +417,17 @@ public class InterpreterTests
         });
         var e = Assert.Throws<ModelFormatException>(() => new TinyDsc.Runtime.Interpreter(b.Build(x, y)));
         Assert.Contains("accumulator bound", e.Message);
+    }
+
+    /// <summary>Runs input through interp, asserts its output equals the reference kernels chained by hand and returns it.</summary>
+    private static sbyte[] AssertInvokeMatchesReference(Model model, TinyDsc.Runtime.Interpreter interp, sbyte[] input)
+    {
+        interp.SetInput(input, 0);
+        interp.Invoke();
+        var actual = new sbyte[interp.OutputLength];
+        interp.GetOutput(actual, 0);
+        Assert.Equal(RunWithReferenceKernels(model, input), actual);
+        return actual;
     }
 
     /// <summary>
