@@ -326,8 +326,8 @@ namespace TinyDsc.Runtime.Kernels
             int rowSpan = outW * step;
             long nudge = 0x40000000L;
 
-            // Packed path (class summary): stride 1 or 2, and per channel shift −22..8 and |folded bias| ≤ 2^(30 − max(shift, 0));
-            // other channels take the unpacked loops below.
+            // Packed path (class summary): stride 1 or 2, and per channel shift −22..8, |folded bias| ≤ 2^(30 − max(shift, 0))
+            // and a multiplier other than 0 (the windows divide by it); other channels take the unpacked loops below.
             bool packed = p.StrideW <= 2;
             bool top = direct && p.PadTop > 0;
             bool relu = actMin >= zpOut;
