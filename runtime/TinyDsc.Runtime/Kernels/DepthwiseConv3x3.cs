@@ -24,14 +24,15 @@ namespace TinyDsc.Runtime.Kernels
     /// inlined (see Requantize for the exact-equivalence argument). The band holds, in order of preference: all band
     /// rows of a group of channels (channel constants set up once per call); or, for rows of at most
     /// MaxReloadedRowBytes, the three rows of all channels reloaded channel by channel before each output row; or the
-    /// three rows of all channels, all channels per output row. At stride 2 with left pad 1, top pad 0 or 1, no pad
-    /// column on the right or pad row at the bottom read and every channel packed, there is no band (direct mode): the
-    /// rows are read in place from the input, and output row 0 under the pad row takes the pad row's taps as a constant.
+    /// three rows of all channels, all channels per output row. At stride 2 with pads 0 or 1, at least two output rows and
+    /// columns and every channel packed, there is no band (direct mode): the rows are read in place from the input; the
+    /// output rows under or over a pad row run on their two input rows with the pad row's taps as a constant, and the
+    /// output column over a pad column on the right is summed in a pass of its own.
     ///
     /// Packed rows (most channels, see Channels): the sums of three (stride 1) or two (stride 2) neighbouring outputs
     /// share one long in 21-bit fields (bits 43–63, 22–42 and 1–21), each band byte multiplied once by the packed
-    /// weights of the outputs it feeds; at stride 2 in both directions three (or two) output rows run together,
-    /// loading their shared band rows once. The finished output is the top field, read by one arithmetic shift; the
+    /// weights of the outputs it feeds; at stride 2 in both directions three output rows run together, loading their
+    /// shared band rows once. The finished output is the top field, read by one arithmetic shift; the
     /// lower fields carry FieldOffset so that they never borrow from it. Requantization by windows: per channel,
     /// y = floor((f·m·2^left + k) / 2^right) lies in actMin..actMax exactly for the fields f of one interval (two
     /// without a ReLU-type clamp: one for acc ≥ 0 with k, one for acc &lt; 0 with kNeg), found once per channel by
@@ -97,11 +98,11 @@ namespace TinyDsc.Runtime.Kernels
             int inRowBytes = inW * channels;
             sbyte zpIn = (sbyte)p.InputZeroPoint;
 
-            // Direct mode (stride 2, pl = 1, pt ≤ 1, no right pad column or bottom pad row read, every channel packed):
-            // the input itself is the band, nothing is copied; output row 0 under a top pad row comes from input rows
-            // 0 and 1 (Channels).
-            if (p.StrideH == 2 && p.StrideW == 2 && p.PadLeft == 1 && p.PadTop <= 1 && 2 * p.OutputW <= inW
-                && 2 * p.OutputH - p.PadTop < inH && inH >= 3 && p.OutputH >= 2)
+            // Direct mode (stride 2, pads 0 or 1, every channel packed): the input itself is the band, nothing is
+            // copied; the rows under or over a pad row and the column over a pad column on the right are computed
+            // from the input's rows and columns they read, the pads as constants (Channels).
+            if (p.StrideH == 2 && p.StrideW == 2 && p.PadLeft <= 1 && p.PadTop <= 1 && p.PadRight <= 1 && p.PadBottom <= 1
+                && inH >= 3 && inW >= 3 && p.OutputH >= 2 && p.OutputW >= 2)
             {
                 int c = 0;
                 while (c < channels && Packs(shift[c], foldedBias[c]) && multiplier[c] != 0)
@@ -111,7 +112,7 @@ namespace TinyDsc.Runtime.Kernels
 
                 if (c == channels)
                 {
-                    Channels(ref p, input, inputOffset - p.PadTop * inRowBytes - channels, channels, 0, channels, p.OutputH, weights, foldedBias,
+                    Channels(ref p, input, inputOffset - p.PadTop * inRowBytes - p.PadLeft * channels, channels, 0, channels, p.OutputH, weights, foldedBias,
                         multiplier, shift, output, outputOffset, null, 0, true);
                     return;
                 }
@@ -330,6 +331,16 @@ namespace TinyDsc.Runtime.Kernels
             // and a multiplier other than 0 (the windows divide by it); other channels take the unpacked loops below.
             bool packed = p.StrideW <= 2;
             bool top = direct && p.PadTop > 0;
+
+            // Direct mode: the last output row's window over a pad row at the bottom (bottom; rows then counts the other
+            // rows), and the last output column's over a pad column on the right (lastCol: the bytes the row loops leave
+            // to a pass of their own).
+            bool bottom = direct && 2 * p.OutputH - p.PadTop >= p.InputH;
+            int lastCol = direct && 2 * outW - p.PadLeft >= p.InputW ? channels : 0;
+            if (bottom)
+            {
+                rows--;
+            }
             bool relu = actMin >= zpOut;
             int range = actMax - actMin;
             long rangeL = range;
@@ -339,9 +350,9 @@ namespace TinyDsc.Runtime.Kernels
             long zpTerm = actMin - zpOut;
             bool leftPadded = p.PadLeft > 0;
 
-            // Band rows 3..6 below a window's top row (the second and third output rows of a stride-2 pair or
+            // Band rows 3..6 below a window's top row (the second and third output rows of a stride-2
             // triple), and their second column.
-            bool pairs = input == null && p.StrideH == 2;
+            bool triples = input == null && p.StrideH == 2;
             int o9 = 3 * rowBytes;
             int o10 = o9 + bandC;
             int o12 = 4 * rowBytes;
@@ -477,19 +488,39 @@ namespace TinyDsc.Runtime.Kernels
                         b0 = (FieldOffset + p.InputZeroPoint * (w0 + w3 + w6)) << 22;
                         cst = (-pLo << 43) + (FieldOffset << 22);
 
-                        t = 0;
-                        if (top)
+                        // Direct mode's edge rows, each over two input rows and a pad row (added as zp_in·w[r,·] in every pass):
+                        // t = 0, output row 0 under the top pad row (window rows 1 and 2 are the input's rows 0 and 1);
+                        // t = 1, the last output row over the bottom pad row (window rows 0 and 1 are the input's last two).
+                        for (t = top ? 0 : 1; t < (bottom ? 2 : 1); t++)
                         {
-                            // Direct mode, output row 0 under the pad row: its window's rows 1 and 2 are the input's
-                            // rows 0 and 1 (band rows 1 and 2); the pad row adds zp_in·w[0,·] in every pass.
-                            i = bandStart + rowBytes + bandC;
-                            oi = outStart;
-                            end = oi + outRowBytes;
-                            a = b0;
-                            e = cst + p.InputZeroPoint * (po0 + pe0);
+                            if (t == 0)
+                            {
+                                d = po1;
+                                g = po2;
+                                u = pe1;
+                                h = pe2;
+                                e = cst + p.InputZeroPoint * (po0 + pe0);
+                                i = bandStart + rowBytes;
+                                oi = outStart;
+                                a = leftPadded ? b0 : (FieldOffset + p.InputZeroPoint * w0 + band[i] * w3 + band[i + o3] * w6) << 22;
+                            }
+                            else
+                            {
+                                d = po0;
+                                g = po1;
+                                u = pe0;
+                                h = pe1;
+                                e = cst + p.InputZeroPoint * (po2 + pe2);
+                                i = bandStart + rows * bandRowStep;
+                                oi = outStart + rows * outRowBytes;
+                                a = leftPadded ? b0 : (FieldOffset + band[i] * w0 + band[i + o3] * w3 + p.InputZeroPoint * w6) << 22;
+                            }
+
+                            end = oi + outRowBytes - lastCol;
+                            i += bandC;
                             while (oi < end)
                             {
-                                a = (a << 21) + e + band[i] * po1 + band[i + o3] * po2 + band[i + o1] * pe1 + band[i + o4] * pe2;
+                                a = (a << 21) + e + band[i] * d + band[i + o3] * g + band[i + o1] * u + band[i + o4] * h;
                                 f = a >> 43;
                                 if ((ulong)f <= (ulong)pSpan)
                                 {
@@ -507,18 +538,17 @@ namespace TinyDsc.Runtime.Kernels
                                 i += o2;
                                 oi += channels;
                             }
-
-                            t = 1;
                         }
 
-                        // Rows of a triple (t, t + 1, t + 2) or pair share the band rows between their windows
-                        // (band row 2t + 2 is row 2 of t's window and row 0 of t + 1's), each loaded once.
+                        t = top ? 1 : 0;
+                        // Rows of a triple (t, t + 1, t + 2) share the band rows between their windows (band row 2t + 2 is
+                        // row 2 of t's window and row 0 of t + 1's), each loaded once; one or two rows left run singly.
                         while (t < rows)
                         {
                             i = bandStart + t * bandRowStep;
                             oi = outStart + t * outRowBytes;
-                            end = oi + outRowBytes;
-                            if (pairs && rows - t >= 3)
+                            end = oi + outRowBytes - lastCol;
+                            if (triples && rows - t >= 3)
                             {
                                 a = leftPadded ? b0 : (FieldOffset + (band[i] * w0 + band[i + o3] * w3 + band[i + o6] * w6)) << 22;
                                 d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w0 + band[i + o9] * w3 + band[i + o12] * w6)) << 22;
@@ -586,55 +616,6 @@ namespace TinyDsc.Runtime.Kernels
                                 continue;
                             }
 
-                            if (pairs && rows - t == 2)
-                            {
-                                a = leftPadded ? b0 : (FieldOffset + (band[i] * w0 + band[i + o3] * w3 + band[i + o6] * w6)) << 22;
-                                d = leftPadded ? b0 : (FieldOffset + (band[i + o6] * w0 + band[i + o9] * w3 + band[i + o12] * w6)) << 22;
-                                i += bandC;
-                                while (oi < end)
-                                {
-                                    v = band[i + o6];
-                                    e = band[i + o7];
-                                    a = (a << 21) + cst + band[i] * po0 + band[i + o3] * po1 + v * po2
-                                        + band[i + o1] * pe0 + band[i + o4] * pe1 + e * pe2;
-                                    d = (d << 21) + cst + v * po0 + band[i + o9] * po1 + band[i + o12] * po2
-                                        + e * pe0 + band[i + o10] * pe1 + band[i + o13] * pe2;
-                                    f = a >> 43;
-                                    if ((ulong)f <= (ulong)pSpan)
-                                    {
-                                        output[oi] = (sbyte)((f * pm + k) >> right);
-                                    }
-                                    else if (f < fLo)
-                                    {
-                                        output[oi] = lo;
-                                    }
-                                    else
-                                    {
-                                        output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
-                                    }
-
-                                    f = d >> 43;
-                                    if ((ulong)f <= (ulong)pSpan)
-                                    {
-                                        output[oi + outRowBytes] = (sbyte)((f * pm + k) >> right);
-                                    }
-                                    else if (f < fLo)
-                                    {
-                                        output[oi + outRowBytes] = lo;
-                                    }
-                                    else
-                                    {
-                                        output[oi + outRowBytes] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
-                                    }
-
-                                    i += o2;
-                                    oi += channels;
-                                }
-
-                                t += 2;
-                                continue;
-                            }
-
                             if (input != null)
                             {
                                 Reload(ref p, input, inputOffset, band, rowBytes, t);
@@ -666,6 +647,35 @@ namespace TinyDsc.Runtime.Kernels
                             }
 
                             t++;
+                        }
+
+                        if (lastCol != 0)
+                        {
+                            // Direct mode, the last output column over the right pad column: its taps in columns W − 2 and
+                            // W − 1 and zp_in for the pad column and pad rows, summed directly, one output row after another.
+                            e = FieldOffset - pLo + p.InputZeroPoint * (weights[wb + 2] + weights[wb + 5] + weights[wb + 8]);
+                            for (t = 0; t < rows + (bottom ? 1 : 0); t++)
+                            {
+                                // Window rows 0..2 at band row 2t (row 1 is always an input row; row 0 is the pad row for
+                                // t = 0 under a top pad, row 2 for the last row over a bottom pad), columns 2·Wo − 2, 2·Wo − 1.
+                                i = bandStart + t * bandRowStep + (2 * outW - 2) * bandC;
+                                f = e + band[i + o3] * w3 + band[i + o4] * weights[wb + 4]
+                                    + (t == 0 && top ? p.InputZeroPoint * (w0 + weights[wb + 1]) : band[i] * w0 + band[i + o1] * weights[wb + 1])
+                                    + (t == rows && bottom ? p.InputZeroPoint * (w6 + weights[wb + 7]) : band[i + o6] * w6 + band[i + o7] * weights[wb + 7]);
+                                oi = outStart + t * outRowBytes + outRowBytes - channels;
+                                if ((ulong)f <= (ulong)pSpan)
+                                {
+                                    output[oi] = (sbyte)((f * pm + k) >> right);
+                                }
+                                else if (f < fLo)
+                                {
+                                    output[oi] = lo;
+                                }
+                                else
+                                {
+                                    output[oi] = (ulong)(f - nLo) <= (ulong)nSpan ? (sbyte)((f * pm + kNeg) >> right) : hi;
+                                }
+                            }
                         }
 
                         continue;
