@@ -284,8 +284,9 @@ namespace TinyDsc.Runtime.Kernels
         /// bandOffset + (y·(W + pl + pr) + x)·bandC + c − c0; output row t's windows start at band row t·stride.
         /// With input non-null (Run's reload mode: bandOffset 0, bandC = C, a three-row band) band rows 0..2 are
         /// reloaded from the input (Reload) before every output row instead. With direct (Run's direct mode, stride 2,
-        /// every channel packed) the band is the input itself, rows W·C bytes apart, bandOffset at band row 0 column 0
-        /// (pad row and pad column, never read: see the stride-2 rows).
+        /// every channel packed) the band is the input itself, rows W·C bytes apart, bandOffset at band row 0 column 0,
+        /// i.e. input row −pt and column −pl: a pad row or column there, and the pad row or column past the input's
+        /// end, is never read (the stride-2 edge rows and last-column pass take them as zp_in).
         /// </summary>
         private static void Channels(
             ref ConvParams p,
@@ -376,6 +377,8 @@ namespace TinyDsc.Runtime.Kernels
                 int bandStart = bandOffset + c - c0;
                 int outStart = outRow + c;
                 int left = s > 0 ? s : 0;
+                // Packs's test written out (direct mode has made it for every channel): a call per channel would cost
+                // the fused blocks' one-row steps once per row.
                 if (packed && (direct || (uint)(s + 22) <= 30u && (uint)(b + (0x40000000 >> left)) <= 0x80000000u >> left && multiplier[c] != 0))
                 {
                     // |acc| < 2^(30 − left) + 2^18, so acc·2^left does not wrap and is the reference's acc << left.
